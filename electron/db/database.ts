@@ -1,0 +1,80 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrations } from './migrations';
+import type { Database } from './schema';
+
+export interface OpenDatabaseOptions {
+  /**
+   * Path of the compiled better-sqlite3 addon. The Electron app passes the copy built for
+   * Electron's ABI (see scripts/native-electron.mjs) so that Node's copy in node_modules,
+   * which the tests use, is never rebuilt over.
+   */
+  nativeBinding?: string | undefined;
+  readonly?: boolean;
+}
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  /** The raw connection, for the few places that need it (benchmarks, integrity checks). */
+  sqlite: BetterSqlite3.Database;
+  close(): Promise<void>;
+}
+
+/** Applies the pragmas every connection must have, whoever opens it. */
+export function applyPragmas(sqlite: BetterSqlite3.Database): void {
+  sqlite.pragma('journal_mode = WAL');
+  // FULL: a booking acknowledged to the desk survives a power cut, not only a crash.
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+}
+
+export function openSqlite(file: string, options: OpenDatabaseOptions = {}): BetterSqlite3.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new BetterSqlite3(file, {
+    ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    ...(options.readonly ? { readonly: true } : {}),
+  });
+  applyPragmas(sqlite);
+  return sqlite;
+}
+
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
+  const sqlite = openSqlite(file, options);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return {
+    db,
+    sqlite,
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+const staticProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
+
+/** Brings the database to the latest schema; throws (and changes nothing more) on failure. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: staticProvider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Opens and migrates: what the app and the browser host do at start. */
+export async function openMigratedDatabase(file: string, options: OpenDatabaseOptions = {}): Promise<OpenedDatabase> {
+  const opened = openDatabase(file, options);
+  try {
+    await migrateToLatest(opened.db);
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+  return opened;
+}

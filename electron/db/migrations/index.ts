@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial';
+
+/**
+ * Every migration, by name, in order. A static map because a bundled or packaged app
+ * cannot scan a migrations folder at run time. Never rename or edit a shipped entry.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { contract, isMethodName, type EventName, type EventPayload, type MethodName } from '../../shared/contract/contract';
+import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
+import type { Database } from '../db/schema';
+import type { EventBus } from '../events/event-bus';
+import type { CallContext, Session, SessionBinding } from './context';
+import type { Handlers } from './handlers';
+
+/** Methods a locked session may still call: to see it is locked, unlock, or leave. */
+const allowedWhileLocked = new Set<MethodName>(['auth.status', 'auth.unlock', 'auth.signOut']);
+
+export interface DispatcherDeps {
+  db: Kysely<Database>;
+  handlers: Handlers;
+  bus: EventBus;
+  now?: () => number;
+  /** Minutes without activity after which a session locks. */
+  idleLockMinutes(): number;
+}
+
+export interface Caller {
+  transport: 'ipc' | 'http';
+  workstation: string;
+  auth: SessionBinding;
+}
+
+export type Dispatch = (caller: Caller, method: unknown, input: unknown) => Promise<RpcResult<unknown>>;
+
+/**
+ * The single entry point both transports call: finds the method, parses its input with the
+ * contract's schema, checks the caller's role, runs the handler (in one transaction when it
+ * writes), checks the output against the contract and only then publishes its events.
+ */
+export function createDispatcher(deps: DispatcherDeps): Dispatch {
+  const now = deps.now ?? Date.now;
+
+  return async (caller, method, rawInput) => {
+    try {
+      if (!isMethodName(method)) {
+        throw new AppError('UNKNOWN_METHOD', `There is no method named ${JSON.stringify(String(method)).slice(0, 80)}.`);
+      }
+      const spec = contract[method];
+      const session = authorize(caller.auth.current(), spec.access, method, now(), deps.idleLockMinutes());
+
+      const parsed = spec.input.safeParse(rawInput ?? {});
+      if (!parsed.success) throw validationError(parsed.error);
+
+      const pending: Array<[EventName, unknown]> = [];
+      const makeContext = (db: Kysely<Database>): CallContext => ({
+        db,
+        session,
+        transport: caller.transport,
+        workstation: caller.workstation,
+        auth: caller.auth,
+        now,
+        emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
+          pending.push([event, payload]);
+        },
+      });
+
+      const handler = deps.handlers[method] as (input: unknown, ctx: CallContext) => unknown;
+      const output = spec.writes
+        ? await deps.db.transaction().execute(async (trx) => {
+            const result = await handler(parsed.data, makeContext(trx));
+            // Checked inside the transaction: an output the contract refuses rolls the write back.
+            return spec.output.parse(result);
+          })
+        : spec.output.parse(await handler(parsed.data, makeContext(deps.db)));
+
+      for (const [event, payload] of pending) deps.bus.publish(event, payload as never);
+      return { ok: true, value: output };
+    } catch (error) {
+      return { ok: false, error: toErrorBody(error) };
+    }
+  };
+}
+
+function authorize(
+  session: Session | null,
+  access: (typeof contract)[MethodName]['access'],
+  method: MethodName,
+  now: number,
+  idleLockMinutes: number,
+): Session | null {
+  if (session) {
+    if (!session.isLocked && now - session.lastActiveAt > idleLockMinutes * 60_000) session.isLocked = true;
+    if (session.isLocked && !allowedWhileLocked.has(method)) {
+      throw new AppError('UNAUTHENTICATED', 'The screen is locked. Enter your password to continue.', { locked: true });
+    }
+    if (!session.isLocked) session.lastActiveAt = now;
+  }
+  if (access === 'public') return session;
+  if (!session) throw new AppError('UNAUTHENTICATED', 'Please sign in first.');
+  if (!access.includes(session.role)) {
+    throw new AppError('FORBIDDEN', `Your role (${session.role}) may not do this.`);
+  }
+  return session;
+}
+
+function validationError(error: z.ZodError): AppError {
+  const fields = error.issues.slice(0, 20).map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    code: issue.code,
+    message: issue.message,
+  }));
+  const first = fields[0];
+  const where = first && first.path ? ` (${first.path}: ${first.message})` : first ? ` (${first.message})` : '';
+  return new AppError('VALIDATION', `Some of the information is not valid${where}.`, { fields });
+}
+
+export function toErrorBody(error: unknown): ErrorBody {
+  if (error instanceof AppError) return error.toBody();
+  if (error instanceof z.ZodError) {
+    // A handler's output that the contract refuses is our bug, not the user's.
+    console.error('contract output check failed:', error.issues.slice(0, 5));
+    return { code: 'INTERNAL', message: 'Something went wrong on our side. Nothing was saved.' };
+  }
+  console.error('unexpected error in handler:', error);
+  return { code: 'INTERNAL', message: 'Something went wrong on our side. Nothing was saved.' };
+}

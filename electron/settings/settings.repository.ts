@@ -1,0 +1,55 @@
+import type { Kysely } from 'kysely';
+import type { ClinicSettings } from '../../shared/settings/settings.contract';
+import type { Database } from '../db/schema';
+
+export const defaultSettings: ClinicSettings = {
+  clinicName: '',
+  timeZone: 'Europe/Lisbon',
+  locale: 'en',
+  currency: 'EUR',
+  idleLockMinutes: 10,
+  slotStepMinutes: 15,
+  isDemo: false,
+};
+
+type SettingKey = keyof ClinicSettings | 'setUpAt';
+
+export async function readSettings(db: Kysely<Database>): Promise<ClinicSettings & { setUpAt: number | null }> {
+  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const stored = Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
+  return {
+    ...defaultSettings,
+    ...(stored as Partial<ClinicSettings>),
+    setUpAt: typeof stored.setUpAt === 'number' ? stored.setUpAt : null,
+  };
+}
+
+export async function writeSettings(
+  db: Kysely<Database>,
+  values: Partial<ClinicSettings & { setUpAt: number }>,
+): Promise<void> {
+  for (const [key, value] of Object.entries(values) as Array<[SettingKey, unknown]>) {
+    if (value === undefined) continue;
+    await db
+      .insertInto('settings')
+      .values({ key, value: JSON.stringify(value) })
+      .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: JSON.stringify(value) }))
+      .execute();
+  }
+}
+
+/**
+ * The few settings read on every call (the idle-lock time) are kept here, refreshed
+ * whenever settings are written, so the dispatcher never waits on the database for them.
+ */
+export class SettingsCache {
+  private current: ClinicSettings = defaultSettings;
+
+  set(settings: ClinicSettings): void {
+    this.current = settings;
+  }
+
+  get(): ClinicSettings {
+    return this.current;
+  }
+}

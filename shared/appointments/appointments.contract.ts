@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { DESK, STAFF, method } from '../contract/method';
+import { id, instant, isoDay, text } from '../contract/common';
+
+export const appointmentStatuses = [
+  'booked',
+  'checked_in',
+  'called',
+  'in_consultation',
+  'done',
+  'no_show',
+  'cancelled',
+] as const;
+export const appointmentStatus = z.enum(appointmentStatuses);
+export type AppointmentStatus = z.infer<typeof appointmentStatus>;
+
+/** Statuses that hold their slot. A cancelled or no-show appointment frees it. */
+export const activeStatuses: readonly AppointmentStatus[] = ['booked', 'checked_in', 'called', 'in_consultation', 'done'];
+
+export const appointment = z.strictObject({
+  id,
+  patientId: id,
+  practitionerId: id,
+  roomId: id.nullable(),
+  specialtyId: id,
+  startsAt: z.number(),
+  endsAt: z.number(),
+  status: appointmentStatus,
+  statusChangedAt: z.number(),
+  isWalkIn: z.boolean(),
+  cancelReason: z.string(),
+  notes: z.string(),
+  priceCents: z.number().int(),
+});
+export type Appointment = z.infer<typeof appointment>;
+
+export const slot = z.strictObject({
+  practitionerId: id,
+  roomId: id.nullable(),
+  startsAt: z.number(),
+  endsAt: z.number(),
+});
+export type Slot = z.infer<typeof slot>;
+
+/** Details of a SLOT_TAKEN error: what is in the way and what is free instead. */
+export const slotTakenDetails = z.strictObject({
+  clash: z.strictObject({
+    kind: z.enum(['practitioner', 'room']),
+    appointmentId: id,
+    startsAt: z.number(),
+    endsAt: z.number(),
+  }),
+  nextFree: z.array(slot),
+});
+export type SlotTakenDetails = z.infer<typeof slotTakenDetails>;
+
+export const scheduleContract = {
+  /**
+   * Free slots from working hours minus bookings and time off, in the clinic's time zone,
+   * for every practitioner who offers the specialty (or just the one asked for).
+   */
+  'schedule.freeSlots': method({
+    input: z.strictObject({
+      specialtyId: id,
+      practitionerId: id.optional(),
+      day: isoDay,
+      days: z.number().int().min(1).max(14).default(1),
+    }),
+    output: z.strictObject({ slots: z.array(slot) }),
+    access: STAFF,
+  }),
+} as const;
+
+export const appointmentsContract = {
+  'appointments.get': method({ input: z.strictObject({ id }), output: appointment, access: STAFF }),
+  /** Refused with SLOT_TAKEN (details: SlotTakenDetails) when the practitioner or the room is busy. */
+  'appointments.book': method({
+    input: z.strictObject({
+      patientId: id,
+      specialtyId: id,
+      practitionerId: id,
+      startsAt: instant,
+      roomId: id.nullable().optional(),
+      notes: text(1000).default(''),
+    }),
+    output: appointment,
+    access: DESK,
+    writes: true,
+  }),
+  /** A patient who walked in: the first practitioner (or the one asked for) free right now. */
+  'appointments.bookWalkIn': method({
+    input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional(), notes: text(1000).default('') }),
+    output: appointment,
+    access: DESK,
+    writes: true,
+  }),
+  'appointments.reschedule': method({
+    input: z.strictObject({ id, startsAt: instant, practitionerId: id.optional(), roomId: id.nullable().optional() }),
+    output: appointment,
+    access: DESK,
+    writes: true,
+  }),
+  'appointments.cancel': method({
+    input: z.strictObject({ id, reason: z.string().trim().min(1).max(300) }),
+    output: appointment,
+    access: DESK,
+    writes: true,
+  }),
+  'appointments.markNoShow': method({ input: z.strictObject({ id }), output: appointment, access: DESK, writes: true }),
+  'appointments.listForPatient': method({
+    input: z.strictObject({ patientId: id }),
+    output: z.array(appointment),
+    access: STAFF,
+  }),
+} as const;
+
+export const boardAppointment = z.strictObject({
+  id,
+  patientId: id,
+  patientName: z.string(),
+  patientPreferredName: z.string(),
+  patientPhone: z.string(),
+  practitionerId: id,
+  roomId: id.nullable(),
+  roomName: z.string().nullable(),
+  specialtyId: id,
+  specialtyNameEn: z.string(),
+  specialtyNamePt: z.string(),
+  startsAt: z.number(),
+  endsAt: z.number(),
+  status: appointmentStatus,
+  statusChangedAt: z.number(),
+  isWalkIn: z.boolean(),
+  priceCents: z.number().int(),
+});
+export type BoardAppointment = z.infer<typeof boardAppointment>;
+
+export const boardContract = {
+  /** The day's appointments by practitioner and time. A doctor only ever sees their own. */
+  'board.day': method({
+    input: z.strictObject({ day: isoDay, practitionerId: id.optional() }),
+    output: z.strictObject({
+      day: z.string(),
+      timeZone: z.string(),
+      practitioners: z.array(z.strictObject({ id, fullName: z.string(), color: z.string() })),
+      appointments: z.array(boardAppointment),
+    }),
+    access: STAFF,
+  }),
+} as const;

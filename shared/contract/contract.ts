@@ -1,0 +1,38 @@
+import type { z } from 'zod';
+import { authContract } from '../auth/auth.contract';
+import { settingsContract } from '../settings/settings.contract';
+import { patientsContract } from '../patients/patients.contract';
+import { practiceContract } from '../practice/practice.contract';
+import { appointmentsContract, boardContract, scheduleContract } from '../appointments/appointments.contract';
+import { events } from './events';
+
+/**
+ * The one contract both transports implement: Electron IPC for the app's own windows,
+ * HTTP + server-sent events for the browser host. Method names are `domain.verb`.
+ */
+export const contract = {
+  ...authContract,
+  ...settingsContract,
+  ...patientsContract,
+  ...practiceContract,
+  ...scheduleContract,
+  ...appointmentsContract,
+  ...boardContract,
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+/** What a caller passes (defaults may be omitted). */
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+/** What a handler receives, after parsing and defaults. */
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export const methodNames = Object.keys(contract) as MethodName[];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(contract, value);
+}
+
+export { events };
+export type { EventName, EventPayload } from './events';

@@ -1,0 +1,82 @@
+/**
+ * Every failure a user can cause is a value with one of these codes. The renderer
+ * translates the code (i18n key `errors.<CODE>`); `details` carries whatever the
+ * message needs (the clashing appointment, the next free slots, the invalid fields).
+ */
+export const errorCodes = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'UNKNOWN_METHOD',
+  'INVALID_CREDENTIALS',
+  'ACCOUNT_DISABLED',
+  'RATE_LIMITED',
+  'SLOT_TAKEN',
+  'OUTSIDE_WORKING_HOURS',
+  'IN_THE_PAST',
+  'INVALID_TRANSITION',
+  'ALREADY_EXISTS',
+  'POSSIBLE_DUPLICATE',
+  'IN_USE',
+  'NOT_SET_UP',
+  'ALREADY_SET_UP',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  /** English fallback for logs and for callers without the i18n catalogue. */
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && (errorCodes as readonly string[]).includes(value);
+}
+
+/** HTTP status for each error code, used by the browser host. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  VALIDATION: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_METHOD: 404,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_DISABLED: 403,
+  RATE_LIMITED: 429,
+  SLOT_TAKEN: 409,
+  OUTSIDE_WORKING_HOURS: 409,
+  IN_THE_PAST: 409,
+  INVALID_TRANSITION: 409,
+  ALREADY_EXISTS: 409,
+  POSSIBLE_DUPLICATE: 409,
+  IN_USE: 409,
+  NOT_SET_UP: 409,
+  ALREADY_SET_UP: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+};

@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+
+export const roles = ['admin', 'receptionist', 'doctor'] as const;
+export type Role = (typeof roles)[number];
+
+/**
+ * Who may call a method: `public` needs no session (sign-in, first-run status),
+ * otherwise the caller's role must be listed. Checked by the dispatcher for both
+ * transports, never only hidden in the UI.
+ */
+export type Access = 'public' | readonly Role[];
+
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  readonly access: Access;
+  /** Methods that write: the dispatcher runs them in one transaction. */
+  readonly writes?: boolean;
+}
+
+export function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+  return spec;
+}
+
+export const STAFF: readonly Role[] = ['admin', 'receptionist', 'doctor'];
+export const DESK: readonly Role[] = ['admin', 'receptionist'];
+export const ADMIN: readonly Role[] = ['admin'];
