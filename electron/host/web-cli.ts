@@ -1,0 +1,64 @@
+import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startFrontDesk } from '../app/front-desk';
+import { startWebHost } from './web-host';
+
+const usage = 'usage: npm run web -- [--port 5170] [--data-dir DIR] [--demo] [--host 127.0.0.1]';
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '5170' },
+        'data-dir': { type: 'string', default: '.data' },
+        demo: { type: 'boolean', default: false },
+        host: { type: 'string', default: '127.0.0.1' },
+        help: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a number from 0 to 65535.\n${usage}`);
+    process.exit(2);
+  }
+  // The bundle lives in dist/electron; the renderer next to it in dist/renderer.
+  const rendererDir = resolve(__dirname, '..', 'renderer');
+  if (!existsSync(join(rendererDir, 'index.html'))) {
+    console.error(`The renderer is not built (${rendererDir} has no index.html). Run: npm run build`);
+    process.exit(1);
+  }
+
+  const dataDir = resolve(values['data-dir']);
+  const app = await startFrontDesk({ dataDir, demo: values.demo });
+  const host = await startWebHost({ app, rendererDir, host: values.host, port });
+  console.log(`Front Desk browser host: ${host.url} (data in ${dataDir})`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await host.close();
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: string }).code === 'EADDRINUSE') console.error(`That port is taken: ${message}`);
+  else console.error(`Front Desk could not start: ${message}`);
+  process.exit(1);
+});

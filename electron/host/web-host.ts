@@ -1,0 +1,263 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
+import sirv from 'sirv';
+import { httpStatusOf, type RpcResult } from '../../shared/contract/errors';
+import type { FrontDesk } from '../app/front-desk';
+import type { SessionBinding } from '../rpc/context';
+
+export const SESSION_COOKIE = 'fd_session';
+/** Requests must carry this header: a cross-site form or image cannot, and a cross-site fetch that sets it needs a CORS preflight we never grant. */
+export const CSRF_HEADER = 'x-front-desk';
+const MAX_BODY_BYTES = 1024 * 1024;
+const HEARTBEAT_MS = 15_000;
+
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'none'",
+].join('; ');
+
+export interface WebHostOptions {
+  app: FrontDesk;
+  /** Folder with the built renderer (index.html and assets). */
+  rendererDir: string;
+  host?: string;
+  port?: number;
+}
+
+export interface WebHost {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+  res.setHeader('Permissions-Policy', 'camera=(self), microphone=(), geolocation=()');
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, extraHeaders: Record<string, string | string[]> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+    ...extraHeaders,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, result: Extract<RpcResult<unknown>, { ok: false }>): void {
+  sendJson(res, httpStatusOf[result.error.code], result);
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      reject(new BodyTooLarge());
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The browser host: the same UI and the same contract as the Electron windows, over HTTP.
+ * `POST /api/rpc/<method>` runs one method through the shared dispatcher (same zod parsing,
+ * same roles); `GET /api/events` streams push events as server-sent events. Sessions are an
+ * HttpOnly, SameSite=Strict cookie.
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const { app } = options;
+  const host = options.host ?? '127.0.0.1';
+  const assets = sirv(options.rendererDir, { single: true, dev: false, etag: true, gzip: false, brotli: false });
+  const streams = new Set<{ res: ServerResponse; token: string }>();
+
+  const unsubscribe = app.bus.subscribe((event, payload) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const stream of streams) {
+      const session = app.sessions.get(stream.token);
+      if (!session) {
+        stream.res.end();
+        streams.delete(stream);
+        continue;
+      }
+      stream.res.write(frame);
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const stream of streams) stream.res.write(': keep-alive\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  const bindingFor = (req: IncomingMessage, setCookies: string[]): SessionBinding => {
+    const cookies = parseCookie(req.headers.cookie ?? '');
+    let token = cookies[SESSION_COOKIE] ?? null;
+    const secure = isLoopback(host) || (req.socket as { encrypted?: boolean }).encrypted === true;
+    const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, path: '/', secure };
+    return {
+      current: () => app.sessions.get(token),
+      signIn: (staff) => {
+        if (token) app.sessions.delete(token);
+        const session = app.sessions.create(staff, Date.now());
+        token = session.token;
+        setCookies.push(serializeCookie(SESSION_COOKIE, session.token, cookieOptions));
+        return session;
+      },
+      signOut: () => {
+        if (token) app.sessions.delete(token);
+        token = null;
+        setCookies.push(serializeCookie(SESSION_COOKIE, '', { ...cookieOptions, maxAge: 0 }));
+      },
+    };
+  };
+
+  const isSameOrigin = (req: IncomingMessage): boolean => {
+    const origin = req.headers.origin;
+    if (!origin) return true; // same-origin GET/HEAD and non-browser clients send none
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  };
+
+  const handleRpc = async (req: IncomingMessage, res: ServerResponse, method: string): Promise<void> => {
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { ok: false, error: { code: 'VALIDATION', message: 'Use POST.' } }, { Allow: 'POST' });
+      return;
+    }
+    if (!isSameOrigin(req) || req.headers[CSRF_HEADER] !== '1') {
+      sendError(res, { ok: false, error: { code: 'FORBIDDEN', message: 'This request did not come from Front Desk.' } });
+      return;
+    }
+    if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('application/json')) {
+      sendError(res, { ok: false, error: { code: 'VALIDATION', message: 'Send the input as application/json.' } });
+      return;
+    }
+    let input: unknown;
+    try {
+      const body = await readBody(req);
+      input = body.trim() === '' ? {} : JSON.parse(body);
+    } catch (error) {
+      if (error instanceof BodyTooLarge) {
+        sendError(res, { ok: false, error: { code: 'PAYLOAD_TOO_LARGE', message: 'That request is too large.' } });
+      } else {
+        sendError(res, { ok: false, error: { code: 'VALIDATION', message: 'The request body is not valid JSON.' } });
+      }
+      return;
+    }
+    const setCookies: string[] = [];
+    const workstation = `web ${req.socket.remoteAddress ?? '?'}`;
+    const result = await app.dispatch({ transport: 'http', workstation, auth: bindingFor(req, setCookies) }, method, input);
+    const headers: Record<string, string | string[]> = setCookies.length ? { 'Set-Cookie': setCookies } : {};
+    if (result.ok) sendJson(res, 200, result, headers);
+    else sendJson(res, httpStatusOf[result.error.code], result, headers);
+  };
+
+  const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
+    const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
+    const session = app.sessions.get(token);
+    if (!token || !session) {
+      sendError(res, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in first.' } });
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    // The retry hint keeps a reconnecting display snappy after the host restarts.
+    res.write('retry: 1000\nevent: hello\ndata: {}\n\n');
+    const stream = { res, token };
+    streams.add(stream);
+    req.on('close', () => streams.delete(stream));
+  };
+
+  const server = createServer((req, res) => {
+    securityHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://front-desk.invalid');
+    if (url.pathname.startsWith('/api/')) {
+      if (url.pathname === '/api/events') {
+        handleEvents(req, res);
+        return;
+      }
+      const match = /^\/api\/rpc\/([A-Za-z][A-Za-z0-9.]{0,80})$/.exec(url.pathname);
+      if (!match) {
+        sendJson(res, 404, { ok: false, error: { code: 'UNKNOWN_METHOD', message: 'No such endpoint.' } });
+        return;
+      }
+      handleRpc(req, res, match[1]!).catch((error: unknown) => {
+        console.error('browser host request failed:', error);
+        if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'INTERNAL', message: 'Something went wrong on our side.' } });
+      });
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    assets(req, res, () => {
+      res.writeHead(404).end();
+    });
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    server,
+    url: `http://${shownHost}:${address.port}/`,
+    close: async () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      for (const stream of streams) stream.res.end();
+      streams.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
