@@ -43,7 +43,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
       const spec = contract[method];
       const session = authorize(caller.auth.current(), spec.access, method, now(), deps.idleLockMinutes());
 
-      const parsed = spec.input.safeParse(rawInput ?? {});
+      const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
       if (!parsed.success) throw validationError(parsed.error);
 
       const pending: Array<[EventName, unknown]> = [];
