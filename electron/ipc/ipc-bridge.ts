@@ -1,0 +1,126 @@
+import { isMethodName, type EventName } from '../../shared/contract/contract';
+import type { ErrorBody, RpcResult } from '../../shared/contract/errors';
+import type { SessionStore } from '../auth/session-store';
+import type { EventBus } from '../events/event-bus';
+import type { Dispatch } from '../rpc/dispatch';
+import type { EventMessage } from './channels';
+import { checkSender, type SenderInfo } from './sender-policy';
+import { WindowSessions } from './window-sessions';
+
+/** Same ceiling as the browser host's request body: no contract input comes near it. */
+export const MAX_INPUT_BYTES = 1024 * 1024;
+const MAX_METHOD_NAME_LENGTH = 100;
+
+/** A window as the bridge sees it: an id to bind a session to and a way to push events. */
+export interface BridgeWindow {
+  readonly id: number;
+  send(message: EventMessage): void;
+}
+
+export interface WindowOptions {
+  /**
+   * Receives push events without a signed-in session. For the waiting-room display later;
+   * the desk window keeps the default, so a signed-out screen learns nothing.
+   */
+  receivesEventsSignedOut?: boolean;
+}
+
+export interface IpcBridgeOptions {
+  dispatch: Dispatch;
+  sessions: SessionStore;
+  bus: EventBus;
+  /** This machine's name, recorded with the window id in the audit log. */
+  workstation: string;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
+/**
+ * The main-process half of the IPC bridge, without Electron: the shell hands it each
+ * invoke with what it knows about the sender, and registers the windows it creates. Every
+ * message is checked here before the dispatcher parses its input and checks the role.
+ */
+export class IpcBridge {
+  private readonly windows = new Map<number, { window: BridgeWindow; options: WindowOptions }>();
+  private readonly windowSessions: WindowSessions;
+  private readonly unsubscribe: () => void;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: IpcBridgeOptions) {
+    this.windowSessions = new WindowSessions(options.sessions, options.now);
+    this.log = options.log ?? ((message) => console.warn(message));
+    this.unsubscribe = options.bus.subscribe((event, payload) => this.forward(event, payload));
+  }
+
+  addWindow(window: BridgeWindow, options: WindowOptions = {}): void {
+    this.windows.set(window.id, { window, options });
+  }
+
+  /** Closing a window signs it out: its session must not outlive the screen that showed it. */
+  removeWindow(windowId: number): void {
+    this.windows.delete(windowId);
+    this.windowSessions.signOut(windowId);
+  }
+
+  isOurWindow = (webContentsId: number): boolean => this.windows.has(webContentsId);
+
+  /** Never rejects: whatever goes wrong becomes an error result the renderer can show. */
+  async handleInvoke(sender: SenderInfo, method: unknown, input: unknown): Promise<RpcResult<unknown>> {
+    const verdict = checkSender(sender, this.isOurWindow);
+    if (!verdict.trusted) {
+      this.log(`front-desk ipc: refused a call: ${verdict.reason}`);
+      return failure({ code: 'FORBIDDEN', message: 'This window may not call Front Desk.' });
+    }
+    if (typeof method !== 'string' || method.length > MAX_METHOD_NAME_LENGTH || !isMethodName(method)) {
+      const name = typeof method === 'string' ? method.slice(0, MAX_METHOD_NAME_LENGTH) : typeof method;
+      return failure({ code: 'UNKNOWN_METHOD', message: `There is no method named ${JSON.stringify(name)}.` });
+    }
+    const size = jsonSize(input);
+    if (size === null) return failure({ code: 'VALIDATION', message: 'The input must be plain JSON data.' });
+    if (size > MAX_INPUT_BYTES) return failure({ code: 'PAYLOAD_TOO_LARGE', message: 'That request is too large.' });
+
+    const windowId = sender.webContentsId;
+    return this.options.dispatch(
+      { transport: 'ipc', workstation: `${this.options.workstation} window ${windowId}`, auth: this.windowSessions.binding(windowId) },
+      method,
+      input,
+    );
+  }
+
+  /** Signed-in windows (and display windows) get the event; the others are skipped. */
+  private forward(event: EventName, payload: unknown): void {
+    for (const [windowId, { window, options }] of this.windows) {
+      if (!options.receivesEventsSignedOut && this.windowSessions.current(windowId) === null) continue;
+      try {
+        window.send({ event, payload });
+      } catch (error) {
+        // A window being torn down can refuse a send; the others must still get the event.
+        this.log(`front-desk ipc: could not send ${event} to window ${windowId}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.windowSessions.signOutAll();
+    this.windows.clear();
+  }
+}
+
+function failure(error: ErrorBody): RpcResult<unknown> {
+  return { ok: false, error };
+}
+
+/**
+ * Size of the input as JSON, or null when it is not JSON data (a BigInt, a cycle). IPC's
+ * structured clone carries more types than JSON; contract inputs never need them.
+ */
+function jsonSize(input: unknown): number | null {
+  if (input === undefined) return 0;
+  try {
+    const json = JSON.stringify(input);
+    return json === undefined ? null : Buffer.byteLength(json, 'utf8');
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,19 @@
+import type { RpcResult } from './errors';
+
+/**
+ * What the Electron preload exposes to the renderer as `window.frontDesk`: the whole of the
+ * main world's access to the main process. The browser host's transport implements the same
+ * shape over HTTP and server-sent events, so the renderer never knows which one it runs on.
+ */
+export interface FrontDeskBridge {
+  /**
+   * Calls a contract method. Always resolves: failures (unknown method, invalid input, no
+   * session, a refused sender) come back as `{ ok: false, error }`, never as a rejection.
+   */
+  invoke(method: string, input: unknown): Promise<RpcResult<unknown>>;
+  /**
+   * Listens to a push event (`appointments.changed`, ...). Events reach a window only while
+   * somebody is signed in there. Returns the function that stops listening.
+   */
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
