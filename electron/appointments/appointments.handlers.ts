@@ -1,18 +1,51 @@
-import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
-
-// Placeholder while the appointments feature is being built.
-const notYet = () => {
-  throw new AppError('INTERNAL', 'Not built yet.');
-};
+import { requireSession, type CallContext } from '../rpc/context';
+import { readSettings } from '../settings/settings.repository';
+import {
+  appointmentsForPatient,
+  bookAppointment,
+  bookWalkIn,
+  cancelAppointment,
+  getAppointment,
+  markNoShow,
+  rescheduleAppointment,
+  type AppointmentChange,
+  type AppointmentEnv,
+} from './appointments.service';
 
 type AppointmentMethods =
-  | 'appointments.get' | 'appointments.book' | 'appointments.bookWalkIn' | 'appointments.reschedule'
-  | 'appointments.cancel' | 'appointments.markNoShow' | 'appointments.listForPatient';
+  | 'appointments.get'
+  | 'appointments.book'
+  | 'appointments.bookWalkIn'
+  | 'appointments.reschedule'
+  | 'appointments.cancel'
+  | 'appointments.markNoShow'
+  | 'appointments.listForPatient';
+
+async function envOf(ctx: CallContext): Promise<AppointmentEnv> {
+  const settings = await readSettings(ctx.db);
+  return {
+    timeZone: settings.timeZone,
+    slotStepMinutes: settings.slotStepMinutes,
+    now: ctx.now(),
+    staffId: requireSession(ctx).staffId,
+    workstation: ctx.workstation,
+  };
+}
+
+function announce(ctx: CallContext, { appointment, days }: AppointmentChange) {
+  ctx.emit('appointments.changed', { appointmentIds: [appointment.id], days });
+  return appointment;
+}
 
 export function appointmentsHandlers(): HandlerGroup<AppointmentMethods> {
   return {
-    'appointments.get': notYet, 'appointments.book': notYet, 'appointments.bookWalkIn': notYet, 'appointments.reschedule': notYet,
-    'appointments.cancel': notYet, 'appointments.markNoShow': notYet, 'appointments.listForPatient': notYet,
+    'appointments.get': (input, ctx) => getAppointment(ctx.db, input.id),
+    'appointments.listForPatient': (input, ctx) => appointmentsForPatient(ctx.db, input.patientId),
+    'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await envOf(ctx))),
+    'appointments.bookWalkIn': async (input, ctx) => announce(ctx, await bookWalkIn(ctx.db, input, await envOf(ctx))),
+    'appointments.reschedule': async (input, ctx) => announce(ctx, await rescheduleAppointment(ctx.db, input, await envOf(ctx))),
+    'appointments.cancel': async (input, ctx) => announce(ctx, await cancelAppointment(ctx.db, input, await envOf(ctx))),
+    'appointments.markNoShow': async (input, ctx) => announce(ctx, await markNoShow(ctx.db, input.id, await envOf(ctx))),
   };
 }

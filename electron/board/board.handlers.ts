@@ -1,11 +1,16 @@
-import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
-
-// Placeholder while the board feature is being built.
-const notYet = () => {
-  throw new AppError('INTERNAL', 'Not built yet.');
-};
+import { requireSession } from '../rpc/context';
+import { readSettings } from '../settings/settings.repository';
+import { boardDay } from './board.service';
 
 export function boardHandlers(): HandlerGroup<'board.day'> {
-  return { 'board.day': notYet };
+  return {
+    'board.day': async (input, ctx) => {
+      const session = requireSession(ctx);
+      // A doctor sees only their own list, whatever the input asks for.
+      const practitionerId = session.role === 'doctor' ? session.practitionerId : input.practitionerId;
+      const { timeZone } = await readSettings(ctx.db);
+      return boardDay(ctx.db, { day: input.day, practitionerId }, timeZone);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations';
@@ -41,9 +41,35 @@ export function openSqlite(file: string, options: OpenDatabaseOptions = {}): Bet
   return sqlite;
 }
 
+/**
+ * Kysely prepares every query it runs, and better-sqlite3 compiles on every prepare (for an
+ * INSERT into appointments that includes its four overlap triggers): most of a booking's
+ * time. Statements are reused by their SQL text instead; a statement still running (an
+ * unfinished iteration) is never handed out twice. Past `limit` texts, the oldest is dropped.
+ */
+export function withStatementCache(sqlite: BetterSqlite3.Database, limit = 500): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(sql: string) {
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(sql);
+      if (!cached) {
+        cache.set(sql, statement);
+        if (cache.size > limit) cache.delete(cache.keys().next().value!);
+      }
+      return statement;
+    },
+    close() {
+      cache.clear();
+      sqlite.close();
+    },
+  };
+}
+
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): OpenedDatabase {
   const sqlite = openSqlite(file, options);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     sqlite,

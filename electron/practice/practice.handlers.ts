@@ -1,19 +1,79 @@
-import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
-
-// Placeholder while the practice feature is being built.
-const notYet = () => {
-  throw new AppError('INTERNAL', 'Not built yet.');
-};
+import { requireSession, type CallContext } from '../rpc/context';
+import { recordAudit } from '../auth/staff.repository';
+import {
+  addTimeOff,
+  allPractitioners,
+  allRooms,
+  allSpecialties,
+  getWorkingHours,
+  removeTimeOff,
+  savePractitioner,
+  saveRoom,
+  saveSpecialty,
+  setWorkingHours,
+  timeOffList,
+} from './practice.service';
 
 type PracticeMethods =
-  | 'specialties.list' | 'specialties.save' | 'rooms.list' | 'rooms.save' | 'practitioners.list' | 'practitioners.save'
-  | 'workingHours.get' | 'workingHours.set' | 'timeOff.list' | 'timeOff.add' | 'timeOff.remove';
+  | 'specialties.list'
+  | 'specialties.save'
+  | 'rooms.list'
+  | 'rooms.save'
+  | 'practitioners.list'
+  | 'practitioners.save'
+  | 'workingHours.get'
+  | 'workingHours.set'
+  | 'timeOff.list'
+  | 'timeOff.add'
+  | 'timeOff.remove';
+
+/** Every admin change to the practice is audited and tells open screens to refetch. */
+async function changed(ctx: CallContext, action: string, entity: string, entityId: number): Promise<void> {
+  await recordAudit(ctx.db, { at: ctx.now(), staffId: requireSession(ctx).staffId, workstation: ctx.workstation, action, entity, entityId });
+  ctx.emit('practice.changed', {});
+}
 
 export function practiceHandlers(): HandlerGroup<PracticeMethods> {
   return {
-    'specialties.list': notYet, 'specialties.save': notYet, 'rooms.list': notYet, 'rooms.save': notYet,
-    'practitioners.list': notYet, 'practitioners.save': notYet, 'workingHours.get': notYet, 'workingHours.set': notYet,
-    'timeOff.list': notYet, 'timeOff.add': notYet, 'timeOff.remove': notYet,
+    'specialties.list': (_input, ctx) => allSpecialties(ctx.db),
+    'specialties.save': async (input, ctx) => {
+      const specialty = await saveSpecialty(ctx.db, input);
+      await changed(ctx, 'specialties.save', 'specialty', specialty.id);
+      return specialty;
+    },
+
+    'rooms.list': (_input, ctx) => allRooms(ctx.db),
+    'rooms.save': async (input, ctx) => {
+      const room = await saveRoom(ctx.db, input);
+      await changed(ctx, 'rooms.save', 'room', room.id);
+      return room;
+    },
+
+    'practitioners.list': (_input, ctx) => allPractitioners(ctx.db),
+    'practitioners.save': async (input, ctx) => {
+      const practitioner = await savePractitioner(ctx.db, input);
+      await changed(ctx, 'practitioners.save', 'practitioner', practitioner.id);
+      return practitioner;
+    },
+
+    'workingHours.get': (input, ctx) => getWorkingHours(ctx.db, input.practitionerId),
+    'workingHours.set': async (input, ctx) => {
+      const hours = await setWorkingHours(ctx.db, input);
+      await changed(ctx, 'workingHours.set', 'practitioner', input.practitionerId);
+      return hours;
+    },
+
+    'timeOff.list': (input, ctx) => timeOffList(ctx.db, input),
+    'timeOff.add': async (input, ctx) => {
+      const timeOff = await addTimeOff(ctx.db, input);
+      await changed(ctx, 'timeOff.add', 'time_off', timeOff.id);
+      return timeOff;
+    },
+    'timeOff.remove': async (input, ctx) => {
+      const removed = await removeTimeOff(ctx.db, input.id);
+      await changed(ctx, 'timeOff.remove', 'time_off', removed.id);
+      return { ok: true };
+    },
   };
 }

@@ -1,11 +1,17 @@
-import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
-
-// Placeholder while the schedule feature is being built.
-const notYet = () => {
-  throw new AppError('INTERNAL', 'Not built yet.');
-};
+import { readSettings } from '../settings/settings.repository';
+import { findFreeSlots } from './schedule.service';
 
 export function scheduleHandlers(): HandlerGroup<'schedule.freeSlots'> {
-  return { 'schedule.freeSlots': notYet };
+  return {
+    'schedule.freeSlots': async (input, ctx) => {
+      const settings = await readSettings(ctx.db);
+      const slots = await findFreeSlots(ctx.db, input, {
+        timeZone: settings.timeZone,
+        slotStepMinutes: settings.slotStepMinutes,
+        now: ctx.now(),
+      });
+      return { slots };
+    },
+  };
 }

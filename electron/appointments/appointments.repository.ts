@@ -1,0 +1,135 @@
+import { sql, type ExpressionBuilder, type Kysely, type Updateable } from 'kysely';
+import { activeStatuses } from '../../shared/appointments/appointments.contract';
+import type { AppointmentRow, AppointmentsTable, Database, NewAppointmentRow } from '../db/schema';
+import type { PractitionerRow, SpecialtyRow } from '../practice/practice.repository';
+import { LONGEST_APPOINTMENT_MS } from '../schedule/schedule.repository';
+
+export function findAppointment(db: Kysely<Database>, id: number): Promise<AppointmentRow | undefined> {
+  return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function insertAppointment(db: Kysely<Database>, row: NewAppointmentRow): Promise<AppointmentRow> {
+  return db.insertInto('appointments').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateAppointment(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<AppointmentRow> {
+  return db.updateTable('appointments').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Newest first: the desk looks for the next visit or the last one. */
+export function appointmentsOfPatient(db: Kysely<Database>, patientId: number): Promise<AppointmentRow[]> {
+  return db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('patient_id', '=', patientId)
+    .orderBy('starts_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** A practitioner as booking needs them, with whether they offer the specialty asked for (1 or 0). */
+export type PractitionerOffering = Pick<PractitionerRow, 'id' | 'full_name' | 'default_room_id' | 'is_active'> & { offers: number };
+
+export function findPractitionerOffering(db: Kysely<Database>, practitionerId: number, specialtyId: number): Promise<PractitionerOffering | undefined> {
+  return db
+    .selectFrom('practitioners as p')
+    .select(['p.id', 'p.full_name', 'p.default_room_id', 'p.is_active'])
+    .select((eb) => offersExpression(eb, specialtyId).as('offers'))
+    .where('p.id', '=', practitionerId)
+    .executeTakeFirst();
+}
+
+function offersExpression(eb: ExpressionBuilder<Database & { p: Database['practitioners'] }, 'p'>, specialtyId: number) {
+  return eb
+    .exists(
+      eb
+        .selectFrom('practitioner_specialties as ps')
+        .select('ps.specialty_id')
+        .whereRef('ps.practitioner_id', '=', 'p.id')
+        .where('ps.specialty_id', '=', specialtyId),
+    )
+    .$castTo<number>();
+}
+
+/**
+ * The specialty and the practitioner (with whether they offer it) of a booking, and
+ * whether its patient exists, in one query; undefined if either row is missing.
+ */
+export async function findBookingReferences(
+  db: Kysely<Database>,
+  ids: { patientId: number; specialtyId: number; practitionerId: number },
+): Promise<{ specialty: SpecialtyRow; practitioner: PractitionerOffering; has_patient: number } | undefined> {
+  const row = await db
+    .selectFrom('practitioners as p')
+    .innerJoin('specialties as s', (join) => join.on('s.id', '=', ids.specialtyId))
+    .selectAll('s')
+    .select(['p.id as p_id', 'p.full_name as p_full_name', 'p.default_room_id as p_default_room_id', 'p.is_active as p_is_active'])
+    .select((eb) => [
+      offersExpression(eb, ids.specialtyId).as('p_offers'),
+      eb.exists(eb.selectFrom('patients').select('patients.id').where('patients.id', '=', ids.patientId)).$castTo<number>().as('has_patient'),
+    ])
+    .where('p.id', '=', ids.practitionerId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { p_id, p_full_name, p_default_room_id, p_is_active, p_offers, has_patient, ...specialty } = row;
+  return {
+    specialty,
+    practitioner: { id: p_id, full_name: p_full_name, default_room_id: p_default_room_id, is_active: p_is_active, offers: p_offers },
+    has_patient,
+  };
+}
+
+export async function patientExists(db: Kysely<Database>, patientId: number): Promise<boolean> {
+  return (await db.selectFrom('patients').select('id').where('id', '=', patientId).executeTakeFirst()) !== undefined;
+}
+
+export interface Clash {
+  kind: 'practitioner' | 'room';
+  id: number;
+  starts_at: number;
+  ends_at: number;
+}
+
+/**
+ * The active appointment in the way of [startsAt, endsAt): the practitioner's own first
+ * (earliest), then the room's. The same condition the overlap triggers enforce, in one query.
+ */
+export async function firstClash(
+  db: Kysely<Database>,
+  holders: { practitionerId?: number | undefined; roomId?: number | null | undefined },
+  interval: { startsAt: number; endsAt: number },
+  excludeId?: number,
+): Promise<Clash | undefined> {
+  const { practitionerId, roomId } = holders;
+  if (practitionerId === undefined && (roomId === undefined || roomId === null)) return undefined;
+  let query = db
+    .selectFrom('appointments')
+    .select(['id', 'starts_at', 'ends_at'])
+    .select(sql<number>`practitioner_id = ${practitionerId ?? 0}`.as('is_practitioner'))
+    .where((eb) => {
+      const holdersOf = [];
+      if (practitionerId !== undefined) holdersOf.push(eb('practitioner_id', '=', practitionerId));
+      if (roomId !== undefined && roomId !== null) holdersOf.push(eb('room_id', '=', roomId));
+      return eb.or(holdersOf);
+    })
+    .where('starts_at', '>', interval.startsAt - LONGEST_APPOINTMENT_MS)
+    .where('starts_at', '<', interval.endsAt)
+    .where('ends_at', '>', interval.startsAt)
+    .where('status', 'in', activeStatuses);
+  if (excludeId !== undefined) query = query.where('id', '<>', excludeId);
+  const row = await query.orderBy('is_practitioner', 'desc').orderBy('starts_at').limit(1).executeTakeFirst();
+  return row && { kind: row.is_practitioner === 1 ? 'practitioner' : 'room', id: row.id, starts_at: row.starts_at, ends_at: row.ends_at };
+}
+
+/** Whether any time off of the practitioner overlaps [startsAt, endsAt). */
+export async function hasTimeOffDuring(db: Kysely<Database>, practitionerId: number, interval: { startsAt: number; endsAt: number }): Promise<boolean> {
+  const row = await db
+    .selectFrom('time_off')
+    .select('id')
+    .where('practitioner_id', '=', practitionerId)
+    .where('starts_at', '<', interval.endsAt)
+    .where('ends_at', '>', interval.startsAt)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

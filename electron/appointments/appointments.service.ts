@@ -1,0 +1,417 @@
+import type { Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import type { Appointment, AppointmentStatus, SlotTakenDetails } from '../../shared/appointments/appointments.contract';
+import type { ParsedInput } from '../../shared/contract/contract';
+import { AppError } from '../../shared/contract/errors';
+import { fitsWorkingHours } from '../../shared/schedule/slots';
+import { MINUTE_MS, dayOf } from '../../shared/schedule/wall-clock';
+import { recordAudit } from '../auth/staff.repository';
+import type { AppointmentRow, Database, NewAppointmentRow } from '../db/schema';
+import { findRoom, findSpecialty, type SpecialtyRow } from '../practice/practice.repository';
+import { bookablePractitioners, workingHoursOf } from '../schedule/schedule.repository';
+import { findFreeSlots, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
+import {
+  appointmentsOfPatient,
+  findAppointment,
+  findBookingReferences,
+  findPractitionerOffering,
+  firstClash,
+  hasTimeOffDuring,
+  insertAppointment,
+  patientExists,
+  updateAppointment,
+  type Clash,
+  type PractitionerOffering,
+} from './appointments.repository';
+
+/** The clinic settings, the moment, and who is acting (for the audit log). */
+export interface AppointmentEnv extends ScheduleEnv {
+  staffId: number | null;
+  workstation: string;
+}
+
+/** An appointment that changed, and the clinic days whose boards must refresh. */
+export interface AppointmentChange {
+  appointment: Appointment;
+  days: string[];
+}
+
+/** How many alternatives a SLOT_TAKEN error offers. */
+export const NEXT_FREE_COUNT = 5;
+/** How far ahead those alternatives are looked for. */
+const NEXT_FREE_DAYS = 14;
+
+export function toAppointment(row: AppointmentRow): Appointment {
+  return {
+    id: row.id,
+    patientId: row.patient_id,
+    practitionerId: row.practitioner_id,
+    roomId: row.room_id,
+    specialtyId: row.specialty_id,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status,
+    statusChangedAt: row.status_changed_at,
+    isWalkIn: row.is_walk_in === 1,
+    cancelReason: row.cancel_reason,
+    notes: row.notes,
+    priceCents: row.price_cents,
+  };
+}
+
+function fieldError(field: string, message: string): AppError {
+  return new AppError('VALIDATION', message, { fields: [{ path: field, code: 'custom', message }] });
+}
+
+function clock(env: ScheduleEnv, instant: number, format = 'yyyy-MM-dd HH:mm'): string {
+  return DateTime.fromMillis(instant, { zone: env.timeZone }).toFormat(format);
+}
+
+// Loading and checking what a booking refers to
+
+async function requirePatient(db: Kysely<Database>, patientId: number): Promise<void> {
+  if (!(await patientExists(db, patientId))) throw new AppError('NOT_FOUND', 'There is no such patient.', { field: 'patientId' });
+}
+
+function assertActiveSpecialty(specialty: SpecialtyRow): SpecialtyRow {
+  if (specialty.is_active !== 1) throw fieldError('specialtyId', `${specialty.name_en} is no longer offered.`);
+  return specialty;
+}
+
+function assertBookable(practitioner: PractitionerOffering, specialty: SpecialtyRow): PractitionerOffering {
+  if (practitioner.is_active !== 1) throw fieldError('practitionerId', `${practitioner.full_name} no longer sees patients.`);
+  if (practitioner.offers !== 1) throw fieldError('practitionerId', `${practitioner.full_name} does not offer ${specialty.name_en}.`);
+  return practitioner;
+}
+
+async function requireActiveSpecialty(db: Kysely<Database>, specialtyId: number): Promise<SpecialtyRow> {
+  const specialty = await findSpecialty(db, specialtyId);
+  if (!specialty) throw new AppError('NOT_FOUND', 'There is no such specialty.', { field: 'specialtyId' });
+  return assertActiveSpecialty(specialty);
+}
+
+async function requireBookablePractitioner(db: Kysely<Database>, practitionerId: number, specialty: SpecialtyRow): Promise<PractitionerOffering> {
+  const practitioner = await findPractitionerOffering(db, practitionerId, specialty.id);
+  if (!practitioner) throw new AppError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
+  return assertBookable(practitioner, specialty);
+}
+
+/**
+ * The patient, specialty and practitioner of a booking, checked. The usual case takes one
+ * query; only when something is missing do the separate lookups run, to say what.
+ */
+async function requireReferences(
+  db: Kysely<Database>,
+  ids: { patientId: number; specialtyId: number; practitionerId: number },
+): Promise<{ specialty: SpecialtyRow; practitioner: PractitionerOffering }> {
+  const found = await findBookingReferences(db, ids);
+  if (found?.has_patient === 1) {
+    const specialty = assertActiveSpecialty(found.specialty);
+    return { specialty, practitioner: assertBookable(found.practitioner, specialty) };
+  }
+  await requirePatient(db, ids.patientId);
+  const specialty = await requireActiveSpecialty(db, ids.specialtyId);
+  return { specialty, practitioner: await requireBookablePractitioner(db, ids.practitionerId, specialty) };
+}
+
+/** The room asked for (null: none), or the practitioner's default room when not asked. */
+async function resolveRoom(db: Kysely<Database>, asked: number | null | undefined, fallback: number | null): Promise<number | null> {
+  if (asked === undefined) return fallback;
+  if (asked === null) return null;
+  const room = await findRoom(db, asked);
+  if (!room) throw new AppError('NOT_FOUND', 'There is no such room.', { field: 'roomId' });
+  if (room.is_active !== 1) throw fieldError('roomId', `${room.name} is not in use.`);
+  return room.id;
+}
+
+/** Where and when an appointment would go. */
+export interface Placement {
+  practitioner: { id: number; full_name: string };
+  specialtyId: number;
+  roomId: number | null;
+  startsAt: number;
+  endsAt: number;
+  /** The appointment being moved, which cannot clash with itself. */
+  excludeId?: number;
+}
+
+/** Refuses a time outside the practitioner's working hours or during their time off. */
+async function assertWorking(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
+  const hours = (await workingHoursOf(db, [placement.practitioner.id])).map(toWorkingMinutes);
+  const when = () => `${clock(env, placement.startsAt)}–${clock(env, placement.endsAt, 'HH:mm')}`;
+  if (!fitsWorkingHours(env.timeZone, hours, placement.startsAt, placement.endsAt)) {
+    throw new AppError('OUTSIDE_WORKING_HOURS', `${placement.practitioner.full_name} does not work at ${when()}.`, {
+      practitionerId: placement.practitioner.id,
+    });
+  }
+  if (await hasTimeOffDuring(db, placement.practitioner.id, placement)) {
+    throw new AppError('OUTSIDE_WORKING_HOURS', `${placement.practitioner.full_name} is away at ${when()}.`, {
+      practitionerId: placement.practitioner.id,
+      timeOff: true,
+    });
+  }
+}
+
+async function nextFree(db: Kysely<Database>, env: ScheduleEnv, specialtyId: number, practitionerId: number | undefined, from: number) {
+  return findFreeSlots(
+    db,
+    { specialtyId, practitionerId, day: dayOf(env.timeZone, Math.max(from, env.now)), days: NEXT_FREE_DAYS, limit: NEXT_FREE_COUNT },
+    env,
+  );
+}
+
+async function slotTakenError(
+  db: Kysely<Database>,
+  env: ScheduleEnv,
+  placement: Placement,
+  clash: Clash,
+  alternativesFor: number | undefined = placement.practitioner.id,
+): Promise<AppError> {
+  const { kind } = clash;
+  const details: SlotTakenDetails = {
+    clash: { kind, appointmentId: clash.id, startsAt: clash.starts_at, endsAt: clash.ends_at },
+    nextFree: await nextFree(db, env, placement.specialtyId, alternativesFor, placement.startsAt),
+  };
+  const when = `${clock(env, clash.starts_at)}–${clock(env, clash.ends_at, 'HH:mm')}`;
+  const message =
+    kind === 'practitioner'
+      ? `${placement.practitioner.full_name} already has an appointment at ${when}.`
+      : `The room is already taken at ${when}.`;
+  return new AppError('SLOT_TAKEN', message, details);
+}
+
+/** The appointment in the way, practitioner first: what the triggers would refuse. */
+function findClash(db: Kysely<Database>, placement: Placement): Promise<Clash | undefined> {
+  return firstClash(db, { practitionerId: placement.practitioner.id, roomId: placement.roomId }, placement, placement.excludeId);
+}
+
+/** Which overlap trigger refused a write, if one did. */
+export function slotTakenKind(error: unknown): 'practitioner' | 'room' | null {
+  if (!(error instanceof Error)) return null;
+  const match = /^SLOT_TAKEN:(practitioner|room)$/.exec(error.message);
+  return match ? (match[1] as 'practitioner' | 'room') : null;
+}
+
+/**
+ * Runs the write; if an overlap trigger refuses it (the database is the guarantee, the
+ * pre-check only makes the message good), turns that into SLOT_TAKEN with details.
+ */
+export async function writeOrSlotTaken(
+  db: Kysely<Database>,
+  env: ScheduleEnv,
+  placement: Placement,
+  write: () => Promise<AppointmentRow>,
+): Promise<AppointmentRow> {
+  try {
+    return await write();
+  } catch (error) {
+    const kind = slotTakenKind(error);
+    if (!kind) throw error;
+    const holders = kind === 'practitioner' ? { practitionerId: placement.practitioner.id } : { roomId: placement.roomId };
+    const clash = await firstClash(db, holders, placement, placement.excludeId);
+    if (!clash) throw error;
+    throw await slotTakenError(db, env, placement, clash);
+  }
+}
+
+async function checkPlacement(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
+  if (placement.startsAt < env.now) {
+    throw new AppError('IN_THE_PAST', `${clock(env, placement.startsAt)} has already passed.`, { field: 'startsAt' });
+  }
+  await assertWorking(db, env, placement);
+  const clash = await findClash(db, placement);
+  if (clash) throw await slotTakenError(db, env, placement, clash);
+}
+
+async function audit(db: Kysely<Database>, env: AppointmentEnv, action: string, row: AppointmentRow, detail: Record<string, unknown>): Promise<void> {
+  await recordAudit(db, {
+    at: env.now,
+    staffId: env.staffId,
+    workstation: env.workstation,
+    action,
+    entity: 'appointment',
+    entityId: row.id,
+    detail: JSON.stringify(detail),
+  });
+}
+
+function newAppointmentRow(
+  env: AppointmentEnv,
+  placement: Placement,
+  fields: { patientId: number; notes: string; priceCents: number; isWalkIn: boolean },
+): NewAppointmentRow {
+  return {
+    patient_id: fields.patientId,
+    practitioner_id: placement.practitioner.id,
+    room_id: placement.roomId,
+    specialty_id: placement.specialtyId,
+    starts_at: placement.startsAt,
+    ends_at: placement.endsAt,
+    status: 'booked',
+    status_changed_at: env.now,
+    is_walk_in: fields.isWalkIn ? 1 : 0,
+    notes: fields.notes,
+    price_cents: fields.priceCents,
+    created_by: env.staffId,
+    created_at: env.now,
+    updated_at: env.now,
+  };
+}
+
+function change(env: ScheduleEnv, row: AppointmentRow, ...otherInstants: number[]): AppointmentChange {
+  const days = [...new Set([row.starts_at, ...otherInstants].map((instant) => dayOf(env.timeZone, instant)))].sort();
+  return { appointment: toAppointment(row), days };
+}
+
+// Operations
+
+export async function getAppointment(db: Kysely<Database>, id: number): Promise<Appointment> {
+  const row = await findAppointment(db, id);
+  if (!row) throw new AppError('NOT_FOUND', 'There is no such appointment.', { field: 'id' });
+  return toAppointment(row);
+}
+
+export async function appointmentsForPatient(db: Kysely<Database>, patientId: number): Promise<Appointment[]> {
+  await requirePatient(db, patientId);
+  return (await appointmentsOfPatient(db, patientId)).map(toAppointment);
+}
+
+export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.book'>, env: AppointmentEnv): Promise<AppointmentChange> {
+  const { specialty, practitioner } = await requireReferences(db, input);
+  const placement: Placement = {
+    practitioner,
+    specialtyId: specialty.id,
+    roomId: await resolveRoom(db, input.roomId, practitioner.default_room_id),
+    startsAt: input.startsAt,
+    endsAt: input.startsAt + specialty.duration_minutes * MINUTE_MS,
+  };
+  await checkPlacement(db, env, placement);
+
+  const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: false };
+  const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(env, placement, fields)));
+  await audit(db, env, 'appointments.book', row, { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id });
+  return change(env, row);
+}
+
+/**
+ * A patient who walked in: starts now (to the next whole minute), off the slot grid, with
+ * the practitioner asked for or the first one (by name) who offers the specialty, is
+ * working for the whole visit and is free, along with their room.
+ */
+export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, env: AppointmentEnv): Promise<AppointmentChange> {
+  await requirePatient(db, input.patientId);
+  const specialty = await requireActiveSpecialty(db, input.specialtyId);
+  const candidates: Array<{ id: number; full_name: string; default_room_id: number | null }> =
+    input.practitionerId === undefined
+      ? await bookablePractitioners(db, specialty.id)
+      : [await requireBookablePractitioner(db, input.practitionerId, specialty)];
+  if (candidates.length === 0) throw fieldError('specialtyId', `Nobody offers ${specialty.name_en} at the moment.`);
+
+  const startsAt = Math.ceil(env.now / MINUTE_MS) * MINUTE_MS;
+  const endsAt = startsAt + specialty.duration_minutes * MINUTE_MS;
+  let firstBusy: { placement: Placement; clash: Clash } | undefined;
+  let firstAway: AppError | undefined;
+
+  for (const practitioner of candidates) {
+    const placement: Placement = { practitioner, specialtyId: specialty.id, roomId: practitioner.default_room_id, startsAt, endsAt };
+    try {
+      await assertWorking(db, env, placement);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'OUTSIDE_WORKING_HOURS') throw error;
+      firstAway ??= error;
+      continue;
+    }
+    const clash = await findClash(db, placement);
+    if (clash) {
+      firstBusy ??= { placement, clash };
+      continue;
+    }
+    const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: true };
+    const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(env, placement, fields)));
+    await audit(db, env, 'appointments.bookWalkIn', row, { startsAt, practitionerId: practitioner.id, roomId: row.room_id });
+    return change(env, row);
+  }
+
+  if (firstBusy) {
+    throw await slotTakenError(db, env, firstBusy.placement, firstBusy.clash, input.practitionerId);
+  }
+  throw new AppError(
+    'OUTSIDE_WORKING_HOURS',
+    candidates.length === 1 && firstAway ? firstAway.message : `Nobody who offers ${specialty.name_en} is working now.`,
+    { nextFree: await nextFree(db, env, specialty.id, input.practitionerId, startsAt) },
+  );
+}
+
+function assertStatus(row: AppointmentRow, allowed: readonly AppointmentStatus[], action: string): void {
+  if (!allowed.includes(row.status)) {
+    throw new AppError('INVALID_TRANSITION', `An appointment that is ${row.status.replace('_', ' ')} cannot be ${action}.`, {
+      status: row.status,
+    });
+  }
+}
+
+async function requireAppointment(db: Kysely<Database>, id: number): Promise<AppointmentRow> {
+  const row = await findAppointment(db, id);
+  if (!row) throw new AppError('NOT_FOUND', 'There is no such appointment.', { field: 'id' });
+  return row;
+}
+
+/** Moves a booked appointment; it keeps its length, price and (unless the practitioner changes) its room. */
+export async function rescheduleAppointment(
+  db: Kysely<Database>,
+  input: ParsedInput<'appointments.reschedule'>,
+  env: AppointmentEnv,
+): Promise<AppointmentChange> {
+  const current = await requireAppointment(db, input.id);
+  assertStatus(current, ['booked'], 'rescheduled');
+  const specialty = await findSpecialty(db, current.specialty_id);
+  if (!specialty) throw new AppError('NOT_FOUND', 'There is no such specialty.', { field: 'specialtyId' });
+  const practitioner = await requireBookablePractitioner(db, input.practitionerId ?? current.practitioner_id, specialty);
+  const keepsPractitioner = practitioner.id === current.practitioner_id;
+  const placement: Placement = {
+    practitioner,
+    specialtyId: specialty.id,
+    roomId: await resolveRoom(db, input.roomId, keepsPractitioner ? current.room_id : practitioner.default_room_id),
+    startsAt: input.startsAt,
+    endsAt: input.startsAt + (current.ends_at - current.starts_at),
+    excludeId: current.id,
+  };
+  await checkPlacement(db, env, placement);
+
+  const row = await writeOrSlotTaken(db, env, placement, () =>
+    updateAppointment(db, current.id, {
+      practitioner_id: practitioner.id,
+      room_id: placement.roomId,
+      starts_at: placement.startsAt,
+      ends_at: placement.endsAt,
+      status_changed_at: env.now,
+      updated_at: env.now,
+    }),
+  );
+  await audit(db, env, 'appointments.reschedule', row, {
+    from: { startsAt: current.starts_at, practitionerId: current.practitioner_id, roomId: current.room_id },
+    to: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
+  });
+  return change(env, row, current.starts_at);
+}
+
+export async function cancelAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.cancel'>, env: AppointmentEnv): Promise<AppointmentChange> {
+  const current = await requireAppointment(db, input.id);
+  assertStatus(current, ['booked', 'checked_in'], 'cancelled');
+  const row = await updateAppointment(db, current.id, {
+    status: 'cancelled',
+    cancel_reason: input.reason,
+    status_changed_at: env.now,
+    updated_at: env.now,
+  });
+  await audit(db, env, 'appointments.cancel', row, { from: current.status, reason: input.reason });
+  return change(env, row);
+}
+
+export async function markNoShow(db: Kysely<Database>, id: number, env: AppointmentEnv): Promise<AppointmentChange> {
+  const current = await requireAppointment(db, id);
+  assertStatus(current, ['booked'], 'marked as a no-show');
+  const row = await updateAppointment(db, current.id, { status: 'no_show', status_changed_at: env.now, updated_at: env.now });
+  await audit(db, env, 'appointments.markNoShow', row, { from: current.status });
+  return change(env, row);
+}

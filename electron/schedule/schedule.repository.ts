@@ -1,0 +1,86 @@
+import { sql, type Kysely } from 'kysely';
+import { activeStatuses } from '../../shared/appointments/appointments.contract';
+import type { Database } from '../db/schema';
+
+/** The overlap triggers cap an appointment at 12 hours; so does every range query here. */
+export const LONGEST_APPOINTMENT_MS = 12 * 3_600_000;
+
+export interface BookablePractitionerRow {
+  id: number;
+  full_name: string;
+  default_room_id: number | null;
+}
+
+/** Active practitioners who offer the specialty, optionally just one of them. */
+export function bookablePractitioners(
+  db: Kysely<Database>,
+  specialtyId: number,
+  practitionerId?: number,
+): Promise<BookablePractitionerRow[]> {
+  let query = db
+    .selectFrom('practitioners as p')
+    .innerJoin('practitioner_specialties as ps', 'ps.practitioner_id', 'p.id')
+    .select(['p.id', 'p.full_name', 'p.default_room_id'])
+    .where('ps.specialty_id', '=', specialtyId)
+    .where('p.is_active', '=', 1);
+  if (practitionerId !== undefined) query = query.where('p.id', '=', practitionerId);
+  return query.orderBy(sql`p.full_name COLLATE NOCASE`).orderBy('p.id').execute();
+}
+
+/** One active appointment as busy time: who, where (null: no room), when. */
+export interface BusySpan {
+  practitionerId: number;
+  roomId: number | null;
+  startsAt: number;
+  endsAt: number;
+}
+
+/**
+ * Active appointments overlapping [from, to) held by any of the practitioners or in any of
+ * the rooms. Two weeks of a busy clinic is thousands of rows, and better-sqlite3 builds
+ * every row object through N-API, which cost more than everything else in `freeSlots`;
+ * so SQLite returns them as one comma-separated list of numbers instead (ids are
+ * positive, so 0 stands for "no room"). The lower bound on starts_at keeps the scan on
+ * the index: no appointment is longer than 12 hours.
+ */
+export async function activeAppointmentsOverlapping(
+  db: Kysely<Database>,
+  range: { from: number; to: number },
+  holders: { practitionerIds: readonly number[]; roomIds: readonly number[] },
+): Promise<BusySpan[]> {
+  if (holders.practitionerIds.length === 0 && holders.roomIds.length === 0) return [];
+  const row = await db
+    .selectFrom('appointments')
+    .select(sql<string | null>`group_concat(practitioner_id || ',' || coalesce(room_id, 0) || ',' || starts_at || ',' || ends_at)`.as('spans'))
+    .where('starts_at', '>', range.from - LONGEST_APPOINTMENT_MS)
+    .where('starts_at', '<', range.to)
+    .where('ends_at', '>', range.from)
+    .where('status', 'in', activeStatuses)
+    .where((eb) => {
+      const holdersOf = [];
+      if (holders.practitionerIds.length > 0) holdersOf.push(eb('practitioner_id', 'in', holders.practitionerIds));
+      if (holders.roomIds.length > 0) holdersOf.push(eb('room_id', 'in', holders.roomIds));
+      return eb.or(holdersOf);
+    })
+    .executeTakeFirst();
+  if (!row?.spans) return [];
+  const numbers = JSON.parse(`[${row.spans}]`) as number[];
+  const spans: BusySpan[] = [];
+  for (let i = 0; i + 3 < numbers.length; i += 4) {
+    spans.push({ practitionerId: numbers[i]!, roomId: numbers[i + 1]! || null, startsAt: numbers[i + 2]!, endsAt: numbers[i + 3]! });
+  }
+  return spans;
+}
+
+/** The weekly working intervals of the practitioners, unordered. */
+export function workingHoursOf(
+  db: Kysely<Database>,
+  practitionerIds: readonly number[],
+): Promise<Array<{ practitioner_id: number; weekday: number; start_minute: number; end_minute: number }>> {
+  if (practitionerIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('working_hours')
+    .select(['practitioner_id', 'weekday', 'start_minute', 'end_minute'])
+    .where('practitioner_id', 'in', practitionerIds)
+    .execute();
+}
