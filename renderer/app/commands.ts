@@ -1,0 +1,166 @@
+import type { Role } from '../../shared/contract/method';
+import type { IconName } from '../ui/icons';
+import type { Route, View } from './routes';
+import type { UiState } from './ui.store';
+import type { SessionState } from '../session/session.store';
+
+/** Everything a command may look at or act on. */
+export interface CommandContext {
+  ui: UiState;
+  session: SessionState;
+  role: Role;
+  route: Route;
+  /** Moves the board by days, when the board is on screen. */
+  shiftBoardDay?: (days: number | 'today') => void;
+}
+
+export type CommandGroup = 'navigate' | 'actions' | 'board' | 'help';
+
+/**
+ * A command is data (the Excalidraw pattern): the key handler, the command palette and the
+ * shortcut sheet all read this one list, so a shortcut shown is a shortcut that works.
+ * Keys are chords separated by spaces ("g t" = g, then t); modifiers join with "+".
+ */
+export interface Command {
+  id: string;
+  label: CommandLabel;
+  group: CommandGroup;
+  keys: string[];
+  icon?: IconName;
+  /** Who may use it (default: everyone). */
+  roles?: readonly Role[];
+  /** Where it applies (e.g. only on a patient's page). */
+  when?: (ctx: CommandContext) => boolean;
+  perform: (ctx: CommandContext) => void;
+}
+
+export type CommandLabel =
+  | 'commands.goToday'
+  | 'commands.goPatients'
+  | 'commands.goBook'
+  | 'commands.goSetup'
+  | 'commands.goSettings'
+  | 'commands.searchPatients'
+  | 'commands.newPatient'
+  | 'commands.editPatient'
+  | 'commands.bookAppointment'
+  | 'commands.palette'
+  | 'commands.shortcuts'
+  | 'commands.lock'
+  | 'commands.signOut'
+  | 'commands.previousDay'
+  | 'commands.nextDay'
+  | 'commands.today';
+
+const desk: readonly Role[] = ['admin', 'receptionist'];
+const go = (route: Route) => (ctx: CommandContext) => ctx.ui.navigate(route);
+
+export const viewCommandIds: Record<View, string> = {
+  today: 'go.today',
+  patients: 'go.patients',
+  book: 'go.book',
+  setup: 'go.setup',
+  settings: 'go.settings',
+};
+
+export const commands: readonly Command[] = [
+  { id: 'go.today', label: 'commands.goToday', group: 'navigate', keys: ['g t', 'Alt+1'], icon: 'board', perform: go({ view: 'today' }) },
+  { id: 'go.patients', label: 'commands.goPatients', group: 'navigate', keys: ['g p', 'Alt+2'], icon: 'users', perform: go({ view: 'patients' }) },
+  { id: 'go.book', label: 'commands.goBook', group: 'navigate', keys: ['g b', 'Alt+3'], icon: 'calendarPlus', roles: desk, perform: go({ view: 'book' }) },
+  { id: 'go.setup', label: 'commands.goSetup', group: 'navigate', keys: ['g s', 'Alt+4'], icon: 'sliders', roles: ['admin'], perform: go({ view: 'setup' }) },
+  { id: 'go.settings', label: 'commands.goSettings', group: 'navigate', keys: ['g o', 'Alt+5'], icon: 'settings', perform: go({ view: 'settings' }) },
+  {
+    id: 'patients.search',
+    label: 'commands.searchPatients',
+    group: 'actions',
+    keys: ['/'],
+    icon: 'search',
+    perform: (ctx) => {
+      if (ctx.route.view !== 'patients' || ctx.route.mode) ctx.ui.navigate({ view: 'patients' });
+      ctx.ui.requestFocus('patientSearch');
+    },
+  },
+  { id: 'patients.new', label: 'commands.newPatient', group: 'actions', keys: ['n'], icon: 'userPlus', roles: desk, perform: go({ view: 'patients', mode: 'new' }) },
+  {
+    id: 'patients.edit',
+    label: 'commands.editPatient',
+    group: 'actions',
+    keys: ['e'],
+    icon: 'edit',
+    roles: desk,
+    when: (ctx) => ctx.route.view === 'patients' && !!ctx.route.patientId && !ctx.route.mode,
+    perform: (ctx) => {
+      if (ctx.route.view === 'patients' && ctx.route.patientId) ctx.ui.navigate({ view: 'patients', patientId: ctx.route.patientId, mode: 'edit' });
+    },
+  },
+  {
+    id: 'book.new',
+    label: 'commands.bookAppointment',
+    group: 'actions',
+    keys: ['b'],
+    icon: 'calendarPlus',
+    roles: desk,
+    perform: (ctx) => {
+      // From a patient's page, "book" means "book for this patient".
+      const patientId = ctx.route.view === 'patients' && ctx.route.patientId && !ctx.route.mode ? ctx.route.patientId : undefined;
+      ctx.ui.navigate(patientId ? { view: 'book', patientId } : { view: 'book' });
+    },
+  },
+  { id: 'board.previous', label: 'commands.previousDay', group: 'board', keys: ['['], icon: 'chevronLeft', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.(-1) },
+  { id: 'board.next', label: 'commands.nextDay', group: 'board', keys: [']'], icon: 'chevronRight', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.(1) },
+  { id: 'board.today', label: 'commands.today', group: 'board', keys: ['t'], icon: 'calendar', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.('today') },
+  { id: 'palette.open', label: 'commands.palette', group: 'help', keys: ['Ctrl+K', 'Meta+K'], icon: 'command', perform: (ctx) => ctx.ui.setPaletteOpen(!ctx.ui.isPaletteOpen) },
+  { id: 'help.shortcuts', label: 'commands.shortcuts', group: 'help', keys: ['?'], icon: 'keyboard', perform: (ctx) => ctx.ui.setShortcutSheetOpen(true) },
+  { id: 'session.lock', label: 'commands.lock', group: 'help', keys: ['Alt+L'], icon: 'lock', perform: (ctx) => ctx.session.lock() },
+  { id: 'session.signOut', label: 'commands.signOut', group: 'help', keys: [], icon: 'logOut', perform: (ctx) => void ctx.session.signOut() },
+];
+
+export function isPermitted(command: Command, role: Role): boolean {
+  return !command.roles || command.roles.includes(role);
+}
+
+export function isAvailable(command: Command, ctx: CommandContext): boolean {
+  return isPermitted(command, ctx.role) && (command.when ? command.when(ctx) : true);
+}
+
+/** The chord a key press makes: "Ctrl+K", "Alt+1", "g", "?". Layout-independent for modified keys. */
+export function chordOf(event: Pick<KeyboardEvent, 'key' | 'code' | 'ctrlKey' | 'altKey' | 'metaKey' | 'shiftKey'>): string | null {
+  if (['Control', 'Alt', 'Shift', 'Meta', 'AltGraph', 'Dead'].includes(event.key)) return null;
+  const hasModifier = event.ctrlKey || event.altKey || event.metaKey;
+  let key = event.key;
+  if (hasModifier) {
+    // Alt+1 types "¡" on a Mac and Ctrl+K may arrive as "k" or "K": the physical key is what counts.
+    const letter = /^Key([A-Z])$/.exec(event.code);
+    const digit = /^Digit(\d)$/.exec(event.code);
+    if (letter) key = letter[1]!;
+    else if (digit) key = digit[1]!;
+    else if (key.length === 1) key = key.toUpperCase();
+  } else if (key.length === 1) {
+    key = key.toLowerCase() === key.toUpperCase() ? key : key.toLowerCase();
+  }
+  const parts: string[] = [];
+  if (event.ctrlKey) parts.push('Ctrl');
+  if (event.altKey) parts.push('Alt');
+  if (event.metaKey) parts.push('Meta');
+  parts.push(key);
+  return parts.join('+');
+}
+
+export function hasModifier(chord: string): boolean {
+  return /^(Ctrl|Alt|Meta)\+/.test(chord);
+}
+
+export type KeyMatch = { kind: 'command'; command: Command } | { kind: 'prefix' } | { kind: 'none' };
+
+/** Matches the chords typed so far against the available commands' keys. */
+export function matchKeys(sequence: string[], available: readonly Command[]): KeyMatch {
+  const typed = sequence.join(' ');
+  let isPrefix = false;
+  for (const command of available) {
+    for (const keys of command.keys) {
+      if (keys === typed) return { kind: 'command', command };
+      if (keys.startsWith(`${typed} `)) isPrefix = true;
+    }
+  }
+  return isPrefix ? { kind: 'prefix' } : { kind: 'none' };
+}

@@ -1,0 +1,228 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BoardAppointment, Slot } from '../../shared/appointments/appointments.contract';
+import { dayOf, todayIn } from '../i18n/format';
+import { useErrorText, useFormat } from '../i18n/hooks';
+import { useBoardStore, usePractice, useUiStore } from '../stores/stores';
+import { createLatest } from '../stores/store-utils';
+import { RpcError } from '../transport/rpc-error';
+import { SlotGrid, sameSlot } from '../booking/slot-grid';
+import { SlotTakenAlert } from '../booking/slot-taken';
+import { Button } from '../ui/button';
+import { Dialog } from '../ui/dialog';
+import { ErrorMessage } from '../ui/error-message';
+import { SelectField, TextArea, TextField } from '../ui/field';
+import { EmptyState } from '../ui/misc';
+import { SkeletonList } from '../ui/spinner';
+
+function Summary({ appointment }: { appointment: BoardAppointment }) {
+  const format = useFormat();
+  return (
+    <div className="dialog-summary">
+      <strong>{appointment.patientName}</strong>
+      <span className="muted">
+        {format.dayShort(dayOf(appointment.startsAt, format.zone))} · {format.timeRange(appointment.startsAt, appointment.endsAt)} · {format.locale === 'pt' ? appointment.specialtyNamePt : appointment.specialtyNameEn}
+      </span>
+    </div>
+  );
+}
+
+export function RescheduleDialog({ appointment, onClose }: { appointment: BoardAppointment | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Dialog open={!!appointment} onClose={onClose} title={t('board.rescheduleTitle')} size="lg" testId="reschedule-dialog">
+      {appointment ? <RescheduleBody appointment={appointment} onClose={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function RescheduleBody({ appointment, onClose }: { appointment: BoardAppointment; onClose: () => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const store = useBoardStore();
+  const ui = useUiStore();
+  const practitioners = usePractice((state) => state.practitioners);
+  const rooms = usePractice((state) => state.rooms);
+  const [day, setDay] = useState(() => dayOf(appointment.startsAt, format.zone));
+  const [practitionerId, setPractitionerId] = useState<number>(appointment.practitionerId);
+  const [slots, setSlots] = useState<Slot[] | null>(null);
+  const [loadError, setLoadError] = useState<RpcError | null>(null);
+  const [selected, setSelected] = useState<Slot | null>(null);
+  const [error, setError] = useState<RpcError | null>(null);
+  const [attempted, setAttempted] = useState<Slot | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const latest = useRef(createLatest()).current;
+  const candidates = practitioners.filter((p) => p.isActive && p.specialtyIds.includes(appointment.specialtyId));
+
+  useEffect(() => {
+    const ticket = latest.next();
+    setSlots(null);
+    setLoadError(null);
+    store
+      .getState()
+      .freeSlots({ specialtyId: appointment.specialtyId, day, ...(practitionerId ? { practitionerId } : {}) })
+      .then((found) => latest.isLatest(ticket) && setSlots(found))
+      .catch((caught: unknown) => latest.isLatest(ticket) && setLoadError(RpcError.from(caught)));
+  }, [appointment.specialtyId, day, practitionerId, store, latest]);
+
+  const move = async (slot: Slot) => {
+    setAttempted(slot);
+    setIsBusy(true);
+    setError(null);
+    try {
+      await store.getState().reschedule(appointment.id, slot);
+      ui.getState().toast('success', t('board.rescheduled', { name: appointment.patientName }), `${format.dayShort(dayOf(slot.startsAt, format.zone))} · ${format.time(slot.startsAt)}`);
+      onClose();
+    } catch (caught) {
+      setError(RpcError.from(caught));
+      setIsBusy(false);
+    }
+  };
+
+  return (
+    <div className="stack">
+      <Summary appointment={appointment} />
+      <div className="form-grid">
+        <TextField label={t('booking.day')} type="date" value={day} min={todayIn(format.zone)} onChange={(event) => event.target.value && setDay(event.target.value)} />
+        <SelectField label={t('booking.practitioner')} value={practitionerId} onChange={(event) => setPractitionerId(Number(event.target.value))}>
+          {candidates.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.fullName}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <div className="reschedule-slots">
+        {loadError ? <ErrorMessage error={loadError} /> : null}
+        {!slots && !loadError ? <SkeletonList rows={2} variant="line" label={t('common.loading')} /> : null}
+        {slots && slots.length === 0 ? <EmptyState compact icon="calendar" title={t('booking.noSlots')} /> : null}
+        {slots && slots.length > 0 ? <SlotGrid slots={slots} practitioners={practitioners} rooms={rooms} selected={selected} onSelect={setSelected} format={format} isCompact /> : null}
+      </div>
+      <SlotTakenAlert error={error} practitioners={practitioners} rooms={rooms} attempted={attempted} format={format} onPick={(slot) => void move(slot)} isBusy={isBusy} day={day} />
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onClose}>
+          {t('common.cancel')}
+        </Button>
+        <Button variant="primary" disabled={!selected || sameSlot(selected, { practitionerId: appointment.practitionerId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, roomId: null })} isBusy={isBusy} onClick={() => selected && void move(selected)}>
+          {selected ? t('board.moveTo', { time: format.time(selected.startsAt) }) : t('board.pickSlot')}
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function CancelDialog({ appointment, onClose }: { appointment: BoardAppointment | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Dialog open={!!appointment} onClose={onClose} title={t('board.cancelTitle')} size="sm" testId="cancel-dialog">
+      {appointment ? <CancelBody appointment={appointment} onClose={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function CancelBody({ appointment, onClose }: { appointment: BoardAppointment; onClose: () => void }) {
+  const { t } = useTranslation();
+  const store = useBoardStore();
+  const ui = useUiStore();
+  const [reason, setReason] = useState('');
+  const [fieldError, setFieldError] = useState<string | undefined>();
+  const [error, setError] = useState<RpcError | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const errorText = useErrorText();
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!reason.trim()) {
+      setFieldError(t('board.reasonRequired'));
+      reasonRef.current?.focus();
+      return;
+    }
+    setIsBusy(true);
+    setError(null);
+    try {
+      await store.getState().cancel(appointment.id, reason.trim());
+      ui.getState().toast('success', t('board.cancelled', { name: appointment.patientName }));
+      onClose();
+    } catch (caught) {
+      const rpcError = RpcError.from(caught);
+      setError(rpcError);
+      if (rpcError.code === 'VALIDATION') setFieldError(errorText(rpcError));
+      setIsBusy(false);
+    }
+  };
+
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate>
+      <Summary appointment={appointment} />
+      <TextArea
+        ref={reasonRef}
+        label={t('board.reason')}
+        required
+        autoFocus
+        rows={3}
+        maxLength={300}
+        value={reason}
+        onChange={(event) => {
+          setReason(event.target.value);
+          setFieldError(undefined);
+        }}
+        error={fieldError}
+        hint={t('board.reasonHint')}
+      />
+      <ErrorMessage error={error?.code === 'VALIDATION' ? null : error} />
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onClose}>
+          {t('board.keepAppointment')}
+        </Button>
+        <Button type="submit" variant="danger" isBusy={isBusy}>
+          {t('board.confirmCancel')}
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+export function NoShowDialog({ appointment, onClose }: { appointment: BoardAppointment | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Dialog open={!!appointment} onClose={onClose} title={t('board.noShowTitle')} size="sm" testId="no-show-dialog">
+      {appointment ? <NoShowBody appointment={appointment} onClose={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function NoShowBody({ appointment, onClose }: { appointment: BoardAppointment; onClose: () => void }) {
+  const { t } = useTranslation();
+  const store = useBoardStore();
+  const ui = useUiStore();
+  const [error, setError] = useState<RpcError | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const confirm = async () => {
+    setIsBusy(true);
+    setError(null);
+    try {
+      await store.getState().markNoShow(appointment.id);
+      ui.getState().toast('success', t('board.markedNoShow', { name: appointment.patientName }));
+      onClose();
+    } catch (caught) {
+      setError(RpcError.from(caught));
+      setIsBusy(false);
+    }
+  };
+  return (
+    <div className="stack">
+      <Summary appointment={appointment} />
+      <p>{t('board.noShowText')}</p>
+      <ErrorMessage error={error} />
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onClose}>
+          {t('common.cancel')}
+        </Button>
+        <Button variant="primary" isBusy={isBusy} onClick={() => void confirm()} autoFocus>
+          {t('board.confirmNoShow')}
+        </Button>
+      </div>
+    </div>
+  );
+}

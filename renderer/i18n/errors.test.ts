@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { patientFields } from '../../shared/patients/patients.contract';
+import { RpcError } from '../transport/rpc-error';
+import { clientFieldErrors, errorText, serverFieldErrors } from './errors';
+import { createI18n } from './i18n';
+
+const en = createI18n('en').t;
+const pt = createI18n('pt').t;
+const fields = { fullName: '', preferredName: '', dateOfBirth: '', sex: 'unknown', phone: 'abc', email: 'nope', taxId: '', address: '', preferredLanguage: 'pt', notes: '' };
+
+describe('error texts', () => {
+  it('translates by code, in the UI language', () => {
+    const error = new RpcError('SLOT_TAKEN', 'That slot is taken.');
+    expect(errorText(en, error)).toBe('That time was just taken.');
+    expect(errorText(pt, error)).toBe('Esse horário acabou de ser ocupado.');
+  });
+
+  it('maps a VALIDATION answer onto form fields, without the input prefix', () => {
+    const error = new RpcError('VALIDATION', 'bad', {
+      fields: [
+        { path: 'fields.fullName', code: 'too_small', message: 'Too small: expected string to have >=1 characters' },
+        { path: 'fields.phone', code: 'invalid_format', message: 'digits only' },
+        { path: 'password', code: 'too_small', message: 'Too small: expected string to have >=8 characters' },
+      ],
+    });
+    expect(serverFieldErrors(en, error, 'fields.')).toEqual({
+      fullName: 'Required.',
+      phone: 'Digits, spaces and + ( ) - . only.',
+      password: 'At least 8 characters.',
+    });
+  });
+
+  it('puts an error naming its field (ALREADY_EXISTS on username) next to that field', () => {
+    const error = new RpcError('ALREADY_EXISTS', 'The username rita is taken.', { field: 'username' });
+    expect(serverFieldErrors(en, error)).toEqual({ username: 'That username is taken.' });
+    const other = new RpcError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
+    expect(serverFieldErrors(en, other)).toEqual({ practitionerId: 'This no longer exists. It may have been removed on another workstation.' });
+  });
+
+  it('checks a form with the contract schema before sending', () => {
+    expect(clientFieldErrors(pt, patientFields, fields)).toEqual({
+      fullName: 'Obrigatório.',
+      dateOfBirth: 'Obrigatório.',
+      phone: 'Apenas algarismos, espaços e + ( ) - .',
+      email: 'Não é um endereço de email.',
+    });
+    expect(clientFieldErrors(en, patientFields, { ...fields, fullName: 'Rosa', dateOfBirth: '1970-01-01', phone: '', email: '' })).toEqual({});
+  });
+
+  it('uses European Portuguese plural rules', () => {
+    expect(pt('patients.age', { count: 0 })).toBe('0 anos');
+    expect(pt('patients.age', { count: 1 })).toBe('1 ano');
+    expect(en('patients.resultCount', { count: 1 })).toBe('1 patient found');
+  });
+});

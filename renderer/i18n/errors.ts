@@ -1,0 +1,106 @@
+import type { TFunction } from 'i18next';
+import type { ZodType } from 'zod';
+import { isErrorCode } from '../../shared/contract/errors';
+import { fieldIssues, type RpcError } from '../transport/rpc-error';
+
+/** The user-facing sentence for a failed call: translated by code, the English message as fallback. */
+export function errorText(t: TFunction, error: RpcError): string {
+  if (error.code === 'INTERNAL' && error.details.offline === true) return t('errors.offline');
+  if (!isErrorCode(error.code)) return error.message;
+  return t(`errors.${error.code}`, { defaultValue: error.message });
+}
+
+const formatHints: Record<string, string> = {
+  phone: 'validation.phone',
+  email: 'validation.email',
+  taxId: 'validation.taxId',
+  dateOfBirth: 'validation.date',
+  username: 'validation.username',
+  color: 'validation.color',
+  ticketPrefix: 'validation.ticketPrefix',
+  currency: 'validation.currency',
+  timeZone: 'validation.timeZone',
+  start: 'validation.clock',
+  end: 'validation.clock',
+};
+
+export interface IssueLike {
+  path: string;
+  code: string;
+  /** From zod: the limit of a too_small / too_big issue. */
+  minimum?: unknown;
+  maximum?: unknown;
+  origin?: unknown;
+}
+
+/** One translated sentence for a field issue, whichever side (client zod or server VALIDATION) found it. */
+export function issueText(t: TFunction, issue: IssueLike): string {
+  const field = issue.path.split('.').pop() ?? '';
+  if (issue.code === 'too_small') {
+    if (issue.origin === 'string' && (issue.minimum === 1 || issue.minimum === undefined)) return t('validation.required');
+    if (issue.origin === 'string') return t('validation.tooShort', { min: Number(issue.minimum) });
+    if (issue.origin === 'number') return t('validation.tooSmall', { min: Number(issue.minimum) });
+    return t('validation.required');
+  }
+  if (issue.code === 'too_big') {
+    if (issue.origin === 'number') return t('validation.tooBig', { max: Number(issue.maximum) });
+    return t('validation.tooLong', { max: Number(issue.maximum) });
+  }
+  if (issue.code === 'invalid_type') return t('validation.required');
+  const hint = formatHints[field];
+  if (hint) return t(hint as 'validation.phone');
+  return t('validation.invalid');
+}
+
+/**
+ * Field errors of a VALIDATION error, keyed by the field's path with `prefix` removed
+ * (`fields.fullName` → `fullName` for `patients.create`).
+ */
+export function serverFieldErrors(t: TFunction, error: RpcError | null, prefix = ''): Record<string, string> {
+  if (!error) return {};
+  const result: Record<string, string> = {};
+  for (const issue of fieldIssues(error)) {
+    const path = prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
+    if (!(path in result)) result[path] = issueText(t, { ...issue, path, ...limitsFrom(issue.message) });
+  }
+  const field = typeof error.details.field === 'string' ? error.details.field : null;
+  if (field && !(field in result)) result[field] = error.code === 'ALREADY_EXISTS' && field === 'username' ? t('validation.usernameTaken') : errorText(t, error);
+  return result;
+}
+
+// The server sends zod's path, code and English message, not the issue's limits; the
+// message says whether a limit was about text or a number, and what it was.
+function limitsFrom(message: string): { origin?: string; minimum?: number; maximum?: number } {
+  const origin = /string|character/i.test(message) ? 'string' : /number/i.test(message) ? 'number' : undefined;
+  const limit = /[<>]=?\s*(\d+)/.exec(message);
+  const value = limit ? Number(limit[1]) : undefined;
+  return { ...(origin ? { origin } : {}), ...(value !== undefined ? { minimum: value, maximum: value } : {}) };
+}
+
+/** Checks form values with a contract schema before sending; the same messages as the server's. */
+export function clientFieldErrors(t: TFunction, schema: ZodType, values: unknown): Record<string, string> {
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return {};
+  const result: Record<string, string> = {};
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (path in result) continue;
+    const limits = issue as unknown as { minimum?: unknown; maximum?: unknown; origin?: unknown };
+    // An empty field that fails a format check is simply missing.
+    if (valueAt(values, issue.path) === '') {
+      result[path] = t('validation.required');
+      continue;
+    }
+    result[path] = issueText(t, { path, code: issue.code, minimum: limits.minimum, maximum: limits.maximum, origin: limits.origin });
+  }
+  return result;
+}
+
+function valueAt(values: unknown, path: readonly PropertyKey[]): unknown {
+  let current = values;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

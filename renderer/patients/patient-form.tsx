@@ -1,0 +1,170 @@
+import { useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { patientFields, type Patient, type PatientSummary } from '../../shared/patients/patients.contract';
+import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
+import { useFormat } from '../i18n/hooks';
+import { RpcError } from '../transport/rpc-error';
+import { Button } from '../ui/button';
+import { ErrorMessage } from '../ui/error-message';
+import { SelectField, TextArea, TextField } from '../ui/field';
+import { focusFirstError } from '../session/first-run-screen';
+import type { PatientFieldsInput } from './patients.store';
+
+type FormValues = Record<keyof PatientFieldsInput, string>;
+
+const empty: FormValues = {
+  fullName: '',
+  preferredName: '',
+  dateOfBirth: '',
+  sex: 'unknown',
+  phone: '',
+  email: '',
+  taxId: '',
+  address: '',
+  preferredLanguage: 'pt',
+  notes: '',
+};
+
+function valuesOf(patient: Patient | null, draft?: Partial<FormValues>): FormValues {
+  if (!patient) return { ...empty, ...draft };
+  const { fullName, preferredName, dateOfBirth, sex, phone, email, taxId, address, preferredLanguage, notes } = patient;
+  return { fullName, preferredName, dateOfBirth, sex, phone, email, taxId, address, preferredLanguage, notes };
+}
+
+function toInput(values: FormValues): PatientFieldsInput {
+  return {
+    ...values,
+    sex: values.sex as PatientFieldsInput['sex'],
+    preferredLanguage: values.preferredLanguage === 'en' ? 'en' : 'pt',
+  };
+}
+
+export function possibleDuplicates(error: RpcError | null): PatientSummary[] {
+  if (!error || error.code !== 'POSSIBLE_DUPLICATE' || !Array.isArray(error.details.matches)) return [];
+  return error.details.matches as PatientSummary[];
+}
+
+export interface PatientFormProps {
+  patient: Patient | null;
+  /** Prefills a new patient (e.g. the name typed into a search that found nobody). */
+  draft?: Partial<FormValues>;
+  onSubmit: (fields: PatientFieldsInput, confirmedNotDuplicate: boolean) => Promise<Patient>;
+  onSaved: (patient: Patient) => void;
+  onCancel: () => void;
+  onOpenExisting: (patient: PatientSummary) => void;
+  /** Fewer columns, for the inline form in the booking screen's dialog. */
+  isCompact?: boolean;
+}
+
+/** Every field of `patientFields`, labelled, checked with the same schema as the main process. */
+export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpenExisting, isCompact = false }: PatientFormProps) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [values, setValues] = useState<FormValues>(() => valuesOf(patient, draft));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<RpcError | null>(null);
+  const [isBusy, setIsBusy] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+  const duplicates = possibleDuplicates(error);
+
+  const set = (key: keyof FormValues) => (event: { target: { value: string } }) => {
+    const value = event.target.value;
+    setValues((current) => ({ ...current, [key]: value }));
+    if (errors[key]) setErrors(({ [key]: _removed, ...rest }) => rest);
+  };
+
+  const save = async (confirmedNotDuplicate: boolean) => {
+    const input = toInput(values);
+    const found = clientFieldErrors(t, patientFields, input);
+    setErrors(found);
+    if (Object.keys(found).length > 0) {
+      setError(null);
+      focusFirstError(formRef.current ?? document);
+      return;
+    }
+    setIsBusy(true);
+    setError(null);
+    try {
+      const saved = await onSubmit(input, confirmedNotDuplicate);
+      onSaved(saved);
+    } catch (caught) {
+      const rpcError = RpcError.from(caught);
+      setError(rpcError);
+      setErrors(serverFieldErrors(t, rpcError, 'fields.'));
+      setIsBusy(false);
+      if (rpcError.code === 'VALIDATION') focusFirstError(formRef.current ?? document);
+    }
+  };
+
+  const onFormSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    void save(false);
+  };
+
+  return (
+    <form ref={formRef} className="stack" onSubmit={onFormSubmit} noValidate aria-label={patient ? t('patients.editTitle') : t('patients.newTitle')} data-testid="patient-form">
+      <div className={`form-grid ${isCompact ? '' : 'form-grid-3'}`}>
+        <TextField className="span-2" label={t('patients.fields.fullName')} name="fullName" autoComplete="off" required autoFocus value={values.fullName} onChange={set('fullName')} error={errors['fullName']} />
+        <TextField label={t('patients.fields.preferredName')} name="preferredName" autoComplete="off" value={values.preferredName} onChange={set('preferredName')} error={errors['preferredName']} hint={t('patients.hints.preferredName')} />
+        <TextField label={t('patients.fields.dateOfBirth')} name="dateOfBirth" type="date" min="1900-01-01" required value={values.dateOfBirth} onChange={set('dateOfBirth')} error={errors['dateOfBirth']} />
+        <SelectField label={t('patients.fields.sex')} name="sex" value={values.sex} onChange={set('sex')} error={errors['sex']}>
+          <option value="unknown">{t('patients.sex.unknown')}</option>
+          <option value="female">{t('patients.sex.female')}</option>
+          <option value="male">{t('patients.sex.male')}</option>
+          <option value="other">{t('patients.sex.other')}</option>
+        </SelectField>
+        <SelectField label={t('patients.fields.preferredLanguage')} name="preferredLanguage" value={values.preferredLanguage} onChange={set('preferredLanguage')} error={errors['preferredLanguage']}>
+          <option value="pt">Português</option>
+          <option value="en">English</option>
+        </SelectField>
+        <TextField label={t('patients.fields.phone')} name="phone" type="tel" autoComplete="off" inputMode="tel" value={values.phone} onChange={set('phone')} error={errors['phone']} />
+        <TextField label={t('patients.fields.email')} name="email" type="email" autoComplete="off" value={values.email} onChange={set('email')} error={errors['email']} />
+        <TextField label={t('patients.fields.taxId')} name="taxId" autoComplete="off" value={values.taxId} onChange={set('taxId')} error={errors['taxId']} />
+        <TextField className="span-all" label={t('patients.fields.address')} name="address" autoComplete="off" value={values.address} onChange={set('address')} error={errors['address']} />
+        <TextArea className="span-all" label={t('patients.fields.notes')} name="notes" rows={3} value={values.notes} onChange={set('notes')} error={errors['notes']} hint={t('patients.hints.notes')} />
+      </div>
+
+      {duplicates.length > 0 ? (
+        <div className="alert alert-warning duplicate-alert" role="alert" data-testid="duplicate-warning">
+          <div className="alert-body">
+            <p className="alert-title">{t('patients.duplicate.title')}</p>
+            <p>{t('patients.duplicate.lead')}</p>
+            <ul className="duplicate-list">
+              {duplicates.map((match) => (
+                <li key={match.id} className="duplicate-row" data-testid="duplicate-match">
+                  <div>
+                    <p className="result-name">{match.fullName}</p>
+                    <p className="muted">
+                      {format.date(match.dateOfBirth)}
+                      {match.phone ? ` · ${match.phone}` : ''}
+                      {match.taxId ? ` · ${t('patients.taxIdShort')} ${match.taxId}` : ''}
+                    </p>
+                  </div>
+                  <Button size="sm" onClick={() => onOpenExisting(match)}>
+                    {t('patients.duplicate.open')}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+            <div className="row">
+              <Button variant="primary" size="sm" isBusy={isBusy} onClick={() => void save(true)}>
+                {t('patients.duplicate.createAnyway')}
+              </Button>
+            </div>
+          </div>
+        </div>
+      ) : (
+        <ErrorMessage error={error} />
+      )}
+
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+        <Button type="submit" variant="primary" isBusy={isBusy && duplicates.length === 0}>
+          {patient ? t('common.saveChanges') : t('patients.create')}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+import { createStore } from 'zustand/vanilla';
+import type { MethodInput } from '../../shared/contract/contract';
+import type { Practitioner, Room, Specialty } from '../../shared/practice/practice.contract';
+import type { Transport } from '../transport/transport';
+import type { RpcError } from '../transport/rpc-error';
+import { toRpcError, type LoadStatus } from '../stores/store-utils';
+
+/** The clinic's reference data: specialties, rooms and practitioners. Almost every screen reads it. */
+export interface PracticeState {
+  status: LoadStatus;
+  error: RpcError | null;
+  specialties: Specialty[];
+  rooms: Room[];
+  practitioners: Practitioner[];
+
+  load(): Promise<void>;
+  saveSpecialty(input: MethodInput<'specialties.save'>): Promise<Specialty>;
+  saveRoom(input: MethodInput<'rooms.save'>): Promise<Room>;
+  savePractitioner(input: MethodInput<'practitioners.save'>): Promise<Practitioner>;
+  connect(): () => void;
+}
+
+function upsert<T extends { id: number }>(list: T[], item: T): T[] {
+  return list.some((existing) => existing.id === item.id) ? list.map((existing) => (existing.id === item.id ? item : existing)) : [...list, item];
+}
+
+export function createPracticeStore(transport: Transport) {
+  return createStore<PracticeState>()((set, get) => ({
+    status: 'idle',
+    error: null,
+    specialties: [],
+    rooms: [],
+    practitioners: [],
+
+    async load() {
+      if (get().status !== 'ready') set({ status: 'loading' });
+      try {
+        const [specialties, rooms, practitioners] = await Promise.all([
+          transport.call('specialties.list', {}),
+          transport.call('rooms.list', {}),
+          transport.call('practitioners.list', {}),
+        ]);
+        set({ specialties, rooms, practitioners, status: 'ready', error: null });
+      } catch (error) {
+        set({ status: get().status === 'ready' ? 'ready' : 'error', error: toRpcError(error) });
+      }
+    },
+
+    async saveSpecialty(input) {
+      const saved = await transport.call('specialties.save', input);
+      set((state) => ({ specialties: upsert(state.specialties, saved) }));
+      return saved;
+    },
+
+    async saveRoom(input) {
+      const saved = await transport.call('rooms.save', input);
+      set((state) => ({ rooms: upsert(state.rooms, saved) }));
+      return saved;
+    },
+
+    async savePractitioner(input) {
+      const saved = await transport.call('practitioners.save', input);
+      set((state) => ({ practitioners: upsert(state.practitioners, saved) }));
+      return saved;
+    },
+
+    connect() {
+      const off = [transport.subscribe('practice.changed', () => void get().load()), transport.onReconnect(() => void get().load())];
+      return () => off.forEach((unsubscribe) => unsubscribe());
+    },
+  }));
+}
+
+export type PracticeStore = ReturnType<typeof createPracticeStore>;
+
+/** A specialty's name in the UI language. */
+export function specialtyName(specialty: Pick<Specialty, 'nameEn' | 'namePt'> | undefined, locale: string): string {
+  if (!specialty) return '';
+  return locale === 'pt' ? specialty.namePt || specialty.nameEn : specialty.nameEn || specialty.namePt;
+}

@@ -1,0 +1,107 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { practiceContract, type Room } from '../../shared/practice/practice.contract';
+import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
+import { Button } from '../ui/button';
+import { Dialog } from '../ui/dialog';
+import { ErrorMessage } from '../ui/error-message';
+import { Checkbox, TextField } from '../ui/field';
+import { Badge, Card, CardHeader, EmptyState } from '../ui/misc';
+import { SkeletonList } from '../ui/spinner';
+import { useContractForm } from './use-form';
+
+export function RoomsSection() {
+  const { t } = useTranslation();
+  const rooms = usePractice((state) => state.rooms);
+  const practitioners = usePractice((state) => state.practitioners);
+  const status = usePractice((state) => state.status);
+  const [editing, setEditing] = useState<Room | 'new' | null>(null);
+
+  return (
+    <Card aria-labelledby="rooms-title">
+      <CardHeader
+        titleId="rooms-title"
+        title={t('setup.sections.rooms')}
+        subtitle={t('setup.rooms.lead')}
+        actions={
+          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
+            {t('setup.rooms.add')}
+          </Button>
+        }
+      />
+      {status === 'loading' && rooms.length === 0 ? (
+        <SkeletonList rows={3} label={t('common.loading')} />
+      ) : rooms.length === 0 ? (
+        <EmptyState icon="door" title={t('setup.rooms.empty')} />
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">{t('setup.rooms.name')}</th>
+                <th scope="col">{t('setup.rooms.usedBy')}</th>
+                <th scope="col">{t('common.status')}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t('common.actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rooms.map((room) => (
+                <tr key={room.id} className={room.isActive ? '' : 'is-inactive'} data-testid="room-row">
+                  <td className="strong">{room.name}</td>
+                  <td className="muted">
+                    {practitioners
+                      .filter((p) => p.defaultRoomId === room.id)
+                      .map((p) => p.fullName)
+                      .join(', ') || '—'}
+                  </td>
+                  <td>{room.isActive ? <Badge tone="success">{t('common.active')}</Badge> : <Badge>{t('common.inactive')}</Badge>}</td>
+                  <td className="actions">
+                    <Button size="sm" variant="ghost" icon="edit" onClick={() => setEditing(room)} aria-label={`${t('common.edit')}: ${room.name}`}>
+                      {t('common.edit')}
+                    </Button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.rooms.add') : t('setup.rooms.edit')} size="sm" testId="room-dialog">
+        {editing !== null ? <RoomForm room={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
+      </Dialog>
+    </Card>
+  );
+}
+
+function RoomForm({ room, onDone }: { room: Room | null; onDone: () => void }) {
+  const { t } = useTranslation();
+  const practice = usePracticeStore();
+  const ui = useUiStore();
+  const form = useContractForm({
+    initial: { name: room?.name ?? '', isActive: room?.isActive ?? true },
+    schema: practiceContract['rooms.save'].input,
+    toInput: (values) => ({ ...(room ? { id: room.id } : {}), name: values.name, isActive: values.isActive }),
+    submit: (input) => practice.getState().saveRoom(input),
+    onDone: () => {
+      ui.getState().toast('success', t('setup.rooms.saved'));
+      onDone();
+    },
+  });
+  return (
+    <form ref={form.formRef} className="stack" onSubmit={form.onSubmit} noValidate>
+      <TextField label={t('setup.rooms.name')} required autoFocus maxLength={40} value={form.values.name} onChange={(event) => form.setValue('name', event.target.value)} error={form.errors['name']} />
+      <Checkbox label={t('common.active')} checked={form.values.isActive} onChange={(event) => form.setValue('isActive', event.target.checked)} />
+      <ErrorMessage error={form.error} />
+      <div className="form-actions">
+        <Button variant="ghost" onClick={onDone}>
+          {t('common.cancel')}
+        </Button>
+        <Button type="submit" variant="primary" isBusy={form.isBusy}>
+          {t('common.save')}
+        </Button>
+      </div>
+    </form>
+  );
+}
