@@ -29,4 +29,4 @@ await Promise.all([
 if (only === 'all') {
   await viteBuild({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn' });
 }
-console.log('built dist/');
+console.error('built dist/');

@@ -41,7 +41,8 @@ export function authHandlers(sessions: SessionStore, throttle = new SignInThrott
         locale: settings.locale,
         idleLockMinutes: settings.idleLockMinutes,
         demoAccounts: settings.isDemo ? DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) : [],
-        staff: staffRow && ctx.session && !ctx.session.isLocked ? toStaffView(staffRow) : null,
+        staff: staffRow ? toStaffView(staffRow) : null,
+        isLocked: ctx.session?.isLocked ?? false,
       };
     },
 

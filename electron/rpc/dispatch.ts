@@ -99,11 +99,18 @@ function authorize(
 }
 
 function validationError(error: z.ZodError): AppError {
-  const fields = error.issues.slice(0, 20).map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    code: issue.code,
-    message: issue.message,
-  }));
+  const fields = error.issues.slice(0, 20).map((issue) => {
+    // Limits travel as numbers so the UI can word "at most 120 characters" in any language.
+    const limits = issue as { minimum?: unknown; maximum?: unknown; origin?: unknown };
+    return {
+      path: issue.path.map(String).join('.'),
+      code: issue.code,
+      message: issue.message,
+      ...(typeof limits.minimum === 'number' ? { minimum: limits.minimum } : {}),
+      ...(typeof limits.maximum === 'number' ? { maximum: limits.maximum } : {}),
+      ...(typeof limits.origin === 'string' ? { origin: limits.origin } : {}),
+    };
+  });
   const first = fields[0];
   const where = first && first.path ? ` (${first.path}: ${first.message})` : first ? ` (${first.message})` : '';
   return new AppError('VALIDATION', `Some of the information is not valid${where}.`, { fields });

@@ -22,6 +22,7 @@ export function App() {
   const phase = useSession((state) => state.phase);
   const sessionKey = useSession((state) => state.sessionKey);
   const isLocked = useSession((state) => state.isLocked);
+  const hasSettings = useSession((state) => state.settings !== null);
   useLocaleSync();
   useIdleLock();
 
@@ -52,7 +53,7 @@ export function App() {
     case 'signedIn':
       screen = (
         <SessionStoresProvider key={sessionKey}>
-          <AppShell isHidden={isLocked} />
+          {hasSettings ? <AppShell isHidden={isLocked} /> : null}
           {isLocked ? <LockScreen /> : null}
         </SessionStoresProvider>
       );

@@ -61,15 +61,15 @@ export function serverFieldErrors(t: TFunction, error: RpcError | null, prefix =
   const result: Record<string, string> = {};
   for (const issue of fieldIssues(error)) {
     const path = prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
-    if (!(path in result)) result[path] = issueText(t, { ...issue, path, ...limitsFrom(issue.message) });
+    if (!(path in result)) result[path] = issueText(t, { ...limitsFrom(issue.message), ...issue, path });
   }
   const field = typeof error.details.field === 'string' ? error.details.field : null;
   if (field && !(field in result)) result[field] = error.code === 'ALREADY_EXISTS' && field === 'username' ? t('validation.usernameTaken') : errorText(t, error);
   return result;
 }
 
-// The server sends zod's path, code and English message, not the issue's limits; the
-// message says whether a limit was about text or a number, and what it was.
+// The server sends the limits (minimum, maximum, origin) beside zod's English message; the
+// message is read only as a fallback, for a peer that sends no limits.
 function limitsFrom(message: string): { origin?: string; minimum?: number; maximum?: number } {
   const origin = /string|character/i.test(message) ? 'string' : /number/i.test(message) ? 'number' : undefined;
   const limit = /[<>]=?\s*(\d+)/.exec(message);

@@ -133,7 +133,7 @@ export function PatientSearch({ store, onOpen, label, isFocusTarget = false, aut
         {hasQuery && status === 'ready' ? t('patients.resultCount', { count: results.length }) : t('patients.searchHint')}
       </p>
 
-      <div className={`search-results ${isStale ? 'is-stale' : ''}`}>
+      <div className={`search-results ${isStale ? 'is-stale' : ''}`} data-testid={`${testId}-results`} data-results-for={status === 'ready' ? resultsFor : undefined}>
         {error && status === 'error' ? <ErrorMessage error={error} /> : null}
         {!hasQuery ? idle ?? null : null}
         {hasQuery && isFirstLoad ? (

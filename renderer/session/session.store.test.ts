@@ -7,7 +7,7 @@ import { createSessionStore, uiLocaleOf, withAuthGuard, type AuthStatus } from '
 
 const staff: StaffView = { id: 1, username: 'rita', displayName: 'Rita', role: 'receptionist', practitionerId: null, locale: 'pt', isActive: true };
 const settings: ClinicSettings = { clinicName: 'Sol', timeZone: 'Europe/Lisbon', locale: 'en', currency: 'EUR', idleLockMinutes: 5, slotStepMinutes: 15, isDemo: false };
-const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({ isSetUp: true, isDemo: false, clinicName: 'Sol', locale: 'en', idleLockMinutes: 5, demoAccounts: [], staff: null, ...over });
+const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({ isSetUp: true, isDemo: false, clinicName: 'Sol', locale: 'en', idleLockMinutes: 5, demoAccounts: [], staff: null, isLocked: false, ...over });
 
 describe('session store', () => {
   it('starts on first run, sign-in or signed in, from auth.status', async () => {
@@ -69,6 +69,25 @@ describe('session store', () => {
     isRight = true;
     await store.getState().unlock('secret');
     expect(store.getState().isLocked).toBe(false);
+  });
+
+  it('reloaded while locked, shows the lock first and loads the clinic only once unlocked', async () => {
+    let settingsCalls = 0;
+    const fake = createFakeTransport({
+      'auth.status': () => status({ staff, isLocked: true }),
+      'settings.get': () => {
+        settingsCalls += 1;
+        return settings;
+      },
+      'auth.unlock': () => ({ ok: true as const }),
+    });
+    const store = createSessionStore(fake.transport);
+    await store.getState().load();
+    expect(store.getState()).toMatchObject({ phase: 'signedIn', isLocked: true, settings: null });
+    expect(settingsCalls).toBe(0);
+    await store.getState().unlock('secret');
+    expect(store.getState()).toMatchObject({ isLocked: false, settings });
+    expect(settingsCalls).toBe(1);
   });
 
   it('a heartbeat that finds no session locks the screen', async () => {

@@ -80,7 +80,10 @@ export function createSessionStore(transport: Transport) {
         try {
           const status = await transport.call('auth.status', {});
           set({ status, guestLocale: status.locale });
-          if (status.staff) await signedInFrom(status.staff);
+          if (status.staff && status.isLocked) {
+            // Reloaded while locked: show the lock, and load the rest only once unlocked.
+            set((state) => ({ phase: 'signedIn', staff: status.staff, settings: null, isLocked: true, sessionKey: state.sessionKey + 1 }));
+          } else if (status.staff) await signedInFrom(status.staff);
           else signedOut(status);
         } catch (error) {
           set({ phase: 'unreachable', loadError: RpcError.from(error) });
@@ -137,8 +140,12 @@ export function createSessionStore(transport: Transport) {
           if (rpcError.code === 'UNAUTHENTICATED') signedOut(get().status);
           throw rpcError;
         }
-        set({ isLocked: false });
-        void get().refreshSettings();
+        const { staff, settings } = get();
+        if (!settings && staff) await signedInFrom(staff);
+        else {
+          set({ isLocked: false });
+          void get().refreshSettings();
+        }
       },
 
       async setMyLocale(locale) {
@@ -172,7 +179,7 @@ export function createSessionStore(transport: Transport) {
           const status = await transport.call('auth.status', {});
           set({ status });
           // No staff while we think we are signed in: the main process locked or ended the session.
-          if (!status.staff) set({ isLocked: true });
+          if (!status.staff || status.isLocked) set({ isLocked: true });
         } catch {
           // Offline for a moment: the next heartbeat or call will tell.
         }

@@ -37,7 +37,10 @@ export const authContract = {
       idleLockMinutes: z.number().int(),
       /** Only in demo mode: the accounts printed on the sign-in screen. */
       demoAccounts: z.array(z.strictObject({ username: z.string(), password: z.string(), role })),
+      /** The signed-in member of staff, also while their session is locked. */
       staff: staffView.nullable(),
+      /** Locked by inactivity: only `auth.unlock` or `auth.signOut` will work. */
+      isLocked: z.boolean(),
     }),
     access: 'public',
   }),
