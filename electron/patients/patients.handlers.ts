@@ -1,11 +1,47 @@
-import { AppError } from '../../shared/contract/errors';
+import { recordAudit } from '../auth/staff.repository';
+import { requireSession } from '../rpc/context';
 import type { HandlerGroup } from '../rpc/handlers';
+import { createPatient, findDuplicates, getPatient, searchPatients, updatePatientFields } from './patients.service';
 
-// Placeholder while the patients feature is being built.
-const notYet = () => {
-  throw new AppError('INTERNAL', 'Not built yet.');
-};
+type PatientsMethods = 'patients.search' | 'patients.get' | 'patients.create' | 'patients.update' | 'patients.findDuplicates';
 
-export function patientsHandlers(): HandlerGroup<'patients.search' | 'patients.get' | 'patients.create' | 'patients.update' | 'patients.findDuplicates'> {
-  return { 'patients.search': notYet, 'patients.get': notYet, 'patients.create': notYet, 'patients.update': notYet, 'patients.findDuplicates': notYet };
+export function patientsHandlers(): HandlerGroup<PatientsMethods> {
+  return {
+    'patients.search': async (input, ctx) => ({ results: await searchPatients(ctx.db, input.query, input.limit) }),
+
+    'patients.get': (input, ctx) => getPatient(ctx.db, input.id),
+
+    'patients.create': async (input, ctx) => {
+      const patient = await createPatient(ctx.db, input, ctx.now());
+      // The audit log says who and what, never the patient's details.
+      await recordAudit(ctx.db, {
+        at: ctx.now(),
+        staffId: requireSession(ctx).staffId,
+        workstation: ctx.workstation,
+        action: 'patients.create',
+        entity: 'patient',
+        entityId: patient.id,
+        detail: input.confirmedNotDuplicate ? 'confirmed not a duplicate' : '',
+      });
+      ctx.emit('patients.changed', { patientIds: [patient.id] });
+      return patient;
+    },
+
+    'patients.update': async (input, ctx) => {
+      const { patient, changed } = await updatePatientFields(ctx.db, input.id, input.fields, ctx.now());
+      await recordAudit(ctx.db, {
+        at: ctx.now(),
+        staffId: requireSession(ctx).staffId,
+        workstation: ctx.workstation,
+        action: 'patients.update',
+        entity: 'patient',
+        entityId: patient.id,
+        detail: changed.length > 0 ? `changed: ${changed.join(', ')}` : 'no changes',
+      });
+      ctx.emit('patients.changed', { patientIds: [patient.id] });
+      return patient;
+    },
+
+    'patients.findDuplicates': async (input, ctx) => ({ matches: await findDuplicates(ctx.db, input) }),
+  };
 }

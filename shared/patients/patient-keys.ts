@@ -15,3 +15,16 @@ export function foldText(value: string): string {
 export function phoneDigits(value: string): string {
   return value.replace(/\D+/g, '');
 }
+
+/**
+ * The forms one phone number may be stored in, as digits: typed with or without the
+ * international prefix (00 or +) and with or without Portugal's country code 351.
+ * "912345678" → 912345678, 351912345678, 00351912345678.
+ */
+export function phoneVariants(digits: string): string[] {
+  if (!digits) return [];
+  const international = digits.startsWith('00') ? digits.slice(2) : digits;
+  const national = international.startsWith('351') ? international.slice(3) : international;
+  const variants = [digits, international, national, `351${national}`, `00351${national}`];
+  return [...new Set(variants.filter(Boolean))];
+}
