@@ -11,6 +11,7 @@ import type { BenchOptions, BenchResult } from './harness';
 const suites: Array<{ name: string; load: () => Promise<{ run(options: BenchOptions): Promise<BenchResult[]> }> }> = [
   { name: 'patients', load: () => import('./patients.bench') },
   { name: 'schedule', load: () => import('./schedule.bench') },
+  { name: 'queue', load: () => import('./queue.bench') },
   { name: 'ui', load: () => import('./ui.bench') },
 ];
 
