@@ -12,6 +12,7 @@ import { practiceHandlers } from '../practice/practice.handlers';
 import { scheduleHandlers } from '../schedule/schedule.handlers';
 import { appointmentsHandlers } from '../appointments/appointments.handlers';
 import { boardHandlers } from '../board/board.handlers';
+import { queueHandlers } from '../queue/queue.handlers';
 import { seedDemoClinic } from '../demo/demo-clinic';
 
 export interface FrontDeskOptions {
@@ -64,6 +65,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...scheduleHandlers(),
     ...appointmentsHandlers(),
     ...boardHandlers(),
+    ...queueHandlers(),
   };
 
   const dispatch = createDispatcher({ db, handlers, bus, now, idleLockMinutes: () => settings.get().idleLockMinutes });

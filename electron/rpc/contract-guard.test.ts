@@ -77,7 +77,9 @@ describe('every contract method', () => {
 
   it.each(methodNames)('%s answers malformed and hostile input with VALIDATION and writes nothing', async (method: MethodName) => {
     const access = contract[method].access;
-    const caller = access === 'public' ? callers.anonymous : callers[(access as readonly Role[])[0]!];
+    const staffRole = access === 'public' ? undefined : (access as readonly string[]).find((role): role is Role => (roles as readonly string[]).includes(role));
+    if (access !== 'public' && !staffRole) return; // device-only methods: covered by the device tests
+    const caller = staffRole ? callers[staffRole] : callers.anonymous;
     for (const input of hostileInputs) {
       if (contract[method].input.safeParse(input).success) continue; // e.g. {} for list methods
       const before = totalChanges();

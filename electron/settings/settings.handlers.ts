@@ -1,10 +1,10 @@
-import type { ClinicSettings } from '../../shared/settings/settings.contract';
+import { clinicSettings, type ClinicSettings } from '../../shared/settings/settings.contract';
 import type { HandlerGroup } from '../rpc/handlers';
 import { readSettings, writeSettings } from './settings.repository';
 
+/** Only the contract's keys: `setUpAt` and anything else stored stays in the main process. */
 function publicView(settings: ClinicSettings): ClinicSettings {
-  const { clinicName, timeZone, locale, currency, idleLockMinutes, slotStepMinutes, isDemo } = settings;
-  return { clinicName, timeZone, locale, currency, idleLockMinutes, slotStepMinutes, isDemo };
+  return clinicSettings.parse(Object.fromEntries(Object.keys(clinicSettings.shape).map((key) => [key, settings[key as keyof ClinicSettings]])));
 }
 
 export function settingsHandlers(): HandlerGroup<'settings.get' | 'settings.update'> {

@@ -10,6 +10,13 @@ export const defaultSettings: ClinicSettings = {
   idleLockMinutes: 10,
   slotStepMinutes: 15,
   isDemo: false,
+  graceMinutes: 10,
+  noShowAfterMinutes: 30,
+  kioskEarlyMinutes: 60,
+  kioskLateMinutes: 30,
+  displayPrivacy: 'firstNameLastInitial',
+  announcementLanguage: 'clinic',
+  displayOnSecondScreen: true,
 };
 
 type SettingKey = keyof ClinicSettings | 'setUpAt';

@@ -4,6 +4,10 @@ import { settingsContract } from '../settings/settings.contract';
 import { patientsContract } from '../patients/patients.contract';
 import { practiceContract } from '../practice/practice.contract';
 import { appointmentsContract, boardContract, scheduleContract } from '../appointments/appointments.contract';
+import { queueContract } from '../queue/queue.contract';
+import { kioskContract } from '../queue/kiosk.contract';
+import { displayContract } from '../display/display.contract';
+import { devicesContract } from '../devices/devices.contract';
 import { events } from './events';
 
 /**
@@ -18,6 +22,10 @@ export const contract = {
   ...scheduleContract,
   ...appointmentsContract,
   ...boardContract,
+  ...queueContract,
+  ...kioskContract,
+  ...displayContract,
+  ...devicesContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -3,12 +3,18 @@ import type { z } from 'zod';
 export const roles = ['admin', 'receptionist', 'doctor'] as const;
 export type Role = (typeof roles)[number];
 
+/** Paired screens on the LAN, and the app's own display and kiosk windows. */
+export const deviceRoles = ['display', 'kiosk'] as const;
+export type DeviceRole = (typeof deviceRoles)[number];
+
+export type CallerRole = Role | DeviceRole;
+
 /**
  * Who may call a method: `public` needs no session (sign-in, first-run status),
- * otherwise the caller's role must be listed. Checked by the dispatcher for both
- * transports, never only hidden in the UI.
+ * otherwise the caller's role (a member of staff's, or a paired device's) must be listed.
+ * Checked by the dispatcher for both transports, never only hidden in the UI.
  */
-export type Access = 'public' | readonly Role[];
+export type Access = 'public' | readonly CallerRole[];
 
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { DESK, method } from '../contract/method';
+import { id, requiredText } from '../contract/common';
+
+/** A screen on the LAN (a waiting-room TV, a kiosk tablet) is paired before it gets anything. */
+export const deviceRole = z.enum(['display', 'kiosk']);
+export type DeviceRoleName = z.infer<typeof deviceRole>;
+
+export const device = z.strictObject({
+  id,
+  name: z.string(),
+  role: deviceRole,
+  createdAt: z.number(),
+  lastSeenAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+});
+export type Device = z.infer<typeof device>;
+
+export const devicesContract = {
+  /** The receptionist's "Add a screen": a short one-time code, valid for a few minutes. */
+  'devices.createPairingCode': method({
+    input: z.strictObject({ role: deviceRole, name: requiredText(60) }),
+    output: z.strictObject({ code: z.string().regex(/^\d{6}$/), expiresAt: z.number() }),
+    access: DESK,
+    writes: true,
+  }),
+  /** The device enters the code once and receives a token limited to its role (kept by the transport, never shown). */
+  'devices.pair': method({
+    input: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') }),
+    output: z.strictObject({ role: deviceRole, name: z.string() }),
+    access: 'public',
+    writes: true,
+  }),
+  /** Who this device is, or null when it is not paired (or was revoked). */
+  'devices.whoAmI': method({
+    input: z.strictObject({}),
+    output: z.strictObject({ device: z.strictObject({ role: deviceRole, name: z.string() }).nullable() }),
+    access: 'public',
+  }),
+  'devices.list': method({ input: z.strictObject({}), output: z.array(device), access: DESK }),
+  'devices.revoke': method({ input: z.strictObject({ id }), output: device, access: DESK, writes: true }),
+} as const;

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { method } from '../contract/method';
+import { isoDay, locale } from '../contract/common';
+import { ticketCode } from './tickets';
+
+/**
+ * Self check-in without a camera. The kiosk never reveals another patient's name or any
+ * detail to someone who has not matched: every failure is one of a few friendly outcomes.
+ */
+export const kioskCheckInInput = z.union([
+  z.strictObject({
+    dateOfBirth: isoDay,
+    phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone'),
+  }),
+  z.strictObject({ appointmentCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, 'six letters or digits') }),
+]);
+
+export const kioskCheckInResult = z.discriminatedUnion('outcome', [
+  z.strictObject({
+    outcome: z.literal('checkedIn'),
+    /** Preferred name, or first name: never the full name. */
+    greetingName: z.string(),
+    ticket: ticketCode,
+    roomName: z.string().nullable(),
+    practitionerName: z.string(),
+    estimatedWaitMinutes: z.number().int(),
+    startsAt: z.number(),
+    language: locale,
+  }),
+  /** Already checked in today: the same ticket again, so a second tap is harmless. */
+  z.strictObject({ outcome: z.literal('alreadyCheckedIn'), greetingName: z.string(), ticket: ticketCode, roomName: z.string().nullable(), estimatedWaitMinutes: z.number().int(), language: locale }),
+  z.strictObject({ outcome: z.literal('tooEarly'), minutesUntilOpen: z.number().int() }),
+  z.strictObject({ outcome: z.literal('tooLate') }),
+  z.strictObject({ outcome: z.literal('noAppointment') }),
+  z.strictObject({ outcome: z.literal('seeDesk') }),
+]);
+export type KioskCheckInResult = z.infer<typeof kioskCheckInResult>;
+
+export const kioskContract = {
+  /** Rate-limited per kiosk (RATE_LIMITED with details.retryAfterSeconds). */
+  'kiosk.checkIn': method({
+    input: kioskCheckInInput,
+    output: kioskCheckInResult,
+    access: ['kiosk', 'admin', 'receptionist'],
+    writes: true,
+  }),
+  /** What the start screen shows: the clinic's name and language. */
+  'kiosk.info': method({
+    input: z.strictObject({}),
+    output: z.strictObject({ clinicName: z.string(), locale, timeZone: z.string() }),
+    access: ['kiosk', 'admin', 'receptionist'],
+  }),
+} as const;

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { DESK, STAFF, method } from '../contract/method';
+import { id, isoDay, text } from '../contract/common';
+import { ticketCode } from './tickets';
+
+/** Statuses a patient has in the queue, from check-in to leaving. */
+export const queueEntryStatus = z.enum(['checked_in', 'called', 'in_consultation', 'done', 'no_show', 'left_unseen']);
+
+/** One checked-in patient, as the desk and the practitioner see them. */
+export const queueEntry = z.strictObject({
+  appointmentId: id,
+  ticket: z.string(),
+  patientId: id,
+  patientName: z.string(),
+  patientPreferredName: z.string(),
+  practitionerId: id,
+  practitionerName: z.string(),
+  roomId: id.nullable(),
+  roomName: z.string().nullable(),
+  specialtyId: id,
+  status: queueEntryStatus,
+  startsAt: z.number(),
+  arrivedAt: z.number(),
+  calledAt: z.number().nullable(),
+  isWalkIn: z.boolean(),
+  /** Checked in after start + grace: waits like a walk-in. */
+  isLate: z.boolean(),
+  /** Null once called. */
+  estimatedWaitMinutes: z.number().int().nullable(),
+  expectedStartAt: z.number().nullable(),
+  /** The latest manual move's reason, when staff moved this patient. */
+  movedReason: z.string().nullable(),
+});
+export type QueueEntryView = z.infer<typeof queueEntry>;
+
+/** What check-in (desk, walk-in or kiosk) hands back: the ticket and the honest estimate. */
+export const checkInResult = z.strictObject({
+  appointmentId: id,
+  ticket: ticketCode,
+  roomName: z.string().nullable(),
+  practitionerName: z.string(),
+  estimatedWaitMinutes: z.number().int(),
+  expectedStartAt: z.number(),
+});
+export type CheckInResult = z.infer<typeof checkInResult>;
+
+export const queueContract = {
+  /** Checks in a booked appointment of today: stamps the arrival and issues the day's next ticket for its specialty. */
+  'checkin.checkIn': method({ input: z.strictObject({ appointmentId: id }), output: checkInResult, access: DESK, writes: true }),
+  /** A walk-in joins the queue of a practitioner, or of whoever offers the specialty and is free first. */
+  'checkin.walkIn': method({
+    input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),
+    output: checkInResult,
+    access: DESK,
+    writes: true,
+  }),
+  /**
+   * Today's queue: everyone checked in, called or in consultation, in calling order, with
+   * estimated waits. A doctor sees their own practitioner's queue only.
+   */
+  'queue.list': method({
+    input: z.strictObject({ practitionerId: id.optional(), day: isoDay.optional() }),
+    output: z.strictObject({ entries: z.array(queueEntry) }),
+    access: STAFF,
+  }),
+  /** Calls the first waiting patient of the practitioner's queue and assigns the room. Null when nobody waits. */
+  'queue.callNext': method({
+    input: z.strictObject({ practitionerId: id, roomId: id.optional() }),
+    output: z.strictObject({ called: queueEntry.nullable() }),
+    access: STAFF,
+    writes: true,
+  }),
+  /** Calls a called patient again: the display shows and announces the call once more. */
+  'queue.recall': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, access: STAFF, writes: true }),
+  'queue.start': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, access: STAFF, writes: true }),
+  'queue.finish': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, access: STAFF, writes: true }),
+  /** Sends a called or in-consultation patient to another room (and calls them there). */
+  'queue.sendToRoom': method({ input: z.strictObject({ appointmentId: id, roomId: id }), output: queueEntry, access: STAFF, writes: true }),
+  /** Moves a waiting patient up (negative places) or down, with a reason. */
+  'queue.move': method({
+    input: z.strictObject({ appointmentId: id, places: z.number().int().min(-50).max(50).refine((n) => n !== 0, 'move at least one place'), reason: z.string().trim().min(3).max(200) }),
+    output: z.strictObject({ entries: z.array(queueEntry) }),
+    access: DESK,
+    writes: true,
+  }),
+  'queue.leftUnseen': method({ input: z.strictObject({ appointmentId: id, reason: text(200).default('') }), output: queueEntry, access: STAFF, writes: true }),
+} as const;
