@@ -1,3 +1,4 @@
+import { createRandom } from '../shared/random/seeded-random';
 import { onTimeShare, type ArrivalOutcome, type ConsultationRecord } from '../shared/queue/durations';
 import { laneOf, orderQueue, type QueueEntry, type QueueRules, type UpcomingAppointment } from '../shared/queue/queue-rules';
 import { planQueue, queueForecast, type WaitContext } from '../shared/queue/wait-estimate';
@@ -48,18 +49,6 @@ const specialties = [
   { id: 3, minutes: 15 },
 ];
 const specialtyMinutes = new Map(specialties.map((s) => [s.id, s.minutes]));
-
-/** Deterministic, so every run simulates the same clinic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(next: () => number): number {
   const u = Math.max(next(), 1e-12);
@@ -287,7 +276,7 @@ const mae = (samples: Sample[], pick: (s: Sample) => number) => mean(samples.map
 
 /** Runs the simulated clinic; separate from `run` so a test or a script can check determinism. */
 export function simulateClinic(seed = 2030): { samples: Sample[]; timings: number[]; remaining: Remaining[] } {
-  const next = random(seed);
+  const next = createRandom(seed);
   const practitioners = clinic(next);
   const samples: Sample[] = [];
   const timings: number[] = [];

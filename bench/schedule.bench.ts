@@ -1,3 +1,4 @@
+import { createRandom } from '../shared/random/seeded-random';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -27,18 +28,6 @@ const FIRST_DAY = '2030-01-07'; // a Monday
 const PRACTITIONERS = 50;
 const MINUTE = 60_000;
 
-/** Deterministic, so every run measures the same clinic. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const at = (day: string, minute: number) => DateTime.fromISO(day, { zone: ZONE }).plus({ minutes: minute }).toMillis();
 
 interface Clinic {
@@ -67,7 +56,7 @@ async function openClinic(dir: string, shape: ClinicShape, now: number): Promise
   mkdirSync(dir, { recursive: true });
   const desk = await startFrontDesk({ dataDir: dir, now: () => now });
   const sqlite = desk.database.sqlite;
-  const next = random(42);
+  const next = createRandom(42);
   const clinic = sqlite.transaction(() => {
     const setting = sqlite.prepare(`INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)`);
     for (const [key, value] of Object.entries({ clinicName: 'Bench', timeZone: ZONE, slotStepMinutes: 15, setUpAt: now })) {

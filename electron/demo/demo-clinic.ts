@@ -5,6 +5,7 @@ import { hashPassword } from '../auth/password';
 import { insertStaff } from '../auth/staff.repository';
 import { writeSettings } from '../settings/settings.repository';
 import { generatePatients } from './patient-generator';
+import { createRandom } from '../../shared/random/seeded-random';
 
 /** Shown on the sign-in screen, and only in demo mode. */
 export const DEMO_ACCOUNTS = [
@@ -52,18 +53,6 @@ const practitioners: Array<{
     pt: 'Massagem terapêutica para dor crónica e problemas posturais.' },
 ];
 
-/** Simple seeded generator so the demo clinic is the same on every machine. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Fills an empty database with a realistic physiotherapy clinic in Lisbon: specialties,
  * rooms, practitioners with their hours, a few hundred patients, and appointments for the
@@ -71,7 +60,7 @@ function prng(seed: number): () => number {
  * no-shows), the current ones in consultation, the rest booked.
  */
 export async function seedDemoClinic(db: Kysely<Database>, options: { now: number; locale: 'en' | 'pt' }): Promise<void> {
-  const random = prng(20261121);
+  const random = createRandom(20261121);
   const now = options.now;
 
   await writeSettings(db, {

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { foldText, phoneDigits } from '../../shared/patients/patient-keys';
+import { createRandom } from '../../shared/random/seeded-random';
 
 /** A patient row with every stored column filled, derived keys included, ready to insert. */
 export interface GeneratedPatientRow {
@@ -24,17 +25,6 @@ export interface GeneratePatientsOptions {
   now?: number;
 }
 
-/** mulberry32: tiny, fast, and the same sequence on every platform for a given seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Ordered roughly by how common they are in Portugal; picks are skewed towards the top,
 // so searches meet the crowded prefixes (Maria, João, Silva) a real register has.
