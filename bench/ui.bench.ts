@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { startFrontDesk } from '../electron/app/front-desk';
@@ -7,7 +8,7 @@ import { insertPatientsBulk, patientRows } from '../electron/demo/patient-genera
 import { startWebHost } from '../electron/host/web-host';
 import { compare, type BenchOptions, type BenchResult, type Timing, percentile } from './harness';
 
-const rendererDir = join(__dirname, '..', 'dist', 'renderer');
+const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
 
 /** What a receptionist types: surname and first-name prefixes, the end of a phone number, a NIF. */
 function queries(sample: Array<{ full_name: string; phone_digits: string; tax_id: string }>): string[] {
