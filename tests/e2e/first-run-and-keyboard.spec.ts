@@ -54,5 +54,5 @@ test('the idle lock asks for the password again', async ({ app, page }) => {
   await lock.getByLabel('Password').fill('demo');
   await lock.getByRole('button', { name: 'Unlock' }).click();
   await expect(lock).toBeHidden();
-  await expect(page.getByTestId('board')).toBeVisible();
+  await expect(page.getByTestId('current-user')).toBeVisible();
 });
