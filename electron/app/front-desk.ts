@@ -13,6 +13,12 @@ import { scheduleHandlers } from '../schedule/schedule.handlers';
 import { appointmentsHandlers } from '../appointments/appointments.handlers';
 import { boardHandlers } from '../board/board.handlers';
 import { queueHandlers } from '../queue/queue.handlers';
+import { kioskHandlers } from '../queue/kiosk.handlers';
+import { displayHandlers } from '../queue/display.handlers';
+import { devicesHandlers } from '../queue/devices.handlers';
+import { DeviceRegistry } from '../queue/device-registry';
+import { NoShowTimer, sweepNoShows } from '../queue/no-show.service';
+import { displayState } from '../queue/display.service';
 import { seedDemoClinic } from '../demo/demo-clinic';
 
 export interface FrontDeskOptions {
@@ -22,6 +28,11 @@ export interface FrontDeskOptions {
   demo?: boolean;
   nativeBinding?: string | undefined;
   now?: () => number;
+  /**
+   * Run the automatic no-show timer. Default: only on the real clock; a caller that injects
+   * a clock drives time itself and calls `runNoShowSweep` when it wants one.
+   */
+  noShowTimer?: boolean;
 }
 
 /**
@@ -34,6 +45,13 @@ export interface FrontDesk {
   readonly bus: EventBus;
   readonly sessions: SessionStore;
   readonly settings: SettingsCache;
+  /** Paired screens by token, for the transports. */
+  readonly devices: DeviceRegistry;
+  /**
+   * Marks every booked appointment due at `at` (default: now) as a no-show and publishes
+   * the events; what the no-show timer runs. Returns the appointments it changed.
+   */
+  runNoShowSweep(at?: number): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -53,8 +71,10 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
   const sessions = new SessionStore();
   const settings = new SettingsCache();
   settings.set(await readSettings(db));
+  const devices = new DeviceRegistry(database.sqlite, db);
   bus.subscribe((event) => {
     if (event === 'settings.changed') void readSettings(db).then((fresh) => settings.set(fresh));
+    if (event === 'devices.changed') devices.clear();
   });
 
   const handlers: Handlers = {
@@ -66,20 +86,60 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...appointmentsHandlers(),
     ...boardHandlers(),
     ...queueHandlers(),
+    ...kioskHandlers(),
+    ...displayHandlers(),
+    ...devicesHandlers(devices),
   };
 
   const dispatch = createDispatcher({ db, handlers, bus, now, idleLockMinutes: () => settings.get().idleLockMinutes });
 
+  // The waiting-room view follows the settings (privacy above all: switching to tickets only
+  // must take the names off the screens now, not at the next check-in). Bursts of changes
+  // are folded into one refresh.
   let closed = false;
+  let refreshing: Promise<void> | null = null;
+  let isRefreshDue = false;
+  const refreshDisplays = (): void => {
+    isRefreshDue = true;
+    if (refreshing || closed) return;
+    refreshing = (async () => {
+      while (isRefreshDue && !closed) {
+        isRefreshDue = false;
+        const state = await displayState(db, await readSettings(db), now());
+        if (!closed) bus.publish('display.changed', state);
+      }
+    })()
+      .catch((error: unknown) => console.error('display refresh failed:', error))
+      .finally(() => {
+        refreshing = null;
+      });
+  };
+  bus.subscribe((event) => {
+    if (event === 'settings.changed') refreshDisplays();
+  });
+
+  const sweepAndPublish = async (at: number) => {
+    const sweep = await sweepNoShows(db, at);
+    for (const [event, payload] of sweep.events) bus.publish(event, payload as never);
+    return sweep;
+  };
+  const runNoShowSweep = async (at = now()): Promise<number[]> => (await sweepAndPublish(at)).ids;
+  const noShows = new NoShowTimer(async () => (await sweepAndPublish(now())).nextAt, now);
+  if (options.noShowTimer ?? options.now === undefined) noShows.start();
+
   return {
     database,
     dispatch,
     bus,
     sessions,
     settings,
+    devices,
+    runNoShowSweep,
     close: async () => {
       if (closed) return;
       closed = true;
+      await noShows.stop();
+      await refreshing;
       await database.close();
     },
   };

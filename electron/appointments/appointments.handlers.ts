@@ -1,6 +1,7 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession, type CallContext } from '../rpc/context';
 import { readSettings } from '../settings/settings.repository';
+import { announceQueueOnly } from '../queue/queue-context';
 import {
   appointmentsForPatient,
   bookAppointment,
@@ -45,7 +46,13 @@ export function appointmentsHandlers(): HandlerGroup<AppointmentMethods> {
     'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await envOf(ctx))),
     'appointments.bookWalkIn': async (input, ctx) => announce(ctx, await bookWalkIn(ctx.db, input, await envOf(ctx))),
     'appointments.reschedule': async (input, ctx) => announce(ctx, await rescheduleAppointment(ctx.db, input, await envOf(ctx))),
-    'appointments.cancel': async (input, ctx) => announce(ctx, await cancelAppointment(ctx.db, input, await envOf(ctx))),
+    'appointments.cancel': async (input, ctx) => {
+      const before = await getAppointment(ctx.db, input.id);
+      const appointment = announce(ctx, await cancelAppointment(ctx.db, input, await envOf(ctx)));
+      // A checked-in patient leaves the queue: the desk's queues and the waiting-room screen must drop the ticket.
+      if (before.status === 'checked_in') await announceQueueOnly(ctx, { practitionerIds: [appointment.practitionerId], appointmentIds: [appointment.id] });
+      return appointment;
+    },
     'appointments.markNoShow': async (input, ctx) => announce(ctx, await markNoShow(ctx.db, input.id, await envOf(ctx))),
   };
 }

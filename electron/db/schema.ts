@@ -90,6 +90,7 @@ export type AppointmentStatusColumn =
   | 'in_consultation'
   | 'done'
   | 'no_show'
+  | 'left_unseen'
   | 'cancelled';
 
 export interface AppointmentsTable {
@@ -109,6 +110,58 @@ export interface AppointmentsTable {
   created_by: number | null;
   created_at: number;
   updated_at: number;
+  /** Six letters and digits for kiosk check-in; set by a trigger on insert (null only if it could not find a free one). */
+  code: Generated<string | null>;
+  checked_in_at: number | null;
+  /** Clinic day of the ticket, 'YYYY-MM-DD'; set together with `ticket`. */
+  ticket_day: string | null;
+  ticket: string | null;
+  called_at: number | null;
+  /** The room of the latest call (apart from the booked `room_id`). */
+  called_room_id: number | null;
+  call_count: Generated<number>;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+export interface TicketCountersTable {
+  day: string;
+  prefix: string;
+  last: number;
+}
+
+export interface QueueMovesTable {
+  id: Generated<number>;
+  appointment_id: number;
+  at: number;
+  direction: 'up' | 'down';
+  /** JSON array of appointment ids. */
+  past: string;
+  reason: string;
+  staff_id: number | null;
+}
+
+export interface DevicesTable {
+  id: Generated<number>;
+  name: string;
+  role: 'display' | 'kiosk';
+  token_hash: string;
+  created_by: number | null;
+  created_at: number;
+  last_seen_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface PairingCodesTable {
+  id: Generated<number>;
+  code_hash: string;
+  role: 'display' | 'kiosk';
+  name: string;
+  created_by: number | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  device_id: number | null;
 }
 
 export interface AuditLogTable {
@@ -134,6 +187,10 @@ export interface Database {
   patients: PatientsTable;
   appointments: AppointmentsTable;
   audit_log: AuditLogTable;
+  ticket_counters: TicketCountersTable;
+  queue_moves: QueueMovesTable;
+  devices: DevicesTable;
+  pairing_codes: PairingCodesTable;
 }
 
 export type PatientRow = Selectable<PatientsTable>;
@@ -142,3 +199,4 @@ export type PatientUpdate = Updateable<PatientsTable>;
 export type AppointmentRow = Selectable<AppointmentsTable>;
 export type NewAppointmentRow = Insertable<AppointmentsTable>;
 export type StaffRow = Selectable<StaffTable>;
+export type DeviceRow = Selectable<DevicesTable>;

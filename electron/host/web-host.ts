@@ -3,10 +3,16 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import sirv from 'sirv';
 import { httpStatusOf, type RpcResult } from '../../shared/contract/errors';
+import { eventAudience } from '../../shared/contract/events';
+import type { CallerRole } from '../../shared/contract/method';
 import type { FrontDesk } from '../app/front-desk';
-import type { SessionBinding } from '../rpc/context';
+import type { DeviceBinding, SessionBinding } from '../rpc/context';
 
 export const SESSION_COOKIE = 'fd_session';
+/** A paired screen's token: HttpOnly like the session, but kept across browser restarts. */
+export const DEVICE_COOKIE = 'fd_device';
+/** The longest a browser keeps a cookie (400 days); a screen is re-paired after that. */
+const DEVICE_COOKIE_MAX_AGE_S = 400 * 86_400;
 /** Requests must carry this header: a cross-site form or image cannot, and a cross-site fetch that sets it needs a CORS preflight we never grant. */
 export const CSRF_HEADER = 'x-front-desk';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -96,38 +102,81 @@ function readBody(req: IncomingMessage): Promise<string> {
 /**
  * The browser host: the same UI and the same contract as the Electron windows, over HTTP.
  * `POST /api/rpc/<method>` runs one method through the shared dispatcher (same zod parsing,
- * same roles); `GET /api/events` streams push events as server-sent events. Sessions are an
- * HttpOnly, SameSite=Strict cookie.
+ * same roles); `GET /api/events` streams push events as server-sent events, each stream only
+ * those its caller's role may receive (`eventAudience`). Sessions are an HttpOnly,
+ * SameSite=Strict cookie; so is a paired screen's device token (`fd_device`, set by
+ * `devices.pair`), which other clients may send as `Authorization: Bearer <token>` instead.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { app } = options;
   const host = options.host ?? '127.0.0.1';
   const assets = sirv(options.rendererDir, { single: true, dev: false, etag: true, gzip: false, brotli: false });
-  const streams = new Set<{ res: ServerResponse; token: string }>();
+  /** An open event stream, and what it was opened with: a staff session, a device token, or both. */
+  interface Stream {
+    res: ServerResponse;
+    sessionToken: string | null;
+    deviceToken: string | null;
+  }
+  const streams = new Set<Stream>();
+
+  /** Who a stream speaks for now: a session that ended or a device revoked closes it. */
+  const roleOf = (stream: Stream): CallerRole | null =>
+    app.sessions.get(stream.sessionToken)?.role ?? (stream.deviceToken ? app.devices.identify(stream.deviceToken)?.role : undefined) ?? null;
 
   const unsubscribe = app.bus.subscribe((event, payload) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    const audience = eventAudience[event];
     for (const stream of streams) {
-      const session = app.sessions.get(stream.token);
-      if (!session) {
+      const role = roleOf(stream);
+      if (!role) {
         stream.res.end();
         streams.delete(stream);
         continue;
       }
-      stream.res.write(frame);
+      // A display's stream carries the waiting-room view and nothing else.
+      if (audience.includes(role)) stream.res.write(frame);
     }
   });
 
   const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.res.write(': keep-alive\n\n');
+    const now = Date.now();
+    for (const stream of streams) {
+      stream.res.write(': keep-alive\n\n');
+      if (stream.deviceToken) app.devices.seen(stream.deviceToken, now);
+    }
   }, HEARTBEAT_MS);
   heartbeat.unref();
+
+  const cookieOptionsFor = (req: IncomingMessage) => {
+    const secure = isLoopback(host) || (req.socket as { encrypted?: boolean }).encrypted === true;
+    return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure };
+  };
+
+  /** The device token a request carries: the cookie a paired browser holds, or a bearer token from another client. */
+  const deviceTokenOf = (req: IncomingMessage): string | null => {
+    const bearer = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(req.headers.authorization ?? '');
+    if (bearer) return bearer[1]!;
+    return parseCookie(req.headers.cookie ?? '')[DEVICE_COOKIE] ?? null;
+  };
+
+  const deviceBindingFor = (req: IncomingMessage, setCookies: string[]): DeviceBinding => {
+    const token = deviceTokenOf(req);
+    return {
+      current: () => {
+        const device = token ? app.devices.identify(token) : null;
+        if (device && token) app.devices.seen(token, Date.now());
+        return device;
+      },
+      pair: (fresh) => {
+        setCookies.push(serializeCookie(DEVICE_COOKIE, fresh, { ...cookieOptionsFor(req), maxAge: DEVICE_COOKIE_MAX_AGE_S }));
+      },
+    };
+  };
 
   const bindingFor = (req: IncomingMessage, setCookies: string[]): SessionBinding => {
     const cookies = parseCookie(req.headers.cookie ?? '');
     let token = cookies[SESSION_COOKIE] ?? null;
-    const secure = isLoopback(host) || (req.socket as { encrypted?: boolean }).encrypted === true;
-    const cookieOptions = { httpOnly: true, sameSite: 'strict' as const, path: '/', secure };
+    const cookieOptions = cookieOptionsFor(req);
     return {
       current: () => app.sessions.get(token),
       signIn: (staff) => {
@@ -182,19 +231,29 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     const setCookies: string[] = [];
     const workstation = `web ${req.socket.remoteAddress ?? '?'}`;
-    const result = await app.dispatch({ transport: 'http', workstation, auth: bindingFor(req, setCookies) }, method, input);
+    const result = await app.dispatch(
+      { transport: 'http', workstation, auth: bindingFor(req, setCookies), device: deviceBindingFor(req, setCookies) },
+      method,
+      input,
+    );
     const headers: Record<string, string | string[]> = setCookies.length ? { 'Set-Cookie': setCookies } : {};
     if (result.ok) sendJson(res, 200, result, headers);
     else sendJson(res, httpStatusOf[result.error.code], result, headers);
   };
 
   const handleEvents = (req: IncomingMessage, res: ServerResponse): void => {
-    const token = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
-    const session = app.sessions.get(token);
-    if (!token || !session) {
-      sendError(res, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in first.' } });
+    const sessionToken = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE] ?? null;
+    const deviceToken = deviceTokenOf(req);
+    const stream: Stream = {
+      res,
+      sessionToken: app.sessions.get(sessionToken) ? sessionToken : null,
+      deviceToken: deviceToken && app.devices.identify(deviceToken) ? deviceToken : null,
+    };
+    if (!stream.sessionToken && !stream.deviceToken) {
+      sendError(res, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in, or pair this screen, first.' } });
       return;
     }
+    if (stream.deviceToken) app.devices.seen(stream.deviceToken, Date.now());
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -203,7 +262,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
     // The retry hint keeps a reconnecting display snappy after the host restarts.
     res.write('retry: 1000\nevent: hello\ndata: {}\n\n');
-    const stream = { res, token };
     streams.add(stream);
     req.on('close', () => streams.delete(stream));
   };

@@ -136,16 +136,20 @@ describe('IpcBridge: one session per window', () => {
 });
 
 describe('IpcBridge: push events', () => {
-  it('reach signed-in windows (and display windows), not signed-out ones, after the write commits', async () => {
-    addWindow(3, { receivesEventsSignedOut: true });
+  it('reach signed-in windows, and built-in display windows only what a display may receive, after the write commits', async () => {
+    addWindow(3, { deviceRole: 'display' });
     await createClinicAndSignIn(1);
+    await vi.waitFor(() => expect(sent.get(3)!.length).toBeGreaterThan(0)); // the setup's settings refresh the display
     for (const messages of sent.values()) messages.length = 0;
 
     const updated = await bridge.handleInvoke(from(1), 'settings.update', { clinicName: 'Renamed Clinic' });
     expect(updated.ok).toBe(true);
     expect(sent.get(1)).toEqual([{ event: 'settings.changed', payload: {} }]);
+    // Settings shape the waiting-room view: the display gets a fresh one, never settings.changed itself.
+    await vi.waitFor(() => expect(sent.get(3)).toHaveLength(1));
+    expect(sent.get(3)![0]).toMatchObject({ event: 'display.changed', payload: { clinicName: 'Renamed Clinic' } });
+    expect(sent.get(1)!.map((message) => message.event)).toEqual(['settings.changed', 'display.changed']);
     expect(sent.get(2)).toEqual([]);
-    expect(sent.get(3)).toEqual([{ event: 'settings.changed', payload: {} }]);
   });
 
   it('a failed write sends nothing', async () => {
@@ -157,11 +161,12 @@ describe('IpcBridge: push events', () => {
   });
 
   it('a window that cannot receive does not stop the others', async () => {
-    bridge.addWindow({ id: 4, send: () => { throw new Error('Object has been destroyed'); } }, { receivesEventsSignedOut: true });
-    addWindow(5, { receivesEventsSignedOut: true });
-    app.bus.publish('practice.changed', {});
-    expect(sent.get(5)).toEqual([{ event: 'practice.changed', payload: {} }]);
-    expect(logged.some((line) => line.includes('could not send practice.changed to window 4'))).toBe(true);
+    bridge.addWindow({ id: 4, send: () => { throw new Error('Object has been destroyed'); } }, { deviceRole: 'display' });
+    addWindow(5, { deviceRole: 'display' });
+    const state = await bridge.handleInvoke(from(5), 'display.state', {});
+    app.bus.publish('display.changed', (state as unknown as { value: never }).value);
+    expect(sent.get(5)!.map((message) => message.event)).toEqual(['display.changed']);
+    expect(logged.some((line) => line.includes('could not send display.changed to window 4'))).toBe(true);
   });
 
   it('dispose stops forwarding and signs every window out', async () => {
@@ -171,5 +176,32 @@ describe('IpcBridge: push events', () => {
     expect(app.bus.size).toBe(before - 1);
     app.bus.publish('practice.changed', {});
     expect(sent.get(1)).not.toContainEqual({ event: 'practice.changed', payload: {} });
+  });
+});
+
+describe('IpcBridge: built-in display and kiosk windows', () => {
+  it('act as their device role without pairing, and no further', async () => {
+    await createClinicAndSignIn(1);
+    addWindow(6, { deviceRole: 'display' });
+    addWindow(7, { deviceRole: 'kiosk' });
+
+    expect(await bridge.handleInvoke(from(6), 'devices.whoAmI', {})).toEqual({
+      ok: true,
+      value: { device: { role: 'display', name: 'Waiting-room display (this computer)' } },
+    });
+    expect(await bridge.handleInvoke(from(2), 'devices.whoAmI', {})).toEqual({ ok: true, value: { device: null } });
+    expect(await bridge.handleInvoke(from(6), 'display.state', {})).toMatchObject({ ok: true, value: { clinicName: 'Test Clinic' } });
+    expect(await bridge.handleInvoke(from(6), 'kiosk.info', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await bridge.handleInvoke(from(6), 'patients.search', { query: 'a' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await bridge.handleInvoke(from(7), 'kiosk.info', {})).toMatchObject({ ok: true, value: { clinicName: 'Test Clinic' } });
+    expect(await bridge.handleInvoke(from(7), 'display.state', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await bridge.handleInvoke(from(2), 'display.state', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+
+    // Pairing is for screens on the LAN: a window of the app has nothing to pair, and the code stays unused.
+    const code = await bridge.handleInvoke(from(1), 'devices.createPairingCode', { role: 'display', name: 'TV' });
+    expect(code.ok).toBe(true);
+    const paired = await bridge.handleInvoke(from(2), 'devices.pair', { code: (code as { value: { code: string } }).value.code });
+    expect(paired).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await bridge.handleInvoke(from(1), 'devices.list', {})).toEqual({ ok: true, value: [] });
   });
 });

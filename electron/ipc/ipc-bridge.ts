@@ -1,5 +1,8 @@
 import { isMethodName, type EventName } from '../../shared/contract/contract';
-import type { ErrorBody, RpcResult } from '../../shared/contract/errors';
+import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
+import { eventAudience } from '../../shared/contract/events';
+import type { DeviceRole } from '../../shared/contract/method';
+import type { DeviceBinding } from '../rpc/context';
 import type { SessionStore } from '../auth/session-store';
 import type { EventBus } from '../events/event-bus';
 import type { Dispatch } from '../rpc/dispatch';
@@ -19,11 +22,19 @@ export interface BridgeWindow {
 
 export interface WindowOptions {
   /**
-   * Receives push events without a signed-in session. For the waiting-room display later;
-   * the desk window keeps the default, so a signed-out screen learns nothing.
+   * The app's own waiting-room display or kiosk window: trusted as a device of that role
+   * without pairing (it runs on the desk's machine, in a window main created). It may call
+   * what that role may call and receives the events that role receives, signed in or not.
+   * The desk window has none: signed out, it can call only public methods and hears nothing.
    */
-  receivesEventsSignedOut?: boolean;
+  deviceRole?: DeviceRole;
 }
+
+/** How the built-in windows are named in the audit log and in `devices.whoAmI`. */
+export const BUILT_IN_DEVICE_NAMES: Readonly<Record<DeviceRole, string>> = {
+  display: 'Waiting-room display (this computer)',
+  kiosk: 'Kiosk (this computer)',
+};
 
 export interface IpcBridgeOptions {
   dispatch: Dispatch;
@@ -81,16 +92,39 @@ export class IpcBridge {
 
     const windowId = sender.webContentsId;
     return this.options.dispatch(
-      { transport: 'ipc', workstation: `${this.options.workstation} window ${windowId}`, auth: this.windowSessions.binding(windowId) },
+      {
+        transport: 'ipc',
+        workstation: `${this.options.workstation} window ${windowId}`,
+        auth: this.windowSessions.binding(windowId),
+        device: this.deviceBinding(windowId),
+      },
       method,
       input,
     );
   }
 
-  /** Signed-in windows (and display windows) get the event; the others are skipped. */
+  private deviceBinding(windowId: number): DeviceBinding {
+    return {
+      current: () => {
+        const role = this.windows.get(windowId)?.options.deviceRole;
+        return role ? { id: null, role, name: BUILT_IN_DEVICE_NAMES[role] } : null;
+      },
+      pair: () => {
+        throw new AppError('FORBIDDEN', "The app's own windows need no pairing.");
+      },
+    };
+  }
+
+  /**
+   * Each window gets the events its caller role may receive (`eventAudience`): a signed-in
+   * window its member of staff's, a built-in display or kiosk window its device role's;
+   * a signed-out desk window none.
+   */
   private forward(event: EventName, payload: unknown): void {
+    const audience = eventAudience[event];
     for (const [windowId, { window, options }] of this.windows) {
-      if (!options.receivesEventsSignedOut && this.windowSessions.current(windowId) === null) continue;
+      const role = this.windowSessions.current(windowId)?.role ?? options.deviceRole ?? null;
+      if (role === null || !audience.includes(role)) continue;
       try {
         window.send({ event, payload });
       } catch (error) {

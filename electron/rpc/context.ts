@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventName, EventPayload } from '../../shared/contract/contract';
-import type { Role } from '../../shared/contract/method';
+import type { DeviceRole, Role } from '../../shared/contract/method';
 import type { Database } from '../db/schema';
 
 /** A signed-in member of staff, bound to one IPC window or one browser cookie. */
@@ -22,10 +22,37 @@ export interface SessionBinding {
   signOut(): void;
 }
 
+/**
+ * A paired screen (a waiting-room display, a kiosk), or one of the app's own display and
+ * kiosk windows, which are trusted without pairing and have no id.
+ */
+export interface DeviceIdentity {
+  readonly id: number | null;
+  readonly role: DeviceRole;
+  readonly name: string;
+}
+
+export interface DeviceBinding {
+  /** The device this caller speaks for (a paired token, or a built-in window's role), or null. */
+  current(): DeviceIdentity | null;
+  /**
+   * Binds a freshly paired device's token to this caller (the browser host sets an
+   * HttpOnly cookie). Throws an AppError where a transport cannot hold one.
+   */
+  pair(token: string): void;
+}
+
 /** Everything a handler may use. `db` is the transaction when the method writes. */
 export interface CallContext {
   readonly db: Kysely<Database>;
   readonly session: Session | null;
+  /**
+   * The device calling, when the method runs as a paired screen (no staff session then).
+   * Also set for public methods, so `devices.whoAmI` can answer.
+   */
+  readonly device: DeviceIdentity | null;
+  /** How this caller holds a device token; null for callers that cannot (tests, benchmarks). */
+  readonly deviceBinding: DeviceBinding | null;
   readonly transport: 'ipc' | 'http';
   /** Which machine or window called: recorded in the audit log. */
   readonly workstation: string;

@@ -4,11 +4,14 @@ import { contract, isMethodName, type EventName, type EventPayload, type MethodN
 import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
 import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
-import type { CallContext, Session, SessionBinding } from './context';
+import type { CallContext, DeviceBinding, DeviceIdentity, Session, SessionBinding } from './context';
 import type { Handlers } from './handlers';
 
-/** Methods a locked session may still call: to see it is locked, unlock, or leave. */
-const allowedWhileLocked = new Set<MethodName>(['auth.status', 'auth.unlock', 'auth.signOut']);
+/**
+ * Methods a locked session may still call: to see it is locked, unlock, or leave; and the
+ * device methods a screen's page calls on the same browser, which touch no staff data.
+ */
+const allowedWhileLocked = new Set<MethodName>(['auth.status', 'auth.unlock', 'auth.signOut', 'devices.whoAmI', 'devices.pair']);
 
 export interface DispatcherDeps {
   db: Kysely<Database>;
@@ -23,6 +26,8 @@ export interface Caller {
   transport: 'ipc' | 'http';
   workstation: string;
   auth: SessionBinding;
+  /** The paired screen (or built-in display/kiosk window) this caller may speak for. */
+  device?: DeviceBinding;
 }
 
 export type Dispatch = (caller: Caller, method: unknown, input: unknown) => Promise<RpcResult<unknown>>;
@@ -41,7 +46,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
         throw new AppError('UNKNOWN_METHOD', `There is no method named ${JSON.stringify(String(method)).slice(0, 80)}.`);
       }
       const spec = contract[method];
-      const session = authorize(caller.auth.current(), spec.access, method, now(), deps.idleLockMinutes());
+      const { session, device } = authorize(
+        caller.auth.current(),
+        caller.device?.current() ?? null,
+        spec.access,
+        method,
+        now(),
+        deps.idleLockMinutes(),
+      );
 
       const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
       if (!parsed.success) throw validationError(parsed.error);
@@ -50,6 +62,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
       const makeContext = (db: Kysely<Database>): CallContext => ({
         db,
         session,
+        device,
+        deviceBinding: caller.device ?? null,
         transport: caller.transport,
         workstation: caller.workstation,
         auth: caller.auth,
@@ -76,26 +90,38 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
   };
 }
 
+/**
+ * Who the call runs as: a member of staff (their session) or a paired screen (its device
+ * role). A screen's own methods run as the screen even in a browser that also holds a desk
+ * session, locked or not: a waiting-room tab must neither stop at the desk's lock screen
+ * nor keep the desk from locking.
+ */
 function authorize(
   session: Session | null,
+  device: DeviceIdentity | null,
   access: (typeof contract)[MethodName]['access'],
   method: MethodName,
   now: number,
   idleLockMinutes: number,
-): Session | null {
+): { session: Session | null; device: DeviceIdentity | null } {
+  if (session && !session.isLocked && now - session.lastActiveAt > idleLockMinutes * 60_000) session.isLocked = true;
+  const staffMay = access === 'public' || (session !== null && !session.isLocked && access.includes(session.role));
+  const deviceMay = access !== 'public' && device !== null && access.includes(device.role);
+  if (deviceMay && !staffMay) return { session: null, device };
+
   if (session) {
-    if (!session.isLocked && now - session.lastActiveAt > idleLockMinutes * 60_000) session.isLocked = true;
     if (session.isLocked && !allowedWhileLocked.has(method)) {
       throw new AppError('UNAUTHENTICATED', 'The screen is locked. Enter your password to continue.', { locked: true });
     }
     if (!session.isLocked) session.lastActiveAt = now;
   }
-  if (access === 'public') return session;
-  if (!session) throw new AppError('UNAUTHENTICATED', 'Please sign in first.');
-  if (!access.includes(session.role)) {
-    throw new AppError('FORBIDDEN', `Your role (${session.role}) may not do this.`);
+  if (access === 'public') return { session, device };
+  if (session) {
+    if (!access.includes(session.role)) throw new AppError('FORBIDDEN', `Your role (${session.role}) may not do this.`);
+    return { session, device: null };
   }
-  return session;
+  if (device) throw new AppError('FORBIDDEN', `A paired ${device.role} may not do this.`, { deviceRole: device.role });
+  throw new AppError('UNAUTHENTICATED', 'Please sign in first.');
 }
 
 function validationError(error: z.ZodError): AppError {

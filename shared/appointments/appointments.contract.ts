@@ -9,13 +9,14 @@ export const appointmentStatuses = [
   'in_consultation',
   'done',
   'no_show',
+  'left_unseen',
   'cancelled',
 ] as const;
 export const appointmentStatus = z.enum(appointmentStatuses);
 export type AppointmentStatus = z.infer<typeof appointmentStatus>;
 
-/** Statuses that hold their slot. A cancelled or no-show appointment frees it. */
-export const activeStatuses: readonly AppointmentStatus[] = ['booked', 'checked_in', 'called', 'in_consultation', 'done'];
+/** Statuses that hold their slot. A cancelled or no-show appointment frees it; one left unseen keeps it, like a done one. */
+export const activeStatuses: readonly AppointmentStatus[] = ['booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen'];
 
 export const appointment = z.strictObject({
   id,

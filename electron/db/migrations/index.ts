@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_patient_search';
 import * as m0003 from './0003_appointment_spans';
+import * as m0004 from './0004_queue';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_patient_search': m0002,
   '0003_appointment_spans': m0003,
+  '0004_queue': m0004,
 };

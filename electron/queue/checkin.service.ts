@@ -1,0 +1,142 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../shared/contract/errors';
+import type { CheckInResult } from '../../shared/queue/queue.contract';
+import { formatTicket, nextTicketSequence } from '../../shared/queue/tickets';
+import { dayOf } from '../../shared/schedule/wall-clock';
+import { bookWalkIn, writeOrSlotTaken } from '../appointments/appointments.service';
+import { findAppointment } from '../appointments/appointments.repository';
+import { recordAudit } from '../auth/staff.repository';
+import type { Database } from '../db/schema';
+import { findSpecialty } from '../practice/practice.repository';
+import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from './queue.repository';
+import { changeOf, loadQueues, requireQueueRow, type Actor, type QueueChange, type QueueEnv } from './queue.service';
+
+export interface CheckInOutcome {
+  result: CheckInResult;
+  row: QueueRow;
+  change: QueueChange;
+}
+
+/** Statuses that are already in the queue: checking in again is refused (the kiosk hands back the ticket). */
+export const CHECKED_IN: ReadonlySet<string> = new Set(['checked_in', 'called', 'in_consultation']);
+
+/**
+ * The day's next ticket for a prefix, to be saved with {@link saveTicketNumber}: the
+ * counter only ever goes up, so no code comes back the same day.
+ */
+async function nextTicket(db: Kysely<Database>, day: string, prefix: string): Promise<{ sequence: number; ticket: string }> {
+  let sequence: number;
+  try {
+    sequence = nextTicketSequence(await lastTicketNumber(db, day, prefix));
+  } catch {
+    throw new AppError('INVALID_TRANSITION', `Every ticket of ${prefix} has been issued today.`, { prefix });
+  }
+  return { sequence, ticket: formatTicket(prefix, sequence) };
+}
+
+/** The check-in result for a row in the queue: its ticket and its estimate, from the practitioner's whole queue. */
+export async function checkInResultOf(db: Kysely<Database>, env: QueueEnv, row: QueueRow): Promise<CheckInResult> {
+  const queue = (await loadQueues(db, env, { day: dayOf(env.settings.timeZone, row.starts_at), practitionerId: row.practitioner_id }))[0];
+  const waiting = queue?.waiting.find((candidate) => candidate.row.id === row.id);
+  return {
+    appointmentId: row.id,
+    ticket: row.ticket ?? '',
+    roomName: row.room_name,
+    practitionerName: row.practitioner_name,
+    estimatedWaitMinutes: waiting?.wait.minutes ?? 0,
+    expectedStartAt: waiting?.wait.expectedStartAt ?? env.now,
+  };
+}
+
+/**
+ * Checks in one of today's appointments (clinic time zone): stamps the arrival, issues the
+ * day's next ticket of its specialty's prefix, and puts the patient in the queue. A
+ * no-show who turns up after all may still be checked in (they wait as late), unless
+ * their freed slot has been given away meanwhile (SLOT_TAKEN).
+ */
+export async function checkInAppointment(
+  db: Kysely<Database>,
+  env: QueueEnv,
+  actor: Actor,
+  appointmentId: number,
+  action = 'checkin.checkIn',
+): Promise<CheckInOutcome> {
+  const { timeZone } = env.settings;
+  const appointment = await findAppointment(db, appointmentId);
+  if (!appointment) throw new AppError('NOT_FOUND', 'There is no such appointment.', { field: 'appointmentId' });
+  if (CHECKED_IN.has(appointment.status)) {
+    throw new AppError('INVALID_TRANSITION', `This patient is already checked in (${appointment.ticket ?? 'no ticket'}).`, {
+      status: appointment.status,
+      ticket: appointment.ticket,
+    });
+  }
+  if (appointment.status !== 'booked' && appointment.status !== 'no_show') {
+    throw new AppError('INVALID_TRANSITION', `An appointment that is ${appointment.status.replace('_', ' ')} cannot be checked in.`, {
+      status: appointment.status,
+    });
+  }
+  const today = dayOf(timeZone, env.now);
+  const day = dayOf(timeZone, appointment.starts_at);
+  if (day !== today) {
+    throw new AppError('INVALID_TRANSITION', `Only today's appointments can be checked in; this one is on ${day}.`, { day });
+  }
+  const specialty = await findSpecialty(db, appointment.specialty_id);
+  if (!specialty) throw new AppError('NOT_FOUND', 'There is no such specialty.', { field: 'specialtyId' });
+
+  const prefix = specialty.ticket_prefix.toUpperCase();
+  const { sequence, ticket } = await nextTicket(db, today, prefix);
+
+  // Everything that can refuse comes before the first write, so a refusal the kiosk turns
+  // into a friendly answer leaves nothing behind. Reviving a no-show is where the overlap
+  // guard may refuse (its freed slot was given away): the status goes first.
+  const practitioner = await db.selectFrom('practitioners').select(['id', 'full_name']).where('id', '=', appointment.practitioner_id).executeTakeFirstOrThrow();
+  await writeOrSlotTaken(
+    db,
+    { timeZone, slotStepMinutes: env.settings.slotStepMinutes, now: env.now },
+    {
+      practitioner,
+      specialtyId: appointment.specialty_id,
+      roomId: appointment.room_id,
+      startsAt: appointment.starts_at,
+      endsAt: appointment.ends_at,
+      excludeId: appointment.id,
+    },
+    async () => {
+      await setQueueFields(db, appointment.id, { status: 'checked_in', checked_in_at: env.now, status_changed_at: env.now, updated_at: env.now });
+      return appointment;
+    },
+  );
+  await saveTicketNumber(db, today, prefix, sequence);
+  await setQueueFields(db, appointment.id, { ticket_day: today, ticket });
+
+  await recordAudit(db, {
+    at: env.now,
+    staffId: actor.staffId,
+    workstation: actor.workstation,
+    action,
+    entity: 'appointment',
+    entityId: appointment.id,
+    // No personal data: the ticket and how the arrival stood.
+    detail: JSON.stringify({ ticket, from: appointment.status, minutesAfterStart: Math.round((env.now - appointment.starts_at) / 60_000) }),
+  });
+  const row = await requireQueueRow(db, appointment.id);
+  return { result: await checkInResultOf(db, env, row), row, change: changeOf(env, [row]) };
+}
+
+/**
+ * A walk-in: books them now with the practitioner asked for, or the first free one who
+ * offers the specialty (the appointments service's walk-in booking), and checks them in.
+ */
+export async function checkInWalkIn(
+  db: Kysely<Database>,
+  env: QueueEnv,
+  actor: Actor,
+  input: { patientId: number; specialtyId: number; practitionerId?: number | undefined },
+): Promise<CheckInOutcome> {
+  const booked = await bookWalkIn(
+    db,
+    { patientId: input.patientId, specialtyId: input.specialtyId, practitionerId: input.practitionerId, notes: '' },
+    { timeZone: env.settings.timeZone, slotStepMinutes: env.settings.slotStepMinutes, now: env.now, staffId: actor.staffId, workstation: actor.workstation },
+  );
+  return checkInAppointment(db, env, actor, booked.appointment.id, 'checkin.walkIn');
+}

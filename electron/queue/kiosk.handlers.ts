@@ -1,0 +1,35 @@
+import type { HandlerGroup } from '../rpc/handlers';
+import type { CallContext } from '../rpc/context';
+import { readSettings } from '../settings/settings.repository';
+import { AttemptLimiter } from './attempt-limiter';
+import { kioskCheckIn } from './kiosk.service';
+import { actorOf, announceQueueChange, queueEnvOf } from './queue-context';
+
+/** Failed look-ups a kiosk may make before it has to wait: enough for typing slips, too few to guess with. */
+export const KIOSK_ATTEMPTS = 5;
+export const KIOSK_WINDOW_MS = 5 * 60_000;
+
+/** Whose attempts count together: a paired kiosk's, the app's own kiosk window's, or a member of staff's at one machine. */
+function limitKey(ctx: CallContext): string {
+  if (ctx.device) return ctx.device.id === null ? `window:${ctx.workstation}` : `device:${ctx.device.id}`;
+  return `staff:${ctx.session?.staffId ?? 0}@${ctx.workstation}`;
+}
+
+export function kioskHandlers(limiter = new AttemptLimiter(KIOSK_ATTEMPTS, KIOSK_WINDOW_MS)): HandlerGroup<'kiosk.checkIn' | 'kiosk.info'> {
+  return {
+    'kiosk.checkIn': async (input, ctx) => {
+      const key = limitKey(ctx);
+      limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
+      const env = await queueEnvOf(ctx);
+      const { result, change, isFailure } = await kioskCheckIn(ctx.db, env, actorOf(ctx), input);
+      if (isFailure) limiter.fail(key, ctx.now());
+      if (change) await announceQueueChange(ctx, env, change);
+      return result;
+    },
+
+    'kiosk.info': async (_input, ctx) => {
+      const settings = await readSettings(ctx.db);
+      return { clinicName: settings.clinicName, locale: settings.locale, timeZone: settings.timeZone };
+    },
+  };
+}

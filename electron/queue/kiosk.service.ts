@@ -1,0 +1,146 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../shared/contract/errors';
+import type { ParsedInput } from '../../shared/contract/contract';
+import type { KioskCheckInResult } from '../../shared/queue/kiosk.contract';
+import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
+import type { AppointmentStatusColumn, Database } from '../db/schema';
+import { CHECKED_IN, checkInAppointment, checkInResultOf } from './checkin.service';
+import { greetingNameOf } from './display-name';
+import { requireQueueRow, type Actor, type QueueChange, type QueueEnv } from './queue.service';
+
+const MINUTE = 60_000;
+
+interface Candidate {
+  id: number;
+  patient_id: number;
+  status: AppointmentStatusColumn;
+  starts_at: number;
+}
+
+/** What the kiosk decided before acting: check one appointment in, hand back a ticket, or a friendly refusal. */
+export type KioskDecision =
+  | { kind: 'checkIn'; appointmentId: number }
+  | { kind: 'alreadyCheckedIn'; appointmentId: number }
+  | { kind: 'refuse'; result: Extract<KioskCheckInResult, { outcome: 'tooEarly' | 'tooLate' | 'noAppointment' | 'seeDesk' }> };
+
+/**
+ * The kiosk's rule for one patient's appointments of today (any status):
+ * 1. Already in the queue (checked in, called, in consultation): the same ticket again.
+ * 2. Of the appointments still to check in (booked, or a no-show who came after all), the
+ *    one whose window [start − early, start + late] holds `now` (both ends included) is
+ *    checked in; several at once: the desk sorts it out.
+ * 3. None in its window: too early if one is still to come (minutes until its window
+ *    opens, rounded up), else too late. None at all: no appointment.
+ */
+export function decide(appointments: readonly Candidate[], now: number, earlyMinutes: number, lateMinutes: number): KioskDecision {
+  const inQueue = appointments.filter((appointment) => CHECKED_IN.has(appointment.status)).sort((a, b) => a.starts_at - b.starts_at);
+  if (inQueue[0]) return { kind: 'alreadyCheckedIn', appointmentId: inQueue[0].id };
+  const open = appointments.filter((appointment) => appointment.status === 'booked' || appointment.status === 'no_show');
+  if (open.length === 0) return { kind: 'refuse', result: { outcome: 'noAppointment' } };
+  const inWindow = open.filter((appointment) => now >= appointment.starts_at - earlyMinutes * MINUTE && now <= appointment.starts_at + lateMinutes * MINUTE);
+  if (inWindow.length === 1) return { kind: 'checkIn', appointmentId: inWindow[0]!.id };
+  if (inWindow.length > 1) return { kind: 'refuse', result: { outcome: 'seeDesk' } };
+  const opensAt = open.map((appointment) => appointment.starts_at - earlyMinutes * MINUTE).filter((at) => at > now).sort((a, b) => a - b)[0];
+  if (opensAt !== undefined) return { kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: Math.ceil((opensAt - now) / MINUTE) } };
+  return { kind: 'refuse', result: { outcome: 'tooLate' } };
+}
+
+const LOOKED_AT: readonly AppointmentStatusColumn[] = ['booked', 'no_show', 'checked_in', 'called', 'in_consultation'];
+
+/** Today's appointments of the one patient the input identifies; null when nobody, or more than one person, matches. */
+async function candidatesFor(db: Kysely<Database>, input: ParsedInput<'kiosk.checkIn'>, range: { from: number; to: number }): Promise<Candidate[] | null> {
+  if ('appointmentCode' in input) {
+    const found = await db
+      .selectFrom('appointments')
+      .select(['id', 'patient_id', 'status', 'starts_at'])
+      .where('code', '=', input.appointmentCode)
+      .where('starts_at', '>=', range.from)
+      .where('starts_at', '<', range.to)
+      .where('status', 'in', LOOKED_AT)
+      .executeTakeFirst();
+    return found ? [found] : null;
+  }
+  const people = await db
+    .selectFrom('patients')
+    .select('id')
+    .where('date_of_birth', '=', input.dateOfBirth)
+    .where((eb) => eb(eb.fn('substr', ['phone_digits', eb.val(-4)]), '=', input.phoneLast4))
+    .limit(2)
+    .execute();
+  // Two people sharing a birth date and a phone's last digits (twins on a parent's phone):
+  // the kiosk cannot tell them apart, and must not guess.
+  if (people.length !== 1) return people.length === 0 ? null : [];
+  return db
+    .selectFrom('appointments')
+    .select(['id', 'patient_id', 'status', 'starts_at'])
+    .where('patient_id', '=', people[0]!.id)
+    .where('starts_at', '>=', range.from)
+    .where('starts_at', '<', range.to)
+    .where('status', 'in', LOOKED_AT)
+    .execute();
+}
+
+export interface KioskOutcome {
+  result: KioskCheckInResult;
+  /** Set when a patient was checked in: the queue changed. */
+  change: QueueChange | null;
+  /** Whether this attempt counts against the kiosk's rate limit (anything but a ticket). */
+  isFailure: boolean;
+}
+
+/**
+ * Self check-in. Every outcome but a ticket says nothing about anybody: a patient learns
+ * names, rooms and waits only once they have matched (and then only their own, by
+ * first or preferred name).
+ */
+export async function kioskCheckIn(db: Kysely<Database>, env: QueueEnv, actor: Actor, input: ParsedInput<'kiosk.checkIn'>): Promise<KioskOutcome> {
+  const { timeZone, kioskEarlyMinutes, kioskLateMinutes } = env.settings;
+  const bounds = dayBounds(timeZone, dayOf(timeZone, env.now));
+  const candidates = await candidatesFor(db, input, { from: bounds.startsAt, to: bounds.endsAt });
+  if (candidates === null) return { result: { outcome: 'noAppointment' }, change: null, isFailure: true };
+  if (candidates.length === 0) return { result: { outcome: 'seeDesk' }, change: null, isFailure: true };
+
+  const decision = decide(candidates, env.now, kioskEarlyMinutes, kioskLateMinutes);
+  if (decision.kind === 'refuse') return { result: decision.result, change: null, isFailure: true };
+
+  if (decision.kind === 'alreadyCheckedIn') {
+    const row = await requireQueueRow(db, decision.appointmentId);
+    const ticket = await checkInResultOf(db, env, row);
+    return {
+      result: {
+        outcome: 'alreadyCheckedIn',
+        greetingName: greetingNameOf(row.patient_name, row.patient_preferred_name),
+        ticket: ticket.ticket,
+        roomName: ticket.roomName,
+        estimatedWaitMinutes: ticket.estimatedWaitMinutes,
+        language: row.patient_language,
+      },
+      change: null,
+      isFailure: false,
+    };
+  }
+
+  try {
+    const { result, row, change } = await checkInAppointment(db, env, actor, decision.appointmentId, 'kiosk.checkIn');
+    return {
+      result: {
+        outcome: 'checkedIn',
+        greetingName: greetingNameOf(row.patient_name, row.patient_preferred_name),
+        ticket: result.ticket,
+        roomName: result.roomName,
+        practitionerName: result.practitionerName,
+        estimatedWaitMinutes: result.estimatedWaitMinutes,
+        startsAt: row.starts_at,
+        language: row.patient_language,
+      },
+      change,
+      isFailure: false,
+    };
+  } catch (error) {
+    // A no-show whose slot went to someone else, a day's tickets used up: the desk can help.
+    if (error instanceof AppError && (error.code === 'SLOT_TAKEN' || error.code === 'INVALID_TRANSITION')) {
+      return { result: { outcome: 'seeDesk' }, change: null, isFailure: false };
+    }
+    throw error;
+  }
+}
