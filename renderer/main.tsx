@@ -1,16 +1,22 @@
-import { StrictMode } from 'react';
+import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
 import { App } from './app/app';
+import { DisplayApp } from './display/display-app';
 import { createI18n } from './i18n/i18n';
+import { KioskApp } from './kiosk/kiosk-app';
+import { screenForPath } from './pairing/screen-for-path';
 import { RootStoresProvider } from './stores/stores';
 import { createDefaultTransport } from './transport/transport';
 import './styles/tokens.css';
 import './styles/base.css';
 import './ui/ui.css';
 
-const i18n = createI18n(navigator.language.toLowerCase().startsWith('pt') ? 'pt' : 'en');
+const browserLocale = navigator.language.toLowerCase().startsWith('pt') ? 'pt' : 'en';
+const i18n = createI18n(browserLocale);
 const transport = createDefaultTransport();
+const screen = screenForPath(window.location.pathname);
+document.documentElement.dataset.screen = screen;
 
 const writeHash = (hash: string, replace: boolean) => {
   if (window.location.hash === hash) return;
@@ -21,12 +27,25 @@ const writeHash = (hash: string, replace: boolean) => {
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 
-createRoot(root).render(
-  <StrictMode>
-    <I18nextProvider i18n={i18n}>
+let app: ReactNode;
+switch (screen) {
+  case 'display':
+    app = <DisplayApp transport={transport} />;
+    break;
+  case 'kiosk':
+    app = <KioskApp transport={transport} initialLocale={browserLocale} />;
+    break;
+  case 'reception':
+    app = (
       <RootStoresProvider transport={transport} uiOptions={{ initialHash: window.location.hash, writeHash }}>
         <App />
       </RootStoresProvider>
-    </I18nextProvider>
+    );
+    break;
+}
+
+createRoot(root).render(
+  <StrictMode>
+    <I18nextProvider i18n={i18n}>{app}</I18nextProvider>
   </StrictMode>,
 );

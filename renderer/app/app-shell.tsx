@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../shared/contract/method';
 import { useBoardStore, usePractice, useSession, useSessionStore, useUi, useUiStore } from '../stores/stores';
@@ -15,23 +15,28 @@ import { PatientsView } from '../patients/patients-view';
 import { BookView } from '../booking/book-view';
 import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
+import { QueueView } from '../queue/queue-view';
 import { CommandPalette } from './command-palette';
 import { ShortcutSheet } from './shortcut-sheet';
 import type { CommandContext } from './commands';
 import type { View } from './routes';
 import { useShortcuts } from './use-shortcuts';
+import { createViewActionsRegistry, ViewActionsProvider } from './view-actions';
 import './app.css';
 
 interface NavItem {
   view: View;
   icon: IconName;
-  label: 'nav.today' | 'nav.patients' | 'nav.book' | 'nav.setup' | 'nav.settings';
+  label: 'nav.today' | 'nav.patients' | 'nav.book' | 'nav.setup' | 'nav.settings' | 'queue.nav';
+  /** A doctor's queue is their own: the item says so. */
+  doctorLabel?: 'queue.myQueue';
   keys: string;
   roles?: readonly Role[];
 }
 
 const navItems: NavItem[] = [
   { view: 'today', icon: 'board', label: 'nav.today', keys: 'g t' },
+  { view: 'queue', icon: 'queue', label: 'queue.nav', doctorLabel: 'queue.myQueue', keys: 'g q' },
   { view: 'patients', icon: 'users', label: 'nav.patients', keys: 'g p' },
   { view: 'book', icon: 'calendarPlus', label: 'nav.book', keys: 'g b', roles: ['admin', 'receptionist'] },
   { view: 'setup', icon: 'sliders', label: 'nav.setup', keys: 'g s', roles: ['admin'] },
@@ -50,6 +55,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
   const mainRef = useRef<HTMLElement>(null);
   const errorText = useErrorText();
   const role: Role = staff?.role ?? 'doctor';
+  const [viewActions] = useState(createViewActionsRegistry);
 
   const getContext = useCallback((): CommandContext | null => {
     const session = sessionStore.getState();
@@ -60,6 +66,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
       ui,
       role: session.staff.role,
       route: ui.route,
+      actions: viewActions.current(),
       ...(ui.route.view === 'today'
         ? {
             shiftBoardDay: (days: number | 'today') =>
@@ -67,7 +74,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
           }
         : {}),
     };
-  }, [sessionStore, uiStore, boardStore]);
+  }, [sessionStore, uiStore, boardStore, viewActions]);
 
   useShortcuts(getContext);
 
@@ -98,6 +105,9 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
 
   let content: ReactNode;
   switch (isAllowed ? route.view : 'today') {
+    case 'queue':
+      content = <QueueView />;
+      break;
     case 'patients':
       content = <PatientsView />;
       break;
@@ -148,7 +158,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
                       }}
                     >
                       <Icon name={navItem.icon} size={18} />
-                      <span className="nav-label">{t(navItem.label)}</span>
+                      <span className="nav-label">{t(role === 'doctor' && navItem.doctorLabel ? navItem.doctorLabel : navItem.label)}</span>
                       <span className="nav-keys" aria-hidden="true">
                         {navItem.keys}
                       </span>
@@ -190,8 +200,8 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
           </Button>
         </header>
         <PracticeLoadError />
-        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(item.label) : undefined}>
-          {content}
+        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(role === 'doctor' && item.doctorLabel ? item.doctorLabel : item.label) : undefined}>
+          <ViewActionsProvider registry={viewActions}>{content}</ViewActionsProvider>
         </main>
       </div>
       <CommandPalette getContext={getContext} />

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createUiStore } from './ui.store';
 import { chordOf, commands, isAvailable, matchKeys, type CommandContext } from './commands';
 import type { SessionState } from '../session/session.store';
+import { createViewActionsRegistry } from './view-actions';
 
 const key = (key: string, over: Partial<KeyboardEvent> = {}) => ({ key, code: '', ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...over });
 
@@ -46,5 +47,41 @@ describe('command keys', () => {
     const ctx: CommandContext = { ui: ui.getState(), session: {} as SessionState, role: 'receptionist', route: ui.getState().route };
     commands.find((command) => command.id === 'book.new')!.perform(ctx);
     expect(ui.getState().route).toEqual({ view: 'book', patientId: 12 });
+  });
+
+  it('offers check-in and the queue keys only while a view offers them, and check-in only at the desk', () => {
+    const registry = createViewActionsRegistry();
+    const ui = createUiStore();
+    const ctx = (role: CommandContext['role']): CommandContext => ({ ui: ui.getState(), session: {} as SessionState, role, route: ui.getState().route, actions: registry.current() });
+    const available = (role: CommandContext['role']) => commands.filter((command) => isAvailable(command, ctx(role)));
+    expect(matchKeys(['c'], available('receptionist')).kind).toBe('none');
+
+    const checkedIn: string[] = [];
+    const off = registry.register({ checkIn: () => checkedIn.push('board') });
+    const match = matchKeys(['c'], available('receptionist'));
+    expect(match.kind === 'command' && match.command.id).toBe('queue.checkIn');
+    if (match.kind === 'command') match.command.perform(ctx('receptionist'));
+    expect(checkedIn).toEqual(['board']);
+    expect(matchKeys(['c'], available('doctor')).kind).toBe('none');
+
+    // A nested view (the patient page) wins while it is mounted.
+    const offInner = registry.register({ checkIn: () => checkedIn.push('patient'), callNext: () => checkedIn.push('next') });
+    registry.current().checkIn?.();
+    expect(checkedIn.at(-1)).toBe('patient');
+    const callNext = matchKeys(['Alt+N'], available('doctor'));
+    expect(callNext.kind === 'command' && callNext.command.id).toBe('queue.callNext');
+    offInner();
+    off();
+    expect(matchKeys(['c'], available('receptionist')).kind).toBe('none');
+    expect(matchKeys(['g', 'q'], available('doctor')).kind).toBe('command');
+  });
+
+  it('opens "Add a screen" from the palette, for the desk only', () => {
+    const ui = createUiStore();
+    const add = commands.find((command) => command.id === 'screens.add')!;
+    expect(isAvailable(add, context('doctor'))).toBe(false);
+    add.perform({ ui: ui.getState(), session: {} as SessionState, role: 'receptionist', route: ui.getState().route });
+    expect(ui.getState().route).toEqual({ view: 'settings' });
+    expect(ui.getState().focusRequest?.target).toBe('addScreen');
   });
 });

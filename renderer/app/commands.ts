@@ -3,6 +3,7 @@ import type { IconName } from '../ui/icons';
 import type { Route, View } from './routes';
 import type { UiState } from './ui.store';
 import type { SessionState } from '../session/session.store';
+import type { ViewActions } from './view-actions';
 
 /** Everything a command may look at or act on. */
 export interface CommandContext {
@@ -12,9 +13,11 @@ export interface CommandContext {
   route: Route;
   /** Moves the board by days, when the board is on screen. */
   shiftBoardDay?: (days: number | 'today') => void;
+  /** What the view on screen offers (check in the selected card, call the next patient…). */
+  actions?: ViewActions;
 }
 
-export type CommandGroup = 'navigate' | 'actions' | 'board' | 'help';
+export type CommandGroup = 'navigate' | 'actions' | 'board' | 'queue' | 'help';
 
 /**
  * A command is data (the Excalidraw pattern): the key handler, the command palette and the
@@ -50,13 +53,23 @@ export type CommandLabel =
   | 'commands.signOut'
   | 'commands.previousDay'
   | 'commands.nextDay'
-  | 'commands.today';
+  | 'commands.today'
+  | 'queue.commands.goQueue'
+  | 'queue.commands.checkIn'
+  | 'queue.commands.callNext'
+  | 'queue.commands.recall'
+  | 'queue.commands.start'
+  | 'queue.commands.finish'
+  | 'screens.commands.addScreen';
 
 const desk: readonly Role[] = ['admin', 'receptionist'];
 const go = (route: Route) => (ctx: CommandContext) => ctx.ui.navigate(route);
+const offers = (name: keyof ViewActions) => (ctx: CommandContext) => !!ctx.actions?.[name];
+const run = (name: keyof ViewActions) => (ctx: CommandContext) => ctx.actions?.[name]?.();
 
 export const viewCommandIds: Record<View, string> = {
   today: 'go.today',
+  queue: 'go.queue',
   patients: 'go.patients',
   book: 'go.book',
   setup: 'go.setup',
@@ -65,6 +78,7 @@ export const viewCommandIds: Record<View, string> = {
 
 export const commands: readonly Command[] = [
   { id: 'go.today', label: 'commands.goToday', group: 'navigate', keys: ['g t', 'Alt+1'], icon: 'board', perform: go({ view: 'today' }) },
+  { id: 'go.queue', label: 'queue.commands.goQueue', group: 'navigate', keys: ['g q'], icon: 'queue', perform: go({ view: 'queue' }) },
   { id: 'go.patients', label: 'commands.goPatients', group: 'navigate', keys: ['g p', 'Alt+2'], icon: 'users', perform: go({ view: 'patients' }) },
   { id: 'go.book', label: 'commands.goBook', group: 'navigate', keys: ['g b', 'Alt+3'], icon: 'calendarPlus', roles: desk, perform: go({ view: 'book' }) },
   { id: 'go.setup', label: 'commands.goSetup', group: 'navigate', keys: ['g s', 'Alt+4'], icon: 'sliders', roles: ['admin'], perform: go({ view: 'setup' }) },
@@ -109,6 +123,23 @@ export const commands: readonly Command[] = [
   { id: 'board.previous', label: 'commands.previousDay', group: 'board', keys: ['['], icon: 'chevronLeft', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.(-1) },
   { id: 'board.next', label: 'commands.nextDay', group: 'board', keys: [']'], icon: 'chevronRight', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.(1) },
   { id: 'board.today', label: 'commands.today', group: 'board', keys: ['t'], icon: 'calendar', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.('today') },
+  { id: 'queue.checkIn', label: 'queue.commands.checkIn', group: 'board', keys: ['c'], icon: 'checkCircle', roles: desk, when: offers('checkIn'), perform: run('checkIn') },
+  { id: 'queue.callNext', label: 'queue.commands.callNext', group: 'queue', keys: ['Alt+N'], icon: 'bell', when: offers('callNext'), perform: run('callNext') },
+  { id: 'queue.recall', label: 'queue.commands.recall', group: 'queue', keys: ['r'], icon: 'refresh', when: offers('recall'), perform: run('recall') },
+  { id: 'queue.start', label: 'queue.commands.start', group: 'queue', keys: ['s'], icon: 'play', when: offers('start'), perform: run('start') },
+  { id: 'queue.finish', label: 'queue.commands.finish', group: 'queue', keys: ['f'], icon: 'check', when: offers('finish'), perform: run('finish') },
+  {
+    id: 'screens.add',
+    label: 'screens.commands.addScreen',
+    group: 'actions',
+    keys: [],
+    icon: 'monitor',
+    roles: desk,
+    perform: (ctx) => {
+      ctx.ui.navigate({ view: 'settings' });
+      ctx.ui.requestFocus('addScreen');
+    },
+  },
   { id: 'palette.open', label: 'commands.palette', group: 'help', keys: ['Ctrl+K', 'Meta+K'], icon: 'command', perform: (ctx) => ctx.ui.setPaletteOpen(!ctx.ui.isPaletteOpen) },
   { id: 'help.shortcuts', label: 'commands.shortcuts', group: 'help', keys: ['?'], icon: 'keyboard', perform: (ctx) => ctx.ui.setShortcutSheetOpen(true) },
   { id: 'session.lock', label: 'commands.lock', group: 'help', keys: ['Alt+L'], icon: 'lock', perform: (ctx) => ctx.session.lock() },

@@ -12,6 +12,9 @@ describe('routes', () => {
       { view: 'patients', patientId: 5, mode: 'edit' },
       { view: 'book' },
       { view: 'book', patientId: 8 },
+      { view: 'queue' },
+      { view: 'queue', practitionerId: 3 },
+      { view: 'setup', section: 'queue' },
       { view: 'setup', section: 'hours' },
       { view: 'settings' },
     ];
@@ -24,5 +27,6 @@ describe('routes', () => {
     expect(parseHash('#/patients/abc')).toEqual({ view: 'patients' });
     expect(parseHash('#/today/yesterday')).toEqual({ view: 'today' });
     expect(parseHash('#/setup/secrets')).toEqual({ view: 'setup' });
+    expect(parseHash('#/queue/0')).toEqual({ view: 'queue' });
   });
 });

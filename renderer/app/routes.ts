@@ -1,17 +1,19 @@
 /** The screens of the signed-in app. The URL hash mirrors the route, so reloads and Back work. */
-export type View = 'today' | 'patients' | 'book' | 'setup' | 'settings';
+export type View = 'today' | 'queue' | 'patients' | 'book' | 'setup' | 'settings';
 
 export type Route =
   | { view: 'today'; day?: string }
+  /** The desk's queues of every practitioner, or (for a doctor) their own; `practitionerId` scrolls to one. */
+  | { view: 'queue'; practitionerId?: number }
   | { view: 'patients'; patientId?: number; mode?: 'new' | 'edit' }
   | { view: 'book'; patientId?: number }
   | { view: 'setup'; section?: SetupSection }
   | { view: 'settings' };
 
-export const setupSections = ['clinic', 'specialties', 'rooms', 'practitioners', 'hours', 'timeOff', 'staff'] as const;
+export const setupSections = ['clinic', 'specialties', 'rooms', 'practitioners', 'hours', 'timeOff', 'staff', 'queue'] as const;
 export type SetupSection = (typeof setupSections)[number];
 
-export const views: readonly View[] = ['today', 'patients', 'book', 'setup', 'settings'];
+export const views: readonly View[] = ['today', 'queue', 'patients', 'book', 'setup', 'settings'];
 
 const isDay = (value: string | undefined): value is string => !!value && /^\d{4}-\d{2}-\d{2}$/.test(value);
 const toId = (value: string | undefined): number | undefined => {
@@ -32,6 +34,10 @@ export function parseHash(hash: string): Route {
       const patientId = toId(first);
       return patientId ? { view: 'book', patientId } : { view: 'book' };
     }
+    case 'queue': {
+      const practitionerId = toId(first);
+      return practitionerId ? { view: 'queue', practitionerId } : { view: 'queue' };
+    }
     case 'setup':
       return (setupSections as readonly string[]).includes(first ?? '') ? { view: 'setup', section: first as SetupSection } : { view: 'setup' };
     case 'settings':
@@ -50,6 +56,8 @@ export function formatHash(route: Route): string {
       return '#/patients';
     case 'book':
       return route.patientId ? `#/book/${route.patientId}` : '#/book';
+    case 'queue':
+      return route.practitionerId ? `#/queue/${route.practitionerId}` : '#/queue';
     case 'setup':
       return route.section ? `#/setup/${route.section}` : '#/setup';
     case 'settings':

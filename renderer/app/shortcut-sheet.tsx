@@ -4,10 +4,11 @@ import { Dialog } from '../ui/dialog';
 import { KeyCombo } from '../ui/misc';
 import { commands, isPermitted, type CommandContext, type CommandGroup } from './commands';
 
-const groups: Array<{ group: CommandGroup; title: 'shortcuts.navigate' | 'shortcuts.actions' | 'shortcuts.board' | 'shortcuts.help' }> = [
+const groups: Array<{ group: CommandGroup; title: 'shortcuts.navigate' | 'shortcuts.actions' | 'shortcuts.board' | 'queue.shortcutsGroup' | 'shortcuts.help' }> = [
   { group: 'navigate', title: 'shortcuts.navigate' },
   { group: 'actions', title: 'shortcuts.actions' },
   { group: 'board', title: 'shortcuts.board' },
+  { group: 'queue', title: 'queue.shortcutsGroup' },
   { group: 'help', title: 'shortcuts.help' },
 ];
 

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
 import { addDays, minutesBetween, todayIn } from '../i18n/format';
@@ -11,15 +11,34 @@ import { Icon } from '../ui/icons';
 import { Badge, EmptyState, KeyCombo, PageHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { useCssVar } from '../ui/use-css-var';
-import type { BoardDay } from './board.store';
+import { useViewActions } from '../app/view-actions';
+import { TicketBadge, useCheckIn, type CheckInTarget } from '../queue/check-in';
+import { waitText } from '../queue/queue-text';
+import type { BoardDay, BoardTicket } from './board.store';
 import { CancelDialog, NoShowDialog, RescheduleDialog } from './appointment-dialogs';
-import { StatusBadge } from './status-badge';
+import { StatusBadge, statusLabel } from './status-badge';
 import './board.css';
 
 /** Waiting this long after checking in is worth a colour: someone may have been forgotten. */
 const LONG_WAIT_MINUTES = 20;
 
 type Action = { kind: 'reschedule' | 'cancel' | 'noShow'; appointment: BoardAppointment };
+
+/** Booked (or marked no-show but here after all) and today: the patient can be checked in. */
+const isCheckable = (appointment: BoardAppointment) => appointment.status === 'booked' || appointment.status === 'no_show';
+
+/** What every card needs to offer check-in and the keyboard selection. */
+interface CardContext {
+  canAct: boolean;
+  isToday: boolean;
+  tickets: Record<number, BoardTicket>;
+  focusableId: number | null;
+  selectedId: number | null;
+  onSelect: (id: number) => void;
+  onAction: (action: Action) => void;
+  onCheckIn: (target: CheckInTarget) => void;
+  isCheckingIn: (id: number) => boolean;
+}
 
 export function TodayView() {
   const { t } = useTranslation();
@@ -44,6 +63,93 @@ export function TodayView() {
 
   const goTo = (next: string) => ui.getState().navigate(next === today ? { view: 'today' } : { view: 'today', day: next });
   const shownBoard = board?.day === day ? board : null;
+  const tickets = useBoard((state) => state.tickets);
+  const selectedId = useBoard((state) => state.selectedId);
+  const { checkIn, isBusy } = useCheckIn();
+  const isToday = day === today;
+  const boardRef = useRef<HTMLDivElement>(null);
+
+  // The cards as shown, column by column: arrow keys move through them.
+  const columns = useMemo(
+    () =>
+      (shownBoard?.practitioners ?? []).map((practitioner) =>
+        sortedCards(shownBoard?.appointments.filter((appointment) => appointment.practitionerId === practitioner.id && (showClosed || !isClosed(appointment))) ?? []),
+      ),
+    [shownBoard, showClosed],
+  );
+  const visible = columns.flat();
+  const selected = visible.find((appointment) => appointment.id === selectedId) ?? null;
+  const focusableId = selected?.id ?? visible[0]?.id ?? null;
+
+  useViewActions(
+    canAct && isToday
+      ? {
+          checkIn: () => {
+            if (selected && isCheckable(selected)) void checkIn(selected);
+            else ui.getState().toast('info', t('queue.checkIn.selectFirst'));
+          },
+        }
+      : {},
+  );
+
+  const focusCard = (id: number | undefined) => {
+    if (id === undefined) return;
+    boardRef.current?.querySelector<HTMLElement>(`.appt-card[data-appointment-id="${id}"]`)?.focus();
+  };
+
+  const onBoardKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const card = event.target instanceof HTMLElement && event.target.classList.contains('appt-card') ? event.target : null;
+    if (!card || event.altKey || event.ctrlKey || event.metaKey) return;
+    const id = Number(card.dataset.appointmentId);
+    const col = columns.findIndex((list) => list.some((appointment) => appointment.id === id));
+    if (col < 0) return;
+    const row = columns[col]!.findIndex((appointment) => appointment.id === id);
+    const nearest = (index: number) => {
+      const list = columns[index];
+      return list && list.length > 0 ? list[Math.min(row, list.length - 1)]?.id : undefined;
+    };
+    const nextColumn = (step: number) => {
+      for (let index = col + step; index >= 0 && index < columns.length; index += step) if (columns[index]!.length > 0) return nearest(index);
+      return undefined;
+    };
+    let target: number | undefined;
+    switch (event.key) {
+      case 'ArrowDown':
+        target = columns[col]![row + 1]?.id;
+        break;
+      case 'ArrowUp':
+        target = columns[col]![row - 1]?.id;
+        break;
+      case 'ArrowRight':
+        target = nextColumn(1);
+        break;
+      case 'ArrowLeft':
+        target = nextColumn(-1);
+        break;
+      case 'Home':
+        target = columns[col]![0]?.id;
+        break;
+      case 'End':
+        target = columns[col]!.at(-1)?.id;
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    focusCard(target);
+  };
+
+  const cardContext: CardContext = {
+    canAct,
+    isToday,
+    tickets,
+    focusableId,
+    selectedId: selected?.id ?? null,
+    onSelect: (id) => store.getState().select(id),
+    onAction: setAction,
+    onCheckIn: (target) => void checkIn(target),
+    isCheckingIn: isBusy,
+  };
 
   return (
     <div className="page page-board">
@@ -88,21 +194,21 @@ export function TodayView() {
           </EmptyState>
         </div>
       ) : (
-        <div className="board" data-testid="board" aria-busy={status === 'loading'}>
-          {shownBoard.practitioners.map((practitioner) => (
-            <PractitionerColumn
-              key={practitioner.id}
-              practitioner={practitioner}
-              appointments={shownBoard.appointments.filter((appointment) => appointment.practitionerId === practitioner.id && (showClosed || !isClosed(appointment)))}
-              canAct={canAct}
-              onAction={setAction}
-            />
+        <div className="board" data-testid="board" aria-busy={status === 'loading'} ref={boardRef} onKeyDown={onBoardKeyDown}>
+          {shownBoard.practitioners.map((practitioner, index) => (
+            <PractitionerColumn key={practitioner.id} practitioner={practitioner} appointments={columns[index] ?? []} context={cardContext} />
           ))}
         </div>
       )}
 
       <p className="board-keys subtle">
-        <KeyCombo keys="[" /> <KeyCombo keys="]" /> {t('board.keysDays')} · <KeyCombo keys="t" /> {t('board.today')}
+        <KeyCombo keys="[" /> <KeyCombo keys="]" /> {t('board.keysDays')} · <KeyCombo keys="t" /> {t('board.today')} · <KeyCombo keys="↑" /> <KeyCombo keys="↓" /> <KeyCombo keys="←" /> <KeyCombo keys="→" /> {t('queue.boardKeys.select')}
+        {canAct && isToday ? (
+          <>
+            {' '}
+            · <KeyCombo keys="c" /> {t('queue.checkIn.action')}
+          </>
+        ) : null}
       </p>
 
       <RescheduleDialog appointment={action?.kind === 'reschedule' ? action.appointment : null} onClose={() => setAction(null)} />
@@ -113,6 +219,7 @@ export function TodayView() {
 }
 
 const isClosed = (appointment: BoardAppointment) => appointment.status === 'cancelled' || appointment.status === 'no_show';
+const sortedCards = (appointments: BoardAppointment[]) => [...appointments].sort((a, b) => a.startsAt - b.startsAt);
 
 function BoardSummary({ board, showClosed, onShowClosed }: { board: BoardDay | null; showClosed: boolean; onShowClosed: (value: boolean) => void }) {
   const { t } = useTranslation();
@@ -151,12 +258,12 @@ function BoardSummary({ board, showClosed, onShowClosed }: { board: BoardDay | n
   );
 }
 
-function PractitionerColumn({ practitioner, appointments, canAct, onAction }: { practitioner: BoardDay['practitioners'][number]; appointments: BoardAppointment[]; canAct: boolean; onAction: (action: Action) => void }) {
+function PractitionerColumn({ practitioner, appointments, context }: { practitioner: BoardDay['practitioners'][number]; appointments: BoardAppointment[]; context: CardContext }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLElement>(null);
   useCssVar(ref, '--practitioner-color', practitioner.color);
   const headingId = `board-col-${practitioner.id}`;
-  const sorted = [...appointments].sort((a, b) => a.startsAt - b.startsAt);
+  const sorted = appointments;
   return (
     <section ref={ref} className="board-column" aria-labelledby={headingId} data-testid="board-column" data-practitioner-id={practitioner.id}>
       <header className="board-column-header">
@@ -172,7 +279,7 @@ function PractitionerColumn({ practitioner, appointments, canAct, onAction }: { 
         <ol className="board-cards">
           {sorted.map((appointment) => (
             <li key={appointment.id}>
-              <AppointmentCard appointment={appointment} canAct={canAct} onAction={onAction} />
+              <AppointmentCard appointment={appointment} context={context} />
             </li>
           ))}
         </ol>
@@ -181,7 +288,8 @@ function PractitionerColumn({ practitioner, appointments, canAct, onAction }: { 
   );
 }
 
-function AppointmentCard({ appointment, canAct, onAction }: { appointment: BoardAppointment; canAct: boolean; onAction: (action: Action) => void }) {
+function AppointmentCard({ appointment, context }: { appointment: BoardAppointment; context: CardContext }) {
+  const { canAct, onAction } = context;
   const { t } = useTranslation();
   const format = useFormat();
   const currency = useCurrency();
@@ -192,9 +300,28 @@ function AppointmentCard({ appointment, canAct, onAction }: { appointment: Board
   const canReschedule = canAct && appointment.status === 'booked';
   const canCancel = canAct && (appointment.status === 'booked' || appointment.status === 'checked_in');
   const canNoShow = canAct && appointment.status === 'booked' && appointment.startsAt <= now;
+  const canCheckIn = canAct && context.isToday && isCheckable(appointment);
+  const ticket = context.tickets[appointment.id];
+  const isFocusable = context.focusableId === appointment.id;
 
   return (
-    <article className={`appt-card status-${appointment.status}`} aria-labelledby={titleId} data-testid="board-appointment" data-status={appointment.status} data-appointment-id={appointment.id}>
+    <article
+      className={`appt-card status-${appointment.status} ${context.selectedId === appointment.id ? 'is-selected' : ''}`}
+      aria-labelledby={titleId}
+      data-testid="board-appointment"
+      data-status={appointment.status}
+      data-appointment-id={appointment.id}
+      data-ticket={ticket?.ticket}
+      tabIndex={isFocusable ? 0 : -1}
+      aria-keyshortcuts={canCheckIn ? 'c' : undefined}
+      onFocus={(event) => {
+        if (event.target === event.currentTarget) context.onSelect(appointment.id);
+      }}
+      onMouseDown={(event) => {
+        // A click on the card (not on one of its buttons) selects it for the keyboard.
+        if (!(event.target instanceof HTMLElement) || !event.target.closest('button, a, input, select')) context.onSelect(appointment.id);
+      }}
+    >
       <div className="appt-top">
         <span className="appt-time">{format.timeRange(appointment.startsAt, appointment.endsAt)}</span>
         <StatusBadge status={appointment.status} />
@@ -218,19 +345,49 @@ function AppointmentCard({ appointment, canAct, onAction }: { appointment: Board
           </>
         ) : null}
       </p>
+      {ticket ? (
+        <p className="appt-ticket">
+          <TicketBadge ticket={ticket.ticket} />
+          {appointment.status === 'checked_in' && ticket.estimatedWaitMinutes !== null ? (
+            <span
+              className="appt-estimate"
+              data-testid="estimated-wait"
+              title={ticket.expectedStartAt ? `${t('queue.checkIn.waitOnCard')} · ${t('queue.expectedAt', { time: format.time(ticket.expectedStartAt) })}` : t('queue.checkIn.waitOnCard')}
+            >
+              <Icon name="clock" size={13} />
+              {waitText(t, ticket.estimatedWaitMinutes)}
+            </span>
+          ) : null}
+        </p>
+      ) : null}
       <p className="appt-since">
         {isWaiting ? (
           <span className={`appt-waiting ${minutes >= LONG_WAIT_MINUTES && appointment.status !== 'in_consultation' ? 'is-long' : ''}`}>
             <Icon name="clock" size={13} />
-            {t('board.inStatusFor', { status: t(`status.${appointment.status}`), duration: formatMinutes(t, minutes) })}
+            {t('board.inStatusFor', { status: statusLabel(t, appointment.status), duration: formatMinutes(t, minutes) })}
           </span>
-        ) : appointment.status === 'booked' ? null : (
-          <span>{t('board.statusAt', { status: t(`status.${appointment.status}`), time: format.time(appointment.statusChangedAt) })}</span>
+        ) : null}
+        {isWaiting ? null : appointment.status === 'booked' ? null : (
+          <span>{t('board.statusAt', { status: statusLabel(t, appointment.status), time: format.time(appointment.statusChangedAt) })}</span>
         )}
         <span className="appt-price">{format.money(appointment.priceCents, currency)}</span>
       </p>
-      {canReschedule || canCancel || canNoShow ? (
+      {canReschedule || canCancel || canNoShow || canCheckIn ? (
         <div className="appt-actions">
+          {canCheckIn ? (
+            <Button
+              size="sm"
+              variant="primary"
+              icon="checkCircle"
+              className="appt-check-in"
+              isBusy={context.isCheckingIn(appointment.id)}
+              onClick={() => context.onCheckIn(appointment)}
+              aria-label={`${t('queue.checkIn.action')}: ${appointment.patientName}`}
+              data-testid="check-in"
+            >
+              {appointment.status === 'no_show' ? t('queue.checkIn.late') : t('queue.checkIn.action')}
+            </Button>
+          ) : null}
           {canReschedule ? (
             <Button size="sm" variant="ghost" icon="calendar" onClick={() => onAction({ kind: 'reschedule', appointment })} aria-label={`${t('board.reschedule')}: ${appointment.patientName}`}>
               {t('board.reschedule')}

@@ -16,6 +16,7 @@ import { PatientSearch } from '../patients/patient-search';
 import { draftFromQuery } from '../patients/patients-view';
 import { SlotGrid } from './slot-grid';
 import { SlotTakenAlert } from './slot-taken';
+import { WalkInCheckInButton, WalkInTicket } from '../queue/walk-in-check-in';
 import './booking.css';
 
 export function BookView() {
@@ -283,6 +284,7 @@ function SlotsPanel() {
             </p>
           </Alert>
         ) : null}
+        <WalkInTicket />
         {lostSlot ? (
           <Alert tone="warning" role="alert" title={t('booking.lostSlot', { time: format.time(lostSlot.startsAt) })}>
             <p>{t('booking.lostSlotHint')}</p>
@@ -303,6 +305,7 @@ function SlotsPanel() {
           <Button variant="secondary" icon="zap" disabled={!patient || specialtyId === null} isBusy={isBooking && !selected} onClick={() => void walkIn()} data-testid="walk-in">
             {t('booking.walkIn')}
           </Button>
+          <WalkInCheckInButton />
           <Button variant="primary" icon="check" disabled={!patient || !selected} isBusy={isBooking && !!selected} onClick={() => void book()} data-testid="confirm-booking">
             {t('booking.confirm')}
           </Button>

@@ -11,6 +11,7 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { Avatar, Badge, Card, CardHeader, EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
+import { PatientTodayCheckIn } from '../queue/check-in';
 
 export function PatientDetail() {
   const { t } = useTranslation();
@@ -58,6 +59,7 @@ export function PatientDetail() {
         </div>
         <PatientFacts patient={patient} />
       </Card>
+      <PatientTodayCheckIn patientId={patient.id} patientName={patient.fullName} appointments={detail.appointments} />
       <AppointmentsCard appointments={detail.appointments} isLoading={detail.status === 'loading' && !detail.appointments} />
       {detail.error ? <ErrorMessage error={detail.error} /> : null}
     </div>

@@ -10,16 +10,19 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { TextField } from '../ui/field';
 import { Avatar, Card, CardHeader, PageHeader } from '../ui/misc';
+import { ScreensCard } from '../devices/screens-card';
 import '../setup/setup.css';
 
 export function SettingsView() {
   const { t } = useTranslation();
+  const role = useSession((state) => state.staff?.role);
   return (
     <div className="page page-narrow">
       <PageHeader title={t('settings.title')} subtitle={t('settings.subtitle')} />
       <div className="stack">
         <AccountCard />
         <LanguageCard />
+        {role === 'admin' || role === 'receptionist' ? <ScreensCard /> : null}
         <PasswordCard />
       </div>
     </div>

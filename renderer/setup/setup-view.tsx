@@ -9,9 +9,10 @@ import { RoomsSection } from './rooms-section';
 import { SpecialtiesSection } from './specialties-section';
 import { StaffSection } from './staff-section';
 import { TimeOffSection } from './time-off-section';
+import { QueueSettingsSection } from './queue-settings-section';
 import './setup.css';
 
-const sectionLabels: Record<SetupSection, `setup.sections.${SetupSection}`> = {
+const sectionLabels: Record<SetupSection, `setup.sections.${Exclude<SetupSection, 'queue'>}` | 'queue.settings.section'> = {
   clinic: 'setup.sections.clinic',
   specialties: 'setup.sections.specialties',
   rooms: 'setup.sections.rooms',
@@ -19,6 +20,7 @@ const sectionLabels: Record<SetupSection, `setup.sections.${SetupSection}`> = {
   hours: 'setup.sections.hours',
   timeOff: 'setup.sections.timeOff',
   staff: 'setup.sections.staff',
+  queue: 'queue.settings.section',
 };
 
 export function SetupView() {
@@ -46,6 +48,9 @@ export function SetupView() {
       break;
     case 'staff':
       content = <StaffSection />;
+      break;
+    case 'queue':
+      content = <QueueSettingsSection />;
       break;
     default:
       content = <ClinicSection />;

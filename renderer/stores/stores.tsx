@@ -8,6 +8,8 @@ import { createPatientsStore, type PatientsState, type PatientsStore, type Patie
 import { createBookingStore, type BookingState, type BookingStore } from '../booking/booking.store';
 import { createBoardStore, type BoardState, type BoardStore } from '../board/board.store';
 import { createSetupStore, type SetupState, type SetupStore } from '../setup/setup.store';
+import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
+import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
 import { todayIn } from '../i18n/format';
 import type { Transport } from '../transport/transport';
 
@@ -30,6 +32,8 @@ interface SessionStores {
   booking: BookingStore;
   board: BoardStore;
   setup: SetupStore;
+  queue: QueueStore;
+  devices: DevicesStore;
 }
 
 const RootContext = createContext<RootStores | null>(null);
@@ -55,6 +59,8 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       booking: createBookingStore(root.transport, today),
       board: createBoardStore(root.transport, today),
       setup: createSetupStore(root.transport),
+      queue: createQueueStore(root.transport, today),
+      devices: createDevicesStore(root.transport),
     };
   });
 
@@ -67,6 +73,8 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       stores.patientPicker.getState().connect(),
       stores.booking.getState().connect(),
       stores.board.getState().connect(),
+      stores.queue.getState().connect(),
+      stores.devices.getState().connect(),
     ];
     void stores.practice.getState().load();
     // Calls made while the screen was locked failed: once unlocked, refetch what is on screen.
@@ -74,6 +82,8 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       if (previous.isLocked && !state.isLocked) {
         void stores.practice.getState().load();
         if (stores.board.getState().status !== 'idle') void stores.board.getState().load({ quiet: true });
+        if (stores.queue.getState().status !== 'idle') void stores.queue.getState().load({ quiet: true });
+        if (stores.devices.getState().status !== 'idle') void stores.devices.getState().load({ quiet: true });
         void stores.booking.getState().loadSlots({ quiet: true });
         void stores.patients.getState().refreshDetail();
       }
@@ -111,6 +121,8 @@ export const usePatients = bind<PatientsState>(() => useSessionStores().patients
 export const useBooking = bind<BookingState>(() => useSessionStores().booking);
 export const useBoard = bind<BoardState>(() => useSessionStores().board);
 export const useSetup = bind<SetupState>(() => useSessionStores().setup);
+export const useQueue = bind<QueueState>(() => useSessionStores().queue);
+export const useDevices = bind<DevicesState>(() => useSessionStores().devices);
 
 /** The store objects themselves, for event handlers that read the latest state. */
 export const useSessionStore = () => useRootStores().session;
@@ -121,3 +133,5 @@ export const usePatientPickerStore = () => useSessionStores().patientPicker;
 export const useBookingStore = () => useSessionStores().booking;
 export const useBoardStore = () => useSessionStores().board;
 export const useSetupStore = () => useSessionStores().setup;
+export const useQueueStore = () => useSessionStores().queue;
+export const useDevicesStore = () => useSessionStores().devices;

@@ -10,6 +10,7 @@ export type FakeHandlers = { [M in MethodName]?: Handler<M> };
 export function createFakeTransport(handlers: FakeHandlers = {}) {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();
+  const lostListeners = new Set<() => void>();
   const calls: Array<{ method: MethodName; input: unknown }> = [];
   let restarts = 0;
 
@@ -31,6 +32,10 @@ export function createFakeTransport(handlers: FakeHandlers = {}) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
     },
+    onConnectionLost(listener) {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
+    },
     restart() {
       restarts += 1;
     },
@@ -46,6 +51,10 @@ export function createFakeTransport(handlers: FakeHandlers = {}) {
     },
     reconnect() {
       for (const listener of reconnectListeners) listener();
+    },
+    /** The push channel drops (the browser's event stream errored). */
+    loseConnection() {
+      for (const listener of lostListeners) listener();
     },
     get restarts() {
       return restarts;

@@ -40,6 +40,56 @@ describe('HTTP transport', () => {
   });
 });
 
+describe('HTTP event stream', () => {
+  /** Enough of EventSource to drive the transport: listeners by type, and a hand on readyState. */
+  class FakeEventSource {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    static readonly CLOSED = 2;
+    static last: FakeEventSource | null = null;
+    readyState = FakeEventSource.CONNECTING;
+    private readonly listeners = new Map<string, Array<(event: unknown) => void>>();
+    constructor(readonly url: string) {
+      FakeEventSource.last = this;
+    }
+    addEventListener(type: string, listener: (event: unknown) => void) {
+      this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+    }
+    close() {
+      this.readyState = FakeEventSource.CLOSED;
+    }
+    fire(type: 'open' | 'error') {
+      this.readyState = type === 'open' ? FakeEventSource.OPEN : FakeEventSource.CONNECTING;
+      for (const listener of this.listeners.get(type) ?? []) listener({});
+    }
+  }
+
+  it('says when the stream drops and when it is back, even if it failed before it ever opened', () => {
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const transport = createHttpTransport('/api');
+    const seen: string[] = [];
+    transport.onConnectionLost(() => seen.push('lost'));
+    transport.onReconnect(() => seen.push('back'));
+    transport.subscribe('display.changed', () => {});
+    const stream = FakeEventSource.last!;
+    stream.fire('error');
+    stream.fire('open');
+    stream.fire('error');
+    stream.fire('open');
+    expect(seen).toEqual(['lost', 'back', 'lost', 'back']);
+  });
+
+  it('does not call a first, clean opening a reconnect', () => {
+    vi.stubGlobal('EventSource', FakeEventSource);
+    const transport = createHttpTransport('/api');
+    const seen: string[] = [];
+    transport.onReconnect(() => seen.push('back'));
+    transport.subscribe('display.changed', () => {});
+    FakeEventSource.last!.fire('open');
+    expect(seen).toEqual([]);
+  });
+});
+
 describe('IPC transport', () => {
   it('unwraps the bridge’s RpcResult and forwards events', async () => {
     const listeners: Array<(payload: unknown) => void> = [];

@@ -14,6 +14,8 @@ export interface Transport {
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Called when the push channel comes back after a gap: whatever is on screen may be stale. */
   onReconnect(listener: () => void): () => void;
+  /** Called when the push channel drops (the waiting-room display shows it is reconnecting); `onReconnect` follows once it is back. */
+  onConnectionLost(listener: () => void): () => void;
   /** Reopens the push channel, e.g. after signing in (the browser stream is bound to the session cookie). */
   restart(): void;
 }
@@ -37,6 +39,7 @@ export function createIpcTransport(bridge: NonNullable<Window['frontDesk']>): Tr
     },
     // IPC does not drop: the window and the main process live and die together.
     onReconnect: () => () => {},
+    onConnectionLost: () => () => {},
     restart: () => {},
   };
 }
@@ -47,8 +50,11 @@ const RETRY_MAX_MS = 30_000;
 export function createHttpTransport(base = '/api'): Transport {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const reconnectListeners = new Set<() => void>();
+  const lostListeners = new Set<() => void>();
   let source: EventSource | null = null;
   let hasOpenedBefore = false;
+  // A stream that failed before it ever opened (the host was down at start) also catches up once it opens.
+  let wasLost = false;
   let retryMs = RETRY_MIN_MS;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -73,10 +79,15 @@ export function createHttpTransport(base = '/api'): Transport {
     for (const event of listeners.keys()) attach(es, event);
     es.addEventListener('open', () => {
       retryMs = RETRY_MIN_MS;
-      if (hasOpenedBefore) for (const listener of reconnectListeners) listener();
+      if (hasOpenedBefore || wasLost) for (const listener of reconnectListeners) listener();
       hasOpenedBefore = true;
+      wasLost = false;
     });
     es.addEventListener('error', () => {
+      if (source === es) {
+        wasLost = true;
+        for (const listener of lostListeners) listener();
+      }
       // EventSource retries a dropped stream by itself, but gives up on an HTTP error
       // (401 before sign-in): then we retry, backing off.
       if (es.readyState !== EventSource.CLOSED || source !== es) return;
@@ -127,6 +138,10 @@ export function createHttpTransport(base = '/api'): Transport {
     onReconnect(listener) {
       reconnectListeners.add(listener);
       return () => reconnectListeners.delete(listener);
+    },
+    onConnectionLost(listener) {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
     },
     restart() {
       if (listeners.size === 0) return;
