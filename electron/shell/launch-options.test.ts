@@ -4,16 +4,21 @@ import { nativeBindingPath, parseLaunchArgs } from './launch-options';
 
 describe('parseLaunchArgs', () => {
   it('defaults to no data dir and no demo', () => {
-    expect(parseLaunchArgs(['.'], '/work')).toEqual({ dataDir: null, demo: false });
+    expect(parseLaunchArgs(['.'], '/work')).toEqual({ dataDir: null, demo: false, kioskWindow: false });
   });
 
   it('reads --demo and --data-dir in both spellings, relative to the working directory', () => {
-    expect(parseLaunchArgs(['.', '--demo', '--data-dir', 'tmp/x'], '/work')).toEqual({ dataDir: resolve('/work', 'tmp/x'), demo: true });
-    expect(parseLaunchArgs(['--data-dir=/var/fd'], '/work')).toEqual({ dataDir: resolve('/var/fd'), demo: false });
+    expect(parseLaunchArgs(['.', '--demo', '--data-dir', 'tmp/x'], '/work')).toEqual({ dataDir: resolve('/work', 'tmp/x'), demo: true, kioskWindow: false });
+    expect(parseLaunchArgs(['--data-dir=/var/fd'], '/work')).toEqual({ dataDir: resolve('/var/fd'), demo: false, kioskWindow: false });
+  });
+
+  it('reads --kiosk-window', () => {
+    expect(parseLaunchArgs(['.', '--kiosk-window'], '/work')).toEqual({ dataDir: null, demo: false, kioskWindow: true });
+    expect(parseLaunchArgs(['.', '--kiosk'], '/work').kioskWindow).toBe(false);
   });
 
   it('ignores Chromium switches and a --data-dir without a value', () => {
-    expect(parseLaunchArgs(['--no-sandbox', '--inspect=9229', '--data-dir', '--demo'], '/work')).toEqual({ dataDir: null, demo: true });
+    expect(parseLaunchArgs(['--no-sandbox', '--inspect=9229', '--data-dir', '--demo'], '/work')).toEqual({ dataDir: null, demo: true, kioskWindow: false });
   });
 });
 

@@ -5,6 +5,8 @@ export interface LaunchOptions {
   dataDir: string | null;
   /** Fill an empty database with the demo clinic. */
   demo: boolean;
+  /** `--kiosk-window`: this machine is a check-in kiosk; the kiosk opens at start, locked full screen. */
+  kioskWindow: boolean;
 }
 
 /**
@@ -12,10 +14,11 @@ export interface LaunchOptions {
  * Chromium put their own switches (`--no-sandbox`, `--inspect`, the app path) in argv too.
  */
 export function parseLaunchArgs(argv: readonly string[], cwd: string): LaunchOptions {
-  const options: LaunchOptions = { dataDir: null, demo: false };
+  const options: LaunchOptions = { dataDir: null, demo: false, kioskWindow: false };
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] ?? '';
     if (arg === '--demo') options.demo = true;
+    else if (arg === '--kiosk-window') options.kioskWindow = true;
     else if (arg.startsWith('--data-dir=')) options.dataDir = resolve(cwd, arg.slice('--data-dir='.length));
     else if (arg === '--data-dir' && argv[index + 1] !== undefined && !argv[index + 1]!.startsWith('--')) {
       options.dataDir = resolve(cwd, argv[index + 1]!);

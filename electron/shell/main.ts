@@ -1,18 +1,23 @@
-// The Electron main process: one instance, one database, one reception window. Everything
-// that can be decided without Electron lives in plain modules (../ipc, ./app-protocol,
-// ./web-policy, ./launch-options, ./quit-guard) and is tested under Node.
-import { app, BrowserWindow, dialog, session } from 'electron';
+// The Electron main process: one instance, one database, one reception window, and the
+// waiting-room display and kiosk windows on demand. Everything that can be decided without
+// Electron lives in plain modules (../ipc, ./app-protocol, ./web-policy, ./launch-options,
+// ./quit-guard, ./screens, ./screen-windows, ./app-menu) and is tested under Node.
+import { app, BrowserWindow, dialog, Menu, screen, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { APP_ENTRY_URL } from '../ipc/app-origin';
 import { EVENT_CHANNEL } from '../ipc/channels';
-import { IpcBridge } from '../ipc/ipc-bridge';
+import { IpcBridge, type WindowOptions } from '../ipc/ipc-bridge';
+import { readSettings } from '../settings/settings.repository';
+import { appMenuTemplate } from './app-menu';
 import { registerIpcBridge } from './ipc-main';
 import { nativeBindingPath, parseLaunchArgs } from './launch-options';
 import { createQuitGuard } from './quit-guard';
-import { createAppWindow, hardenWebContents, installAppProtocol, installSessionPolicy, registerAppScheme } from './windows';
+import { ScreenWindows, type ScreenWindowsHost } from './screen-windows';
+import { screenUrl } from './screens';
+import { createAppWindow, hardenWebContents, installAppProtocol, installSessionPolicy, registerAppScheme, type AppWindowOptions } from './windows';
 
 registerAppScheme();
 app.enableSandbox();
@@ -29,28 +34,70 @@ function run(): void {
   let bridge: IpcBridge | null = null;
   let unregisterIpc: (() => void) | null = null;
   let deskWindow: BrowserWindow | null = null;
+  let screens: ScreenWindows | null = null;
+  const cleanups: Array<() => void> = [];
+
+  /** A window on the bridge: its calls are answered, and it hears the events its role may hear. */
+  const openWindow = (
+    ipc: IpcBridge,
+    url: string,
+    options: Omit<AppWindowOptions, 'preload' | 'devTools'> & WindowOptions,
+    onClosed: () => void,
+  ): BrowserWindow => {
+    const { deviceRole, ...windowOptions } = options;
+    const window = createAppWindow({ ...windowOptions, preload: join(__dirname, 'preload.cjs'), devTools: !app.isPackaged });
+    const windowId = window.webContents.id;
+    ipc.addWindow(
+      {
+        id: windowId,
+        send: (message) => {
+          if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, message);
+        },
+      },
+      deviceRole ? { deviceRole } : {},
+    );
+    window.on('closed', () => {
+      ipc.removeWindow(windowId);
+      onClosed();
+    });
+    window.loadURL(url).catch((error: unknown) => console.error(`front-desk: ${url} did not load: ${messageOf(error)}`));
+    return window;
+  };
 
   const openDeskWindow = (ipc: IpcBridge): void => {
     const devIcon = join(app.getAppPath(), 'resources', 'icon.png');
-    const window = createAppWindow({
-      preload: join(__dirname, 'preload.cjs'),
-      devTools: !app.isPackaged,
-      icon: !app.isPackaged && existsSync(devIcon) ? devIcon : undefined,
-    });
-    const windowId = window.webContents.id;
-    ipc.addWindow({
-      id: windowId,
-      send: (message) => {
-        if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, message);
-      },
-    });
-    window.on('closed', () => {
-      ipc.removeWindow(windowId);
+    const window = openWindow(ipc, APP_ENTRY_URL, { icon: !app.isPackaged && existsSync(devIcon) ? devIcon : undefined }, () => {
       if (deskWindow === window) deskWindow = null;
     });
     deskWindow = window;
-    window.loadURL(APP_ENTRY_URL).catch((error: unknown) => console.error(`front-desk: the window did not load: ${messageOf(error)}`));
   };
+
+  const screenHost = (ipc: IpcBridge): ScreenWindowsHost => ({
+    layout: () => ({
+      screens: screen.getAllDisplays().map(({ id, bounds }) => ({ id, bounds })),
+      primaryId: screen.getPrimaryDisplay().id,
+    }),
+    open: (role, shape, show, onClosed) => {
+      const window = openWindow(
+        ipc,
+        screenUrl(role),
+        {
+          deviceRole: role,
+          shape,
+          show,
+          hasMenu: false,
+          autoplayPolicy: role === 'display' ? 'no-user-gesture-required' : undefined,
+        },
+        onClosed,
+      );
+      return {
+        focus: () => bringForward(window),
+        close: () => {
+          if (!window.isDestroyed()) window.close();
+        },
+      };
+    },
+  });
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
@@ -59,9 +106,7 @@ function run(): void {
       if (bridge) openDeskWindow(bridge);
       return;
     }
-    if (deskWindow.isMinimized()) deskWindow.restore();
-    deskWindow.show();
-    deskWindow.focus();
+    bringForward(deskWindow);
   });
 
   app.on('window-all-closed', () => {
@@ -69,13 +114,15 @@ function run(): void {
   });
 
   app.on('activate', () => {
-    if (bridge && BrowserWindow.getAllWindows().length === 0) openDeskWindow(bridge);
+    // The desk, even when the display is still up on the waiting-room TV.
+    if (bridge && !deskWindow) openDeskWindow(bridge);
   });
 
   app.on(
     'will-quit',
     createQuitGuard(
       async () => {
+        for (const cleanup of cleanups.splice(0)) cleanup();
         unregisterIpc?.();
         bridge?.dispose();
         await frontDesk?.close();
@@ -106,7 +153,45 @@ function run(): void {
       installAppProtocol(join(__dirname, '..', 'renderer'));
       bridge = new IpcBridge({ dispatch: frontDesk.dispatch, sessions: frontDesk.sessions, bus: frontDesk.bus, workstation: hostname() });
       unregisterIpc = registerIpcBridge(bridge);
+
+      const screenWindows = new ScreenWindows(screenHost(bridge), {
+        useSecondScreen: frontDesk.settings.get().displayOnSecondScreen,
+        isKioskMode: launch.kioskWindow,
+      });
+      screens = screenWindows;
+      Menu.setApplicationMenu(
+        Menu.buildFromTemplate(
+          appMenuTemplate({ platform: process.platform, locale: app.getLocale(), isDevelopment: !app.isPackaged, openScreen: (role) => screens?.open(role) }),
+        ),
+      );
+      const onDisplaysChanged = () => screenWindows.displaysChanged();
+      screen.on('display-added', onDisplaysChanged);
+      screen.on('display-removed', onDisplaysChanged);
+      // The primary monitor can change without one being added or removed.
+      screen.on('display-metrics-changed', onDisplaysChanged);
+      cleanups.push(() => {
+        screen.removeListener('display-added', onDisplaysChanged);
+        screen.removeListener('display-removed', onDisplaysChanged);
+        screen.removeListener('display-metrics-changed', onDisplaysChanged);
+      });
+      const { db } = frontDesk.database;
+      cleanups.push(
+        frontDesk.bus.subscribe((event) => {
+          if (event !== 'settings.changed') return;
+          // Read from the database: the settings cache is refreshed by a listener of its own,
+          // asynchronously, so it may not have the new value yet.
+          readSettings(db)
+            .then((settings) => screens?.setUseSecondScreen(settings.displayOnSecondScreen))
+            .catch((error: unknown) => console.error(`front-desk: could not re-read the settings: ${messageOf(error)}`));
+        }),
+      );
+      cleanups.push(() => {
+        screens = null;
+        screenWindows.dispose();
+      });
+
       openDeskWindow(bridge);
+      screenWindows.start();
     })
     .catch(async (error: unknown) => {
       console.error(`Front Desk could not start: ${messageOf(error)}`);
@@ -114,6 +199,13 @@ function run(): void {
       await frontDesk?.close().catch(() => undefined);
       app.exit(1);
     });
+}
+
+function bringForward(window: BrowserWindow): void {
+  if (window.isDestroyed()) return;
+  if (window.isMinimized()) window.restore();
+  window.show();
+  window.focus();
 }
 
 function messageOf(error: unknown): string {

@@ -4,6 +4,10 @@ const electron = vi.hoisted(() => {
   class FakeBrowserWindow {
     static created: FakeBrowserWindow[] = [];
     readonly once = vi.fn();
+    readonly show = vi.fn();
+    readonly showInactive = vi.fn();
+    readonly minimize = vi.fn();
+    readonly removeMenu = vi.fn();
     constructor(readonly options: Record<string, any>) {
       FakeBrowserWindow.created.push(this);
     }
@@ -20,6 +24,7 @@ vi.mock('electron', () => ({
   protocol: { registerSchemesAsPrivileged: electron.registerSchemesAsPrivileged, handle: electron.handle },
 }));
 
+import { displayWindowShape, kioskWindowShape } from './screens';
 import { createAppWindow, hardenWebContents, installSessionPolicy, registerAppScheme } from './windows';
 
 type Listener = (...args: any[]) => unknown;
@@ -48,6 +53,61 @@ describe('createAppWindow', () => {
       devTools: false,
     });
     expect(options.webPreferences.disableBlinkFeatures).toContain('Auxclick');
+  });
+});
+
+describe('createAppWindow for the display and the kiosk', () => {
+  const hardened = {
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    webSecurity: true,
+    webviewTag: false,
+    preload: '/app/preload.cjs',
+  };
+
+  it('shapes the window but keeps it hidden until painted and keeps the hardened webPreferences', () => {
+    const shape = { ...displayWindowShape({ kind: 'second-screen', screenId: 2, bounds: { x: 1920, y: 0, width: 1920, height: 1080 } }) };
+    createAppWindow({ preload: '/app/preload.cjs', devTools: false, shape, autoplayPolicy: 'no-user-gesture-required', hasMenu: false });
+    const window = electron.FakeBrowserWindow.created.at(-1)!;
+    expect(window.options).toMatchObject({ show: false, fullscreen: true, frame: false, x: 1920, width: 1920, height: 1080 });
+    expect(window.options.webPreferences).toMatchObject({ ...hardened, autoplayPolicy: 'no-user-gesture-required' });
+    expect(window.removeMenu).toHaveBeenCalled();
+  });
+
+  it('cannot be handed a shape that loosens webPreferences or shows the window early', () => {
+    const hostile = { ...kioskWindowShape(true), show: true, webPreferences: { nodeIntegration: true, sandbox: false } };
+    createAppWindow({ preload: '/app/preload.cjs', devTools: false, shape: hostile as never });
+    const window = electron.FakeBrowserWindow.created.at(-1)!;
+    expect(window.options.kiosk).toBe(true);
+    expect(window.options.show).toBe(false);
+    expect(window.options.webPreferences).toMatchObject(hardened);
+    expect(window.options.webPreferences.autoplayPolicy).toBeUndefined();
+  });
+
+  it('keeps the desk’s menu and shows it focused, inactive or minimised once painted', () => {
+    const readyListener = (window: InstanceType<typeof electron.FakeBrowserWindow>) => {
+      const call = window.once.mock.calls.find(([name]) => name === 'ready-to-show');
+      return call![1] as () => void;
+    };
+    createAppWindow({ preload: '/app/preload.cjs', devTools: false });
+    const desk = electron.FakeBrowserWindow.created.at(-1)!;
+    expect(desk.removeMenu).not.toHaveBeenCalled();
+    readyListener(desk)();
+    expect(desk.show).toHaveBeenCalled();
+
+    createAppWindow({ preload: '/app/preload.cjs', devTools: false, show: 'inactive' });
+    const inactive = electron.FakeBrowserWindow.created.at(-1)!;
+    readyListener(inactive)();
+    expect(inactive.showInactive).toHaveBeenCalled();
+    expect(inactive.show).not.toHaveBeenCalled();
+    expect(inactive.minimize).not.toHaveBeenCalled();
+
+    createAppWindow({ preload: '/app/preload.cjs', devTools: false, show: 'minimized' });
+    const minimized = electron.FakeBrowserWindow.created.at(-1)!;
+    readyListener(minimized)();
+    expect(minimized.show).not.toHaveBeenCalled();
+    expect(minimized.minimize).toHaveBeenCalled();
   });
 });
 

@@ -1,6 +1,7 @@
-import { BrowserWindow, protocol, type Session, type WebContents } from 'electron';
+import { BrowserWindow, protocol, type Session, type WebContents, type WebPreferences } from 'electron';
 import { APP_SCHEME } from '../ipc/app-origin';
 import { serveAppRequest } from './app-protocol';
+import type { ShowMode, WindowShape } from './screens';
 import { isPermissionGranted, isRequestAllowed } from './web-policy';
 
 /** Must run before `app` is ready: Electron only honours the first registration. */
@@ -67,11 +68,22 @@ export interface AppWindowOptions {
   preload: string;
   devTools: boolean;
   icon?: string | undefined;
+  /** Size, place and chrome of the window; the desk's when absent. */
+  shape?: WindowShape | undefined;
+  /** How it shows itself once painted; `focus` when absent. */
+  show?: ShowMode | undefined;
+  /** The display speaks and chimes on its own, with nobody there to click first. */
+  autoplayPolicy?: WebPreferences['autoplayPolicy'] | undefined;
+  /** Screens for the public (display, kiosk) carry no menu: nothing for a patient to open or quit. */
+  hasMenu?: boolean | undefined;
 }
 
+/**
+ * Every window of the app, the desk's, the display's and the kiosk's, is made here, so all
+ * of them get the same webPreferences; callers may shape the window, never loosen those.
+ */
 export function createAppWindow(options: AppWindowOptions): BrowserWindow {
   const window = new BrowserWindow({
-    show: false,
     width: 1360,
     height: 860,
     minWidth: 1024,
@@ -80,6 +92,8 @@ export function createAppWindow(options: AppWindowOptions): BrowserWindow {
     backgroundColor: '#f5f6f8',
     autoHideMenuBar: true,
     ...(options.icon ? { icon: options.icon } : {}),
+    ...options.shape,
+    show: false,
     webPreferences: {
       preload: options.preload,
       contextIsolation: true,
@@ -96,11 +110,22 @@ export function createAppWindow(options: AppWindowOptions): BrowserWindow {
       disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
       devTools: options.devTools,
+      ...(options.autoplayPolicy ? { autoplayPolicy: options.autoplayPolicy } : {}),
     },
   });
+  if (options.hasMenu === false) window.removeMenu();
   // Shown once painted, so the desk never sees a blank white frame.
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => showWindow(window, options.show ?? 'focus'));
   return window;
+}
+
+function showWindow(window: BrowserWindow, mode: ShowMode): void {
+  if (mode === 'focus') {
+    window.show();
+    return;
+  }
+  window.showInactive();
+  if (mode === 'minimized') window.minimize();
 }
 
 function safeOrigin(url: string): string {
