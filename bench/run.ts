@@ -13,6 +13,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run(options: BenchOpti
   { name: 'schedule', load: () => import('./schedule.bench') },
   { name: 'queue', load: () => import('./queue.bench') },
   { name: 'ui', load: () => import('./ui.bench') },
+  { name: 'display', load: () => import('./display.bench') },
 ];
 
 function printTable(results: BenchResult[]): void {

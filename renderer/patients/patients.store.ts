@@ -47,7 +47,9 @@ export interface PatientsStoreOptions {
 }
 
 export function createPatientsStore(transport: Transport, options: PatientsStoreOptions = {}) {
-  const debounceMs = options.debounceMs ?? 40;
+  // Search answers in about a millisecond and stale answers are dropped: a short pause only
+  // merges keys typed in the same instant (a paste, a barcode scanner).
+  const debounceMs = options.debounceMs ?? 10;
   const limit = options.limit ?? 20;
   const latestSearch = createLatest();
   const latestDetail = createLatest();
