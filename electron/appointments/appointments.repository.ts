@@ -8,8 +8,12 @@ export function findAppointment(db: Kysely<Database>, id: number): Promise<Appoi
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function insertAppointment(db: Kysely<Database>, row: NewAppointmentRow): Promise<AppointmentRow> {
-  return db.insertInto('appointments').values(row).returningAll().executeTakeFirstOrThrow();
+export async function insertAppointment(db: Kysely<Database>, row: NewAppointmentRow): Promise<AppointmentRow> {
+  const inserted = await db.insertInto('appointments').values(row).returningAll().executeTakeFirstOrThrow();
+  if (inserted.code !== null) return inserted;
+  // RETURNING shows the row as inserted; the kiosk code comes from an AFTER INSERT trigger.
+  const { code } = await db.selectFrom('appointments').select('code').where('id', '=', inserted.id).executeTakeFirstOrThrow();
+  return { ...inserted, code };
 }
 
 export function updateAppointment(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<AppointmentRow> {

@@ -56,6 +56,7 @@ export function toAppointment(row: AppointmentRow): Appointment {
     cancelReason: row.cancel_reason,
     notes: row.notes,
     priceCents: row.price_cents,
+    code: row.code ?? '',
   };
 }
 

@@ -51,6 +51,7 @@ describe('appointments.book', () => {
       cancelReason: '',
       notes: 'First visit',
       priceCents: 4000,
+      code: expect.stringMatching(/^[A-HJKMNP-Z2-9]{6}$/),
     });
     expect(t.events).toEqual([{ event: 'appointments.changed', payload: { appointmentIds: [appointment.id], days: ['2026-06-15'] } }]);
     expect(auditActions().at(-1)).toBe('appointments.book');

@@ -282,6 +282,11 @@ function SlotsPanel() {
             <p data-testid="booking-confirmation">
               {patient?.fullName} · {format.dayLong(dayOf(lastBooked.startsAt, format.zone))} · {format.time(lastBooked.startsAt)} · {practitioners.find((p) => p.id === lastBooked.practitionerId)?.fullName}
             </p>
+            {lastBooked.code ? (
+              <p className="muted" data-testid="appointment-code" data-code={lastBooked.code}>
+                {t('booking.checkInCode', { code: lastBooked.code })}
+              </p>
+            ) : null}
           </Alert>
         ) : null}
         <WalkInTicket />

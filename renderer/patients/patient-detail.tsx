@@ -136,6 +136,11 @@ function AppointmentsCard({ appointments, isLoading }: { appointments: Appointme
           <span className="appointment-specialty">{specialtyName(specialty, format.locale)}</span>
           <span className="muted">{practitioner?.fullName ?? ''}</span>
         </div>
+        {appointment.code && appointment.status === 'booked' ? (
+          <span className="appointment-code" title={t('patients.checkInCodeHint')} data-testid="appointment-code">
+            {appointment.code}
+          </span>
+        ) : null}
         {appointment.isWalkIn ? <Badge tone="info">{t('board.walkIn')}</Badge> : null}
         <StatusBadge status={appointment.status} />
       </li>

@@ -32,6 +32,8 @@ export const appointment = z.strictObject({
   cancelReason: z.string(),
   notes: z.string(),
   priceCents: z.number().int(),
+  /** Six characters the patient may type at the kiosk instead of birth date and phone. */
+  code: z.string(),
 });
 export type Appointment = z.infer<typeof appointment>;
 

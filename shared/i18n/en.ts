@@ -171,6 +171,7 @@ export const en = {
     prefersToBeCalled: 'Prefers to be called {{name}}',
     upcoming: 'Upcoming appointments',
     noUpcoming: 'No upcoming appointments',
+    checkInCodeHint: 'Check-in code: the patient can type it at the kiosk',
     past_one: '{{count}} earlier appointment',
     past_other: '{{count}} earlier appointments',
     fields: {
@@ -241,6 +242,7 @@ export const en = {
     booked: 'Appointment booked',
     walkInBooked: 'Walk-in booked',
     viewOnBoard: 'See on the board',
+    checkInCode: 'Check-in code for the kiosk: {{code}}',
     bookAnother: 'Book another',
     lostSlot: '{{time}} was just booked by someone else.',
     lostSlotHint: 'Choose another free time.',

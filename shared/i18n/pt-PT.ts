@@ -169,6 +169,7 @@ export const pt: Catalogue = {
     prefersToBeCalled: 'Prefere ser tratado por {{name}}',
     upcoming: 'Próximas marcações',
     noUpcoming: 'Sem marcações futuras',
+    checkInCodeHint: 'Código de chegada: o utente pode escrevê-lo no quiosque',
     past_one: '{{count}} marcação anterior',
     past_other: '{{count}} marcações anteriores',
     fields: {
@@ -239,6 +240,7 @@ export const pt: Catalogue = {
     booked: 'Marcação feita',
     walkInBooked: 'Utente sem marcação registado',
     viewOnBoard: 'Ver no quadro',
+    checkInCode: 'Código para o registo de chegada no quiosque: {{code}}',
     bookAnother: 'Fazer outra',
     lostSlot: 'O horário das {{time}} acabou de ser marcado por outra pessoa.',
     lostSlotHint: 'Escolha outro horário livre.',
