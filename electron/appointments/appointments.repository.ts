@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Updateable } from 'kysely';
 import { activeStatuses } from '../../shared/appointments/appointments.contract';
 import type { AppointmentRow, AppointmentsTable, Database, NewAppointmentRow } from '../db/schema';
@@ -8,12 +9,27 @@ export function findAppointment(db: Kysely<Database>, id: number): Promise<Appoi
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The kiosk code's alphabet (as in migration 0004): no 0/O, 1/I/L to mix up when read aloud. */
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+function newKioskCode(): string {
+  return Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
+}
+
+function isCodeClash(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: appointments\.code/.test(error.message);
+}
+
 export async function insertAppointment(db: Kysely<Database>, row: NewAppointmentRow): Promise<AppointmentRow> {
-  const inserted = await db.insertInto('appointments').values(row).returningAll().executeTakeFirstOrThrow();
-  if (inserted.code !== null) return inserted;
-  // RETURNING shows the row as inserted; the kiosk code comes from an AFTER INSERT trigger.
-  const { code } = await db.selectFrom('appointments').select('code').where('id', '=', inserted.id).executeTakeFirstOrThrow();
-  return { ...inserted, code };
+  try {
+    return await db.insertInto('appointments').values({ code: newKioskCode(), ...row }).returningAll().executeTakeFirstOrThrow();
+  } catch (error) {
+    // One in hundreds of millions: let the database's own trigger pick a free code instead.
+    if (!isCodeClash(error)) throw error;
+    const inserted = await db.insertInto('appointments').values({ ...row, code: null }).returningAll().executeTakeFirstOrThrow();
+    const { code } = await db.selectFrom('appointments').select('code').where('id', '=', inserted.id).executeTakeFirstOrThrow();
+    return { ...inserted, code };
+  }
 }
 
 export function updateAppointment(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<AppointmentRow> {
@@ -126,14 +142,33 @@ export async function firstClash(
 }
 
 /** Whether any time off of the practitioner overlaps [startsAt, endsAt). */
-export async function hasTimeOffDuring(db: Kysely<Database>, practitionerId: number, interval: { startsAt: number; endsAt: number }): Promise<boolean> {
-  const row = await db
-    .selectFrom('time_off')
-    .select('id')
+/**
+ * A practitioner's weekly hours and whether time off overlaps the interval, in one query:
+ * booking asks both every time, and each round trip through kysely costs as much as the
+ * lookup itself. No rows: they have no working hours at all.
+ */
+export async function workingHoursAndTimeOff(
+  db: Kysely<Database>,
+  practitionerId: number,
+  interval: { startsAt: number; endsAt: number },
+): Promise<{ hours: Array<{ weekday: number; start_minute: number; end_minute: number }>; isAway: boolean }> {
+  const rows = await db
+    .selectFrom('working_hours')
+    .select(['weekday', 'start_minute', 'end_minute'])
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('time_off')
+            .select('time_off.id')
+            .where('time_off.practitioner_id', '=', practitionerId)
+            .where('time_off.starts_at', '<', interval.endsAt)
+            .where('time_off.ends_at', '>', interval.startsAt),
+        )
+        .as('is_away'),
+    )
     .where('practitioner_id', '=', practitionerId)
-    .where('starts_at', '<', interval.endsAt)
-    .where('ends_at', '>', interval.startsAt)
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+    .execute();
+  return { hours: rows, isAway: rows.some((row) => Number(row.is_away) === 1) };
 }
+

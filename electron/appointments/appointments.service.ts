@@ -8,7 +8,7 @@ import { MINUTE_MS, dayOf } from '../../shared/schedule/wall-clock';
 import { recordAudit } from '../auth/staff.repository';
 import type { AppointmentRow, Database, NewAppointmentRow } from '../db/schema';
 import { findRoom, findSpecialty, type SpecialtyRow } from '../practice/practice.repository';
-import { bookablePractitioners, workingHoursOf } from '../schedule/schedule.repository';
+import { bookablePractitioners } from '../schedule/schedule.repository';
 import { findFreeSlots, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
 import {
   appointmentsOfPatient,
@@ -16,7 +16,7 @@ import {
   findBookingReferences,
   findPractitionerOffering,
   firstClash,
-  hasTimeOffDuring,
+  workingHoursAndTimeOff,
   insertAppointment,
   patientExists,
   updateAppointment,
@@ -138,14 +138,15 @@ export interface Placement {
 
 /** Refuses a time outside the practitioner's working hours or during their time off. */
 async function assertWorking(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
-  const hours = (await workingHoursOf(db, [placement.practitioner.id])).map(toWorkingMinutes);
+  const { hours: rows, isAway } = await workingHoursAndTimeOff(db, placement.practitioner.id, placement);
+  const hours = rows.map(toWorkingMinutes);
   const when = () => `${clock(env, placement.startsAt)}–${clock(env, placement.endsAt, 'HH:mm')}`;
   if (!fitsWorkingHours(env.timeZone, hours, placement.startsAt, placement.endsAt)) {
     throw new AppError('OUTSIDE_WORKING_HOURS', `${placement.practitioner.full_name} does not work at ${when()}.`, {
       practitionerId: placement.practitioner.id,
     });
   }
-  if (await hasTimeOffDuring(db, placement.practitioner.id, placement)) {
+  if (isAway) {
     throw new AppError('OUTSIDE_WORKING_HOURS', `${placement.practitioner.full_name} is away at ${when()}.`, {
       practitionerId: placement.practitioner.id,
       timeOff: true,
@@ -206,22 +207,23 @@ export async function writeOrSlotTaken(
   try {
     return await write();
   } catch (error) {
-    const kind = slotTakenKind(error);
-    if (!kind) throw error;
-    const holders = kind === 'practitioner' ? { practitionerId: placement.practitioner.id } : { roomId: placement.roomId };
-    const clash = await firstClash(db, holders, placement, placement.excludeId);
+    if (!slotTakenKind(error)) throw error;
+    // Whichever trigger fired first, name the practitioner's clash before the room's.
+    const clash = await findClash(db, placement);
     if (!clash) throw error;
     throw await slotTakenError(db, env, placement, clash);
   }
 }
 
+/**
+ * Time and working hours only: whether the slot is free is the overlap triggers' call,
+ * made by the write itself (writeOrSlotTaken), so a booking asks the database once, not twice.
+ */
 async function checkPlacement(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
   if (placement.startsAt < env.now) {
     throw new AppError('IN_THE_PAST', `${clock(env, placement.startsAt)} has already passed.`, { field: 'startsAt' });
   }
   await assertWorking(db, env, placement);
-  const clash = await findClash(db, placement);
-  if (clash) throw await slotTakenError(db, env, placement, clash);
 }
 
 async function audit(db: Kysely<Database>, env: AppointmentEnv, action: string, row: AppointmentRow, detail: Record<string, unknown>): Promise<void> {
