@@ -1,5 +1,6 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SetupTableCard, StatusAndEditCells } from './setup-table';
 import { practiceContract, type Practitioner } from '../../shared/practice/practice.contract';
 import { useLocale } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
@@ -8,8 +9,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, FieldGroup, SelectField, TextArea, TextField } from '../ui/field';
-import { Badge, Card, CardHeader, EmptyState } from '../ui/misc';
-import { SkeletonList } from '../ui/spinner';
+import { Badge } from '../ui/misc';
 import { useCssVar } from '../ui/use-css-var';
 import { useContractForm } from './use-form';
 
@@ -31,68 +31,41 @@ export function PractitionersSection() {
   const [editing, setEditing] = useState<Practitioner | 'new' | null>(null);
 
   return (
-    <Card aria-labelledby="practitioners-title">
-      <CardHeader
-        titleId="practitioners-title"
-        title={t('setup.sections.practitioners')}
-        subtitle={t('setup.practitioners.lead')}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
-            {t('setup.practitioners.add')}
-          </Button>
-        }
-      />
-      {status === 'loading' && practitioners.length === 0 ? (
-        <SkeletonList rows={3} label={t('common.loading')} />
-      ) : practitioners.length === 0 ? (
-        <EmptyState icon="stethoscope" title={t('setup.practitioners.empty')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('setup.practitioners.name')}</th>
-                <th scope="col">{t('setup.practitioners.specialties')}</th>
-                <th scope="col">{t('setup.practitioners.defaultRoom')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {practitioners.map((practitioner) => (
-                <tr key={practitioner.id} className={practitioner.isActive ? '' : 'is-inactive'} data-testid="practitioner-row">
-                  <td className="strong">
-                    <span className="row">
-                      <ColorDot color={practitioner.color} />
-                      {practitioner.fullName}
-                    </span>
-                  </td>
-                  <td>
-                    <span className="row-wrap">
-                      {practitioner.specialtyIds.map((id) => (
-                        <Badge key={id}>{specialtyName(specialties.find((s) => s.id === id), locale)}</Badge>
-                      ))}
-                    </span>
-                  </td>
-                  <td>{rooms.find((room) => room.id === practitioner.defaultRoomId)?.name ?? <span className="subtle">—</span>}</td>
-                  <td>{practitioner.isActive ? <Badge tone="success">{t('common.active')}</Badge> : <Badge>{t('common.inactive')}</Badge>}</td>
-                  <td className="actions">
-                    <Button size="sm" variant="ghost" icon="edit" onClick={() => setEditing(practitioner)} aria-label={`${t('common.edit')}: ${practitioner.fullName}`}>
-                      {t('common.edit')}
-                    </Button>
-                  </td>
-                </tr>
+    <SetupTableCard
+      id="practitioners"
+      title={t('setup.sections.practitioners')}
+      subtitle={t('setup.practitioners.lead')}
+      addLabel={t('setup.practitioners.add')}
+      onAdd={() => setEditing('new')}
+      isLoading={status === 'loading'}
+      isEmpty={practitioners.length === 0}
+      emptyIcon="stethoscope"
+      emptyTitle={t('setup.practitioners.empty')}
+      columns={[{ label: t('setup.practitioners.name') }, { label: t('setup.practitioners.specialties') }, { label: t('setup.practitioners.defaultRoom') }]}
+      rows={practitioners.map((practitioner) => (
+        <tr key={practitioner.id} className={practitioner.isActive ? '' : 'is-inactive'} data-testid="practitioner-row">
+          <td className="strong">
+            <span className="row">
+              <ColorDot color={practitioner.color} />
+              {practitioner.fullName}
+            </span>
+          </td>
+          <td>
+            <span className="row-wrap">
+              {practitioner.specialtyIds.map((id) => (
+                <Badge key={id}>{specialtyName(specialties.find((s) => s.id === id), locale)}</Badge>
               ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </span>
+          </td>
+          <td>{rooms.find((room) => room.id === practitioner.defaultRoomId)?.name ?? <span className="subtle">—</span>}</td>
+          <StatusAndEditCells isActive={practitioner.isActive} name={practitioner.fullName} onEdit={() => setEditing(practitioner)} />
+        </tr>
+      ))}
+    >
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.practitioners.add') : t('setup.practitioners.edit')} size="lg" testId="practitioner-dialog">
         {editing !== null ? <PractitionerForm practitioner={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
-    </Card>
+    </SetupTableCard>
   );
 }
 

@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SetupTableCard, StatusAndEditCells } from './setup-table';
 import { practiceContract, type Room } from '../../shared/practice/practice.contract';
 import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, TextField } from '../ui/field';
-import { Badge, Card, CardHeader, EmptyState } from '../ui/misc';
-import { SkeletonList } from '../ui/spinner';
 import { useContractForm } from './use-form';
 
 export function RoomsSection() {
@@ -18,60 +17,34 @@ export function RoomsSection() {
   const [editing, setEditing] = useState<Room | 'new' | null>(null);
 
   return (
-    <Card aria-labelledby="rooms-title">
-      <CardHeader
-        titleId="rooms-title"
-        title={t('setup.sections.rooms')}
-        subtitle={t('setup.rooms.lead')}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
-            {t('setup.rooms.add')}
-          </Button>
-        }
-      />
-      {status === 'loading' && rooms.length === 0 ? (
-        <SkeletonList rows={3} label={t('common.loading')} />
-      ) : rooms.length === 0 ? (
-        <EmptyState icon="door" title={t('setup.rooms.empty')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('setup.rooms.name')}</th>
-                <th scope="col">{t('setup.rooms.usedBy')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rooms.map((room) => (
-                <tr key={room.id} className={room.isActive ? '' : 'is-inactive'} data-testid="room-row">
-                  <td className="strong">{room.name}</td>
-                  <td className="muted">
-                    {practitioners
-                      .filter((p) => p.defaultRoomId === room.id)
-                      .map((p) => p.fullName)
-                      .join(', ') || '—'}
-                  </td>
-                  <td>{room.isActive ? <Badge tone="success">{t('common.active')}</Badge> : <Badge>{t('common.inactive')}</Badge>}</td>
-                  <td className="actions">
-                    <Button size="sm" variant="ghost" icon="edit" onClick={() => setEditing(room)} aria-label={`${t('common.edit')}: ${room.name}`}>
-                      {t('common.edit')}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <SetupTableCard
+      id="rooms"
+      title={t('setup.sections.rooms')}
+      subtitle={t('setup.rooms.lead')}
+      addLabel={t('setup.rooms.add')}
+      onAdd={() => setEditing('new')}
+      isLoading={status === 'loading'}
+      isEmpty={rooms.length === 0}
+      emptyIcon="door"
+      emptyTitle={t('setup.rooms.empty')}
+      columns={[{ label: t('setup.rooms.name') }, { label: t('setup.rooms.usedBy') }]}
+      rows={rooms.map((room) => (
+        <tr key={room.id} className={room.isActive ? '' : 'is-inactive'} data-testid="room-row">
+          <td className="strong">{room.name}</td>
+          <td className="muted">
+            {practitioners
+              .filter((p) => p.defaultRoomId === room.id)
+              .map((p) => p.fullName)
+              .join(', ') || '—'}
+          </td>
+          <StatusAndEditCells isActive={room.isActive} name={room.name} onEdit={() => setEditing(room)} />
+        </tr>
+      ))}
+    >
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.rooms.add') : t('setup.rooms.edit')} size="sm" testId="room-dialog">
         {editing !== null ? <RoomForm room={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
-    </Card>
+    </SetupTableCard>
   );
 }
 

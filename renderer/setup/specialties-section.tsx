@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SetupTableCard, StatusAndEditCells } from './setup-table';
 import { practiceContract, type Specialty } from '../../shared/practice/practice.contract';
 import { useCurrency, useFormat } from '../i18n/hooks';
 import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
@@ -7,8 +8,6 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, TextField } from '../ui/field';
-import { Badge, Card, CardHeader, EmptyState } from '../ui/misc';
-import { SkeletonList } from '../ui/spinner';
 import { useContractForm } from './use-form';
 
 export function SpecialtiesSection() {
@@ -20,67 +19,40 @@ export function SpecialtiesSection() {
   const [editing, setEditing] = useState<Specialty | 'new' | null>(null);
 
   return (
-    <Card aria-labelledby="specialties-title">
-      <CardHeader
-        titleId="specialties-title"
-        title={t('setup.sections.specialties')}
-        subtitle={t('setup.specialties.lead')}
-        actions={
-          <Button variant="primary" icon="plus" onClick={() => setEditing('new')}>
-            {t('setup.specialties.add')}
-          </Button>
-        }
-      />
-      {status === 'loading' && specialties.length === 0 ? (
-        <SkeletonList rows={3} label={t('common.loading')} />
-      ) : specialties.length === 0 ? (
-        <EmptyState icon="stethoscope" title={t('setup.specialties.empty')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('setup.specialties.nameEn')}</th>
-                <th scope="col">{t('setup.specialties.namePt')}</th>
-                <th scope="col" className="num">
-                  {t('setup.specialties.duration')}
-                </th>
-                <th scope="col" className="num">
-                  {t('setup.specialties.price')}
-                </th>
-                <th scope="col">{t('setup.specialties.ticketPrefix')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {specialties.map((specialty) => (
-                <tr key={specialty.id} className={specialty.isActive ? '' : 'is-inactive'} data-testid="specialty-row">
-                  <td className="strong">{specialty.nameEn}</td>
-                  <td>{specialty.namePt}</td>
-                  <td className="num">{t('duration.minutes', { count: specialty.durationMinutes })}</td>
-                  <td className="num">{format.money(specialty.priceCents, currency)}</td>
-                  <td>
-                    <span className="mono">{specialty.ticketPrefix}</span>
-                  </td>
-                  <td>{specialty.isActive ? <Badge tone="success">{t('common.active')}</Badge> : <Badge>{t('common.inactive')}</Badge>}</td>
-                  <td className="actions">
-                    <Button size="sm" variant="ghost" icon="edit" onClick={() => setEditing(specialty)} aria-label={`${t('common.edit')}: ${specialty.nameEn}`}>
-                      {t('common.edit')}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <SetupTableCard
+      id="specialties"
+      title={t('setup.sections.specialties')}
+      subtitle={t('setup.specialties.lead')}
+      addLabel={t('setup.specialties.add')}
+      onAdd={() => setEditing('new')}
+      isLoading={status === 'loading'}
+      isEmpty={specialties.length === 0}
+      emptyIcon="stethoscope"
+      emptyTitle={t('setup.specialties.empty')}
+      columns={[
+        { label: t('setup.specialties.nameEn') },
+        { label: t('setup.specialties.namePt') },
+        { label: t('setup.specialties.duration'), isNumeric: true },
+        { label: t('setup.specialties.price'), isNumeric: true },
+        { label: t('setup.specialties.ticketPrefix') },
+      ]}
+      rows={specialties.map((specialty) => (
+        <tr key={specialty.id} className={specialty.isActive ? '' : 'is-inactive'} data-testid="specialty-row">
+          <td className="strong">{specialty.nameEn}</td>
+          <td>{specialty.namePt}</td>
+          <td className="num">{t('duration.minutes', { count: specialty.durationMinutes })}</td>
+          <td className="num">{format.money(specialty.priceCents, currency)}</td>
+          <td>
+            <span className="mono">{specialty.ticketPrefix}</span>
+          </td>
+          <StatusAndEditCells isActive={specialty.isActive} name={specialty.nameEn} onEdit={() => setEditing(specialty)} />
+        </tr>
+      ))}
+    >
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.specialties.add') : t('setup.specialties.edit')} testId="specialty-dialog">
         {editing !== null ? <SpecialtyForm specialty={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
-    </Card>
+    </SetupTableCard>
   );
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { SetupTableCard, StatusAndEditCells } from './setup-table';
 import { authContract, type StaffView } from '../../shared/auth/auth.contract';
 import { roles, type Role } from '../../shared/contract/method';
 import { usePractice, useSession, useSetup, useSetupStore, useUiStore } from '../stores/stores';
@@ -7,8 +8,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, SelectField, TextField } from '../ui/field';
-import { Avatar, Badge, Card, CardHeader, EmptyState } from '../ui/misc';
-import { SkeletonList } from '../ui/spinner';
+import { Avatar, Badge } from '../ui/misc';
 import { useContractForm } from './use-form';
 
 export function StaffSection() {
@@ -26,66 +26,39 @@ export function StaffSection() {
   }, [setup]);
 
   return (
-    <Card aria-labelledby="staff-title">
-      <CardHeader
-        titleId="staff-title"
-        title={t('setup.sections.staff')}
-        subtitle={t('setup.staff.lead')}
-        actions={
-          <Button variant="primary" icon="userPlus" onClick={() => setEditing('new')}>
-            {t('setup.staff.add')}
-          </Button>
-        }
-      />
-      {status === 'error' ? <ErrorMessage error={error} /> : null}
-      {status === 'loading' && staff.length === 0 ? (
-        <SkeletonList rows={3} label={t('common.loading')} />
-      ) : staff.length === 0 ? (
-        <EmptyState icon="users" title={t('setup.staff.empty')} />
-      ) : (
-        <div className="table-wrap">
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">{t('staff.displayName')}</th>
-                <th scope="col">{t('auth.username')}</th>
-                <th scope="col">{t('staff.role')}</th>
-                <th scope="col">{t('staff.practitioner')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {staff.map((member) => (
-                <tr key={member.id} className={member.isActive ? '' : 'is-inactive'} data-testid="staff-row">
-                  <td className="strong">
-                    <span className="row">
-                      <Avatar name={member.displayName} size="sm" />
-                      {member.displayName}
-                      {member.id === me ? <Badge tone="primary">{t('setup.staff.you')}</Badge> : null}
-                    </span>
-                  </td>
-                  <td className="mono">{member.username}</td>
-                  <td>{t(`roles.${member.role}`)}</td>
-                  <td>{practitioners.find((p) => p.id === member.practitionerId)?.fullName ?? <span className="subtle">—</span>}</td>
-                  <td>{member.isActive ? <Badge tone="success">{t('common.active')}</Badge> : <Badge>{t('setup.staff.disabled')}</Badge>}</td>
-                  <td className="actions">
-                    <Button size="sm" variant="ghost" icon="edit" onClick={() => setEditing(member)} aria-label={`${t('common.edit')}: ${member.displayName}`}>
-                      {t('common.edit')}
-                    </Button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+    <SetupTableCard
+      id="staff"
+      title={t('setup.sections.staff')}
+      subtitle={t('setup.staff.lead')}
+      addLabel={t('setup.staff.add')}
+      addIcon="userPlus"
+      onAdd={() => setEditing('new')}
+      isLoading={status === 'loading'}
+      isEmpty={staff.length === 0}
+      emptyIcon="users"
+      emptyTitle={t('setup.staff.empty')}
+      columns={[{ label: t('staff.displayName') }, { label: t('auth.username') }, { label: t('staff.role') }, { label: t('staff.practitioner') }]}
+      above={status === 'error' ? <ErrorMessage error={error} /> : null}
+      rows={staff.map((member) => (
+        <tr key={member.id} className={member.isActive ? '' : 'is-inactive'} data-testid="staff-row">
+          <td className="strong">
+            <span className="row">
+              <Avatar name={member.displayName} size="sm" />
+              {member.displayName}
+              {member.id === me ? <Badge tone="primary">{t('setup.staff.you')}</Badge> : null}
+            </span>
+          </td>
+          <td className="mono">{member.username}</td>
+          <td>{t(`roles.${member.role}`)}</td>
+          <td>{practitioners.find((p) => p.id === member.practitionerId)?.fullName ?? <span className="subtle">—</span>}</td>
+          <StatusAndEditCells isActive={member.isActive} inactiveLabel={t('setup.staff.disabled')} name={member.displayName} onEdit={() => setEditing(member)} />
+        </tr>
+      ))}
+    >
       <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.staff.add') : t('setup.staff.edit')} testId="staff-dialog">
         {editing === 'new' ? <NewStaffForm onDone={() => setEditing(null)} /> : editing ? <EditStaffForm member={editing} isSelf={editing.id === me} onDone={() => setEditing(null)} /> : null}
       </Dialog>
-    </Card>
+    </SetupTableCard>
   );
 }
 
