@@ -14,7 +14,7 @@ import { compare, percentile, round, time, type BenchOptions, type BenchResult, 
 
 /**
  * The schedule figures of the issue, each on fresh database files:
- * - appointments.book: one booking through the service (validation, overlap pre-check,
+ * - appointments.book: one booking through the service (validation, working hours,
  *   trigger, audit, commit with synchronous=FULL) against a bare one-row INSERT transaction
  *   on an identical database;
  * - schedule.freeSlots: 50 practitioners over 14 days at ~80% occupancy;

@@ -1,7 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Updateable } from 'kysely';
 import { activeStatuses } from '../../shared/appointments/appointments.contract';
-import type { AppointmentRow, AppointmentsTable, Database, NewAppointmentRow } from '../db/schema';
+import { preparedQuery } from '../db/prepared-query';
+import type { AppointmentRow, AppointmentsTable, Database } from '../db/schema';
 import type { PractitionerRow, SpecialtyRow } from '../practice/practice.repository';
 import { LONGEST_APPOINTMENT_MS } from '../schedule/schedule.repository';
 
@@ -20,13 +21,54 @@ function isCodeClash(error: unknown): boolean {
   return error instanceof Error && /UNIQUE constraint failed: appointments\.code/.test(error.message);
 }
 
-export async function insertAppointment(db: Kysely<Database>, row: NewAppointmentRow): Promise<AppointmentRow> {
+/** A new appointment: every column a booking sets, so that the statement is the same each time. */
+export interface NewBooking {
+  patient_id: number;
+  practitioner_id: number;
+  room_id: number | null;
+  specialty_id: number;
+  starts_at: number;
+  ends_at: number;
+  status_changed_at: number;
+  is_walk_in: number;
+  notes: string;
+  price_cents: number;
+  created_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const insertBookingQuery = preparedQuery((db, row: NewBooking & { code: string | null }) =>
+  db
+    .insertInto('appointments')
+    .values({
+      patient_id: row.patient_id,
+      practitioner_id: row.practitioner_id,
+      room_id: row.room_id,
+      specialty_id: row.specialty_id,
+      starts_at: row.starts_at,
+      ends_at: row.ends_at,
+      status: 'booked',
+      status_changed_at: row.status_changed_at,
+      is_walk_in: row.is_walk_in,
+      notes: row.notes,
+      price_cents: row.price_cents,
+      created_by: row.created_by,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      code: row.code,
+    })
+    .returningAll(),
+);
+
+export async function insertAppointment(db: Kysely<Database>, row: NewBooking): Promise<AppointmentRow> {
   try {
-    return await db.insertInto('appointments').values({ code: newKioskCode(), ...row }).returningAll().executeTakeFirstOrThrow();
+    const [inserted] = await insertBookingQuery(db, { ...row, code: newKioskCode() });
+    return inserted!;
   } catch (error) {
     // One in hundreds of millions: let the database's own trigger pick a free code instead.
     if (!isCodeClash(error)) throw error;
-    const inserted = await db.insertInto('appointments').values({ ...row, code: null }).returningAll().executeTakeFirstOrThrow();
+    const inserted = await db.insertInto('appointments').values({ ...row, status: 'booked', code: null }).returningAll().executeTakeFirstOrThrow();
     const { code } = await db.selectFrom('appointments').select('code').where('id', '=', inserted.id).executeTakeFirstOrThrow();
     return { ...inserted, code };
   }
@@ -75,11 +117,8 @@ function offersExpression(eb: ExpressionBuilder<Database & { p: Database['practi
  * The specialty and the practitioner (with whether they offer it) of a booking, and
  * whether its patient exists, in one query; undefined if either row is missing.
  */
-export async function findBookingReferences(
-  db: Kysely<Database>,
-  ids: { patientId: number; specialtyId: number; practitionerId: number },
-): Promise<{ specialty: SpecialtyRow; practitioner: PractitionerOffering; has_patient: number } | undefined> {
-  const row = await db
+const bookingReferencesQuery = preparedQuery((db, ids: { patientId: number; specialtyId: number; practitionerId: number }) =>
+  db
     .selectFrom('practitioners as p')
     .innerJoin('specialties as s', (join) => join.on('s.id', '=', ids.specialtyId))
     .selectAll('s')
@@ -88,8 +127,14 @@ export async function findBookingReferences(
       offersExpression(eb, ids.specialtyId).as('p_offers'),
       eb.exists(eb.selectFrom('patients').select('patients.id').where('patients.id', '=', ids.patientId)).$castTo<number>().as('has_patient'),
     ])
-    .where('p.id', '=', ids.practitionerId)
-    .executeTakeFirst();
+    .where('p.id', '=', ids.practitionerId),
+);
+
+export async function findBookingReferences(
+  db: Kysely<Database>,
+  ids: { patientId: number; specialtyId: number; practitionerId: number },
+): Promise<{ specialty: SpecialtyRow; practitioner: PractitionerOffering; has_patient: number } | undefined> {
+  const [row] = await bookingReferencesQuery(db, ids);
   if (!row) return undefined;
   const { p_id, p_full_name, p_default_room_id, p_is_active, p_offers, has_patient, ...specialty } = row;
   return {
@@ -147,12 +192,8 @@ export async function firstClash(
  * booking asks both every time, and each round trip through kysely costs as much as the
  * lookup itself. No rows: they have no working hours at all.
  */
-export async function workingHoursAndTimeOff(
-  db: Kysely<Database>,
-  practitionerId: number,
-  interval: { startsAt: number; endsAt: number },
-): Promise<{ hours: Array<{ weekday: number; start_minute: number; end_minute: number }>; isAway: boolean }> {
-  const rows = await db
+const workingHoursAndTimeOffQuery = preparedQuery((db, params: { practitionerId: number; startsAt: number; endsAt: number }) =>
+  db
     .selectFrom('working_hours')
     .select(['weekday', 'start_minute', 'end_minute'])
     .select((eb) =>
@@ -161,14 +202,21 @@ export async function workingHoursAndTimeOff(
           eb
             .selectFrom('time_off')
             .select('time_off.id')
-            .where('time_off.practitioner_id', '=', practitionerId)
-            .where('time_off.starts_at', '<', interval.endsAt)
-            .where('time_off.ends_at', '>', interval.startsAt),
+            .where('time_off.practitioner_id', '=', params.practitionerId)
+            .where('time_off.starts_at', '<', params.endsAt)
+            .where('time_off.ends_at', '>', params.startsAt),
         )
         .as('is_away'),
     )
-    .where('practitioner_id', '=', practitionerId)
-    .execute();
+    .where('practitioner_id', '=', params.practitionerId),
+);
+
+export async function workingHoursAndTimeOff(
+  db: Kysely<Database>,
+  practitionerId: number,
+  interval: { startsAt: number; endsAt: number },
+): Promise<{ hours: Array<{ weekday: number; start_minute: number; end_minute: number }>; isAway: boolean }> {
+  const rows = await workingHoursAndTimeOffQuery(db, { practitionerId, startsAt: interval.startsAt, endsAt: interval.endsAt });
   return { hours: rows, isAway: rows.some((row) => Number(row.is_away) === 1) };
 }
 

@@ -6,7 +6,7 @@ import { AppError } from '../../shared/contract/errors';
 import { fitsWorkingHours } from '../../shared/schedule/slots';
 import { MINUTE_MS, dayOf } from '../../shared/schedule/wall-clock';
 import { recordAudit } from '../auth/staff.repository';
-import type { AppointmentRow, Database, NewAppointmentRow } from '../db/schema';
+import type { AppointmentRow, Database } from '../db/schema';
 import { findRoom, findSpecialty, type SpecialtyRow } from '../practice/practice.repository';
 import { bookablePractitioners } from '../schedule/schedule.repository';
 import { findFreeSlots, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
@@ -21,6 +21,7 @@ import {
   patientExists,
   updateAppointment,
   type Clash,
+  type NewBooking,
   type PractitionerOffering,
 } from './appointments.repository';
 
@@ -242,7 +243,7 @@ function newAppointmentRow(
   env: AppointmentEnv,
   placement: Placement,
   fields: { patientId: number; notes: string; priceCents: number; isWalkIn: boolean },
-): NewAppointmentRow {
+): NewBooking {
   return {
     patient_id: fields.patientId,
     practitioner_id: placement.practitioner.id,
@@ -250,7 +251,6 @@ function newAppointmentRow(
     specialty_id: placement.specialtyId,
     starts_at: placement.startsAt,
     ends_at: placement.endsAt,
-    status: 'booked',
     status_changed_at: env.now,
     is_walk_in: fields.isWalkIn ? 1 : 0,
     notes: fields.notes,

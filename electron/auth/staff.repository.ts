@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { StaffView } from '../../shared/auth/auth.contract';
+import { preparedQuery } from '../db/prepared-query';
 import type { Database, StaffRow } from '../db/schema';
 
 export function toStaffView(row: StaffRow): StaffView {
@@ -49,20 +50,29 @@ export async function insertStaff(
     .executeTakeFirstOrThrow();
 }
 
-export async function recordAudit(
-  db: Kysely<Database>,
-  entry: { at: number; staffId: number | null; workstation: string; action: string; entity?: string; entityId?: number | null; detail?: string },
-): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: entry.at,
-      staff_id: entry.staffId,
-      workstation: entry.workstation.slice(0, 200),
-      action: entry.action,
-      entity: entry.entity ?? '',
-      entity_id: entry.entityId ?? null,
-      detail: (entry.detail ?? '').slice(0, 1000),
-    })
-    .execute();
+type AuditEntry = { at: number; staffId: number | null; workstation: string; action: string; entity?: string; entityId?: number | null; detail?: string };
+
+const insertAuditQuery = preparedQuery(
+  (db, row: { at: number; staffId: number | null; workstation: string; action: string; entity: string; entityId: number | null; detail: string }) =>
+    db.insertInto('audit_log').values({
+      at: row.at,
+      staff_id: row.staffId,
+      workstation: row.workstation,
+      action: row.action,
+      entity: row.entity,
+      entity_id: row.entityId,
+      detail: row.detail,
+    }),
+);
+
+export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await insertAuditQuery(db, {
+    at: entry.at,
+    staffId: entry.staffId,
+    workstation: entry.workstation.slice(0, 200),
+    action: entry.action,
+    entity: entry.entity ?? '',
+    entityId: entry.entityId ?? null,
+    detail: (entry.detail ?? '').slice(0, 1000),
+  });
 }

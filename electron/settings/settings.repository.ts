@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
+import { preparedQuery } from '../db/prepared-query';
 import type { Database } from '../db/schema';
 
 export const defaultSettings: ClinicSettings = {
@@ -21,8 +22,11 @@ export const defaultSettings: ClinicSettings = {
 
 type SettingKey = keyof ClinicSettings | 'setUpAt';
 
+// Read by every booking and check-in: prepared, as it sits on the hot path.
+const allSettingsQuery = preparedQuery((db) => db.selectFrom('settings').select(['key', 'value']));
+
 export async function readSettings(db: Kysely<Database>): Promise<ClinicSettings & { setUpAt: number | null }> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).execute();
+  const rows = await allSettingsQuery(db, {});
   const stored = Object.fromEntries(rows.map((row) => [row.key, JSON.parse(row.value) as unknown]));
   return {
     ...defaultSettings,
