@@ -20,6 +20,9 @@ import { DeviceRegistry } from '../queue/device-registry';
 import { NoShowTimer, sweepNoShows } from '../queue/no-show.service';
 import { displayState } from '../queue/display.service';
 import { seedDemoClinic } from '../demo/demo-clinic';
+import { noSecretCipher, type SecretCipher } from '../secrets/secret-cipher';
+import { createFacesModule, type FacesModule } from '../faces/faces.module';
+import { createSyncModule, type SyncModule } from '../sync/sync.module';
 
 export interface FrontDeskOptions {
   /** Folder that holds `front-desk.db`; created when missing. */
@@ -33,6 +36,12 @@ export interface FrontDeskOptions {
    * a clock drives time itself and calls `runNoShowSweep` when it wants one.
    */
   noShowTimer?: boolean;
+  /** How secrets are sealed at rest: Electron's safeStorage in the app; none in the browser host. */
+  secretCipher?: SecretCipher;
+  /** AWS endpoint overrides, the default credential chain, the cloud URL: process.env unless given. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Run the sync worker in the background (default: only on the real clock, like the no-show timer). */
+  syncWorker?: boolean;
 }
 
 /**
@@ -47,6 +56,9 @@ export interface FrontDesk {
   readonly settings: SettingsCache;
   /** Paired screens by token, for the transports. */
   readonly devices: DeviceRegistry;
+  readonly secretCipher: SecretCipher;
+  readonly faces: FacesModule;
+  readonly sync: SyncModule;
   /**
    * Marks every booked appointment due at `at` (default: now) as a no-show and publishes
    * the events; what the no-show timer runs. Returns the appointments it changed.
@@ -67,6 +79,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     if (settings.setUpAt === null) await db.transaction().execute((trx) => seedDemoClinic(trx, { now: now(), locale: 'en' }));
   }
 
+  const secretCipher = options.secretCipher ?? noSecretCipher;
   const bus = new EventBus();
   const sessions = new SessionStore();
   const settings = new SettingsCache();
@@ -76,6 +89,10 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     if (event === 'settings.changed') void readSettings(db).then((fresh) => settings.set(fresh));
     if (event === 'devices.changed') devices.clear();
   });
+
+  const env = options.env ?? process.env;
+  const faces = createFacesModule({ db, bus, now, secretCipher, env });
+  const sync = createSyncModule({ db, bus, now, secretCipher, env, autoStart: options.syncWorker ?? options.now === undefined });
 
   const handlers: Handlers = {
     ...authHandlers(sessions),
@@ -89,6 +106,8 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...kioskHandlers(),
     ...displayHandlers(),
     ...devicesHandlers(devices),
+    ...faces.handlers,
+    ...sync.handlers,
   };
 
   const dispatch = createDispatcher({ db, handlers, bus, now, idleLockMinutes: () => settings.get().idleLockMinutes });
@@ -134,11 +153,16 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     sessions,
     settings,
     devices,
+    secretCipher,
+    faces,
+    sync,
     runNoShowSweep,
     close: async () => {
       if (closed) return;
       closed = true;
       await noShows.stop();
+      await sync.close();
+      await faces.close();
       await refreshing;
       await database.close();
     },

@@ -175,6 +175,13 @@ export interface AuditLogTable {
   detail: Generated<string>;
 }
 
+export interface SecretsTable {
+  name: string;
+  /** What the secret cipher made of the value: never the value itself. */
+  sealed: Uint8Array;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   specialties: SpecialtiesTable;
@@ -191,6 +198,7 @@ export interface Database {
   queue_moves: QueueMovesTable;
   devices: DevicesTable;
   pairing_codes: PairingCodesTable;
+  secrets: SecretsTable;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

@@ -2,7 +2,7 @@
 // waiting-room display and kiosk windows on demand. Everything that can be decided without
 // Electron lives in plain modules (../ipc, ./app-protocol, ./web-policy, ./launch-options,
 // ./quit-guard, ./screens, ./screen-windows, ./app-menu) and is tested under Node.
-import { app, BrowserWindow, dialog, Menu, screen, session } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage, screen, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { APP_ENTRY_URL } from '../ipc/app-origin';
 import { EVENT_CHANNEL } from '../ipc/channels';
 import { IpcBridge, type WindowOptions } from '../ipc/ipc-bridge';
+import { safeStorageCipher } from '../secrets/safe-storage-cipher';
 import { readSettings } from '../settings/settings.repository';
 import { appMenuTemplate } from './app-menu';
 import { registerIpcBridge } from './ipc-main';
@@ -147,7 +148,13 @@ function run(): void {
         throw new Error(`The database driver built for Electron is missing (${nativeBinding}). Run: node scripts/native-electron.mjs`);
       }
       // Migrations run here, before any window exists.
-      frontDesk = await startFrontDesk({ dataDir: launch.dataDir ?? join(app.getPath('userData'), 'data'), demo: launch.demo, nativeBinding });
+      frontDesk = await startFrontDesk({
+        dataDir: launch.dataDir ?? join(app.getPath('userData'), 'data'),
+        demo: launch.demo,
+        nativeBinding,
+        // After 'ready': safeStorage cannot tell before then whether a keyring exists.
+        secretCipher: safeStorageCipher(safeStorage, process.platform),
+      });
 
       installSessionPolicy(session.defaultSession);
       installAppProtocol(join(__dirname, '..', 'renderer'));

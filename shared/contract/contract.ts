@@ -8,6 +8,8 @@ import { queueContract } from '../queue/queue.contract';
 import { kioskContract } from '../queue/kiosk.contract';
 import { displayContract } from '../display/display.contract';
 import { devicesContract } from '../devices/devices.contract';
+import { facesContract } from '../faces/faces.contract';
+import { syncContract } from '../sync/sync.contract';
 import { events } from './events';
 
 /**
@@ -26,6 +28,8 @@ export const contract = {
   ...kioskContract,
   ...displayContract,
   ...devicesContract,
+  ...facesContract,
+  ...syncContract,
 } as const;
 
 export type Contract = typeof contract;

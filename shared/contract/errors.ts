@@ -22,6 +22,16 @@ export const errorCodes = [
   'NOT_SET_UP',
   'ALREADY_SET_UP',
   'PAYLOAD_TOO_LARGE',
+  /** Face check-in is not configured (no AWS settings) or switched off. */
+  'FACE_CHECKIN_OFF',
+  /** An action that needs the patient's recorded consent (face enrolment) without it. */
+  'CONSENT_REQUIRED',
+  /** A photo without exactly one clear, usable face (details.photo, details.reason). */
+  'PHOTO_UNUSABLE',
+  /** A cloud service (AWS, the clinic's cloud API) could not be reached or refused us (details.problem). */
+  'CLOUD_UNAVAILABLE',
+  /** Secrets cannot be stored encrypted on this machine (details.reason). */
+  'SECURE_STORAGE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -78,5 +88,10 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   NOT_SET_UP: 409,
   ALREADY_SET_UP: 409,
   PAYLOAD_TOO_LARGE: 413,
+  FACE_CHECKIN_OFF: 409,
+  CONSENT_REQUIRED: 409,
+  PHOTO_UNUSABLE: 422,
+  CLOUD_UNAVAILABLE: 503,
+  SECURE_STORAGE_UNAVAILABLE: 409,
   INTERNAL: 500,
 };

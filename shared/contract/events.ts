@@ -13,6 +13,10 @@ export const events = {
   /** The whole waiting-room view, already reduced to what the privacy setting allows. */
   'display.changed': displayState,
   'devices.changed': z.strictObject({}),
+  /** A patient's face check-in status changed (consent, enrolment, withdrawal), or the AWS settings did. */
+  'faces.changed': z.strictObject({ patientIds: z.array(id) }),
+  /** The sync status, conflicts or problems changed. */
+  'sync.changed': z.strictObject({}),
 } as const;
 
 const STAFF_ONLY: readonly CallerRole[] = ['admin', 'receptionist', 'doctor'];
@@ -29,6 +33,8 @@ export const eventAudience: { readonly [E in keyof typeof events]: readonly Call
   'queue.changed': STAFF_ONLY,
   'display.changed': [...STAFF_ONLY, 'display'],
   'devices.changed': STAFF_ONLY,
+  'faces.changed': STAFF_ONLY,
+  'sync.changed': STAFF_ONLY,
 };
 
 export type Events = typeof events;

@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial';
 import * as m0002 from './0002_patient_search';
 import * as m0003 from './0003_appointment_spans';
 import * as m0004 from './0004_queue';
+import * as m0005 from './0005_secrets';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002_patient_search': m0002,
   '0003_appointment_spans': m0003,
   '0004_queue': m0004,
+  '0005_secrets': m0005,
 };

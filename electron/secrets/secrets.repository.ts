@@ -1,0 +1,41 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../shared/contract/errors';
+import type { Database } from '../db/schema';
+import type { SecretCipher } from './secret-cipher';
+
+/** Names of the secrets the main process keeps. */
+export type SecretName = 'aws.accessKeyId' | 'aws.secretAccessKey' | 'aws.sessionToken' | 'cloud.token';
+
+/** Refuses (SECURE_STORAGE_UNAVAILABLE, with the reason) rather than store a secret unencrypted. */
+export async function storeSecret(db: Kysely<Database>, cipher: SecretCipher, name: SecretName, value: string, now: number): Promise<void> {
+  const problem = cipher.problem();
+  if (problem) {
+    throw new AppError('SECURE_STORAGE_UNAVAILABLE', 'Secrets cannot be stored encrypted on this machine, so this one was not saved.', { reason: problem });
+  }
+  const sealed = cipher.seal(value);
+  await db
+    .insertInto('secrets')
+    .values({ name, sealed, updated_at: now })
+    .onConflict((conflict) => conflict.column('name').doUpdateSet({ sealed, updated_at: now }))
+    .execute();
+}
+
+/** The secret, or null when none is stored or this machine can no longer open it (another OS user, a wiped keyring). */
+export async function readSecret(db: Kysely<Database>, cipher: SecretCipher, name: SecretName): Promise<string | null> {
+  const row = await db.selectFrom('secrets').select('sealed').where('name', '=', name).executeTakeFirst();
+  if (!row || cipher.problem()) return null;
+  try {
+    return cipher.open(row.sealed);
+  } catch {
+    return null;
+  }
+}
+
+export async function hasSecret(db: Kysely<Database>, name: SecretName): Promise<boolean> {
+  return (await db.selectFrom('secrets').select('name').where('name', '=', name).executeTakeFirst()) !== undefined;
+}
+
+export async function deleteSecrets(db: Kysely<Database>, names: readonly SecretName[]): Promise<void> {
+  if (names.length === 0) return;
+  await db.deleteFrom('secrets').where('name', 'in', names).execute();
+}

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/contract/errors';
+import { openMigratedDatabase, type OpenedDatabase } from '../db/database';
+import { safeStorageCipher, type SafeStorageLike } from './safe-storage-cipher';
+import { noSecretCipher } from './secret-cipher';
+import { readSecret, storeSecret } from './secrets.repository';
+
+/** A stand-in for the OS keyring: reversible, and visibly not the plain text. */
+function fakeSafeStorage(backend: string, available = true): SafeStorageLike {
+  return {
+    isEncryptionAvailable: () => available,
+    encryptString: (plain) => Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`),
+    decryptString: (sealed) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'base64').toString(),
+    getSelectedStorageBackend: () => backend,
+  };
+}
+
+describe('secrets', () => {
+  let dir: string;
+  let opened: OpenedDatabase;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'fd-secrets-'));
+    opened = await openMigratedDatabase(join(dir, 'clinic.sqlite'));
+  });
+  afterEach(async () => {
+    await opened.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores only the sealed value and opens it again', async () => {
+    const cipher = safeStorageCipher(fakeSafeStorage('gnome_libsecret'), 'linux');
+    await storeSecret(opened.db, cipher, 'aws.secretAccessKey', 'wJalrXUtnFEMI/K7MDENG', 1);
+    const raw = opened.sqlite.prepare(`SELECT sealed FROM secrets WHERE name = 'aws.secretAccessKey'`).get() as { sealed: Buffer };
+    expect(Buffer.from(raw.sealed).toString()).not.toContain('wJalrXUtnFEMI');
+    expect(await readSecret(opened.db, cipher, 'aws.secretAccessKey')).toBe('wJalrXUtnFEMI/K7MDENG');
+  });
+
+  it.each([
+    ['linux plain-text backend', safeStorageCipher(fakeSafeStorage('basic_text'), 'linux'), 'PLAIN_TEXT_BACKEND'],
+    ['no encryption', safeStorageCipher(fakeSafeStorage('unknown', false), 'darwin'), 'NO_ENCRYPTION'],
+    ['browser host', noSecretCipher, 'NO_ENCRYPTION'],
+  ])('refuses to store anything with %s, and writes nothing', async (_, cipher, reason) => {
+    const error = await storeSecret(opened.db, cipher, 'cloud.token', 'secret', 1).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppError);
+    expect((error as AppError).code).toBe('SECURE_STORAGE_UNAVAILABLE');
+    expect((error as AppError).details).toEqual({ reason });
+    expect(opened.sqlite.prepare('SELECT count(*) AS n FROM secrets').get()).toEqual({ n: 0 });
+  });
+});

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+
+/**
+ * The wire format of the clinic's cloud API (docs/cloud-api/openapi.yaml says the same for
+ * people): what Front Desk pushes and pulls, and what the reference server in `cloud/`
+ * answers. Both sides parse with these schemas, so neither trusts the other's JSON.
+ *
+ * Rows are named by `uid` (a UUID made where the row was created), never by a local
+ * integer id: every desk numbers its own rows. References between rows are uids too.
+ */
+
+export const uid = z.uuid();
+export const syncEntity = z.enum(['specialty', 'room', 'practitioner', 'patient', 'appointment']);
+export type SyncEntity = z.infer<typeof syncEntity>;
+
+const instantMs = z.number().int().min(0).max(7_258_118_400_000);
+const shortText = (max: number) => z.string().max(max);
+
+export const specialtyData = z.strictObject({
+  nameEn: shortText(120),
+  namePt: shortText(120),
+  durationMinutes: z.number().int().min(5).max(480),
+  priceCents: z.number().int().min(0).max(100_000_000),
+  ticketPrefix: shortText(3),
+  isActive: z.boolean(),
+});
+
+export const roomData = z.strictObject({ name: shortText(120), isActive: z.boolean() });
+
+export const practitionerData = z.strictObject({
+  fullName: shortText(120),
+  descriptionEn: shortText(2000),
+  descriptionPt: shortText(2000),
+  defaultRoomUid: uid.nullable(),
+  isActive: z.boolean(),
+  specialtyUids: z.array(uid).max(100),
+  /** Weekly hours: ISO weekday 1–7, minutes after midnight on the clinic's clock. */
+  workingHours: z.array(z.strictObject({ weekday: z.number().int().min(1).max(7), startMinute: z.number().int().min(0).max(1440), endMinute: z.number().int().min(0).max(1440) })).max(100),
+  timeOff: z.array(z.strictObject({ startsAt: instantMs, endsAt: instantMs, reason: shortText(200) })).max(1000),
+});
+
+export const patientData = z.strictObject({
+  fullName: shortText(120),
+  preferredName: shortText(60),
+  dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  sex: z.enum(['female', 'male', 'other', 'unknown']),
+  phone: shortText(30),
+  email: shortText(254),
+  taxId: shortText(20),
+  address: shortText(300),
+  preferredLanguage: z.enum(['en', 'pt']),
+  notes: shortText(2000),
+});
+
+/** Statuses that hold their slot: the server refuses an overlap between two of these. */
+export const activeAppointmentStatuses = ['booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen'] as const;
+
+export const appointmentData = z.strictObject({
+  patientUid: uid,
+  practitionerUid: uid,
+  roomUid: uid.nullable(),
+  specialtyUid: uid,
+  startsAt: instantMs,
+  endsAt: instantMs,
+  status: z.enum(['booked', 'checked_in', 'called', 'in_consultation', 'done', 'no_show', 'cancelled', 'left_unseen']),
+  cancelReason: shortText(500),
+  notes: shortText(2000),
+  priceCents: z.number().int().min(0).max(100_000_000),
+  isWalkIn: z.boolean(),
+  /** Where it was booked: a desk's id, or 'online' for the patient portal. */
+  origin: shortText(100),
+});
+
+export const entityData = {
+  specialty: specialtyData,
+  room: roomData,
+  practitioner: practitionerData,
+  patient: patientData,
+  appointment: appointmentData,
+} as const satisfies Record<SyncEntity, z.ZodType>;
+
+export type EntityData<E extends SyncEntity> = z.infer<(typeof entityData)[E]>;
+
+/** One local change, as the outbox keeps it and the push sends it. */
+export const mutation = z.strictObject({
+  /** Made by the client once, kept across retries: the server's idempotency key. */
+  mutationId: uid,
+  entity: syncEntity,
+  uid,
+  op: z.enum(['upsert', 'delete']),
+  /** The server version the change was made on; null for a row the server has never seen. */
+  baseVersion: z.number().int().min(1).nullable(),
+  /** The whole row after the change (validated per entity); null for a delete. */
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type Mutation = z.infer<typeof mutation>;
+
+export const PUSH_BATCH_MAX = 500;
+
+export const pushRequest = z.strictObject({
+  /** Which desk is pushing (for the server's log and `origin`). */
+  clientId: shortText(100).min(1),
+  mutations: z.array(mutation).min(1).max(PUSH_BATCH_MAX),
+});
+export type PushRequest = z.infer<typeof pushRequest>;
+
+/** A row as the server holds it now. */
+export const serverRow = z.strictObject({
+  entity: syncEntity,
+  uid,
+  version: z.number().int().min(1),
+  deleted: z.boolean(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type ServerRow = z.infer<typeof serverRow>;
+
+export const clash = z.strictObject({
+  kind: z.enum(['practitioner', 'room']),
+  uid,
+  startsAt: instantMs,
+  endsAt: instantMs,
+});
+export type Clash = z.infer<typeof clash>;
+
+export const mutationResult = z.discriminatedUnion('status', [
+  z.strictObject({ mutationId: uid, status: z.literal('applied'), version: z.number().int().min(1) }),
+  /**
+   * Not applied: the row changed on the server since `baseVersion` (current: the server's
+   * row), or an appointment would overlap an active one (clash: which one).
+   */
+  z.strictObject({ mutationId: uid, status: z.literal('conflict'), current: serverRow.nullable(), clash: clash.nullable() }),
+  /** Never applicable as sent (invalid data, a reference to a row the server does not have). */
+  z.strictObject({ mutationId: uid, status: z.literal('rejected'), reason: z.enum(['INVALID', 'MISSING_REFERENCE', 'FORBIDDEN']), message: shortText(500) }),
+]);
+export type MutationResult = z.infer<typeof mutationResult>;
+
+export const pushResponse = z.strictObject({ results: z.array(mutationResult) });
+export type PushResponse = z.infer<typeof pushResponse>;
+
+export const change = serverRow.extend({
+  /** The server's change sequence: strictly increasing, one per applied change. */
+  seq: z.number().int().min(1),
+});
+export type Change = z.infer<typeof change>;
+
+export const PULL_PAGE_MAX = 1000;
+
+/** GET /v1/changes?cursor=&limit=: changes after the cursor (an opaque string), oldest first. */
+export const pullResponse = z.strictObject({
+  changes: z.array(change),
+  /** Pass back as `cursor`; stays the same when there was nothing new. */
+  cursor: z.string().min(1).max(200),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponse>;
+
+/** Every error body. 410 CURSOR_EXPIRED means: start again without a cursor (a full resync). */
+export const errorResponse = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(['UNAUTHORIZED', 'FORBIDDEN', 'INVALID_REQUEST', 'PAYLOAD_TOO_LARGE', 'CURSOR_EXPIRED', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
+    message: shortText(500),
+  }),
+});
+export type ErrorResponse = z.infer<typeof errorResponse>;
+
+/** Server-sent events at GET /v1/events: `event: changes` with `{ "seq": n }` when something was applied. */
+export const changesEvent = z.strictObject({ seq: z.number().int().min(0) });
