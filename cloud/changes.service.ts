@@ -1,0 +1,115 @@
+import { syncEntity, type SyncEntity } from '../shared/sync/cloud-api';
+import type { CloudDb } from './cloud-db';
+
+/**
+ * Pulling changes. Every row sits in `rows` at its latest version with the seq of its
+ * latest change, so "everything after cursor c" is the rows with seq > c, oldest first: a
+ * client that was away gets each row once, in its current state, never a stale version.
+ * Deletes stay as tombstones until compaction purges them; a cursor from before a purged
+ * tombstone could miss that delete, so it is refused with CURSOR_EXPIRED.
+ */
+
+interface ClinicState {
+  epoch: string;
+  lastSeq: number;
+  horizon: number;
+}
+
+export function clinicState(db: CloudDb): ClinicState {
+  return db.prepare('SELECT epoch, last_seq AS lastSeq, horizon FROM clinic WHERE id = 1').get() as ClinicState;
+}
+
+/**
+ * Where a client is in the change feed. `snapshot` is set while a full snapshot (a pull
+ * without a cursor) is being paged: the last seq when it began. Tombstones up to it are
+ * skipped (rows the client never got from this snapshot); later ones are delivered.
+ */
+export interface FeedPosition {
+  seq: number;
+  snapshot: number | null;
+}
+
+/** Opaque to clients: `v1.<database epoch>.<seq>[.<snapshot>]`. */
+export function encodeCursor(epoch: string, position: FeedPosition): string {
+  return position.snapshot === null || position.seq >= position.snapshot ? `v1.${epoch}.${position.seq}` : `v1.${epoch}.${position.seq}.${position.snapshot}`;
+}
+
+export type CursorCheck = { ok: true; position: FeedPosition } | { ok: false; status: 400 | 410; message: string };
+
+export function checkCursor(state: ClinicState, cursor: string): CursorCheck {
+  const match = /^v1\.([0-9a-f]{1,32})\.(0|[1-9]\d{0,15})(?:\.([1-9]\d{0,15}))?$/.exec(cursor);
+  if (!match) return { ok: false, status: 400, message: 'The cursor is not one this API hands out.' };
+  const seq = Number(match[2]);
+  const snapshot = match[3] === undefined ? null : Number(match[3]);
+  if (match[1] !== state.epoch) return { ok: false, status: 410, message: 'The cursor belongs to another database: pull again without a cursor.' };
+  // Ahead of us: the database was restored from an older backup. The client may hold changes we lost.
+  if (seq > state.lastSeq || (snapshot ?? 0) > state.lastSeq) {
+    return { ok: false, status: 410, message: 'The cursor is ahead of the server (restored from a backup?): pull again without a cursor.' };
+  }
+  if (Math.max(seq, snapshot ?? 0) < state.horizon) {
+    return { ok: false, status: 410, message: 'The cursor is too old: deletes after it were compacted away. Pull again without a cursor.' };
+  }
+  return { ok: true, position: { seq, snapshot } };
+}
+
+interface ChangeRow {
+  entity: string;
+  uid: string;
+  version: number;
+  deleted: number;
+  data: string | null;
+  seq: number;
+}
+
+export interface PullPage {
+  /** The response body, already JSON: rows' data is stored as JSON and is spliced, not re-serialised. */
+  body: string;
+  count: number;
+}
+
+/**
+ * One page of changes after `position`; null starts a full snapshot of the live rows.
+ * `hidden` entities are left out (the portal sees no patient register).
+ * Snapshot pages are ordered by seq like any other, so a row changed while the snapshot
+ * is paged moves past the cursor and comes again later, in its new state.
+ */
+export function pullPage(db: CloudDb, position: FeedPosition | null, limit: number, hidden: readonly SyncEntity[] = []): PullPage {
+  return db.transaction((): PullPage => {
+    const state = clinicState(db);
+    const from = position ?? { seq: 0, snapshot: state.lastSeq };
+    // Entity names come from the schema's enum, never from a request.
+    const notHidden = hidden.length === 0 ? '' : `AND entity NOT IN (${hidden.map((entity) => `'${syncEntity.parse(entity)}'`).join(', ')})`;
+    const rows = db
+      .prepare(`SELECT entity, uid, version, deleted, data, seq FROM rows WHERE seq > ? AND (deleted = 0 OR seq > ?) ${notHidden} ORDER BY seq LIMIT ?`)
+      .all(from.seq, from.snapshot ?? 0, limit + 1) as ChangeRow[];
+    const hasMore = rows.length > limit;
+    if (hasMore) rows.length = limit;
+    // Nothing more: everything up to the last seq handed out has been seen (including purged and overwritten seqs).
+    const seq = hasMore ? rows[rows.length - 1]!.seq : Math.max(from.seq, state.lastSeq);
+    const changes = rows.map(
+      (row) =>
+        `{"entity":${JSON.stringify(row.entity)},"uid":${JSON.stringify(row.uid)},"version":${row.version},"deleted":${row.deleted === 1},"data":${row.data ?? 'null'},"seq":${row.seq}}`,
+    );
+    const cursor = encodeCursor(state.epoch, { seq, snapshot: from.snapshot });
+    return { body: `{"changes":[${changes.join(',')}],"cursor":${JSON.stringify(cursor)},"hasMore":${hasMore}}`, count: rows.length };
+  })();
+}
+
+/**
+ * Purges tombstones older than the last `keepLast` changes (0: all of them) and moves the
+ * horizon past them. Live rows are never purged: they are the data.
+ */
+export function compact(db: CloudDb, keepLast: number): { purged: number; horizon: number } {
+  return db
+    .transaction(() => {
+      const state = clinicState(db);
+      const cut = state.lastSeq - keepLast;
+      if (cut <= state.horizon) return { purged: 0, horizon: state.horizon };
+      const last = db.prepare('SELECT MAX(seq) AS seq FROM rows WHERE deleted = 1 AND seq <= ?').get(cut) as { seq: number | null };
+      if (last.seq === null) return { purged: 0, horizon: state.horizon };
+      const { changes } = db.prepare('DELETE FROM rows WHERE deleted = 1 AND seq <= ?').run(last.seq);
+      db.prepare('UPDATE clinic SET horizon = ? WHERE id = 1').run(last.seq);
+      return { purged: changes, horizon: last.seq };
+    })
+    .immediate();
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EntityData, Mutation, SyncEntity } from '../shared/sync/cloud-api';
+import { cloudClient, type CloudClient } from './cloud-client';
+import { startCloudServer, type CloudServer, type CloudServerOptions } from './server';
+
+export const DESK_TOKEN = 'desk-secret';
+export const PORTAL_TOKEN = 'portal-secret';
+
+export interface TestCloud {
+  server: CloudServer;
+  desk: CloudClient;
+  portal: CloudClient;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function startTestCloud(options: Partial<CloudServerOptions> = {}): Promise<TestCloud> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fd-cloud-'));
+  const server = await startCloudServer({ port: 0, dataDir, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options });
+  return {
+    server,
+    dataDir,
+    desk: cloudClient(server.url, DESK_TOKEN),
+    portal: cloudClient(server.url, PORTAL_TOKEN),
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function upsert<E extends SyncEntity>(entity: E, uid: string, data: EntityData<E>, baseVersion: number | null = null): Mutation {
+  return { mutationId: randomUUID(), entity, uid, op: 'upsert', baseVersion, data: data as Record<string, unknown> };
+}
+
+export function remove(entity: SyncEntity, uid: string, baseVersion: number | null): Mutation {
+  return { mutationId: randomUUID(), entity, uid, op: 'delete', baseVersion, data: null };
+}
+
+export const specialty = (overrides: Partial<EntityData<'specialty'>> = {}): EntityData<'specialty'> => ({
+  nameEn: 'General practice',
+  namePt: 'Clínica geral',
+  durationMinutes: 20,
+  priceCents: 4000,
+  ticketPrefix: 'G',
+  isActive: true,
+  ...overrides,
+});
+
+export const room = (name = 'Room 1'): EntityData<'room'> => ({ name, isActive: true });
+
+/** Works Monday to Friday, 09:00–13:00 and 14:00–18:00 on the clinic's clock. */
+export const practitioner = (specialtyUids: string[], defaultRoomUid: string | null, overrides: Partial<EntityData<'practitioner'>> = {}): EntityData<'practitioner'> => ({
+  fullName: 'Dr. Ana Lopes',
+  descriptionEn: '',
+  descriptionPt: '',
+  defaultRoomUid,
+  isActive: true,
+  specialtyUids,
+  workingHours: [1, 2, 3, 4, 5].flatMap((weekday) => [
+    { weekday, startMinute: 540, endMinute: 780 },
+    { weekday, startMinute: 840, endMinute: 1080 },
+  ]),
+  timeOff: [],
+  ...overrides,
+});
+
+export const patient = (fullName = 'Maria Silva'): EntityData<'patient'> => ({
+  fullName,
+  preferredName: '',
+  dateOfBirth: '1980-04-02',
+  sex: 'female',
+  phone: '+351 912 345 678',
+  email: '',
+  taxId: '',
+  address: '',
+  preferredLanguage: 'pt',
+  notes: '',
+});
+
+export interface Clinic {
+  specialtyUid: string;
+  roomUids: [string, string];
+  practitionerUids: [string, string];
+  patientUid: string;
+}
+
+/** Two practitioners in two rooms, one specialty, one patient. */
+export async function seedClinic(client: CloudClient): Promise<Clinic> {
+  const clinic: Clinic = {
+    specialtyUid: randomUUID(),
+    roomUids: [randomUUID(), randomUUID()],
+    practitionerUids: [randomUUID(), randomUUID()],
+    patientUid: randomUUID(),
+  };
+  const { results } = await client.push('seed', [
+    upsert('specialty', clinic.specialtyUid, specialty()),
+    upsert('room', clinic.roomUids[0], room('Room 1')),
+    upsert('room', clinic.roomUids[1], room('Room 2')),
+    upsert('practitioner', clinic.practitionerUids[0], practitioner([clinic.specialtyUid], clinic.roomUids[0])),
+    upsert('practitioner', clinic.practitionerUids[1], practitioner([clinic.specialtyUid], clinic.roomUids[1], { fullName: 'Dr. Rui Costa' })),
+    upsert('patient', clinic.patientUid, patient()),
+  ]);
+  const refused = results.filter((result) => result.status !== 'applied');
+  if (refused.length > 0) throw new Error(`seeding failed: ${JSON.stringify(refused)}`);
+  return clinic;
+}
+
+export const HOUR = 3_600_000;
+/** Monday 2030-01-07 10:00 UTC (= Lisbon time in winter). */
+export const MONDAY_10 = Date.UTC(2030, 0, 7, 10);
+
+export function appointment(clinic: Clinic, overrides: Partial<EntityData<'appointment'>> = {}): EntityData<'appointment'> {
+  return {
+    patientUid: clinic.patientUid,
+    practitionerUid: clinic.practitionerUids[0],
+    roomUid: clinic.roomUids[0],
+    specialtyUid: clinic.specialtyUid,
+    startsAt: MONDAY_10,
+    endsAt: MONDAY_10 + HOUR / 3,
+    status: 'booked',
+    cancelReason: '',
+    notes: '',
+    priceCents: 4000,
+    isWalkIn: false,
+    origin: 'desk-1',
+    ...overrides,
+  };
+}
