@@ -3,20 +3,11 @@ import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
-import { AppError } from '../../shared/contract/errors';
+import type { AwsTimeouts } from './aws-clients';
+import { facesHandlers, type FaceMethods } from './faces.handlers';
+import { FacesService } from './faces.service';
 
-export type FaceMethods =
-  | 'faces.settings'
-  | 'faces.updateSettings'
-  | 'faces.testConnection'
-  | 'faces.availability'
-  | 'faces.status'
-  | 'faces.consentText'
-  | 'faces.recordConsent'
-  | 'faces.enrol'
-  | 'faces.withdraw'
-  | 'faces.applyRetention'
-  | 'kiosk.faceCheckIn';
+export type { FaceMethods };
 
 export interface FacesDeps {
   db: Kysely<Database>;
@@ -25,32 +16,58 @@ export interface FacesDeps {
   secretCipher: SecretCipher;
   /** Where endpoint overrides and the default credential chain read from (process.env in the app). */
   env: Readonly<Record<string, string | undefined>>;
+  /** Run the daily retention sweep; default: only on the real clock (like the no-show timer). */
+  retentionTimer?: boolean;
+  /** Shorter AWS timeouts for tests. */
+  timeouts?: { desk?: AwsTimeouts; kiosk?: AwsTimeouts };
 }
 
 export interface FacesModule {
   handlers: HandlerGroup<FaceMethods>;
+  /** The service itself, for tests and the retention timer. */
+  service: FacesService;
   close(): Promise<void>;
 }
 
-// PLACEHOLDER (being written): every method refuses until the faces module lands.
-export function createFacesModule(_deps: FacesDeps): FacesModule {
-  const off = () => {
-    throw new AppError('FACE_CHECKIN_OFF', 'Face check-in is not set up.');
+const DAY_MS = 24 * 60 * 60_000;
+const FIRST_SWEEP_DELAY_MS = 5 * 60_000;
+
+/**
+ * Face check-in: AWS Rekognition and S3 from the main process only. Credentials and AWS's
+ * own error texts never leave this module; the renderer sees statuses and problem codes.
+ */
+export function createFacesModule(deps: FacesDeps): FacesModule {
+  const service = new FacesService({ db: deps.db, now: deps.now, secretCipher: deps.secretCipher, env: deps.env, timeouts: deps.timeouts });
+  const handlers = facesHandlers(service, deps.bus);
+
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<unknown> | null = null;
+  const sweep = () => {
+    if (sweeping) return;
+    sweeping = service
+      .applyRetention({ staffId: null, workstation: 'retention (daily)' }, (patientId) => deps.bus.publish('faces.changed', { patientIds: [patientId] }))
+      .catch((error: unknown) => console.error('face retention sweep failed:', error instanceof Error ? error.message : 'unknown error'))
+      .finally(() => {
+        sweeping = null;
+      });
   };
+  if (deps.retentionTimer ?? deps.now === Date.now) {
+    timer = setTimeout(function again() {
+      sweep();
+      timer = setTimeout(again, DAY_MS);
+      timer.unref();
+    }, FIRST_SWEEP_DELAY_MS);
+    timer.unref();
+  }
+
   return {
-    handlers: {
-      'faces.settings': off,
-      'faces.updateSettings': off,
-      'faces.testConnection': off,
-      'faces.availability': () => ({ faceCheckIn: false }),
-      'faces.status': off,
-      'faces.consentText': off,
-      'faces.recordConsent': off,
-      'faces.enrol': off,
-      'faces.withdraw': off,
-      'faces.applyRetention': off,
-      'kiosk.faceCheckIn': () => ({ outcome: 'notRecognised', reason: 'off' }),
+    handlers,
+    service,
+    close: async () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await sweeping;
+      service.close();
     },
-    close: async () => {},
   };
 }

@@ -10,7 +10,7 @@ export const KIOSK_ATTEMPTS = 5;
 export const KIOSK_WINDOW_MS = 5 * 60_000;
 
 /** Whose attempts count together: a paired kiosk's, the app's own kiosk window's, or a member of staff's at one machine. */
-function limitKey(ctx: CallContext): string {
+export function limitKey(ctx: CallContext): string {
   if (ctx.device) return ctx.device.id === null ? `window:${ctx.workstation}` : `device:${ctx.device.id}`;
   return `staff:${ctx.session?.staffId ?? 0}@${ctx.workstation}`;
 }

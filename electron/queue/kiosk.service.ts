@@ -70,10 +70,14 @@ async function candidatesFor(db: Kysely<Database>, input: ParsedInput<'kiosk.che
   // Two people sharing a birth date and a phone's last digits (twins on a parent's phone):
   // the kiosk cannot tell them apart, and must not guess.
   if (people.length !== 1) return people.length === 0 ? null : [];
+  return todaysAppointmentsOf(db, people[0]!.id, range);
+}
+
+function todaysAppointmentsOf(db: Kysely<Database>, patientId: number, range: { from: number; to: number }): Promise<Candidate[]> {
   return db
     .selectFrom('appointments')
     .select(['id', 'patient_id', 'status', 'starts_at'])
-    .where('patient_id', '=', people[0]!.id)
+    .where('patient_id', '=', patientId)
     .where('starts_at', '>=', range.from)
     .where('starts_at', '<', range.to)
     .where('status', 'in', LOOKED_AT)
@@ -94,12 +98,28 @@ export interface KioskOutcome {
  * first or preferred name).
  */
 export async function kioskCheckIn(db: Kysely<Database>, env: QueueEnv, actor: Actor, input: ParsedInput<'kiosk.checkIn'>): Promise<KioskOutcome> {
-  const { timeZone, kioskEarlyMinutes, kioskLateMinutes } = env.settings;
-  const bounds = dayBounds(timeZone, dayOf(timeZone, env.now));
-  const candidates = await candidatesFor(db, input, { from: bounds.startsAt, to: bounds.endsAt });
+  const candidates = await candidatesFor(db, input, todayRange(env));
   if (candidates === null) return { result: { outcome: 'noAppointment' }, change: null, isFailure: true };
   if (candidates.length === 0) return { result: { outcome: 'seeDesk' }, change: null, isFailure: true };
+  return settleCandidates(db, env, actor, candidates, 'kiosk.checkIn');
+}
 
+/**
+ * Self check-in of a patient identified another way (face check-in): the same window,
+ * outcomes and check-in as the code and birth-date kiosk check-in.
+ */
+export async function kioskCheckInPatient(db: Kysely<Database>, env: QueueEnv, actor: Actor, patientId: number, action: string): Promise<KioskOutcome> {
+  const candidates = await todaysAppointmentsOf(db, patientId, todayRange(env));
+  return settleCandidates(db, env, actor, candidates, action);
+}
+
+function todayRange(env: QueueEnv): { from: number; to: number } {
+  const bounds = dayBounds(env.settings.timeZone, dayOf(env.settings.timeZone, env.now));
+  return { from: bounds.startsAt, to: bounds.endsAt };
+}
+
+async function settleCandidates(db: Kysely<Database>, env: QueueEnv, actor: Actor, candidates: readonly Candidate[], action: string): Promise<KioskOutcome> {
+  const { kioskEarlyMinutes, kioskLateMinutes } = env.settings;
   const decision = decide(candidates, env.now, kioskEarlyMinutes, kioskLateMinutes);
   if (decision.kind === 'refuse') return { result: decision.result, change: null, isFailure: true };
 
@@ -121,7 +141,7 @@ export async function kioskCheckIn(db: Kysely<Database>, env: QueueEnv, actor: A
   }
 
   try {
-    const { result, row, change } = await checkInAppointment(db, env, actor, decision.appointmentId, 'kiosk.checkIn');
+    const { result, row, change } = await checkInAppointment(db, env, actor, decision.appointmentId, action);
     return {
       result: {
         outcome: 'checkedIn',

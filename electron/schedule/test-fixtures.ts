@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 import type { EventName, MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract';
 import type { ErrorBody } from '../../shared/contract/errors';
 import type { Role } from '../../shared/contract/method';
-import { startFrontDesk, type FrontDesk } from '../app/front-desk';
+import { startFrontDesk, type FrontDesk, type FrontDeskOptions } from '../app/front-desk';
 import { hashPassword } from '../auth/password';
 import { insertStaff } from '../auth/staff.repository';
 import type { Caller } from '../rpc/dispatch';
@@ -42,7 +42,7 @@ export interface TestDesk {
 // A cheap scrypt cost: these tests sign nobody in by password.
 const TEST_COST = { N: 1024, r: 8, p: 1 };
 
-export async function createTestDesk(options: { now: string; timeZone?: string; slotStepMinutes?: number }): Promise<TestDesk> {
+export async function createTestDesk(options: { now: string; timeZone?: string; slotStepMinutes?: number; frontDesk?: Pick<FrontDeskOptions, 'env' | 'secretCipher'> }): Promise<TestDesk> {
   const timeZone = options.timeZone ?? 'Europe/Lisbon';
   const at = (local: string) => {
     const instant = DateTime.fromISO(local, { zone: timeZone });
@@ -51,7 +51,7 @@ export async function createTestDesk(options: { now: string; timeZone?: string; 
   };
   const dir = mkdtempSync(join(tmpdir(), 'fd-'));
   const state = { now: at(options.now) };
-  const desk = await startFrontDesk({ dataDir: dir, now: () => state.now });
+  const desk = await startFrontDesk({ dataDir: dir, now: () => state.now, ...options.frontDesk });
   const { db } = desk.database;
   await writeSettings(db, {
     clinicName: 'Test Clinic',

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import type { Locale } from '../../shared/contract/common';
@@ -10,6 +10,8 @@ import type { Transport } from '../transport/transport';
 import { BrandMark } from '../ui/brand';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
+import { KioskFaceCamera } from '../faces/kiosk-face-camera';
+import { createKioskFaceStore, type KioskFaceStore } from '../faces/kiosk-face.store';
 import { Keypad } from './keypad';
 import { createKioskStore, isCheckedIn, isEntryComplete, type KioskField, type KioskOutcome, type KioskStore } from './kiosk.store';
 import './kiosk.css';
@@ -27,6 +29,9 @@ export function KioskApp({ transport, initialLocale }: { transport: Transport; i
 function KioskScreen({ transport, pairing, initialLocale }: { transport: Transport; pairing: PairingStore; initialLocale: Locale }) {
   const { i18n } = useTranslation();
   const [store] = useState(() => createKioskStore(transport, { initialLocale, onAccessLost: (error) => pairing.getState().lost(error) }));
+  const [face] = useState(() =>
+    createKioskFaceStore(transport, { onResult: (result) => store.getState().showFaceResult(result), onAccessLost: (error) => pairing.getState().lost(error) }),
+  );
   const step = useStore(store, (state) => state.step);
   const locale = useStore(store, (state) => state.locale);
 
@@ -34,6 +39,11 @@ function KioskScreen({ transport, pairing, initialLocale }: { transport: Transpo
     void store.getState().load();
     return () => store.getState().dispose();
   }, [store]);
+
+  // Asked again at every return to the start screen: an admin may have switched it on or off.
+  useEffect(() => {
+    if (step === 'start') void face.getState().loadAvailability();
+  }, [face, step]);
 
   useEffect(() => {
     if (i18n.language !== i18nLanguage(locale)) void i18n.changeLanguage(i18nLanguage(locale));
@@ -54,7 +64,7 @@ function KioskScreen({ transport, pairing, initialLocale }: { transport: Transpo
     <div className="kiosk" data-step={step}>
       <KioskHeader store={store} />
       <main className="kiosk-main" id="main">
-        {step === 'start' ? <StartStep store={store} /> : null}
+        {step === 'start' ? <StartStep store={store} face={face} /> : null}
         {step === 'method' ? <MethodStep store={store} /> : null}
         {step === 'dob' || step === 'code' ? <EntryStep store={store} /> : null}
         {step === 'result' ? <ResultStep store={store} /> : null}
@@ -103,8 +113,29 @@ function KioskFooter() {
   );
 }
 
-function StartStep({ store }: { store: KioskStore }) {
+function StartStep({ store, face }: { store: KioskStore; face: KioskFaceStore }) {
   const { t } = useTranslation();
+  const availability = useStore(face, (state) => state.availability);
+  const [hasCameraFailed, setHasCameraFailed] = useState(false);
+  const onCameraFailed = useCallback(() => setHasCameraFailed(true), []);
+  if (availability === 'on' && !hasCameraFailed) {
+    return (
+      <section className="kiosk-start is-face" aria-labelledby="kiosk-start-title">
+        <p className="kiosk-eyebrow">{t('kiosk.welcome')}</p>
+        <h1 id="kiosk-start-title" className="kiosk-title is-hero">
+          {t('kioskFace.lookAtCamera')}
+        </h1>
+        <KioskFaceCamera store={face} onCameraFailed={onCameraFailed} />
+        <button type="button" className="kiosk-secondary-start" data-testid="kiosk-start" onClick={() => store.getState().begin()}>
+          <Icon name="keyboard" size={32} />
+          <span className="kiosk-secondary-start-text">
+            <span>{t('kioskFace.otherWay')}</span>
+            <span className="kiosk-secondary-start-hint">{t('kioskFace.otherWayHint')}</span>
+          </span>
+        </button>
+      </section>
+    );
+  }
   return (
     <section className="kiosk-start" aria-labelledby="kiosk-start-title">
       <p className="kiosk-eyebrow">{t('kiosk.welcome')}</p>
@@ -115,7 +146,7 @@ function StartStep({ store }: { store: KioskStore }) {
         <Icon name="checkCircle" size={40} />
         {t('kiosk.checkIn')}
       </button>
-      <p className="kiosk-hint">{t('kiosk.startHint')}</p>
+      <p className="kiosk-hint">{hasCameraFailed ? t('kioskFace.cameraProblem') : t('kiosk.startHint')}</p>
     </section>
   );
 }
@@ -272,7 +303,7 @@ function ResultStep({ store }: { store: KioskStore }) {
   if (!outcome) return null;
   return (
     <section className={`kiosk-result ${isCheckedIn(outcome) ? 'is-success' : 'is-desk'}`} data-testid="kiosk-result" data-outcome={outcome.outcome} aria-live="polite">
-      {isCheckedIn(outcome) ? <CheckedIn outcome={outcome} /> : <SeeDesk store={store} outcome={outcome} />}
+      {isCheckedIn(outcome) ? <CheckedIn outcome={outcome} /> : outcome.outcome === 'notRecognised' ? <FaceFallback store={store} reason={outcome.reason} /> : <SeeDesk store={store} outcome={outcome} />}
       <Button variant={isCheckedIn(outcome) ? 'primary' : 'secondary'} className="kiosk-done" onClick={() => store.getState().reset()} data-testid="kiosk-done">
         {t('kiosk.done')}
       </Button>
@@ -329,7 +360,27 @@ const deskTexts = {
   error: ['kiosk.errorTitle', 'kiosk.error'],
 } as const;
 
-function SeeDesk({ store, outcome }: { store: KioskStore; outcome: Exclude<KioskOutcome, { outcome: 'checkedIn' | 'alreadyCheckedIn' }> }) {
+/** The camera did not find the patient (or could not ask): the birth-date check-in, one tap away. */
+function FaceFallback({ store, reason }: { store: KioskStore; reason: Extract<KioskOutcome, { outcome: 'notRecognised' }>['reason'] }) {
+  const { t } = useTranslation();
+  const isUnavailable = reason === 'unavailable' || reason === 'off';
+  return (
+    <>
+      <span className="kiosk-result-icon is-desk">
+        <Icon name="user" size={52} />
+      </span>
+      <h1 className="kiosk-title is-result">{isUnavailable ? t('kioskFace.unavailableTitle') : t('kioskFace.notRecognisedTitle')}</h1>
+      <p className="kiosk-result-text" data-testid="kiosk-face-fallback-reason" data-reason={reason}>
+        {isUnavailable ? t('kioskFace.unavailable') : t('kioskFace.notRecognised')}
+      </p>
+      <Button variant="primary" className="kiosk-retry" onClick={() => store.getState().chooseMethod('dob')} data-testid="kiosk-face-fallback">
+        {t('kioskFace.useBirthDate')}
+      </Button>
+    </>
+  );
+}
+
+function SeeDesk({ store, outcome }: { store: KioskStore; outcome: Exclude<KioskOutcome, { outcome: 'checkedIn' | 'alreadyCheckedIn' | 'notRecognised' }> }) {
   const { t } = useTranslation();
   const canRetry = outcome.outcome === 'noAppointment' || outcome.outcome === 'error';
   let title: string;

@@ -169,3 +169,31 @@ describe('kiosk store', () => {
     expect(lost).toEqual(['UNAUTHENTICATED', 'FORBIDDEN']);
   });
 });
+
+describe('kiosk store: face check-in results', () => {
+  it('shows a face check-in on the result screen, in the patient’s language, only from the start screen', async () => {
+    const { store } = setup();
+    await store.getState().load();
+    expect(store.getState().showFaceResult({ ...checkedIn, language: 'en' })).toBe(true);
+    expect(store.getState().step).toBe('result');
+    expect(store.getState().outcome).toMatchObject({ outcome: 'checkedIn', greetingName: 'Ana' });
+    expect(store.getState().locale).toBe('en');
+
+    store.getState().reset();
+    store.getState().begin();
+    store.getState().chooseMethod('dob');
+    // Someone already typing is not pulled away by a late answer from the camera.
+    expect(store.getState().showFaceResult(checkedIn)).toBe(false);
+    expect(store.getState().step).toBe('dob');
+  });
+
+  it('offers the birth-date check-in after "not recognised", and Try again goes there', () => {
+    const { store } = setup();
+    store.getState().chooseMethod('code');
+    store.getState().reset();
+    expect(store.getState().showFaceResult({ outcome: 'notRecognised', reason: 'noMatch' })).toBe(true);
+    expect(store.getState().outcome).toEqual({ outcome: 'notRecognised', reason: 'noMatch' });
+    store.getState().retry();
+    expect(store.getState().step).toBe('dob');
+  });
+});

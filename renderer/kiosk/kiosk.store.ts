@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Locale } from '../../shared/contract/common';
 import type { MethodOutput } from '../../shared/contract/contract';
 import { kioskCheckInInput, type KioskCheckInResult } from '../../shared/queue/kiosk.contract';
+import type { FaceCheckInResult } from '../../shared/faces/faces.contract';
 import type { Transport } from '../transport/transport';
 import { RpcError } from '../transport/rpc-error';
 
@@ -15,7 +16,9 @@ export type KioskField = 'day' | 'month' | 'year' | 'phone' | 'code';
 export type KioskOutcome =
   | KioskCheckInResult
   | { outcome: 'rateLimited'; retryAfterSeconds: number | null }
-  | { outcome: 'error'; error: RpcError };
+  | { outcome: 'error'; error: RpcError }
+  /** The camera did not find the patient: the phone-and-birth-date check-in instead. */
+  | Extract<FaceCheckInResult, { outcome: 'notRecognised' }>;
 export type KioskOutcomeName = KioskOutcome['outcome'];
 
 export const FIELD_LENGTH: Record<KioskField, number> = { day: 2, month: 2, year: 4, phone: 4, code: 6 };
@@ -54,6 +57,11 @@ export interface KioskState {
   erase(): void;
   clearField(): void;
   submit(): Promise<void>;
+  /**
+   * The face check-in's answer, shown on the same result screens. Only on the start screen:
+   * a patient who has started typing is not pulled away by a late answer. Returns whether it was shown.
+   */
+  showFaceResult(result: FaceCheckInResult): boolean;
   /** From the result of a failed attempt: the same method again, fields empty. */
   retry(): void;
   /** Back to the start screen in the clinic's language, with nothing of the last patient left. */
@@ -271,6 +279,16 @@ export function createKioskStore(transport: Transport, options: KioskStoreOption
         const language = isCheckedIn(outcome) && !get().isLocaleChosen ? { locale: outcome.language } : {};
         set({ isSubmitting: false, step: 'result', outcome, values: { ...EMPTY_VALUES }, ...language });
         arm();
+      },
+
+      showFaceResult(result) {
+        const state = get();
+        if (state.step !== 'start' || state.isSubmitting) return false;
+        attempt += 1;
+        const language = isCheckedIn(result) && !state.isLocaleChosen ? { locale: result.language } : {};
+        // "Try again" after a face result goes to the birth-date keypad, the fallback the patient is offered.
+        update({ step: 'result', outcome: result, method: 'dob', ...language });
+        return true;
       },
 
       retry() {

@@ -12,6 +12,7 @@ import { ErrorMessage } from '../ui/error-message';
 import { Avatar, Badge, Card, CardHeader, EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { PatientTodayCheckIn } from '../queue/check-in';
+import { FaceCheckInCard } from '../faces/face-check-in-card';
 
 export function PatientDetail() {
   const { t } = useTranslation();
@@ -61,6 +62,7 @@ export function PatientDetail() {
       </Card>
       <PatientTodayCheckIn patientId={patient.id} patientName={patient.fullName} appointments={detail.appointments} />
       <AppointmentsCard appointments={detail.appointments} isLoading={detail.status === 'loading' && !detail.appointments} />
+      <FaceCheckInCard key={patient.id} patientId={patient.id} patientName={patient.fullName} preferredLanguage={patient.preferredLanguage} />
       {detail.error ? <ErrorMessage error={detail.error} /> : null}
     </div>
   );

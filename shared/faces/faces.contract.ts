@@ -20,8 +20,8 @@ export const jpegBase64 = (maxBytes: number) =>
 
 /** Kiosk frames: at most 640 px on the long side and about 100 KB. */
 export const KIOSK_FRAME_MAX_BYTES = 120 * 1024;
-/** Enrolment photos: better quality, still small enough that three fit in one request. */
-export const ENROLMENT_PHOTO_MAX_BYTES = 250 * 1024;
+/** Enrolment photos: better quality, still small enough that three (as base64) fit in the browser host's 1 MiB request. */
+export const ENROLMENT_PHOTO_MAX_BYTES = 200 * 1024;
 export const ENROLMENT_PHOTO_COUNT = 3;
 
 export const secretStorageProblem = z.enum(['NO_ENCRYPTION', 'PLAIN_TEXT_BACKEND']);

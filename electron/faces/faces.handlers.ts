@@ -1,0 +1,117 @@
+import { recordAudit } from '../auth/staff.repository';
+import type { CallContext } from '../rpc/context';
+import { requireSession } from '../rpc/context';
+import type { HandlerGroup } from '../rpc/handlers';
+import { AttemptLimiter } from '../queue/attempt-limiter';
+import { limitKey } from '../queue/kiosk.handlers';
+import { kioskCheckInPatient } from '../queue/kiosk.service';
+import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-context';
+import type { EventBus } from '../events/event-bus';
+import type { FaceActor, FacesService } from './faces.service';
+
+export type FaceMethods =
+  | 'faces.settings'
+  | 'faces.updateSettings'
+  | 'faces.testConnection'
+  | 'faces.availability'
+  | 'faces.status'
+  | 'faces.consentText'
+  | 'faces.recordConsent'
+  | 'faces.enrol'
+  | 'faces.withdraw'
+  | 'faces.applyRetention'
+  | 'kiosk.faceCheckIn';
+
+/**
+ * Failed face check-ins a kiosk may make before it has to wait. More than the typed
+ * check-in's five: a kiosk sends a frame every two seconds while someone stands there, and
+ * the first miss already sends the patient to the other check-in.
+ */
+export const FACE_ATTEMPTS = 10;
+export const FACE_WINDOW_MS = 2 * 60_000;
+
+function staffActor(ctx: CallContext): FaceActor {
+  return { staffId: requireSession(ctx).staffId, workstation: ctx.workstation };
+}
+
+export function facesHandlers(service: FacesService, bus: EventBus, limiter = new AttemptLimiter(FACE_ATTEMPTS, FACE_WINDOW_MS)): HandlerGroup<FaceMethods> {
+  // Outside a transaction the dispatcher's queued events would be lost on failure; a
+  // withdrawal that stopped halfway has still changed the status, so it is published now.
+  const changed = (patientIds: number[]) => bus.publish('faces.changed', { patientIds });
+
+  return {
+    'faces.settings': (_input, ctx) => service.settingsView(ctx.db),
+
+    'faces.updateSettings': async (input, ctx) => {
+      const settings = await service.updateSettings(ctx.db, input, staffActor(ctx));
+      ctx.emit('faces.changed', { patientIds: [] });
+      return settings;
+    },
+
+    'faces.testConnection': (_input, ctx) => service.testConnection(ctx.db),
+
+    'faces.availability': async (_input, ctx) => ({ faceCheckIn: await service.isAvailable(ctx.db) }),
+
+    'faces.status': (input, ctx) => service.status(ctx.db, input.patientId),
+
+    'faces.consentText': (input, ctx) => service.consentText(ctx.db, input.patientId, input.locale),
+
+    'faces.recordConsent': async (input, ctx) => {
+      const status = await service.recordConsent(ctx.db, input.patientId, input.version, staffActor(ctx));
+      ctx.emit('faces.changed', { patientIds: [input.patientId] });
+      return status;
+    },
+
+    'faces.enrol': async (input, ctx) => {
+      const status = await service.enrol(input.patientId, input.photos, staffActor(ctx));
+      ctx.emit('faces.changed', { patientIds: [input.patientId] });
+      return status;
+    },
+
+    'faces.withdraw': (input, ctx) => service.withdraw(input.patientId, staffActor(ctx), 'patient', () => changed([input.patientId])),
+
+    'faces.applyRetention': async (_input, ctx) => ({
+      withdrawn: await service.applyRetention(staffActor(ctx), (patientId) => changed([patientId])),
+    }),
+
+    'kiosk.faceCheckIn': async (input, ctx) => {
+      const key = limitKey(ctx);
+      limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
+      const actor = actorOf(ctx);
+      const who = await service.identify(ctx.db, Buffer.from(input.image, 'base64'));
+      if (who.kind === 'notRecognised') {
+        if (who.reason === 'noMatch') limiter.fail(key, ctx.now());
+        // A face that matched nobody is a failed match for the audit log; an empty frame or
+        // a switched-off feature is not an attempt at all.
+        if (who.reason === 'noMatch' || who.reason === 'unavailable') {
+          await recordAudit(ctx.db, {
+            at: ctx.now(),
+            staffId: actor.staffId,
+            workstation: actor.workstation,
+            action: 'faces.match.failed',
+            detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match',
+          });
+        }
+        return { outcome: 'notRecognised', reason: who.reason };
+      }
+      const env = await queueEnvOf(ctx);
+      const { result, change, isFailure } = await ctx.db.transaction().execute(async (trx) => {
+        const outcome = await kioskCheckInPatient(trx, env, actor, who.patientId, 'kiosk.faceCheckIn');
+        await recordAudit(trx, {
+          at: ctx.now(),
+          staffId: actor.staffId,
+          workstation: actor.workstation,
+          action: 'faces.match',
+          entity: 'patient',
+          entityId: who.patientId,
+          detail: `similarity ${who.similarity.toFixed(1)}; ${outcome.result.outcome}`,
+        });
+        return outcome;
+      });
+      if (isFailure) limiter.fail(key, ctx.now());
+      if (change) await announceQueueChange(ctx, env, change);
+      return result;
+    },
+  };
+}
+
