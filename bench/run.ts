@@ -14,6 +14,8 @@ const suites: Array<{ name: string; load: () => Promise<{ run(options: BenchOpti
   { name: 'queue', load: () => import('./queue.bench') },
   { name: 'ui', load: () => import('./ui.bench') },
   { name: 'display', load: () => import('./display.bench') },
+  { name: 'sync', load: () => import('./sync.bench') },
+  { name: 'faces', load: () => import('./faces.bench') },
 ];
 
 function printTable(results: BenchResult[]): void {

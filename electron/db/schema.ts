@@ -14,12 +14,15 @@ export interface SpecialtiesTable {
   price_cents: number;
   ticket_prefix: string;
   is_active: Generated<number>;
+  /** The row's name on the cloud API; set by a trigger on insert when not given (so RETURNING may still show null). */
+  uid: Generated<string>;
 }
 
 export interface RoomsTable {
   id: Generated<number>;
   name: string;
   is_active: Generated<number>;
+  uid: Generated<string>;
 }
 
 export interface PractitionersTable {
@@ -30,6 +33,7 @@ export interface PractitionersTable {
   description_pt: Generated<string>;
   color: Generated<string>;
   is_active: Generated<number>;
+  uid: Generated<string>;
 }
 
 export interface PractitionerSpecialtiesTable {
@@ -81,6 +85,7 @@ export interface PatientsTable {
   phone_digits: Generated<string>;
   created_at: number;
   updated_at: number;
+  uid: Generated<string>;
 }
 
 export type AppointmentStatusColumn =
@@ -122,6 +127,9 @@ export interface AppointmentsTable {
   call_count: Generated<number>;
   started_at: number | null;
   finished_at: number | null;
+  uid: Generated<string>;
+  /** Where it was booked: '' here, another desk's id, or 'online' (from the cloud). */
+  origin: Generated<string>;
 }
 
 export interface TicketCountersTable {
@@ -182,6 +190,121 @@ export interface SecretsTable {
   updated_at: number;
 }
 
+export interface FaceSettingsTable {
+  id: number;
+  enabled: number;
+  region: string;
+  collection_id: string;
+  bucket: string;
+  key_prefix: string;
+  match_threshold: number;
+  credential_source: 'default' | 'stored';
+  rekognition_endpoint: string | null;
+  s3_endpoint: string | null;
+  retention_months: number;
+  updated_at: number;
+}
+
+export interface FaceConsentsTable {
+  id: Generated<number>;
+  patient_id: number;
+  version: string;
+  locale: 'en' | 'pt';
+  agreed_at: number;
+  staff_id: number | null;
+  withdrawn_at: number | null;
+  withdrawn_by: number | null;
+  withdrawal_reason: 'patient' | 'retention' | null;
+}
+
+/** Only identifiers: the opaque key (Rekognition user id, S3 folder), never an image or a name. */
+export interface FaceEnrolmentsTable {
+  patient_id: number;
+  opaque_key: string;
+  state: 'enrolled' | 'withdrawing';
+  region: string;
+  collection_id: string;
+  bucket: string;
+  user_id: string | null;
+  enrolled_at: number;
+  enrolled_by: number | null;
+  user_deleted: Generated<number>;
+  faces_deleted: Generated<number>;
+  photos_deleted: Generated<number>;
+  withdrawal_started_at: number | null;
+}
+
+export interface FacePhotosTable {
+  patient_id: number;
+  position: number;
+  face_id: string | null;
+  s3_key: string | null;
+}
+
+export interface SyncStateTable {
+  id: number;
+  client_id: string;
+  enabled: number;
+  /** The outbox triggers record changes (set when sync is first enabled). */
+  tracking: number;
+  /** Set by the pull while it writes the server's rows, so the triggers do not echo them. */
+  applying: number;
+  cloud_url: string;
+  pull_interval_seconds: number;
+  cursor: string | null;
+  last_synced_at: number | null;
+}
+
+export interface SyncOutboxTable {
+  seq: Generated<number>;
+  mutation_id: string;
+  entity: string;
+  uid: string;
+  op: 'upsert' | 'delete';
+  /** JSON of the wire format's entity data; null for a delete. */
+  data: string | null;
+  created_at: number;
+  attempts: Generated<number>;
+  /** Fixed at the first send; null before it, or for a row new to the server. */
+  base_version: number | null;
+  last_attempt_at: number | null;
+}
+
+export interface SyncVersionsTable {
+  entity: string;
+  uid: string;
+  version: number;
+}
+
+export interface SyncConflictsTable {
+  appointment_uid: string;
+  clash_kind: 'practitioner' | 'room';
+  clash_uid: string;
+  clash_starts_at: number;
+  clash_ends_at: number;
+  refused_at: number;
+}
+
+export interface SyncProblemsTable {
+  id: Generated<number>;
+  entity: string;
+  uid: string;
+  op: 'upsert' | 'delete';
+  reason: string;
+  message: string;
+  at: number;
+}
+
+export interface SyncParkedTable {
+  entity: string;
+  uid: string;
+  version: number;
+  deleted: number;
+  data: string | null;
+  reason: string;
+  parked_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   specialties: SpecialtiesTable;
@@ -199,6 +322,16 @@ export interface Database {
   devices: DevicesTable;
   pairing_codes: PairingCodesTable;
   secrets: SecretsTable;
+  face_settings: FaceSettingsTable;
+  face_consents: FaceConsentsTable;
+  face_enrolments: FaceEnrolmentsTable;
+  face_photos: FacePhotosTable;
+  sync_state: SyncStateTable;
+  sync_outbox: SyncOutboxTable;
+  sync_versions: SyncVersionsTable;
+  sync_conflicts: SyncConflictsTable;
+  sync_problems: SyncProblemsTable;
+  sync_parked: SyncParkedTable;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

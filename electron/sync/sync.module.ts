@@ -4,6 +4,14 @@ import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { AppError } from '../../shared/contract/errors';
+import type { SyncStatus } from '../../shared/sync/sync.contract';
+import { readSettings } from '../settings/settings.repository';
+import { CloudHttp, CloudRequestError } from './cloud-http';
+import { fullJitterDelay } from './retry';
+import type { AppliedEffects } from './sync-apply';
+import { defaultRetryPolicy, runRound, type EngineDeps, type RetryPolicy } from './sync-engine';
+import { counts, deleteProblem, readState } from './sync.repository';
+import { getIssues, getSettings, readConfig, updateSettings, type SyncConfig } from './sync.service';
 
 export type SyncMethods = 'sync.status' | 'sync.settings' | 'sync.updateSettings' | 'sync.now' | 'sync.issues' | 'sync.dismissProblem';
 
@@ -18,6 +26,10 @@ export interface SyncDeps {
   fetch?: typeof globalThis.fetch;
   /** Start the background worker (default true; tests drive `runOnce` themselves). */
   autoStart?: boolean;
+  /** Per-request retries within a round (defaults: 4 tries, 250 ms–4 s full jitter, Retry-After up to 10 s). */
+  retry?: Partial<RetryPolicy>;
+  /** Per-request timeout (default 15 s). */
+  timeoutMs?: number;
 }
 
 export interface SyncModule {
@@ -27,21 +39,238 @@ export interface SyncModule {
   close(): Promise<void>;
 }
 
-// PLACEHOLDER (being written): sync stays off until the sync module lands.
-export function createSyncModule(_deps: SyncDeps): SyncModule {
-  const off = () => {
-    throw new AppError('NOT_SET_UP', 'Sync is not available yet.');
+/** Between failed rounds: full jitter from 1 s, doubling, up to 5 minutes (or the server's Retry-After). */
+const ROUND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
+/** Event-stream reconnects: full jitter from 1 s up to a minute. */
+const STREAM_BACKOFF = { baseMs: 1_000, capMs: 60_000 };
+/** A local change is pushed this soon after it (changes in a burst go in one round). */
+const PUSH_DELAY_MS = 300;
+
+/**
+ * Sync with the clinic's cloud: the handlers of the sync.* methods and the worker that runs
+ * rounds (push the outbox, then pull) every pull interval, soon after a local change, at
+ * once when the server's event stream says something changed, and on `sync.now`. Rounds
+ * never overlap; a failed one is tried again after a backoff.
+ */
+export function createSyncModule(deps: SyncDeps): SyncModule {
+  const { db, bus, now } = deps;
+  const autoStart = deps.autoStart ?? true;
+  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  const timeoutMs = deps.timeoutMs ?? 15_000;
+  const env = { db, secretCipher: deps.secretCipher, env: deps.env };
+  const closing = new AbortController();
+
+  let connection: 'online' | 'offline' | 'unauthorised' = 'offline';
+  let failures = 0;
+  let nextAttemptAt: number | null = null;
+  let lastConfig: SyncConfig | null = null;
+  let closed = false;
+  let running: Promise<void> | null = null;
+  let queued: Promise<void> | null = null;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let stream: { key: string; controller: AbortController; done: Promise<void> } | null = null;
+  let isPublishing = false;
+  let lastAnnounced = '';
+
+  const publish = (effects: AppliedEffects): void => {
+    if (effects.isEmpty) return;
+    // Our own events must not look like local changes that need a push.
+    isPublishing = true;
+    try {
+      if (effects.appointmentIds.size > 0) {
+        bus.publish('appointments.changed', { appointmentIds: [...effects.appointmentIds], days: [...effects.days].sort() });
+        bus.publish('queue.changed', { practitionerIds: [...effects.practitionerIds], appointmentIds: [...effects.appointmentIds] });
+      }
+      if (effects.patientIds.size > 0) bus.publish('patients.changed', { patientIds: [...effects.patientIds] });
+      if (effects.isPracticeChanged) bus.publish('practice.changed', {});
+    } finally {
+      isPublishing = false;
+    }
   };
+
+  const engine: EngineDeps = {
+    db,
+    now,
+    timeZone: async () => (await readSettings(db)).timeZone,
+    publish,
+    retry: { ...defaultRetryPolicy, ...deps.retry },
+    signal: closing.signal,
+  };
+
+  async function status(database: Kysely<Database> = db): Promise<SyncStatus> {
+    const state = await readState(database);
+    const { pending, problems, conflicts } = await counts(database);
+    const enabled = state.enabled === 1;
+    return {
+      enabled,
+      connection: enabled ? connection : 'off',
+      pending,
+      problems,
+      conflicts,
+      lastSyncedAt: state.last_synced_at,
+      nextAttemptAt: enabled ? nextAttemptAt : null,
+    };
+  }
+
+  async function announceIfChanged(): Promise<void> {
+    const current = JSON.stringify(await status());
+    if (current === lastAnnounced) return;
+    lastAnnounced = current;
+    bus.publish('sync.changed', {});
+  }
+
+  async function round(): Promise<void> {
+    const config = await readConfig(env);
+    lastConfig = config;
+    if (!config.enabled || config.url === null || config.token === null) {
+      stopListening();
+      nextAttemptAt = null;
+      return;
+    }
+    const http = new CloudHttp({ baseUrl: config.url, token: config.token, fetch: fetchImpl, timeoutMs, now, signal: closing.signal });
+    try {
+      await runRound(engine, http, config.clientId);
+      connection = 'online';
+      failures = 0;
+      nextAttemptAt = null;
+    } catch (error) {
+      if (!(error instanceof CloudRequestError)) console.error('sync round failed:', error);
+      connection = error instanceof CloudRequestError && error.isUnauthorised ? 'unauthorised' : 'offline';
+      const retryAfter = error instanceof CloudRequestError ? error.retryAfterMs : null;
+      nextAttemptAt = now() + (retryAfter ?? Math.max(1_000, fullJitterDelay(failures, ROUND_BACKOFF)));
+      failures += 1;
+    }
+    if (autoStart) listen(config);
+  }
+
+  function startRound(): Promise<void> {
+    const current = round()
+      .catch((error: unknown) => console.error('sync round failed:', error))
+      .finally(() => {
+        running = null;
+        schedule();
+      })
+      .then(() => announceIfChanged());
+    running = current;
+    return current;
+  }
+
+  /** Runs a round now, or right after the one running (callers meanwhile share it). */
+  function runNow(): Promise<void> {
+    if (closed) return Promise.resolve();
+    if (queued) return queued;
+    if (running) {
+      const next = running.then(() => {
+        queued = null;
+        return startRound();
+      });
+      queued = next;
+      return next;
+    }
+    return startRound();
+  }
+
+  function schedule(delayMs?: number): void {
+    if (!autoStart || closed) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!lastConfig?.enabled) return;
+    const wait = delayMs ?? (nextAttemptAt !== null ? Math.max(0, nextAttemptAt - now()) : lastConfig.pullIntervalSeconds * 1000);
+    timer = setTimeout(() => {
+      timer = null;
+      void runNow();
+    }, wait);
+    timer.unref?.();
+  }
+
+  /** Soon, unless the cloud asked us to wait (a backoff is running). */
+  function wakeSoon(delayMs: number): void {
+    if (!autoStart || closed || !lastConfig?.enabled) return;
+    if (nextAttemptAt !== null && nextAttemptAt > now()) return;
+    schedule(delayMs);
+  }
+
+  function listen(config: SyncConfig): void {
+    const key = `${config.url}\n${config.token}`;
+    if (stream?.key === key || closed) return;
+    stopListening();
+    const controller = new AbortController();
+    const http = new CloudHttp({ baseUrl: config.url!, token: config.token!, fetch: fetchImpl, timeoutMs, now });
+    const done = (async () => {
+      let attempt = 0;
+      while (!controller.signal.aborted) {
+        try {
+          await http.listen(controller.signal, () => {
+            attempt = 0;
+            wakeSoon(0);
+          });
+        } catch {
+          // Reconnected below; the interval keeps pulling meanwhile.
+        }
+        if (controller.signal.aborted) return;
+        await abortableSleep(fullJitterDelay(attempt++, STREAM_BACKOFF) + 250, controller.signal);
+      }
+    })();
+    stream = { key, controller, done };
+  }
+
+  function stopListening(): void {
+    stream?.controller.abort();
+    stream = null;
+  }
+
+  const unsubscribe = bus.subscribe((event) => {
+    if (isPublishing) return;
+    if (event === 'appointments.changed' || event === 'patients.changed' || event === 'practice.changed') wakeSoon(PUSH_DELAY_MS);
+  });
+
+  if (autoStart) setTimeout(() => void runNow(), 0).unref?.();
+
   return {
     handlers: {
-      'sync.status': () => ({ enabled: false, connection: 'off', pending: 0, problems: 0, conflicts: 0, lastSyncedAt: null, nextAttemptAt: null }),
-      'sync.settings': off,
-      'sync.updateSettings': off,
-      'sync.now': off,
-      'sync.issues': () => ({ conflicts: [], problems: [] }),
-      'sync.dismissProblem': off,
+      'sync.status': () => status(),
+      'sync.settings': (_input, ctx) => getSettings(env, ctx.db),
+      'sync.updateSettings': async (input, ctx) => {
+        const settings = await updateSettings(env, ctx.db, input, ctx.now());
+        ctx.emit('sync.changed', {});
+        // After the commit: the worker picks up the new settings (or stops).
+        if (autoStart) setTimeout(() => void runNow(), 0).unref?.();
+        return settings;
+      },
+      'sync.now': async () => {
+        await runNow();
+        return status();
+      },
+      'sync.issues': (_input, ctx) => getIssues(ctx.db),
+      'sync.dismissProblem': async (input, ctx) => {
+        if (!(await deleteProblem(ctx.db, input.id))) throw new AppError('NOT_FOUND', 'There is no such sync problem.');
+        ctx.emit('sync.changed', {});
+        return { ok: true as const };
+      },
     },
-    runOnce: async () => {},
-    close: async () => {},
+    runOnce: () => runNow(),
+    close: async () => {
+      closed = true;
+      closing.abort();
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+      const listening = stream?.done;
+      stopListening();
+      await queued;
+      await running;
+      await listening;
+    },
   };
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timeout = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timeout);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

@@ -16,6 +16,7 @@ import { BookView } from '../booking/book-view';
 import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
 import { QueueView } from '../queue/queue-view';
+import { SyncIndicator } from '../sync/sync-indicator';
 import { CommandPalette } from './command-palette';
 import { ShortcutSheet } from './shortcut-sheet';
 import type { CommandContext } from './commands';
@@ -185,6 +186,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
             <KeyCombo keys="Ctrl+K" />
           </button>
           <div className="spacer" />
+          <SyncIndicator />
           {isDemo ? <Badge tone="warning">{t('common.demoClinic')}</Badge> : null}
           <LocaleSelect value={staff?.locale ?? 'en'} onChange={(locale) => void changeLocale(locale)} />
           <div className="topbar-user" data-testid="current-user">

@@ -84,4 +84,14 @@ describe('command keys', () => {
     expect(ui.getState().route).toEqual({ view: 'settings' });
     expect(ui.getState().focusRequest?.target).toBe('addScreen');
   });
+
+  it('opens the sync panel from the palette, for everyone, wherever they are', () => {
+    const ui = createUiStore();
+    ui.getState().navigate({ view: 'patients', patientId: 3 });
+    const open = commands.find((command) => command.id === 'sync.open')!;
+    expect(isAvailable(open, context('doctor'))).toBe(true);
+    open.perform({ ui: ui.getState(), session: {} as SessionState, role: 'doctor', route: ui.getState().route });
+    expect(ui.getState().focusRequest?.target).toBe('syncPanel');
+    expect(ui.getState().route).toEqual({ view: 'patients', patientId: 3 });
+  });
 });

@@ -60,7 +60,8 @@ export type CommandLabel =
   | 'queue.commands.recall'
   | 'queue.commands.start'
   | 'queue.commands.finish'
-  | 'screens.commands.addScreen';
+  | 'screens.commands.addScreen'
+  | 'sync.commands.open';
 
 const desk: readonly Role[] = ['admin', 'receptionist'];
 const go = (route: Route) => (ctx: CommandContext) => ctx.ui.navigate(route);
@@ -140,6 +141,7 @@ export const commands: readonly Command[] = [
       ctx.ui.requestFocus('addScreen');
     },
   },
+  { id: 'sync.open', label: 'sync.commands.open', group: 'actions', keys: [], icon: 'refresh', perform: (ctx) => ctx.ui.requestFocus('syncPanel') },
   { id: 'palette.open', label: 'commands.palette', group: 'help', keys: ['Ctrl+K', 'Meta+K'], icon: 'command', perform: (ctx) => ctx.ui.setPaletteOpen(!ctx.ui.isPaletteOpen) },
   { id: 'help.shortcuts', label: 'commands.shortcuts', group: 'help', keys: ['?'], icon: 'keyboard', perform: (ctx) => ctx.ui.setShortcutSheetOpen(true) },
   { id: 'session.lock', label: 'commands.lock', group: 'help', keys: ['Alt+L'], icon: 'lock', perform: (ctx) => ctx.session.lock() },

@@ -13,7 +13,7 @@ export interface Toast {
 }
 
 /** Things other screens ask to focus, e.g. the `/` shortcut asks for the patient search box. */
-export type FocusTarget = 'patientSearch' | 'patientDetail' | 'main' | 'addScreen';
+export type FocusTarget = 'patientSearch' | 'patientDetail' | 'main' | 'addScreen' | 'syncPanel';
 
 export interface UiState {
   route: Route;

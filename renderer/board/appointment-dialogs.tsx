@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BoardAppointment, Slot } from '../../shared/appointments/appointments.contract';
 import { dayOf, todayIn } from '../i18n/format';
@@ -14,6 +14,8 @@ import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextArea, TextField } from '../ui/field';
 import { EmptyState } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
+import { PatientContact } from '../sync/conflict-flag';
+import { nextSlotFor, slotsAvoiding, type ConflictWayOut } from '../sync/sync-state';
 
 function Summary({ appointment }: { appointment: BoardAppointment }) {
   const format = useFormat();
@@ -27,16 +29,18 @@ function Summary({ appointment }: { appointment: BoardAppointment }) {
   );
 }
 
-export function RescheduleDialog({ appointment, onClose }: { appointment: BoardAppointment | null; onClose: () => void }) {
+/** `wayOut`: a sync conflict's "another time" (the next free slot preselected) or "another practitioner". */
+export function RescheduleDialog({ appointment, onClose, wayOut }: { appointment: BoardAppointment | null; onClose: () => void; wayOut?: ConflictWayOut | undefined }) {
   const { t } = useTranslation();
+  const practitionerRef = useRef<HTMLSelectElement>(null);
   return (
-    <Dialog open={!!appointment} onClose={onClose} title={t('board.rescheduleTitle')} size="lg" testId="reschedule-dialog">
-      {appointment ? <RescheduleBody appointment={appointment} onClose={onClose} /> : null}
+    <Dialog open={!!appointment} onClose={onClose} title={t('board.rescheduleTitle')} size="lg" testId="reschedule-dialog" initialFocus={wayOut?.kind === 'otherPractitioner' ? practitionerRef : undefined}>
+      {appointment ? <RescheduleBody appointment={appointment} onClose={onClose} wayOut={wayOut} practitionerRef={practitionerRef} /> : null}
     </Dialog>
   );
 }
 
-function RescheduleBody({ appointment, onClose }: { appointment: BoardAppointment; onClose: () => void }) {
+function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { appointment: BoardAppointment; onClose: () => void; wayOut?: ConflictWayOut | undefined; practitionerRef?: RefObject<HTMLSelectElement | null> }) {
   const { t } = useTranslation();
   const format = useFormat();
   const store = useBoardStore();
@@ -44,7 +48,8 @@ function RescheduleBody({ appointment, onClose }: { appointment: BoardAppointmen
   const practitioners = usePractice((state) => state.practitioners);
   const rooms = usePractice((state) => state.rooms);
   const [day, setDay] = useState(() => dayOf(appointment.startsAt, format.zone));
-  const [practitionerId, setPractitionerId] = useState<number>(appointment.practitionerId);
+  // 0: any practitioner but this one (the conflict's "another practitioner").
+  const [practitionerId, setPractitionerId] = useState<number>(wayOut?.kind === 'otherPractitioner' ? 0 : appointment.practitionerId);
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
   const [selected, setSelected] = useState<Slot | null>(null);
@@ -61,9 +66,14 @@ function RescheduleBody({ appointment, onClose }: { appointment: BoardAppointmen
     store
       .getState()
       .freeSlots({ specialtyId: appointment.specialtyId, day, ...(practitionerId ? { practitionerId } : {}) })
-      .then((found) => latest.isLatest(ticket) && setSlots(found))
+      .then((found) => {
+        if (!latest.isLatest(ticket)) return;
+        const usable = wayOut ? slotsAvoiding(found, wayOut.conflict.clash, appointment).filter((slot) => practitionerId !== 0 || slot.practitionerId !== appointment.practitionerId) : found;
+        setSlots(usable);
+        if (wayOut?.kind === 'otherSlot') setSelected((current) => current ?? nextSlotFor(usable, appointment.practitionerId, appointment.startsAt));
+      })
       .catch((caught: unknown) => latest.isLatest(ticket) && setLoadError(RpcError.from(caught)));
-  }, [appointment.specialtyId, day, practitionerId, store, latest]);
+  }, [appointment, day, practitionerId, store, latest, wayOut]);
 
   const move = async (slot: Slot) => {
     setAttempted(slot);
@@ -84,7 +94,8 @@ function RescheduleBody({ appointment, onClose }: { appointment: BoardAppointmen
       <Summary appointment={appointment} />
       <div className="form-grid">
         <TextField label={t('booking.day')} type="date" value={day} min={todayIn(format.zone)} onChange={(event) => event.target.value && setDay(event.target.value)} />
-        <SelectField label={t('booking.practitioner')} value={practitionerId} onChange={(event) => setPractitionerId(Number(event.target.value))}>
+        <SelectField label={t('booking.practitioner')} value={practitionerId} onChange={(event) => setPractitionerId(Number(event.target.value))} ref={practitionerRef}>
+          {wayOut?.kind === 'otherPractitioner' ? <option value={0}>{t('sync.conflict.anyOtherPractitioner')}</option> : null}
           {candidates.map((p) => (
             <option key={p.id} value={p.id}>
               {p.fullName}
@@ -111,20 +122,21 @@ function RescheduleBody({ appointment, onClose }: { appointment: BoardAppointmen
   );
 }
 
-export function CancelDialog({ appointment, onClose }: { appointment: BoardAppointment | null; onClose: () => void }) {
+/** `wayOut`: a sync conflict's "cancel and tell the patient": the reason filled in, the patient's contact shown. */
+export function CancelDialog({ appointment, onClose, wayOut }: { appointment: BoardAppointment | null; onClose: () => void; wayOut?: ConflictWayOut | undefined }) {
   const { t } = useTranslation();
   return (
     <Dialog open={!!appointment} onClose={onClose} title={t('board.cancelTitle')} size="sm" testId="cancel-dialog">
-      {appointment ? <CancelBody appointment={appointment} onClose={onClose} /> : null}
+      {appointment ? <CancelBody appointment={appointment} onClose={onClose} tellPatient={wayOut?.kind === 'tellPatient'} /> : null}
     </Dialog>
   );
 }
 
-function CancelBody({ appointment, onClose }: { appointment: BoardAppointment; onClose: () => void }) {
+function CancelBody({ appointment, onClose, tellPatient = false }: { appointment: BoardAppointment; onClose: () => void; tellPatient?: boolean }) {
   const { t } = useTranslation();
   const store = useBoardStore();
   const ui = useUiStore();
-  const [reason, setReason] = useState('');
+  const [reason, setReason] = useState(() => (tellPatient ? t('sync.conflict.cancelReason') : ''));
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [error, setError] = useState<RpcError | null>(null);
   const [isBusy, setIsBusy] = useState(false);
@@ -155,6 +167,7 @@ function CancelBody({ appointment, onClose }: { appointment: BoardAppointment; o
   return (
     <form className="stack" onSubmit={onSubmit} noValidate>
       <Summary appointment={appointment} />
+      {tellPatient ? <PatientContact patientId={appointment.patientId} /> : null}
       <TextArea
         ref={reasonRef}
         label={t('board.reason')}

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
 import { addDays, minutesBetween, todayIn } from '../i18n/format';
@@ -17,12 +18,15 @@ import { waitText } from '../queue/queue-text';
 import type { BoardDay, BoardTicket } from './board.store';
 import { CancelDialog, NoShowDialog, RescheduleDialog } from './appointment-dialogs';
 import { StatusBadge, statusLabel } from './status-badge';
+import { ConflictFlag, useSyncConflict } from '../sync/conflict-flag';
+import type { ConflictWayOut } from '../sync/sync-state';
 import './board.css';
 
 /** Waiting this long after checking in is worth a colour: someone may have been forgotten. */
 const LONG_WAIT_MINUTES = 20;
 
-type Action = { kind: 'reschedule' | 'cancel' | 'noShow'; appointment: BoardAppointment };
+/** `wayOut`: opened from a sync conflict's flag, so the dialog is set up for it. */
+type Action = { kind: 'reschedule' | 'cancel' | 'noShow'; appointment: BoardAppointment; wayOut?: ConflictWayOut };
 
 /** Booked (or marked no-show but here after all) and today: the patient can be checked in. */
 const isCheckable = (appointment: BoardAppointment) => appointment.status === 'booked' || appointment.status === 'no_show';
@@ -211,8 +215,8 @@ export function TodayView() {
         ) : null}
       </p>
 
-      <RescheduleDialog appointment={action?.kind === 'reschedule' ? action.appointment : null} onClose={() => setAction(null)} />
-      <CancelDialog appointment={action?.kind === 'cancel' ? action.appointment : null} onClose={() => setAction(null)} />
+      <RescheduleDialog appointment={action?.kind === 'reschedule' ? action.appointment : null} onClose={() => setAction(null)} wayOut={action?.wayOut} />
+      <CancelDialog appointment={action?.kind === 'cancel' ? action.appointment : null} onClose={() => setAction(null)} wayOut={action?.wayOut} />
       <NoShowDialog appointment={action?.kind === 'noShow' ? action.appointment : null} onClose={() => setAction(null)} />
     </div>
   );
@@ -303,15 +307,17 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
   const canCheckIn = canAct && context.isToday && isCheckable(appointment);
   const ticket = context.tickets[appointment.id];
   const isFocusable = context.focusableId === appointment.id;
+  const conflict = useSyncConflict(appointment.id);
 
   return (
     <article
-      className={`appt-card status-${appointment.status} ${context.selectedId === appointment.id ? 'is-selected' : ''}`}
+      className={`appt-card status-${appointment.status} ${context.selectedId === appointment.id ? 'is-selected' : ''} ${conflict ? 'has-conflict' : ''}`}
       aria-labelledby={titleId}
       data-testid="board-appointment"
       data-status={appointment.status}
       data-appointment-id={appointment.id}
       data-ticket={ticket?.ticket}
+      data-conflict={conflict ? 'true' : undefined}
       tabIndex={isFocusable ? 0 : -1}
       aria-keyshortcuts={canCheckIn ? 'c' : undefined}
       onFocus={(event) => {
@@ -345,6 +351,9 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
           </>
         ) : null}
       </p>
+      {conflict ? (
+        <ConflictFlag appointment={appointment} conflict={conflict} canAct={canAct} onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })} />
+      ) : null}
       {ticket ? (
         <p className="appt-ticket">
           <TicketBadge ticket={ticket.ticket} />
@@ -409,7 +418,7 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
   );
 }
 
-function formatMinutes(t: ReturnType<typeof useTranslation>['t'], minutes: number): string {
+function formatMinutes(t: TFunction, minutes: number): string {
   if (minutes < 60) return t('duration.minutes', { count: minutes });
   const hours = Math.floor(minutes / 60);
   return t('duration.hoursMinutes', { hours, minutes: String(minutes % 60).padStart(2, '0') });

@@ -11,6 +11,8 @@ import { ErrorMessage } from '../ui/error-message';
 import { TextField } from '../ui/field';
 import { Avatar, Card, CardHeader, PageHeader } from '../ui/misc';
 import { ScreensCard } from '../devices/screens-card';
+import { FaceSettingsCard } from '../faces/face-settings-card';
+import { SyncSettingsCard } from '../sync/sync-settings-card';
 import '../setup/setup.css';
 
 export function SettingsView() {
@@ -23,6 +25,8 @@ export function SettingsView() {
         <AccountCard />
         <LanguageCard />
         {role === 'admin' || role === 'receptionist' ? <ScreensCard /> : null}
+        {role === 'admin' ? <FaceSettingsCard /> : null}
+        {role === 'admin' ? <SyncSettingsCard /> : null}
         <PasswordCard />
       </div>
     </div>

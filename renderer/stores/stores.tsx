@@ -10,6 +10,7 @@ import { createBoardStore, type BoardState, type BoardStore } from '../board/boa
 import { createSetupStore, type SetupState, type SetupStore } from '../setup/setup.store';
 import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
 import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
+import { createSyncStore, type SyncState, type SyncStore } from '../sync/sync.store';
 import { todayIn } from '../i18n/format';
 import type { Transport } from '../transport/transport';
 
@@ -34,6 +35,7 @@ interface SessionStores {
   setup: SetupStore;
   queue: QueueStore;
   devices: DevicesStore;
+  sync: SyncStore;
 }
 
 const RootContext = createContext<RootStores | null>(null);
@@ -61,6 +63,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       setup: createSetupStore(root.transport),
       queue: createQueueStore(root.transport, today),
       devices: createDevicesStore(root.transport),
+      sync: createSyncStore(root.transport),
     };
   });
 
@@ -75,8 +78,10 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       stores.board.getState().connect(),
       stores.queue.getState().connect(),
       stores.devices.getState().connect(),
+      stores.sync.getState().connect(),
     ];
     void stores.practice.getState().load();
+    void stores.sync.getState().load();
     // Calls made while the screen was locked failed: once unlocked, refetch what is on screen.
     const offLock = root.session.subscribe((state, previous) => {
       if (previous.isLocked && !state.isLocked) {
@@ -86,6 +91,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
         if (stores.devices.getState().status !== 'idle') void stores.devices.getState().load({ quiet: true });
         void stores.booking.getState().loadSlots({ quiet: true });
         void stores.patients.getState().refreshDetail();
+        void stores.sync.getState().load({ quiet: true });
       }
     });
     return () => {
@@ -123,6 +129,10 @@ export const useBoard = bind<BoardState>(() => useSessionStores().board);
 export const useSetup = bind<SetupState>(() => useSessionStores().setup);
 export const useQueue = bind<QueueState>(() => useSessionStores().queue);
 export const useDevices = bind<DevicesState>(() => useSessionStores().devices);
+export const useSync = bind<SyncState>(() => useSessionStores().sync);
+
+/** The session-guarded transport, for feature stores made inside their own component (renderer/faces). */
+export const useTransport = () => useRootStores().transport;
 
 /** The store objects themselves, for event handlers that read the latest state. */
 export const useSessionStore = () => useRootStores().session;
@@ -135,3 +145,4 @@ export const useBoardStore = () => useSessionStores().board;
 export const useSetupStore = () => useSessionStores().setup;
 export const useQueueStore = () => useSessionStores().queue;
 export const useDevicesStore = () => useSessionStores().devices;
+export const useSyncStore = () => useSessionStores().sync;

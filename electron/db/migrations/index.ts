@@ -4,6 +4,8 @@ import * as m0002 from './0002_patient_search';
 import * as m0003 from './0003_appointment_spans';
 import * as m0004 from './0004_queue';
 import * as m0005 from './0005_secrets';
+import * as m0006 from './0006_faces';
+import * as m0007 from './0007_sync';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -15,4 +17,6 @@ export const migrations: Record<string, Migration> = {
   '0003_appointment_spans': m0003,
   '0004_queue': m0004,
   '0005_secrets': m0005,
+  '0006_faces': m0006,
+  '0007_sync': m0007,
 };

@@ -1,0 +1,274 @@
+import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { entityData, type EntityData, type ServerRow, type SyncEntity } from '../../shared/sync/cloud-api';
+import { foldText, phoneDigits } from '../../shared/patients/patient-keys';
+import { dayOf } from '../../shared/schedule/wall-clock';
+import type { Database } from '../db/schema';
+import { localIdOf, setVersion, tableOf } from './sync.repository';
+
+/** What applying server rows changed here, for the events the screens refresh on. */
+export class AppliedEffects {
+  readonly appointmentIds = new Set<number>();
+  readonly days = new Set<string>();
+  readonly practitionerIds = new Set<number>();
+  readonly patientIds = new Set<number>();
+  isPracticeChanged = false;
+
+  get isEmpty(): boolean {
+    return this.appointmentIds.size === 0 && this.patientIds.size === 0 && !this.isPracticeChanged;
+  }
+}
+
+export interface ApplyContext {
+  now: number;
+  timeZone: string;
+  effects: AppliedEffects;
+  /** Local ids by `entity:uid`, for one transaction: a page refers to the same few practitioners again and again. */
+  ids: Map<string, number>;
+}
+
+/**
+ * applied: the local row is the server's now (its version stored). parked: not applicable yet
+ * (a reference not here, a local appointment in the slot, a row still in use); the caller
+ * keeps it and tries again later. invalid: the server's data breaks the wire schema.
+ */
+export type ApplyOutcome = { status: 'applied' } | { status: 'parked'; reason: string } | { status: 'invalid'; message: string };
+
+class Park extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+const bool = (value: boolean) => (value ? 1 : 0);
+
+async function idOf(trx: Kysely<Database>, ctx: ApplyContext, entity: SyncEntity, uid: string): Promise<number> {
+  const key = `${entity}:${uid}`;
+  const cached = ctx.ids.get(key);
+  if (cached !== undefined) return cached;
+  const id = await localIdOf(trx, entity, uid);
+  if (id === null) throw new Park('MISSING_REFERENCE');
+  ctx.ids.set(key, id);
+  return id;
+}
+
+/**
+ * Makes the local row what the server holds, in a savepoint: a row that cannot be applied
+ * leaves nothing half-written. The caller has set the `applying` flag (whileApplying) and
+ * decided the row may be overwritten (no local change pending).
+ */
+export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx: ApplyContext): Promise<ApplyOutcome> {
+  let data: Record<string, unknown> | null = null;
+  if (!row.deleted) {
+    const parsed = entityData[row.entity].safeParse(row.data);
+    if (!parsed.success) return { status: 'invalid', message: `The cloud sent an invalid ${row.entity}: ${parsed.error.issues[0]?.message ?? 'invalid data'}` };
+    data = parsed.data as Record<string, unknown>;
+  }
+  // Every writer but the practitioner's writes one statement, after its lookups: a failed
+  // statement undoes itself. The practitioner's several need a savepoint.
+  const isSavepoint = row.entity === 'practitioner';
+  if (isSavepoint) await sql`SAVEPOINT sync_apply`.execute(trx);
+  try {
+    if (data === null) await deleteLocal(trx, row.entity, row.uid, ctx);
+    else await writers[row.entity](trx, row.uid, data as never, ctx);
+    await setVersion(trx, row.entity, row.uid, row.version);
+    if (isSavepoint) await sql`RELEASE sync_apply`.execute(trx);
+    return { status: 'applied' };
+  } catch (error) {
+    if (isSavepoint) {
+      await sql`ROLLBACK TO sync_apply`.execute(trx);
+      await sql`RELEASE sync_apply`.execute(trx);
+    }
+    ctx.ids.delete(`${row.entity}:${row.uid}`);
+    if (error instanceof Park) return { status: 'parked', reason: error.reason };
+    const message = error instanceof Error ? error.message : String(error);
+    // The local overlap triggers: an appointment of this desk holds the slot (see the pull).
+    if (/SLOT_TAKEN/.test(message)) return { status: 'parked', reason: 'SLOT_TAKEN' };
+    if (/FOREIGN KEY constraint failed/.test(message)) return { status: 'parked', reason: 'IN_USE' };
+    // A CHECK or UNIQUE of this desk's schema the cloud does not share (a room name taken here).
+    if (/constraint failed/i.test(message)) return { status: 'parked', reason: 'LOCAL_CONSTRAINT' };
+    throw error;
+  }
+}
+
+async function deleteLocal(trx: Kysely<Database>, entity: SyncEntity, uid: string, ctx: ApplyContext): Promise<void> {
+  const table = tableOf[entity];
+  if (entity === 'appointment') {
+    const before = await trx.selectFrom('appointments').select(['id', 'starts_at', 'practitioner_id']).where('uid', '=', uid).executeTakeFirst();
+    if (!before) return;
+    await trx.deleteFrom('appointments').where('id', '=', before.id).execute();
+    ctx.ids.delete(`appointment:${uid}`);
+    noteAppointment(ctx, before.id, before.practitioner_id, [before.starts_at]);
+    return;
+  }
+  const id = await localIdOf(trx, entity, uid);
+  if (id === null) return;
+  await trx.deleteFrom(table).where('id', '=', id).execute();
+  ctx.ids.delete(`${entity}:${uid}`);
+  if (entity === 'patient') ctx.effects.patientIds.add(id);
+  else ctx.effects.isPracticeChanged = true;
+}
+
+function noteAppointment(ctx: ApplyContext, id: number, practitionerId: number, startsAt: number[]): void {
+  ctx.effects.appointmentIds.add(id);
+  ctx.effects.practitionerIds.add(practitionerId);
+  for (const instant of startsAt) ctx.effects.days.add(dayOf(ctx.timeZone, instant));
+}
+
+type Writer<E extends SyncEntity> = (trx: Kysely<Database>, uid: string, data: EntityData<E>, ctx: ApplyContext) => Promise<void>;
+
+const writers: { [E in SyncEntity]: Writer<E> } = {
+  specialty: async (trx, uid, data, ctx) => {
+    const values = {
+      name_en: data.nameEn,
+      name_pt: data.namePt,
+      duration_minutes: data.durationMinutes,
+      price_cents: data.priceCents,
+      ticket_prefix: data.ticketPrefix,
+      is_active: bool(data.isActive),
+    };
+    await upsertByUid(trx, 'specialties', uid, values, values);
+    ctx.effects.isPracticeChanged = true;
+  },
+
+  room: async (trx, uid, data, ctx) => {
+    const values = { name: data.name, is_active: bool(data.isActive) };
+    await upsertByUid(trx, 'rooms', uid, values, values);
+    ctx.effects.isPracticeChanged = true;
+  },
+
+  practitioner: async (trx, uid, data, ctx) => {
+    const values = {
+      full_name: data.fullName,
+      description_en: data.descriptionEn,
+      description_pt: data.descriptionPt,
+      default_room_id: data.defaultRoomUid === null ? null : await idOf(trx, ctx, 'room', data.defaultRoomUid),
+      is_active: bool(data.isActive),
+    };
+    const specialtyIds: number[] = [];
+    for (const specialtyUid of new Set(data.specialtyUids)) specialtyIds.push(await idOf(trx, ctx, 'specialty', specialtyUid));
+    const id = await upsertByUid(trx, 'practitioners', uid, values, values);
+    // The lists are the server's as a whole: replaced, not merged.
+    await trx.deleteFrom('practitioner_specialties').where('practitioner_id', '=', id).execute();
+    if (specialtyIds.length > 0) {
+      await trx.insertInto('practitioner_specialties').values(specialtyIds.map((specialty_id) => ({ practitioner_id: id, specialty_id }))).execute();
+    }
+    await trx.deleteFrom('working_hours').where('practitioner_id', '=', id).execute();
+    if (data.workingHours.length > 0) {
+      await trx
+        .insertInto('working_hours')
+        .values(data.workingHours.map((hours) => ({ practitioner_id: id, weekday: hours.weekday, start_minute: hours.startMinute, end_minute: hours.endMinute })))
+        .execute();
+    }
+    await trx.deleteFrom('time_off').where('practitioner_id', '=', id).execute();
+    for (let start = 0; start < data.timeOff.length; start += 200) {
+      await trx
+        .insertInto('time_off')
+        .values(data.timeOff.slice(start, start + 200).map((off) => ({ practitioner_id: id, starts_at: off.startsAt, ends_at: off.endsAt, reason: off.reason })))
+        .execute();
+    }
+    ctx.effects.isPracticeChanged = true;
+  },
+
+  patient: async (trx, uid, data, ctx) => {
+    const values = {
+      full_name: data.fullName,
+      preferred_name: data.preferredName,
+      date_of_birth: data.dateOfBirth,
+      sex: data.sex,
+      phone: data.phone,
+      email: data.email,
+      tax_id: data.taxId,
+      address: data.address,
+      preferred_language: data.preferredLanguage,
+      notes: data.notes,
+      name_key: foldText(data.fullName),
+      phone_digits: phoneDigits(data.phone),
+      updated_at: ctx.now,
+    };
+    const id = await upsertByUid(trx, 'patients', uid, values, { ...values, created_at: ctx.now });
+    ctx.effects.patientIds.add(id);
+  },
+
+  appointment: async (trx, uid, data, ctx) => {
+    const values = {
+      patient_id: await idOf(trx, ctx, 'patient', data.patientUid),
+      practitioner_id: await idOf(trx, ctx, 'practitioner', data.practitionerUid),
+      room_id: data.roomUid === null ? null : await idOf(trx, ctx, 'room', data.roomUid),
+      specialty_id: await idOf(trx, ctx, 'specialty', data.specialtyUid),
+      starts_at: data.startsAt,
+      ends_at: data.endsAt,
+      status: data.status,
+      cancel_reason: data.cancelReason,
+      notes: data.notes,
+      price_cents: data.priceCents,
+      is_walk_in: bool(data.isWalkIn),
+      origin: data.origin,
+      updated_at: ctx.now,
+    };
+    // Plain SQL, compiled once: a full resync applies every appointment of the clinic here.
+    const [before] = await rawRows<{ id: number; starts_at: number; practitioner_id: number }>(
+      trx,
+      'SELECT id, starts_at, practitioner_id FROM appointments WHERE uid = ?',
+      [uid],
+    );
+    const columns = [
+      values.patient_id,
+      values.practitioner_id,
+      values.room_id,
+      values.specialty_id,
+      values.starts_at,
+      values.ends_at,
+      values.status,
+      values.cancel_reason,
+      values.notes,
+      values.price_cents,
+      values.is_walk_in,
+      values.origin,
+      values.updated_at,
+    ];
+    let id: number;
+    if (before) {
+      id = before.id;
+      await rawRows(
+        trx,
+        `UPDATE appointments SET patient_id = ?, practitioner_id = ?, room_id = ?, specialty_id = ?, starts_at = ?, ends_at = ?,
+           status = ?, cancel_reason = ?, notes = ?, price_cents = ?, is_walk_in = ?, origin = ?, updated_at = ?,
+           status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END
+         WHERE id = ?`,
+        [...columns, values.status, ctx.now, id],
+      );
+      noteAppointment(ctx, id, before.practitioner_id, [before.starts_at]);
+    } else {
+      const [inserted] = await rawRows<{ id: number }>(
+        trx,
+        `INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, cancel_reason, notes,
+           price_cents, is_walk_in, origin, updated_at, status_changed_at, created_at, uid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [...columns, ctx.now, ctx.now, uid],
+      );
+      id = inserted!.id;
+    }
+    noteAppointment(ctx, id, values.practitioner_id, [values.starts_at]);
+  },
+};
+
+async function rawRows<Row>(db: Kysely<Database>, sqlText: string, parameters: readonly unknown[]): Promise<Row[]> {
+  return (await db.executeQuery<Row>(CompiledQuery.raw(sqlText, parameters as unknown[]))).rows;
+}
+
+type UidTable = 'specialties' | 'rooms' | 'practitioners' | 'patients';
+
+/** Updates the row with this uid, or inserts it; returns the local id. */
+async function upsertByUid(trx: Kysely<Database>, table: UidTable, uid: string, update: Record<string, unknown>, insert: Record<string, unknown>): Promise<number> {
+  const existing = await trx.selectFrom(table).select('id').where('uid', '=', uid).executeTakeFirst();
+  if (existing) {
+    await trx.updateTable(table).set(update as never).where('id', '=', existing.id).execute();
+    return existing.id;
+  }
+  const inserted = await trx
+    .insertInto(table)
+    .values({ ...insert, uid } as never)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}

@@ -1,0 +1,357 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { PUSH_BATCH_MAX, type Change, type Mutation, type MutationResult, type ServerRow, type SyncEntity } from '../../shared/sync/cloud-api';
+import type { Database } from '../db/schema';
+import { CloudRequestError, type CloudHttp } from './cloud-http';
+import { retryDelay, type BackoffPolicy } from './retry';
+import { AppliedEffects, applyServerRow, type ApplyContext } from './sync-apply';
+import {
+  clearConflict,
+  deleteEntries,
+  deleteEntriesOfRow,
+  entityOrder,
+  hasPendingChange,
+  localSyncState,
+  listParked,
+  markSent,
+  nextBatch,
+  park,
+  readState,
+  recordConflict,
+  recordProblem,
+  rekeyEntry,
+  setVersion,
+  unpark,
+  updateState,
+  versionOf,
+  whileApplying,
+  type OutboxRow,
+} from './sync.repository';
+
+export interface RetryPolicy extends BackoffPolicy {
+  /** Tries per request within one round (the first included). */
+  attempts: number;
+  /** A Retry-After longer than this ends the round; the worker comes back after it. */
+  maxWaitMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseMs: 250, capMs: 4_000, maxWaitMs: 10_000 };
+
+export interface EngineDeps {
+  db: Kysely<Database>;
+  now: () => number;
+  timeZone: () => Promise<string>;
+  /** Publishes the events for rows the server changed here (boards refresh). */
+  publish: (effects: AppliedEffects) => void;
+  retry: RetryPolicy;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Set when the module closes: no more retries. */
+  signal?: AbortSignal;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A network error, a timeout, 429 and 5xx are tried again with full-jitter backoff, honouring Retry-After. */
+export async function withRetries<T>(deps: EngineDeps, request: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!(error instanceof CloudRequestError) || !error.isRetryable || attempt + 1 >= deps.retry.attempts || deps.signal?.aborted) throw error;
+      if (error.retryAfterMs !== null && error.retryAfterMs > deps.retry.maxWaitMs) throw error;
+      await (deps.sleep ?? defaultSleep)(retryDelay(attempt, deps.retry, error.retryAfterMs, deps.random));
+    }
+  }
+}
+
+function toMutation(entry: OutboxRow): Mutation {
+  return {
+    mutationId: entry.mutation_id,
+    entity: entry.entity as SyncEntity,
+    uid: entry.uid,
+    op: entry.op,
+    baseVersion: entry.base_version,
+    data: entry.data === null ? null : (JSON.parse(entry.data) as Record<string, unknown>),
+  };
+}
+
+/** JSON with sorted keys: two rows are the same when their canonical texts are. */
+export function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function applyContext(deps: EngineDeps, effects: AppliedEffects): Promise<ApplyContext> {
+  return { now: deps.now(), timeZone: await deps.timeZone(), effects, ids: new Map() };
+}
+
+/**
+ * Pushes the outbox, oldest first, in batches. Returns how many entries the server answered.
+ * A request refused for its content as a whole (400, 413, 422) is halved until the one
+ * change at fault is alone, which then goes to the problems list.
+ */
+export async function pushOutbox(deps: EngineDeps, http: CloudHttp, clientId: string): Promise<number> {
+  let limit = PUSH_BATCH_MAX;
+  let answered = 0;
+  for (;;) {
+    const candidates = await nextBatch(deps.db, limit);
+    if (candidates.length === 0) return answered;
+    const sent = await markSent(
+      deps.db,
+      candidates.map((entry) => entry.seq),
+      deps.now(),
+    );
+    let results: MutationResult[];
+    try {
+      results = (await withRetries(deps, () => http.push({ clientId, mutations: sent.map(toMutation) }))).results;
+    } catch (error) {
+      // 400, 413, 422: this request's content. Anything else (401/403, a 404 from a wrong URL...)
+      // is about the connection, not the changes: the round fails and the outbox stays as it is.
+      if (!(error instanceof CloudRequestError) || error.kind !== 'http' || ![400, 413, 422].includes(error.status ?? 0)) throw error;
+      if (sent.length > 1) {
+        limit = Math.max(1, Math.floor(sent.length / 2));
+        continue;
+      }
+      const [entry] = sent;
+      await deps.db.transaction().execute(async (trx) => {
+        await recordProblem(trx, {
+          entity: entry!.entity as SyncEntity,
+          uid: entry!.uid,
+          op: entry!.op,
+          reason: error.code ?? `HTTP_${error.status}`,
+          message: error.message,
+          at: deps.now(),
+        });
+        await deleteEntries(trx, [entry!.mutation_id]);
+      });
+      limit = PUSH_BATCH_MAX;
+      continue;
+    }
+    const count = await settleResults(deps, sent, results);
+    answered += count;
+    // The server answered none of them (it should answer each): try again next round, not in a loop now.
+    if (count === 0) return answered;
+  }
+}
+
+/** Records the server's answers in one transaction; returns how many entries were settled. */
+async function settleResults(deps: EngineDeps, sent: readonly OutboxRow[], results: readonly MutationResult[]): Promise<number> {
+  const byId = new Map(results.map((result) => [result.mutationId, result]));
+  const effects = new AppliedEffects();
+  const ctx = await applyContext(deps, effects);
+  let settled = 0;
+  await deps.db.transaction().execute((trx) =>
+    whileApplying(trx, async () => {
+      const done: string[] = [];
+      for (const entry of sent) {
+        const result = byId.get(entry.mutation_id);
+        if (!result) continue;
+        settled += 1;
+        const entity = entry.entity as SyncEntity;
+        if (result.status === 'applied') {
+          await setVersion(trx, entity, entry.uid, result.version);
+          if (entity === 'appointment') await clearConflict(trx, entry.uid);
+          done.push(entry.mutation_id);
+        } else if (result.status === 'rejected') {
+          await recordProblem(trx, { entity, uid: entry.uid, op: entry.op, reason: result.reason, message: result.message, at: ctx.now });
+          done.push(entry.mutation_id);
+        } else if (result.clash) {
+          // The slot is taken on the server: the local appointment stays as it is, flagged,
+          // until staff move or cancel it (which is a new change, pushed as usual).
+          await recordConflict(trx, {
+            appointmentUid: entry.uid,
+            kind: result.clash.kind,
+            clashUid: result.clash.uid,
+            startsAt: result.clash.startsAt,
+            endsAt: result.clash.endsAt,
+            at: ctx.now,
+          });
+          done.push(entry.mutation_id);
+        } else {
+          await settleStale(trx, entry, result.current, ctx);
+        }
+      }
+      await deleteEntries(trx, done);
+    }),
+  );
+  deps.publish(effects);
+  return settled;
+}
+
+/**
+ * The row changed on the server since this change's base version (another desk, the portal).
+ * Rule: the server's row wins. When it already equals ours, nothing is lost and the version
+ * is simply taken; otherwise the local row becomes the server's, this desk's pending changes
+ * of that row are dropped, and a problem says so (staff may redo the change on the new row).
+ */
+async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: ServerRow | null, ctx: ApplyContext): Promise<void> {
+  const entity = entry.entity as SyncEntity;
+  if (current === null) {
+    // We had a version the server no longer knows (a server restored from an older backup): send it again as new.
+    await trx.deleteFrom('sync_versions').where('entity', '=', entity).where('uid', '=', entry.uid).execute();
+    await rekeyEntry(trx, entry.mutation_id, randomUUID());
+    return;
+  }
+  const isSame = entry.op === 'delete' ? current.deleted : !current.deleted && canonical(current.data) === canonical(JSON.parse(entry.data!));
+  if (isSame) {
+    await setVersion(trx, entity, entry.uid, current.version);
+    await deleteEntries(trx, [entry.mutation_id]);
+    return;
+  }
+  await deleteEntriesOfRow(trx, entity, entry.uid);
+  const outcome = await applyServerRow(trx, current, ctx);
+  if (outcome.status === 'parked') await parkRow(trx, current, outcome.reason, ctx.now);
+  await recordProblem(trx, {
+    entity,
+    uid: entry.uid,
+    op: entry.op,
+    reason: 'SUPERSEDED',
+    message: `This ${entity} was changed elsewhere at the same time; the cloud's version was kept and this desk's change was not sent.`,
+    at: ctx.now,
+  });
+}
+
+async function parkRow(trx: Kysely<Database>, row: ServerRow, reason: string, now: number): Promise<void> {
+  await park(trx, { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted ? 1 : 0, data: row.data === null ? null : JSON.stringify(row.data), reason }, now);
+  if (reason === 'LOCAL_CONSTRAINT') {
+    await recordProblem(trx, {
+      entity: row.entity,
+      uid: row.uid,
+      op: row.deleted ? 'delete' : 'upsert',
+      reason,
+      message: `The cloud's ${row.entity} breaks a rule of this desk (a name already used here, a text too long); it waits until that is fixed.`,
+      at: now,
+    });
+  }
+}
+
+/**
+ * One pulled change. A row with a local change pending (or an appointment the cloud refused,
+ * still unresolved) is not overwritten: that change will meet the server's version when
+ * pushed. One the desk already has (our own change coming back) is skipped.
+ */
+async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyContext, hasParked: boolean): Promise<void> {
+  const { known, isPending } = await localSyncState(trx, change.entity, change.uid);
+  if (known !== null && known >= change.version) return;
+  if (isPending) return;
+  const row: ServerRow = { entity: change.entity, uid: change.uid, version: change.version, deleted: change.deleted, data: change.data };
+  const outcome = await applyServerRow(trx, row, ctx);
+  if (outcome.status === 'applied') {
+    if (hasParked) await unpark(trx, change.entity, change.uid);
+  } else if (outcome.status === 'parked') await parkRow(trx, row, outcome.reason, ctx.now);
+  else await recordProblem(trx, { entity: change.entity, uid: change.uid, op: change.deleted ? 'delete' : 'upsert', reason: 'INVALID', message: outcome.message, at: ctx.now });
+}
+
+/** Tries the parked rows again until a pass applies none (a chain: a practitioner, then their appointments). */
+async function retryParked(trx: Kysely<Database>, ctx: ApplyContext): Promise<void> {
+  for (let pass = 0; pass < 10; pass++) {
+    const parked = await listParked(trx);
+    let applied = 0;
+    for (const row of parked) {
+      const entity = row.entity as SyncEntity;
+      const known = await versionOf(trx, entity, row.uid);
+      if (known !== null && known >= row.version) {
+        await unpark(trx, entity, row.uid);
+        continue;
+      }
+      if (await hasPendingChange(trx, entity, row.uid)) continue;
+      const serverRow: ServerRow = { entity, uid: row.uid, version: row.version, deleted: row.deleted === 1, data: row.data === null ? null : JSON.parse(row.data) };
+      const outcome = await applyServerRow(trx, serverRow, ctx);
+      if (outcome.status === 'parked') continue;
+      await unpark(trx, entity, row.uid);
+      if (outcome.status === 'applied') applied += 1;
+    }
+    if (applied === 0) return;
+  }
+}
+
+/** Retries the parked rows in a transaction of their own (after a push freed a slot, say). */
+export async function applyParked(deps: EngineDeps): Promise<void> {
+  // Most rounds have nothing parked: no write transaction (and no fsync) for them.
+  if ((await deps.db.selectFrom('sync_parked').select('uid').limit(1).executeTakeFirst()) === undefined) return;
+  const effects = new AppliedEffects();
+  const ctx = await applyContext(deps, effects);
+  await deps.db.transaction().execute((trx) => whileApplying(trx, () => retryParked(trx, ctx)));
+  deps.publish(effects);
+}
+
+/**
+ * Pulls every page after the cursor. Each page is applied and the cursor advanced in one
+ * transaction: a crash between pages repeats at most the page that was not committed.
+ * 410 CURSOR_EXPIRED: a full resync, from no cursor.
+ */
+export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<number> {
+  let cursor = (await readState(deps.db)).cursor;
+  let pulled = 0;
+  /** During a full resync: every row the server delivered (a snapshot of live rows, no tombstones). */
+  let delivered: Set<string> | null = null;
+  for (;;) {
+    let page;
+    try {
+      page = await withRetries(deps, () => http.pull(cursor));
+    } catch (error) {
+      if (error instanceof CloudRequestError && error.status === 410 && cursor !== null) {
+        cursor = null;
+        delivered = new Set();
+        continue;
+      }
+      throw error;
+    }
+    const effects = new AppliedEffects();
+    const ctx = await applyContext(deps, effects);
+    const changes = page.changes;
+    const nextCursor = page.cursor;
+    for (const change of changes) delivered?.add(`${change.entity}:${change.uid}`);
+    const isLast = !page.hasMore || changes.length === 0;
+    const resynced = isLast ? delivered : null;
+    if (changes.length === 0 && nextCursor === cursor && !resynced) return pulled;
+    await deps.db.transaction().execute((trx) =>
+      whileApplying(trx, async () => {
+        const hasParked = (await trx.selectFrom('sync_parked').select('uid').limit(1).executeTakeFirst()) !== undefined;
+        for (const change of changes) await applyPulled(trx, change, ctx, hasParked);
+        if (resynced) await dropUndelivered(trx, resynced, ctx);
+        if (changes.length > 0 || resynced) await retryParked(trx, ctx);
+        await updateState(trx, { cursor: nextCursor });
+      }),
+    );
+    deps.publish(effects);
+    pulled += changes.length;
+    cursor = nextCursor;
+    if (isLast) return pulled;
+  }
+}
+
+/**
+ * After a full resync: a row the server had (it has a version here) and did not deliver was
+ * deleted while our cursor was too old to hear of it; it goes here too, unless a local
+ * change of it is pending (that change will meet the server's answer).
+ */
+async function dropUndelivered(trx: Kysely<Database>, delivered: ReadonlySet<string>, ctx: ApplyContext): Promise<void> {
+  const known = await trx.selectFrom('sync_versions').select(['entity', 'uid', 'version']).execute();
+  // Appointments first: they refer to the others.
+  const gone = known.filter((row) => !delivered.has(`${row.entity}:${row.uid}`)).reverse();
+  gone.sort((a, b) => entityOrder.indexOf(b.entity as SyncEntity) - entityOrder.indexOf(a.entity as SyncEntity));
+  for (const row of gone) {
+    const entity = row.entity as SyncEntity;
+    if (await hasPendingChange(trx, entity, row.uid)) continue;
+    const tombstone: ServerRow = { entity, uid: row.uid, version: row.version + 1, deleted: true, data: null };
+    const outcome = await applyServerRow(trx, tombstone, ctx);
+    if (outcome.status === 'parked') await parkRow(trx, tombstone, outcome.reason, ctx.now);
+  }
+}
+
+/** One round: push everything, retry what waits, pull everything. Throws CloudRequestError when the cloud failed us. */
+export async function runRound(deps: EngineDeps, http: CloudHttp, clientId: string): Promise<{ pushed: number; pulled: number }> {
+  const pushed = await pushOutbox(deps, http, clientId);
+  await applyParked(deps);
+  const pulled = await pullChanges(deps, http);
+  await updateState(deps.db, { last_synced_at: deps.now() });
+  return { pushed, pulled };
+}

@@ -1,0 +1,240 @@
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import type { SyncEntity } from '../../shared/sync/cloud-api';
+import type { Database, SyncOutboxTable, SyncParkedTable, SyncStateTable } from '../db/schema';
+
+export type SyncStateRow = Selectable<SyncStateTable>;
+export type OutboxRow = Selectable<SyncOutboxTable>;
+export type ParkedRow = Selectable<SyncParkedTable>;
+
+/** The local table of each synced entity. */
+export const tableOf = {
+  specialty: 'specialties',
+  room: 'rooms',
+  practitioner: 'practitioners',
+  patient: 'patients',
+  appointment: 'appointments',
+} as const satisfies Record<SyncEntity, keyof Database>;
+
+/** A referenced row is created before the rows that refer to it: the order of a first upload. */
+export const entityOrder: readonly SyncEntity[] = ['specialty', 'room', 'practitioner', 'patient', 'appointment'];
+
+/** A random UUID v4 in SQL (the same expression as migration 0007's). */
+const SQL_UUID = sql.raw(
+  `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`,
+);
+
+export function readState(db: Kysely<Database>): Promise<SyncStateRow> {
+  return db.selectFrom('sync_state').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+export async function updateState(db: Kysely<Database>, values: Partial<Omit<SyncStateRow, 'id'>>): Promise<void> {
+  await db.updateTable('sync_state').set(values).where('id', '=', 1).execute();
+}
+
+/**
+ * Runs `fn` with the outbox triggers quiet: what it writes came from the server and must not
+ * be sent back. Only inside a transaction (the flag is never seen committed as 1).
+ */
+export async function whileApplying<T>(trx: Kysely<Database>, fn: () => Promise<T>): Promise<T> {
+  await sql`UPDATE sync_state SET applying = 1 WHERE id = 1`.execute(trx);
+  const result = await fn();
+  await sql`UPDATE sync_state SET applying = 0 WHERE id = 1`.execute(trx);
+  return result;
+}
+
+export async function counts(db: Kysely<Database>): Promise<{ pending: number; problems: number; conflicts: number }> {
+  const { rows } = await sql<{ pending: number; problems: number; conflicts: number }>`
+    SELECT (SELECT count(*) FROM sync_outbox) AS pending,
+           (SELECT count(*) FROM sync_problems) AS problems,
+           (SELECT count(*) FROM sync_conflicts c WHERE EXISTS (SELECT 1 FROM appointments a WHERE a.uid = c.appointment_uid)) AS conflicts`.execute(db);
+  return rows[0]!;
+}
+
+/**
+ * The next entries to push, oldest first, at most `max`, and never two of the same row: the
+ * second one's base version is what the first one's answer brings.
+ */
+export async function nextBatch(db: Kysely<Database>, max: number): Promise<OutboxRow[]> {
+  const rows = await db.selectFrom('sync_outbox').selectAll().orderBy('seq').limit(max).execute();
+  const seen = new Set<string>();
+  const batch: OutboxRow[] = [];
+  for (const row of rows) {
+    const key = `${row.entity}:${row.uid}`;
+    if (seen.has(key)) break;
+    seen.add(key);
+    batch.push(row);
+  }
+  return batch;
+}
+
+/**
+ * Marks entries as sent (committed before the request leaves): from now on they are never
+ * folded into, and their base version is fixed. Returns them as they will be sent.
+ */
+export async function markSent(db: Kysely<Database>, seqs: readonly number[], now: number): Promise<OutboxRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const sent: OutboxRow[] = [];
+    for (let start = 0; start < seqs.length; start += 500) {
+      const chunk = seqs.slice(start, start + 500);
+      await sql`
+        UPDATE sync_outbox SET
+          base_version = CASE WHEN attempts = 0
+            THEN (SELECT version FROM sync_versions v WHERE v.entity = sync_outbox.entity AND v.uid = sync_outbox.uid)
+            ELSE base_version END,
+          attempts = attempts + 1,
+          last_attempt_at = ${now}
+        WHERE seq IN (${sql.join(chunk)})`.execute(trx);
+      sent.push(...(await trx.selectFrom('sync_outbox').selectAll().where('seq', 'in', chunk).orderBy('seq').execute()));
+    }
+    return sent;
+  });
+}
+
+export async function deleteEntries(db: Kysely<Database>, mutationIds: readonly string[]): Promise<void> {
+  for (let start = 0; start < mutationIds.length; start += 500) {
+    await db.deleteFrom('sync_outbox').where('mutation_id', 'in', mutationIds.slice(start, start + 500)).execute();
+  }
+}
+
+export async function deleteEntriesOfRow(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<void> {
+  await db.deleteFrom('sync_outbox').where('entity', '=', entity).where('uid', '=', uid).execute();
+}
+
+/** Gives an entry a new idempotency key, to be sent again as a new change (the old key's answer stays what it was). */
+export async function rekeyEntry(db: Kysely<Database>, mutationId: string, newMutationId: string): Promise<void> {
+  await db.updateTable('sync_outbox').set({ mutation_id: newMutationId, attempts: 0, base_version: null }).where('mutation_id', '=', mutationId).execute();
+}
+
+export async function hasPendingChange(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ${entity} AND uid = ${uid})
+       OR (${entity} = 'appointment' AND EXISTS (SELECT 1 FROM sync_conflicts WHERE appointment_uid = ${uid}))`.execute(db);
+  return rows.length > 0;
+}
+
+/** The version this desk has of a row, and whether a local change of it waits (both in one query: the pull asks for every row). */
+export async function localSyncState(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<{ known: number | null; isPending: boolean }> {
+  const { rows } = await db.executeQuery<{ known: number | null; pending: number }>(
+    CompiledQuery.raw(
+      `SELECT (SELECT version FROM sync_versions WHERE entity = ? AND uid = ?) AS known,
+              EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ? AND uid = ?)
+                OR (? = 'appointment' AND EXISTS (SELECT 1 FROM sync_conflicts WHERE appointment_uid = ?)) AS pending`,
+      [entity, uid, entity, uid, entity, uid],
+    ),
+  );
+  return { known: rows[0]!.known, isPending: rows[0]!.pending === 1 };
+}
+
+export async function versionOf(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<number | null> {
+  const row = await db.selectFrom('sync_versions').select('version').where('entity', '=', entity).where('uid', '=', uid).executeTakeFirst();
+  return row?.version ?? null;
+}
+
+export async function setVersion(db: Kysely<Database>, entity: SyncEntity, uid: string, version: number): Promise<void> {
+  await db.executeQuery(
+    CompiledQuery.raw('INSERT INTO sync_versions (entity, uid, version) VALUES (?, ?, ?) ON CONFLICT (entity, uid) DO UPDATE SET version = excluded.version', [entity, uid, version]),
+  );
+}
+
+export async function localIdOf(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<number | null> {
+  const row = await db.selectFrom(tableOf[entity]).select('id').where('uid', '=', uid).executeTakeFirst();
+  return row?.id ?? null;
+}
+
+// Conflicts and problems
+
+export async function recordConflict(
+  db: Kysely<Database>,
+  conflict: { appointmentUid: string; kind: 'practitioner' | 'room'; clashUid: string; startsAt: number; endsAt: number; at: number },
+): Promise<void> {
+  const values = {
+    appointment_uid: conflict.appointmentUid,
+    clash_kind: conflict.kind,
+    clash_uid: conflict.clashUid,
+    clash_starts_at: conflict.startsAt,
+    clash_ends_at: conflict.endsAt,
+    refused_at: conflict.at,
+  };
+  await db
+    .insertInto('sync_conflicts')
+    .values(values)
+    .onConflict((onConflict) => onConflict.column('appointment_uid').doUpdateSet(values))
+    .execute();
+}
+
+export async function clearConflict(db: Kysely<Database>, appointmentUid: string): Promise<void> {
+  await db.deleteFrom('sync_conflicts').where('appointment_uid', '=', appointmentUid).execute();
+}
+
+export async function recordProblem(
+  db: Kysely<Database>,
+  problem: { entity: SyncEntity; uid: string; op: 'upsert' | 'delete'; reason: string; message: string; at: number },
+): Promise<void> {
+  await db
+    .insertInto('sync_problems')
+    .values({ entity: problem.entity, uid: problem.uid, op: problem.op, reason: problem.reason, message: problem.message.slice(0, 500), at: problem.at })
+    .execute();
+}
+
+export async function listConflicts(db: Kysely<Database>) {
+  const { rows } = await sql<{
+    appointment_id: number;
+    clash_kind: 'practitioner' | 'room';
+    clash_starts_at: number;
+    clash_ends_at: number;
+    clash_appointment_id: number | null;
+    refused_at: number;
+  }>`
+    SELECT a.id AS appointment_id, c.clash_kind, c.clash_starts_at, c.clash_ends_at, c.refused_at,
+           (SELECT other.id FROM appointments other WHERE other.uid = c.clash_uid) AS clash_appointment_id
+    FROM sync_conflicts c JOIN appointments a ON a.uid = c.appointment_uid
+    ORDER BY c.refused_at, a.id`.execute(db);
+  return rows;
+}
+
+export async function listProblems(db: Kysely<Database>) {
+  const { rows } = await sql<{ id: number; entity: SyncEntity; uid: string; op: 'upsert' | 'delete'; reason: string; message: string; at: number }>`
+    SELECT id, entity, uid, op, reason, message, at FROM sync_problems ORDER BY at DESC, id DESC LIMIT 500`.execute(db);
+  return rows;
+}
+
+export async function deleteProblem(db: Kysely<Database>, id: number): Promise<boolean> {
+  const result = await db.deleteFrom('sync_problems').where('id', '=', id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+// Parked server rows
+
+export async function park(db: Kysely<Database>, row: Omit<ParkedRow, 'parked_at'>, now: number): Promise<void> {
+  const values = { ...row, parked_at: now };
+  await db
+    .insertInto('sync_parked')
+    .values(values)
+    .onConflict((conflict) => conflict.columns(['entity', 'uid']).doUpdateSet({ version: row.version, deleted: row.deleted, data: row.data, reason: row.reason }))
+    .execute();
+}
+
+export async function unpark(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<void> {
+  await db.deleteFrom('sync_parked').where('entity', '=', entity).where('uid', '=', uid).execute();
+}
+
+/** Parked rows, referenced entities first, so one pass can apply a chain. */
+export async function listParked(db: Kysely<Database>): Promise<ParkedRow[]> {
+  const rows = await db.selectFrom('sync_parked').selectAll().orderBy('version').execute();
+  return rows.sort((a, b) => entityOrder.indexOf(a.entity as SyncEntity) - entityOrder.indexOf(b.entity as SyncEntity));
+}
+
+/**
+ * The first upload, when sync is turned on for the first time: every row the server has not
+ * seen, referenced rows first. Runs in the transaction that turns tracking on.
+ */
+export async function enqueueEverything(db: Kysely<Database>, now: number): Promise<void> {
+  for (const entity of entityOrder) {
+    await sql`
+      INSERT INTO sync_outbox (mutation_id, entity, uid, op, data, created_at)
+      SELECT ${SQL_UUID}, ${entity}, v.uid, 'upsert', v.data, ${now}
+      FROM ${sql.table(`sync_data_${entity}`)} v
+      WHERE v.uid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM sync_versions s WHERE s.entity = ${entity} AND s.uid = v.uid)
+      ORDER BY v.id`.execute(db);
+  }
+}

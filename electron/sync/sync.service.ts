@@ -1,0 +1,119 @@
+import type { Kysely } from 'kysely';
+import { AppError } from '../../shared/contract/errors';
+import type { MethodInput } from '../../shared/contract/contract';
+import type { SyncConflict, SyncProblem, SyncSettings } from '../../shared/sync/sync.contract';
+import type { Database } from '../db/schema';
+import type { SecretCipher } from '../secrets/secret-cipher';
+import { deleteSecrets, hasSecret, readSecret, storeSecret } from '../secrets/secrets.repository';
+import { enqueueEverything, listConflicts, listProblems, localIdOf, readState, updateState } from './sync.repository';
+
+export interface SyncEnv {
+  db: Kysely<Database>;
+  secretCipher: SecretCipher;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Where and as whom this desk syncs; url or token null when not set up. */
+export interface SyncConfig {
+  enabled: boolean;
+  url: string | null;
+  token: string | null;
+  clientId: string;
+  pullIntervalSeconds: number;
+}
+
+/**
+ * The stored settings, else the environment (FRONT_DESK_CLOUD_URL / FRONT_DESK_CLOUD_TOKEN):
+ * a host without a keyring (the browser host, tests) cannot store a token, so it is given one.
+ */
+export async function readConfig(deps: SyncEnv, db: Kysely<Database> = deps.db): Promise<SyncConfig> {
+  const state = await readState(db);
+  const token = (await readSecret(db, deps.secretCipher, 'cloud.token')) ?? nonEmpty(deps.env.FRONT_DESK_CLOUD_TOKEN);
+  return {
+    enabled: state.enabled === 1,
+    url: nonEmpty(state.cloud_url) ?? nonEmpty(deps.env.FRONT_DESK_CLOUD_URL),
+    token,
+    clientId: state.client_id,
+    pullIntervalSeconds: state.pull_interval_seconds,
+  };
+}
+
+function nonEmpty(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+export async function getSettings(deps: SyncEnv, db: Kysely<Database> = deps.db): Promise<SyncSettings> {
+  const config = await readConfig(deps, db);
+  const problem = deps.secretCipher.problem();
+  return {
+    enabled: config.enabled,
+    cloudUrl: config.url ?? '',
+    hasToken: (await hasSecret(db, 'cloud.token')) || nonEmpty(deps.env.FRONT_DESK_CLOUD_TOKEN) !== null,
+    pullIntervalSeconds: config.pullIntervalSeconds,
+    clientId: config.clientId,
+    secureStorage: { available: problem === null, problem },
+  };
+}
+
+/**
+ * Saves the settings (in the caller's transaction). Turning sync on needs a URL and a token;
+ * the first time, every row the cloud has not seen is queued for upload, and from then on
+ * the triggers record every change (also while sync is paused later, so nothing is lost).
+ */
+export async function updateSettings(
+  deps: SyncEnv,
+  trx: Kysely<Database>,
+  input: MethodInput<'sync.updateSettings'>,
+  now: number,
+): Promise<SyncSettings> {
+  if (input.token !== undefined && input.forgetToken) {
+    throw new AppError('VALIDATION', 'Give a new token or forget the stored one, not both.', {
+      fields: [{ path: 'forgetToken', code: 'custom', message: 'not together with token' }],
+    });
+  }
+  if (input.token !== undefined) await storeSecret(trx, deps.secretCipher, 'cloud.token', input.token, now);
+  if (input.forgetToken) await deleteSecrets(trx, ['cloud.token']);
+  await updateState(trx, {
+    ...(input.cloudUrl !== undefined ? { cloud_url: input.cloudUrl.replace(/\/+$/, '') } : {}),
+    ...(input.pullIntervalSeconds !== undefined ? { pull_interval_seconds: input.pullIntervalSeconds } : {}),
+    ...(input.enabled !== undefined ? { enabled: input.enabled ? 1 : 0 } : {}),
+  });
+  const state = await readState(trx);
+  const config = await readConfig(deps, trx);
+  if (config.enabled) {
+    if (config.url === null || config.token === null) {
+      throw new AppError('NOT_SET_UP', 'Enter the cloud URL and sign in (a token) before turning sync on.', {
+        missing: [...(config.url === null ? ['cloudUrl'] : []), ...(config.token === null ? ['token'] : [])],
+      });
+    }
+    if (state.tracking === 0) {
+      await enqueueEverything(trx, now);
+      await updateState(trx, { tracking: 1 });
+    }
+  }
+  return getSettings(deps, trx);
+}
+
+export async function getIssues(db: Kysely<Database>): Promise<{ conflicts: SyncConflict[]; problems: SyncProblem[] }> {
+  const conflicts = (await listConflicts(db)).map(
+    (row): SyncConflict => ({
+      appointmentId: row.appointment_id,
+      clash: { kind: row.clash_kind, startsAt: row.clash_starts_at, endsAt: row.clash_ends_at, appointmentId: row.clash_appointment_id },
+      refusedAt: row.refused_at,
+    }),
+  );
+  const problems: SyncProblem[] = [];
+  for (const row of await listProblems(db)) {
+    problems.push({
+      id: row.id,
+      entity: row.entity,
+      entityId: await localIdOf(db, row.entity, row.uid),
+      operation: row.op,
+      reason: row.reason,
+      message: row.message,
+      at: row.at,
+    });
+  }
+  return { conflicts, problems };
+}

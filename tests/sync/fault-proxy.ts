@@ -1,0 +1,203 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A real HTTP proxy between a desk and the cloud that misbehaves on purpose: it drops
+ * requests (the server never sees them), drops responses after the server committed,
+ * sends requests twice, delays them, answers 500 or 429 (with Retry-After) itself, or
+ * cuts the network entirely. Faults are drawn per request from a seeded random source, so
+ * a failing run can be replayed.
+ */
+export interface FaultPlan {
+  /** Probabilities per request, checked in this order. */
+  dropRequest?: number;
+  error500?: number;
+  error429?: number;
+  dropResponse?: number;
+  duplicate?: number;
+  delay?: number;
+  /** A delayed request waits between these (uniformly). */
+  delayMinMs?: number;
+  delayMs?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface FaultStats {
+  requests: number;
+  forwarded: number;
+  droppedRequests: number;
+  droppedResponses: number;
+  duplicated: number;
+  delayed: number;
+  errors500: number;
+  errors429: number;
+  refusedWhileCut: number;
+}
+
+export interface FaultProxy {
+  readonly url: string;
+  readonly stats: FaultStats;
+  setPlan(plan: FaultPlan): void;
+  /** Cut: every connection is closed at once, as if the cable were out. */
+  setCut(isCut: boolean): void;
+  /** Called when a request has been answered by the server (before the answer is passed on, or dropped). */
+  onServerAnswered: ((path: string) => void) | null;
+  /** Every push the server answered (200), request and answer as JSON, delivered to the desk or not. */
+  readonly pushes: Array<{ request: unknown; response: unknown }>;
+  close(): Promise<void>;
+}
+
+/** A small, fast, seedable PRNG (mulberry32). */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Upstream {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+}
+
+export async function startFaultProxy(target: string, options: { seed?: number; plan?: FaultPlan } = {}): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const random = seededRandom(options.seed ?? 1);
+  let plan: FaultPlan = options.plan ?? {};
+  let isCut = false;
+  const sockets = new Set<Socket>();
+  const stats: FaultStats = { requests: 0, forwarded: 0, droppedRequests: 0, droppedResponses: 0, duplicated: 0, delayed: 0, errors500: 0, errors429: 0, refusedWhileCut: 0 };
+  const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
+
+  const forward = (req: IncomingMessage, body: Buffer): Promise<Upstream> =>
+    new Promise((resolve, reject) => {
+      const headers = { ...req.headers, host: upstream.host };
+      const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+
+  /** The event stream is passed through as it comes (and cut with everything else). */
+  const stream = (req: IncomingMessage, res: ServerResponse) => {
+    const outgoing = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+      (response) => {
+        res.writeHead(response.statusCode ?? 502, response.headers);
+        response.pipe(res);
+      },
+    );
+    outgoing.on('error', () => res.destroy());
+    res.on('close', () => outgoing.destroy());
+    outgoing.end();
+  };
+
+  const fail = (res: ServerResponse, status: number, code: string, headers: Record<string, string> = {}) => {
+    const body = JSON.stringify({ error: { code, message: `fault proxy: ${status}` } });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+    res.end(body);
+  };
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      stats.requests += 1;
+      if (isCut) {
+        stats.refusedWhileCut += 1;
+        req.socket.destroy();
+        return;
+      }
+      if (req.url?.startsWith('/v1/events')) return stream(req, res);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      const current = plan;
+      if (chance(current.dropRequest)) {
+        stats.droppedRequests += 1;
+        req.socket.destroy();
+        return;
+      }
+      if (chance(current.error500)) {
+        stats.errors500 += 1;
+        return fail(res, 500, 'INTERNAL');
+      }
+      if (chance(current.error429)) {
+        stats.errors429 += 1;
+        return fail(res, 429, 'RATE_LIMITED', { 'Retry-After': String(current.retryAfterSeconds ?? 1) });
+      }
+      const isResponseDropped = chance(current.dropResponse);
+      const isDuplicated = chance(current.duplicate);
+      if (chance(current.delay)) {
+        stats.delayed += 1;
+        const min = current.delayMinMs ?? 0;
+        await new Promise((resolve) => setTimeout(resolve, min + Math.floor(random() * Math.max(0, (current.delayMs ?? 200) - min))));
+        // The desk gave up (or died) while the request waited: it never reaches the server.
+        if (req.socket.destroyed) {
+          stats.droppedRequests += 1;
+          return;
+        }
+      }
+      let answer: Upstream;
+      try {
+        stats.forwarded += 1;
+        if (isDuplicated) {
+          stats.duplicated += 1;
+          // Both copies reach the server at once; the desk hears one answer.
+          const [first] = await Promise.all([forward(req, body), forward(req, body).catch(() => null)]);
+          answer = first;
+        } else {
+          answer = await forward(req, body);
+        }
+      } catch {
+        req.socket.destroy();
+        return;
+      }
+      if (req.method === 'POST' && req.url === '/v1/push' && answer.status === 200) {
+        proxy.pushes.push({ request: JSON.parse(body.toString()) as unknown, response: JSON.parse(answer.body.toString()) as unknown });
+      }
+      proxy.onServerAnswered?.(req.url ?? '');
+      if (isResponseDropped || isCut) {
+        stats.droppedResponses += 1;
+        req.socket.destroy();
+        return;
+      }
+      const headers = { ...answer.headers };
+      delete headers['transfer-encoding'];
+      res.writeHead(answer.status, { ...headers, 'content-length': String(answer.body.length) });
+      res.end(answer.body);
+    })().catch(() => req.socket.destroy());
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  const proxy: FaultProxy = {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    onServerAnswered: null,
+    pushes: [],
+    setPlan: (next) => {
+      plan = next;
+    },
+    setCut: (next) => {
+      isCut = next;
+      if (next) for (const socket of sockets) socket.destroy();
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return proxy;
+}
