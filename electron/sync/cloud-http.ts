@@ -43,10 +43,43 @@ export interface CloudHttpOptions {
   baseUrl: string;
   token: string;
   fetch: typeof globalThis.fetch;
+  /**
+   * How long the cloud has to start answering a small request (a large push gets
+   * {@link UPLOAD_ALLOWANCE_MS} more per 64 KiB it sends), and then again to finish the body.
+   */
   timeoutMs: number;
   now: () => number;
   /** Aborts every request (the module closing). */
   signal?: AbortSignal;
+}
+
+/** The default of `timeoutMs`: a desk asking "sync now" of a cloud that swallows packets hears back within it. */
+export const DEFAULT_TIMEOUT_MS = 10_000;
+/** More time to start answering per 64 KiB of request body: a 500-change push over a slow uplink. */
+export const UPLOAD_ALLOWANCE_MS = 1_000;
+
+/**
+ * A timeout that can be moved: one for the answer to start, another for its body, so a
+ * server that swallows requests is given up on early and a long page that is arriving is not.
+ */
+class Deadline {
+  private readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  readonly signal = this.controller.signal;
+
+  constructor(ms: number) {
+    this.restart(ms);
+  }
+
+  restart(ms: number): void {
+    this.clear();
+    this.timer = setTimeout(() => this.controller.abort(new DOMException(`The cloud did not answer in ${ms} ms.`, 'TimeoutError')), ms);
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
 }
 
 /** The three calls of the cloud API the desk makes, parsed with the wire schemas both sides share. */
@@ -69,14 +102,23 @@ export class CloudHttp {
   }
 
   private async call<S extends z.ZodType>(path: string, init: RequestInit, schema: S): Promise<z.infer<S>> {
-    const response = await this.send(path, init);
+    const { timeoutMs } = this.options;
+    const sending = typeof init.body === 'string' ? Buffer.byteLength(init.body) : 0;
+    const deadline = new Deadline(timeoutMs + Math.floor(sending / 65_536) * UPLOAD_ALLOWANCE_MS);
+    let response: Response;
     let body: unknown;
     try {
-      body = await response.json();
-    } catch (error) {
-      if (isTimeout(error)) throw new CloudRequestError('timeout', `The cloud did not answer in ${this.options.timeoutMs} ms.`);
-      if (response.ok) throw new CloudRequestError('invalid-response', `The cloud answered ${path} with a body that is not JSON.`, response.status);
-      body = null;
+      response = await this.send(path, init, deadline.signal);
+      deadline.restart(timeoutMs);
+      try {
+        body = await response.json();
+      } catch (error) {
+        if (isTimeout(error)) throw new CloudRequestError('timeout', `The cloud did not finish its answer in ${timeoutMs} ms.`);
+        if (response.ok) throw new CloudRequestError('invalid-response', `The cloud answered ${path} with a body that is not JSON.`, response.status);
+        body = null;
+      }
+    } finally {
+      deadline.clear();
     }
     if (!response.ok) {
       const parsed = errorResponse.safeParse(body);
@@ -93,8 +135,7 @@ export class CloudHttp {
     return parsed.data;
   }
 
-  private async send(path: string, init: RequestInit): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+  private async send(path: string, init: RequestInit, timeout: AbortSignal): Promise<Response> {
     const signal = this.options.signal;
     try {
       return await this.options.fetch(`${this.base}${path}`, {
@@ -107,7 +148,7 @@ export class CloudHttp {
         signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
     } catch (error) {
-      if (isTimeout(error)) throw new CloudRequestError('timeout', `The cloud did not answer in ${this.options.timeoutMs} ms.`);
+      if (isTimeout(error)) throw new CloudRequestError('timeout', error instanceof Error ? error.message : 'The cloud did not answer in time.');
       throw new CloudRequestError('network', `The cloud could not be reached: ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -12,6 +12,8 @@ export class AppliedEffects {
   readonly practitionerIds = new Set<number>();
   readonly patientIds = new Set<number>();
   isPracticeChanged = false;
+  /** An appointment of today (on the clinic's clock) changed, came or went: the queues and the waiting room show it. */
+  isTodayTouched = false;
 
   get isEmpty(): boolean {
     return this.appointmentIds.size === 0 && this.patientIds.size === 0 && !this.isPracticeChanged;
@@ -111,7 +113,12 @@ async function deleteLocal(trx: Kysely<Database>, entity: SyncEntity, uid: strin
 function noteAppointment(ctx: ApplyContext, id: number, practitionerId: number, startsAt: number[]): void {
   ctx.effects.appointmentIds.add(id);
   ctx.effects.practitionerIds.add(practitionerId);
-  for (const instant of startsAt) ctx.effects.days.add(dayOf(ctx.timeZone, instant));
+  const today = dayOf(ctx.timeZone, ctx.now);
+  for (const instant of startsAt) {
+    const day = dayOf(ctx.timeZone, instant);
+    ctx.effects.days.add(day);
+    if (day === today) ctx.effects.isTodayTouched = true;
+  }
 }
 
 type Writer<E extends SyncEntity> = (trx: Kysely<Database>, uid: string, data: EntityData<E>, ctx: ApplyContext) => Promise<void>;

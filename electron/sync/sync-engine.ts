@@ -48,9 +48,33 @@ export interface EngineDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Set when the module closes: no more retries. */
   signal?: AbortSignal;
+  /**
+   * Set when someone waits for this round while the cloud is known to be away (`sync.now`):
+   * one try per request, and a wait between tries ends at once, so they hear back within
+   * one request's timeout. The background worker's rounds keep their retries.
+   */
+  hurry?: AbortSignal;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sleeps `ms`, or less when one of the signals aborts. */
+async function interruptibleSleep(deps: EngineDeps, ms: number): Promise<void> {
+  const signals = [deps.signal, deps.hurry].filter((signal): signal is AbortSignal => signal !== undefined);
+  if (signals.length === 0) return (deps.sleep ?? defaultSleep)(ms);
+  const any = AbortSignal.any(signals);
+  if (any.aborted) return;
+  let onAbort = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    any.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([(deps.sleep ?? defaultSleep)(ms), aborted]);
+  } finally {
+    any.removeEventListener('abort', onAbort);
+  }
+}
 
 /** A network error, a timeout, 429 and 5xx are tried again with full-jitter backoff, honouring Retry-After. */
 export async function withRetries<T>(deps: EngineDeps, request: () => Promise<T>): Promise<T> {
@@ -58,9 +82,12 @@ export async function withRetries<T>(deps: EngineDeps, request: () => Promise<T>
     try {
       return await request();
     } catch (error) {
-      if (!(error instanceof CloudRequestError) || !error.isRetryable || attempt + 1 >= deps.retry.attempts || deps.signal?.aborted) throw error;
+      const isGivingUp = () => attempt + 1 >= deps.retry.attempts || deps.signal?.aborted === true || deps.hurry?.aborted === true;
+      if (!(error instanceof CloudRequestError) || !error.isRetryable || isGivingUp()) throw error;
       if (error.retryAfterMs !== null && error.retryAfterMs > deps.retry.maxWaitMs) throw error;
-      await (deps.sleep ?? defaultSleep)(retryDelay(attempt, deps.retry, error.retryAfterMs, deps.random));
+      await interruptibleSleep(deps, retryDelay(attempt, deps.retry, error.retryAfterMs, deps.random));
+      // Hurried (or closed) while waiting: the try that failed was this request's one.
+      if (isGivingUp()) throw error;
     }
   }
 }
@@ -283,23 +310,36 @@ export async function applyParked(deps: EngineDeps): Promise<void> {
 }
 
 /**
+ * The cloud cannot serve this cursor: 410 CURSOR_EXPIRED (too old, another database, ahead of
+ * a restored server), or 400 INVALID_REQUEST for a cursor it cannot even read (the server was
+ * replaced by one that hands out other cursors). Either way: start again without one.
+ */
+function isCursorRefused(error: unknown): boolean {
+  if (!(error instanceof CloudRequestError) || error.kind !== 'http') return false;
+  return error.status === 410 || (error.status === 400 && error.code === 'INVALID_REQUEST');
+}
+
+/**
  * Pulls every page after the cursor. Each page is applied and the cursor advanced in one
  * transaction: a crash between pages repeats at most the page that was not committed.
- * 410 CURSOR_EXPIRED: a full resync, from no cursor.
+ * A cursor the cloud cannot serve (see isCursorRefused): a full resync, from no cursor,
+ * once per call (a cloud that refuses its own cursors fails the round instead of looping).
  */
 export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<number> {
   let cursor = (await readState(deps.db)).cursor;
   let pulled = 0;
   /** During a full resync: every row the server delivered (a snapshot of live rows, no tombstones). */
   let delivered: Set<string> | null = null;
+  let isResyncing = false;
   for (;;) {
     let page;
     try {
       page = await withRetries(deps, () => http.pull(cursor));
     } catch (error) {
-      if (error instanceof CloudRequestError && error.status === 410 && cursor !== null) {
+      if (cursor !== null && !isResyncing && isCursorRefused(error)) {
         cursor = null;
         delivered = new Set();
+        isResyncing = true;
         continue;
       }
       throw error;

@@ -6,7 +6,8 @@ import type { SecretCipher } from '../secrets/secret-cipher';
 import { AppError } from '../../shared/contract/errors';
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import { readSettings } from '../settings/settings.repository';
-import { CloudHttp, CloudRequestError } from './cloud-http';
+import { displayState } from '../queue/display.service';
+import { CloudHttp, CloudRequestError, DEFAULT_TIMEOUT_MS } from './cloud-http';
 import { fullJitterDelay } from './retry';
 import type { AppliedEffects } from './sync-apply';
 import { defaultRetryPolicy, runRound, type EngineDeps, type RetryPolicy } from './sync-engine';
@@ -28,14 +29,16 @@ export interface SyncDeps {
   autoStart?: boolean;
   /** Per-request retries within a round (defaults: 4 tries, 250 ms–4 s full jitter, Retry-After up to 10 s). */
   retry?: Partial<RetryPolicy>;
-  /** Per-request timeout (default 15 s). */
+  /** How long the cloud has to start answering a small request, and then to finish (default 10 s). */
   timeoutMs?: number;
 }
 
 export interface SyncModule {
   handlers: HandlerGroup<SyncMethods>;
-  /** One push-and-pull round now. */
+  /** One push-and-pull round now (the worker's kind: every request with its retries). */
   runOnce(): Promise<void>;
+  /** What `sync.now` runs: like runOnce, but hurried while the cloud is known to be away. */
+  syncNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -56,8 +59,8 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
   const { db, bus, now } = deps;
   const autoStart = deps.autoStart ?? true;
   const fetchImpl = deps.fetch ?? globalThis.fetch;
-  const timeoutMs = deps.timeoutMs ?? 15_000;
-  const env = { db, secretCipher: deps.secretCipher, env: deps.env };
+  const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const env = { db, secretCipher: deps.secretCipher, env: deps.env, fetch: fetchImpl, timeoutMs, now };
   const closing = new AbortController();
 
   let connection: 'online' | 'offline' | 'unauthorised' = 'offline';
@@ -66,11 +69,35 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
   let lastConfig: SyncConfig | null = null;
   let closed = false;
   let running: Promise<void> | null = null;
+  /** Aborted to hurry the running round (see EngineDeps.hurry). */
+  let runningHurry: AbortController | null = null;
   let queued: Promise<void> | null = null;
+  let isQueuedHurried = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let stream: { key: string; controller: AbortController; done: Promise<void> } | null = null;
   let isPublishing = false;
   let lastAnnounced = '';
+
+  // The waiting-room view, rebuilt after pulled changes that touch today, as a queue change
+  // made here rebuilds it. A full resync applies page after page: the pages' refreshes fold
+  // into one running at a time, always from what is committed by then.
+  let displayRefresh: Promise<void> | null = null;
+  let isDisplayRefreshDue = false;
+  const refreshDisplay = (): void => {
+    isDisplayRefreshDue = true;
+    if (displayRefresh || closed) return;
+    displayRefresh = (async () => {
+      while (isDisplayRefreshDue && !closed) {
+        isDisplayRefreshDue = false;
+        const state = await displayState(db, await readSettings(db), now());
+        if (!closed) bus.publish('display.changed', state);
+      }
+    })()
+      .catch((error: unknown) => console.error('sync: display refresh failed:', error))
+      .finally(() => {
+        displayRefresh = null;
+      });
+  };
 
   const publish = (effects: AppliedEffects): void => {
     if (effects.isEmpty) return;
@@ -79,7 +106,11 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     try {
       if (effects.appointmentIds.size > 0) {
         bus.publish('appointments.changed', { appointmentIds: [...effects.appointmentIds], days: [...effects.days].sort() });
-        bus.publish('queue.changed', { practitionerIds: [...effects.practitionerIds], appointmentIds: [...effects.appointmentIds] });
+        // What a queue change made here announces: today's queues and the waiting room.
+        if (effects.isTodayTouched) {
+          bus.publish('queue.changed', { practitionerIds: [...effects.practitionerIds], appointmentIds: [...effects.appointmentIds] });
+          refreshDisplay();
+        }
       }
       if (effects.patientIds.size > 0) bus.publish('patients.changed', { patientIds: [...effects.patientIds] });
       if (effects.isPracticeChanged) bus.publish('practice.changed', {});
@@ -119,7 +150,10 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     bus.publish('sync.changed', {});
   }
 
-  async function round(): Promise<void> {
+  /** The last round could not reach the cloud (not merely: no round has run yet). */
+  const isKnownOffline = (): boolean => connection === 'offline' && failures > 0;
+
+  async function round(hurry: AbortSignal): Promise<void> {
     const config = await readConfig(env);
     lastConfig = config;
     if (!config.enabled || config.url === null || config.token === null) {
@@ -129,7 +163,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     }
     const http = new CloudHttp({ baseUrl: config.url, token: config.token, fetch: fetchImpl, timeoutMs, now, signal: closing.signal });
     try {
-      await runRound(engine, http, config.clientId);
+      await runRound({ ...engine, hurry }, http, config.clientId);
       connection = 'online';
       failures = 0;
       nextAttemptAt = null;
@@ -143,11 +177,15 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     if (autoStart) listen(config);
   }
 
-  function startRound(): Promise<void> {
-    const current = round()
+  function startRound(isHurried: boolean): Promise<void> {
+    const hurry = new AbortController();
+    if (isHurried) hurry.abort();
+    runningHurry = hurry;
+    const current = round(hurry.signal)
       .catch((error: unknown) => console.error('sync round failed:', error))
       .finally(() => {
         running = null;
+        runningHurry = null;
         schedule();
       })
       .then(() => announceIfChanged());
@@ -155,19 +193,45 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     return current;
   }
 
-  /** Runs a round now, or right after the one running (callers meanwhile share it). */
-  function runNow(): Promise<void> {
+  /**
+   * Runs a round now, or right after the one running (callers meanwhile share it).
+   * `isHurried`: one try per request (someone is waiting for the answer).
+   */
+  function runNow(isHurried = false): Promise<void> {
     if (closed) return Promise.resolve();
-    if (queued) return queued;
+    if (queued) {
+      if (isHurried) isQueuedHurried = true;
+      return queued;
+    }
     if (running) {
+      isQueuedHurried = isHurried;
       const next = running.then(() => {
         queued = null;
-        return startRound();
+        const hurried = isQueuedHurried;
+        isQueuedHurried = false;
+        return startRound(hurried);
       });
       queued = next;
       return next;
     }
-    return startRound();
+    return startRound(isHurried);
+  }
+
+  /**
+   * `sync.now`: a round, and the status after it. While the cloud is known to be away, the
+   * desk hears back within about one request's timeout instead of the worker's patient
+   * retries: the round running is hurried (no more tries, no more waiting), and when it still
+   * cannot reach the cloud, no second round is started for the same answer.
+   */
+  async function syncNow(): Promise<void> {
+    if (!isKnownOffline()) return runNow();
+    const current = running;
+    if (current) {
+      runningHurry?.abort();
+      await current;
+      if (isKnownOffline()) return;
+    }
+    return runNow(isKnownOffline());
   }
 
   function schedule(delayMs?: number): void {
@@ -238,7 +302,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
         return settings;
       },
       'sync.now': async () => {
-        await runNow();
+        await syncNow();
         return status();
       },
       'sync.issues': (_input, ctx) => getIssues(ctx.db),
@@ -249,6 +313,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
       },
     },
     runOnce: () => runNow(),
+    syncNow: () => syncNow(),
     close: async () => {
       closed = true;
       closing.abort();
@@ -259,6 +324,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
       await queued;
       await running;
       await listening;
+      await displayRefresh;
     },
   };
 }

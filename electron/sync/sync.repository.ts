@@ -224,6 +224,15 @@ export async function listParked(db: Kysely<Database>): Promise<ParkedRow[]> {
   return rows.sort((a, b) => entityOrder.indexOf(a.entity as SyncEntity) - entityOrder.indexOf(b.entity as SyncEntity));
 }
 
+/** This desk's own clinic: specialties, rooms and practitioners the cloud has never seen. */
+export async function countUnsyncedPracticeRows(db: Kysely<Database>): Promise<number> {
+  const { rows } = await sql<{ n: number }>`
+    SELECT (SELECT count(*) FROM specialties t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'specialty' AND v.uid = t.uid))
+         + (SELECT count(*) FROM rooms t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'room' AND v.uid = t.uid))
+         + (SELECT count(*) FROM practitioners t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'practitioner' AND v.uid = t.uid)) AS n`.execute(db);
+  return rows[0]!.n;
+}
+
 /**
  * The first upload, when sync is turned on for the first time: every row the server has not
  * seen, referenced rows first. Runs in the transaction that turns tracking on.

@@ -5,12 +5,17 @@ import type { SyncConflict, SyncProblem, SyncSettings } from '../../shared/sync/
 import type { Database } from '../db/schema';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { deleteSecrets, hasSecret, readSecret, storeSecret } from '../secrets/secrets.repository';
-import { enqueueEverything, listConflicts, listProblems, localIdOf, readState, updateState } from './sync.repository';
+import { CloudHttp, CloudRequestError, DEFAULT_TIMEOUT_MS } from './cloud-http';
+import { countUnsyncedPracticeRows, enqueueEverything, listConflicts, listProblems, localIdOf, readState, updateState } from './sync.repository';
 
 export interface SyncEnv {
   db: Kysely<Database>;
   secretCipher: SecretCipher;
   env: Readonly<Record<string, string | undefined>>;
+  /** For the look at the cloud when sync is first turned on (defaults: globalThis.fetch, 10 s, Date.now). */
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+  now?: () => number;
 }
 
 /** Where and as whom this desk syncs; url or token null when not set up. */
@@ -60,6 +65,13 @@ export async function getSettings(deps: SyncEnv, db: Kysely<Database> = deps.db)
  * Saves the settings (in the caller's transaction). Turning sync on needs a URL and a token;
  * the first time, every row the cloud has not seen is queued for upload, and from then on
  * the triggers record every change (also while sync is paused later, so nothing is lost).
+ *
+ * Joining safely, the first time: a desk with a clinic of its own (specialties, rooms,
+ * practitioners never synced) first looks at the cloud. A cloud that already holds a clinic
+ * is refused (ALREADY_SET_UP, details.reason CLOUD_HAS_OTHER_CLINIC): uploading would put
+ * two of everything there. An empty cloud takes this desk's clinic. A desk without a clinic
+ * of its own (set up with "create a clinic", nothing entered yet) joins whatever the cloud
+ * holds: its first round pulls a full snapshot. See README.md, "Joining".
  */
 export async function updateSettings(
   deps: SyncEnv,
@@ -88,11 +100,36 @@ export async function updateSettings(
       });
     }
     if (state.tracking === 0) {
+      if ((await countUnsyncedPracticeRows(trx)) > 0 && (await cloudHoldsData(deps, config.url, config.token))) {
+        throw new AppError(
+          'ALREADY_SET_UP',
+          'This cloud already holds a clinic, and this computer has a clinic of its own. Start Front Desk on this computer with an empty database to join it.',
+          { reason: 'CLOUD_HAS_OTHER_CLINIC' },
+        );
+      }
       await enqueueEverything(trx, now);
       await updateState(trx, { tracking: 1 });
     }
   }
   return getSettings(deps, trx);
+}
+
+/**
+ * Whether the cloud holds any live row: the first page of a full snapshot, one row long. One
+ * try with the short timeout: an administrator is waiting, and the database with them (this
+ * runs in the settings' transaction). A cloud that cannot be asked is not taken as empty.
+ */
+async function cloudHoldsData(deps: SyncEnv, url: string, token: string): Promise<boolean> {
+  const http = new CloudHttp({ baseUrl: url, token, fetch: deps.fetch ?? globalThis.fetch, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, now: deps.now ?? Date.now });
+  try {
+    return (await http.pull(null, 1)).changes.length > 0;
+  } catch (error) {
+    if (!(error instanceof CloudRequestError)) throw error;
+    const problem = error.isUnauthorised ? 'UNAUTHORISED' : error.kind === 'http' ? `HTTP_${error.status}` : error.kind.toUpperCase().replace('-', '_');
+    throw new AppError('CLOUD_UNAVAILABLE', `Before sync is turned on, the cloud must say whether it already holds a clinic, and it could not be asked: ${error.message}`, {
+      problem,
+    });
+  }
 }
 
 export async function getIssues(db: Kysely<Database>): Promise<{ conflicts: SyncConflict[]; problems: SyncProblem[] }> {

@@ -10,7 +10,7 @@ import { Alert, ErrorMessage } from '../ui/error-message';
 import { Checkbox, TextField } from '../ui/field';
 import { Card, CardHeader } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
-import { settingsForm, settingsInput, type SyncSettingsForm } from './sync-state';
+import { settingsForm, settingsInput, settingsRefusalOf, type SyncSettingsForm } from './sync-state';
 import './sync.css';
 
 /** Admin: the cloud's address and token, the pull interval, and sync on or off. */
@@ -80,9 +80,19 @@ function SettingsForm({ settings, onSaved }: { settings: SyncSettings; onSaved: 
   // The token's own failure (it could not be sealed) belongs next to the token box, and so
   // does a missing URL or token the main process names (NOT_SET_UP, details.missing).
   const missing = missingFields(form.error);
-  const tokenError = errors['token'] ?? (form.error?.code === 'SECURE_STORAGE_UNAVAILABLE' ? errorText(form.error) : missing.includes('token') ? t('sync.settings.tokenRequired') : undefined);
+  // Turning sync on the first time asks the cloud whether it holds a clinic already (see the main process's sync.service).
+  const refusal = settingsRefusalOf(form.error);
+  const tokenError =
+    errors['token'] ??
+    (form.error?.code === 'SECURE_STORAGE_UNAVAILABLE'
+      ? errorText(form.error)
+      : missing.includes('token')
+        ? t('sync.settings.tokenRequired')
+        : refusal === 'tokenRefused'
+          ? t('sync.settings.tokenRefused')
+          : undefined);
   const urlError = errors['cloudUrl'] ?? (missing.includes('cloudUrl') ? t('sync.settings.urlRequired') : undefined);
-  const isFieldError = form.error?.code === 'SECURE_STORAGE_UNAVAILABLE' || missing.length > 0;
+  const isFieldError = form.error?.code === 'SECURE_STORAGE_UNAVAILABLE' || missing.length > 0 || refusal !== null;
 
   const forgetToken = async () => {
     setIsForgetting(true);
@@ -153,6 +163,11 @@ function SettingsForm({ settings, onSaved }: { settings: SyncSettings; onSaved: 
           <p>{t('sync.settings.secureStorage.browserHost')}</p>
         </Alert>
       )}
+      {refusal === 'otherClinic' ? (
+        <Alert tone="danger" title={t('sync.settings.otherClinicTitle')} role="alert">
+          <p data-testid="sync-other-clinic">{t('sync.settings.otherClinic')}</p>
+        </Alert>
+      ) : null}
       <ErrorMessage error={isFieldError ? null : form.error} />
       <div className="form-actions">
         {settings.hasToken && canStoreToken ? (

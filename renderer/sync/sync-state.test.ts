@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Slot } from '../../shared/appointments/appointments.contract';
 import { syncContract, type SyncConflict, type SyncStatus } from '../../shared/sync/sync.contract';
-import { conflictsById, indicatorOf, nextSlotFor, relativeTime, settingsForm, settingsInput, slotsAvoiding } from './sync-state';
+import { conflictsById, indicatorOf, nextSlotFor, relativeTime, settingsForm, settingsInput, settingsRefusalOf, slotsAvoiding } from './sync-state';
+import { RpcError } from '../transport/rpc-error';
+import { en } from '../../shared/i18n/en';
+import { pt as ptPT } from '../../shared/i18n/pt-PT';
 
 const NOW = Date.UTC(2030, 0, 7, 10, 0);
 const MIN = 60_000;
@@ -113,5 +116,17 @@ describe('settings form', () => {
     expect(paths({ ...form, pullIntervalSeconds: '2' })).toEqual(['pullIntervalSeconds']);
     expect(paths({ ...form, pullIntervalSeconds: '7.5' })).toEqual(['pullIntervalSeconds']);
     expect(paths({ ...form, cloudUrl: 'ftp://cloud.example' })).toEqual(['cloudUrl']);
+  });
+});
+
+describe('turning sync on refused', () => {
+  it('words a cloud that holds another clinic, and a refused token, in its own terms', () => {
+    expect(settingsRefusalOf(new RpcError('ALREADY_SET_UP', 'x', { reason: 'CLOUD_HAS_OTHER_CLINIC' }))).toBe('otherClinic');
+    expect(settingsRefusalOf(new RpcError('CLOUD_UNAVAILABLE', 'x', { problem: 'UNAUTHORISED' }))).toBe('tokenRefused');
+    expect(settingsRefusalOf(new RpcError('CLOUD_UNAVAILABLE', 'x', { problem: 'NETWORK' }))).toBeNull();
+    expect(settingsRefusalOf(new RpcError('ALREADY_SET_UP', 'x'))).toBeNull();
+    expect(settingsRefusalOf(null)).toBeNull();
+    expect(en.sync.settings.otherClinic).toMatch(/already holds a clinic/);
+    expect(ptPT.sync.settings.otherClinic).toMatch(/já tem uma clínica/);
   });
 });

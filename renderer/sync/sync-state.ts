@@ -29,6 +29,19 @@ const tones: Record<IndicatorKind, Tone> = {
   synced: 'success',
 };
 
+/**
+ * Turning sync on refused for a reason the settings card words itself: the cloud holds a
+ * clinic and so does this desk (otherClinic), or the cloud refused the token when asked
+ * whether it holds one (tokenRefused). Anything else shows as the error it is.
+ */
+export type SettingsRefusal = 'otherClinic' | 'tokenRefused';
+
+export function settingsRefusalOf(error: { code: string; details: Record<string, unknown> } | null): SettingsRefusal | null {
+  if (error?.code === 'ALREADY_SET_UP' && error.details.reason === 'CLOUD_HAS_OTHER_CLINIC') return 'otherClinic';
+  if (error?.code === 'CLOUD_UNAVAILABLE' && error.details.problem === 'UNAUTHORISED') return 'tokenRefused';
+  return null;
+}
+
 export function indicatorOf(status: SyncStatus | null): Indicator {
   const counts = { pending: status?.pending ?? 0, conflicts: status?.conflicts ?? 0, problems: status?.problems ?? 0 };
   const kind: IndicatorKind = !status || !status.enabled

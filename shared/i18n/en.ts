@@ -849,6 +849,9 @@ export const en = {
       clientId: 'This desk’s id',
       clientIdHint: 'How the cloud tells this desk apart from the others.',
       saved: 'Sync settings are saved.',
+      otherClinicTitle: 'This computer cannot join this cloud',
+      otherClinic: 'This cloud already holds a clinic, and this computer has a clinic of its own. Start Front Desk on this computer with an empty database to join it.',
+      tokenRefused: 'The cloud refused this token. Check it and save again.',
       secureStorage: {
         title: 'This computer cannot store the token safely',
         NO_ENCRYPTION: 'The operating system offers no encryption for stored secrets, so Front Desk will not keep the token here.',

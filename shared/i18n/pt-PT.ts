@@ -847,6 +847,9 @@ export const pt: Catalogue = {
       clientId: 'Identificador deste posto',
       clientIdHint: 'Como a nuvem distingue este posto dos outros.',
       saved: 'As definições de sincronização foram guardadas.',
+      otherClinicTitle: 'Este computador não se pode juntar a esta nuvem',
+      otherClinic: 'Esta nuvem já tem uma clínica, e este computador tem uma clínica própria. Para se juntar a ela, inicie o Front Desk neste computador com uma base de dados vazia.',
+      tokenRefused: 'A nuvem recusou este token. Verifique-o e guarde de novo.',
       secureStorage: {
         title: 'Este computador não consegue guardar o token em segurança',
         NO_ENCRYPTION: 'O sistema operativo não oferece cifra para segredos guardados, por isso o Front Desk não guarda o token aqui.',

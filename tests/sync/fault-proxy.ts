@@ -4,8 +4,9 @@ import type { AddressInfo, Socket } from 'node:net';
 /**
  * A real HTTP proxy between a desk and the cloud that misbehaves on purpose: it drops
  * requests (the server never sees them), drops responses after the server committed,
- * sends requests twice, delays them, answers 500 or 429 (with Retry-After) itself, or
- * cuts the network entirely. Faults are drawn per request from a seeded random source, so
+ * sends requests twice, delays them, answers 500 or 429 (with Retry-After) itself, cuts
+ * the network entirely (connections refused at once), or swallows it (a blackhole:
+ * connections accepted, requests read, nothing ever answered). Faults are drawn per request from a seeded random source, so
  * a failing run can be replayed.
  */
 export interface FaultPlan {
@@ -32,6 +33,8 @@ export interface FaultStats {
   errors500: number;
   errors429: number;
   refusedWhileCut: number;
+  /** Requests swallowed by the blackhole (held open, never answered). */
+  blackholed: number;
 }
 
 export interface FaultProxy {
@@ -40,6 +43,8 @@ export interface FaultProxy {
   setPlan(plan: FaultPlan): void;
   /** Cut: every connection is closed at once, as if the cable were out. */
   setCut(isCut: boolean): void;
+  /** Blackhole: requests are accepted and never answered, until the desk gives up on them. */
+  setBlackhole(isBlackhole: boolean): void;
   /** Called when a request has been answered by the server (before the answer is passed on, or dropped). */
   onServerAnswered: ((path: string) => void) | null;
   /** Every push the server answered (200), request and answer as JSON, delivered to the desk or not. */
@@ -70,8 +75,9 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
   const random = seededRandom(options.seed ?? 1);
   let plan: FaultPlan = options.plan ?? {};
   let isCut = false;
+  let isBlackhole = false;
   const sockets = new Set<Socket>();
-  const stats: FaultStats = { requests: 0, forwarded: 0, droppedRequests: 0, droppedResponses: 0, duplicated: 0, delayed: 0, errors500: 0, errors429: 0, refusedWhileCut: 0 };
+  const stats: FaultStats = { requests: 0, forwarded: 0, droppedRequests: 0, droppedResponses: 0, duplicated: 0, delayed: 0, errors500: 0, errors429: 0, refusedWhileCut: 0, blackholed: 0 };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
 
   const forward = (req: IncomingMessage, body: Buffer): Promise<Upstream> =>
@@ -113,6 +119,11 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
       if (isCut) {
         stats.refusedWhileCut += 1;
         req.socket.destroy();
+        return;
+      }
+      if (isBlackhole) {
+        // Held open: the connection is closed by the desk's timeout, or when the proxy closes.
+        stats.blackholed += 1;
         return;
       }
       if (req.url?.startsWith('/v1/events')) return stream(req, res);
@@ -189,6 +200,9 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
     pushes: [],
     setPlan: (next) => {
       plan = next;
+    },
+    setBlackhole: (next) => {
+      isBlackhole = next;
     },
     setCut: (next) => {
       isCut = next;

@@ -166,4 +166,21 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     const server = [...replay((await cloud.desk.pullAll()).changes).values()].filter((row) => row.entity === 'appointment').map((row) => row.uid);
     expect(a.appointments().map((row) => row.uid)).toEqual(server);
   });
+
+  it('starts again from scratch when the cloud cannot read the cursor (400, a replaced server), and drops rows deleted meanwhile', async () => {
+    const booked = await book('2030-01-07T10:00');
+    await a.sync();
+    const uid = a.uidOf('appointments', booked.id);
+    const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
+    const { results } = await cloud.desk.push('admin', [{ mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null }]);
+    expect(results[0]!.status).toBe('applied');
+    // A cursor of the server this desk knew before: the new one hands out others.
+    a.desk.database.sqlite.prepare(`UPDATE sync_state SET cursor = 'opaque:previous-server:8812'`).run();
+    const status = await a.sync();
+    expect(status).toMatchObject({ connection: 'online', pending: 0, problems: 0 });
+    expect(a.localId('appointments', uid)).toBeNaN();
+    expect(a.desk.database.sqlite.prepare('SELECT cursor FROM sync_state').pluck().get()).toMatch(/^v1\./);
+    // Only the one refused pull, then the snapshot: not a loop.
+    expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0 });
+  });
 });
