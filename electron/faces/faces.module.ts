@@ -5,7 +5,7 @@ import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { AwsTimeouts } from './aws-clients';
 import { facesHandlers, type FaceMethods } from './faces.handlers';
-import { FacesService } from './faces.service';
+import { ABANDONED_AFTER_MS, FacesService } from './faces.service';
 
 export type { FaceMethods };
 
@@ -26,6 +26,11 @@ export interface FacesModule {
   handlers: HandlerGroup<FaceMethods>;
   /** The service itself, for tests and the retention timer. */
   service: FacesService;
+  /**
+   * The start-up pass that clears enrolments a killed process left halfway (in the
+   * background: startup does not wait for it). Resolves with how many it cleared.
+   */
+  recovered: Promise<number>;
   close(): Promise<void>;
 }
 
@@ -41,6 +46,31 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   const handlers = facesHandlers(service, deps.bus);
 
   let timer: NodeJS.Timeout | null = null;
+  let recheck: NodeJS.Timeout | null = null;
+  let rechecking: Promise<unknown> | null = null;
+  let closed = false;
+  const publish = (patientId: number) => deps.bus.publish('faces.changed', { patientIds: [patientId] });
+  const failed = (error: unknown) => console.error('face clean-up failed:', error instanceof Error ? error.message : 'unknown error');
+
+  // A killed process leaves enrolments journalled but unfinished. Rows too young to call
+  // abandoned (a restart within minutes) get one more look once they are old enough.
+  const recovered = Promise.resolve()
+    .then(() => service.recoverUnfinished({ staffId: null, workstation: 'recovery (start)' }, publish))
+    .then(({ cleared, pending }) => {
+      if (pending > 0 && !closed) {
+        recheck = setTimeout(() => {
+          recheck = null;
+          rechecking = service.recoverUnfinished({ staffId: null, workstation: 'recovery (start)' }, publish).catch(failed);
+        }, ABANDONED_AFTER_MS + 1_000);
+        recheck.unref();
+      }
+      return cleared;
+    })
+    .catch((error: unknown) => {
+      failed(error);
+      return 0;
+    });
+
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
     if (sweeping) return;
@@ -63,9 +93,15 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   return {
     handlers,
     service,
+    recovered,
     close: async () => {
+      closed = true;
+      await recovered;
       if (timer) clearTimeout(timer);
+      if (recheck) clearTimeout(recheck);
       timer = null;
+      recheck = null;
+      await rechecking;
       await sweeping;
       service.close();
     },

@@ -124,6 +124,116 @@ export async function insertEnrolment(db: Kysely<Database>, enrolment: Omit<Enro
 
 export type WithdrawalStep = 'user_deleted' | 'faces_deleted' | 'photos_deleted';
 
+/**
+ * An enrolment under way is journalled before its first AWS call as a `withdrawing` row
+ * whose withdrawal has not started (withdrawal_started_at NULL): its AWS objects are to be
+ * deleted unless the enrolment finishes and promotes the row to `enrolled`. A process that
+ * dies halfway therefore leaves a row that the ordinary withdrawal path knows how to clear.
+ * 0006 allows only 'enrolled' and 'withdrawing', and widening that CHECK means rebuilding a
+ * table that face_photos cascades from: the NULL start says "enrolling" without a migration.
+ */
+export function isEnrolling(row: Pick<EnrolmentRow, 'state' | 'withdrawal_started_at'>): boolean {
+  return row.state === 'withdrawing' && row.withdrawal_started_at === null;
+}
+
+export interface EnrolmentStart {
+  patientId: number;
+  opaqueKey: string;
+  region: string;
+  collectionId: string;
+  bucket: string;
+  at: number;
+  staffId: number | null;
+  /** Chosen here before PutObject, so written ahead: deleting a key never written is harmless. */
+  s3Keys: readonly string[];
+}
+
+export async function beginEnrolment(db: Kysely<Database>, start: EnrolmentStart): Promise<void> {
+  await insertEnrolment(
+    db,
+    {
+      patient_id: start.patientId,
+      opaque_key: start.opaqueKey,
+      state: 'withdrawing',
+      region: start.region,
+      collection_id: start.collectionId,
+      bucket: start.bucket,
+      user_id: null,
+      enrolled_at: start.at,
+      enrolled_by: start.staffId,
+      withdrawal_started_at: null,
+    },
+    start.s3Keys.map((s3Key, position) => ({ position, face_id: null, s3_key: s3Key })),
+  );
+}
+
+/** The enrolment journalled under this key, while it is still an enrolment under way. */
+async function enrollingPatient(db: Kysely<Database>, opaqueKey: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('face_enrolments')
+    .select('patient_id')
+    .where('opaque_key', '=', opaqueKey)
+    .where('state', '=', 'withdrawing')
+    .where('withdrawal_started_at', 'is', null)
+    .executeTakeFirst();
+  return row?.patient_id ?? null;
+}
+
+/** Records a face id as soon as IndexFaces returns it; false when the enrolment is no longer under way. */
+export async function recordEnrolmentFace(db: Kysely<Database>, opaqueKey: string, position: number, faceId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const patientId = await enrollingPatient(trx, opaqueKey);
+    if (patientId === null) return false;
+    await trx.updateTable('face_photos').set({ face_id: faceId }).where('patient_id', '=', patientId).where('position', '=', position).execute();
+    return true;
+  });
+}
+
+export async function recordEnrolmentUser(db: Kysely<Database>, opaqueKey: string, userId: string): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const patientId = await enrollingPatient(trx, opaqueKey);
+    if (patientId === null) return false;
+    await trx.updateTable('face_enrolments').set({ user_id: userId }).where('patient_id', '=', patientId).execute();
+    return true;
+  });
+}
+
+/** Promotes the journalled enrolment to `enrolled`; false when it is no longer under way. */
+export async function completeEnrolment(db: Kysely<Database>, opaqueKey: string, at: number): Promise<boolean> {
+  const result = await db
+    .updateTable('face_enrolments')
+    .set({ state: 'enrolled', enrolled_at: at })
+    .where('opaque_key', '=', opaqueKey)
+    .where('state', '=', 'withdrawing')
+    .where('withdrawal_started_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function findEnrolmentByKey(db: Kysely<Database>, opaqueKey: string): Promise<EnrolmentRow | null> {
+  return (await db.selectFrom('face_enrolments').selectAll().where('opaque_key', '=', opaqueKey).executeTakeFirst()) ?? null;
+}
+
+/**
+ * Rows a finished process should not have left: enrolments under way that started, and
+ * withdrawals that started, before `cutoff`.
+ */
+export async function unfinishedBefore(db: Kysely<Database>, cutoff: number): Promise<EnrolmentRow[]> {
+  return db
+    .selectFrom('face_enrolments')
+    .selectAll()
+    .where('state', '=', 'withdrawing')
+    .where((eb) => eb.or([eb.and([eb('withdrawal_started_at', 'is', null), eb('enrolled_at', '<', cutoff)]), eb('withdrawal_started_at', '<', cutoff)]))
+    .orderBy('patient_id')
+    .execute();
+}
+
+/** The keys of every unfinished row, young ones included. */
+export async function unfinishedKeys(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('face_enrolments').select('opaque_key').where('state', '=', 'withdrawing').execute();
+  return rows.map((row) => row.opaque_key);
+}
+
 export async function markWithdrawing(db: Kysely<Database>, patientId: number, at: number): Promise<void> {
   await db
     .updateTable('face_enrolments')
@@ -132,13 +242,16 @@ export async function markWithdrawing(db: Kysely<Database>, patientId: number, a
     .execute();
 }
 
-export async function markStepDone(db: Kysely<Database>, patientId: number, step: WithdrawalStep): Promise<void> {
-  await db.updateTable('face_enrolments').set({ [step]: 1 }).where('patient_id', '=', patientId).execute();
+// By opaque key, not patient: a slow clean-up must never touch the patient's next enrolment.
+export async function markStepDone(db: Kysely<Database>, opaqueKey: string, step: WithdrawalStep): Promise<void> {
+  await db.updateTable('face_enrolments').set({ [step]: 1 }).where('opaque_key', '=', opaqueKey).execute();
 }
 
-export async function deleteEnrolment(db: Kysely<Database>, patientId: number): Promise<void> {
-  await db.deleteFrom('face_photos').where('patient_id', '=', patientId).execute();
-  await db.deleteFrom('face_enrolments').where('patient_id', '=', patientId).execute();
+export async function deleteEnrolment(db: Kysely<Database>, opaqueKey: string): Promise<void> {
+  const row = await db.selectFrom('face_enrolments').select('patient_id').where('opaque_key', '=', opaqueKey).executeTakeFirst();
+  if (!row) return;
+  await db.deleteFrom('face_photos').where('patient_id', '=', row.patient_id).execute();
+  await db.deleteFrom('face_enrolments').where('opaque_key', '=', opaqueKey).execute();
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   DeleteUserCommand,
   DescribeCollectionCommand,
   IndexFacesCommand,
+  ListFacesCommand,
   SearchUsersByImageCommand,
   type IndexFacesResponse,
 } from '@aws-sdk/client-rekognition';
@@ -37,17 +38,25 @@ import {
 } from './aws-clients';
 import {
   activeConsent,
+  beginEnrolment,
+  completeEnrolment,
   deleteEnrolment,
   enrolledPatientOfUser,
   findEnrolment,
+  findEnrolmentByKey,
   insertConsent,
   insertEnrolment,
+  isEnrolling,
   markStepDone,
   markWithdrawing,
   patientLanguage,
   patientsPastRetention,
   photosOf,
   readFaceSettings,
+  recordEnrolmentFace,
+  recordEnrolmentUser,
+  unfinishedBefore,
+  unfinishedKeys,
   withdrawConsents,
   writeFaceSettings,
   type EnrolmentRow,
@@ -76,6 +85,14 @@ export type Identification =
 
 /** Rekognition's quality bar, explicit: AUTO lets the service pick it for its current model. */
 const QUALITY_FILTER = 'AUTO' as const;
+/**
+ * An unfinished enrolment or withdrawal this old, and not running here, was left by a
+ * process that stopped. Far above the longest enrolment (a few calls of DESK_TIMEOUTS.deadline).
+ */
+export const ABANDONED_AFTER_MS = 5 * 60_000;
+/** ListFaces' largest page, and DeleteFaces' largest batch. */
+const LIST_FACES_PAGE = 4096;
+const MAX_DELETE_FACES = 4096;
 const SECRET_NAMES = ['aws.accessKeyId', 'aws.secretAccessKey', 'aws.sessionToken'] as const;
 
 /** An AWS failure inside this module; becomes CLOUD_UNAVAILABLE (with the problem only) at the edge. */
@@ -110,12 +127,24 @@ function normalisedPrefix(prefix: string): string {
 
 export class FacesService {
   private readonly clients = new Map<string, AwsClients>();
+  /** Opaque keys of enrolments and clean-ups running in this process: never abandoned. */
+  private readonly running = new Map<string, number>();
   private readonly desk: AwsTimeouts;
   private readonly kiosk: AwsTimeouts;
 
   constructor(private readonly deps: FacesServiceDeps) {
     this.desk = deps.timeouts?.desk ?? DESK_TIMEOUTS;
     this.kiosk = deps.timeouts?.kiosk ?? KIOSK_TIMEOUTS;
+  }
+
+  private hold(opaqueKey: string): void {
+    this.running.set(opaqueKey, (this.running.get(opaqueKey) ?? 0) + 1);
+  }
+
+  private release(opaqueKey: string): void {
+    const left = (this.running.get(opaqueKey) ?? 1) - 1;
+    if (left > 0) this.running.set(opaqueKey, left);
+    else this.running.delete(opaqueKey);
   }
 
   close(): void {
@@ -192,7 +221,11 @@ export class FacesService {
   /** Whether the kiosk should offer the camera: switched on, complete, with credentials to try. */
   async isAvailable(db: Kysely<Database>): Promise<boolean> {
     const settings = await readFaceSettings(db);
-    if (!isReadyRow(settings)) return false;
+    return isReadyRow(settings) && (await this.hasCredentials(db, settings));
+  }
+
+  /** Whether there are credentials to try (stored keys that can be unsealed, or the default chain). */
+  private async hasCredentials(db: Kysely<Database>, settings: FaceSettingsRow): Promise<boolean> {
     if (settings.credential_source === 'stored') {
       return this.deps.secretCipher.problem() === null && (await hasSecret(db, 'aws.accessKeyId')) && (await hasSecret(db, 'aws.secretAccessKey'));
     }
@@ -299,7 +332,8 @@ export class FacesService {
     const enrolment = await findEnrolment(db, patientId);
     const consent = await activeConsent(db, patientId);
     const photos = enrolment ? await photosOf(db, patientId) : [];
-    const state: FaceStatus['state'] = enrolment ? enrolment.state : consent ? 'consented' : 'off';
+    // An enrolment under way (or abandoned, awaiting clean-up) is not one yet: the consent stands.
+    const state: FaceStatus['state'] = !enrolment ? (consent ? 'consented' : 'off') : isEnrolling(enrolment) ? (consent ? 'consented' : 'withdrawing') : enrolment.state;
     return {
       patientId,
       state,
@@ -328,8 +362,7 @@ export class FacesService {
         currentVersion: CONSENT_VERSION,
       });
     }
-    const enrolment = await findEnrolment(db, patientId);
-    if (enrolment?.state === 'withdrawing') throw new AppError('INVALID_TRANSITION', 'A withdrawal of face check-in is still unfinished: finish it first.');
+    if ((await this.status(db, patientId)).state === 'withdrawing') throw new AppError('INVALID_TRANSITION', 'A withdrawal of face check-in is still unfinished: finish it first.');
     const current = await activeConsent(db, patientId);
     if (current?.version !== version) {
       const at = this.deps.now();
@@ -343,26 +376,42 @@ export class FacesService {
 
   /**
    * Indexes three photos, stores them in S3 and groups them under one Rekognition user.
-   * AWS first (no transaction is held while it answers), local ids last in one short
-   * transaction. On any failure what was created in AWS is removed again.
+   * Before the first AWS call the attempt is journalled (see `isEnrolling`), and every
+   * object is recorded as soon as it exists, each in its own short transaction: no
+   * transaction is held while AWS answers, and a process killed halfway leaves a row that
+   * `recoverUnfinished` clears. On any failure what was created in AWS is removed again.
    */
   async enrol(patientId: number, photosBase64: readonly string[], actor: FaceActor): Promise<FaceStatus> {
     const db = this.deps.db;
     const settings = await readFaceSettings(db);
     if (!isReadyRow(settings)) throw new AppError('FACE_CHECKIN_OFF', 'Face check-in is not set up.');
+    const refuse = (state: FaceStatus['state']) =>
+      new AppError('INVALID_TRANSITION', state === 'enrolled' ? 'This patient is already enrolled for face check-in.' : 'A withdrawal of face check-in is still unfinished: finish it first.', { state });
     const before = await this.status(db, patientId);
     if (before.state === 'off') throw new AppError('CONSENT_REQUIRED', "Record the patient's consent before taking photos.");
-    if (before.state !== 'consented') {
-      throw new AppError('INVALID_TRANSITION', before.state === 'enrolled' ? 'This patient is already enrolled for face check-in.' : 'A withdrawal of face check-in is still unfinished: finish it first.', {
-        state: before.state,
-      });
-    }
+    if (before.state !== 'consented') throw refuse(before.state);
     const photos = photosBase64.map((base64) => Buffer.from(base64, 'base64'));
     photos.forEach((photo, index) => {
       if (photo.length < 100 || photo[0] !== 0xff || photo[1] !== 0xd8) {
         throw new AppError('PHOTO_UNUSABLE', `Photo ${index + 1} is not a JPEG image.`, { photo: index, reason: 'poorQuality' });
       }
     });
+
+    const earlier = await findEnrolment(db, patientId);
+    if (earlier && isEnrolling(earlier)) {
+      if (this.running.has(earlier.opaque_key)) {
+        throw new AppError('INVALID_TRANSITION', 'This patient is being enrolled at another desk right now.', { state: before.state });
+      }
+      // Left by a process that stopped halfway (one process owns the database): clear it first.
+      try {
+        await this.finishRemoval(earlier, actor, 'faces.enrol.abandoned');
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        throw cloudUnavailable(problemOf(error));
+      }
+      const after = await this.status(db, patientId);
+      if (after.state !== 'consented') throw after.state === 'off' ? new AppError('CONSENT_REQUIRED', "Record the patient's consent before taking photos.") : refuse(after.state);
+    }
 
     let clients: AwsClients;
     try {
@@ -371,6 +420,8 @@ export class FacesService {
       throw cloudUnavailable(problemOf(error));
     }
     const opaqueKey = randomBytes(16).toString('hex');
+    const prefix = `${normalisedPrefix(settings.key_prefix)}${opaqueKey}/`;
+    const s3Keys = photos.map(() => `${prefix}${randomBytes(8).toString('hex')}.jpg`);
     const target: CloudTarget = {
       collectionId: settings.collection_id,
       bucket: settings.bucket,
@@ -378,20 +429,64 @@ export class FacesService {
       faceIds: [],
       s3Keys: [],
     };
-    const prefix = `${normalisedPrefix(settings.key_prefix)}${opaqueKey}/`;
 
+    this.hold(opaqueKey);
     try {
-      const indexed = await this.indexAll(clients, settings.collection_id, opaqueKey, photos, target);
+      const begun = await db.transaction().execute(async (trx) => {
+        // Consent withdrawn, or another desk started, since the status was read.
+        if ((await activeConsent(trx, patientId)) === null) return 'noConsent';
+        if ((await findEnrolment(trx, patientId)) !== null) return 'busy';
+        await beginEnrolment(trx, {
+          patientId,
+          opaqueKey,
+          region: settings.region,
+          collectionId: settings.collection_id,
+          bucket: settings.bucket,
+          at: this.deps.now(),
+          staffId: actor.staffId,
+          s3Keys,
+        });
+        return 'begun';
+      });
+      if (begun === 'noConsent') throw new AppError('CONSENT_REQUIRED', "Record the patient's consent before taking photos.");
+      if (begun === 'busy') throw new AppError('INVALID_TRANSITION', 'This patient is being enrolled at another desk right now.', { state: 'consented' });
+      return await this.enrolJournalled(clients, settings, patientId, opaqueKey, photos, s3Keys, target, actor);
+    } finally {
+      this.release(opaqueKey);
+    }
+  }
+
+  private async enrolJournalled(
+    clients: AwsClients,
+    settings: FaceSettingsRow,
+    patientId: number,
+    opaqueKey: string,
+    photos: readonly Buffer[],
+    s3Keys: readonly string[],
+    target: CloudTarget,
+    actor: FaceActor,
+  ): Promise<FaceStatus> {
+    const db = this.deps.db;
+    const journal = async (recorded: Promise<boolean>) => {
+      if (!(await recorded)) throw new Superseded();
+    };
+    const undo = () => this.undoEnrolment(clients, patientId, opaqueKey, settings.region, target, actor, target.faceIds.length < photos.length);
+    const superseded = () =>
+      new AppError('CONSENT_REQUIRED', 'The consent was withdrawn (or the patient enrolled elsewhere) while the photos were being stored; nothing was kept.');
+    try {
+      const indexed = await this.indexAll(clients, settings.collection_id, opaqueKey, photos, target, (position, faceId) =>
+        journal(recordEnrolmentFace(db, opaqueKey, position, faceId)),
+      );
       const unusable = indexed.findIndex((result) => result.reason !== null);
       if (unusable >= 0) {
         const reason = indexed[unusable]!.reason!;
-        await this.undoEnrolment(clients, patientId, opaqueKey, settings.region, target, actor);
+        await undo();
         const words = { noFace: 'shows no face', severalFaces: 'shows more than one face', poorQuality: 'is not clear enough (light, focus or pose)' };
         throw new AppError('PHOTO_UNUSABLE', `Photo ${unusable + 1} ${words[reason]}. Take it again.`, { photo: unusable, reason });
       }
       await Promise.all(
-        photos.map(async (photo) => {
-          const key = `${prefix}${randomBytes(8).toString('hex')}.jpg`;
+        photos.map(async (photo, position) => {
+          const key = s3Keys[position]!;
           target.s3Keys.push(key);
           // No ACL: objects are private by default, and buckets with ACLs disabled (the
           // default since 2023) refuse any ACL but bucket-owner-full-control.
@@ -400,54 +495,57 @@ export class FacesService {
           );
         }),
       );
-      await this.call(clients, (o) => clients.rekognition.send(new CreateUserCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, ClientRequestToken: opaqueKey }), o));
+      // Set before the call: a CreateUser that timed out may still have created the user.
       target.userId = opaqueKey;
+      await this.call(clients, (o) => clients.rekognition.send(new CreateUserCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, ClientRequestToken: opaqueKey }), o));
+      await journal(recordEnrolmentUser(db, opaqueKey, opaqueKey));
       const associated = await this.call(clients, (o) =>
         clients.rekognition.send(new AssociateFacesCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, FaceIds: target.faceIds, ClientRequestToken: `${opaqueKey}-a` }), o),
       );
       if ((associated.UnsuccessfulFaceAssociations ?? []).length > 0 || (associated.AssociatedFaces ?? []).length !== target.faceIds.length) throw new CloudFailure('UNKNOWN');
     } catch (error) {
       if (error instanceof AppError) throw error;
-      await this.undoEnrolment(clients, patientId, opaqueKey, settings.region, target, actor);
+      await undo();
+      if (error instanceof Superseded) throw superseded();
       throw cloudUnavailable(problemOf(error));
     }
 
     const at = this.deps.now();
     const recorded = await db.transaction().execute(async (trx) => {
-      // Consent withdrawn, or another desk enrolled the patient, while AWS was answering.
-      if ((await activeConsent(trx, patientId)) === null || (await findEnrolment(trx, patientId)) !== null) return false;
-      await insertEnrolment(
-        trx,
-        {
-          patient_id: patientId,
-          opaque_key: opaqueKey,
-          state: 'enrolled',
-          region: settings.region,
-          collection_id: settings.collection_id,
-          bucket: settings.bucket,
-          user_id: opaqueKey,
-          enrolled_at: at,
-          enrolled_by: actor.staffId,
-          withdrawal_started_at: null,
-        },
-        target.faceIds.map((faceId, position) => ({ position, face_id: faceId, s3_key: target.s3Keys[position] ?? null })),
-      );
+      if ((await activeConsent(trx, patientId)) === null) return false;
+      if (!(await completeEnrolment(trx, opaqueKey, at))) return false;
       await recordAudit(trx, { at, staffId: actor.staffId, workstation: actor.workstation, action: 'faces.enrol', entity: 'patient', entityId: patientId, detail: `${target.faceIds.length} photos` });
       return true;
     });
     if (!recorded) {
-      await this.undoEnrolment(clients, patientId, opaqueKey, settings.region, target, actor);
-      throw new AppError('CONSENT_REQUIRED', 'The consent was withdrawn (or the patient enrolled elsewhere) while the photos were being stored; nothing was kept.');
+      await undo();
+      throw superseded();
     }
     return this.status(db, patientId);
   }
 
-  /** IndexFaces for each photo (in parallel); every face indexed is added to `target` for clean-up. */
-  private async indexAll(clients: AwsClients, collectionId: string, opaqueKey: string, photos: readonly Buffer[], target: CloudTarget) {
-    const indexOne = (photo: Buffer) =>
-      this.call(clients, (o) =>
+  /**
+   * IndexFaces for each photo (in parallel); every face indexed is added to `target` for
+   * clean-up and handed to `onFace` (the journal) before the photo counts as done.
+   */
+  private async indexAll(
+    clients: AwsClients,
+    collectionId: string,
+    opaqueKey: string,
+    photos: readonly Buffer[],
+    target: CloudTarget,
+    onFace: (position: number, faceId: string) => Promise<void>,
+  ) {
+    const indexOne = async (photo: Buffer, position: number) => {
+      const answer = await this.call(clients, (o) =>
         clients.rekognition.send(new IndexFacesCommand({ CollectionId: collectionId, Image: { Bytes: photo }, ExternalImageId: opaqueKey, MaxFaces: 1, QualityFilter: QUALITY_FILTER, DetectionAttributes: ['DEFAULT'] }), o),
       );
+      const faceIds = (answer.FaceRecords ?? []).flatMap((record) => (record.Face?.FaceId ? [record.Face.FaceId] : []));
+      target.faceIds.push(...faceIds);
+      // MaxFaces 1: at most one; any other is found again by its ExternalImageId.
+      if (faceIds[0]) await onFace(position, faceIds[0]);
+      return answer;
+    };
     let settled = await Promise.allSettled(photos.map(indexOne));
     const collectionMissing = settled.every((result) => result.status === 'rejected' && result.reason instanceof CloudFailureWithCause && isNotFound(result.reason.cause));
     if (collectionMissing) {
@@ -457,42 +555,51 @@ export class FacesService {
       });
       settled = await Promise.allSettled(photos.map(indexOne));
     }
-    for (const result of settled) {
-      if (result.status === 'fulfilled') for (const record of result.value.FaceRecords ?? []) if (record.Face?.FaceId) target.faceIds.push(record.Face.FaceId);
-    }
     const failure = settled.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
     return settled.map((result) => ({ reason: unusableReason((result as PromiseFulfilledResult<IndexFacesResponse>).value) }));
   }
 
-  /** Removes a failed enrolment's AWS objects; if even that fails, leaves a withdrawal to finish. */
-  private async undoEnrolment(clients: AwsClients, patientId: number, opaqueKey: string, region: string, target: CloudTarget, actor: FaceActor): Promise<void> {
+  /**
+   * Removes a failed enrolment's AWS objects and its journal row. If even that fails, the
+   * row stays (or is put back) as an enrolment under way, which the next recovery pass, or
+   * the next enrolment of the patient, clears.
+   */
+  private async undoEnrolment(clients: AwsClients, patientId: number, opaqueKey: string, region: string, target: CloudTarget, actor: FaceActor, scan: boolean): Promise<void> {
+    const db = this.deps.db;
     try {
-      await this.removeFromCloud(clients, target, { user_deleted: 0, faces_deleted: 0, photos_deleted: 0 }, async () => {});
+      await this.removeFromCloud(clients, target, { user_deleted: 0, faces_deleted: 0, photos_deleted: 0 }, async () => {}, scan ? opaqueKey : null);
+      await db.transaction().execute(async (trx) => {
+        const row = await findEnrolmentByKey(trx, opaqueKey);
+        // A withdrawal that took the row over finishes (and audits) on its own.
+        if (row && isEnrolling(row)) await deleteEnrolment(trx, opaqueKey);
+      });
     } catch {
       const at = this.deps.now();
-      await this.deps.db.transaction().execute(async (trx) => {
-        if ((await findEnrolment(trx, patientId)) !== null) return;
-        await insertEnrolment(
-          trx,
-          {
-            patient_id: patientId,
-            opaque_key: opaqueKey,
-            state: 'withdrawing',
-            region,
-            collection_id: target.collectionId,
-            bucket: target.bucket,
-            user_id: target.userId,
-            enrolled_at: at,
-            enrolled_by: actor.staffId,
-            withdrawal_started_at: at,
-          },
-          Array.from({ length: Math.max(target.faceIds.length, target.s3Keys.length) }, (_, position) => ({
-            position,
-            face_id: target.faceIds[position] ?? null,
-            s3_key: target.s3Keys[position] ?? null,
-          })),
-        );
+      await db.transaction().execute(async (trx) => {
+        if ((await findEnrolmentByKey(trx, opaqueKey)) === null) {
+          if ((await findEnrolment(trx, patientId)) !== null) return;
+          await insertEnrolment(
+            trx,
+            {
+              patient_id: patientId,
+              opaque_key: opaqueKey,
+              state: 'withdrawing',
+              region,
+              collection_id: target.collectionId,
+              bucket: target.bucket,
+              user_id: target.userId,
+              enrolled_at: at,
+              enrolled_by: actor.staffId,
+              withdrawal_started_at: null,
+            },
+            Array.from({ length: Math.max(target.faceIds.length, target.s3Keys.length) }, (_, position) => ({
+              position,
+              face_id: target.faceIds[position] ?? null,
+              s3_key: target.s3Keys[position] ?? null,
+            })),
+          );
+        }
         await recordAudit(trx, { at, staffId: actor.staffId, workstation: actor.workstation, action: 'faces.enrol.failed', entity: 'patient', entityId: patientId, detail: 'clean-up pending' });
       });
     }
@@ -512,54 +619,83 @@ export class FacesService {
     const started = await db.transaction().execute(async (trx) => {
       const at = this.deps.now();
       const withdrawn = await withdrawConsents(trx, patientId, at, actor.staffId, reason);
+      // An enrolment under way here stops at its next journal write and undoes itself.
+      if (await findEnrolment(trx, patientId)) await markWithdrawing(trx, patientId, at);
       const enrolment = await findEnrolment(trx, patientId);
-      if (enrolment) await markWithdrawing(trx, patientId, at);
       if (!enrolment && withdrawn > 0) {
         await recordAudit(trx, { at, staffId: actor.staffId, workstation: actor.workstation, action, entity: 'patient', entityId: patientId, detail: 'consent withdrawn (no photos)' });
       }
       return { enrolment, changed: withdrawn > 0 || enrolment !== null };
     });
     if (started.changed) onChange();
-    const enrolment = started.enrolment;
-    if (!enrolment) return this.status(db, patientId);
-
-    const photos = await photosOf(db, patientId);
-    const target: CloudTarget = {
-      collectionId: enrolment.collection_id,
-      bucket: enrolment.bucket,
-      userId: enrolment.user_id,
-      faceIds: photos.flatMap((photo) => (photo.face_id ? [photo.face_id] : [])),
-      s3Keys: photos.flatMap((photo) => (photo.s3_key ? [photo.s3_key] : [])),
-    };
-    try {
-      const clients = await this.clientsFor(db, await readFaceSettings(db), this.desk, enrolment.region);
-      await this.removeFromCloud(clients, target, enrolment, (step) => markStepDone(db, patientId, step));
-    } catch (error) {
-      const at = this.deps.now();
-      await recordAudit(db, { at, staffId: actor.staffId, workstation: actor.workstation, action: `${action}.failed`, entity: 'patient', entityId: patientId, detail: `problem ${problemOf(error)}; can be run again` });
-      throw cloudUnavailable(problemOf(error), { state: 'withdrawing' });
-    }
-    await db.transaction().execute(async (trx) => {
-      await deleteEnrolment(trx, patientId);
-      await recordAudit(trx, {
-        at: this.deps.now(),
-        staffId: actor.staffId,
-        workstation: actor.workstation,
-        action,
-        entity: 'patient',
-        entityId: patientId,
-        detail: `deleted user, ${target.faceIds.length} faces, ${target.s3Keys.length} photos`,
-      });
-    });
+    if (!started.enrolment) return this.status(db, patientId);
+    await this.finishRemoval(started.enrolment, actor, action);
     onChange();
     return this.status(db, patientId);
   }
 
+  /**
+   * The cloud half of a withdrawal, and the local ids last; consents are not touched. The
+   * recorded faces are deleted, and any other face indexed under the enrolment's opaque key
+   * (ExternalImageId): one a killed process never recorded, or a retried IndexFaces made twice.
+   */
+  private async finishRemoval(enrolment: EnrolmentRow, actor: FaceActor, action: string): Promise<void> {
+    const db = this.deps.db;
+    const { patient_id: patientId, opaque_key: opaqueKey } = enrolment;
+    this.hold(opaqueKey);
+    try {
+      const photos = await photosOf(db, patientId);
+      const target: CloudTarget = {
+        collectionId: enrolment.collection_id,
+        bucket: enrolment.bucket,
+        // The user id is the opaque key: a CreateUser whose answer was never recorded still made it.
+        userId: enrolment.user_id ?? opaqueKey,
+        faceIds: photos.flatMap((photo) => (photo.face_id ? [photo.face_id] : [])),
+        s3Keys: photos.flatMap((photo) => (photo.s3_key ? [photo.s3_key] : [])),
+      };
+      const found: string[] = [];
+      try {
+        const clients = await this.clientsFor(db, await readFaceSettings(db), this.desk, enrolment.region);
+        // Also by ExternalImageId: IndexFaces has no idempotency token, so an SDK retry after a
+        // lost answer can index a face nobody recorded. A clinic's collection is a few pages of
+        // ListFaces: cheap for a rare action that must leave no face behind.
+        await this.removeFromCloud(clients, target, enrolment, (step) => markStepDone(db, opaqueKey, step), opaqueKey, found);
+      } catch (error) {
+        const at = this.deps.now();
+        await recordAudit(db, { at, staffId: actor.staffId, workstation: actor.workstation, action: `${action}.failed`, entity: 'patient', entityId: patientId, detail: `problem ${problemOf(error)}; can be run again` });
+        // An abandoned enrolment stays one (the consent stands): no 'withdrawing' to show.
+        throw cloudUnavailable(problemOf(error), isEnrolling(enrolment) ? {} : { state: 'withdrawing' });
+      }
+      const faceCount = new Set([...target.faceIds, ...found]).size;
+      await db.transaction().execute(async (trx) => {
+        await deleteEnrolment(trx, opaqueKey);
+        await recordAudit(trx, {
+          at: this.deps.now(),
+          staffId: actor.staffId,
+          workstation: actor.workstation,
+          action,
+          entity: 'patient',
+          entityId: patientId,
+          detail: `deleted user, ${faceCount} faces, ${target.s3Keys.length} photos`,
+        });
+      });
+    } finally {
+      this.release(opaqueKey);
+    }
+  }
+
+  /**
+   * Deletes the user, the faces and the photos, skipping steps `done` says are done. With
+   * `scanKey`, faces indexed under that ExternalImageId are deleted too (ListFaces has no
+   * filter for it: the collection is read page by page); their ids are added to `found`.
+   */
   private async removeFromCloud(
     clients: AwsClients,
     target: CloudTarget,
     done: Pick<EnrolmentRow, WithdrawalStep>,
     mark: (step: WithdrawalStep) => Promise<void>,
+    scanKey: string | null = null,
+    found: string[] = [],
   ): Promise<void> {
     const CollectionId = target.collectionId;
     if (!done.user_deleted && target.userId) {
@@ -567,12 +703,16 @@ export class FacesService {
       await this.call(clients, (o) => clients.rekognition.send(new DeleteUserCommand({ CollectionId, UserId, ClientRequestToken: `${UserId}-d` }), o)).catch(ignoreNotFound);
       await mark('user_deleted');
     }
-    if (!done.faces_deleted && target.faceIds.length > 0) {
-      const FaceIds = target.faceIds;
-      const answer = await this.call(clients, (o) => clients.rekognition.send(new DeleteFacesCommand({ CollectionId, FaceIds }), o)).catch(ignoreNotFound);
-      const stuck = (answer?.UnsuccessfulFaceDeletions ?? []).filter((failure) => !(failure.Reasons ?? []).every((why) => why === 'FACE_NOT_FOUND'));
-      if (stuck.length > 0) throw new CloudFailure('UNKNOWN');
-      await mark('faces_deleted');
+    if (!done.faces_deleted) {
+      if (scanKey !== null) found.push(...(await this.facesIndexedAs(clients, CollectionId, scanKey)));
+      const FaceIds = [...new Set([...target.faceIds, ...found])];
+      for (let from = 0; from < FaceIds.length; from += MAX_DELETE_FACES) {
+        const batch = FaceIds.slice(from, from + MAX_DELETE_FACES);
+        const answer = await this.call(clients, (o) => clients.rekognition.send(new DeleteFacesCommand({ CollectionId, FaceIds: batch }), o)).catch(ignoreNotFound);
+        const stuck = (answer?.UnsuccessfulFaceDeletions ?? []).filter((failure) => !(failure.Reasons ?? []).every((why) => why === 'FACE_NOT_FOUND'));
+        if (stuck.length > 0) throw new CloudFailure('UNKNOWN');
+      }
+      if (FaceIds.length > 0 || scanKey !== null) await mark('faces_deleted');
     }
     if (!done.photos_deleted && target.s3Keys.length > 0) {
       const Objects = target.s3Keys.map((Key) => ({ Key }));
@@ -588,11 +728,58 @@ export class FacesService {
     }
   }
 
+  /** Face ids in the collection indexed with this ExternalImageId; none when the collection is gone. */
+  private async facesIndexedAs(clients: AwsClients, CollectionId: string, externalImageId: string): Promise<string[]> {
+    const ids: string[] = [];
+    let NextToken: string | undefined;
+    do {
+      const token = NextToken;
+      const page = await this.call(clients, (o) => clients.rekognition.send(new ListFacesCommand({ CollectionId, MaxResults: LIST_FACES_PAGE, NextToken: token }), o)).catch(ignoreNotFound);
+      if (!page) break;
+      for (const face of page.Faces ?? []) if (face.FaceId && face.ExternalImageId === externalImageId) ids.push(face.FaceId);
+      NextToken = page.NextToken || undefined;
+    } while (NextToken);
+    return ids;
+  }
+
+  // ---- recovery ------------------------------------------------------------------------
+
+  /**
+   * Clears what a process killed halfway left behind: enrolments under way, and withdrawals
+   * started, more than a few minutes ago and not running here. An abandoned enrolment goes
+   * through the withdrawal path but keeps the consent (the patient said yes; the enrolment is
+   * what failed), so the patient is back to `consented`. Quiet when AWS has no credentials.
+   * Returns how many were cleared and how many are too young to judge yet.
+   */
+  async recoverUnfinished(actor: FaceActor, onChange: (patientId: number) => void): Promise<{ cleared: number; pending: number }> {
+    const db = this.deps.db;
+    const stale = (await unfinishedBefore(db, this.deps.now() - ABANDONED_AFTER_MS)).filter((row) => !this.running.has(row.opaque_key));
+    const staleKeys = new Set(stale.map((row) => row.opaque_key));
+    const pending = (await unfinishedKeys(db)).filter((key) => !staleKeys.has(key) && !this.running.has(key)).length;
+    if (stale.length === 0 || !(await this.hasCredentials(db, await readFaceSettings(db)))) return { cleared: 0, pending };
+    let cleared = 0;
+    for (const row of stale) {
+      try {
+        await this.finishRemoval(row, actor, isEnrolling(row) ? 'faces.enrol.abandoned' : 'faces.withdraw');
+        cleared++;
+        onChange(row.patient_id);
+      } catch (error) {
+        // The next pass tries again; the audit log already says what failed.
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return { cleared, pending };
+  }
+
   // ---- retention -----------------------------------------------------------------------
 
-  /** Withdraws the enrolments (and open consents) of patients not seen for the retention time. */
+  /**
+   * Withdraws the enrolments (and open consents) of patients not seen for the retention
+   * time, after clearing what a crashed process left behind.
+   */
   async applyRetention(actor: FaceActor, onChange: (patientId: number) => void): Promise<number> {
     const db = this.deps.db;
+    await this.recoverUnfinished(actor, onChange);
     const settings = await readFaceSettings(db);
     if (settings.retention_months <= 0) return 0;
     const { timeZone } = await readSettings(db);
@@ -646,6 +833,13 @@ interface CloudTarget {
   userId: string | null;
   faceIds: string[];
   s3Keys: string[];
+}
+
+/** The journal row is no longer this enrolment's (withdrawn meanwhile): stop and undo. */
+class Superseded extends Error {
+  constructor() {
+    super('the enrolment was withdrawn while it ran');
+  }
 }
 
 class CloudFailureWithCause extends CloudFailure {

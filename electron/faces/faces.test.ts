@@ -1,6 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { RekognitionClient, SearchUsersByImageCommand } from '@aws-sdk/client-rekognition';
+import { IndexFacesCommand, RekognitionClient, SearchUsersByImageCommand } from '@aws-sdk/client-rekognition';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -326,6 +326,59 @@ describe('enrolment', () => {
   });
 });
 
+describe('the enrolment journal', () => {
+  it('is written before AWS is called; a second desk cannot start the same patient meanwhile, and a withdrawal stops the enrolment with nothing left', async () => {
+    await setUp();
+    await consent();
+    expect((await t.ok(t.admin, 'faces.testConnection', {})).ok).toBe(true);
+    aws.rekognition.setLatency('CreateUser', 400);
+    const enrolling = t.desk.dispatch(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() });
+    while ((await bucketKeys()).length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const [journal] = rows<{ state: string; withdrawal_started_at: number | null }>('SELECT state, withdrawal_started_at FROM face_enrolments');
+    expect(journal).toEqual({ state: 'withdrawing', withdrawal_started_at: null });
+    expect(rows<{ face_id: string | null }>('SELECT face_id FROM face_photos').every((photo) => photo.face_id !== null)).toBe(true);
+    expect(await t.ok(t.reception, 'faces.status', { patientId: rita })).toMatchObject({ state: 'consented', faceCount: 0 });
+    expect((await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).code).toBe('INVALID_TRANSITION');
+
+    expect((await t.ok(t.reception, 'faces.withdraw', { patientId: rita })).state).toBe('off');
+    const result = await enrolling;
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.code).toBe('CONSENT_REQUIRED');
+    expect(aws.rekognition.faces()).toEqual([]);
+    expect(aws.rekognition.users()).toEqual([]);
+    expect(await bucketKeys()).toEqual([]);
+    expect(rows('SELECT * FROM face_enrolments')).toEqual([]);
+    expect(rows('SELECT * FROM face_photos')).toEqual([]);
+  });
+
+  it('keeps an enrolment whose clean-up failed as unfinished, and clears it before the next enrolment of the patient', async () => {
+    await setUp();
+    await consent();
+    aws.rekognition.failNext('AssociateFaces', { type: 'AccessDeniedException' });
+    aws.rekognition.failNext('DeleteUser', { type: 'AccessDeniedException' });
+    expect((await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).code).toBe('CLOUD_UNAVAILABLE');
+    const [left] = rows<{ opaque_key: string; withdrawal_started_at: number | null }>('SELECT opaque_key, withdrawal_started_at FROM face_enrolments');
+    expect(left!.withdrawal_started_at).toBeNull();
+    expect(aws.rekognition.faces()).toHaveLength(3);
+    expect(await bucketKeys()).toHaveLength(3);
+    // The consent stands: the desk may simply enrol again.
+    expect((await t.ok(t.reception, 'faces.status', { patientId: rita })).state).toBe('consented');
+
+    const again = await t.ok(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() });
+    expect(again).toMatchObject({ state: 'enrolled', faceCount: 3 });
+    const [now] = rows<{ opaque_key: string }>('SELECT opaque_key FROM face_enrolments');
+    expect(now!.opaque_key).not.toBe(left!.opaque_key);
+    expect(aws.rekognition.faces().map((face) => face.externalImageId)).toEqual([now!.opaque_key, now!.opaque_key, now!.opaque_key]);
+    expect((await bucketKeys()).every((key) => key.startsWith(`faces/${now!.opaque_key}/`))).toBe(true);
+    expect(rows<{ action: string }>(`SELECT action FROM audit_log WHERE action LIKE 'faces.enrol%' ORDER BY id`).map((row) => row.action)).toEqual([
+      'faces.enrol.failed',
+      'faces.enrol.abandoned',
+      'faces.enrol',
+    ]);
+  });
+});
+
 describe('kiosk.faceCheckIn', () => {
   it('is off, quietly, when face check-in is not set up', async () => {
     expect(await t.ok(kiosk, 'faces.availability', {})).toEqual({ faceCheckIn: false });
@@ -450,9 +503,10 @@ describe('withdrawal', () => {
     expect(rows('SELECT * FROM face_photos')).toEqual([]);
     expect(rows<{ withdrawn_at: number | null }>('SELECT withdrawn_at FROM face_consents')).toEqual([{ withdrawn_at: t.now }]);
 
-    // Order: the user once (the retry skipped it), the faces, then the photos.
+    // Order: the user once (the retry skipped it), then the faces (recorded ones and any other
+    // indexed under the enrolment's key, hence ListFaces), then the photos.
     const operations = aws.rekognition.requests().filter((request) => request.operation !== 'SearchUsersByImage');
-    expect(operations.map((request) => request.operation)).toEqual(['DeleteUser', 'DeleteFaces', 'DeleteFaces', 'DeleteFaces', 'DeleteFaces']);
+    expect(operations.map((request) => request.operation)).toEqual(['DeleteUser', 'ListFaces', 'DeleteFaces', 'DeleteFaces', 'DeleteFaces', 'ListFaces', 'DeleteFaces']);
     const s3Deletes = aws.s3.requests().filter((request) => request.method === 'POST' && request.query.includes('delete'));
     expect(s3Deletes, JSON.stringify(aws.s3.requests())).toHaveLength(1);
     expect(user?.faceIds).toHaveLength(3);
@@ -468,6 +522,24 @@ describe('withdrawal', () => {
     expect((await t.ok(t.reception, 'faces.withdraw', { patientId: rita })).state).toBe('off');
     await consent();
     expect((await t.ok(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).state).toBe('enrolled');
+  });
+
+  it('also deletes a face nobody recorded under the enrolment (a retried IndexFaces)', async () => {
+    await enrolRita();
+    const [{ opaque_key: opaqueKey }] = rows<{ opaque_key: string }>('SELECT opaque_key FROM face_enrolments') as [{ opaque_key: string }];
+    const rekognition = new RekognitionClient({
+      region: aws.region,
+      endpoint: aws.env.AWS_ENDPOINT_URL_REKOGNITION,
+      credentials: { accessKeyId: aws.env.AWS_ACCESS_KEY_ID!, secretAccessKey: aws.env.AWS_SECRET_ACCESS_KEY! },
+    });
+    await rekognition.send(
+      new IndexFacesCommand({ CollectionId: aws.collectionId, Image: { Bytes: fixtureJpeg('astronaut') }, ExternalImageId: opaqueKey, MaxFaces: 1 }),
+    );
+    rekognition.destroy();
+    expect(aws.rekognition.faces()).toHaveLength(4);
+
+    expect((await t.ok(t.reception, 'faces.withdraw', { patientId: rita })).state).toBe('off');
+    expect(aws.rekognition.faces()).toEqual([]);
   });
 
   it('withdraws a consent without photos', async () => {

@@ -10,8 +10,8 @@ export interface PermissionQuery {
 }
 
 /**
- * Every permission is denied except the camera for the app's own main frame, which the
- * kiosk will use to read a patient's QR code. No microphone: nothing at a desk needs to
+ * Every permission is denied except the camera for the app's own main frame: face check-in
+ * at the kiosk and enrolment photos at the desk. No microphone: nothing at a desk needs to
  * record sound. Notifications, geolocation, clipboard reads, opening external apps: denied.
  */
 export function isPermissionGranted(query: PermissionQuery): boolean {

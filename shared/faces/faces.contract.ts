@@ -161,7 +161,8 @@ export const facesContract = {
    * Three photos from the desk's camera. CONSENT_REQUIRED without consent; PHOTO_UNUSABLE
    * (details.photo: 0–2, details.reason) when one has no face, several, or a poor one;
    * FACE_CHECKIN_OFF when AWS is not set up; CLOUD_UNAVAILABLE when AWS fails.
-   * Not one transaction: AWS calls take seconds, so the handler writes only at the end.
+   * Not one transaction: AWS calls take seconds, so each step is journalled in a short one
+   * of its own, and an enrolment cut short is cleaned up at the next start.
    */
   'faces.enrol': method({
     input: z.strictObject({ patientId: id, photos: z.array(jpegBase64(ENROLMENT_PHOTO_MAX_BYTES)).length(ENROLMENT_PHOTO_COUNT) }),

@@ -6,6 +6,7 @@ import {
   DeleteUserCommand,
   DescribeCollectionCommand,
   IndexFacesCommand,
+  ListFacesCommand,
   RekognitionClient,
   ResourceNotFoundException,
   SearchUsersByImageCommand,
@@ -97,6 +98,32 @@ describe('the Rekognition fake with the real SDK client', () => {
     );
     expect(dark.FaceRecords).toEqual([]);
     expect(dark.UnindexedFaces?.[0]?.Reasons).toContain('LOW_FACE_QUALITY');
+  });
+
+  it('lists faces page by page with their ExternalImageId, and can act before it answers', async () => {
+    const listing = 'fake-list-test';
+    await rekognition.send(new CreateCollectionCommand({ CollectionId: listing }));
+    // The answer is held back, but the face is indexed at once (a caller killed meanwhile never learns its id).
+    aws.rekognition.delayAnswer('IndexFaces', 300);
+    const pending = rekognition.send(new IndexFacesCommand({ CollectionId: listing, Image: { Bytes: fixtureJpeg('astronaut') }, ExternalImageId: 'opaque-a', MaxFaces: 1 }));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(aws.rekognition.faces(listing)).toHaveLength(1);
+    await pending;
+    aws.rekognition.delayAnswer('IndexFaces', 0);
+    for (const key of ['opaque-b', 'opaque-a']) {
+      await rekognition.send(new IndexFacesCommand({ CollectionId: listing, Image: { Bytes: fixtureJpeg('cameraman') }, ExternalImageId: key, MaxFaces: 1 }));
+    }
+
+    const first = await rekognition.send(new ListFacesCommand({ CollectionId: listing, MaxResults: 2 }));
+    expect(first.Faces?.map((face) => face.ExternalImageId)).toEqual(['opaque-a', 'opaque-b']);
+    expect(first.NextToken).toBeTruthy();
+    const second = await rekognition.send(new ListFacesCommand({ CollectionId: listing, MaxResults: 2, NextToken: first.NextToken }));
+    expect(second.Faces?.map((face) => face.ExternalImageId)).toEqual(['opaque-a']);
+    expect(second.NextToken).toBeUndefined();
+    const one = second.Faces?.[0]?.FaceId ?? '';
+    expect((await rekognition.send(new ListFacesCommand({ CollectionId: listing, FaceIds: [one] }))).Faces?.map((face) => face.FaceId)).toEqual([one]);
+    await expect(rekognition.send(new ListFacesCommand({ CollectionId: listing, MaxResults: 5000 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(rekognition.send(new ListFacesCommand({ CollectionId: 'no-such-collection' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('answers AWS errors the SDK understands, and refuses unknown keys', async () => {

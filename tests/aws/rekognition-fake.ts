@@ -84,6 +84,11 @@ export interface RekognitionFake {
   failNext(operation: FakeOperation, failure: FakeFailure): void;
   /** Delays every answer of `operation` (or all with '*') by `ms`; 0 removes it. */
   setLatency(operation: FakeOperation | '*', ms: number): void;
+  /**
+   * `operation` takes effect at once but its answer is sent `ms` later (0 removes it): what a
+   * caller killed, or timed out, between the service acting and the answer arriving sees.
+   */
+  delayAnswer(operation: FakeOperation, ms: number): void;
   /** The next image-reading call (IndexFaces, SearchUsersByImage) sees this instead. */
   forceNextDetection(detection: ForcedDetection): void;
   /** Forgets every collection, face, user, request and pending failure. */
@@ -116,6 +121,7 @@ export async function startRekognitionFake(options: RekognitionFakeOptions = {})
   let log: FakeRequest[] = [];
   let failures = new Map<string, FakeFailure & { remaining: number }>();
   let latency = new Map<string, number>();
+  let answerDelay = new Map<string, number>();
   let forced: ForcedDetection[] = [];
 
   const addCollection = (id: string) => collections.set(id, { id, createdAt: Date.now(), faces: new Map(), users: new Map() });
@@ -212,9 +218,19 @@ export async function startRekognitionFake(options: RekognitionFakeOptions = {})
     ListFaces(body) {
       const c = collection(body);
       const userId = typeof body.UserId === 'string' ? body.UserId : null;
-      const faces = [...c.faces.values()].filter((f) => userId === null || f.userId === userId);
+      const faceIds = Array.isArray(body.FaceIds) ? new Set(body.FaceIds as string[]) : null;
+      // MaxResults is 0–4096 (PageSize); the real default is not documented, 1000 here.
+      const maxResults = typeof body.MaxResults === 'number' ? body.MaxResults : 1000;
+      if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 4096) throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
+      // The token is opaque to callers; here, the offset into the (insertion-ordered) list.
+      const from = typeof body.NextToken === 'string' ? Number.parseInt(Buffer.from(body.NextToken, 'base64').toString(), 10) : 0;
+      if (!Number.isInteger(from) || from < 0) throw new AwsError('InvalidPaginationTokenException', 'Invalid pagination token');
+      const faces = [...c.faces.values()].filter((f) => (userId === null || f.userId === userId) && (faceIds === null || faceIds.has(f.faceId)));
+      const page = faces.slice(from, from + maxResults);
+      const next = from + page.length < faces.length ? Buffer.from(String(from + page.length)).toString('base64') : undefined;
       return {
-        Faces: faces.map((f) => ({ FaceId: f.faceId, ImageId: f.imageId, ExternalImageId: f.externalImageId ?? undefined, UserId: f.userId ?? undefined, Confidence: 99.9, IndexFacesModelVersion: FACE_MODEL_VERSION })),
+        Faces: page.map((f) => ({ FaceId: f.faceId, ImageId: f.imageId, ExternalImageId: f.externalImageId ?? undefined, UserId: f.userId ?? undefined, Confidence: 99.9, IndexFacesModelVersion: FACE_MODEL_VERSION })),
+        NextToken: next,
         FaceModelVersion: FACE_MODEL_VERSION,
       };
     },
@@ -345,7 +361,10 @@ export async function startRekognitionFake(options: RekognitionFakeOptions = {})
       } catch {
         throw new AwsError('SerializationException', 'Malformed JSON');
       }
-      send(200, run(body, entry));
+      const answer = run(body, entry);
+      const held = answerDelay.get(operation) ?? 0;
+      if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
+      send(200, answer);
     } catch (error) {
       const e = error instanceof AwsError ? error : new AwsError('InternalServerError', 'Internal server error', 500);
       send(e.status, { __type: e.type, message: e.message }, e.type);
@@ -386,6 +405,10 @@ export async function startRekognitionFake(options: RekognitionFakeOptions = {})
       if (ms > 0) latency.set(operation, ms);
       else latency.delete(operation);
     },
+    delayAnswer: (operation, ms) => {
+      if (ms > 0) answerDelay.set(operation, ms);
+      else answerDelay.delete(operation);
+    },
     forceNextDetection: (detection) => {
       forced.push(detection);
     },
@@ -395,6 +418,7 @@ export async function startRekognitionFake(options: RekognitionFakeOptions = {})
       log = [];
       failures = new Map();
       latency = new Map();
+      answerDelay = new Map();
       forced = [];
     },
     close: () =>
