@@ -305,6 +305,12 @@ export interface SyncParkedTable {
   parked_at: number;
 }
 
+/** Rows the full resync under way has delivered (empty when none is). */
+export interface SyncResyncSeenTable {
+  entity: string;
+  uid: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   specialties: SpecialtiesTable;
@@ -332,6 +338,7 @@ export interface Database {
   sync_conflicts: SyncConflictsTable;
   sync_problems: SyncProblemsTable;
   sync_parked: SyncParkedTable;
+  sync_resync_seen: SyncResyncSeenTable;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

@@ -7,12 +7,16 @@ import { retryDelay, type BackoffPolicy } from './retry';
 import { AppliedEffects, applyServerRow, type ApplyContext } from './sync-apply';
 import {
   clearConflict,
+  clearResyncSeen,
   deleteEntries,
   deleteEntriesOfRow,
   entityOrder,
   hasPendingChange,
+  isResyncUnderway,
   localSyncState,
   listParked,
+  listUnseenVersions,
+  markResyncSeen,
   markSent,
   nextBatch,
   park,
@@ -22,6 +26,7 @@ import {
   rekeyEntry,
   setVersion,
   unpark,
+  unparkUnseen,
   updateState,
   versionOf,
   whileApplying,
@@ -322,24 +327,29 @@ function isCursorRefused(error: unknown): boolean {
 /**
  * Pulls every page after the cursor. Each page is applied and the cursor advanced in one
  * transaction: a crash between pages repeats at most the page that was not committed.
- * A cursor the cloud cannot serve (see isCursorRefused): a full resync, from no cursor,
- * once per call (a cloud that refuses its own cursors fails the round instead of looping).
+ *
+ * A pull from no cursor (the first one, or after a cursor the cloud cannot serve: see
+ * isCursorRefused) is a full resync: a snapshot of the cloud's live rows. Each of its pages
+ * records which rows it delivered (sync_resync_seen) in the same transaction, so a resync
+ * that fails partway resumes from its snapshot cursor in a later round and still knows what
+ * the earlier pages brought; its last page drops exactly the rows not delivered (see
+ * dropUnseen). A refused cursor starts the resync over, once per call (a cloud that refuses
+ * its own cursors fails the round instead of looping).
  */
 export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<number> {
   let cursor = (await readState(deps.db)).cursor;
   let pulled = 0;
-  /** During a full resync: every row the server delivered (a snapshot of live rows, no tombstones). */
-  let delivered: Set<string> | null = null;
-  let isResyncing = false;
+  let isResync = cursor === null || (await isResyncUnderway(deps.db));
+  let isRestarted = false;
   for (;;) {
     let page;
     try {
       page = await withRetries(deps, () => http.pull(cursor));
     } catch (error) {
-      if (cursor !== null && !isResyncing && isCursorRefused(error)) {
+      if (cursor !== null && !isRestarted && isCursorRefused(error)) {
         cursor = null;
-        delivered = new Set();
-        isResyncing = true;
+        isResync = true;
+        isRestarted = true;
         continue;
       }
       throw error;
@@ -348,16 +358,24 @@ export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<nu
     const ctx = await applyContext(deps, effects);
     const changes = page.changes;
     const nextCursor = page.cursor;
-    for (const change of changes) delivered?.add(`${change.entity}:${change.uid}`);
+    const isSnapshotStart = cursor === null;
     const isLast = !page.hasMore || changes.length === 0;
-    const resynced = isLast ? delivered : null;
-    if (changes.length === 0 && nextCursor === cursor && !resynced) return pulled;
+    const isResyncEnd = isResync && isLast;
+    if (changes.length === 0 && nextCursor === cursor && !isResyncEnd) return pulled;
     await deps.db.transaction().execute((trx) =>
       whileApplying(trx, async () => {
+        if (isResync) {
+          // A snapshot from no cursor is a new one: what an earlier, abandoned one delivered says nothing now.
+          if (isSnapshotStart) await clearResyncSeen(trx);
+          await markResyncSeen(trx, changes);
+        }
         const hasParked = (await trx.selectFrom('sync_parked').select('uid').limit(1).executeTakeFirst()) !== undefined;
         for (const change of changes) await applyPulled(trx, change, ctx, hasParked);
-        if (resynced) await dropUndelivered(trx, resynced, ctx);
-        if (changes.length > 0 || resynced) await retryParked(trx, ctx);
+        if (isResyncEnd) {
+          await dropUnseen(trx, ctx);
+          await clearResyncSeen(trx);
+        }
+        if (changes.length > 0 || isResyncEnd) await retryParked(trx, ctx);
         await updateState(trx, { cursor: nextCursor });
       }),
     );
@@ -369,14 +387,15 @@ export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<nu
 }
 
 /**
- * After a full resync: a row the server had (it has a version here) and did not deliver was
- * deleted while our cursor was too old to hear of it; it goes here too, unless a local
- * change of it is pending (that change will meet the server's answer).
+ * At the end of a full resync: a row the server had (it has a version here) that no page of
+ * the resync delivered was deleted while our cursor was too old to hear of it; it goes here
+ * too, unless a local change of it is pending (that change will meet the server's answer).
+ * Parked server rows not delivered are states of rows the cloud no longer has: dropped.
  */
-async function dropUndelivered(trx: Kysely<Database>, delivered: ReadonlySet<string>, ctx: ApplyContext): Promise<void> {
-  const known = await trx.selectFrom('sync_versions').select(['entity', 'uid', 'version']).execute();
+async function dropUnseen(trx: Kysely<Database>, ctx: ApplyContext): Promise<void> {
+  await unparkUnseen(trx);
   // Appointments first: they refer to the others.
-  const gone = known.filter((row) => !delivered.has(`${row.entity}:${row.uid}`)).reverse();
+  const gone = (await listUnseenVersions(trx)).reverse();
   gone.sort((a, b) => entityOrder.indexOf(b.entity as SyncEntity) - entityOrder.indexOf(a.entity as SyncEntity));
   for (const row of gone) {
     const entity = row.entity as SyncEntity;

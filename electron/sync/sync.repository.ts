@@ -247,3 +247,42 @@ export async function enqueueEverything(db: Kysely<Database>, now: number): Prom
       ORDER BY v.id`.execute(db);
   }
 }
+
+// The full resync under way (see pullChanges)
+
+/** A resync is under way when rows are recorded as seen: each page but the last delivers at least one. */
+export async function isResyncUnderway(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('sync_resync_seen').select('uid').limit(1).executeTakeFirst()) !== undefined;
+}
+
+export async function clearResyncSeen(db: Kysely<Database>): Promise<void> {
+  await db.deleteFrom('sync_resync_seen').execute();
+}
+
+export async function markResyncSeen(db: Kysely<Database>, rows: ReadonlyArray<{ entity: SyncEntity; uid: string }>): Promise<void> {
+  // Plain SQL in chunks: a page of a snapshot is up to a thousand rows.
+  for (let start = 0; start < rows.length; start += 400) {
+    const chunk = rows.slice(start, start + 400);
+    await db.executeQuery(
+      CompiledQuery.raw(
+        `INSERT OR IGNORE INTO sync_resync_seen (entity, uid) VALUES ${chunk.map(() => '(?, ?)').join(', ')}`,
+        chunk.flatMap((row) => [row.entity, row.uid]),
+      ),
+    );
+  }
+}
+
+/** Rows the desk has at a server version that the resync did not deliver, in the order sync_versions holds them. */
+export async function listUnseenVersions(db: Kysely<Database>): Promise<Array<{ entity: string; uid: string; version: number }>> {
+  const { rows } = await sql<{ entity: string; uid: string; version: number }>`
+    SELECT v.entity, v.uid, v.version FROM sync_versions v
+    WHERE NOT EXISTS (SELECT 1 FROM sync_resync_seen s WHERE s.entity = v.entity AND s.uid = v.uid)`.execute(db);
+  return rows;
+}
+
+/** Parked server rows the resync did not deliver: states of rows the cloud no longer has. */
+export async function unparkUnseen(db: Kysely<Database>): Promise<void> {
+  await sql`
+    DELETE FROM sync_parked
+    WHERE NOT EXISTS (SELECT 1 FROM sync_resync_seen s WHERE s.entity = sync_parked.entity AND s.uid = sync_parked.uid)`.execute(db);
+}

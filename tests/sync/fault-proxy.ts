@@ -1,5 +1,6 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createRandom } from '../../shared/random/seeded-random';
 
 /**
  * A real HTTP proxy between a desk and the cloud that misbehaves on purpose: it drops
@@ -21,6 +22,8 @@ export interface FaultPlan {
   delayMinMs?: number;
   delayMs?: number;
   retryAfterSeconds?: number;
+  /** Pulls ask for at most this many changes a page (the desk asks for 1,000): a few rows make several pages. */
+  pullLimit?: number;
 }
 
 export interface FaultStats {
@@ -52,18 +55,6 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
-/** A small, fast, seedable PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface Upstream {
   status: number;
   headers: IncomingMessage['headers'];
@@ -72,7 +63,7 @@ interface Upstream {
 
 export async function startFaultProxy(target: string, options: { seed?: number; plan?: FaultPlan } = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
-  const random = seededRandom(options.seed ?? 1);
+  const random = createRandom(options.seed ?? 1);
   let plan: FaultPlan = options.plan ?? {};
   let isCut = false;
   let isBlackhole = false;
@@ -80,10 +71,17 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
   const stats: FaultStats = { requests: 0, forwarded: 0, droppedRequests: 0, droppedResponses: 0, duplicated: 0, delayed: 0, errors500: 0, errors429: 0, refusedWhileCut: 0, blackholed: 0 };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
 
-  const forward = (req: IncomingMessage, body: Buffer): Promise<Upstream> =>
+  const pathOf = (req: IncomingMessage, current: FaultPlan): string | undefined => {
+    if (current.pullLimit === undefined || !req.url?.startsWith('/v1/changes')) return req.url;
+    const url = new URL(req.url, 'http://proxy');
+    url.searchParams.set('limit', String(current.pullLimit));
+    return `${url.pathname}${url.search}`;
+  };
+
+  const forward = (req: IncomingMessage, body: Buffer, path: string | undefined): Promise<Upstream> =>
     new Promise((resolve, reject) => {
       const headers = { ...req.headers, host: upstream.host };
-      const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers }, (response) => {
+      const outgoing = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path, headers }, (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: Buffer.concat(chunks) }));
@@ -162,10 +160,10 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
         if (isDuplicated) {
           stats.duplicated += 1;
           // Both copies reach the server at once; the desk hears one answer.
-          const [first] = await Promise.all([forward(req, body), forward(req, body).catch(() => null)]);
+          const [first] = await Promise.all([forward(req, body, pathOf(req, current)), forward(req, body, pathOf(req, current)).catch(() => null)]);
           answer = first;
         } else {
-          answer = await forward(req, body);
+          answer = await forward(req, body, pathOf(req, current));
         }
       } catch {
         req.socket.destroy();

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DESK_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
-import { startFaultProxy, seededRandom, type FaultPlan, type FaultProxy } from './fault-proxy';
+import { createRandom } from '../../shared/random/seeded-random';
+import { startFaultProxy, type FaultPlan, type FaultProxy } from './fault-proxy';
 import { expectInvariants, settle, type Acked } from './invariants';
 import { clinicUids, deskBooks, deskChanges, portalBooks } from './scenario';
 import { at, seedPractice, startSyncDesk, type Clock, type SyncDesk } from './sync-fixtures';
@@ -43,7 +44,7 @@ describe('two desks, the cloud and the portal, through a faulty network', () => 
 
   it.each([1, 2])('converges with no acknowledged change lost, none applied twice, and no overlap (seed %i)', async (seed) => {
     const { a, b, clinic } = await setUp(seed);
-    const random = seededRandom(seed);
+    const random = createRandom(seed);
     const pick = (n: number) => Math.floor(random() * n);
     const acked: Acked = new Map();
     for (const proxy of proxies) proxy.setPlan(FAULTS);

@@ -46,7 +46,8 @@ function runAndKill(proxy: FaultProxy, url: string, now: number, round: number, 
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': the process may be gone while ack lines it wrote are still unread in the pipe.
+    child.on('close', (code, signal) => {
       proxy.onServerAnswered = null;
       if (signal === 'SIGKILL') resolve(acked);
       else reject(new Error(`the child exited by itself (${code}):\n${stderr}`));
