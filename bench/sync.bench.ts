@@ -166,7 +166,6 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     started = performance.now();
     const pulled = await pullChanges(engineOf(deskB), http);
     const pullMs = performance.now() - started;
-    console.error('fetch', (globalThis as any).__fetch, 'apply', (globalThis as any).__apply);
     const appointmentsAtB = deskB.database.sqlite.prepare('SELECT count(*) FROM appointments').pluck().get() as number;
     if (appointmentsAtB !== CHANGES) throw new Error(`desk B has ${appointmentsAtB} appointments after the pull`);
 
