@@ -160,6 +160,15 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
 
   // Appointments: each practitioner's working day filled to about 65 %, in whole slots.
   const today = DateTime.fromMillis(now, { zone: DEMO_TIME_ZONE }).startOf('day');
+  // A stream of its own, so the visits' history does not change which appointments are made.
+  const historyRandom = createRandom(20261122);
+  const history = (startsAt: number, minutes: number) => {
+    // Arrivals from 15 minutes early to 10 late; consultations within ±30 % of the booked length.
+    const checkedInAt = startsAt + Math.round((historyRandom() * 25 - 15) * 60_000);
+    const startedAt = Math.max(startsAt, checkedInAt) + Math.round(historyRandom() * 8 * 60_000);
+    const finishedAt = startedAt + Math.round(minutes * (0.7 + historyRandom() * 0.6) * 60_000);
+    return { checked_in_at: checkedInAt, called_at: startedAt, call_count: 1, started_at: startedAt, finished_at: finishedAt, status_changed_at: finishedAt };
+  };
   for (let offset = -7; offset <= 14; offset++) {
     const day = today.plus({ days: offset });
     for (const [index, practitioner] of practitioners.entries()) {
@@ -188,6 +197,9 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
                 ends_at: endsAt,
                 status,
                 status_changed_at: Math.min(now, status === 'booked' ? now - 86_400_000 : startsAt),
+                // Past days' visits carry how they went, so wait estimates learn from the demo
+                // as they would from a clinic's own weeks (today's queue starts fresh: no tickets).
+                ...(status === 'done' && offset < 0 ? history(startsAt, specialty.duration) : {}),
                 price_cents: specialty.price,
                 created_at: now - 86_400_000 * 3,
                 updated_at: now,
