@@ -6,6 +6,7 @@ import { useErrorText, useFormat } from '../i18n/hooks';
 import { useBoardStore, usePractice, useUiStore } from '../stores/stores';
 import { createLatest } from '../stores/store-utils';
 import { RpcError } from '../transport/rpc-error';
+import { useRpcAction } from '../ui/use-rpc-action';
 import { SlotGrid, sameSlot } from '../booking/slot-grid';
 import { SlotTakenAlert } from '../booking/slot-taken';
 import { Button } from '../ui/button';
@@ -53,9 +54,8 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
   const [slots, setSlots] = useState<Slot[] | null>(null);
   const [loadError, setLoadError] = useState<RpcError | null>(null);
   const [selected, setSelected] = useState<Slot | null>(null);
-  const [error, setError] = useState<RpcError | null>(null);
   const [attempted, setAttempted] = useState<Slot | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, isBusy, run } = useRpcAction();
   const latest = useRef(createLatest()).current;
   const candidates = practitioners.filter((p) => p.isActive && p.specialtyIds.includes(appointment.specialtyId));
 
@@ -77,16 +77,11 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
 
   const move = async (slot: Slot) => {
     setAttempted(slot);
-    setIsBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await store.getState().reschedule(appointment.id, slot);
       ui.getState().toast('success', t('board.rescheduled', { name: appointment.patientName }), `${format.dayShort(dayOf(slot.startsAt, format.zone))} · ${format.time(slot.startsAt)}`);
       onClose();
-    } catch (caught) {
-      setError(RpcError.from(caught));
-      setIsBusy(false);
-    }
+    });
   };
 
   return (
@@ -138,8 +133,7 @@ function CancelBody({ appointment, onClose, tellPatient = false }: { appointment
   const ui = useUiStore();
   const [reason, setReason] = useState(() => (tellPatient ? t('sync.conflict.cancelReason') : ''));
   const [fieldError, setFieldError] = useState<string | undefined>();
-  const [error, setError] = useState<RpcError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, isBusy, run } = useRpcAction();
   const errorText = useErrorText();
   const reasonRef = useRef<HTMLTextAreaElement>(null);
 
@@ -150,18 +144,14 @@ function CancelBody({ appointment, onClose, tellPatient = false }: { appointment
       reasonRef.current?.focus();
       return;
     }
-    setIsBusy(true);
-    setError(null);
-    try {
-      await store.getState().cancel(appointment.id, reason.trim());
-      ui.getState().toast('success', t('board.cancelled', { name: appointment.patientName }));
-      onClose();
-    } catch (caught) {
-      const rpcError = RpcError.from(caught);
-      setError(rpcError);
-      if (rpcError.code === 'VALIDATION') setFieldError(errorText(rpcError));
-      setIsBusy(false);
-    }
+    await run(
+      async () => {
+        await store.getState().cancel(appointment.id, reason.trim());
+        ui.getState().toast('success', t('board.cancelled', { name: appointment.patientName }));
+        onClose();
+      },
+      (rpcError) => rpcError.code === 'VALIDATION' && setFieldError(errorText(rpcError)),
+    );
   };
 
   return (
@@ -209,20 +199,13 @@ function NoShowBody({ appointment, onClose }: { appointment: BoardAppointment; o
   const { t } = useTranslation();
   const store = useBoardStore();
   const ui = useUiStore();
-  const [error, setError] = useState<RpcError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const confirm = async () => {
-    setIsBusy(true);
-    setError(null);
-    try {
+  const { error, isBusy, run } = useRpcAction();
+  const confirm = () =>
+    run(async () => {
       await store.getState().markNoShow(appointment.id);
       ui.getState().toast('success', t('board.markedNoShow', { name: appointment.patientName }));
       onClose();
-    } catch (caught) {
-      setError(RpcError.from(caught));
-      setIsBusy(false);
-    }
-  };
+    });
   return (
     <div className="stack">
       <Summary appointment={appointment} />

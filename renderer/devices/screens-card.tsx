@@ -5,6 +5,7 @@ import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
 import { useErrorText, useFormat, useNow } from '../i18n/hooks';
 import { useDevices, useDevicesStore, useUi, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
+import { useRpcAction } from '../ui/use-rpc-action';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Alert, ErrorMessage } from '../ui/error-message';
@@ -301,20 +302,13 @@ function RevokeBody({ device, onClose }: { device: Device; onClose: () => void }
   const { t } = useTranslation();
   const store = useDevicesStore();
   const ui = useUiStore();
-  const [error, setError] = useState<RpcError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const confirm = async () => {
-    setIsBusy(true);
-    setError(null);
-    try {
+  const { error, isBusy, run } = useRpcAction();
+  const confirm = () =>
+    run(async () => {
       await store.getState().revoke(device.id);
       ui.getState().toast('success', t('screens.revoked', { name: device.name }));
       onClose();
-    } catch (caught) {
-      setError(RpcError.from(caught));
-      setIsBusy(false);
-    }
-  };
+    });
   return (
     <div className="stack">
       <p className="screen-pairing-for">

@@ -6,6 +6,7 @@ import { intlLocale } from '../i18n/format';
 import { useErrorText, useFormat } from '../i18n/hooks';
 import { useSession, useSessionStore, useTransport, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
+import { useRpcAction } from '../ui/use-rpc-action';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Alert, ErrorMessage } from '../ui/error-message';
@@ -161,25 +162,18 @@ function CardActions({ store, status, isAvailable, onOpen }: { store: FaceStatus
 function ConsentBody({ store, preferredLanguage, onAgreed, onClose }: { store: FaceStatusStore; preferredLanguage: Locale; onAgreed: () => void; onClose: () => void }) {
   const { t } = useTranslation();
   const consent = useStore(store, (state) => state.consent);
-  const [isBusy, setIsBusy] = useState(false);
-  const [error, setError] = useState<RpcError | null>(null);
+  const { error, isBusy, run } = useRpcAction();
   const [locale, setLocale] = useState<Locale>(preferredLanguage);
 
   useEffect(() => {
     void store.getState().loadConsentText(locale);
   }, [store, locale]);
 
-  const agree = async () => {
-    setIsBusy(true);
-    setError(null);
-    try {
+  const agree = () =>
+    run(async () => {
       await store.getState().recordConsent();
       onAgreed();
-    } catch (caught) {
-      setError(RpcError.from(caught));
-      setIsBusy(false);
-    }
-  };
+    });
 
   const text = consent.text;
   return (
@@ -367,22 +361,16 @@ function WithdrawBody({ store, patientName, onClose }: { store: FaceStatusStore;
   const { t } = useTranslation();
   const ui = useUiStore();
   const errorText = useErrorText();
-  const [isBusy, setIsBusy] = useState(false);
-  const [error, setError] = useState<RpcError | null>(null);
-  const confirm = async () => {
-    setIsBusy(true);
-    setError(null);
-    try {
-      await store.getState().withdraw();
-      ui.getState().toast('success', t('faces.withdrawDialog.done', { name: patientName }));
-      onClose();
-    } catch (caught) {
-      const rpcError = RpcError.from(caught);
-      setError(rpcError);
-      setIsBusy(false);
-      ui.getState().toast('error', errorText(rpcError));
-    }
-  };
+  const { error, isBusy, run } = useRpcAction();
+  const confirm = () =>
+    run(
+      async () => {
+        await store.getState().withdraw();
+        ui.getState().toast('success', t('faces.withdrawDialog.done', { name: patientName }));
+        onClose();
+      },
+      (rpcError) => ui.getState().toast('error', errorText(rpcError)),
+    );
   return (
     <div className="stack">
       <p>{t('faces.withdrawDialog.text', { name: patientName })}</p>

@@ -4,6 +4,7 @@ import type { QueueEntryView } from '../../shared/queue/queue.contract';
 import { serverFieldErrors } from '../i18n/errors';
 import { usePractice, useQueueStore, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
+import { useRpcAction } from '../ui/use-rpc-action';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
@@ -110,22 +111,16 @@ function SendToRoomBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
   const ui = useUiStore();
   const rooms = usePractice((state) => state.rooms).filter((room) => room.isActive && room.id !== entry.roomId);
   const [roomId, setRoomId] = useState<number | ''>(rooms[0]?.id ?? '');
-  const [error, setError] = useState<RpcError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, isBusy, run } = useRpcAction();
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     if (roomId === '') return;
-    setIsBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const moved = await store.getState().sendToRoom(entry.appointmentId, roomId);
       ui.getState().toast('success', t('queue.sendToRoom.done', { ticket: moved.ticket, name: moved.patientName, room: moved.roomName ?? '' }));
       onClose();
-    } catch (caught) {
-      setError(RpcError.from(caught));
-      setIsBusy(false);
-    }
+    });
   };
 
   return (
@@ -158,21 +153,15 @@ function LeftUnseenBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
   const store = useQueueStore();
   const ui = useUiStore();
   const [reason, setReason] = useState('');
-  const [error, setError] = useState<RpcError | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, isBusy, run } = useRpcAction();
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await store.getState().leftUnseen(entry.appointmentId, reason.trim());
       ui.getState().toast('success', t('queue.leftUnseen.done', { ticket: entry.ticket, name: entry.patientName }));
       onClose();
-    } catch (caught) {
-      setError(RpcError.from(caught));
-      setIsBusy(false);
-    }
+    });
   };
 
   return (
