@@ -12,13 +12,14 @@ import { practiceHandlers } from '../practice/practice.handlers';
 import { scheduleHandlers } from '../schedule/schedule.handlers';
 import { appointmentsHandlers } from '../appointments/appointments.handlers';
 import { boardHandlers } from '../board/board.handlers';
+import { checkinHandlers } from '../checkin/checkin.handlers';
 import { queueHandlers } from '../queue/queue.handlers';
-import { kioskHandlers } from '../queue/kiosk.handlers';
-import { displayHandlers } from '../queue/display.handlers';
-import { devicesHandlers } from '../queue/devices.handlers';
-import { DeviceRegistry } from '../queue/device-registry';
-import { NoShowTimer, sweepNoShows } from '../queue/no-show.service';
-import { displayState } from '../queue/display.service';
+import { kioskHandlers } from '../kiosk/kiosk.handlers';
+import { displayHandlers } from '../display/display.handlers';
+import { devicesHandlers } from '../devices/devices.handlers';
+import { DeviceRegistry } from '../devices/device-registry';
+import { NoShowTimer, sweepNoShows } from '../appointments/no-show.service';
+import { displayState } from '../display/display.service';
 import { seedDemoClinic } from '../demo/demo-clinic';
 import { noSecretCipher, type SecretCipher } from '../secrets/secret-cipher';
 import { createFacesModule, type FacesModule } from '../faces/faces.module';
@@ -102,6 +103,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...scheduleHandlers(),
     ...appointmentsHandlers(),
     ...boardHandlers(),
+    ...checkinHandlers(),
     ...queueHandlers(),
     ...kioskHandlers(),
     ...displayHandlers(),

@@ -1,7 +1,7 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession, type CallContext } from '../rpc/context';
 import { readSettings } from '../settings/settings.repository';
-import { announceQueueOnly } from '../queue/queue-context';
+import { announceQueueOnly } from '../queue/queue-events';
 import {
   appointmentsForPatient,
   bookAppointment,

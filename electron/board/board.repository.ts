@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
+import type { BoardAppointment } from '../../shared/board/board.contract';
 import type { Database } from '../db/schema';
 
 /** A board row as SQLite builds it: the contract's shape, except that isWalkIn is 0 or 1. */

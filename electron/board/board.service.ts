@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
+import type { BoardAppointment } from '../../shared/board/board.contract';
 import type { MethodOutput } from '../../shared/contract/contract';
 import { dayBounds, isoWeekday } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';

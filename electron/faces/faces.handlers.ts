@@ -2,10 +2,10 @@ import { recordAudit } from '../auth/staff.repository';
 import type { CallContext } from '../rpc/context';
 import { requireSession } from '../rpc/context';
 import type { HandlerGroup } from '../rpc/handlers';
-import { AttemptLimiter } from '../queue/attempt-limiter';
-import { limitKey } from '../queue/kiosk.handlers';
-import { kioskCheckInPatient } from '../queue/kiosk.service';
-import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-context';
+import { AttemptLimiter } from '../rpc/attempt-limiter';
+import { limitKey } from '../rpc/attempt-limiter';
+import { kioskCheckInPatient } from '../kiosk/kiosk.service';
+import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
 import type { FaceActor, FacesService } from './faces.service';
 

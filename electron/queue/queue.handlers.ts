@@ -3,13 +3,10 @@ import type { QueueEntryView } from '../../shared/queue/queue.contract';
 import type { Database } from '../db/schema';
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession, type CallContext } from '../rpc/context';
-import { checkInAppointment, checkInWalkIn } from './checkin.service';
-import { actorOf, announceQueueChange, queueEnvOf } from './queue-context';
+import { actorOf, announceQueueChange, queueEnvOf } from './queue-events';
 import { callNext, finish, leftUnseen, listQueue, move, recall, sendToRoom, start, type Actor, type QueueEnv, type QueueOutcome } from './queue.service';
 
 type QueueMethods =
-  | 'checkin.checkIn'
-  | 'checkin.walkIn'
   | 'queue.list'
   | 'queue.callNext'
   | 'queue.recall'
@@ -31,20 +28,6 @@ export function queueHandlers(): HandlerGroup<QueueMethods> {
     };
 
   return {
-    'checkin.checkIn': async (input, ctx) => {
-      const env = await queueEnvOf(ctx);
-      const { result, change } = await checkInAppointment(ctx.db, env, actorOf(ctx), input.appointmentId);
-      await announceQueueChange(ctx, env, change);
-      return result;
-    },
-
-    'checkin.walkIn': async (input, ctx) => {
-      const env = await queueEnvOf(ctx);
-      const { result, change } = await checkInWalkIn(ctx.db, env, actorOf(ctx), input);
-      await announceQueueChange(ctx, env, change);
-      return result;
-    },
-
     'queue.list': async (input, ctx) => {
       const session = requireSession(ctx);
       const env = await queueEnvOf(ctx);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Slot } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import { AppError } from '../../shared/contract/errors';
 import { computeFreeSlots, type SlotPractitioner, type WorkingMinutes } from '../../shared/schedule/slots';
 import { addDays, dayBounds, type Interval } from '../../shared/schedule/wall-clock';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
-import type { Slot } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from './test-fixtures';
 
 let t: TestDesk;

@@ -6,7 +6,7 @@ import type { SecretCipher } from '../secrets/secret-cipher';
 import { AppError } from '../../shared/contract/errors';
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import { readSettings } from '../settings/settings.repository';
-import { displayState } from '../queue/display.service';
+import { displayState } from '../display/display.service';
 import { CloudHttp, CloudRequestError, DEFAULT_TIMEOUT_MS } from './cloud-http';
 import { fullJitterDelay } from './retry';
 import type { AppliedEffects } from './sync-apply';

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BoardAppointment, Slot } from '../../shared/appointments/appointments.contract';
+import type { BoardAppointment } from '../../shared/board/board.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import { dayOf, todayIn } from '../i18n/format';
 import { useErrorText, useFormat } from '../i18n/hooks';
 import { useBoardStore, usePractice, useUiStore } from '../stores/stores';

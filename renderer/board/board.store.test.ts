@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueEntryView } from '../../shared/queue/queue.contract';
-import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
+import type { BoardAppointment } from '../../shared/board/board.contract';
 import { createFakeTransport, deferred, fail, flush } from '../test/fake-transport';
 import { createBoardStore, type BoardDay } from './board.store';
 

@@ -1,7 +1,9 @@
 import { createStore } from 'zustand/vanilla';
-import type { Appointment, Slot } from '../../shared/appointments/appointments.contract';
+import type { Appointment } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { MethodOutput } from '../../shared/contract/contract';
-import type { CheckInResult, QueueEntryView } from '../../shared/queue/queue.contract';
+import type { QueueEntryView } from '../../shared/queue/queue.contract';
+import type { CheckInResult } from '../../shared/checkin/checkin.contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';
 import { createLatest, toRpcError, type LoadStatus } from '../stores/store-utils';

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
+import type { BoardAppointment } from '../../shared/board/board.contract';
 import { addDays, minutesBetween, todayIn } from '../i18n/format';
 import { useCurrency, useFormat, useNow } from '../i18n/hooks';
 import { useBoard, useBoardStore, useSession, useUi, useUiStore } from '../stores/stores';
@@ -13,7 +13,7 @@ import { Badge, EmptyState, KeyCombo, PageHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { useCssVar } from '../ui/use-css-var';
 import { useViewActions } from '../app/view-actions';
-import { TicketBadge, useCheckIn, type CheckInTarget } from '../queue/check-in';
+import { TicketBadge, useCheckIn, type CheckInTarget } from '../checkin/check-in';
 import { waitText } from '../queue/queue-text';
 import type { BoardDay, BoardTicket } from './board.store';
 import { CancelDialog, NoShowDialog, RescheduleDialog } from './appointment-dialogs';

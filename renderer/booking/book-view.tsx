@@ -16,7 +16,7 @@ import { PatientSearch } from '../patients/patient-search';
 import { draftFromQuery } from '../patients/patients-view';
 import { SlotGrid } from './slot-grid';
 import { SlotTakenAlert } from './slot-taken';
-import { WalkInCheckInButton, WalkInTicket } from '../queue/walk-in-check-in';
+import { WalkInCheckInButton, WalkInTicket } from '../checkin/walk-in-check-in';
 import './booking.css';
 
 export function BookView() {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Appointment, Slot } from '../../shared/appointments/appointments.contract';
+import type { Appointment } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { PatientSummary } from '../../shared/patients/patients.contract';
 import { createFakeTransport, fail, flush } from '../test/fake-transport';
 import { createBookingStore, slotTakenDetails } from './booking.store';

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
-import type { Appointment, Slot, SlotTakenDetails } from '../../shared/appointments/appointments.contract';
+import type { Appointment, SlotTakenDetails } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { PatientSummary } from '../../shared/patients/patients.contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';

@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Slot } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { Practitioner, Room } from '../../shared/practice/practice.contract';
 import type { Formatter } from '../i18n/format';
 import { useCssVar } from '../ui/use-css-var';

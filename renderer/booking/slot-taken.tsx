@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { Slot } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { Practitioner, Room } from '../../shared/practice/practice.contract';
 import type { Formatter } from '../i18n/format';
 import { dayOf } from '../i18n/format';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { KioskCheckInResult } from '../../shared/queue/kiosk.contract';
+import type { KioskCheckInResult } from '../../shared/kiosk/kiosk.contract';
 import { createFakeTransport, fail, type FakeHandlers } from '../test/fake-transport';
 import { createKioskStore } from './kiosk.store';
 

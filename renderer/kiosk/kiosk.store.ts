@@ -2,7 +2,7 @@ import { createStore } from 'zustand/vanilla';
 import type { z } from 'zod';
 import type { Locale } from '../../shared/contract/common';
 import type { MethodOutput } from '../../shared/contract/contract';
-import { kioskCheckInInput, type KioskCheckInResult } from '../../shared/queue/kiosk.contract';
+import { kioskCheckInInput, type KioskCheckInResult } from '../../shared/kiosk/kiosk.contract';
 import type { FaceCheckInResult } from '../../shared/faces/faces.contract';
 import type { Transport } from '../transport/transport';
 import { RpcError } from '../transport/rpc-error';

@@ -11,7 +11,7 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { Avatar, Badge, Card, CardHeader, EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
-import { PatientTodayCheckIn } from '../queue/check-in';
+import { PatientTodayCheckIn } from '../checkin/check-in';
 import { FaceCheckInCard } from '../faces/face-check-in-card';
 
 export function PatientDetail() {

@@ -9,7 +9,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextArea } from '../ui/field';
-import { TicketBadge } from './check-in';
+import { TicketBadge } from '../checkin/check-in';
 
 export type QueueDialog =
   | { kind: 'move'; entry: QueueEntryView; places: -1 | 1 }

@@ -12,7 +12,7 @@ import { Icon } from '../ui/icons';
 import { Badge, EmptyState, KeyCombo, PageHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { useCssVar } from '../ui/use-css-var';
-import { TicketBadge } from './check-in';
+import { TicketBadge } from '../checkin/check-in';
 import { QueueDialogs, type QueueDialog } from './queue-dialogs';
 import { entriesOf, laneOfEntry, type QueuePractitioner } from './queue.store';
 import { durationText, waitText } from './queue-text';

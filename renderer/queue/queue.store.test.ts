@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckInResult, QueueEntryView } from '../../shared/queue/queue.contract';
+import type { QueueEntryView } from '../../shared/queue/queue.contract';
+import type { CheckInResult } from '../../shared/checkin/checkin.contract';
 import { createI18n } from '../i18n/i18n';
 import { createFakeTransport, fail, flush } from '../test/fake-transport';
 import { RpcError, fieldIssues } from '../transport/rpc-error';

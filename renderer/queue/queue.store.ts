@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput, MethodOutput } from '../../shared/contract/contract';
-import { queueContract, type CheckInResult, type QueueEntryView } from '../../shared/queue/queue.contract';
+import { queueContract, type QueueEntryView } from '../../shared/queue/queue.contract';
+import { type CheckInResult } from '../../shared/checkin/checkin.contract';
 import type { Transport } from '../transport/transport';
 import { RpcError } from '../transport/rpc-error';
 import { createLatest, toRpcError, type LoadStatus } from '../stores/store-utils';

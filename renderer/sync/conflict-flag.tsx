@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BoardAppointment } from '../../shared/appointments/appointments.contract';
+import type { BoardAppointment } from '../../shared/board/board.contract';
 import type { Patient } from '../../shared/patients/patients.contract';
 import type { SyncConflict } from '../../shared/sync/sync.contract';
 import { useFormat } from '../i18n/hooks';

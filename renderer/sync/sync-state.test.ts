@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Slot } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import { syncContract, type SyncConflict, type SyncStatus } from '../../shared/sync/sync.contract';
 import { conflictsById, indicatorOf, nextSlotFor, relativeTime, settingsForm, settingsInput, settingsRefusalOf, slotsAvoiding } from './sync-state';
 import { RpcError } from '../transport/rpc-error';

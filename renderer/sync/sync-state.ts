@@ -1,4 +1,4 @@
-import type { Slot } from '../../shared/appointments/appointments.contract';
+import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { Locale } from '../../shared/contract/common';
 import type { SyncConflict, SyncSettings, SyncStatus } from '../../shared/sync/sync.contract';
 import { intlLocale } from '../i18n/format';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DESK, STAFF, method } from '../contract/method';
-import { id, instant, isoDay, text } from '../contract/common';
+import { id, instant, text } from '../contract/common';
+import { slot } from '../schedule/schedule.contract';
 
 export const appointmentStatuses = [
   'booked',
@@ -37,13 +38,6 @@ export const appointment = z.strictObject({
 });
 export type Appointment = z.infer<typeof appointment>;
 
-export const slot = z.strictObject({
-  practitionerId: id,
-  roomId: id.nullable(),
-  startsAt: z.number(),
-  endsAt: z.number(),
-});
-export type Slot = z.infer<typeof slot>;
 
 /** Details of a SLOT_TAKEN error: what is in the way and what is free instead. */
 export const slotTakenDetails = z.strictObject({
@@ -57,22 +51,6 @@ export const slotTakenDetails = z.strictObject({
 });
 export type SlotTakenDetails = z.infer<typeof slotTakenDetails>;
 
-export const scheduleContract = {
-  /**
-   * Free slots from working hours minus bookings and time off, in the clinic's time zone,
-   * for every practitioner who offers the specialty (or just the one asked for).
-   */
-  'schedule.freeSlots': method({
-    input: z.strictObject({
-      specialtyId: id,
-      practitionerId: id.optional(),
-      day: isoDay,
-      days: z.number().int().min(1).max(14).default(1),
-    }),
-    output: z.strictObject({ slots: z.array(slot) }),
-    access: STAFF,
-  }),
-} as const;
 
 export const appointmentsContract = {
   'appointments.get': method({ input: z.strictObject({ id }), output: appointment, access: STAFF }),
@@ -113,41 +91,6 @@ export const appointmentsContract = {
   'appointments.listForPatient': method({
     input: z.strictObject({ patientId: id }),
     output: z.array(appointment),
-    access: STAFF,
-  }),
-} as const;
-
-export const boardAppointment = z.strictObject({
-  id,
-  patientId: id,
-  patientName: z.string(),
-  patientPreferredName: z.string(),
-  patientPhone: z.string(),
-  practitionerId: id,
-  roomId: id.nullable(),
-  roomName: z.string().nullable(),
-  specialtyId: id,
-  specialtyNameEn: z.string(),
-  specialtyNamePt: z.string(),
-  startsAt: z.number(),
-  endsAt: z.number(),
-  status: appointmentStatus,
-  statusChangedAt: z.number(),
-  isWalkIn: z.boolean(),
-  priceCents: z.number().int(),
-});
-export type BoardAppointment = z.infer<typeof boardAppointment>;
-
-export const boardContract = {
-  /** The day's appointments by practitioner and time. A doctor only ever sees their own. */
-  'board.day': method({
-    input: z.strictObject({ day: isoDay, practitionerId: id.optional() }),
-    output: z.strictObject({
-      day: z.string(),
-      timeZone: z.string(),
-      practitioners: z.array(z.strictObject({ id, fullName: z.string(), color: z.string() })),
-      appointments: z.array(boardAppointment),
-    }),
     access: STAFF,
   }),
 } as const;

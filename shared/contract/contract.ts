@@ -3,9 +3,12 @@ import { authContract } from '../auth/auth.contract';
 import { settingsContract } from '../settings/settings.contract';
 import { patientsContract } from '../patients/patients.contract';
 import { practiceContract } from '../practice/practice.contract';
-import { appointmentsContract, boardContract, scheduleContract } from '../appointments/appointments.contract';
+import { appointmentsContract } from '../appointments/appointments.contract';
+import { boardContract } from '../board/board.contract';
+import { scheduleContract } from '../schedule/schedule.contract';
+import { checkinContract } from '../checkin/checkin.contract';
 import { queueContract } from '../queue/queue.contract';
-import { kioskContract } from '../queue/kiosk.contract';
+import { kioskContract } from '../kiosk/kiosk.contract';
 import { displayContract } from '../display/display.contract';
 import { devicesContract } from '../devices/devices.contract';
 import { facesContract } from '../faces/faces.contract';
@@ -24,6 +27,7 @@ export const contract = {
   ...scheduleContract,
   ...appointmentsContract,
   ...boardContract,
+  ...checkinContract,
   ...queueContract,
   ...kioskContract,
   ...displayContract,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ADMIN, DESK, STAFF, method } from '../contract/method';
 import { id, locale } from '../contract/common';
-import { kioskCheckInResult } from '../queue/kiosk.contract';
+import { kioskCheckInResult } from '../kiosk/kiosk.contract';
 
 /**
  * Face check-in: opt-in per patient, AWS Rekognition for matching, S3 for the enrolment

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { DESK, STAFF, method } from '../contract/method';
 import { id, isoDay, text } from '../contract/common';
-import { ticketCode } from './tickets';
 
 /** Statuses a patient has in the queue, from check-in to leaving. */
 export const queueEntryStatus = z.enum(['checked_in', 'called', 'in_consultation', 'done', 'no_show', 'left_unseen']);
@@ -33,27 +32,8 @@ export const queueEntry = z.strictObject({
 });
 export type QueueEntryView = z.infer<typeof queueEntry>;
 
-/** What check-in (desk, walk-in or kiosk) hands back: the ticket and the honest estimate. */
-export const checkInResult = z.strictObject({
-  appointmentId: id,
-  ticket: ticketCode,
-  roomName: z.string().nullable(),
-  practitionerName: z.string(),
-  estimatedWaitMinutes: z.number().int(),
-  expectedStartAt: z.number(),
-});
-export type CheckInResult = z.infer<typeof checkInResult>;
 
 export const queueContract = {
-  /** Checks in a booked appointment of today: stamps the arrival and issues the day's next ticket for its specialty. */
-  'checkin.checkIn': method({ input: z.strictObject({ appointmentId: id }), output: checkInResult, access: DESK, writes: true }),
-  /** A walk-in joins the queue of a practitioner, or of whoever offers the specialty and is free first. */
-  'checkin.walkIn': method({
-    input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),
-    output: checkInResult,
-    access: DESK,
-    writes: true,
-  }),
   /**
    * Today's queue: everyone checked in, called or in consultation, in calling order, with
    * estimated waits. A doctor sees their own practitioner's queue only.

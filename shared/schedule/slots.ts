@@ -1,4 +1,4 @@
-import type { Slot } from '../appointments/appointments.contract';
+import type { Slot } from './schedule.contract';
 import {
   MINUTE_MS,
   addDays,

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { KioskCheckInResult } from '../../shared/queue/kiosk.contract';
+import type { KioskCheckInResult } from '../../shared/kiosk/kiosk.contract';
 import type { Caller } from '../rpc/dispatch';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { decide } from './kiosk.service';
-import { addPatient, bookAt, deviceCaller, setSettings } from './queue-fixtures';
+import { addPatient, bookAt, deviceCaller, setSettings } from '../queue/queue-fixtures';
 
 const MINUTE = 60_000;
 

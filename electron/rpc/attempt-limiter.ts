@@ -1,4 +1,5 @@
 import { AppError } from '../../shared/contract/errors';
+import type { CallContext } from './context';
 
 /**
  * Failed attempts per key in a sliding window: after `limit` failures within `windowMs`,
@@ -37,4 +38,10 @@ export class AttemptLimiter {
     if (kept.length === 0) this.failures.delete(key);
     return kept;
   }
+}
+
+/** Whose attempts count together: a paired kiosk's, the app's own kiosk window's, or a member of staff's at one machine. */
+export function limitKey(ctx: CallContext): string {
+  if (ctx.device) return ctx.device.id === null ? `window:${ctx.workstation}` : `device:${ctx.device.id}`;
+  return `staff:${ctx.session?.staffId ?? 0}@${ctx.workstation}`;
 }

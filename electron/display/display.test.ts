@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { displayState as displayStateSchema, type DisplayState } from '../../shared/display/display.contract';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { displayNameOf, greetingNameOf } from './display-name';
-import { addPatient, bookAt, deviceCaller, eventsNamed, setSettings } from './queue-fixtures';
+import { addPatient, bookAt, deviceCaller, eventsNamed, setSettings } from '../queue/queue-fixtures';
 
 describe('displayNameOf', () => {
   it.each([

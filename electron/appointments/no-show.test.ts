@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { NoShowTimer, sweepNoShows } from './no-show.service';
-import { bookAt, eventsNamed, setSettings } from './queue-fixtures';
+import { bookAt, eventsNamed, setSettings } from '../queue/queue-fixtures';
 
 let t: TestDesk;
 let p: Practice;

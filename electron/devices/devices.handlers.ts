@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { CallContext } from '../rpc/context';
-import { AttemptLimiter } from './attempt-limiter';
+import { AttemptLimiter } from '../rpc/attempt-limiter';
 import type { DeviceRegistry } from './device-registry';
 import { createPairingCode, listDevices, pairDevice, revokeDevice, type DevicesEnv } from './devices.service';
 

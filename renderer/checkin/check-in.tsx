@@ -11,9 +11,9 @@ import { StatusBadge } from '../board/status-badge';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
 import { KeyCombo } from '../ui/misc';
-import type { IssuedTicket } from './queue.store';
-import { checkInDetail, checkInErrorText, waitText } from './queue-text';
-import './queue.css';
+import type { IssuedTicket } from '../queue/queue.store';
+import { checkInDetail, checkInErrorText, waitText } from '../queue/queue-text';
+import '../queue/queue.css';
 
 export interface CheckInTarget {
   id: number;

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { ParsedInput } from '../../shared/contract/contract';
-import type { KioskCheckInResult } from '../../shared/queue/kiosk.contract';
+import type { KioskCheckInResult } from '../../shared/kiosk/kiosk.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
-import { CHECKED_IN, checkInAppointment, checkInResultOf } from './checkin.service';
-import { greetingNameOf } from './display-name';
-import { requireQueueRow, type Actor, type QueueChange, type QueueEnv } from './queue.service';
+import { CHECKED_IN, checkInAppointment, checkInResultOf } from '../checkin/checkin.service';
+import { greetingNameOf } from '../display/display-name';
+import { requireQueueRow, type Actor, type QueueChange, type QueueEnv } from '../queue/queue.service';
 
 const MINUTE = 60_000;
 

@@ -1,6 +1,6 @@
 import type { CallContext } from '../rpc/context';
 import { readSettings } from '../settings/settings.repository';
-import { displayState } from './display.service';
+import { displayState } from '../display/display.service';
 import type { Actor, QueueChange, QueueEnv } from './queue.service';
 
 /** The clinic's settings and the moment, read once per call. */

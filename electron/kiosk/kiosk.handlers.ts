@@ -1,19 +1,12 @@
 import type { HandlerGroup } from '../rpc/handlers';
-import type { CallContext } from '../rpc/context';
 import { readSettings } from '../settings/settings.repository';
-import { AttemptLimiter } from './attempt-limiter';
+import { AttemptLimiter, limitKey } from '../rpc/attempt-limiter';
 import { kioskCheckIn } from './kiosk.service';
-import { actorOf, announceQueueChange, queueEnvOf } from './queue-context';
+import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-events';
 
 /** Failed look-ups a kiosk may make before it has to wait: enough for typing slips, too few to guess with. */
 export const KIOSK_ATTEMPTS = 5;
 export const KIOSK_WINDOW_MS = 5 * 60_000;
-
-/** Whose attempts count together: a paired kiosk's, the app's own kiosk window's, or a member of staff's at one machine. */
-export function limitKey(ctx: CallContext): string {
-  if (ctx.device) return ctx.device.id === null ? `window:${ctx.workstation}` : `device:${ctx.device.id}`;
-  return `staff:${ctx.session?.staffId ?? 0}@${ctx.workstation}`;
-}
 
 export function kioskHandlers(limiter = new AttemptLimiter(KIOSK_ATTEMPTS, KIOSK_WINDOW_MS)): HandlerGroup<'kiosk.checkIn' | 'kiosk.info'> {
   return {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
-import { bookAt, eventsNamed } from './queue-fixtures';
+import { bookAt, eventsNamed } from '../queue/queue-fixtures';
 
 let t: TestDesk;
 let p: Practice;

@@ -5,8 +5,8 @@ import { dayOf } from '../../shared/schedule/wall-clock';
 import { recordAudit } from '../auth/staff.repository';
 import type { Database } from '../db/schema';
 import { readSettings } from '../settings/settings.repository';
-import { displayState } from './display.service';
-import { bookedStartedBy, earliestBookedAfter, markNoShows } from './queue.repository';
+import { displayState } from '../display/display.service';
+import { bookedStartedBy, earliestBookedAfter, markNoShows } from '../queue/queue.repository';
 
 const MINUTE = 60_000;
 /** Ids per UPDATE: a backlog after days switched off must not exceed SQLite's parameter limit. */

@@ -4,8 +4,8 @@ import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
 import { displayNameOf } from './display-name';
-import { latestCalls, type QueueRow } from './queue.repository';
-import { loadQueues } from './queue.service';
+import { latestCalls, type QueueRow } from '../queue/queue.repository';
+import { loadQueues } from '../queue/queue.service';
 
 /** A call stays "now calling" this long (unless another call replaces it); the screen may drop it itself after that. */
 export const CURRENT_CALL_MINUTES = 5;

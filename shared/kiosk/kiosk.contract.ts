@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { method } from '../contract/method';
 import { isoDay, locale } from '../contract/common';
-import { ticketCode } from './tickets';
+import { ticketCode } from '../checkin/tickets';
 
 /**
  * Self check-in without a camera. The kiosk never reveals another patient's name or any

@@ -6,8 +6,8 @@ import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/error-message';
 import { TicketBadge } from './check-in';
-import { checkInDetail, checkInErrorText } from './queue-text';
-import './queue.css';
+import { checkInDetail, checkInErrorText } from '../queue/queue-text';
+import '../queue/queue.css';
 
 /** The Book view's "Walk-in and check in": books the walk-in and puts them in the queue in one step. */
 export function WalkInCheckInButton() {

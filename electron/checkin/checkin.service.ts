@@ -1,15 +1,15 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
-import type { CheckInResult } from '../../shared/queue/queue.contract';
-import { formatTicket, nextTicketSequence } from '../../shared/queue/tickets';
+import type { CheckInResult } from '../../shared/checkin/checkin.contract';
+import { formatTicket, nextTicketSequence } from '../../shared/checkin/tickets';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { bookWalkIn, writeOrSlotTaken } from '../appointments/appointments.service';
 import { findAppointment } from '../appointments/appointments.repository';
 import { recordAudit } from '../auth/staff.repository';
 import type { Database } from '../db/schema';
 import { findSpecialty } from '../practice/practice.repository';
-import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from './queue.repository';
-import { changeOf, loadQueues, requireQueueRow, type Actor, type QueueChange, type QueueEnv } from './queue.service';
+import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from '../queue/queue.repository';
+import { changeOf, loadQueues, requireQueueRow, type Actor, type QueueChange, type QueueEnv } from '../queue/queue.service';
 
 export interface CheckInOutcome {
   result: CheckInResult;

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { DESK, method } from '../contract/method';
+import { id } from '../contract/common';
+import { ticketCode } from './tickets';
+
+/** What check-in (desk, walk-in or kiosk) hands back: the ticket and the honest estimate. */
+export const checkInResult = z.strictObject({
+  appointmentId: id,
+  ticket: ticketCode,
+  roomName: z.string().nullable(),
+  practitionerName: z.string(),
+  estimatedWaitMinutes: z.number().int(),
+  expectedStartAt: z.number(),
+});
+export type CheckInResult = z.infer<typeof checkInResult>;
+
+export const checkinContract = {
+  /** Checks in a booked appointment of today: stamps the arrival and issues the day's next ticket for its specialty. */
+  'checkin.checkIn': method({ input: z.strictObject({ appointmentId: id }), output: checkInResult, access: DESK, writes: true }),
+  /** A walk-in joins the queue of a practitioner, or of whoever offers the specialty and is free first. */
+  'checkin.walkIn': method({
+    input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),
+    output: checkInResult,
+    access: DESK,
+    writes: true,
+  }),
+} as const;
