@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { StaffView } from '../../shared/auth/auth.contract';
+import type { StaffView } from '../../shared/staff/staff.contract';
 import { preparedQuery } from '../db/prepared-query';
 import type { Database, StaffRow } from '../db/schema';
 

@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { authContract } from '../../shared/auth/auth.contract';
+import { setupContract } from '../../shared/setup/setup.contract';
 import { useSession, useSessionStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
 import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
@@ -81,7 +81,7 @@ export function FirstRunScreen() {
   );
 }
 
-const createClinicInput = authContract['setup.createClinic'].input;
+const createClinicInput = setupContract['setup.createClinic'].input;
 
 function CreateClinicForm({ onBack }: { onBack: () => void }) {
   const { t } = useTranslation();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StaffView } from '../../shared/auth/auth.contract';
+import type { StaffView } from '../../shared/staff/staff.contract';
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { createFakeTransport, fail } from '../test/fake-transport';
 import { RpcError } from '../transport/rpc-error';

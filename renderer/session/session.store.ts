@@ -1,7 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { Locale } from '../../shared/contract/common';
 import type { MethodInput, MethodOutput } from '../../shared/contract/contract';
-import type { StaffView } from '../../shared/auth/auth.contract';
+import type { StaffView } from '../../shared/staff/staff.contract';
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import type { Transport } from '../transport/transport';
 import { RpcError } from '../transport/rpc-error';

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput } from '../../shared/contract/contract';
-import type { StaffView } from '../../shared/auth/auth.contract';
+import type { StaffView } from '../../shared/staff/staff.contract';
 import type { TimeOff, WorkingInterval } from '../../shared/practice/practice.contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';

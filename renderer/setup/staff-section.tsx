@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SetupTableCard, StatusAndEditCells } from './setup-table';
-import { authContract, type StaffView } from '../../shared/auth/auth.contract';
+import { staffContract } from '../../shared/staff/staff.contract';
+import { type StaffView } from '../../shared/staff/staff.contract';
 import { roles, type Role } from '../../shared/contract/method';
 import { usePractice, useSession, useSetup, useSetupStore, useUiStore } from '../stores/stores';
 import { Button } from '../ui/button';
@@ -96,7 +97,7 @@ function NewStaffForm({ onDone }: { onDone: () => void }) {
   const ui = useUiStore();
   const form = useContractForm({
     initial: { displayName: '', username: '', role: 'receptionist', practitionerId: '', locale: 'pt', password: '', confirm: '' },
-    schema: authContract['staff.create'].input,
+    schema: staffContract['staff.create'].input,
     toInput: (values) => ({
       displayName: values.displayName,
       username: values.username,
@@ -154,7 +155,7 @@ function EditStaffForm({ member, isSelf, onDone }: { member: StaffView; isSelf: 
   const ui = useUiStore();
   const form = useContractForm({
     initial: { displayName: member.displayName, role: member.role as string, practitionerId: member.practitionerId ? String(member.practitionerId) : '', isActive: member.isActive, password: '' },
-    schema: authContract['staff.update'].input,
+    schema: staffContract['staff.update'].input,
     toInput: (values) => ({
       id: member.id,
       displayName: values.displayName,

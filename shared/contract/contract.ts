@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { authContract } from '../auth/auth.contract';
+import { setupContract } from '../setup/setup.contract';
+import { staffContract } from '../staff/staff.contract';
 import { settingsContract } from '../settings/settings.contract';
 import { patientsContract } from '../patients/patients.contract';
 import { practiceContract } from '../practice/practice.contract';
@@ -21,6 +23,8 @@ import { events } from './events';
  */
 export const contract = {
   ...authContract,
+  ...setupContract,
+  ...staffContract,
   ...settingsContract,
   ...patientsContract,
   ...practiceContract,
