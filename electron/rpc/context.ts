@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { EventName, EventPayload } from '../../shared/contract/contract';
 import type { DeviceRole, Role } from '../../shared/contract/method';
+import type { ClinicSettings } from '../../shared/settings/settings.contract';
+import type { Actor, AuditNote } from '../audit/audit';
 import type { Database } from '../db/schema';
 
 /** A signed-in member of staff, bound to one IPC window or one browser cookie. */
@@ -60,6 +62,32 @@ export interface CallContext {
   now(): number;
   /** Queues a push event; it is sent only if the whole operation commits. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
+  /** The member of staff or the screen calling; null only on a public method called by neither. */
+  readonly actor: Actor | null;
+  /** The clinic's settings, read once for the call (inside its transaction when it writes). */
+  settings(): Promise<ClinicSettings & { setUpAt: number | null }>;
+  /** Who, when and the settings in one value, for the services; for methods that have an actor. */
+  request(): Promise<RequestContext>;
+  /**
+   * Notes an audit entry the method declared (`audits` in its contract entry). The
+   * dispatcher writes it with the call's actor, time and workstation, inside the method's
+   * transaction: a call that fails leaves no entry of success.
+   */
+  audit(note: AuditNote): void;
+  /** Notes a declared failure that must stay on record (a failed sign-in, a failed face match): written although the call fails. */
+  auditFailure(note: AuditNote): void;
+}
+
+/**
+ * One call's who, when and clinic settings, built once by the dispatcher and handed to the
+ * services, so that no feature assembles its own "actor" or "env".
+ */
+export interface RequestContext {
+  /** The call's moment: one instant for everything the call decides. */
+  readonly now: number;
+  readonly settings: ClinicSettings;
+  readonly actor: Actor;
+  audit(note: AuditNote): void;
 }
 
 /** The session of a method that requires one: the dispatcher has already checked it. */

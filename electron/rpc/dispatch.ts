@@ -2,9 +2,12 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { contract, isMethodName, type EventName, type EventPayload, type MethodName } from '../../shared/contract/contract';
 import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
+import { auditRow, type Actor, type AuditNote } from '../audit/audit';
+import { insertAudit } from '../audit/audit.repository';
 import type { Database } from '../db/schema';
+import { readSettings } from '../settings/settings.repository';
 import type { EventBus } from '../events/event-bus';
-import type { CallContext, DeviceBinding, DeviceIdentity, Session, SessionBinding } from './context';
+import type { CallContext, DeviceBinding, DeviceIdentity, RequestContext, Session, SessionBinding } from './context';
 import type { Handlers } from './handlers';
 
 /**
@@ -59,28 +62,66 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
       if (!parsed.success) throw validationError(parsed.error);
 
       const pending: Array<[EventName, unknown]> = [];
-      const makeContext = (db: Kysely<Database>): CallContext => ({
-        db,
-        session,
-        device,
-        deviceBinding: caller.device ?? null,
-        transport: caller.transport,
-        workstation: caller.workstation,
-        auth: caller.auth,
-        now,
-        emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
-          pending.push([event, payload]);
-        },
-      });
+      const at = now();
+      const actor = actorOf(caller.workstation, session, device);
+      const notes: AuditNote[] = [];
+      const failures: AuditNote[] = [];
+      const declared = (note: AuditNote): AuditNote => {
+        // An action the contract does not list is our bug: the call fails rather than log what nobody declared.
+        if (!spec.audits?.includes(note.action)) throw new Error(`${method} audits ${note.action}, which its contract entry does not declare`);
+        return note;
+      };
+      const makeContext = (db: Kysely<Database>): CallContext => {
+        let settings: ReturnType<CallContext['settings']> | null = null;
+        const ctx: CallContext = {
+          db,
+          session,
+          device,
+          deviceBinding: caller.device ?? null,
+          transport: caller.transport,
+          workstation: caller.workstation,
+          auth: caller.auth,
+          now,
+          emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
+            pending.push([event, payload]);
+          },
+          actor,
+          settings: () => (settings ??= readSettings(db)),
+          request: async (): Promise<RequestContext> => {
+            if (!actor) throw new Error(`${method} asked for a request context without an actor`);
+            return { now: at, settings: await ctx.settings(), actor, audit: ctx.audit };
+          },
+          audit: (note) => {
+            notes.push(declared(note));
+          },
+          auditFailure: (note) => {
+            failures.push(declared(note));
+          },
+        };
+        return ctx;
+      };
+      const writeNotes = async (db: Kysely<Database>, list: readonly AuditNote[]) => {
+        for (const note of list) await insertAudit(db, auditRow(note, actor ?? anonymous(caller.workstation), at));
+      };
 
       const handler = deps.handlers[method] as (input: unknown, ctx: CallContext) => unknown;
-      const output = spec.writes
-        ? await deps.db.transaction().execute(async (trx) => {
-            const result = await handler(parsed.data, makeContext(trx));
-            // Checked inside the transaction: an output the contract refuses rolls the write back.
-            return spec.output.parse(result);
-          })
-        : spec.output.parse(await handler(parsed.data, makeContext(deps.db)));
+      let output: unknown;
+      try {
+        output = spec.writes
+          ? await deps.db.transaction().execute(async (trx) => {
+              const result = await handler(parsed.data, makeContext(trx));
+              // Checked inside the transaction: an output the contract refuses rolls the write back.
+              const checked = spec.output.parse(result);
+              await writeNotes(trx, notes);
+              return checked;
+            })
+          : spec.output.parse(await handler(parsed.data, makeContext(deps.db)));
+        if (!spec.writes) await writeNotes(deps.db, notes);
+      } catch (error) {
+        // The failure's own record outlives the rolled-back call.
+        await writeNotes(deps.db, failures);
+        throw error;
+      }
 
       for (const [event, payload] of pending) deps.bus.publish(event, payload as never);
       return { ok: true, value: output };
@@ -122,6 +163,21 @@ function authorize(
   }
   if (device) throw new AppError('FORBIDDEN', `A paired ${device.role} may not do this.`, { deviceRole: device.role });
   throw new AppError('UNAUTHENTICATED', 'Please sign in first.');
+}
+
+/** The member of staff, or the screen, making the call, as the audit log and the services see them. */
+function actorOf(workstation: string, session: Session | null, device: DeviceIdentity | null): Actor | null {
+  if (session) return { staffId: session.staffId, role: session.role, practitionerId: session.practitionerId, workstation };
+  if (device) {
+    const which = device.id === null ? `built-in ${device.role}` : `${device.role} #${device.id}`;
+    return { staffId: null, role: device.role, practitionerId: null, workstation: `${workstation} (${which} "${device.name}")` };
+  }
+  return null;
+}
+
+/** Nobody signed in yet: a failed sign-in, first-run setup. */
+function anonymous(workstation: string): Actor {
+  return { staffId: null, role: 'system', practitionerId: null, workstation };
 }
 
 function validationError(error: z.ZodError): AppError {

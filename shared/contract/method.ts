@@ -22,6 +22,12 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   readonly access: Access;
   /** Methods that write: the dispatcher runs them in one transaction. */
   readonly writes?: boolean;
+  /**
+   * The audit-log actions the method may record (its own success, or a failure that must
+   * stay on record). The dispatcher writes them with the caller, time and workstation, and
+   * refuses an action not listed here.
+   */
+  readonly audits?: readonly string[];
 }
 
 export function method<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
