@@ -3,6 +3,7 @@ import { onTimeShare, type ArrivalOutcome, type ConsultationRecord } from '../sh
 import { laneOf, orderQueue, type QueueEntry, type QueueRules, type UpcomingAppointment } from '../shared/queue/queue-rules';
 import { planQueue, queueForecast, type WaitContext } from '../shared/queue/wait-estimate';
 import { percentile, round, type BenchOptions, type BenchResult } from './harness';
+import { DAY_MS, MINUTE_MS } from '../shared/time/units';
 
 /**
  * queue.waitEstimate: how far our wait estimate is from the wait patients really get.
@@ -34,8 +35,6 @@ import { percentile, round, type BenchOptions, type BenchResult } from './harnes
  * run; only the timings vary.
  */
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 const FIRST_DAY = Date.UTC(2030, 0, 7);
 const DAYS = 20;
 const PRACTITIONERS = 6;
@@ -91,9 +90,9 @@ interface Patient {
 function arrival(next: () => number, startsAt: number): number | null {
   const roll = next();
   if (roll < 0.07) return null;
-  if (roll < 0.17) return startsAt + (rules.graceMinutes + 1 + next() * 14) * MINUTE;
-  if (roll < 0.29) return startsAt + next() * rules.graceMinutes * MINUTE;
-  return startsAt - next() * 25 * MINUTE;
+  if (roll < 0.17) return startsAt + (rules.graceMinutes + 1 + next() * 14) * MINUTE_MS;
+  if (roll < 0.29) return startsAt + next() * rules.graceMinutes * MINUTE_MS;
+  return startsAt - next() * 25 * MINUTE_MS;
 }
 
 /** How the clinic's bookings of the last weeks turned out: what `onTimeShare` learns from. */
@@ -101,7 +100,7 @@ function pastArrivals(next: () => number, dayStart: number): ArrivalOutcome[] {
   const outcomes: ArrivalOutcome[] = [];
   for (let daysAgo = 1; daysAgo <= HISTORY_DAYS; daysAgo++) {
     for (let i = 0; i < PRACTITIONERS * 14; i++) {
-      const startsAt = dayStart - daysAgo * DAY + (OPEN + next() * (CLOSE - OPEN)) * MINUTE;
+      const startsAt = dayStart - daysAgo * DAY_MS + (OPEN + next() * (CLOSE - OPEN)) * MINUTE_MS;
       outcomes.push({ startsAt, checkedInAt: arrival(next, startsAt) });
     }
   }
@@ -111,15 +110,15 @@ function pastArrivals(next: () => number, dayStart: number): ArrivalOutcome[] {
 function pastConsultations(next: () => number, practitioner: Practitioner, dayStart: number): ConsultationRecord[] {
   const records: ConsultationRecord[] = [];
   for (let daysAgo = 1; daysAgo <= HISTORY_DAYS; daysAgo++) {
-    const weekday = new Date(dayStart - daysAgo * DAY).getUTCDay();
+    const weekday = new Date(dayStart - daysAgo * DAY_MS).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
-    let t = dayStart - daysAgo * DAY + OPEN * MINUTE;
-    const end = dayStart - daysAgo * DAY + CLOSE * MINUTE;
+    let t = dayStart - daysAgo * DAY_MS + OPEN * MINUTE_MS;
+    const end = dayStart - daysAgo * DAY_MS + CLOSE * MINUTE_MS;
     while (t < end) {
       const offer = practitioner.offers[Math.floor(next() * practitioner.offers.length)]!;
       const minutes = drawMinutes(next, offer);
-      records.push({ practitionerId: practitioner.id, specialtyId: offer.specialtyId, startedAt: t, endedAt: t + minutes * MINUTE });
-      t += (minutes + next() * 5) * MINUTE;
+      records.push({ practitionerId: practitioner.id, specialtyId: offer.specialtyId, startedAt: t, endedAt: t + minutes * MINUTE_MS });
+      t += (minutes + next() * 5) * MINUTE_MS;
     }
   }
   return records;
@@ -134,7 +133,7 @@ function morning(next: () => number, practitioner: Practitioner, dayStart: numbe
     const booked = specialtyMinutes.get(offer.specialtyId)!;
     if (minute + booked > CLOSE) break;
     if (next() < 0.85) {
-      const startsAt = dayStart + minute * MINUTE;
+      const startsAt = dayStart + minute * MINUTE_MS;
       const arrivesAt = arrival(next, startsAt);
       patients.push({
         entry: { id: id++, kind: 'appointment', startsAt, arrivedAt: arrivesAt ?? startsAt, specialtyId: offer.specialtyId, status: 'checked_in' },
@@ -147,7 +146,7 @@ function morning(next: () => number, practitioner: Practitioner, dayStart: numbe
   const walkIns = 2 + Math.floor(next() * 5);
   for (let i = 0; i < walkIns; i++) {
     const offer = practitioner.offers[Math.floor(next() * practitioner.offers.length)]!;
-    const arrivesAt = dayStart + (OPEN + next() * (CLOSE - OPEN - 60)) * MINUTE;
+    const arrivesAt = dayStart + (OPEN + next() * (CLOSE - OPEN - 60)) * MINUTE_MS;
     patients.push({
       entry: { id: id++, kind: 'walkIn', arrivedAt: arrivesAt, specialtyId: offer.specialtyId, status: 'checked_in' },
       arrivesAt,
@@ -229,9 +228,9 @@ function simulate(
       timings.push(performance.now() - started);
       if (current) {
         remaining.push({
-          trueMinutes: (current.endsAt - t) / MINUTE,
-          conditionalMinutes: (queueForecast(context).freeAt - t) / MINUTE,
-          simpleMinutes: (queueForecast(variants.simpleRemaining(context)).freeAt - t) / MINUTE,
+          trueMinutes: (current.endsAt - t) / MINUTE_MS,
+          conditionalMinutes: (queueForecast(context).freeAt - t) / MINUTE_MS,
+          simpleMinutes: (queueForecast(variants.simpleRemaining(context)).freeAt - t) / MINUTE_MS,
         });
       }
       const minutesOf = (waits: typeof plan.waits) => waits.find((wait) => wait.entryId === patient.entry.id)!.minutes;
@@ -241,7 +240,7 @@ function simulate(
       ) as Record<Variant, number>;
       const ahead = orderQueue(waiting, t, rules).findIndex((entry) => entry.id === patient.entry.id) + (current ? 1 : 0);
       const naive = ahead * specialtyMinutes.get(patient.entry.specialtyId)!;
-      const untilAppointment = patient.entry.kind === 'appointment' ? Math.max(0, (patient.entry.startsAt - t) / MINUTE) : 0;
+      const untilAppointment = patient.entry.kind === 'appointment' ? Math.max(0, (patient.entry.startsAt - t) / MINUTE_MS) : 0;
       told.set(patient.entry.id, { ours, variants: others, naive, naiveFloored: Math.max(naive, untilAppointment), at: t });
     }
     let nextCall = Number.POSITIVE_INFINITY;
@@ -251,10 +250,10 @@ function simulate(
         nextCall = head.startsAt;
       } else {
         waiting = waiting.filter((entry) => entry !== head);
-        current = { entry: head, since: t, endsAt: t + byId.get(head.id)!.trueMinutes * MINUTE };
+        current = { entry: head, since: t, endsAt: t + byId.get(head.id)!.trueMinutes * MINUTE_MS };
         const estimate = told.get(head.id)!;
         samples.push({
-          trueMinutes: (t - estimate.at) / MINUTE,
+          trueMinutes: (t - estimate.at) / MINUTE_MS,
           oursMinutes: estimate.ours,
           variantMinutes: estimate.variants,
           naiveMinutes: estimate.naive,
@@ -283,7 +282,7 @@ export function simulateClinic(seed = 2030): { samples: Sample[]; timings: numbe
   const remaining: Remaining[] = [];
   let nextId = 1;
   for (let day = 0, simulated = 0; simulated < DAYS; day++) {
-    const dayStart = FIRST_DAY + day * DAY;
+    const dayStart = FIRST_DAY + day * DAY_MS;
     const weekday = new Date(dayStart).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
     simulated++;

@@ -11,6 +11,7 @@ import type { Session } from '../electron/rpc/context';
 import { findFreeSlots } from '../electron/schedule/schedule.service';
 import { readSettings } from '../electron/settings/settings.repository';
 import { compare, percentile, round, time, type BenchOptions, type BenchResult, type Timing } from './harness';
+import { MINUTE_MS } from '../shared/time/units';
 
 /**
  * The schedule figures of the issue, each on fresh database files:
@@ -26,7 +27,6 @@ import { compare, percentile, round, time, type BenchOptions, type BenchResult, 
 const ZONE = 'Europe/Lisbon';
 const FIRST_DAY = '2030-01-07'; // a Monday
 const PRACTITIONERS = 50;
-const MINUTE = 60_000;
 
 const at = (day: string, minute: number) => DateTime.fromISO(day, { zone: ZONE }).plus({ minutes: minute }).toMillis();
 
@@ -107,10 +107,10 @@ async function openClinic(dir: string, shape: ClinicShape, now: number): Promise
             const patientId = patientIds[Math.floor(next() * patientIds.length)]!;
             if (next() < shape.occupancy) {
               const status = statuses[Math.floor(next() * statuses.length)]!;
-              appointment.run(patientId, id, roomId, specialtyId, startsAt, startsAt + 30 * MINUTE, status, now, now, now);
+              appointment.run(patientId, id, roomId, specialtyId, startsAt, startsAt + 30 * MINUTE_MS, status, now, now, now);
             } else {
               if (next() < shape.cancelled) {
-                appointment.run(patientId, id, roomId, specialtyId, startsAt, startsAt + 30 * MINUTE, 'cancelled', now, now, now);
+                appointment.run(patientId, id, roomId, specialtyId, startsAt, startsAt + 30 * MINUTE_MS, 'cancelled', now, now, now);
               }
               free.push({ practitionerId: id, roomId, startsAt });
             }
@@ -169,7 +169,7 @@ async function dispatchTiming(clinic: Clinic, method: 'schedule.freeSlots' | 'bo
 }
 
 async function benchBook(workDir: string): Promise<BenchResult> {
-  const now = at(FIRST_DAY, 0) - 60 * MINUTE;
+  const now = at(FIRST_DAY, 0) - 60 * MINUTE_MS;
   const shape: ClinicShape = { intervals: [[540, 780], [840, 1080]], days: 14, occupancy: 0.8, cancelled: 0.25 };
   const ours = await openClinic(join(workDir, 'book-service'), shape, now);
   const viaDispatch = await openClinic(join(workDir, 'book-dispatch'), shape, now);
@@ -201,7 +201,7 @@ async function benchBook(workDir: string): Promise<BenchResult> {
     const insertOne = sqlite.transaction((i: number) => {
       const slot = reference.free[i]!;
       const patientId = reference.patientIds[i % reference.patientIds.length];
-      insert.run(patientId, slot.practitionerId, slot.roomId, reference.specialtyId, slot.startsAt, slot.startsAt + 30 * MINUTE, now, now, now);
+      insert.run(patientId, slot.practitionerId, slot.roomId, reference.specialtyId, slot.startsAt, slot.startsAt + 30 * MINUTE_MS, now, now, now);
     });
     const { db } = ours.desk.database;
     const [service, dispatched, raw] = await timeRoundRobin(
@@ -235,7 +235,7 @@ async function benchBook(workDir: string): Promise<BenchResult> {
 }
 
 async function benchFreeSlots(workDir: string): Promise<BenchResult> {
-  const now = at(FIRST_DAY, 0) - 60 * MINUTE;
+  const now = at(FIRST_DAY, 0) - 60 * MINUTE_MS;
   const shape: ClinicShape = { intervals: [[540, 780], [840, 1080]], days: 14, occupancy: 0.8, cancelled: 0.25 };
   const clinic = await openClinic(join(workDir, 'free-slots'), shape, now);
   try {
@@ -261,7 +261,7 @@ async function benchFreeSlots(workDir: string): Promise<BenchResult> {
 }
 
 async function benchBoard(workDir: string): Promise<BenchResult> {
-  const now = at(FIRST_DAY, 0) - 60 * MINUTE;
+  const now = at(FIRST_DAY, 0) - 60 * MINUTE_MS;
   // 08:00–18:00 fully booked: 20 half-hour visits × 50 practitioners = 1,000 a day, for a week.
   const clinic = await openClinic(join(workDir, 'board'), { intervals: [[480, 1080]], days: 7, occupancy: 1, cancelled: 0 }, now);
   try {

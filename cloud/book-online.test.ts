@@ -4,6 +4,7 @@ import { fitsWorkingHours } from '../shared/schedule/slots';
 import { replay } from './cloud-client';
 import { bookOnline } from './book-online';
 import { DESK_TOKEN, PORTAL_TOKEN, practitioner, seedClinic, startTestCloud, type Clinic, type TestCloud } from './test-fixtures';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../shared/time/units';
 
 let cloud: TestCloud;
 let clinic: Clinic;
@@ -35,7 +36,7 @@ describe('online bookings', () => {
       const hours = practitioner([], null).workingHours;
       for (const a of appointments) {
         expect(a).toMatchObject({ origin: 'online', status: 'booked', specialtyUid: clinic.specialtyUid });
-        expect(a.endsAt - a.startsAt).toBe(20 * 60_000);
+        expect(a.endsAt - a.startsAt).toBe(20 * MINUTE_MS);
         expect(fitsWorkingHours(zone, hours, a.startsAt, a.endsAt)).toBe(true);
         expect(a.startsAt).toBeGreaterThan(SUNDAY_NOON);
       }
@@ -44,7 +45,7 @@ describe('online bookings', () => {
   }
 
   it('fills a day without ever overlapping, also around bookings made at the desk, and reuses patients it can see', async () => {
-    const first = await bookOnline({ url: cloud.server.url, token: DESK_TOKEN, count: 10, days: 1, now: SUNDAY_NOON + 86_400_000 - 3_600_000, leadMinutes: 0, seed: 1 });
+    const first = await bookOnline({ url: cloud.server.url, token: DESK_TOKEN, count: 10, days: 1, now: SUNDAY_NOON + DAY_MS - HOUR_MS, leadMinutes: 0, seed: 1 });
     expect(first).toHaveLength(10);
     // Two booking runs at once compete for one day's slots: conflicts are retried elsewhere.
     const [a, b] = await Promise.all([

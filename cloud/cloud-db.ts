@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { activeAppointmentStatuses, syncEntity } from '../shared/sync/cloud-api';
+import { HOUR_MS } from '../shared/time/units';
 
 /**
  * The reference cloud server's own database (not Front Desk's). One table holds every
@@ -12,7 +13,7 @@ import { activeAppointmentStatuses, syncEntity } from '../shared/sync/cloud-api'
 export type CloudDb = BetterSqlite3.Database;
 
 /** The longest appointment the overlap triggers can see (they look back only this far, to stay on the index). */
-export const MAX_APPOINTMENT_MS = 12 * 60 * 60 * 1000;
+export const MAX_APPOINTMENT_MS = 12 * HOUR_MS;
 
 const SCHEMA_VERSION = 1;
 

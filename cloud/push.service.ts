@@ -8,6 +8,7 @@ import {
   type ServerRow,
   type SyncEntity,
 } from '../shared/sync/cloud-api';
+import { canonicalJson } from '../shared/sync/canonical-json';
 import { MAX_APPOINTMENT_MS, type CloudDb } from './cloud-db';
 
 /** Who is pushing: a front desk may change anything; the patient portal may only create patients and online bookings. */
@@ -92,20 +93,9 @@ function statementsOf(db: CloudDb): Statements {
 }
 
 /** Key order must not matter: a client may serialise the same change differently on a retry. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function fingerprintOf(m: Mutation, data: Record<string, unknown> | null): string {
   return createHash('sha256')
-    .update(canonical({ entity: m.entity, uid: m.uid, op: m.op, baseVersion: m.baseVersion, data }))
+    .update(canonicalJson({ entity: m.entity, uid: m.uid, op: m.op, baseVersion: m.baseVersion, data }))
     .digest('base64url');
 }
 

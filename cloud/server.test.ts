@@ -6,7 +6,6 @@ import { CloudApiError, cloudClient, replay } from './cloud-client';
 import { startCloudServer } from './server';
 import {
   DESK_TOKEN,
-  HOUR,
   MONDAY_10,
   PORTAL_TOKEN,
   appointment,
@@ -19,6 +18,7 @@ import {
   type Clinic,
   type TestCloud,
 } from './test-fixtures';
+import { HOUR_MS, MINUTE_MS } from '../shared/time/units';
 
 let cloud: TestCloud;
 let clinic: Clinic;
@@ -106,16 +106,16 @@ describe('push', () => {
   it('refuses an overlap for the same practitioner, naming the appointment it clashes with', async () => {
     const first = upsert('appointment', randomUUID(), appointment(clinic));
     await cloud.desk.push('desk-1', [first]);
-    const online = upsert('appointment', randomUUID(), appointment(clinic, { roomUid: null, startsAt: MONDAY_10 + 10 * 60_000, endsAt: MONDAY_10 + 30 * 60_000, origin: 'online' }));
+    const online = upsert('appointment', randomUUID(), appointment(clinic, { roomUid: null, startsAt: MONDAY_10 + 10 * MINUTE_MS, endsAt: MONDAY_10 + 30 * MINUTE_MS, origin: 'online' }));
     const result = only((await cloud.desk.push('desk-2', [online])).results);
     expect(result).toEqual({
       mutationId: online.mutationId,
       status: 'conflict',
       current: null,
-      clash: { kind: 'practitioner', uid: first.uid, startsAt: MONDAY_10, endsAt: MONDAY_10 + HOUR / 3 },
+      clash: { kind: 'practitioner', uid: first.uid, startsAt: MONDAY_10, endsAt: MONDAY_10 + HOUR_MS / 3 },
     });
     // Touching is not overlapping.
-    const next = upsert('appointment', randomUUID(), appointment(clinic, { startsAt: MONDAY_10 + HOUR / 3, endsAt: MONDAY_10 + (2 * HOUR) / 3 }));
+    const next = upsert('appointment', randomUUID(), appointment(clinic, { startsAt: MONDAY_10 + HOUR_MS / 3, endsAt: MONDAY_10 + (2 * HOUR_MS) / 3 }));
     expect(only((await cloud.desk.push('desk-2', [next])).results)).toMatchObject({ status: 'applied' });
     expect(cloud.server.overlaps()).toEqual([]);
   });
@@ -140,7 +140,7 @@ describe('push', () => {
     const revive = only((await cloud.desk.push('desk-1', [upsert('appointment', uid, appointment(clinic), 2)])).results);
     expect(revive).toMatchObject({ status: 'conflict', current: { uid, version: 2, data: { status: 'cancelled' } }, clash: { uid: taken.uid } });
     // Moving one's own appointment over its old time is no clash with itself.
-    const move = only((await cloud.desk.push('desk-2', [upsert('appointment', taken.uid, appointment(clinic, { startsAt: MONDAY_10 + 5 * 60_000, endsAt: MONDAY_10 + 25 * 60_000 }), 1)])).results);
+    const move = only((await cloud.desk.push('desk-2', [upsert('appointment', taken.uid, appointment(clinic, { startsAt: MONDAY_10 + 5 * MINUTE_MS, endsAt: MONDAY_10 + 25 * MINUTE_MS }), 1)])).results);
     expect(move).toMatchObject({ status: 'applied', version: 2 });
     expect(cloud.server.overlaps()).toEqual([]);
   });
@@ -151,7 +151,7 @@ describe('push', () => {
       { ...upsert('patient', randomUUID(), patient()), data: { ...patient(), dateOfBirth: 'yesterday' } },
       { ...upsert('patient', randomUUID(), patient()), data: { ...patient(), isAdmin: true } },
       upsert('appointment', randomUUID(), appointment(clinic, { endsAt: MONDAY_10 })),
-      upsert('appointment', randomUUID(), appointment(clinic, { endsAt: MONDAY_10 + 13 * HOUR })),
+      upsert('appointment', randomUUID(), appointment(clinic, { endsAt: MONDAY_10 + 13 * HOUR_MS })),
       { ...upsert('room', randomUUID(), { name: 'x', isActive: true }), data: null },
       { ...remove('room', clinic.roomUids[0], 1), data: { name: 'x' } },
     ];
@@ -175,7 +175,7 @@ describe('push', () => {
       upsert('patient', patientUid, patient('Rita')),
       upsert('appointment', randomUUID(), appointment(clinic, { patientUid })),
       upsert('appointment', randomUUID(), appointment(clinic, { patientUid })),
-      upsert('appointment', randomUUID(), appointment(clinic, { startsAt: MONDAY_10 + HOUR, endsAt: MONDAY_10 + 2 * HOUR })),
+      upsert('appointment', randomUUID(), appointment(clinic, { startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS })),
     ]);
     expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'conflict', 'applied']);
     for (const result of results) mutationResult.parse(result);
@@ -325,8 +325,8 @@ describe('auth and hostile input', () => {
       upsert('practitioner', randomUUID(), practitioner([clinic.specialtyUid], null)),
       upsert('appointment', booking.uid, appointment(clinic, { patientUid, status: 'cancelled', origin: 'online' }), 1),
       remove('appointment', booking.uid, 1),
-      upsert('appointment', randomUUID(), appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR, endsAt: MONDAY_10 + 2 * HOUR, origin: 'desk-1' })),
-      upsert('appointment', randomUUID(), appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR, endsAt: MONDAY_10 + 2 * HOUR, origin: 'online', status: 'done' })),
+      upsert('appointment', randomUUID(), appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS, origin: 'desk-1' })),
+      upsert('appointment', randomUUID(), appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS, origin: 'online', status: 'done' })),
     ]);
     expect(forbidden.results.map((r) => r.status === 'rejected' && r.reason)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
     // The refusal is about who asked, not the change: the desk may make the same one.
@@ -440,7 +440,7 @@ describe('concurrency', () => {
 
   it('many parallel pushes from two desks and the portal never make an overlap', async () => {
     const clients = [cloudClient(cloud.server.url, DESK_TOKEN), cloudClient(cloud.server.url, DESK_TOKEN), cloud.portal];
-    const slot = 15 * 60_000;
+    const slot = 15 * MINUTE_MS;
     // 120 bookings over 12 candidate starts, for two practitioners sharing two rooms crosswise: most must be refused.
     const attempts = Array.from({ length: 120 }, (_, i) => {
       const client = clients[i % 3]!;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { EntityData, Mutation, SyncEntity } from '../shared/sync/cloud-api';
 import { cloudClient, type CloudClient } from './cloud-client';
 import { startCloudServer, type CloudServer, type CloudServerOptions } from './server';
+import { HOUR_MS } from '../shared/time/units';
 
 export const DESK_TOKEN = 'desk-secret';
 export const PORTAL_TOKEN = 'portal-secret';
@@ -109,7 +110,6 @@ export async function seedClinic(client: CloudClient): Promise<Clinic> {
   return clinic;
 }
 
-export const HOUR = 3_600_000;
 /** Monday 2030-01-07 10:00 UTC (= Lisbon time in winter). */
 export const MONDAY_10 = Date.UTC(2030, 0, 7, 10);
 
@@ -120,7 +120,7 @@ export function appointment(clinic: Clinic, overrides: Partial<EntityData<'appoi
     roomUid: clinic.roomUids[0],
     specialtyUid: clinic.specialtyUid,
     startsAt: MONDAY_10,
-    endsAt: MONDAY_10 + HOUR / 3,
+    endsAt: MONDAY_10 + HOUR_MS / 3,
     status: 'booked',
     cancelReason: '',
     notes: '',

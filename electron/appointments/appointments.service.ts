@@ -4,7 +4,8 @@ import type { Appointment, AppointmentStatus, SlotTakenDetails } from '../../sha
 import type { ParsedInput } from '../../shared/contract/contract';
 import { AppError } from '../../shared/contract/errors';
 import { fitsWorkingHours } from '../../shared/schedule/slots';
-import { MINUTE_MS, dayOf } from '../../shared/schedule/wall-clock';
+import { dayOf } from '../../shared/schedule/wall-clock';
+import { MINUTE_MS } from '../../shared/time/units';
 import { recordAudit } from '../auth/staff.repository';
 import type { AppointmentRow, Database } from '../db/schema';
 import { findRoom, findSpecialty, type SpecialtyRow } from '../practice/practice.repository';

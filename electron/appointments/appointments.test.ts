@@ -5,6 +5,7 @@ import { findPractitioner } from '../practice/practice.repository';
 import { writeOrSlotTaken } from './appointments.service';
 import { insertAppointment } from './appointments.repository';
 import { AppError } from '../../shared/contract/errors';
+import { HOUR_MS, MINUTE_MS } from '../../shared/time/units';
 
 let t: TestDesk;
 let p: Practice;
@@ -140,10 +141,10 @@ describe('SLOT_TAKEN', () => {
     const insert = t.desk.database.sqlite.prepare(`
       INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status_changed_at, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)`);
-    expect(() => insert.run(p.patients[1], p.ana, null, p.general, first.startsAt + 60_000, first.endsAt + 60_000)).toThrow('SLOT_TAKEN:practitioner');
-    expect(() => insert.run(p.patients[1], p.carla, p.room1, p.general, first.startsAt - 60_000, first.startsAt + 60_000)).toThrow('SLOT_TAKEN:room');
+    expect(() => insert.run(p.patients[1], p.ana, null, p.general, first.startsAt + MINUTE_MS, first.endsAt + MINUTE_MS)).toThrow('SLOT_TAKEN:practitioner');
+    expect(() => insert.run(p.patients[1], p.carla, p.room1, p.general, first.startsAt - MINUTE_MS, first.startsAt + MINUTE_MS)).toThrow('SLOT_TAKEN:room');
     // Touching is not overlapping.
-    insert.run(p.patients[1], p.ana, p.room1, p.general, first.endsAt, first.endsAt + 30 * 60_000);
+    insert.run(p.patients[1], p.ana, p.room1, p.general, first.endsAt, first.endsAt + 30 * MINUTE_MS);
     expect(t.count('appointments')).toBe(2);
   });
 
@@ -244,7 +245,7 @@ describe('appointments.reschedule', () => {
   });
 
   it('moves a booked appointment, keeping its length, and tells both days', async () => {
-    t.now += 60_000;
+    t.now += MINUTE_MS;
     const moved = await t.ok(t.reception, 'appointments.reschedule', { id: booked.id, startsAt: t.at('2026-06-16T15:00') });
     expect(moved).toMatchObject({ startsAt: t.at('2026-06-16T15:00'), endsAt: t.at('2026-06-16T15:30'), roomId: p.room1, statusChangedAt: t.now });
     expect(t.events).toEqual([{ event: 'appointments.changed', payload: { appointmentIds: [booked.id], days: ['2026-06-15', '2026-06-16'] } }]);
@@ -282,7 +283,7 @@ describe('appointments.reschedule', () => {
 describe('appointments.cancel and markNoShow', () => {
   it('cancels booked and checked-in appointments with a reason, nothing else', async () => {
     const a = await t.ok(t.reception, 'appointments.book', book());
-    t.now += 5 * 60_000;
+    t.now += 5 * MINUTE_MS;
     const cancelled = await t.ok(t.reception, 'appointments.cancel', { id: a.id, reason: '  Feeling better ' });
     expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'Feeling better', statusChangedAt: t.now });
     expect((await t.fail(t.reception, 'appointments.cancel', { id: a.id, reason: 'again' })).code).toBe('INVALID_TRANSITION');
@@ -327,9 +328,9 @@ describe('booking across daylight-saving changes', () => {
     await t.ok(t.admin, 'workingHours.set', { practitionerId: p.carla, intervals: [{ weekday: 7, start: '00:00', end: '04:00' }] });
     const secondOneThirty = Date.UTC(2026, 9, 25, 1, 30);
     const appointment = await t.ok(t.reception, 'appointments.book', book({ practitionerId: p.carla, startsAt: secondOneThirty }));
-    expect(appointment.endsAt - appointment.startsAt).toBe(30 * 60_000);
+    expect(appointment.endsAt - appointment.startsAt).toBe(30 * MINUTE_MS);
     // The first 01:30 (an hour earlier in real time) is still free.
-    await t.ok(t.reception, 'appointments.book', book({ patientId: p.patients[1]!, practitionerId: p.carla, startsAt: secondOneThirty - 3_600_000 }));
+    await t.ok(t.reception, 'appointments.book', book({ patientId: p.patients[1]!, practitionerId: p.carla, startsAt: secondOneThirty - HOUR_MS }));
     // 04:30 on that night is outside 00:00–04:00 on the wall clock.
     expect((await t.fail(t.reception, 'appointments.book', book({ practitionerId: p.carla, startsAt: Date.UTC(2026, 9, 25, 3, 45) }))).code).toBe('OUTSIDE_WORKING_HOURS');
   });

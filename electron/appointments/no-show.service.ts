@@ -2,13 +2,13 @@ import type { Kysely } from 'kysely';
 import type { EventName, EventPayload } from '../../shared/contract/contract';
 import { dueNoShows, nextNoShowAt } from '../../shared/queue/queue-rules';
 import { dayOf } from '../../shared/schedule/wall-clock';
+import { MINUTE_MS } from '../../shared/time/units';
 import { recordAudit } from '../auth/staff.repository';
 import type { Database } from '../db/schema';
 import { readSettings } from '../settings/settings.repository';
 import { displayState } from '../display/display.service';
 import { bookedStartedBy, earliestBookedAfter, markNoShows } from '../queue/queue.repository';
 
-const MINUTE = 60_000;
 /** Ids per UPDATE: a backlog after days switched off must not exceed SQLite's parameter limit. */
 const CHUNK = 500;
 
@@ -32,7 +32,7 @@ export async function sweepNoShows(db: Kysely<Database>, now: number): Promise<N
   return db.transaction().execute(async (trx) => {
     const settings = await readSettings(trx);
     const minutes = settings.noShowAfterMinutes;
-    const candidates = await bookedStartedBy(trx, now - minutes * MINUTE);
+    const candidates = await bookedStartedBy(trx, now - minutes * MINUTE_MS);
     const due = dueNoShows(
       candidates.map((row) => ({ id: row.id, startsAt: row.starts_at, status: row.status, isWalkIn: row.is_walk_in === 1 })),
       now,
@@ -43,7 +43,7 @@ export async function sweepNoShows(db: Kysely<Database>, now: number): Promise<N
     for (const row of changed) {
       await recordAudit(trx, { at: now, staffId: null, workstation: 'front-desk', action: 'appointments.noShow.auto', entity: 'appointment', entityId: row.id });
     }
-    const next = await earliestBookedAfter(trx, now - minutes * MINUTE);
+    const next = await earliestBookedAfter(trx, now - minutes * MINUTE_MS);
     const nextAt = next ? nextNoShowAt([{ id: next.id, startsAt: next.starts_at, status: 'booked' }], now, minutes) : null;
 
     const events: PendingEvent[] = [];

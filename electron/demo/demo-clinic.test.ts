@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../shared/time/units';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { consultationHistory } from '../queue/queue.repository';
 
 // A Monday at 11:00 in Lisbon: the morning half done, the afternoon still to come.
 const NOW = DateTime.fromISO('2030-01-07T11:00', { zone: 'Europe/Lisbon' }).toMillis();
-const DAY_MS = 86_400_000;
 
 describe('the demo clinic', () => {
   let dir: string;
@@ -30,8 +30,8 @@ describe('the demo clinic', () => {
     expect(all<{ username: string }>('SELECT username FROM staff ORDER BY username').map((row) => row.username)).toEqual(['admin', 'ana.ribeiro', 'reception']);
     const today = all<{ status: string; n: number }>(
       'SELECT status, count(*) AS n FROM appointments WHERE starts_at >= ? AND starts_at < ? GROUP BY status',
-      NOW - 11 * 3_600_000,
-      NOW + 13 * 3_600_000,
+      NOW - 11 * HOUR_MS,
+      NOW + 13 * HOUR_MS,
     );
     const byStatus = Object.fromEntries(today.map((row) => [row.status, row.n]));
     expect(byStatus.booked).toBeGreaterThan(10);
@@ -41,11 +41,11 @@ describe('the demo clinic', () => {
   it('gives past visits a plausible history, which the wait estimates learn from, and today no tickets', () => {
     const past = all<{ starts_at: number; ends_at: number; checked_in_at: number; started_at: number; finished_at: number; status_changed_at: number }>(
       `SELECT starts_at, ends_at, checked_in_at, started_at, finished_at, status_changed_at FROM appointments WHERE status = 'done' AND starts_at < ?`,
-      NOW - 11 * 3_600_000,
+      NOW - 11 * HOUR_MS,
     );
     expect(past.length).toBeGreaterThan(100);
     for (const visit of past) {
-      expect(visit.checked_in_at).toBeGreaterThanOrEqual(visit.starts_at - 15 * 60_000);
+      expect(visit.checked_in_at).toBeGreaterThanOrEqual(visit.starts_at - 15 * MINUTE_MS);
       expect(visit.started_at).toBeGreaterThanOrEqual(Math.max(visit.starts_at, visit.checked_in_at));
       const booked = visit.ends_at - visit.starts_at;
       expect(visit.finished_at - visit.started_at).toBeGreaterThanOrEqual(booked * 0.7 - 1);
@@ -53,7 +53,7 @@ describe('the demo clinic', () => {
       expect(visit.status_changed_at).toBe(visit.finished_at);
     }
     expect(all('SELECT id FROM appointments WHERE ticket IS NOT NULL')).toEqual([]);
-    expect(all(`SELECT id FROM appointments WHERE checked_in_at IS NOT NULL AND starts_at >= ?`, NOW - 11 * 3_600_000)).toEqual([]);
+    expect(all(`SELECT id FROM appointments WHERE checked_in_at IS NOT NULL AND starts_at >= ?`, NOW - 11 * HOUR_MS)).toEqual([]);
   });
 
   it('feeds the consultation history of the last weeks', async () => {

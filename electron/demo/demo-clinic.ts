@@ -6,6 +6,7 @@ import { insertStaff } from '../auth/staff.repository';
 import { writeSettings } from '../settings/settings.repository';
 import { generatePatients } from './patient-generator';
 import { createRandom } from '../../shared/random/seeded-random';
+import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
 
 /** Shown on the sign-in screen, and only in demo mode. */
 export const DEMO_ACCOUNTS = [
@@ -164,9 +165,9 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
   const historyRandom = createRandom(20261122);
   const history = (startsAt: number, minutes: number) => {
     // Arrivals from 15 minutes early to 10 late; consultations within ±30 % of the booked length.
-    const checkedInAt = startsAt + Math.round((historyRandom() * 25 - 15) * 60_000);
-    const startedAt = Math.max(startsAt, checkedInAt) + Math.round(historyRandom() * 8 * 60_000);
-    const finishedAt = startedAt + Math.round(minutes * (0.7 + historyRandom() * 0.6) * 60_000);
+    const checkedInAt = startsAt + Math.round((historyRandom() * 25 - 15) * MINUTE_MS);
+    const startedAt = Math.max(startsAt, checkedInAt) + Math.round(historyRandom() * 8 * MINUTE_MS);
+    const finishedAt = startedAt + Math.round(minutes * (0.7 + historyRandom() * 0.6) * MINUTE_MS);
     return { checked_in_at: checkedInAt, called_at: startedAt, call_count: 1, started_at: startedAt, finished_at: finishedAt, status_changed_at: finishedAt };
   };
   for (let offset = -7; offset <= 14; offset++) {
@@ -184,7 +185,7 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
           if (minute + specialty.duration > to) break;
           if (random() < fill) {
             const startsAt = day.set({ hour: Math.floor(minute / 60), minute: minute % 60 }).toMillis();
-            const endsAt = startsAt + specialty.duration * 60_000;
+            const endsAt = startsAt + specialty.duration * MINUTE_MS;
             const status = endsAt <= now ? (random() < 0.08 ? 'no_show' : 'done') : startsAt <= now ? 'in_consultation' : 'booked';
             await db
               .insertInto('appointments')
@@ -196,12 +197,12 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
                 starts_at: startsAt,
                 ends_at: endsAt,
                 status,
-                status_changed_at: Math.min(now, status === 'booked' ? now - 86_400_000 : startsAt),
+                status_changed_at: Math.min(now, status === 'booked' ? now - DAY_MS : startsAt),
                 // Past days' visits carry how they went, so wait estimates learn from the demo
                 // as they would from a clinic's own weeks (today's queue starts fresh: no tickets).
                 ...(status === 'done' && offset < 0 ? history(startsAt, specialty.duration) : {}),
                 price_cents: specialty.price,
-                created_at: now - 86_400_000 * 3,
+                created_at: now - DAY_MS * 3,
                 updated_at: now,
               })
               .execute();

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { foldText, phoneDigits } from '../../shared/patients/patient-keys';
 import { createRandom } from '../../shared/random/seeded-random';
+import { DAY_MS } from '../../shared/time/units';
 
 /** A patient row with every stored column filled, derived keys included, ready to insert. */
 export interface GeneratedPatientRow {
@@ -113,7 +114,6 @@ const notesPool = [
 ];
 
 const FIRST_DAY = Date.UTC(1930, 0, 1);
-const DAY_MS = 86_400_000;
 const BIRTH_DAYS = Math.round((Date.UTC(2024, 11, 31) - FIRST_DAY) / DAY_MS) + 1;
 const DEFAULT_NOW = Date.UTC(2026, 0, 1);
 const FIVE_YEARS_MS = 5 * 365 * DAY_MS;

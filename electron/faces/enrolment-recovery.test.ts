@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSENT_VERSION } from '../../shared/faces/consent-text';
+import { MINUTE_MS } from '../../shared/time/units';
 import { fixtureJpegBase64 } from '../../tests/aws/face-fixtures';
 import { startLocalAws, type LocalAws } from '../../tests/aws/local-aws';
 import type { FakeOperation } from '../../tests/aws/rekognition-fake';
@@ -25,7 +26,6 @@ let rita: number;
 let reception: Caller;
 let admin: Caller;
 let receptionId: number;
-const MINUTE = 60_000;
 let startedAt: number;
 
 beforeAll(async () => {
@@ -118,7 +118,7 @@ describe('an enrolment killed halfway (SIGKILL)', () => {
     expect(facesOf(key)).toHaveLength(3);
 
     // Back within a minute: too soon to call it abandoned; the patient still shows consented.
-    let desk = await restart(startedAt + MINUTE);
+    let desk = await restart(startedAt + MINUTE_MS);
     try {
       expect(await desk.faces.recovered).toBe(0);
       expect(facesOf(key)).toHaveLength(3);
@@ -128,7 +128,7 @@ describe('an enrolment killed halfway (SIGKILL)', () => {
     }
 
     aws.rekognition.clearRequests();
-    desk = await restart(startedAt + ABANDONED_AFTER_MS + MINUTE);
+    desk = await restart(startedAt + ABANDONED_AFTER_MS + MINUTE_MS);
     try {
       expect(await desk.faces.recovered).toBe(1);
       expect(facesOf(key)).toEqual([]);
@@ -163,7 +163,7 @@ describe('an enrolment killed halfway (SIGKILL)', () => {
     expect(readDb<{ face_id: string | null }>('SELECT face_id FROM face_photos').every((photo) => photo.face_id !== null)).toBe(true);
     expect(await aws.s3.listKeys()).toHaveLength(3);
 
-    const clock = { now: startedAt + 2 * MINUTE };
+    const clock = { now: startedAt + 2 * MINUTE_MS };
     const desk = await startFrontDesk({ dataDir, now: () => clock.now, env: aws.env });
     try {
       expect(await desk.faces.recovered).toBe(0);

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
 import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
@@ -34,8 +35,7 @@ export interface FacesModule {
   close(): Promise<void>;
 }
 
-const DAY_MS = 24 * 60 * 60_000;
-const FIRST_SWEEP_DELAY_MS = 5 * 60_000;
+const FIRST_SWEEP_DELAY_MS = 5 * MINUTE_MS;
 
 /**
  * Face check-in: AWS Rekognition and S3 from the main process only. Credentials and AWS's

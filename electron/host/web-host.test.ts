@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
+import { CONTENT_SECURITY_POLICY } from '../security/content-security-policy';
 import { startWebHost, type WebHost } from './web-host';
 
 let dir: string;
@@ -57,7 +58,7 @@ describe('browser host', () => {
       const response = await fetch(`${host.url}${path}`);
       expect(response.status).toBe(200);
       expect(await response.text()).toContain('<title>Front Desk</title>');
-      expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(response.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       expect(response.headers.get('x-frame-options')).toBe('DENY');
     }
   });

@@ -7,6 +7,7 @@ import { eventAudience } from '../../shared/contract/events';
 import type { CallerRole } from '../../shared/contract/method';
 import type { FrontDesk } from '../app/front-desk';
 import type { DeviceBinding, SessionBinding } from '../rpc/context';
+import { CONTENT_SECURITY_POLICY } from '../security/content-security-policy';
 
 export const SESSION_COOKIE = 'fd_session';
 /** A paired screen's token: HttpOnly like the session, but kept across browser restarts. */
@@ -17,20 +18,6 @@ const DEVICE_COOKIE_MAX_AGE_S = 400 * 86_400;
 export const CSRF_HEADER = 'x-front-desk';
 const MAX_BODY_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
-
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob: mediastream:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
 
 export interface WebHostOptions {
   app: FrontDesk;

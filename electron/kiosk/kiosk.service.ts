@@ -3,12 +3,11 @@ import { AppError } from '../../shared/contract/errors';
 import type { ParsedInput } from '../../shared/contract/contract';
 import type { KioskCheckInResult } from '../../shared/kiosk/kiosk.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
+import { MINUTE_MS } from '../../shared/time/units';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
 import { CHECKED_IN, checkInAppointment, checkInResultOf } from '../checkin/checkin.service';
 import { greetingNameOf } from '../display/display-name';
 import { requireQueueRow, type Actor, type QueueChange, type QueueEnv } from '../queue/queue.service';
-
-const MINUTE = 60_000;
 
 interface Candidate {
   id: number;
@@ -37,11 +36,11 @@ export function decide(appointments: readonly Candidate[], now: number, earlyMin
   if (inQueue[0]) return { kind: 'alreadyCheckedIn', appointmentId: inQueue[0].id };
   const open = appointments.filter((appointment) => appointment.status === 'booked' || appointment.status === 'no_show');
   if (open.length === 0) return { kind: 'refuse', result: { outcome: 'noAppointment' } };
-  const inWindow = open.filter((appointment) => now >= appointment.starts_at - earlyMinutes * MINUTE && now <= appointment.starts_at + lateMinutes * MINUTE);
+  const inWindow = open.filter((appointment) => now >= appointment.starts_at - earlyMinutes * MINUTE_MS && now <= appointment.starts_at + lateMinutes * MINUTE_MS);
   if (inWindow.length === 1) return { kind: 'checkIn', appointmentId: inWindow[0]!.id };
   if (inWindow.length > 1) return { kind: 'refuse', result: { outcome: 'seeDesk' } };
-  const opensAt = open.map((appointment) => appointment.starts_at - earlyMinutes * MINUTE).filter((at) => at > now).sort((a, b) => a - b)[0];
-  if (opensAt !== undefined) return { kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: Math.ceil((opensAt - now) / MINUTE) } };
+  const opensAt = open.map((appointment) => appointment.starts_at - earlyMinutes * MINUTE_MS).filter((at) => at > now).sort((a, b) => a - b)[0];
+  if (opensAt !== undefined) return { kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: Math.ceil((opensAt - now) / MINUTE_MS) } };
   return { kind: 'refuse', result: { outcome: 'tooLate' } };
 }
 

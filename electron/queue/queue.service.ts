@@ -14,6 +14,7 @@ import {
 import { planQueue, type CurrentConsultation, type WaitEstimate } from '../../shared/queue/wait-estimate';
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
+import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
 import { recordAudit } from '../auth/staff.repository';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
 import { findPractitioner, findRoom } from '../practice/practice.repository';
@@ -30,8 +31,6 @@ import {
   type QueueRow,
 } from './queue.repository';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 /** Consultations and arrivals older than this do not shape today's estimates. */
 export const HISTORY_DAYS = 28;
 
@@ -124,7 +123,7 @@ export async function loadQueues(
   }
   const waitingRows = rows.filter((row) => row.status === 'checked_in');
   const planned = [...new Set(waitingRows.map((row) => row.practitioner_id))];
-  const since = env.now - HISTORY_DAYS * DAY;
+  const since = env.now - HISTORY_DAYS * DAY_MS;
   const moves = await movesOf(db, waitingRows.map((row) => row.id));
   const upcoming = await upcomingAppointments(db, planned, { from: env.now, to: bounds.endsAt });
   const history = await consultationHistory(db, planned, since, env.now);
@@ -364,7 +363,7 @@ export function finish(db: Kysely<Database>, env: QueueEnv, actor: Actor, appoin
   return actOn(db, env, actor, appointmentId, async (row) => {
     assertTransition(row, 'done', 'finished');
     await setQueueFields(db, row.id, { status: 'done', finished_at: env.now, status_changed_at: env.now, updated_at: env.now });
-    return { minutes: row.started_at === null ? null : Math.round((env.now - row.started_at) / MINUTE) };
+    return { minutes: row.started_at === null ? null : Math.round((env.now - row.started_at) / MINUTE_MS) };
   }, 'queue.finish');
 }
 

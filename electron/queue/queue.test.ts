@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { bookAt, eventsNamed } from './queue-fixtures';
 
@@ -113,12 +114,12 @@ describe('queue.callNext follows the queue rules', () => {
        VALUES (?, ?, ?, ?, ?, 'done', 0, ?, ?, 0, 0)`,
     );
     for (let day = 1; day <= 20; day++) {
-      const start = t.at('2026-06-15T09:00') - day * 86_400_000;
-      insert.run(p.patients[7], p.ana, p.general, start, start + 30 * 60_000, start, start + 12 * 60_000);
+      const start = t.at('2026-06-15T09:00') - day * DAY_MS;
+      insert.run(p.patients[7], p.ana, p.general, start, start + 30 * MINUTE_MS, start, start + 12 * MINUTE_MS);
     }
     // Older than 28 days: forgotten.
-    const old = t.at('2026-06-15T09:00') - 40 * 86_400_000;
-    insert.run(p.patients[7], p.bruno, p.general, old, old + 30 * 60_000, old, old + 5 * 60_000);
+    const old = t.at('2026-06-15T09:00') - 40 * DAY_MS;
+    insert.run(p.patients[7], p.bruno, p.general, old, old + 30 * MINUTE_MS, old, old + 5 * MINUTE_MS);
 
     const ids = { ana: [] as number[], bruno: [] as number[] };
     for (const [index, time] of ['09:00', '09:30', '10:00'].entries()) {

@@ -1,9 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import { activeStatuses } from '../../shared/appointments/appointments.contract';
+import { HOUR_MS } from '../../shared/time/units';
 import type { Database } from '../db/schema';
 
 /** The overlap triggers cap an appointment at 12 hours; so does every range query here. */
-export const LONGEST_APPOINTMENT_MS = 12 * 3_600_000;
+export const LONGEST_APPOINTMENT_MS = 12 * HOUR_MS;
 
 export interface BookablePractitionerRow {
   id: number;

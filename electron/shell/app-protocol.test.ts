@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAppRequest, serveAppRequest } from './app-protocol';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../security/content-security-policy';
 
 let dir: string;
 let root: string;
@@ -77,25 +77,5 @@ describe('app:// protocol', () => {
   it('resolves a path that merely looks like a parent reference inside the root', async () => {
     writeFileSync(join(root, '..notes.txt'), 'inside');
     expect(await resolveAppRequest(root, 'GET', 'app://front-desk/..notes.txt')).toMatchObject({ kind: 'file', isFallback: false });
-  });
-});
-
-describe('content security policy', () => {
-  const directives = new Map(CONTENT_SECURITY_POLICY.split('; ').map((part) => [part.split(' ')[0], part.slice(part.indexOf(' ') + 1)]));
-
-  it('allows scripts and styles only from the app itself', () => {
-    expect(directives.get('default-src')).toBe("'self'");
-    expect(directives.get('script-src')).toBe("'self'");
-    expect(directives.get('style-src')).toBe("'self'");
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-(inline|eval)|\*|https?:/);
-  });
-
-  it('closes objects, base, framing and forms', () => {
-    for (const name of ['object-src', 'base-uri', 'frame-ancestors', 'form-action']) expect(directives.get(name)).toBe("'none'");
-  });
-
-  it('lets media come from blob: and the camera for the kiosk', () => {
-    expect(directives.get('media-src')).toBe("'self' blob: mediastream:");
-    expect(directives.get('connect-src')).toBe("'self'");
   });
 });

@@ -2,7 +2,7 @@ import { readFile as readFileCallback, realpath as realpathCallback, stat as sta
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { APP_HOST, APP_SCHEME } from '../ipc/app-origin';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY } from '../security/content-security-policy';
 
 // The callback forms, promisified: in a packaged app dist/renderer is inside app.asar, and
 // these are the fs functions Electron's asar support is documented to cover.

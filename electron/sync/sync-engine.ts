@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { PUSH_BATCH_MAX, type Change, type Mutation, type MutationResult, type ServerRow, type SyncEntity } from '../../shared/sync/cloud-api';
+import { canonicalJson } from '../../shared/sync/canonical-json';
 import type { Database } from '../db/schema';
 import { CloudRequestError, type CloudHttp } from './cloud-http';
 import { retryDelay, type BackoffPolicy } from './retry';
@@ -106,18 +107,6 @@ function toMutation(entry: OutboxRow): Mutation {
     baseVersion: entry.base_version,
     data: entry.data === null ? null : (JSON.parse(entry.data) as Record<string, unknown>),
   };
-}
-
-/** JSON with sorted keys: two rows are the same when their canonical texts are. */
-export function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 async function applyContext(deps: EngineDeps, effects: AppliedEffects): Promise<ApplyContext> {
@@ -231,7 +220,7 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
     await rekeyEntry(trx, entry.mutation_id, randomUUID());
     return;
   }
-  const isSame = entry.op === 'delete' ? current.deleted : !current.deleted && canonical(current.data) === canonical(JSON.parse(entry.data!));
+  const isSame = entry.op === 'delete' ? current.deleted : !current.deleted && canonicalJson(current.data) === canonicalJson(JSON.parse(entry.data!));
   if (isSame) {
     await setVersion(trx, entity, entry.uid, current.version);
     await deleteEntries(trx, [entry.mutation_id]);

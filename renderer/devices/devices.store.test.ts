@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/devices/devices.contract';
 import { createFakeTransport, fail, flush } from '../test/fake-transport';
 import { createDevicesStore, deviceStatus, ONLINE_WITHIN_MS, sortDevices } from './devices.store';
+import { DAY_MS } from '../../shared/time/units';
 
 const NOW = 1_900_000_000_000;
 
 function device(over: Partial<Device> & Pick<Device, 'id'>): Device {
-  return { name: `Screen ${over.id}`, role: 'display', createdAt: NOW - 86_400_000, lastSeenAt: null, revokedAt: null, ...over };
+  return { name: `Screen ${over.id}`, role: 'display', createdAt: NOW - DAY_MS, lastSeenAt: null, revokedAt: null, ...over };
 }
 
 describe('devices store', () => {

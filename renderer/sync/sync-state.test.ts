@@ -5,9 +5,9 @@ import { conflictsById, indicatorOf, nextSlotFor, relativeTime, settingsForm, se
 import { RpcError } from '../transport/rpc-error';
 import { en } from '../../shared/i18n/en';
 import { pt as ptPT } from '../../shared/i18n/pt-PT';
+import { MINUTE_MS } from '../../shared/time/units';
 
 const NOW = Date.UTC(2030, 0, 7, 10, 0);
-const MIN = 60_000;
 
 const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
   enabled: true,
@@ -23,8 +23,8 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
 const slot = (practitionerId: number, startMinute: number, roomId: number | null = 1): Slot => ({
   practitionerId,
   roomId,
-  startsAt: NOW + startMinute * MIN,
-  endsAt: NOW + (startMinute + 30) * MIN,
+  startsAt: NOW + startMinute * MINUTE_MS,
+  endsAt: NOW + (startMinute + 30) * MINUTE_MS,
 });
 
 describe('sync indicator state', () => {
@@ -49,22 +49,22 @@ describe('sync indicator state', () => {
 describe('relative time', () => {
   it('says how long ago in the UI language', () => {
     expect(relativeTime(NOW - 3_000, NOW, 'en')).toBe('now');
-    expect(relativeTime(NOW - 2 * MIN, NOW, 'en')).toBe('2 min ago');
-    expect(relativeTime(NOW - 2 * MIN - 40_000, NOW, 'en')).toBe('2 min ago');
-    expect(relativeTime(NOW - 3 * 60 * MIN, NOW, 'en')).toBe('3 hr ago');
-    expect(relativeTime(NOW - 26 * 60 * MIN, NOW, 'en')).toBe('yesterday');
-    expect(relativeTime(NOW - 2 * MIN, NOW, 'pt')).toBe('há 2 min');
+    expect(relativeTime(NOW - 2 * MINUTE_MS, NOW, 'en')).toBe('2 min ago');
+    expect(relativeTime(NOW - 2 * MINUTE_MS - 40_000, NOW, 'en')).toBe('2 min ago');
+    expect(relativeTime(NOW - 3 * 60 * MINUTE_MS, NOW, 'en')).toBe('3 hr ago');
+    expect(relativeTime(NOW - 26 * 60 * MINUTE_MS, NOW, 'en')).toBe('yesterday');
+    expect(relativeTime(NOW - 2 * MINUTE_MS, NOW, 'pt')).toBe('há 2 min');
     expect(relativeTime(NOW - 3_000, NOW, 'pt')).toBe('agora');
   });
 
   it('says when, for the next attempt', () => {
     expect(relativeTime(NOW + 20_000, NOW, 'en')).toBe('in 20 sec');
-    expect(relativeTime(NOW + 5 * MIN, NOW, 'pt')).toBe('dentro de 5 min');
+    expect(relativeTime(NOW + 5 * MINUTE_MS, NOW, 'pt')).toBe('dentro de 5 min');
   });
 });
 
 describe('conflict ways out', () => {
-  const conflict: SyncConflict = { appointmentId: 9, clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 30 * MIN, appointmentId: null }, refusedAt: NOW };
+  const conflict: SyncConflict = { appointmentId: 9, clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 30 * MINUTE_MS, appointmentId: null }, refusedAt: NOW };
 
   it('looks conflicts up by appointment', () => {
     expect(conflictsById([conflict])[9]).toBe(conflict);
@@ -81,7 +81,7 @@ describe('conflict ways out', () => {
   it('preselects the practitioner’s next slot from the original time, else their first one', () => {
     const slots = [slot(2, 60), slot(1, 90), slot(1, -60), slot(1, 120)];
     expect(nextSlotFor(slots, 1, NOW)).toEqual(slot(1, 90));
-    expect(nextSlotFor(slots, 1, NOW + 180 * MIN)).toEqual(slot(1, -60));
+    expect(nextSlotFor(slots, 1, NOW + 180 * MINUTE_MS)).toEqual(slot(1, -60));
     expect(nextSlotFor(slots, 3, NOW)).toBeNull();
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PLAUSIBLE_MINUTES, median, onTimeShare, recentDurationMedian, recentDurations, remainingMinutes, typicalMinutes, type ConsultationRecord } from './durations';
+import { DAY_MS, MINUTE_MS } from '../time/units';
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 const NOW = Date.UTC(2030, 0, 31, 12, 0);
 
 function record(minutes: number, endedDaysAgo: number, practitionerId = 1, specialtyId = 1): ConsultationRecord {
-  const endedAt = NOW - endedDaysAgo * DAY;
-  return { practitionerId, specialtyId, startedAt: endedAt - minutes * MINUTE, endedAt };
+  const endedAt = NOW - endedDaysAgo * DAY_MS;
+  return { practitionerId, specialtyId, startedAt: endedAt - minutes * MINUTE_MS, endedAt };
 }
 
 describe('recentDurations', () => {
@@ -17,7 +16,7 @@ describe('recentDurations', () => {
   });
 
   it('counts a consultation that ended exactly windowDays ago as outside, and one just after as inside', () => {
-    const history = [record(10, 28), { ...record(12, 28), endedAt: NOW - 28 * DAY + 1, startedAt: NOW - 28 * DAY + 1 - 12 * MINUTE }];
+    const history = [record(10, 28), { ...record(12, 28), endedAt: NOW - 28 * DAY_MS + 1, startedAt: NOW - 28 * DAY_MS + 1 - 12 * MINUTE_MS }];
     expect(recentDurations(history, 1, 1, NOW, 28)).toEqual([12]);
   });
 
@@ -82,14 +81,14 @@ describe('remainingMinutes', () => {
 });
 
 describe('onTimeShare', () => {
-  const start = (daysAgo: number) => NOW - daysAgo * DAY;
+  const start = (daysAgo: number) => NOW - daysAgo * DAY_MS;
 
   it('is 1 without history, and the share within the grace, pulled towards 1, with it', () => {
     expect(onTimeShare([], 10, NOW, 28)).toBe(1);
     const outcomes = [
-      { startsAt: start(1), checkedInAt: start(1) - 5 * MINUTE },
-      { startsAt: start(2), checkedInAt: start(2) + 10 * MINUTE },
-      { startsAt: start(3), checkedInAt: start(3) + 10 * MINUTE + 1 },
+      { startsAt: start(1), checkedInAt: start(1) - 5 * MINUTE_MS },
+      { startsAt: start(2), checkedInAt: start(2) + 10 * MINUTE_MS },
+      { startsAt: start(3), checkedInAt: start(3) + 10 * MINUTE_MS + 1 },
       { startsAt: start(4), checkedInAt: null },
     ];
     expect(onTimeShare(outcomes, 10, NOW, 28, 0)).toBe(0.5);

@@ -7,8 +7,7 @@
  * days), so a habit that changes shows within weeks.
  */
 
-const MINUTE = 60_000;
-const DAY = 86_400_000;
+import { DAY_MS, MINUTE_MS } from '../time/units';
 
 /**
  * Records longer than this are taken for data errors (a consultation nobody closed until
@@ -55,12 +54,12 @@ export function recentDurations(
   now: number,
   windowDays: number,
 ): number[] {
-  const since = now - windowDays * DAY;
+  const since = now - windowDays * DAY_MS;
   const minutes: number[] = [];
   for (const record of history) {
     if (record.practitionerId !== practitionerId || record.specialtyId !== specialtyId) continue;
     if (record.endedAt > now || record.endedAt <= since) continue;
-    const length = (record.endedAt - record.startedAt) / MINUTE;
+    const length = (record.endedAt - record.startedAt) / MINUTE_MS;
     if (length > 0 && length <= MAX_PLAUSIBLE_MINUTES) minutes.push(length);
   }
   return minutes.sort((a, b) => a - b);
@@ -157,13 +156,13 @@ export function onTimeShare(
   windowDays: number,
   priorWeight = defaultDurationOptions.priorWeight,
 ): number {
-  const since = now - windowDays * DAY;
+  const since = now - windowDays * DAY_MS;
   let total = 0;
   let onTime = 0;
   for (const outcome of outcomes) {
     if (outcome.startsAt > now || outcome.startsAt <= since) continue;
     total++;
-    if (outcome.checkedInAt !== null && outcome.checkedInAt <= outcome.startsAt + graceMinutes * MINUTE) onTime++;
+    if (outcome.checkedInAt !== null && outcome.checkedInAt <= outcome.startsAt + graceMinutes * MINUTE_MS) onTime++;
   }
   return (onTime + priorWeight) / (total + priorWeight);
 }

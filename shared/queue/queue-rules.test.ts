@@ -13,7 +13,8 @@ import {
   type QueueEntry,
   type QueueForecast,
 } from './queue-rules';
-import { MINUTE, appointment, clock, walkIn } from './test-helpers';
+import { appointment, clock, walkIn } from './test-helpers';
+import { MINUTE_MS } from '../time/units';
 
 const rules = { graceMinutes: 10 };
 const ids = (entries: readonly QueueEntry[]) => entries.map((entry) => entry.id);
@@ -281,7 +282,7 @@ describe('projection times', () => {
   it('starts at the practitioner\'s free time and adds each expected consultation', () => {
     const entries = [appointment(1, '09:00', '08:50'), appointment(2, '09:05', '08:55'), walkIn(3, '09:00')];
     const projected = projectQueue(entries, clock('09:10'), rules, forecast('09:12', 20));
-    expect(projected.map((item) => [item.entry.id, (item.expectedStartAt - clock('09:00')) / MINUTE])).toEqual([
+    expect(projected.map((item) => [item.entry.id, (item.expectedStartAt - clock('09:00')) / MINUTE_MS])).toEqual([
       [1, 12],
       [2, 32],
       [3, 52],

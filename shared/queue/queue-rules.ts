@@ -1,4 +1,5 @@
 import { AppError } from '../contract/errors';
+import { MINUTE_MS } from '../time/units';
 
 /**
  * The check-in queue: who waits, in what order, and who becomes a no-show.
@@ -38,8 +39,6 @@ import { AppError } from '../contract/errors';
  *    its start (default 30; exactly at that mark counts) becomes `no_show`. A no-show who
  *    turns up after all may still be checked in; they wait as late (rule 4).
  */
-
-const MINUTE = 60_000;
 
 export const queueStatuses = ['checked_in', 'called', 'in_consultation', 'done', 'no_show', 'left_unseen'] as const;
 /** Where a checked-in patient (or an appointment that never came) stands. `left_unseen`: left without being seen. */
@@ -121,7 +120,7 @@ export type QueueLane = 'onTime' | 'late' | 'walkIn';
 
 export function laneOf(entry: QueueEntry, rules: Pick<QueueRules, 'graceMinutes'>): QueueLane {
   if (entry.kind === 'walkIn') return 'walkIn';
-  return entry.arrivedAt <= entry.startsAt + rules.graceMinutes * MINUTE ? 'onTime' : 'late';
+  return entry.arrivedAt <= entry.startsAt + rules.graceMinutes * MINUTE_MS ? 'onTime' : 'late';
 }
 
 export function isWaiting(entry: QueueEntry): boolean {
@@ -297,7 +296,7 @@ export function projectQueue<E extends QueueEntry>(
       const phantomCategory = category('onTime', phantom.startsAt, t);
       const nodeCategory = category(node.lane, node.startsAt, t);
       if (phantomCategory < nodeCategory || (phantomCategory === nodeCategory && phantom.startsAt < node.startsAt)) {
-        t = Math.max(t, phantom.startsAt) + upcomingShowRate * minutesFor(phantom.specialtyId) * MINUTE;
+        t = Math.max(t, phantom.startsAt) + upcomingShowRate * minutesFor(phantom.specialtyId) * MINUTE_MS;
         nextUpcoming++;
         continue;
       }
@@ -310,7 +309,7 @@ export function projectQueue<E extends QueueEntry>(
     const expectedStartAt = node.entry.kind === 'appointment' ? Math.max(t, node.entry.startsAt) : t;
     node.isPlaced = true;
     result.push({ entry: node.entry, expectedStartAt });
-    t = expectedStartAt + minutesFor(node.entry.specialtyId) * MINUTE;
+    t = expectedStartAt + minutesFor(node.entry.specialtyId) * MINUTE_MS;
   }
   return result;
 }
@@ -393,7 +392,7 @@ function checkNoShowMinutes(minutes: number): void {
  */
 export function dueNoShows(appointments: readonly NoShowCandidate[], now: number, minutes: number): number[] {
   checkNoShowMinutes(minutes);
-  const limit = minutes * MINUTE;
+  const limit = minutes * MINUTE_MS;
   return appointments
     .filter((appointment) => appointment.status === 'booked' && !appointment.isWalkIn && now >= appointment.startsAt + limit)
     .sort((a, b) => a.startsAt - b.startsAt || a.id - b.id)
@@ -410,7 +409,7 @@ export function nextNoShowAt(appointments: readonly NoShowCandidate[], now: numb
   let next: number | null = null;
   for (const appointment of appointments) {
     if (appointment.status !== 'booked' || appointment.isWalkIn) continue;
-    const at = appointment.startsAt + minutes * MINUTE;
+    const at = appointment.startsAt + minutes * MINUTE_MS;
     if (at > now && (next === null || at < next)) next = at;
   }
   return next;

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ConsultationRecord } from './durations';
 import { laneOf, moveInQueue, orderQueue, type ManualMove, type QueueEntry, type QueueStatus } from './queue-rules';
-import { DAY_START, MINUTE } from './test-helpers';
+import { DAY_START } from './test-helpers';
 import { estimateWaits, planQueue, queueForecast, type WaitContext } from './wait-estimate';
+import { DAY_MS, MINUTE_MS } from '../time/units';
 
 /**
  * Random queues of one practitioner on a morning: appointments on a 5-minute grid from
@@ -11,7 +12,7 @@ import { estimateWaits, planQueue, queueForecast, type WaitContext } from './wai
  * manual moves, history, a consultation under way and appointments still to come.
  */
 const rules = { graceMinutes: 10 };
-const MORNING = DAY_START + 8 * 60 * MINUTE;
+const MORNING = DAY_START + 8 * 60 * MINUTE_MS;
 const statuses: QueueStatus[] = ['checked_in', 'checked_in', 'checked_in', 'checked_in', 'called', 'in_consultation', 'done', 'no_show', 'left_unseen'];
 
 const entryShape = fc.record({
@@ -24,8 +25,8 @@ const entryShape = fc.record({
 
 const entriesArbitrary: fc.Arbitrary<QueueEntry[]> = fc.array(entryShape, { maxLength: 14 }).map((shapes) =>
   shapes.map((shape, index): QueueEntry => {
-    const startsAt = MORNING + shape.startStep * 5 * MINUTE;
-    const arrivedAt = startsAt + shape.arrivalOffset * MINUTE;
+    const startsAt = MORNING + shape.startStep * 5 * MINUTE_MS;
+    const arrivedAt = startsAt + shape.arrivalOffset * MINUTE_MS;
     const base = { id: index + 1, specialtyId: shape.specialtyId, arrivedAt, status: shape.status, moves: [] };
     return shape.isWalkIn ? { ...base, kind: 'walkIn' } : { ...base, kind: 'appointment', startsAt };
   }),
@@ -45,7 +46,7 @@ const movedEntriesArbitrary = fc.tuple(entriesArbitrary, fc.array(moveShape, { m
   for (const move of moves) {
     const mover = byIndex[move.mover % byIndex.length]!;
     mover.moves.push({
-      at: MORNING + move.at * MINUTE,
+      at: MORNING + move.at * MINUTE_MS,
       direction: move.direction,
       past: move.past.map((n) => byIndex[n % byIndex.length]!.id),
       reason: 'test',
@@ -63,10 +64,10 @@ const contextArbitrary = fc
     showRate: fc.double({ min: 0, max: 1, noNaN: true }),
   })
   .map(({ nowStep, samples, current, upcoming, showRate }): WaitContext => {
-    const now = MORNING + nowStep * 5 * MINUTE;
+    const now = MORNING + nowStep * 5 * MINUTE_MS;
     const history: ConsultationRecord[] = samples.map((sample) => {
-      const endedAt = now - sample.daysAgo * 86_400_000 - 60 * MINUTE;
-      return { practitionerId: 1, specialtyId: sample.specialtyId, startedAt: endedAt - sample.minutes * MINUTE, endedAt };
+      const endedAt = now - sample.daysAgo * DAY_MS - 60 * MINUTE_MS;
+      return { practitionerId: 1, specialtyId: sample.specialtyId, startedAt: endedAt - sample.minutes * MINUTE_MS, endedAt };
     });
     return {
       now,
@@ -77,8 +78,8 @@ const contextArbitrary = fc
         [2, 30],
       ]),
       history,
-      current: current && { specialtyId: current.specialtyId, status: current.status, since: now - current.elapsed * MINUTE },
-      upcoming: upcoming.map((item) => ({ startsAt: MORNING + item.step * 5 * MINUTE, specialtyId: item.specialtyId })),
+      current: current && { specialtyId: current.specialtyId, status: current.status, since: now - current.elapsed * MINUTE_MS },
+      upcoming: upcoming.map((item) => ({ startsAt: MORNING + item.step * 5 * MINUTE_MS, specialtyId: item.specialtyId })),
       upcomingShowRate: showRate,
     };
   });

@@ -1,7 +1,6 @@
 import type { AppointmentQueueEntry, ManualMove, QueueStatus, WalkInQueueEntry } from './queue-rules';
 
 /** Test fixtures: a day at 08:00 UTC and clock-time helpers, so examples read like a schedule. */
-export const MINUTE = 60_000;
 export const DAY_START = Date.UTC(2030, 0, 7, 0, 0);
 
 /** `clock('10:30')` is 10:30 on the test day; `clock('10:30:15')` adds seconds. */

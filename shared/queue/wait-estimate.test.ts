@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsultationRecord } from './durations';
 import { orderQueue } from './queue-rules';
-import { MINUTE, appointment, clock, walkIn } from './test-helpers';
+import { appointment, clock, walkIn } from './test-helpers';
 import { estimateWaits, planQueue, queueForecast, type WaitContext } from './wait-estimate';
+import { DAY_MS, MINUTE_MS } from '../time/units';
 
 const GENERAL = 1;
 const PAEDIATRICS = 2;
@@ -24,9 +25,9 @@ function context(now: string, extra: Partial<WaitContext> = {}): WaitContext {
 /** `count` past consultations of `minutes` each, one a day over the last weeks. */
 function history(count: number, minutes: number | ((i: number) => number), specialtyId = GENERAL, practitionerId = 10): ConsultationRecord[] {
   return Array.from({ length: count }, (_, i) => {
-    const endedAt = clock('12:00') - (i + 1) * 86_400_000 * 0.5;
+    const endedAt = clock('12:00') - (i + 1) * DAY_MS * 0.5;
     const length = typeof minutes === 'number' ? minutes : minutes(i);
-    return { practitionerId, specialtyId, startedAt: endedAt - length * MINUTE, endedAt };
+    return { practitionerId, specialtyId, startedAt: endedAt - length * MINUTE_MS, endedAt };
   });
 }
 

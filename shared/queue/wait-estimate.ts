@@ -1,5 +1,6 @@
 import { defaultDurationOptions, recentDurations, remainingMinutes, typicalMinutes, type ConsultationRecord, type DurationOptions } from './durations';
 import { projectQueue, type QueueEntry, type QueueForecast, type QueueRules, type UpcomingAppointment } from './queue-rules';
+import { MINUTE_MS } from '../time/units';
 
 /**
  * Estimated waits for a practitioner's waiting list.
@@ -39,8 +40,6 @@ import { projectQueue, type QueueEntry, type QueueForecast, type QueueRules, typ
  * several practitioners sharing one queue (every walk-in is assigned a practitioner at
  * check-in). Ordering a specialty's unassigned walk-ins still works with `orderQueue`.
  */
-
-const MINUTE = 60_000;
 
 /** A consultation that occupies the practitioner now. */
 export interface CurrentConsultation {
@@ -118,8 +117,8 @@ export function queueForecast(context: WaitContext): QueueForecast {
     const left =
       current.status === 'called'
         ? typicalNow
-        : remainingMinutes(samplesFor(current.specialtyId), (context.now - current.since) / MINUTE, typicalNow, options);
-    freeAt = context.now + left * MINUTE;
+        : remainingMinutes(samplesFor(current.specialtyId), (context.now - current.since) / MINUTE_MS, typicalNow, options);
+    freeAt = context.now + left * MINUTE_MS;
   }
   return { freeAt, minutesFor, upcoming: context.upcoming ?? [], upcomingShowRate: context.upcomingShowRate ?? 1 };
 }
@@ -127,7 +126,7 @@ export function queueForecast(context: WaitContext): QueueForecast {
 function toEstimates(projected: ReadonlyArray<{ entry: QueueEntry; expectedStartAt: number }>, now: number): WaitEstimate[] {
   return projected.map(({ entry, expectedStartAt }) => ({
     entryId: entry.id,
-    minutes: Math.max(0, Math.round((expectedStartAt - now) / MINUTE)),
+    minutes: Math.max(0, Math.round((expectedStartAt - now) / MINUTE_MS)),
     expectedStartAt,
   }));
 }

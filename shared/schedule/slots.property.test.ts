@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { computeFreeSlots, type FreeSlotsQuery, type WorkingMinutes } from './slots';
 import { addDays, dayBounds, isoWeekday, type Interval } from './wall-clock';
+import { DAY_MS, MINUTE_MS } from '../time/units';
 
 /**
  * Everything here is on a 5-minute grid (working hours, busy time, durations, "now"),
@@ -10,7 +11,7 @@ import { addDays, dayBounds, isoWeekday, type Interval } from './wall-clock';
  * every 5 minutes with luxon sees everything there is to see, which gives an independent
  * brute-force oracle to compare the fast implementation with.
  */
-const FIVE = 5 * 60_000;
+const FIVE = 5 * MINUTE_MS;
 
 // Each zone with the days around its 2026 DST changes, plus an ordinary day.
 const zoneDays = {
@@ -148,7 +149,7 @@ const overlaps = (a: Interval, b: Interval) => a.startsAt < b.endsAt && b.starts
 function oracle(built: Built, samples: Map<number, WallSample>): Array<[number, number]> {
   const { query } = built;
   const days = new Set(Array.from({ length: query.days }, (_, i) => addDays(query.fromDay, i)));
-  const duration = query.durationMinutes * 60_000;
+  const duration = query.durationMinutes * MINUTE_MS;
   const found: Array<[number, number]> = [];
   const rangeEnd = dayBounds(query.timeZone, addDays(query.fromDay, query.days)).startsAt;
   query.practitioners.forEach((p) => {
@@ -187,7 +188,7 @@ describe('computeFreeSlots properties', () => {
         const { query } = built;
         const slots = computeFreeSlots(query);
         const rangeEnd = dayBounds(s.zone, addDays(s.fromDay, s.days)).startsAt;
-        const samples = sampleWallClock(s.zone, built.rangeStart - 86_400_000, rangeEnd + 86_400_000);
+        const samples = sampleWallClock(s.zone, built.rangeStart - DAY_MS, rangeEnd + DAY_MS);
         const days = new Set(Array.from({ length: s.days }, (_, i) => addDays(s.fromDay, i)));
 
         for (let i = 0; i < slots.length; i++) {
@@ -196,7 +197,7 @@ describe('computeFreeSlots properties', () => {
           const practitioner = query.practitioners[index]!;
 
           // A slot lasts exactly the duration in real time, DST or not.
-          expect(slot.endsAt - slot.startsAt).toBe(s.durationMinutes * 60_000);
+          expect(slot.endsAt - slot.startsAt).toBe(s.durationMinutes * MINUTE_MS);
           // Sorted by start, then practitioner.
           if (i > 0) {
             const previous = slots[i - 1]!;

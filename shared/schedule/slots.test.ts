@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { BusyTime, computeFreeSlots, fitsWorkingHours, workingHoursProblems, type FreeSlotsQuery, type WorkingMinutes } from './slots';
-
-const MINUTE = 60_000;
+import { MINUTE_MS } from '../time/units';
 
 function at(zone: string, local: string): number {
   const instant = DateTime.fromISO(local, { zone });
@@ -180,7 +179,7 @@ describe('computeFreeSlots on DST days', () => {
       }),
     );
     expect(localTimes(zone, slots)).toEqual(['00:00 +00:00', '02:00 +01:00', '03:00 +01:00']);
-    for (const slot of slots) expect(slot.endsAt - slot.startsAt).toBe(60 * MINUTE);
+    for (const slot of slots) expect(slot.endsAt - slot.startsAt).toBe(60 * MINUTE_MS);
   });
 
   it('Lisbon fall back: the repeated hour is offered twice', () => {
@@ -237,7 +236,7 @@ describe('computeFreeSlots on DST days', () => {
       }),
     );
     expect(localTimes(zone, slots)).toEqual(['01:00 +10:30', '01:30 +10:30', '02:30 +11:00', '03:00 +11:00', '03:30 +11:00']);
-    for (const slot of slots) expect(slot.endsAt - slot.startsAt).toBe(30 * MINUTE);
+    for (const slot of slots) expect(slot.endsAt - slot.startsAt).toBe(30 * MINUTE_MS);
   });
 
   it('Lord Howe fall back by 30 minutes repeats half an hour', () => {

@@ -1,6 +1,5 @@
 import type { Slot } from './schedule.contract';
 import {
-  MINUTE_MS,
   addDays,
   dayClock,
   dayOf,
@@ -10,6 +9,7 @@ import {
   wallToInstant,
   type Interval,
 } from './wall-clock';
+import { MINUTE_MS } from '../time/units';
 
 /** One working interval, in wall-clock minutes after midnight (end may be 1440). */
 export interface WorkingMinutes {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { addDays, dayBounds, dayOf, isoWeekday, mergeIntervals, wallClockInstants, wallRangeToIntervals } from './wall-clock';
+import { HOUR_MS, MINUTE_MS } from '../time/units';
 
-const HOUR = 3_600_000;
 const utc = (iso: string) => DateTime.fromISO(iso, { zone: 'utc' }).toMillis();
 
 describe('calendar days', () => {
@@ -18,27 +18,27 @@ describe('day bounds', () => {
   it('is 24 hours on an ordinary day, 23 and 25 on the Lisbon DST days', () => {
     const ordinary = dayBounds('Europe/Lisbon', '2026-06-15');
     expect(ordinary.startsAt).toBe(utc('2026-06-14T23:00'));
-    expect(ordinary.endsAt - ordinary.startsAt).toBe(24 * HOUR);
+    expect(ordinary.endsAt - ordinary.startsAt).toBe(24 * HOUR_MS);
 
     const spring = dayBounds('Europe/Lisbon', '2026-03-29');
     expect(spring.startsAt).toBe(utc('2026-03-29T00:00'));
-    expect(spring.endsAt - spring.startsAt).toBe(23 * HOUR);
+    expect(spring.endsAt - spring.startsAt).toBe(23 * HOUR_MS);
 
     const autumn = dayBounds('Europe/Lisbon', '2026-10-25');
     expect(autumn.startsAt).toBe(utc('2026-10-24T23:00'));
-    expect(autumn.endsAt - autumn.startsAt).toBe(25 * HOUR);
+    expect(autumn.endsAt - autumn.startsAt).toBe(25 * HOUR_MS);
   });
 
   it('handles a 30-minute DST change (Lord Howe Island)', () => {
     const spring = dayBounds('Australia/Lord_Howe', '2026-10-04');
-    expect(spring.endsAt - spring.startsAt).toBe(23.5 * HOUR);
+    expect(spring.endsAt - spring.startsAt).toBe(23.5 * HOUR_MS);
     const autumn = dayBounds('Australia/Lord_Howe', '2026-04-05');
-    expect(autumn.endsAt - autumn.startsAt).toBe(24.5 * HOUR);
+    expect(autumn.endsAt - autumn.startsAt).toBe(24.5 * HOUR_MS);
   });
 
   it('agrees with luxon on which day an instant falls', () => {
     for (const zone of ['Europe/Lisbon', 'America/New_York', 'Australia/Lord_Howe']) {
-      for (let t = utc('2026-10-23T00:00'); t < utc('2026-10-27T00:00'); t += 17 * 60_000) {
+      for (let t = utc('2026-10-23T00:00'); t < utc('2026-10-27T00:00'); t += 17 * MINUTE_MS) {
         expect(dayOf(zone, t)).toBe(DateTime.fromMillis(t, { zone }).toISODate());
       }
     }

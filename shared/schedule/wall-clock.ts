@@ -1,4 +1,5 @@
 import { IANAZone } from 'luxon';
+import { DAY_MS, MINUTE_MS } from '../time/units';
 
 /**
  * Wall-clock arithmetic in an IANA time zone, DST-safe and fast enough to run per slot.
@@ -11,9 +12,6 @@ import { IANAZone } from 'luxon';
  * Asking luxon for a zone's offset costs microseconds, so each day is described once as
  * one or two segments of constant offset and everything else is integer arithmetic.
  */
-
-export const MINUTE_MS = 60_000;
-export const DAY_MS = 86_400_000;
 
 /** Milliseconds since the epoch of `day` at 00:00 UTC: the "naive" midnight wall clocks count from. */
 export function dayToUtcMs(day: string): number {

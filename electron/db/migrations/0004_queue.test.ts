@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Migrator, type MigrationProvider } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { HOUR_MS } from '../../../shared/time/units';
 import { openDatabase, type OpenedDatabase } from '../database';
 import { migrations } from './index';
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
-const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 5, 15, 9);
 
 let dir: string;
@@ -44,10 +44,10 @@ function seedOldClinic(): void {
      VALUES (?, 1, ?, ?, 1, ?, ?, ?, 0, ?, 4000, 0, 0)`,
   );
   const statuses = ['booked', 'checked_in', 'called', 'in_consultation', 'done', 'no_show', 'cancelled'];
-  statuses.forEach((status, index) => insert.run(index + 1, 1, 1, T0 + index * HOUR, T0 + index * HOUR + HOUR / 2, status, `note ${index + 1}`));
+  statuses.forEach((status, index) => insert.run(index + 1, 1, 1, T0 + index * HOUR_MS, T0 + index * HOUR_MS + HOUR_MS / 2, status, `note ${index + 1}`));
   // Freed slots: a cancelled and a no-show appointment under active ones.
-  insert.run(20, 1, 1, T0 + 5 * HOUR, T0 + 5 * HOUR + HOUR / 2, 'booked', 'over the no-show');
-  insert.run(21, 2, null, T0, T0 + HOUR, 'booked', 'Bruno, no room');
+  insert.run(20, 1, 1, T0 + 5 * HOUR_MS, T0 + 5 * HOUR_MS + HOUR_MS / 2, 'booked', 'over the no-show');
+  insert.run(21, 2, null, T0, T0 + HOUR_MS, 'booked', 'Bruno, no room');
 }
 
 describe('0004_queue', () => {
@@ -95,19 +95,19 @@ describe('0004_queue', () => {
       run(
         `INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, status_changed_at, created_at, updated_at)
          VALUES (1, ?, ?, 1, ?, ?, ?, 0, 0, 0)`,
-        practitionerId, roomId, startsAt, startsAt + HOUR / 2, status,
+        practitionerId, roomId, startsAt, startsAt + HOUR_MS / 2, status,
       );
     // Still refused: the practitioner's and the room's overlaps, on insert and on update.
-    expect(() => insertAt(1, null, T0 + HOUR / 4)).toThrow('SLOT_TAKEN:practitioner');
-    expect(() => insertAt(2, 1, T0 + HOUR / 4)).toThrow('SLOT_TAKEN:room');
-    expect(() => run(`UPDATE appointments SET starts_at = ?, ends_at = ? WHERE id = 21`, T0 + HOUR, T0 + 2 * HOUR)).not.toThrow();
+    expect(() => insertAt(1, null, T0 + HOUR_MS / 4)).toThrow('SLOT_TAKEN:practitioner');
+    expect(() => insertAt(2, 1, T0 + HOUR_MS / 4)).toThrow('SLOT_TAKEN:room');
+    expect(() => run(`UPDATE appointments SET starts_at = ?, ends_at = ? WHERE id = 21`, T0 + HOUR_MS, T0 + 2 * HOUR_MS)).not.toThrow();
     expect(() => run(`UPDATE appointments SET room_id = 1 WHERE id = 21`)).toThrow('SLOT_TAKEN:room');
     // Reviving the cancelled appointment whose slot is held by another: refused.
     expect(() => run(`UPDATE appointments SET status = 'booked' WHERE id = 6`)).toThrow(/SLOT_TAKEN/);
     // A freed slot takes a new booking, and left_unseen is a status now (keeping its slot).
-    expect(() => insertAt(1, 1, T0 + 6 * HOUR)).not.toThrow();
+    expect(() => insertAt(1, 1, T0 + 6 * HOUR_MS)).not.toThrow();
     run(`UPDATE appointments SET status = 'left_unseen' WHERE id = 2`);
-    expect(() => insertAt(1, null, T0 + HOUR)).toThrow('SLOT_TAKEN:practitioner');
+    expect(() => insertAt(1, null, T0 + HOUR_MS)).toThrow('SLOT_TAKEN:practitioner');
     expect(() => run(`UPDATE appointments SET status = 'gone' WHERE id = 2`)).toThrow(/CHECK/);
 
     // New rows get a code of their own; stamping queue columns does not run the overlap guard.
@@ -129,7 +129,7 @@ describe('0004_queue', () => {
     expect(rows).toHaveLength(9);
     expect(rows[1]).toEqual({ id: 2, status: 'cancelled', cancel_reason: 'went home' });
     expect(all(`SELECT name FROM sqlite_schema WHERE name IN ('devices', 'pairing_codes', 'queue_moves', 'ticket_counters')`)).toEqual([]);
-    expect(() => run(`UPDATE appointments SET starts_at = ?, ends_at = ? WHERE id = 21`, T0 + 2 * HOUR, T0 + 3 * HOUR)).not.toThrow();
+    expect(() => run(`UPDATE appointments SET starts_at = ?, ends_at = ? WHERE id = 21`, T0 + 2 * HOUR_MS, T0 + 3 * HOUR_MS)).not.toThrow();
     expect(() => run(`UPDATE appointments SET room_id = 1 WHERE id = 21`)).toThrow('SLOT_TAKEN:room');
   });
 
@@ -142,7 +142,7 @@ describe('0004_queue', () => {
       `INSERT INTO appointments (patient_id, practitioner_id, specialty_id, starts_at, ends_at, status_changed_at, created_at, updated_at) VALUES (1, 1, 1, ?, ?, 0, 0, 0)`,
     );
     database.sqlite.transaction(() => {
-      for (let i = 0; i < 5000; i++) insert.run(T0 + i * HOUR, T0 + i * HOUR + HOUR / 2);
+      for (let i = 0; i < 5000; i++) insert.run(T0 + i * HOUR_MS, T0 + i * HOUR_MS + HOUR_MS / 2);
     })();
     const codes = all<{ code: string | null }>(`SELECT code FROM appointments`).map((row) => row.code);
     expect(codes.every((code) => code !== null && /^[A-Z2-9]{6}$/.test(code))).toBe(true);
