@@ -17,6 +17,7 @@ import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
 import { QueueView } from '../queue/queue-view';
 import { may } from '../session/may';
+import { worksOwnQueue } from '../session/own-queue';
 import { SyncIndicator } from '../sync/sync-indicator';
 import { CommandPalette } from './command-palette';
 import { ShortcutSheet } from './shortcut-sheet';
@@ -58,6 +59,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
   const mainRef = useRef<HTMLElement>(null);
   const errorText = useErrorText();
   const role = staff?.role;
+  const isOwnQueue = worksOwnQueue(role);
   const [viewActions] = useState(createViewActionsRegistry);
 
   const getContext = useCallback((): CommandContext | null => {
@@ -161,7 +163,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
                       }}
                     >
                       <Icon name={navItem.icon} size={18} />
-                      <span className="nav-label">{t(role === 'doctor' && navItem.doctorLabel ? navItem.doctorLabel : navItem.label)}</span>
+                      <span className="nav-label">{t(isOwnQueue && navItem.doctorLabel ? navItem.doctorLabel : navItem.label)}</span>
                       <span className="nav-keys" aria-hidden="true">
                         {navItem.keys}
                       </span>
@@ -204,7 +206,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
           </Button>
         </header>
         <PracticeLoadError />
-        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(role === 'doctor' && item.doctorLabel ? item.doctorLabel : item.label) : undefined}>
+        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(isOwnQueue && item.doctorLabel ? item.doctorLabel : item.label) : undefined}>
           <ViewActionsProvider registry={viewActions}>{content}</ViewActionsProvider>
         </main>
       </div>
