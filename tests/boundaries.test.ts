@@ -23,6 +23,40 @@ function imports(file: string): string[] {
 
 const nodeOrNative = /^(node:|electron$|electron\/|better-sqlite3|kysely|@aws-sdk|fs$|path$|os$|child_process$|crypto$|http$|net$)/;
 
+/**
+ * Who may do what in the UI comes from the contract's `access`, through may()/useMay()
+ * (renderer/session/may.ts, use-may.ts), never from a role list kept in a component. These
+ * spot a copy coming back: a staff role's name written out ('admin' …), a lookup of the
+ * role in a list (`.includes(role)`), a list of roles (`Role[]`).
+ */
+const roleChecks: ReadonlyArray<{ what: string; pattern: RegExp }> = [
+  { what: 'names a staff role', pattern: /(['"`])(?:admin|receptionist|doctor)\1/g },
+  { what: 'looks the role up in a list', pattern: /\.includes\(\s*[\w.?]*\brole\s*\)/g },
+  { what: 'keeps a list of roles', pattern: /\bRole\[\]/g },
+];
+
+/** The few places a role is looked at for a reason other than permission (matched by path end, so a file may change folders). */
+const roleCheckAllowed: ReadonlyArray<{ file: string; line: string; why: string }> = [
+  { file: 'session/may.ts', line: 'access.includes(role)', why: 'the one place the contract’s access is read' },
+  { file: 'session/own-queue.ts', line: "role === 'doctor'", why: 'a doctor’s queue screen is their own: a view, not a permission' },
+  { file: '/staff-section.tsx', line: "values.role === 'doctor' && !values.practitionerId", why: 'the staff form: a doctor account being created or edited needs a practitioner' },
+  { file: '/staff-section.tsx', line: "role: 'receptionist'", why: 'the staff form: the new account’s default role' },
+];
+
+function roleChecksIn(file: string, text: string): Array<{ at: string; what: string; allowed: (typeof roleCheckAllowed)[number] | undefined }> {
+  const lines = text.split('\n');
+  const found: Array<{ at: string; what: string; allowed: (typeof roleCheckAllowed)[number] | undefined }> = [];
+  for (const { what, pattern } of roleChecks) {
+    for (const match of text.matchAll(pattern)) {
+      const index = text.slice(0, match.index).split('\n').length - 1;
+      const line = lines[index]!;
+      const allowed = roleCheckAllowed.find((entry) => file.endsWith(entry.file) && line.includes(entry.line));
+      found.push({ at: `${file}:${index + 1}: ${line.trim()} (${what})`, what, allowed });
+    }
+  }
+  return found;
+}
+
 describe('architecture boundaries', () => {
   it('shared/ imports neither Node, Electron, the database nor AWS', () => {
     for (const file of sourceFiles('shared')) {
@@ -43,6 +77,28 @@ describe('architecture boundaries', () => {
         }
       }
     }
+  });
+
+  it('renderer/ decides who may do what through may()/useMay(), not by comparing roles', () => {
+    const used = new Set<(typeof roleCheckAllowed)[number]>();
+    const copies: string[] = [];
+    for (const file of sourceFiles('renderer')) {
+      for (const check of roleChecksIn(file, readFileSync(join(root, file), 'utf8'))) {
+        if (check.allowed) used.add(check.allowed);
+        else copies.push(check.at);
+      }
+    }
+    expect(copies, 'ask useMay(method) (components) or may(role, method) (plain code) about the method the element calls').toEqual([]);
+    // An allowance no longer needed goes, so it cannot cover a new copy later.
+    expect(roleCheckAllowed.filter((entry) => !used.has(entry)).map((entry) => `${entry.file}: ${entry.line}`)).toEqual([]);
+  });
+
+  it('spots a role check or a role list, and lets a method check through', () => {
+    const spotted = (text: string) => roleChecksIn('renderer/x/view.tsx', text).map((check) => check.what);
+    expect(spotted("const canEdit = role === 'admin' || role === \"receptionist\";")).toEqual(['names a staff role', 'names a staff role']);
+    expect(spotted('const desk: readonly Role[] = DESK;\nif (desk.includes(staff?.role)) show();')).toEqual(['looks the role up in a list', 'keeps a list of roles']);
+    expect(spotted("roles: [\n  `doctor`,\n]")).toEqual(['names a staff role']);
+    expect(spotted("const canEdit = useMay('patients.update');\nt(`roles.${role}`);\nrole === 'display';")).toEqual([]);
   });
 
   it('only the Electron shell imports electron', () => {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../shared/contract/method';
+import type { MethodName } from '../../shared/contract/contract';
 import { useBoardStore, usePractice, useSession, useSessionStore, useUi, useUiStore } from '../stores/stores';
 import { addDays } from '../i18n/format';
 import { useErrorText } from '../i18n/hooks';
@@ -16,6 +16,8 @@ import { BookView } from '../booking/book-view';
 import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
 import { QueueView } from '../queue/queue-view';
+import { may } from '../session/may';
+import { worksOwnQueue } from '../session/own-queue';
 import { SyncIndicator } from '../sync/sync-indicator';
 import { CommandPalette } from './command-palette';
 import { ShortcutSheet } from './shortcut-sheet';
@@ -32,15 +34,16 @@ interface NavItem {
   /** A doctor's queue is their own: the item says so. */
   doctorLabel?: 'queue.myQueue';
   keys: string;
-  roles?: readonly Role[];
+  /** The method its screen needs: shown to whoever may call it (default: everyone). */
+  method?: MethodName;
 }
 
 const navItems: NavItem[] = [
   { view: 'today', icon: 'board', label: 'nav.today', keys: 'g t' },
   { view: 'queue', icon: 'queue', label: 'queue.nav', doctorLabel: 'queue.myQueue', keys: 'g q' },
   { view: 'patients', icon: 'users', label: 'nav.patients', keys: 'g p' },
-  { view: 'book', icon: 'calendarPlus', label: 'nav.book', keys: 'g b', roles: ['admin', 'receptionist'] },
-  { view: 'setup', icon: 'sliders', label: 'nav.setup', keys: 'g s', roles: ['admin'] },
+  { view: 'book', icon: 'calendarPlus', label: 'nav.book', keys: 'g b', method: 'appointments.book' },
+  { view: 'setup', icon: 'sliders', label: 'nav.setup', keys: 'g s', method: 'settings.update' },
   { view: 'settings', icon: 'settings', label: 'nav.settings', keys: 'g o' },
 ];
 
@@ -55,7 +58,8 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
   const boardStore = useBoardStore();
   const mainRef = useRef<HTMLElement>(null);
   const errorText = useErrorText();
-  const role: Role = staff?.role ?? 'doctor';
+  const role = staff?.role;
+  const isOwnQueue = worksOwnQueue(role);
   const [viewActions] = useState(createViewActionsRegistry);
 
   const getContext = useCallback((): CommandContext | null => {
@@ -81,7 +85,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
 
   // A view the role may not open (a bookmarked #/setup for a receptionist) falls back to Today.
   const item = navItems.find((candidate) => candidate.view === route.view);
-  const isAllowed = !item?.roles || item.roles.includes(role);
+  const isAllowed = !item?.method || may(role, item.method);
   useEffect(() => {
     if (!isAllowed) uiStore.getState().navigate({ view: 'today' }, { replace: true });
   }, [isAllowed, uiStore]);
@@ -143,7 +147,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
         <nav className="sidebar-nav" aria-label={t('nav.label')}>
           <ul>
             {navItems
-              .filter((navItem) => !navItem.roles || navItem.roles.includes(role))
+              .filter((navItem) => !navItem.method || may(role, navItem.method))
               .map((navItem) => {
                 const isCurrent = route.view === navItem.view;
                 return (
@@ -159,7 +163,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
                       }}
                     >
                       <Icon name={navItem.icon} size={18} />
-                      <span className="nav-label">{t(role === 'doctor' && navItem.doctorLabel ? navItem.doctorLabel : navItem.label)}</span>
+                      <span className="nav-label">{t(isOwnQueue && navItem.doctorLabel ? navItem.doctorLabel : navItem.label)}</span>
                       <span className="nav-keys" aria-hidden="true">
                         {navItem.keys}
                       </span>
@@ -193,7 +197,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
             <Avatar name={staff?.displayName ?? ''} size="sm" />
             <div className="topbar-user-text">
               <span className="topbar-user-name">{staff?.displayName}</span>
-              <span className="topbar-user-role">{t(`roles.${role}`)}</span>
+              <span className="topbar-user-role">{role ? t(`roles.${role}`) : null}</span>
             </div>
           </div>
           <IconButton icon="lock" label={t('commands.lock')} onClick={() => sessionStore.getState().lock()} />
@@ -202,7 +206,7 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
           </Button>
         </header>
         <PracticeLoadError />
-        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(role === 'doctor' && item.doctorLabel ? item.doctorLabel : item.label) : undefined}>
+        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(isOwnQueue && item.doctorLabel ? item.doctorLabel : item.label) : undefined}>
           <ViewActionsProvider registry={viewActions}>{content}</ViewActionsProvider>
         </main>
       </div>

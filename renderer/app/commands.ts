@@ -1,8 +1,10 @@
+import type { MethodName } from '../../shared/contract/contract';
 import type { Role } from '../../shared/contract/method';
 import type { IconName } from '../ui/icons';
 import type { Route, View } from './routes';
 import type { UiState } from './ui.store';
 import type { SessionState } from '../session/session.store';
+import { may } from '../session/may';
 import type { ViewActions } from './view-actions';
 
 /** Everything a command may look at or act on. */
@@ -30,8 +32,8 @@ export interface Command {
   group: CommandGroup;
   keys: string[];
   icon?: IconName;
-  /** Who may use it (default: everyone). */
-  roles?: readonly Role[];
+  /** The method it calls or the screen it opens needs: whoever may call it may use the command (default: everyone). */
+  method?: MethodName;
   /** Where it applies (e.g. only on a patient's page). */
   when?: (ctx: CommandContext) => boolean;
   perform: (ctx: CommandContext) => void;
@@ -63,7 +65,6 @@ export type CommandLabel =
   | 'screens.commands.addScreen'
   | 'sync.commands.open';
 
-const desk: readonly Role[] = ['admin', 'receptionist'];
 const go = (route: Route) => (ctx: CommandContext) => ctx.ui.navigate(route);
 const offers = (name: keyof ViewActions) => (ctx: CommandContext) => !!ctx.actions?.[name];
 const run = (name: keyof ViewActions) => (ctx: CommandContext) => ctx.actions?.[name]?.();
@@ -81,8 +82,8 @@ export const commands: readonly Command[] = [
   { id: 'go.today', label: 'commands.goToday', group: 'navigate', keys: ['g t', 'Alt+1'], icon: 'board', perform: go({ view: 'today' }) },
   { id: 'go.queue', label: 'queue.commands.goQueue', group: 'navigate', keys: ['g q'], icon: 'queue', perform: go({ view: 'queue' }) },
   { id: 'go.patients', label: 'commands.goPatients', group: 'navigate', keys: ['g p', 'Alt+2'], icon: 'users', perform: go({ view: 'patients' }) },
-  { id: 'go.book', label: 'commands.goBook', group: 'navigate', keys: ['g b', 'Alt+3'], icon: 'calendarPlus', roles: desk, perform: go({ view: 'book' }) },
-  { id: 'go.setup', label: 'commands.goSetup', group: 'navigate', keys: ['g s', 'Alt+4'], icon: 'sliders', roles: ['admin'], perform: go({ view: 'setup' }) },
+  { id: 'go.book', label: 'commands.goBook', group: 'navigate', keys: ['g b', 'Alt+3'], icon: 'calendarPlus', method: 'appointments.book', perform: go({ view: 'book' }) },
+  { id: 'go.setup', label: 'commands.goSetup', group: 'navigate', keys: ['g s', 'Alt+4'], icon: 'sliders', method: 'settings.update', perform: go({ view: 'setup' }) },
   { id: 'go.settings', label: 'commands.goSettings', group: 'navigate', keys: ['g o', 'Alt+5'], icon: 'settings', perform: go({ view: 'settings' }) },
   {
     id: 'patients.search',
@@ -95,14 +96,14 @@ export const commands: readonly Command[] = [
       ctx.ui.requestFocus('patientSearch');
     },
   },
-  { id: 'patients.new', label: 'commands.newPatient', group: 'actions', keys: ['n'], icon: 'userPlus', roles: desk, perform: go({ view: 'patients', mode: 'new' }) },
+  { id: 'patients.new', label: 'commands.newPatient', group: 'actions', keys: ['n'], icon: 'userPlus', method: 'patients.create', perform: go({ view: 'patients', mode: 'new' }) },
   {
     id: 'patients.edit',
     label: 'commands.editPatient',
     group: 'actions',
     keys: ['e'],
     icon: 'edit',
-    roles: desk,
+    method: 'patients.update',
     when: (ctx) => ctx.route.view === 'patients' && !!ctx.route.patientId && !ctx.route.mode,
     perform: (ctx) => {
       if (ctx.route.view === 'patients' && ctx.route.patientId) ctx.ui.navigate({ view: 'patients', patientId: ctx.route.patientId, mode: 'edit' });
@@ -114,7 +115,7 @@ export const commands: readonly Command[] = [
     group: 'actions',
     keys: ['b'],
     icon: 'calendarPlus',
-    roles: desk,
+    method: 'appointments.book',
     perform: (ctx) => {
       // From a patient's page, "book" means "book for this patient".
       const patientId = ctx.route.view === 'patients' && ctx.route.patientId && !ctx.route.mode ? ctx.route.patientId : undefined;
@@ -124,7 +125,7 @@ export const commands: readonly Command[] = [
   { id: 'board.previous', label: 'commands.previousDay', group: 'board', keys: ['['], icon: 'chevronLeft', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.(-1) },
   { id: 'board.next', label: 'commands.nextDay', group: 'board', keys: [']'], icon: 'chevronRight', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.(1) },
   { id: 'board.today', label: 'commands.today', group: 'board', keys: ['t'], icon: 'calendar', when: (ctx) => ctx.route.view === 'today' && !!ctx.shiftBoardDay, perform: (ctx) => ctx.shiftBoardDay?.('today') },
-  { id: 'queue.checkIn', label: 'queue.commands.checkIn', group: 'board', keys: ['c'], icon: 'checkCircle', roles: desk, when: offers('checkIn'), perform: run('checkIn') },
+  { id: 'queue.checkIn', label: 'queue.commands.checkIn', group: 'board', keys: ['c'], icon: 'checkCircle', method: 'checkin.checkIn', when: offers('checkIn'), perform: run('checkIn') },
   { id: 'queue.callNext', label: 'queue.commands.callNext', group: 'queue', keys: ['Alt+N'], icon: 'bell', when: offers('callNext'), perform: run('callNext') },
   { id: 'queue.recall', label: 'queue.commands.recall', group: 'queue', keys: ['r'], icon: 'refresh', when: offers('recall'), perform: run('recall') },
   { id: 'queue.start', label: 'queue.commands.start', group: 'queue', keys: ['s'], icon: 'play', when: offers('start'), perform: run('start') },
@@ -135,7 +136,7 @@ export const commands: readonly Command[] = [
     group: 'actions',
     keys: [],
     icon: 'monitor',
-    roles: desk,
+    method: 'devices.createPairingCode',
     perform: (ctx) => {
       ctx.ui.navigate({ view: 'settings' });
       ctx.ui.requestFocus('addScreen');
@@ -149,7 +150,7 @@ export const commands: readonly Command[] = [
 ];
 
 export function isPermitted(command: Command, role: Role): boolean {
-  return !command.roles || command.roles.includes(role);
+  return !command.method || may(role, command.method);
 }
 
 export function isAvailable(command: Command, ctx: CommandContext): boolean {

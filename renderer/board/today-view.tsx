@@ -4,7 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/board/board.contract';
 import { addDays, minutesBetween, todayIn } from '../i18n/format';
 import { useCurrency, useFormat, useNow } from '../i18n/hooks';
-import { useBoard, useBoardStore, useSession, useUi, useUiStore } from '../stores/stores';
+import { useBoard, useBoardStore, useUi, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox } from '../ui/field';
@@ -33,7 +34,6 @@ const isCheckable = (appointment: BoardAppointment) => appointment.status === 'b
 
 /** What every card needs to offer check-in and the keyboard selection. */
 interface CardContext {
-  canAct: boolean;
   isToday: boolean;
   tickets: Record<number, BoardTicket>;
   focusableId: number | null;
@@ -54,12 +54,12 @@ export function TodayView() {
   const status = useBoard((state) => state.status);
   const error = useBoard((state) => state.error);
   const day = useBoard((state) => state.day);
-  const role = useSession((state) => state.staff?.role);
+  const mayCheckIn = useMay('checkin.checkIn');
+  const maySetHours = useMay('workingHours.set');
   const [action, setAction] = useState<Action | null>(null);
   const [showClosed, setShowClosed] = useState(true);
   const today = todayIn(format.zone);
   const wantedDay = route.view === 'today' && route.day ? route.day : today;
-  const canAct = role === 'admin' || role === 'receptionist';
 
   useEffect(() => {
     store.getState().setDay(wantedDay);
@@ -86,7 +86,7 @@ export function TodayView() {
   const focusableId = selected?.id ?? visible[0]?.id ?? null;
 
   useViewActions(
-    canAct && isToday
+    mayCheckIn && isToday
       ? {
           checkIn: () => {
             if (selected && isCheckable(selected)) void checkIn(selected);
@@ -144,7 +144,6 @@ export function TodayView() {
   };
 
   const cardContext: CardContext = {
-    canAct,
     isToday,
     tickets,
     focusableId,
@@ -187,7 +186,7 @@ export function TodayView() {
             icon="calendar"
             title={t('board.noPractitioners')}
             action={
-              role === 'admin' ? (
+              maySetHours ? (
                 <Button icon="sliders" onClick={() => ui.getState().navigate({ view: 'setup', section: 'hours' })}>
                   {t('common.openSetup')}
                 </Button>
@@ -207,7 +206,7 @@ export function TodayView() {
 
       <p className="board-keys subtle">
         <KeyCombo keys="[" /> <KeyCombo keys="]" /> {t('board.keysDays')} · <KeyCombo keys="t" /> {t('board.today')} · <KeyCombo keys="↑" /> <KeyCombo keys="↓" /> <KeyCombo keys="←" /> <KeyCombo keys="→" /> {t('queue.boardKeys.select')}
-        {canAct && isToday ? (
+        {mayCheckIn && isToday ? (
           <>
             {' '}
             · <KeyCombo keys="c" /> {t('queue.checkIn.action')}
@@ -293,7 +292,7 @@ function PractitionerColumn({ practitioner, appointments, context }: { practitio
 }
 
 function AppointmentCard({ appointment, context }: { appointment: BoardAppointment; context: CardContext }) {
-  const { canAct, onAction } = context;
+  const { onAction } = context;
   const { t } = useTranslation();
   const format = useFormat();
   const currency = useCurrency();
@@ -301,10 +300,14 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
   const titleId = `appt-${appointment.id}`;
   const minutes = minutesBetween(appointment.statusChangedAt, now);
   const isWaiting = appointment.status === 'checked_in' || appointment.status === 'called' || appointment.status === 'in_consultation';
-  const canReschedule = canAct && appointment.status === 'booked';
-  const canCancel = canAct && (appointment.status === 'booked' || appointment.status === 'checked_in');
-  const canNoShow = canAct && appointment.status === 'booked' && appointment.startsAt <= now;
-  const canCheckIn = canAct && context.isToday && isCheckable(appointment);
+  const mayReschedule = useMay('appointments.reschedule');
+  const mayCancel = useMay('appointments.cancel');
+  const mayMarkNoShow = useMay('appointments.markNoShow');
+  const mayCheckIn = useMay('checkin.checkIn');
+  const canReschedule = mayReschedule && appointment.status === 'booked';
+  const canCancel = mayCancel && (appointment.status === 'booked' || appointment.status === 'checked_in');
+  const canNoShow = mayMarkNoShow && appointment.status === 'booked' && appointment.startsAt <= now;
+  const canCheckIn = mayCheckIn && context.isToday && isCheckable(appointment);
   const ticket = context.tickets[appointment.id];
   const isFocusable = context.focusableId === appointment.id;
   const conflict = useSyncConflict(appointment.id);
@@ -352,7 +355,7 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
         ) : null}
       </p>
       {conflict ? (
-        <ConflictFlag appointment={appointment} conflict={conflict} canAct={canAct} onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })} />
+        <ConflictFlag appointment={appointment} conflict={conflict} onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })} />
       ) : null}
       {ticket ? (
         <p className="appt-ticket">

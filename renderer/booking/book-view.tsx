@@ -4,7 +4,8 @@ import type { PatientSummary } from '../../shared/patients/patients.contract';
 import { addDays, dayOf, todayIn } from '../i18n/format';
 import { useCurrency, useFormat } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
-import { useBooking, useBookingStore, usePatientPickerStore, usePatientsStore, usePractice, useSession, useUi, useUiStore } from '../stores/stores';
+import { useBooking, useBookingStore, usePatientPickerStore, usePatientsStore, usePractice, useUi, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Alert, ErrorMessage } from '../ui/error-message';
@@ -155,7 +156,7 @@ function WhatWhenCard() {
   const active = specialties.filter((specialty) => specialty.isActive);
   const candidates = practitioners.filter((p) => p.isActive && (specialtyId === null || p.specialtyIds.includes(specialtyId)));
   const quickDays = Array.from({ length: 7 }, (_, index) => addDays(today, index));
-  const role = useSession((state) => state.staff?.role);
+  const maySaveSpecialties = useMay('specialties.save');
   const ui = useUiStore();
   const isPracticeReady = usePractice((state) => state.status === 'ready');
 
@@ -168,7 +169,7 @@ function WhatWhenCard() {
             tone="warning"
             title={t('booking.noSpecialties')}
             action={
-              role === 'admin' ? (
+              maySaveSpecialties ? (
                 <Button size="sm" onClick={() => ui.getState().navigate({ view: 'setup', section: 'specialties' })}>
                   {t('common.openSetup')}
                 </Button>

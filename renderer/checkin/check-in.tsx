@@ -4,7 +4,8 @@ import type { Appointment } from '../../shared/appointments/appointments.contrac
 import { dayOf, todayIn } from '../i18n/format';
 import { useFormat } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
-import { useBoard, useBoardStore, usePatientsStore, usePractice, useQueue, useQueueStore, useSession, useUiStore } from '../stores/stores';
+import { useBoard, useBoardStore, usePatientsStore, usePractice, useQueue, useQueueStore, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { useViewActions } from '../app/view-actions';
 import { StatusBadge } from '../board/status-badge';
@@ -73,7 +74,6 @@ export function TicketBadge({ ticket, size = 'md' }: { ticket: string; size?: 'm
 export function PatientTodayCheckIn({ patientId, patientName, appointments }: { patientId: number; patientName: string; appointments: readonly Appointment[] | null }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const role = useSession((state) => state.staff?.role);
   const practitioners = usePractice((state) => state.practitioners);
   const specialties = usePractice((state) => state.specialties);
   const issued = useQueue((state) => state.issued);
@@ -84,7 +84,7 @@ export function PatientTodayCheckIn({ patientId, patientName, appointments }: { 
   const checkIn = async (target: CheckInTarget) => {
     if (await checkInOnly(target)) void patients.getState().refreshDetail();
   };
-  const canCheckIn = role === 'admin' || role === 'receptionist';
+  const canCheckIn = useMay('checkin.checkIn');
   const today = todayIn(format.zone);
   const todays = (appointments ?? [])
     .filter((appointment) => dayOf(appointment.startsAt, format.zone) === today && appointment.status !== 'cancelled' && appointment.status !== 'done')

@@ -4,7 +4,8 @@ import { useStore } from 'zustand';
 import type { Locale } from '../../shared/contract/common';
 import { intlLocale } from '../i18n/format';
 import { useErrorText, useFormat } from '../i18n/hooks';
-import { useSession, useSessionStore, useTransport, useUiStore } from '../stores/stores';
+import { useSessionStore, useTransport, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { useRpcAction } from '../ui/use-rpc-action';
 import { Button } from '../ui/button';
@@ -34,8 +35,8 @@ export function FaceCheckInCard({ patientId, patientName, preferredLanguage }: {
   const format = useFormat();
   const transport = useTransport();
   const session = useSessionStore();
-  const role = useSession((state) => state.staff?.role);
-  const canManage = role === 'admin' || role === 'receptionist';
+  // Setting up (consent, photos) and withdrawing: who may enrol a face may manage the card.
+  const canManage = useMay('faces.enrol');
   const [store] = useState(() => createFaceStatusStore(transport, { canManage }));
   const status = useStore(store, (state) => state.status);
   const loadStatus = useStore(store, (state) => state.loadStatus);

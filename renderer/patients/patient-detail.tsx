@@ -5,7 +5,8 @@ import type { Patient } from '../../shared/patients/patients.contract';
 import { useFormat } from '../i18n/hooks';
 import { dayOf } from '../i18n/format';
 import { specialtyName } from '../practice/practice.store';
-import { usePatients, usePractice, useSession, useUi, useUiStore } from '../stores/stores';
+import { usePatients, usePractice, useUi, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { StatusBadge } from '../board/status-badge';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -17,9 +18,9 @@ import { FaceCheckInCard } from '../faces/face-check-in-card';
 export function PatientDetail() {
   const { t } = useTranslation();
   const detail = usePatients((state) => state.detail);
-  const role = useSession((state) => state.staff?.role);
   const ui = useUiStore();
-  const canEdit = role === 'admin' || role === 'receptionist';
+  const mayUpdate = useMay('patients.update');
+  const mayBook = useMay('appointments.book');
   const focusRequest = useUi((state) => state.focusRequest);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const hasPatient = !!detail?.patient;
@@ -47,14 +48,18 @@ export function PatientDetail() {
             </h2>
             {patient.preferredName ? <p className="muted">{t('patients.prefersToBeCalled', { name: patient.preferredName })}</p> : null}
           </div>
-          {canEdit ? (
+          {mayUpdate || mayBook ? (
             <div className="patient-hero-actions">
-              <Button icon="edit" onClick={() => ui.getState().navigate({ view: 'patients', patientId: patient.id, mode: 'edit' })}>
-                {t('common.edit')}
-              </Button>
-              <Button variant="primary" icon="calendarPlus" onClick={() => ui.getState().navigate({ view: 'book', patientId: patient.id })}>
-                {t('patients.book')}
-              </Button>
+              {mayUpdate ? (
+                <Button icon="edit" onClick={() => ui.getState().navigate({ view: 'patients', patientId: patient.id, mode: 'edit' })}>
+                  {t('common.edit')}
+                </Button>
+              ) : null}
+              {mayBook ? (
+                <Button variant="primary" icon="calendarPlus" onClick={() => ui.getState().navigate({ view: 'book', patientId: patient.id })}>
+                  {t('patients.book')}
+                </Button>
+              ) : null}
             </div>
           ) : null}
         </div>

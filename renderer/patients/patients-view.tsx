@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { usePatients, usePatientsStore, useSession, useUi, useUiStore } from '../stores/stores';
+import { usePatients, usePatientsStore, useUi, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { useErrorText } from '../i18n/hooks';
 import { Button } from '../ui/button';
 import { EmptyState, PageHeader } from '../ui/misc';
@@ -16,12 +17,12 @@ export function PatientsView() {
   const route = useUi((state) => state.route);
   const store = usePatientsStore();
   const ui = useUiStore();
-  const role = useSession((state) => state.staff?.role);
   const detail = usePatients((state) => state.detail);
   const query = usePatients((state) => state.query);
   const foundNobody = usePatients((state) => state.searchStatus === 'ready' && state.results.length === 0 && state.resultsFor === state.query.trim());
   const errorText = useErrorText();
-  const canEdit = role === 'admin' || role === 'receptionist';
+  const mayCreate = useMay('patients.create');
+  const mayUpdate = useMay('patients.update');
   const patientId = route.view === 'patients' ? route.patientId : undefined;
   const mode = route.view === 'patients' ? route.mode : undefined;
 
@@ -29,14 +30,14 @@ export function PatientsView() {
     if (patientId && store.getState().detail?.id !== patientId) void store.getState().openDetail(patientId);
   }, [patientId, store]);
 
-  const newButton = canEdit ? (
+  const newButton = mayCreate ? (
     <Button variant="primary" icon="userPlus" onClick={() => ui.getState().navigate({ view: 'patients', mode: 'new' })}>
       {t('patients.new')}
     </Button>
   ) : null;
 
   let side;
-  if (mode === 'new' && canEdit) {
+  if (mode === 'new' && mayCreate) {
     side = (
       <section className="card card-pad" aria-labelledby="new-patient-title">
         <h2 id="new-patient-title" className="section-title">
@@ -55,7 +56,7 @@ export function PatientsView() {
         />
       </section>
     );
-  } else if (mode === 'edit' && patientId && canEdit) {
+  } else if (mode === 'edit' && patientId && mayUpdate) {
     side =
       detail?.id === patientId && detail.patient ? (
         <section className="card card-pad" aria-labelledby="edit-patient-title">
@@ -116,7 +117,7 @@ export function PatientsView() {
               </div>
             }
             noMatchesAction={
-              canEdit ? (
+              mayCreate ? (
                 <Button size="sm" icon="userPlus" onClick={() => ui.getState().navigate({ view: 'patients', mode: 'new' })}>
                   {t('patients.new')}
                 </Button>

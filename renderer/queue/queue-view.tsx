@@ -12,6 +12,7 @@ import { Icon } from '../ui/icons';
 import { Badge, EmptyState, KeyCombo, PageHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { useCssVar } from '../ui/use-css-var';
+import { worksOwnQueue } from '../session/own-queue';
 import { TicketBadge } from '../checkin/check-in';
 import { QueueDialogs, type QueueDialog } from './queue-dialogs';
 import { entriesOf, laneOfEntry, type QueuePractitioner } from './queue.store';
@@ -28,7 +29,7 @@ const REFRESH_MS = 60_000;
 export function QueueView() {
   const role = useSession((state) => state.staff?.role);
   const practitionerId = useSession((state) => state.staff?.practitionerId ?? null);
-  if (role === 'doctor') return practitionerId ? <MyQueue practitionerId={practitionerId} /> : <NotAPractitioner />;
+  if (worksOwnQueue(role)) return practitionerId ? <MyQueue practitionerId={practitionerId} /> : <NotAPractitioner />;
   return <DeskQueue />;
 }
 

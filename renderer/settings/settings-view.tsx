@@ -4,6 +4,7 @@ import { authContract } from '../../shared/auth/auth.contract';
 import type { Locale } from '../../shared/contract/common';
 import { useErrorText } from '../i18n/hooks';
 import { useSession, useSessionStore, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { useContractForm } from '../setup/use-form';
 import { Button } from '../ui/button';
@@ -17,16 +18,18 @@ import '../setup/setup.css';
 
 export function SettingsView() {
   const { t } = useTranslation();
-  const role = useSession((state) => state.staff?.role);
+  const mayListScreens = useMay('devices.list');
+  const mayFaceSettings = useMay('faces.settings');
+  const maySyncSettings = useMay('sync.settings');
   return (
     <div className="page page-narrow">
       <PageHeader title={t('settings.title')} subtitle={t('settings.subtitle')} />
       <div className="stack">
         <AccountCard />
         <LanguageCard />
-        {role === 'admin' || role === 'receptionist' ? <ScreensCard /> : null}
-        {role === 'admin' ? <FaceSettingsCard /> : null}
-        {role === 'admin' ? <SyncSettingsCard /> : null}
+        {mayListScreens ? <ScreensCard /> : null}
+        {mayFaceSettings ? <FaceSettingsCard /> : null}
+        {maySyncSettings ? <SyncSettingsCard /> : null}
         <PasswordCard />
       </div>
     </div>

@@ -5,6 +5,7 @@ import type { Patient } from '../../shared/patients/patients.contract';
 import type { SyncConflict } from '../../shared/sync/sync.contract';
 import { useFormat } from '../i18n/hooks';
 import { usePractice, useSync, useSyncStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
 import type { ConflictWayOut } from './sync-state';
@@ -39,11 +40,13 @@ export function useClashText(): (conflict: SyncConflict, appointment: { practiti
  * The flag on a board card the cloud refused: what it clashes with, and the ways out. The
  * appointment stays on the board as booked here until the desk picks one.
  */
-export function ConflictFlag({ appointment, conflict, canAct, onWayOut }: { appointment: BoardAppointment; conflict: SyncConflict; canAct: boolean; onWayOut: (wayOut: ConflictWayOut) => void }) {
+export function ConflictFlag({ appointment, conflict, onWayOut }: { appointment: BoardAppointment; conflict: SyncConflict; onWayOut: (wayOut: ConflictWayOut) => void }) {
   const { t } = useTranslation();
   const clashText = useClashText();
-  const canMove = canAct && appointment.status === 'booked';
-  const canCancel = canAct && (appointment.status === 'booked' || appointment.status === 'checked_in');
+  const mayReschedule = useMay('appointments.reschedule');
+  const mayCancel = useMay('appointments.cancel');
+  const canMove = mayReschedule && appointment.status === 'booked';
+  const canCancel = mayCancel && (appointment.status === 'booked' || appointment.status === 'checked_in');
   const name = appointment.patientName;
   return (
     <div className="appt-conflict" data-testid="sync-conflict">

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { SyncConflict, SyncProblem } from '../../shared/sync/sync.contract';
 import { dayOf, todayIn } from '../i18n/format';
 import { useErrorText, useFormat, useNow } from '../i18n/hooks';
-import { useBoardStore, usePractice, useSession, useSync, useSyncStore, useUiStore } from '../stores/stores';
+import { useBoardStore, usePractice, useSync, useSyncStore, useUiStore } from '../stores/stores';
+import { useMay } from '../session/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
@@ -33,8 +34,8 @@ function PanelBody({ onClose }: { onClose: () => void }) {
   const problems = useSync((state) => state.problems);
   const loadError = useSync((state) => state.error);
   const isSyncing = useSync((state) => state.isSyncing);
-  const role = useSession((state) => state.staff?.role);
-  const canAct = role === 'admin' || role === 'receptionist';
+  const maySyncNow = useMay('sync.now');
+  const mayUpdateSettings = useMay('sync.updateSettings');
   const now = useNow(5_000);
   const [syncError, setSyncError] = useState<RpcError | null>(null);
   const indicator = indicatorOf(status);
@@ -65,7 +66,7 @@ function PanelBody({ onClose }: { onClose: () => void }) {
           icon="globe"
           title={t('sync.panel.offTitle')}
           action={
-            role === 'admin' ? (
+            mayUpdateSettings ? (
               <Button icon="settings" onClick={openSettings}>
                 {t('sync.panel.openSettings')}
               </Button>
@@ -114,7 +115,7 @@ function PanelBody({ onClose }: { onClose: () => void }) {
           tone="danger"
           title={t('sync.panel.unauthorisedHint')}
           action={
-            role === 'admin' ? (
+            mayUpdateSettings ? (
               <Button size="sm" onClick={openSettings}>
                 {t('sync.panel.openSettings')}
               </Button>
@@ -124,7 +125,7 @@ function PanelBody({ onClose }: { onClose: () => void }) {
       ) : null}
       <ErrorMessage error={syncError ?? loadError} />
 
-      {canAct ? (
+      {maySyncNow ? (
         <div className="row-wrap">
           <Button variant="primary" icon="refresh" isBusy={isSyncing} onClick={() => void syncNow()} data-testid="sync-now">
             {t('sync.panel.syncNow')}
@@ -158,7 +159,7 @@ function PanelBody({ onClose }: { onClose: () => void }) {
         ) : (
           <ul className="sync-list" data-testid="sync-problem-list">
             {problems.map((problem) => (
-              <ProblemItem key={problem.id} problem={problem} canAct={canAct} onError={(error) => ui.getState().toast('error', errorText(error))} />
+              <ProblemItem key={problem.id} problem={problem} onError={(error) => ui.getState().toast('error', errorText(error))} />
             ))}
           </ul>
         )}
@@ -209,11 +210,12 @@ function ConflictItem({ conflict, onShow }: { conflict: SyncConflict; onShow: ()
   );
 }
 
-function ProblemItem({ problem, canAct, onError }: { problem: SyncProblem; canAct: boolean; onError: (error: RpcError) => void }) {
+function ProblemItem({ problem, onError }: { problem: SyncProblem; onError: (error: RpcError) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
   const store = useSyncStore();
   const ui = useUiStore();
+  const mayDismiss = useMay('sync.dismissProblem');
   const [isBusy, setIsBusy] = useState(false);
   const entity = (['specialty', 'room', 'practitioner', 'patient', 'appointment'] as const).find((name) => name === problem.entity) ?? 'other';
 
@@ -237,7 +239,7 @@ function ProblemItem({ problem, canAct, onError }: { problem: SyncProblem; canAc
         </span>
         <span className="subtle mono">{problem.reason}</span>
       </div>
-      {canAct ? (
+      {mayDismiss ? (
         <Button size="sm" variant="ghost" isBusy={isBusy} onClick={() => void dismiss()} aria-label={t('sync.panel.dismissProblem', { message: problem.message })}>
           {t('sync.panel.dismiss')}
         </Button>
