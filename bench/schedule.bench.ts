@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { DateTime } from 'luxon';
 import { startFrontDesk, type FrontDesk } from '../electron/app/front-desk';
-import { bookAppointment, type AppointmentEnv } from '../electron/appointments/appointments.service';
+import { bookAppointment } from '../electron/appointments/appointments.service';
+import { auditRow, type Actor, type AuditNote } from '../electron/audit/audit';
+import { insertAudit } from '../electron/audit/audit.repository';
 import { boardDay } from '../electron/board/board.service';
 import type { Caller } from '../electron/rpc/dispatch';
-import type { Session } from '../electron/rpc/context';
+import type { RequestContext, Session } from '../electron/rpc/context';
 import { findFreeSlots } from '../electron/schedule/schedule.service';
 import { readSettings } from '../electron/settings/settings.repository';
 import { compare, percentile, round, time, type BenchOptions, type BenchResult, type Timing } from './harness';
@@ -179,7 +181,7 @@ async function benchBook(workDir: string): Promise<BenchResult> {
     const warmup = 50;
     const needed = iterations + warmup;
     if (ours.free.length < needed) throw new Error(`only ${ours.free.length} free slots to book`);
-    const env: AppointmentEnv = { timeZone: ZONE, slotStepMinutes: 15, now, staffId: ours.staffId, workstation: 'bench' };
+    const actor: Actor = { staffId: ours.staffId, role: 'receptionist', practitionerId: null, workstation: 'bench' };
     const input = (i: number, clinic: Clinic) => ({
       patientId: clinic.patientIds[i % clinic.patientIds.length]!,
       specialtyId: clinic.specialtyId,
@@ -206,11 +208,14 @@ async function benchBook(workDir: string): Promise<BenchResult> {
     const { db } = ours.desk.database;
     const [service, dispatched, raw] = await timeRoundRobin(
       [
-        // What the dispatcher does around the handler: one transaction, the settings read, the service.
+        // What the dispatcher does around the handler: one transaction, the settings read, the service, the audit entry.
         () =>
           db.transaction().execute(async (trx) => {
-            const settings = await readSettings(trx);
-            return bookAppointment(trx, input(nextOurs++, ours), { ...env, timeZone: settings.timeZone, slotStepMinutes: settings.slotStepMinutes });
+            const notes: AuditNote[] = [];
+            const req: RequestContext = { now, settings: await readSettings(trx), actor, audit: (note) => notes.push(note) };
+            const change = await bookAppointment(trx, input(nextOurs++, ours), req);
+            for (const note of notes) await insertAudit(trx, auditRow(note, actor, now));
+            return change;
           }),
         async () => {
           const result = await viaDispatch.desk.dispatch(viaDispatch.caller, 'appointments.book', input(nextDispatch++, viaDispatch));

@@ -1,6 +1,5 @@
 import type { HandlerGroup } from '../rpc/handlers';
-import { requireSession, type CallContext } from '../rpc/context';
-import { readSettings } from '../settings/settings.repository';
+import type { CallContext } from '../rpc/context';
 import { announceQueueOnly } from '../queue/queue-events';
 import {
   appointmentsForPatient,
@@ -11,7 +10,6 @@ import {
   markNoShow,
   rescheduleAppointment,
   type AppointmentChange,
-  type AppointmentEnv,
 } from './appointments.service';
 
 type AppointmentMethods =
@@ -23,17 +21,6 @@ type AppointmentMethods =
   | 'appointments.markNoShow'
   | 'appointments.listForPatient';
 
-async function envOf(ctx: CallContext): Promise<AppointmentEnv> {
-  const settings = await readSettings(ctx.db);
-  return {
-    timeZone: settings.timeZone,
-    slotStepMinutes: settings.slotStepMinutes,
-    now: ctx.now(),
-    staffId: requireSession(ctx).staffId,
-    workstation: ctx.workstation,
-  };
-}
-
 function announce(ctx: CallContext, { appointment, days }: AppointmentChange) {
   ctx.emit('appointments.changed', { appointmentIds: [appointment.id], days });
   return appointment;
@@ -43,16 +30,16 @@ export function appointmentsHandlers(): HandlerGroup<AppointmentMethods> {
   return {
     'appointments.get': (input, ctx) => getAppointment(ctx.db, input.id),
     'appointments.listForPatient': (input, ctx) => appointmentsForPatient(ctx.db, input.patientId),
-    'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await envOf(ctx))),
-    'appointments.bookWalkIn': async (input, ctx) => announce(ctx, await bookWalkIn(ctx.db, input, await envOf(ctx))),
-    'appointments.reschedule': async (input, ctx) => announce(ctx, await rescheduleAppointment(ctx.db, input, await envOf(ctx))),
+    'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await ctx.request())),
+    'appointments.bookWalkIn': async (input, ctx) => announce(ctx, await bookWalkIn(ctx.db, input, await ctx.request())),
+    'appointments.reschedule': async (input, ctx) => announce(ctx, await rescheduleAppointment(ctx.db, input, await ctx.request())),
     'appointments.cancel': async (input, ctx) => {
       const before = await getAppointment(ctx.db, input.id);
-      const appointment = announce(ctx, await cancelAppointment(ctx.db, input, await envOf(ctx)));
+      const appointment = announce(ctx, await cancelAppointment(ctx.db, input, await ctx.request()));
       // A checked-in patient leaves the queue: the desk's queues and the waiting-room screen must drop the ticket.
       if (before.status === 'checked_in') await announceQueueOnly(ctx, { practitionerIds: [appointment.practitionerId], appointmentIds: [appointment.id] });
       return appointment;
     },
-    'appointments.markNoShow': async (input, ctx) => announce(ctx, await markNoShow(ctx.db, input.id, await envOf(ctx))),
+    'appointments.markNoShow': async (input, ctx) => announce(ctx, await markNoShow(ctx.db, input.id, await ctx.request())),
   };
 }

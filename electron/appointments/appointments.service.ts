@@ -6,11 +6,11 @@ import { AppError } from '../../shared/contract/errors';
 import { fitsWorkingHours } from '../../shared/schedule/slots';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
-import { recordAudit } from '../auth/staff.repository';
 import type { AppointmentRow, Database } from '../db/schema';
 import { findRoom, findSpecialty, type SpecialtyRow } from '../practice/practice.repository';
 import { bookablePractitioners } from '../schedule/schedule.repository';
-import { findFreeSlots, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
+import type { RequestContext } from '../rpc/context';
+import { findFreeSlots, scheduleEnvOf, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
 import {
   appointmentsOfPatient,
   findAppointment,
@@ -25,12 +25,6 @@ import {
   type NewBooking,
   type PractitionerOffering,
 } from './appointments.repository';
-
-/** The clinic settings, the moment, and who is acting (for the audit log). */
-export interface AppointmentEnv extends ScheduleEnv {
-  staffId: number | null;
-  workstation: string;
-}
 
 /** An appointment that changed, and the clinic days whose boards must refresh. */
 export interface AppointmentChange {
@@ -228,20 +222,8 @@ async function checkPlacement(db: Kysely<Database>, env: ScheduleEnv, placement:
   await assertWorking(db, env, placement);
 }
 
-async function audit(db: Kysely<Database>, env: AppointmentEnv, action: string, row: AppointmentRow, detail: Record<string, unknown>): Promise<void> {
-  await recordAudit(db, {
-    at: env.now,
-    staffId: env.staffId,
-    workstation: env.workstation,
-    action,
-    entity: 'appointment',
-    entityId: row.id,
-    detail: JSON.stringify(detail),
-  });
-}
-
 function newAppointmentRow(
-  env: AppointmentEnv,
+  req: RequestContext,
   placement: Placement,
   fields: { patientId: number; notes: string; priceCents: number; isWalkIn: boolean },
 ): NewBooking {
@@ -252,13 +234,13 @@ function newAppointmentRow(
     specialty_id: placement.specialtyId,
     starts_at: placement.startsAt,
     ends_at: placement.endsAt,
-    status_changed_at: env.now,
+    status_changed_at: req.now,
     is_walk_in: fields.isWalkIn ? 1 : 0,
     notes: fields.notes,
     price_cents: fields.priceCents,
-    created_by: env.staffId,
-    created_at: env.now,
-    updated_at: env.now,
+    created_by: req.actor.staffId,
+    created_at: req.now,
+    updated_at: req.now,
   };
 }
 
@@ -280,7 +262,8 @@ export async function appointmentsForPatient(db: Kysely<Database>, patientId: nu
   return (await appointmentsOfPatient(db, patientId)).map(toAppointment);
 }
 
-export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.book'>, env: AppointmentEnv): Promise<AppointmentChange> {
+export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.book'>, req: RequestContext): Promise<AppointmentChange> {
+  const env = scheduleEnvOf(req);
   const { specialty, practitioner } = await requireReferences(db, input);
   const placement: Placement = {
     practitioner,
@@ -292,8 +275,8 @@ export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'
   await checkPlacement(db, env, placement);
 
   const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: false };
-  const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(env, placement, fields)));
-  await audit(db, env, 'appointments.book', row, { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id });
+  const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
+  req.audit({ action: 'appointments.book', entity: 'appointment', entityId: row.id, detail: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id } });
   return change(env, row);
 }
 
@@ -302,7 +285,8 @@ export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'
  * the practitioner asked for or the first one (by name) who offers the specialty, is
  * working for the whole visit and is free, along with their room.
  */
-export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, env: AppointmentEnv): Promise<AppointmentChange> {
+export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
+  const env = scheduleEnvOf(req);
   await requirePatient(db, input.patientId);
   const specialty = await requireActiveSpecialty(db, input.specialtyId);
   const candidates: Array<{ id: number; full_name: string; default_room_id: number | null }> =
@@ -331,8 +315,8 @@ export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appoi
       continue;
     }
     const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: true };
-    const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(env, placement, fields)));
-    await audit(db, env, 'appointments.bookWalkIn', row, { startsAt, practitionerId: practitioner.id, roomId: row.room_id });
+    const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
+    req.audit({ action: 'appointments.bookWalkIn', entity: 'appointment', entityId: row.id, detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id } });
     return change(env, row);
   }
 
@@ -364,8 +348,9 @@ async function requireAppointment(db: Kysely<Database>, id: number): Promise<App
 export async function rescheduleAppointment(
   db: Kysely<Database>,
   input: ParsedInput<'appointments.reschedule'>,
-  env: AppointmentEnv,
+  req: RequestContext,
 ): Promise<AppointmentChange> {
+  const env = scheduleEnvOf(req);
   const current = await requireAppointment(db, input.id);
   assertStatus(current, ['booked'], 'rescheduled');
   const specialty = await findSpecialty(db, current.specialty_id);
@@ -392,14 +377,15 @@ export async function rescheduleAppointment(
       updated_at: env.now,
     }),
   );
-  await audit(db, env, 'appointments.reschedule', row, {
+  req.audit({ action: 'appointments.reschedule', entity: 'appointment', entityId: row.id, detail: {
     from: { startsAt: current.starts_at, practitionerId: current.practitioner_id, roomId: current.room_id },
     to: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
-  });
+  } });
   return change(env, row, current.starts_at);
 }
 
-export async function cancelAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.cancel'>, env: AppointmentEnv): Promise<AppointmentChange> {
+export async function cancelAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.cancel'>, req: RequestContext): Promise<AppointmentChange> {
+  const env = scheduleEnvOf(req);
   const current = await requireAppointment(db, input.id);
   assertStatus(current, ['booked', 'checked_in'], 'cancelled');
   const row = await updateAppointment(db, current.id, {
@@ -408,14 +394,15 @@ export async function cancelAppointment(db: Kysely<Database>, input: ParsedInput
     status_changed_at: env.now,
     updated_at: env.now,
   });
-  await audit(db, env, 'appointments.cancel', row, { from: current.status, reason: input.reason });
+  req.audit({ action: 'appointments.cancel', entity: 'appointment', entityId: row.id, detail: { from: current.status, reason: input.reason } });
   return change(env, row);
 }
 
-export async function markNoShow(db: Kysely<Database>, id: number, env: AppointmentEnv): Promise<AppointmentChange> {
+export async function markNoShow(db: Kysely<Database>, id: number, req: RequestContext): Promise<AppointmentChange> {
+  const env = scheduleEnvOf(req);
   const current = await requireAppointment(db, id);
   assertStatus(current, ['booked'], 'marked as a no-show');
   const row = await updateAppointment(db, current.id, { status: 'no_show', status_changed_at: env.now, updated_at: env.now });
-  await audit(db, env, 'appointments.markNoShow', row, { from: current.status });
+  req.audit({ action: 'appointments.markNoShow', entity: 'appointment', entityId: row.id, detail: { from: current.status } });
   return change(env, row);
 }

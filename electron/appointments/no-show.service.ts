@@ -3,7 +3,7 @@ import type { EventName, EventPayload } from '../../shared/contract/contract';
 import { dueNoShows, nextNoShowAt } from '../../shared/queue/queue-rules';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
-import { recordAudit } from '../auth/staff.repository';
+import { SYSTEM_ACTOR, writeAudit } from '../audit/audit';
 import type { Database } from '../db/schema';
 import { readSettings } from '../settings/settings.repository';
 import { displayState } from '../display/display.service';
@@ -41,7 +41,7 @@ export async function sweepNoShows(db: Kysely<Database>, now: number): Promise<N
     const changed: Array<{ id: number; starts_at: number; practitioner_id: number }> = [];
     for (let index = 0; index < due.length; index += CHUNK) changed.push(...(await markNoShows(trx, due.slice(index, index + CHUNK), now)));
     for (const row of changed) {
-      await recordAudit(trx, { at: now, staffId: null, workstation: 'front-desk', action: 'appointments.noShow.auto', entity: 'appointment', entityId: row.id });
+      await writeAudit(trx, SYSTEM_ACTOR, now, { action: 'appointments.noShow.auto', entity: 'appointment', entityId: row.id });
     }
     const next = await earliestBookedAfter(trx, now - minutes * MINUTE_MS);
     const nextAt = next ? nextNoShowAt([{ id: next.id, startsAt: next.starts_at, status: 'booked' }], now, minutes) : null;

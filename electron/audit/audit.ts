@@ -6,7 +6,8 @@ import { insertAudit, type AuditRow } from './audit.repository';
 /** Who is acting: a member of staff, or a screen (a paired one, or the app's own window). */
 export interface Actor {
   readonly staffId: number | null;
-  readonly role: CallerRole | 'system';
+  /** 'system': the main process on its own; 'anonymous': a public method called by nobody signed in or paired. */
+  readonly role: CallerRole | 'system' | 'anonymous';
   /** A doctor's practitioner (null: anyone else, or a doctor account linked to none). */
   readonly practitionerId: number | null;
   /** The machine or window, naming the screen when one acts: what the audit log shows as "where". */

@@ -1,6 +1,5 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession } from '../rpc/context';
-import { readSettings } from '../settings/settings.repository';
 import { boardDay } from './board.service';
 
 export function boardHandlers(): HandlerGroup<'board.day'> {
@@ -9,7 +8,7 @@ export function boardHandlers(): HandlerGroup<'board.day'> {
       const session = requireSession(ctx);
       // A doctor sees only their own list, whatever the input asks for.
       const practitionerId = session.role === 'doctor' ? session.practitionerId : input.practitionerId;
-      const { timeZone } = await readSettings(ctx.db);
+      const { timeZone } = await ctx.settings();
       return boardDay(ctx.db, { day: input.day, practitionerId }, timeZone);
     },
   };

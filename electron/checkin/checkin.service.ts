@@ -3,13 +3,15 @@ import { AppError } from '../../shared/contract/errors';
 import type { CheckInResult } from '../../shared/checkin/checkin.contract';
 import { formatTicket, nextTicketSequence } from '../../shared/checkin/tickets';
 import { dayOf } from '../../shared/schedule/wall-clock';
+import { MINUTE_MS } from '../../shared/time/units';
 import { bookWalkIn, writeOrSlotTaken } from '../appointments/appointments.service';
 import { findAppointment } from '../appointments/appointments.repository';
-import { recordAudit } from '../auth/staff.repository';
 import type { Database } from '../db/schema';
-import { findSpecialty } from '../practice/practice.repository';
+import { findPractitioner, findSpecialty } from '../practice/practice.repository';
+import type { RequestContext } from '../rpc/context';
+import { scheduleEnvOf } from '../schedule/schedule.service';
 import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from '../queue/queue.repository';
-import { changeOf, loadQueues, requireQueueRow, type Actor, type QueueChange, type QueueEnv } from '../queue/queue.service';
+import { changeOf, loadQueues, requireQueueRow, type QueueChange, type QueueEnv } from '../queue/queue.service';
 
 export interface CheckInOutcome {
   result: CheckInResult;
@@ -56,12 +58,11 @@ export async function checkInResultOf(db: Kysely<Database>, env: QueueEnv, row: 
  */
 export async function checkInAppointment(
   db: Kysely<Database>,
-  env: QueueEnv,
-  actor: Actor,
+  req: RequestContext,
   appointmentId: number,
   action = 'checkin.checkIn',
 ): Promise<CheckInOutcome> {
-  const { timeZone } = env.settings;
+  const { timeZone } = req.settings;
   const appointment = await findAppointment(db, appointmentId);
   if (!appointment) throw new AppError('NOT_FOUND', 'There is no such appointment.', { field: 'appointmentId' });
   if (CHECKED_IN.has(appointment.status)) {
@@ -75,7 +76,7 @@ export async function checkInAppointment(
       status: appointment.status,
     });
   }
-  const today = dayOf(timeZone, env.now);
+  const today = dayOf(timeZone, req.now);
   const day = dayOf(timeZone, appointment.starts_at);
   if (day !== today) {
     throw new AppError('INVALID_TRANSITION', `Only today's appointments can be checked in; this one is on ${day}.`, { day });
@@ -89,10 +90,11 @@ export async function checkInAppointment(
   // Everything that can refuse comes before the first write, so a refusal the kiosk turns
   // into a friendly answer leaves nothing behind. Reviving a no-show is where the overlap
   // guard may refuse (its freed slot was given away): the status goes first.
-  const practitioner = await db.selectFrom('practitioners').select(['id', 'full_name']).where('id', '=', appointment.practitioner_id).executeTakeFirstOrThrow();
+  const practitioner = await findPractitioner(db, appointment.practitioner_id);
+  if (!practitioner) throw new Error(`appointment ${appointment.id} has no practitioner`);
   await writeOrSlotTaken(
     db,
-    { timeZone, slotStepMinutes: env.settings.slotStepMinutes, now: env.now },
+    scheduleEnvOf(req),
     {
       practitioner,
       specialtyId: appointment.specialty_id,
@@ -102,25 +104,22 @@ export async function checkInAppointment(
       excludeId: appointment.id,
     },
     async () => {
-      await setQueueFields(db, appointment.id, { status: 'checked_in', checked_in_at: env.now, status_changed_at: env.now, updated_at: env.now });
+      await setQueueFields(db, appointment.id, { status: 'checked_in', checked_in_at: req.now, status_changed_at: req.now, updated_at: req.now });
       return appointment;
     },
   );
   await saveTicketNumber(db, today, prefix, sequence);
   await setQueueFields(db, appointment.id, { ticket_day: today, ticket });
 
-  await recordAudit(db, {
-    at: env.now,
-    staffId: actor.staffId,
-    workstation: actor.workstation,
+  req.audit({
     action,
     entity: 'appointment',
     entityId: appointment.id,
     // No personal data: the ticket and how the arrival stood.
-    detail: JSON.stringify({ ticket, from: appointment.status, minutesAfterStart: Math.round((env.now - appointment.starts_at) / 60_000) }),
+    detail: { ticket, from: appointment.status, minutesAfterStart: Math.round((req.now - appointment.starts_at) / MINUTE_MS) },
   });
   const row = await requireQueueRow(db, appointment.id);
-  return { result: await checkInResultOf(db, env, row), row, change: changeOf(env, [row]) };
+  return { result: await checkInResultOf(db, req, row), row, change: changeOf(req, [row]) };
 }
 
 /**
@@ -129,14 +128,13 @@ export async function checkInAppointment(
  */
 export async function checkInWalkIn(
   db: Kysely<Database>,
-  env: QueueEnv,
-  actor: Actor,
+  req: RequestContext,
   input: { patientId: number; specialtyId: number; practitionerId?: number | undefined },
 ): Promise<CheckInOutcome> {
   const booked = await bookWalkIn(
     db,
     { patientId: input.patientId, specialtyId: input.specialtyId, practitionerId: input.practitionerId, notes: '' },
-    { timeZone: env.settings.timeZone, slotStepMinutes: env.settings.slotStepMinutes, now: env.now, staffId: actor.staffId, workstation: actor.workstation },
+    req,
   );
-  return checkInAppointment(db, env, actor, booked.appointment.id, 'checkin.walkIn');
+  return checkInAppointment(db, req, booked.appointment.id, 'checkin.walkIn');
 }

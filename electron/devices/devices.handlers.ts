@@ -3,7 +3,7 @@ import type { HandlerGroup } from '../rpc/handlers';
 import type { CallContext } from '../rpc/context';
 import { AttemptLimiter } from '../rpc/attempt-limiter';
 import type { DeviceRegistry } from './device-registry';
-import { createPairingCode, listDevices, pairDevice, revokeDevice, type DevicesEnv } from './devices.service';
+import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.service';
 
 type DevicesMethods = 'devices.createPairingCode' | 'devices.pair' | 'devices.whoAmI' | 'devices.list' | 'devices.revoke';
 
@@ -16,13 +16,9 @@ export function pairingLimiters() {
   return { perCaller: new AttemptLimiter(5, 5 * 60_000), overall: new AttemptLimiter(20, 10 * 60_000) };
 }
 
-function envOf(ctx: CallContext): DevicesEnv {
-  return { now: ctx.now(), staffId: ctx.session?.staffId ?? null, workstation: ctx.workstation };
-}
-
 export function devicesHandlers(registry: DeviceRegistry, limiters = pairingLimiters()): HandlerGroup<DevicesMethods> {
   return {
-    'devices.createPairingCode': (input, ctx) => createPairingCode(ctx.db, envOf(ctx), input),
+    'devices.createPairingCode': async (input, ctx) => createPairingCode(ctx.db, await ctx.request(), input),
 
     'devices.pair': async (input, ctx) => {
       if (!ctx.deviceBinding) throw new AppError('FORBIDDEN', 'This connection cannot be paired as a screen.');
@@ -32,7 +28,7 @@ export function devicesHandlers(registry: DeviceRegistry, limiters = pairingLimi
       limiters.overall.check('all', now, 'Too many wrong codes.');
       let paired;
       try {
-        paired = await pairDevice(ctx.db, envOf(ctx), input.code);
+        paired = await pairDevice(ctx.db, await ctx.request(), input.code);
       } catch (error) {
         if (error instanceof AppError && error.code === 'NOT_FOUND') {
           limiters.perCaller.fail(key, now);
@@ -50,7 +46,7 @@ export function devicesHandlers(registry: DeviceRegistry, limiters = pairingLimi
     'devices.list': (_input, ctx) => listDevices(ctx.db),
 
     'devices.revoke': async (input, ctx) => {
-      const device = await revokeDevice(ctx.db, envOf(ctx), input.id);
+      const device = await revokeDevice(ctx.db, await ctx.request(), input.id);
       // At once: the next look-up of its token reads the table, where this connection
       // already sees the revocation; the commit then makes it so for good.
       registry.forget(device.id);

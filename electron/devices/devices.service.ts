@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { Device, DeviceRoleName } from '../../shared/devices/devices.contract';
-import { recordAudit } from '../auth/staff.repository';
+import type { RequestContext } from '../rpc/context';
 import type { Database, DeviceRow } from '../db/schema';
 import { hashToken, newDeviceToken } from './device-registry';
 import {
@@ -19,12 +19,6 @@ import {
 /** How long a pairing code works: long enough to walk to the screen and type it. */
 export const PAIRING_CODE_MINUTES = 10;
 
-export interface DevicesEnv {
-  now: number;
-  staffId: number | null;
-  workstation: string;
-}
-
 export function toDevice(row: DeviceRow): Device {
   return { id: row.id, name: row.name, role: row.role, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revokedAt: row.revoked_at };
 }
@@ -33,23 +27,19 @@ function hashCode(code: string): string {
   return createHash('sha256').update(`pairing:${code}`, 'utf8').digest('hex');
 }
 
-async function audit(db: Kysely<Database>, env: DevicesEnv, action: string, entityId: number | null, detail: Record<string, unknown>): Promise<void> {
-  await recordAudit(db, { at: env.now, staffId: env.staffId, workstation: env.workstation, action, entity: 'device', entityId, detail: JSON.stringify(detail) });
-}
-
 /** A six-digit code for "Add a screen", single use, valid {@link PAIRING_CODE_MINUTES} minutes; only its hash is kept. */
 export async function createPairingCode(
   db: Kysely<Database>,
-  env: DevicesEnv,
+  req: RequestContext,
   input: { role: DeviceRoleName; name: string },
 ): Promise<{ code: string; expiresAt: number }> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const codeHash = hashCode(code);
-    if (await isLiveCode(db, codeHash, env.now)) continue;
-    const expiresAt = env.now + PAIRING_CODE_MINUTES * 60_000;
-    await insertPairingCode(db, { codeHash, role: input.role, name: input.name, createdBy: env.staffId, now: env.now, expiresAt });
-    await audit(db, env, 'devices.createPairingCode', null, { role: input.role, name: input.name });
+    if (await isLiveCode(db, codeHash, req.now)) continue;
+    const expiresAt = req.now + PAIRING_CODE_MINUTES * 60_000;
+    await insertPairingCode(db, { codeHash, role: input.role, name: input.name, createdBy: req.actor.staffId, now: req.now, expiresAt });
+    req.audit({ action: 'devices.createPairingCode', entity: 'device', entityId: null, detail: { role: input.role, name: input.name } });
     return { code, expiresAt };
   }
   throw new AppError('INTERNAL', 'Could not find a free pairing code. Try again.');
@@ -60,15 +50,15 @@ export async function createPairingCode(
  * the hash is stored) and returns the token for the transport to keep. A wrong, expired or
  * used code is NOT_FOUND (details say which of the last two, so the screen can explain).
  */
-export async function pairDevice(db: Kysely<Database>, env: DevicesEnv, code: string): Promise<{ device: DeviceRow; token: string }> {
+export async function pairDevice(db: Kysely<Database>, req: RequestContext, code: string): Promise<{ device: DeviceRow; token: string }> {
   const found = await findPairingCode(db, hashCode(code));
   if (!found) throw new AppError('NOT_FOUND', 'That code is not right. Ask the desk for a new one.');
   if (found.used_at !== null) throw new AppError('NOT_FOUND', 'That code has been used already. Ask the desk for a new one.', { used: true });
-  if (found.expires_at <= env.now) throw new AppError('NOT_FOUND', 'That code has expired. Ask the desk for a new one.', { expired: true });
+  if (found.expires_at <= req.now) throw new AppError('NOT_FOUND', 'That code has expired. Ask the desk for a new one.', { expired: true });
   const token = newDeviceToken();
-  const device = await insertDevice(db, { name: found.name, role: found.role, tokenHash: hashToken(token), createdBy: found.created_by, now: env.now });
-  await markPairingCodeUsed(db, found.id, device.id, env.now);
-  await audit(db, env, 'devices.pair', device.id, { role: device.role, name: device.name });
+  const device = await insertDevice(db, { name: found.name, role: found.role, tokenHash: hashToken(token), createdBy: found.created_by, now: req.now });
+  await markPairingCodeUsed(db, found.id, device.id, req.now);
+  req.audit({ action: 'devices.pair', entity: 'device', entityId: device.id, detail: { role: device.role, name: device.name } });
   return { device, token };
 }
 
@@ -77,11 +67,11 @@ export async function listDevices(db: Kysely<Database>): Promise<Device[]> {
 }
 
 /** Revokes a device (again is harmless: the first revocation's time stays). */
-export async function revokeDevice(db: Kysely<Database>, env: DevicesEnv, id: number): Promise<Device> {
+export async function revokeDevice(db: Kysely<Database>, req: RequestContext, id: number): Promise<Device> {
   const row = await findDeviceRow(db, id);
   if (!row) throw new AppError('NOT_FOUND', 'There is no such device.', { field: 'id' });
   if (row.revoked_at !== null) return toDevice(row);
-  const revoked = await revokeDeviceRow(db, id, env.now);
-  await audit(db, env, 'devices.revoke', id, { role: row.role, name: row.name });
+  const revoked = await revokeDeviceRow(db, id, req.now);
+  req.audit({ action: 'devices.revoke', entity: 'device', entityId: id, detail: { role: row.role, name: row.name } });
   return toDevice(revoked);
 }

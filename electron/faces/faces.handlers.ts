@@ -5,7 +5,7 @@ import type { HandlerGroup } from '../rpc/handlers';
 import { AttemptLimiter } from '../rpc/attempt-limiter';
 import { limitKey } from '../rpc/attempt-limiter';
 import { kioskCheckInPatient } from '../kiosk/kiosk.service';
-import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-events';
+import { announceQueueChange } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
 import type { FaceActor, FacesService } from './faces.service';
 
@@ -77,30 +77,23 @@ export function facesHandlers(service: FacesService, bus: EventBus, limiter = ne
     'kiosk.faceCheckIn': async (input, ctx) => {
       const key = limitKey(ctx);
       limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
-      const actor = actorOf(ctx);
       const who = await service.identify(ctx.db, Buffer.from(input.image, 'base64'));
       if (who.kind === 'notRecognised') {
         if (who.reason === 'noMatch') limiter.fail(key, ctx.now());
         // A face that matched nobody is a failed match for the audit log; an empty frame or
         // a switched-off feature is not an attempt at all.
         if (who.reason === 'noMatch' || who.reason === 'unavailable') {
-          await recordAudit(ctx.db, {
-            at: ctx.now(),
-            staffId: actor.staffId,
-            workstation: actor.workstation,
+          ctx.audit({
             action: 'faces.match.failed',
             detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match',
           });
         }
         return { outcome: 'notRecognised', reason: who.reason };
       }
-      const env = await queueEnvOf(ctx);
-      const { result, change, isFailure } = await ctx.db.transaction().execute(async (trx) => {
-        const outcome = await kioskCheckInPatient(trx, env, actor, who.patientId, 'kiosk.faceCheckIn');
-        await recordAudit(trx, {
-          at: ctx.now(),
-          staffId: actor.staffId,
-          workstation: actor.workstation,
+      // Checked in and audited in one transaction, opened only once the face is known.
+      const { result, change, isFailure } = await ctx.transaction(async (tx) => {
+        const outcome = await kioskCheckInPatient(tx.db, await tx.request(), who.patientId, 'kiosk.faceCheckIn');
+        tx.audit({
           action: 'faces.match',
           entity: 'patient',
           entityId: who.patientId,
@@ -109,7 +102,7 @@ export function facesHandlers(service: FacesService, bus: EventBus, limiter = ne
         return outcome;
       });
       if (isFailure) limiter.fail(key, ctx.now());
-      if (change) await announceQueueChange(ctx, env, change);
+      if (change) await announceQueueChange(ctx, change);
       return result;
     },
   };

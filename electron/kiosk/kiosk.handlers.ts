@@ -1,8 +1,7 @@
 import type { HandlerGroup } from '../rpc/handlers';
-import { readSettings } from '../settings/settings.repository';
 import { AttemptLimiter, limitKey } from '../rpc/attempt-limiter';
 import { kioskCheckIn } from './kiosk.service';
-import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-events';
+import { announceQueueChange } from '../queue/queue-events';
 
 /** Failed look-ups a kiosk may make before it has to wait: enough for typing slips, too few to guess with. */
 export const KIOSK_ATTEMPTS = 5;
@@ -13,15 +12,14 @@ export function kioskHandlers(limiter = new AttemptLimiter(KIOSK_ATTEMPTS, KIOSK
     'kiosk.checkIn': async (input, ctx) => {
       const key = limitKey(ctx);
       limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
-      const env = await queueEnvOf(ctx);
-      const { result, change, isFailure } = await kioskCheckIn(ctx.db, env, actorOf(ctx), input);
+      const { result, change, isFailure } = await kioskCheckIn(ctx.db, await ctx.request(), input);
       if (isFailure) limiter.fail(key, ctx.now());
-      if (change) await announceQueueChange(ctx, env, change);
+      if (change) await announceQueueChange(ctx, change);
       return result;
     },
 
     'kiosk.info': async (_input, ctx) => {
-      const settings = await readSettings(ctx.db);
+      const settings = await ctx.settings();
       return { clinicName: settings.clinicName, locale: settings.locale, timeZone: settings.timeZone };
     },
   };

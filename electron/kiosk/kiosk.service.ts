@@ -4,17 +4,13 @@ import type { ParsedInput } from '../../shared/contract/contract';
 import type { KioskCheckInResult } from '../../shared/kiosk/kiosk.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
-import type { AppointmentStatusColumn, Database } from '../db/schema';
+import type { Database } from '../db/schema';
 import { CHECKED_IN, checkInAppointment, checkInResultOf } from '../checkin/checkin.service';
 import { greetingNameOf } from '../display/display-name';
-import { requireQueueRow, type Actor, type QueueChange, type QueueEnv } from '../queue/queue.service';
+import { requireQueueRow, type QueueChange, type QueueEnv } from '../queue/queue.service';
+import type { RequestContext } from '../rpc/context';
+import { candidatesOfPatient, findCandidateByCode, findPatientsByBirthDateAndPhone, type Candidate, type DayRange } from './kiosk.repository';
 
-interface Candidate {
-  id: number;
-  patient_id: number;
-  status: AppointmentStatusColumn;
-  starts_at: number;
-}
 
 /** What the kiosk decided before acting: check one appointment in, hand back a ticket, or a friendly refusal. */
 export type KioskDecision =
@@ -44,43 +40,17 @@ export function decide(appointments: readonly Candidate[], now: number, earlyMin
   return { kind: 'refuse', result: { outcome: 'tooLate' } };
 }
 
-const LOOKED_AT: readonly AppointmentStatusColumn[] = ['booked', 'no_show', 'checked_in', 'called', 'in_consultation'];
-
 /** Today's appointments of the one patient the input identifies; null when nobody, or more than one person, matches. */
-async function candidatesFor(db: Kysely<Database>, input: ParsedInput<'kiosk.checkIn'>, range: { from: number; to: number }): Promise<Candidate[] | null> {
+async function candidatesFor(db: Kysely<Database>, input: ParsedInput<'kiosk.checkIn'>, range: DayRange): Promise<Candidate[] | null> {
   if ('appointmentCode' in input) {
-    const found = await db
-      .selectFrom('appointments')
-      .select(['id', 'patient_id', 'status', 'starts_at'])
-      .where('code', '=', input.appointmentCode)
-      .where('starts_at', '>=', range.from)
-      .where('starts_at', '<', range.to)
-      .where('status', 'in', LOOKED_AT)
-      .executeTakeFirst();
+    const found = await findCandidateByCode(db, input.appointmentCode, range);
     return found ? [found] : null;
   }
-  const people = await db
-    .selectFrom('patients')
-    .select('id')
-    .where('date_of_birth', '=', input.dateOfBirth)
-    .where((eb) => eb(eb.fn('substr', ['phone_digits', eb.val(-4)]), '=', input.phoneLast4))
-    .limit(2)
-    .execute();
+  const people = await findPatientsByBirthDateAndPhone(db, input.dateOfBirth, input.phoneLast4, 2);
   // Two people sharing a birth date and a phone's last digits (twins on a parent's phone):
   // the kiosk cannot tell them apart, and must not guess.
   if (people.length !== 1) return people.length === 0 ? null : [];
-  return todaysAppointmentsOf(db, people[0]!.id, range);
-}
-
-function todaysAppointmentsOf(db: Kysely<Database>, patientId: number, range: { from: number; to: number }): Promise<Candidate[]> {
-  return db
-    .selectFrom('appointments')
-    .select(['id', 'patient_id', 'status', 'starts_at'])
-    .where('patient_id', '=', patientId)
-    .where('starts_at', '>=', range.from)
-    .where('starts_at', '<', range.to)
-    .where('status', 'in', LOOKED_AT)
-    .execute();
+  return candidatesOfPatient(db, people[0]!.id, range);
 }
 
 export interface KioskOutcome {
@@ -96,35 +66,35 @@ export interface KioskOutcome {
  * names, rooms and waits only once they have matched (and then only their own, by
  * first or preferred name).
  */
-export async function kioskCheckIn(db: Kysely<Database>, env: QueueEnv, actor: Actor, input: ParsedInput<'kiosk.checkIn'>): Promise<KioskOutcome> {
-  const candidates = await candidatesFor(db, input, todayRange(env));
+export async function kioskCheckIn(db: Kysely<Database>, req: RequestContext, input: ParsedInput<'kiosk.checkIn'>): Promise<KioskOutcome> {
+  const candidates = await candidatesFor(db, input, todayRange(req));
   if (candidates === null) return { result: { outcome: 'noAppointment' }, change: null, isFailure: true };
   if (candidates.length === 0) return { result: { outcome: 'seeDesk' }, change: null, isFailure: true };
-  return settleCandidates(db, env, actor, candidates, 'kiosk.checkIn');
+  return settleCandidates(db, req, candidates, 'kiosk.checkIn');
 }
 
 /**
  * Self check-in of a patient identified another way (face check-in): the same window,
  * outcomes and check-in as the code and birth-date kiosk check-in.
  */
-export async function kioskCheckInPatient(db: Kysely<Database>, env: QueueEnv, actor: Actor, patientId: number, action: string): Promise<KioskOutcome> {
-  const candidates = await todaysAppointmentsOf(db, patientId, todayRange(env));
-  return settleCandidates(db, env, actor, candidates, action);
+export async function kioskCheckInPatient(db: Kysely<Database>, req: RequestContext, patientId: number, action: string): Promise<KioskOutcome> {
+  const candidates = await candidatesOfPatient(db, patientId, todayRange(req));
+  return settleCandidates(db, req, candidates, action);
 }
 
-function todayRange(env: QueueEnv): { from: number; to: number } {
+function todayRange(env: QueueEnv): DayRange {
   const bounds = dayBounds(env.settings.timeZone, dayOf(env.settings.timeZone, env.now));
   return { from: bounds.startsAt, to: bounds.endsAt };
 }
 
-async function settleCandidates(db: Kysely<Database>, env: QueueEnv, actor: Actor, candidates: readonly Candidate[], action: string): Promise<KioskOutcome> {
-  const { kioskEarlyMinutes, kioskLateMinutes } = env.settings;
-  const decision = decide(candidates, env.now, kioskEarlyMinutes, kioskLateMinutes);
+async function settleCandidates(db: Kysely<Database>, req: RequestContext, candidates: readonly Candidate[], action: string): Promise<KioskOutcome> {
+  const { kioskEarlyMinutes, kioskLateMinutes } = req.settings;
+  const decision = decide(candidates, req.now, kioskEarlyMinutes, kioskLateMinutes);
   if (decision.kind === 'refuse') return { result: decision.result, change: null, isFailure: true };
 
   if (decision.kind === 'alreadyCheckedIn') {
     const row = await requireQueueRow(db, decision.appointmentId);
-    const ticket = await checkInResultOf(db, env, row);
+    const ticket = await checkInResultOf(db, req, row);
     return {
       result: {
         outcome: 'alreadyCheckedIn',
@@ -140,7 +110,7 @@ async function settleCandidates(db: Kysely<Database>, env: QueueEnv, actor: Acto
   }
 
   try {
-    const { result, row, change } = await checkInAppointment(db, env, actor, decision.appointmentId, action);
+    const { result, row, change } = await checkInAppointment(db, req, decision.appointmentId, action);
     return {
       result: {
         outcome: 'checkedIn',

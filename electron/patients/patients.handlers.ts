@@ -1,5 +1,3 @@
-import { recordAudit } from '../auth/staff.repository';
-import { requireSession } from '../rpc/context';
 import type { HandlerGroup } from '../rpc/handlers';
 import { createPatient, findDuplicates, getPatient, searchPatients, updatePatientFields } from './patients.service';
 
@@ -14,10 +12,7 @@ export function patientsHandlers(): HandlerGroup<PatientsMethods> {
     'patients.create': async (input, ctx) => {
       const patient = await createPatient(ctx.db, input, ctx.now());
       // The audit log says who and what, never the patient's details.
-      await recordAudit(ctx.db, {
-        at: ctx.now(),
-        staffId: requireSession(ctx).staffId,
-        workstation: ctx.workstation,
+      ctx.audit({
         action: 'patients.create',
         entity: 'patient',
         entityId: patient.id,
@@ -29,10 +24,7 @@ export function patientsHandlers(): HandlerGroup<PatientsMethods> {
 
     'patients.update': async (input, ctx) => {
       const { patient, changed } = await updatePatientFields(ctx.db, input.id, input.fields, ctx.now());
-      await recordAudit(ctx.db, {
-        at: ctx.now(),
-        staffId: requireSession(ctx).staffId,
-        workstation: ctx.workstation,
+      ctx.audit({
         action: 'patients.update',
         entity: 'patient',
         entityId: patient.id,

@@ -1,6 +1,5 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession, type CallContext } from '../rpc/context';
-import { recordAudit } from '../auth/staff.repository';
 import {
   addTimeOff,
   allPractitioners,
@@ -29,8 +28,8 @@ type PracticeMethods =
   | 'timeOff.remove';
 
 /** Every admin change to the practice is audited and tells open screens to refetch. */
-async function changed(ctx: CallContext, action: string, entity: string, entityId: number): Promise<void> {
-  await recordAudit(ctx.db, { at: ctx.now(), staffId: requireSession(ctx).staffId, workstation: ctx.workstation, action, entity, entityId });
+function changed(ctx: CallContext, action: string, entity: string, entityId: number): void {
+  ctx.audit({ action, entity, entityId });
   ctx.emit('practice.changed', {});
 }
 
@@ -39,40 +38,40 @@ export function practiceHandlers(): HandlerGroup<PracticeMethods> {
     'specialties.list': (_input, ctx) => allSpecialties(ctx.db),
     'specialties.save': async (input, ctx) => {
       const specialty = await saveSpecialty(ctx.db, input);
-      await changed(ctx, 'specialties.save', 'specialty', specialty.id);
+      changed(ctx, 'specialties.save', 'specialty', specialty.id);
       return specialty;
     },
 
     'rooms.list': (_input, ctx) => allRooms(ctx.db),
     'rooms.save': async (input, ctx) => {
       const room = await saveRoom(ctx.db, input);
-      await changed(ctx, 'rooms.save', 'room', room.id);
+      changed(ctx, 'rooms.save', 'room', room.id);
       return room;
     },
 
     'practitioners.list': (_input, ctx) => allPractitioners(ctx.db),
     'practitioners.save': async (input, ctx) => {
       const practitioner = await savePractitioner(ctx.db, input);
-      await changed(ctx, 'practitioners.save', 'practitioner', practitioner.id);
+      changed(ctx, 'practitioners.save', 'practitioner', practitioner.id);
       return practitioner;
     },
 
     'workingHours.get': (input, ctx) => getWorkingHours(ctx.db, input.practitionerId),
     'workingHours.set': async (input, ctx) => {
       const hours = await setWorkingHours(ctx.db, input);
-      await changed(ctx, 'workingHours.set', 'practitioner', input.practitionerId);
+      changed(ctx, 'workingHours.set', 'practitioner', input.practitionerId);
       return hours;
     },
 
     'timeOff.list': (input, ctx) => timeOffList(ctx.db, input),
     'timeOff.add': async (input, ctx) => {
       const timeOff = await addTimeOff(ctx.db, input);
-      await changed(ctx, 'timeOff.add', 'time_off', timeOff.id);
+      changed(ctx, 'timeOff.add', 'time_off', timeOff.id);
       return timeOff;
     },
     'timeOff.remove': async (input, ctx) => {
       const removed = await removeTimeOff(ctx.db, input.id);
-      await changed(ctx, 'timeOff.remove', 'time_off', removed.id);
+      changed(ctx, 'timeOff.remove', 'time_off', removed.id);
       return { ok: true };
     },
   };

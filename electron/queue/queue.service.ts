@@ -15,7 +15,8 @@ import { planQueue, type CurrentConsultation, type WaitEstimate } from '../../sh
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
-import { recordAudit } from '../auth/staff.repository';
+import type { Actor } from '../audit/audit';
+import type { RequestContext } from '../rpc/context';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
 import { findPractitioner, findRoom } from '../practice/practice.repository';
 import {
@@ -38,15 +39,6 @@ export const HISTORY_DAYS = 28;
 export interface QueueEnv {
   now: number;
   settings: ClinicSettings;
-}
-
-/** Who acts: recorded in the audit log, and a doctor may act only on their own queue. */
-export interface Actor {
-  staffId: number | null;
-  role: CallerRole;
-  /** A doctor's practitioner (null: a doctor account linked to none). */
-  practitionerId: number | null;
-  workstation: string;
 }
 
 /** What changed, for the events every queue operation sends. */
@@ -252,18 +244,6 @@ async function requireActiveRoom(db: Kysely<Database>, roomId: number): Promise<
   return room.id;
 }
 
-async function audit(db: Kysely<Database>, env: QueueEnv, actor: Actor, action: string, row: QueueRow, detail: Record<string, unknown>): Promise<void> {
-  await recordAudit(db, {
-    at: env.now,
-    staffId: actor.staffId,
-    workstation: actor.workstation,
-    action,
-    entity: 'appointment',
-    entityId: row.id,
-    detail: JSON.stringify({ ticket: row.ticket, ...detail }),
-  });
-}
-
 export function changeOf(env: QueueEnv, rows: readonly QueueRow[]): QueueChange {
   return {
     practitionerIds: [...new Set(rows.map((row) => row.practitioner_id))],
@@ -305,85 +285,83 @@ async function stampCall(db: Kysely<Database>, env: QueueEnv, row: QueueRow, val
  */
 export async function callNext(
   db: Kysely<Database>,
-  env: QueueEnv,
-  actor: Actor,
+  req: RequestContext,
   practitionerId: number,
   roomId: number | undefined,
 ): Promise<QueueOutcome | null> {
-  assertMayActFor(actor, practitionerId);
+  assertMayActFor(req.actor, practitionerId);
   const practitioner = await findPractitioner(db, practitionerId);
   if (!practitioner) throw new AppError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
   const askedRoom = roomId === undefined ? undefined : await requireActiveRoom(db, roomId);
   // Whoever calls is free now: rule 7 decides the head at the moment the practitioner is free.
-  const queue = (await loadQueues(db, env, { practitionerId, isFreeNow: true }))[0];
+  const queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
   const next = queue?.waiting[0];
   if (!next) return null;
   const room = askedRoom ?? next.row.room_id ?? practitioner.default_room_id;
-  await stampCall(db, env, next.row, { status: 'called', roomId: room });
-  await audit(db, env, actor, 'queue.callNext', next.row, { roomId: room });
-  const { row, view } = await freshView(db, env, next.row.id);
-  return { view, change: changeOf(env, [row]) };
+  await stampCall(db, req, next.row, { status: 'called', roomId: room });
+  req.audit({ action: 'queue.callNext', entity: 'appointment', entityId: next.row.id, detail: { ticket: next.row.ticket, roomId: room } });
+  const { row, view } = await freshView(db, req, next.row.id);
+  return { view, change: changeOf(req, [row]) };
 }
 
 async function actOn(
   db: Kysely<Database>,
-  env: QueueEnv,
-  actor: Actor,
+  req: RequestContext,
   appointmentId: number,
   act: (row: QueueRow) => Promise<Record<string, unknown>>,
   action: string,
 ): Promise<QueueOutcome> {
   const before = await requireQueueRow(db, appointmentId);
-  assertMayActFor(actor, before.practitioner_id);
+  assertMayActFor(req.actor, before.practitioner_id);
   const detail = await act(before);
-  await audit(db, env, actor, action, before, detail);
-  const { row, view } = await freshView(db, env, appointmentId);
-  return { view, change: changeOf(env, [row]) };
+  req.audit({ action, entity: 'appointment', entityId: before.id, detail: { ticket: before.ticket, ...detail } });
+  const { row, view } = await freshView(db, req, appointmentId);
+  return { view, change: changeOf(req, [row]) };
 }
 
-export function recall(db: Kysely<Database>, env: QueueEnv, actor: Actor, appointmentId: number): Promise<QueueOutcome> {
-  return actOn(db, env, actor, appointmentId, async (row) => {
+export function recall(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
+  return actOn(db, req, appointmentId, async (row) => {
     if (row.status !== 'called') {
       throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be called again.`, { status: row.status });
     }
-    await stampCall(db, env, row, { roomId: row.called_room_id });
+    await stampCall(db, req, row, { roomId: row.called_room_id });
     return { call: row.call_count + 1 };
   }, 'queue.recall');
 }
 
-export function start(db: Kysely<Database>, env: QueueEnv, actor: Actor, appointmentId: number): Promise<QueueOutcome> {
-  return actOn(db, env, actor, appointmentId, async (row) => {
+export function start(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
+  return actOn(db, req, appointmentId, async (row) => {
     assertTransition(row, 'in_consultation', 'seen now');
-    await setQueueFields(db, row.id, { status: 'in_consultation', started_at: env.now, status_changed_at: env.now, updated_at: env.now });
+    await setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now });
     return {};
   }, 'queue.start');
 }
 
-export function finish(db: Kysely<Database>, env: QueueEnv, actor: Actor, appointmentId: number): Promise<QueueOutcome> {
-  return actOn(db, env, actor, appointmentId, async (row) => {
+export function finish(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
+  return actOn(db, req, appointmentId, async (row) => {
     assertTransition(row, 'done', 'finished');
-    await setQueueFields(db, row.id, { status: 'done', finished_at: env.now, status_changed_at: env.now, updated_at: env.now });
-    return { minutes: row.started_at === null ? null : Math.round((env.now - row.started_at) / MINUTE_MS) };
+    await setQueueFields(db, row.id, { status: 'done', finished_at: req.now, status_changed_at: req.now, updated_at: req.now });
+    return { minutes: row.started_at === null ? null : Math.round((req.now - row.started_at) / MINUTE_MS) };
   }, 'queue.finish');
 }
 
 /** Another room for a called or in-consultation patient, and a new call there (the status stays). */
-export function sendToRoom(db: Kysely<Database>, env: QueueEnv, actor: Actor, appointmentId: number, roomId: number): Promise<QueueOutcome> {
-  return actOn(db, env, actor, appointmentId, async (row) => {
+export function sendToRoom(db: Kysely<Database>, req: RequestContext, appointmentId: number, roomId: number): Promise<QueueOutcome> {
+  return actOn(db, req, appointmentId, async (row) => {
     if (row.status !== 'called' && row.status !== 'in_consultation') {
       throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be sent to a room.`, { status: row.status });
     }
     const room = await requireActiveRoom(db, roomId);
-    await stampCall(db, env, row, { roomId: room });
+    await stampCall(db, req, row, { roomId: room });
     return { from: row.called_room_id, roomId: room };
   }, 'queue.sendToRoom');
 }
 
 /** Left without being seen: keeps the record (and the slot); the reason goes in cancel_reason. */
-export function leftUnseen(db: Kysely<Database>, env: QueueEnv, actor: Actor, appointmentId: number, reason: string): Promise<QueueOutcome> {
-  return actOn(db, env, actor, appointmentId, async (row) => {
+export function leftUnseen(db: Kysely<Database>, req: RequestContext, appointmentId: number, reason: string): Promise<QueueOutcome> {
+  return actOn(db, req, appointmentId, async (row) => {
     assertTransition(row, 'left_unseen', 'marked as gone');
-    await setQueueFields(db, row.id, { status: 'left_unseen', cancel_reason: reason, status_changed_at: env.now, updated_at: env.now });
+    await setQueueFields(db, row.id, { status: 'left_unseen', cancel_reason: reason, status_changed_at: req.now, updated_at: req.now });
     return { from: row.status };
   }, 'queue.leftUnseen');
 }
@@ -394,24 +372,23 @@ export function leftUnseen(db: Kysely<Database>, env: QueueEnv, actor: Actor, ap
  */
 export async function move(
   db: Kysely<Database>,
-  env: QueueEnv,
-  actor: Actor,
+  req: RequestContext,
   input: { appointmentId: number; places: number; reason: string },
 ): Promise<{ entries: QueueEntryView[]; change: QueueChange }> {
   const row = await requireQueueRow(db, input.appointmentId);
-  assertMayActFor(actor, row.practitioner_id);
+  assertMayActFor(req.actor, row.practitioner_id);
   if (row.status !== 'checked_in') {
     throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be moved in the queue.`, { status: row.status });
   }
-  const day = dayOf(env.settings.timeZone, row.starts_at);
-  const before = (await loadQueues(db, env, { day, practitionerId: row.practitioner_id }))[0];
+  const day = dayOf(req.settings.timeZone, row.starts_at);
+  const before = (await loadQueues(db, req, { day, practitionerId: row.practitioner_id }))[0];
   const order = before?.waiting.map((waiting) => waiting.entry) ?? [];
-  const manual = moveInQueue(order, row.id, input.places, input.reason, env.now, actor.staffId);
+  const manual = moveInQueue(order, row.id, input.places, input.reason, req.now, req.actor.staffId);
   if (manual) {
     await insertMove(db, row.id, manual);
-    await audit(db, env, actor, 'queue.move', row, { places: input.places, passed: manual.past.length, reason: input.reason });
+    req.audit({ action: 'queue.move', entity: 'appointment', entityId: row.id, detail: { ticket: row.ticket, places: input.places, passed: manual.past.length, reason: input.reason } });
   }
-  const after = (await loadQueues(db, env, { day, practitionerId: row.practitioner_id }))[0];
-  const entries = after ? queueViews(after, env.settings.graceMinutes) : [];
-  return { entries, change: changeOf(env, [row]) };
+  const after = (await loadQueues(db, req, { day, practitionerId: row.practitioner_id }))[0];
+  const entries = after ? queueViews(after, req.settings.graceMinutes) : [];
+  return { entries, change: changeOf(req, [row]) };
 }

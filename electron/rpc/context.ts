@@ -62,11 +62,11 @@ export interface CallContext {
   now(): number;
   /** Queues a push event; it is sent only if the whole operation commits. */
   emit<E extends EventName>(event: E, payload: EventPayload<E>): void;
-  /** The member of staff or the screen calling; null only on a public method called by neither. */
-  readonly actor: Actor | null;
+  /** The member of staff or the screen calling; an anonymous actor on a public method called by neither. */
+  readonly actor: Actor;
   /** The clinic's settings, read once for the call (inside its transaction when it writes). */
   settings(): Promise<ClinicSettings & { setUpAt: number | null }>;
-  /** Who, when and the settings in one value, for the services; for methods that have an actor. */
+  /** Who, when and the settings in one value, for the services. */
   request(): Promise<RequestContext>;
   /**
    * Notes an audit entry the method declared (`audits` in its contract entry). The
@@ -74,6 +74,12 @@ export interface CallContext {
    * transaction: a call that fails leaves no entry of success.
    */
   audit(note: AuditNote): void;
+  /**
+   * For a method that does not write as a whole because part of it is slow and remote (a
+   * call to AWS): runs `work` in a transaction of its own, with a context whose audit
+   * notes are written inside that transaction.
+   */
+  transaction<T>(work: (ctx: CallContext) => Promise<T>): Promise<T>;
   /** Notes a declared failure that must stay on record (a failed sign-in, a failed face match): written although the call fails. */
   auditFailure(note: AuditNote): void;
 }

@@ -63,7 +63,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
 
       const pending: Array<[EventName, unknown]> = [];
       const at = now();
-      const actor = actorOf(caller.workstation, session, device);
+      const actor = actorOf(caller.workstation, session, device) ?? anonymous(caller.workstation);
       const notes: AuditNote[] = [];
       const failures: AuditNote[] = [];
       const declared = (note: AuditNote): AuditNote => {
@@ -71,7 +71,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
         if (!spec.audits?.includes(note.action)) throw new Error(`${method} audits ${note.action}, which its contract entry does not declare`);
         return note;
       };
-      const makeContext = (db: Kysely<Database>): CallContext => {
+      const makeContext = (db: Kysely<Database>, notes: AuditNote[]): CallContext => {
         let settings: ReturnType<CallContext['settings']> | null = null;
         const ctx: CallContext = {
           db,
@@ -88,7 +88,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
           actor,
           settings: () => (settings ??= readSettings(db)),
           request: async (): Promise<RequestContext> => {
-            if (!actor) throw new Error(`${method} asked for a request context without an actor`);
             return { now: at, settings: await ctx.settings(), actor, audit: ctx.audit };
           },
           audit: (note) => {
@@ -97,11 +96,18 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
           auditFailure: (note) => {
             failures.push(declared(note));
           },
+          transaction: (work) =>
+            db.transaction().execute(async (trx) => {
+              const inner: AuditNote[] = [];
+              const result = await work(makeContext(trx, inner));
+              await writeNotes(trx, inner);
+              return result;
+            }),
         };
         return ctx;
       };
       const writeNotes = async (db: Kysely<Database>, list: readonly AuditNote[]) => {
-        for (const note of list) await insertAudit(db, auditRow(note, actor ?? anonymous(caller.workstation), at));
+        for (const note of list) await insertAudit(db, auditRow(note, actor, at));
       };
 
       const handler = deps.handlers[method] as (input: unknown, ctx: CallContext) => unknown;
@@ -109,13 +115,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
       try {
         output = spec.writes
           ? await deps.db.transaction().execute(async (trx) => {
-              const result = await handler(parsed.data, makeContext(trx));
+              const result = await handler(parsed.data, makeContext(trx, notes));
               // Checked inside the transaction: an output the contract refuses rolls the write back.
               const checked = spec.output.parse(result);
               await writeNotes(trx, notes);
               return checked;
             })
-          : spec.output.parse(await handler(parsed.data, makeContext(deps.db)));
+          : spec.output.parse(await handler(parsed.data, makeContext(deps.db, notes)));
         if (!spec.writes) await writeNotes(deps.db, notes);
       } catch (error) {
         // The failure's own record outlives the rolled-back call.
@@ -177,7 +183,7 @@ function actorOf(workstation: string, session: Session | null, device: DeviceIde
 
 /** Nobody signed in yet: a failed sign-in, first-run setup. */
 function anonymous(workstation: string): Actor {
-  return { staffId: null, role: 'system', practitionerId: null, workstation };
+  return { staffId: null, role: 'anonymous', practitionerId: null, workstation };
 }
 
 function validationError(error: z.ZodError): AppError {

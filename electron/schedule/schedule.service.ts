@@ -14,6 +14,11 @@ export interface ScheduleEnv {
   now: number;
 }
 
+/** The schedule's view of a call: the clinic's time zone and slot step, and the call's moment. */
+export function scheduleEnvOf(req: { now: number; settings: { timeZone: string; slotStepMinutes: number } }): ScheduleEnv {
+  return { timeZone: req.settings.timeZone, slotStepMinutes: req.settings.slotStepMinutes, now: req.now };
+}
+
 export interface FreeSlotsRequest {
   specialtyId: number;
   practitionerId?: number | undefined;

@@ -67,6 +67,7 @@ export const appointmentsContract = {
     output: appointment,
     access: DESK,
     writes: true,
+    audits: ['appointments.book'],
   }),
   /** A patient who walked in: the first practitioner (or the one asked for) free right now. */
   'appointments.bookWalkIn': method({
@@ -74,20 +75,23 @@ export const appointmentsContract = {
     output: appointment,
     access: DESK,
     writes: true,
+    audits: ['appointments.bookWalkIn'],
   }),
   'appointments.reschedule': method({
     input: z.strictObject({ id, startsAt: instant, practitionerId: id.optional(), roomId: id.nullable().optional() }),
     output: appointment,
     access: DESK,
     writes: true,
+    audits: ['appointments.reschedule'],
   }),
   'appointments.cancel': method({
     input: z.strictObject({ id, reason: z.string().trim().min(1).max(300) }),
     output: appointment,
     access: DESK,
     writes: true,
+    audits: ['appointments.cancel'],
   }),
-  'appointments.markNoShow': method({ input: z.strictObject({ id }), output: appointment, access: DESK, writes: true }),
+  'appointments.markNoShow': method({ input: z.strictObject({ id }), output: appointment, access: DESK, writes: true, audits: ['appointments.markNoShow'] }),
   'appointments.listForPatient': method({
     input: z.strictObject({ patientId: id }),
     output: z.array(appointment),

@@ -23,6 +23,7 @@ export const devicesContract = {
     output: z.strictObject({ code: z.string().regex(/^\d{6}$/), expiresAt: z.number() }),
     access: DESK,
     writes: true,
+    audits: ['devices.createPairingCode'],
   }),
   /** The device enters the code once and receives a token limited to its role (kept by the transport, never shown). */
   'devices.pair': method({
@@ -30,6 +31,7 @@ export const devicesContract = {
     output: z.strictObject({ role: deviceRole, name: z.string() }),
     access: 'public',
     writes: true,
+    audits: ['devices.pair'],
   }),
   /** Who this device is, or null when it is not paired (or was revoked). */
   'devices.whoAmI': method({
@@ -38,5 +40,5 @@ export const devicesContract = {
     access: 'public',
   }),
   'devices.list': method({ input: z.strictObject({}), output: z.array(device), access: DESK }),
-  'devices.revoke': method({ input: z.strictObject({ id }), output: device, access: DESK, writes: true }),
+  'devices.revoke': method({ input: z.strictObject({ id }), output: device, access: DESK, writes: true, audits: ['devices.revoke'] }),
 } as const;

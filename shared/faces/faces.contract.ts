@@ -182,5 +182,6 @@ export const facesContract = {
     input: z.strictObject({ image: jpegBase64(KIOSK_FRAME_MAX_BYTES) }),
     output: faceCheckInResult,
     access: ['kiosk', 'admin', 'receptionist'],
+    audits: ['kiosk.faceCheckIn', 'faces.match', 'faces.match.failed'],
   }),
 } as const;

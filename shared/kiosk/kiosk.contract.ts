@@ -43,6 +43,7 @@ export const kioskContract = {
     output: kioskCheckInResult,
     access: ['kiosk', 'admin', 'receptionist'],
     writes: true,
+    audits: ['kiosk.checkIn'],
   }),
   /** What the start screen shows: the clinic's name and language. */
   'kiosk.info': method({

@@ -73,12 +73,14 @@ export const patientsContract = {
     output: patient,
     access: DESK,
     writes: true,
+    audits: ['patients.create'],
   }),
   'patients.update': method({
     input: z.strictObject({ id, fields: patientFields }),
     output: patient,
     access: DESK,
     writes: true,
+    audits: ['patients.update'],
   }),
   'patients.findDuplicates': method({
     input: z.strictObject({ fullName: text(120), dateOfBirth: isoDay.optional(), phone: phone.optional(), excludeId: id.optional() }),

@@ -56,6 +56,7 @@ export const practiceContract = {
     output: specialty,
     access: ADMIN,
     writes: true,
+    audits: ['specialties.save'],
   }),
   'rooms.list': method({ input: z.strictObject({}), output: z.array(room), access: STAFF }),
   'rooms.save': method({
@@ -63,6 +64,7 @@ export const practiceContract = {
     output: room,
     access: ADMIN,
     writes: true,
+    audits: ['rooms.save'],
   }),
   'practitioners.list': method({ input: z.strictObject({}), output: z.array(practitioner), access: STAFF }),
   'practitioners.save': method({
@@ -79,6 +81,7 @@ export const practiceContract = {
     output: practitioner,
     access: ADMIN,
     writes: true,
+    audits: ['practitioners.save'],
   }),
   'workingHours.get': method({
     input: z.strictObject({ practitionerId: id }),
@@ -91,6 +94,7 @@ export const practiceContract = {
     output: z.strictObject({ practitionerId: id, intervals: z.array(workingInterval) }),
     access: ADMIN,
     writes: true,
+    audits: ['workingHours.set'],
   }),
   'timeOff.list': method({
     input: z.strictObject({ practitionerId: id.optional(), from: instant.optional(), to: instant.optional() }),
@@ -102,11 +106,13 @@ export const practiceContract = {
     output: timeOff,
     access: ADMIN,
     writes: true,
+    audits: ['timeOff.add'],
   }),
   'timeOff.remove': method({
     input: z.strictObject({ id }),
     output: z.strictObject({ ok: z.literal(true) }),
     access: ADMIN,
     writes: true,
+    audits: ['timeOff.remove'],
   }),
 } as const;
