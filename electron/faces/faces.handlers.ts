@@ -1,13 +1,11 @@
-import { recordAudit } from '../auth/staff.repository';
-import type { CallContext } from '../rpc/context';
-import { requireSession } from '../rpc/context';
+import { writeAudit } from '../audit/audit';
 import type { HandlerGroup } from '../rpc/handlers';
 import { AttemptLimiter } from '../rpc/attempt-limiter';
 import { limitKey } from '../rpc/attempt-limiter';
 import { kioskCheckInPatient } from '../kiosk/kiosk.service';
 import { actorOf, announceQueueChange, queueEnvOf } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
-import type { FaceActor, FacesService } from './faces.service';
+import type { FacesService } from './faces.service';
 
 export type FaceMethods =
   | 'faces.settings'
@@ -30,10 +28,6 @@ export type FaceMethods =
 export const FACE_ATTEMPTS = 10;
 export const FACE_WINDOW_MS = 2 * 60_000;
 
-function staffActor(ctx: CallContext): FaceActor {
-  return { staffId: requireSession(ctx).staffId, workstation: ctx.workstation };
-}
-
 export function facesHandlers(service: FacesService, bus: EventBus, limiter = new AttemptLimiter(FACE_ATTEMPTS, FACE_WINDOW_MS)): HandlerGroup<FaceMethods> {
   // Outside a transaction the dispatcher's queued events would be lost on failure; a
   // withdrawal that stopped halfway has still changed the status, so it is published now.
@@ -43,7 +37,7 @@ export function facesHandlers(service: FacesService, bus: EventBus, limiter = ne
     'faces.settings': (_input, ctx) => service.settingsView(ctx.db),
 
     'faces.updateSettings': async (input, ctx) => {
-      const settings = await service.updateSettings(ctx.db, input, staffActor(ctx));
+      const settings = await service.updateSettings(ctx.db, input, await ctx.request());
       ctx.emit('faces.changed', { patientIds: [] });
       return settings;
     },
@@ -57,50 +51,45 @@ export function facesHandlers(service: FacesService, bus: EventBus, limiter = ne
     'faces.consentText': (input, ctx) => service.consentText(ctx.db, input.patientId, input.locale),
 
     'faces.recordConsent': async (input, ctx) => {
-      const status = await service.recordConsent(ctx.db, input.patientId, input.version, staffActor(ctx));
+      const status = await service.recordConsent(ctx.db, input.patientId, input.version, await ctx.request());
       ctx.emit('faces.changed', { patientIds: [input.patientId] });
       return status;
     },
 
+    // Enrolment and withdrawal journal (and audit) each step in a transaction of their own.
     'faces.enrol': async (input, ctx) => {
-      const status = await service.enrol(input.patientId, input.photos, staffActor(ctx));
+      const status = await service.enrol(input.patientId, input.photos, (await ctx.request()).actor);
       ctx.emit('faces.changed', { patientIds: [input.patientId] });
       return status;
     },
 
-    'faces.withdraw': (input, ctx) => service.withdraw(input.patientId, staffActor(ctx), 'patient', () => changed([input.patientId])),
+    'faces.withdraw': async (input, ctx) => service.withdraw(input.patientId, (await ctx.request()).actor, 'patient', () => changed([input.patientId])),
 
     'faces.applyRetention': async (_input, ctx) => ({
-      withdrawn: await service.applyRetention(staffActor(ctx), (patientId) => changed([patientId])),
+      withdrawn: await service.applyRetention((await ctx.request()).actor, (patientId) => changed([patientId])),
     }),
 
     'kiosk.faceCheckIn': async (input, ctx) => {
       const key = limitKey(ctx);
       limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
-      const actor = actorOf(ctx);
       const who = await service.identify(ctx.db, Buffer.from(input.image, 'base64'));
       if (who.kind === 'notRecognised') {
         if (who.reason === 'noMatch') limiter.fail(key, ctx.now());
-        // A face that matched nobody is a failed match for the audit log; an empty frame or
-        // a switched-off feature is not an attempt at all.
+        // A face that matched nobody is a failed match for the audit log (the call itself
+        // succeeds: the kiosk turns to the other check-in); an empty frame or a switched-off
+        // feature is not an attempt at all.
         if (who.reason === 'noMatch' || who.reason === 'unavailable') {
-          await recordAudit(ctx.db, {
-            at: ctx.now(),
-            staffId: actor.staffId,
-            workstation: actor.workstation,
-            action: 'faces.match.failed',
-            detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match',
-          });
+          ctx.audit({ action: 'faces.match.failed', detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match' });
         }
         return { outcome: 'notRecognised', reason: who.reason };
       }
       const env = await queueEnvOf(ctx);
+      const actor = actorOf(ctx);
+      // This method does not write as a whole (no transaction may wait on AWS): the check-in
+      // has its own, and the match is recorded in it, with the check-in or not at all.
       const { result, change, isFailure } = await ctx.db.transaction().execute(async (trx) => {
         const outcome = await kioskCheckInPatient(trx, env, actor, who.patientId, 'kiosk.faceCheckIn');
-        await recordAudit(trx, {
-          at: ctx.now(),
-          staffId: actor.staffId,
-          workstation: actor.workstation,
+        await writeAudit(trx, actor, ctx.now(), {
           action: 'faces.match',
           entity: 'patient',
           entityId: who.patientId,
@@ -114,4 +103,3 @@ export function facesHandlers(service: FacesService, bus: EventBus, limiter = ne
     },
   };
 }
-

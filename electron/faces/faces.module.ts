@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { SYSTEM_ACTOR, type Actor } from '../audit/audit';
 import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
@@ -37,6 +38,10 @@ export interface FacesModule {
 const DAY_MS = 24 * 60 * 60_000;
 const FIRST_SWEEP_DELAY_MS = 5 * 60_000;
 
+/** The main process acting on its own, named in the audit log by what it was doing. */
+const RECOVERY_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'recovery (start)' };
+const RETENTION_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'retention (daily)' };
+
 /**
  * Face check-in: AWS Rekognition and S3 from the main process only. Credentials and AWS's
  * own error texts never leave this module; the renderer sees statuses and problem codes.
@@ -55,12 +60,12 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   // A killed process leaves enrolments journalled but unfinished. Rows too young to call
   // abandoned (a restart within minutes) get one more look once they are old enough.
   const recovered = Promise.resolve()
-    .then(() => service.recoverUnfinished({ staffId: null, workstation: 'recovery (start)' }, publish))
+    .then(() => service.recoverUnfinished(RECOVERY_ACTOR, publish))
     .then(({ cleared, pending }) => {
       if (pending > 0 && !closed) {
         recheck = setTimeout(() => {
           recheck = null;
-          rechecking = service.recoverUnfinished({ staffId: null, workstation: 'recovery (start)' }, publish).catch(failed);
+          rechecking = service.recoverUnfinished(RECOVERY_ACTOR, publish).catch(failed);
         }, ABANDONED_AFTER_MS + 1_000);
         recheck.unref();
       }
@@ -75,7 +80,7 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   const sweep = () => {
     if (sweeping) return;
     sweeping = service
-      .applyRetention({ staffId: null, workstation: 'retention (daily)' }, (patientId) => deps.bus.publish('faces.changed', { patientIds: [patientId] }))
+      .applyRetention(RETENTION_ACTOR, (patientId) => deps.bus.publish('faces.changed', { patientIds: [patientId] }))
       .catch((error: unknown) => console.error('face retention sweep failed:', error instanceof Error ? error.message : 'unknown error'))
       .finally(() => {
         sweeping = null;

@@ -19,8 +19,9 @@ import { AppError } from '../../shared/contract/errors';
 import { consentTextFor, CONSENT_VERSION } from '../../shared/faces/consent-text';
 import type { AwsProblem, ConsentText, FaceSettings, FaceStatus } from '../../shared/faces/faces.contract';
 import type { ParsedInput } from '../../shared/contract/contract';
-import { recordAudit } from '../auth/staff.repository';
+import { writeAudit, type Actor } from '../audit/audit';
 import type { Database } from '../db/schema';
+import type { RequestContext } from '../rpc/context';
 import { deleteSecrets, hasSecret, readSecret, storeSecret } from '../secrets/secrets.repository';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { readSettings } from '../settings/settings.repository';
@@ -63,12 +64,6 @@ import {
   type FaceSettingsRow,
   type WithdrawalStep,
 } from './faces.repository';
-
-/** Who acts, for the audit log: a member of staff, a kiosk, or the retention timer. */
-export interface FaceActor {
-  staffId: number | null;
-  workstation: string;
-}
 
 export interface FacesServiceDeps {
   db: Kysely<Database>;
@@ -180,8 +175,8 @@ export class FacesService {
   }
 
   /** In the caller's transaction: a refused secret leaves everything as it was. */
-  async updateSettings(db: Kysely<Database>, input: ParsedInput<'faces.updateSettings'>, actor: FaceActor): Promise<FaceSettings> {
-    const now = this.deps.now();
+  async updateSettings(db: Kysely<Database>, input: ParsedInput<'faces.updateSettings'>, req: RequestContext): Promise<FaceSettings> {
+    const now = req.now;
     const current = await readFaceSettings(db);
     const next: FaceSettingsRow = {
       enabled: input.enabled === undefined ? current.enabled : input.enabled ? 1 : 0,
@@ -207,13 +202,7 @@ export class FacesService {
       changed.push('keys stored');
     }
     await writeFaceSettings(db, next, now);
-    await recordAudit(db, {
-      at: now,
-      staffId: actor.staffId,
-      workstation: actor.workstation,
-      action: 'faces.settings',
-      detail: changed.length > 0 ? `changed: ${changed.join(', ')}` : 'no changes',
-    });
+    req.audit({ action: 'faces.settings', detail: changed.length > 0 ? `changed: ${changed.join(', ')}` : 'no changes' });
     this.invalidateClients();
     return this.settingsView(db);
   }
@@ -352,7 +341,7 @@ export class FacesService {
     return consentTextFor(locale ?? language, { region: settings.region, retentionMonths: settings.retention_months, clinicName: clinic.clinicName });
   }
 
-  async recordConsent(db: Kysely<Database>, patientId: number, version: string, actor: FaceActor): Promise<FaceStatus> {
+  async recordConsent(db: Kysely<Database>, patientId: number, version: string, req: RequestContext): Promise<FaceStatus> {
     const language = await patientLanguage(db, patientId);
     if (language === null) throw new AppError('NOT_FOUND', 'There is no such patient.', { field: 'patientId' });
     if (!isReadyRow(await readFaceSettings(db))) throw new AppError('FACE_CHECKIN_OFF', 'Face check-in is not set up.');
@@ -365,9 +354,8 @@ export class FacesService {
     if ((await this.status(db, patientId)).state === 'withdrawing') throw new AppError('INVALID_TRANSITION', 'A withdrawal of face check-in is still unfinished: finish it first.');
     const current = await activeConsent(db, patientId);
     if (current?.version !== version) {
-      const at = this.deps.now();
-      await insertConsent(db, { patientId, version, locale: language, at, staffId: actor.staffId });
-      await recordAudit(db, { at, staffId: actor.staffId, workstation: actor.workstation, action: 'faces.consent', entity: 'patient', entityId: patientId, detail: `version ${version}` });
+      await insertConsent(db, { patientId, version, locale: language, at: req.now, staffId: req.actor.staffId });
+      req.audit({ action: 'faces.consent', entity: 'patient', entityId: patientId, detail: `version ${version}` });
     }
     return this.status(db, patientId);
   }
@@ -380,8 +368,9 @@ export class FacesService {
    * object is recorded as soon as it exists, each in its own short transaction: no
    * transaction is held while AWS answers, and a process killed halfway leaves a row that
    * `recoverUnfinished` clears. On any failure what was created in AWS is removed again.
+   * Its audit entries are written in those transactions, whatever becomes of the call.
    */
-  async enrol(patientId: number, photosBase64: readonly string[], actor: FaceActor): Promise<FaceStatus> {
+  async enrol(patientId: number, photosBase64: readonly string[], actor: Actor): Promise<FaceStatus> {
     const db = this.deps.db;
     const settings = await readFaceSettings(db);
     if (!isReadyRow(settings)) throw new AppError('FACE_CHECKIN_OFF', 'Face check-in is not set up.');
@@ -464,7 +453,7 @@ export class FacesService {
     photos: readonly Buffer[],
     s3Keys: readonly string[],
     target: CloudTarget,
-    actor: FaceActor,
+    actor: Actor,
   ): Promise<FaceStatus> {
     const db = this.deps.db;
     const journal = async (recorded: Promise<boolean>) => {
@@ -514,7 +503,7 @@ export class FacesService {
     const recorded = await db.transaction().execute(async (trx) => {
       if ((await activeConsent(trx, patientId)) === null) return false;
       if (!(await completeEnrolment(trx, opaqueKey, at))) return false;
-      await recordAudit(trx, { at, staffId: actor.staffId, workstation: actor.workstation, action: 'faces.enrol', entity: 'patient', entityId: patientId, detail: `${target.faceIds.length} photos` });
+      await writeAudit(trx, actor, at, { action: 'faces.enrol', entity: 'patient', entityId: patientId, detail: `${target.faceIds.length} photos` });
       return true;
     });
     if (!recorded) {
@@ -565,7 +554,7 @@ export class FacesService {
    * row stays (or is put back) as an enrolment under way, which the next recovery pass, or
    * the next enrolment of the patient, clears.
    */
-  private async undoEnrolment(clients: AwsClients, patientId: number, opaqueKey: string, region: string, target: CloudTarget, actor: FaceActor, scan: boolean): Promise<void> {
+  private async undoEnrolment(clients: AwsClients, patientId: number, opaqueKey: string, region: string, target: CloudTarget, actor: Actor, scan: boolean): Promise<void> {
     const db = this.deps.db;
     try {
       await this.removeFromCloud(clients, target, { user_deleted: 0, faces_deleted: 0, photos_deleted: 0 }, async () => {}, scan ? opaqueKey : null);
@@ -600,7 +589,7 @@ export class FacesService {
             })),
           );
         }
-        await recordAudit(trx, { at, staffId: actor.staffId, workstation: actor.workstation, action: 'faces.enrol.failed', entity: 'patient', entityId: patientId, detail: 'clean-up pending' });
+        await writeAudit(trx, actor, at, { action: 'faces.enrol.failed', entity: 'patient', entityId: patientId, detail: 'clean-up pending' });
       });
     }
   }
@@ -612,7 +601,7 @@ export class FacesService {
    * when done, and each is harmless to repeat (a missing user, face or object counts as
    * deleted), so a withdrawal that stopped halfway is finished by running it again.
    */
-  async withdraw(patientId: number, actor: FaceActor, reason: 'patient' | 'retention', onChange: () => void): Promise<FaceStatus> {
+  async withdraw(patientId: number, actor: Actor, reason: 'patient' | 'retention', onChange: () => void): Promise<FaceStatus> {
     const db = this.deps.db;
     if ((await patientLanguage(db, patientId)) === null) throw new AppError('NOT_FOUND', 'There is no such patient.', { field: 'patientId' });
     const action = reason === 'retention' ? 'faces.retention' : 'faces.withdraw';
@@ -623,7 +612,7 @@ export class FacesService {
       if (await findEnrolment(trx, patientId)) await markWithdrawing(trx, patientId, at);
       const enrolment = await findEnrolment(trx, patientId);
       if (!enrolment && withdrawn > 0) {
-        await recordAudit(trx, { at, staffId: actor.staffId, workstation: actor.workstation, action, entity: 'patient', entityId: patientId, detail: 'consent withdrawn (no photos)' });
+        await writeAudit(trx, actor, at, { action, entity: 'patient', entityId: patientId, detail: 'consent withdrawn (no photos)' });
       }
       return { enrolment, changed: withdrawn > 0 || enrolment !== null };
     });
@@ -638,8 +627,9 @@ export class FacesService {
    * The cloud half of a withdrawal, and the local ids last; consents are not touched. The
    * recorded faces are deleted, and any other face indexed under the enrolment's opaque key
    * (ExternalImageId): one a killed process never recorded, or a retried IndexFaces made twice.
+   * Each outcome is audited (`action`, or `action`.failed) in a transaction of its own.
    */
-  private async finishRemoval(enrolment: EnrolmentRow, actor: FaceActor, action: string): Promise<void> {
+  private async finishRemoval(enrolment: EnrolmentRow, actor: Actor, action: string): Promise<void> {
     const db = this.deps.db;
     const { patient_id: patientId, opaque_key: opaqueKey } = enrolment;
     this.hold(opaqueKey);
@@ -662,17 +652,14 @@ export class FacesService {
         await this.removeFromCloud(clients, target, enrolment, (step) => markStepDone(db, opaqueKey, step), opaqueKey, found);
       } catch (error) {
         const at = this.deps.now();
-        await recordAudit(db, { at, staffId: actor.staffId, workstation: actor.workstation, action: `${action}.failed`, entity: 'patient', entityId: patientId, detail: `problem ${problemOf(error)}; can be run again` });
+        await writeAudit(db, actor, at, { action: `${action}.failed`, entity: 'patient', entityId: patientId, detail: `problem ${problemOf(error)}; can be run again` });
         // An abandoned enrolment stays one (the consent stands): no 'withdrawing' to show.
         throw cloudUnavailable(problemOf(error), isEnrolling(enrolment) ? {} : { state: 'withdrawing' });
       }
       const faceCount = new Set([...target.faceIds, ...found]).size;
       await db.transaction().execute(async (trx) => {
         await deleteEnrolment(trx, opaqueKey);
-        await recordAudit(trx, {
-          at: this.deps.now(),
-          staffId: actor.staffId,
-          workstation: actor.workstation,
+        await writeAudit(trx, actor, this.deps.now(), {
           action,
           entity: 'patient',
           entityId: patientId,
@@ -751,7 +738,7 @@ export class FacesService {
    * what failed), so the patient is back to `consented`. Quiet when AWS has no credentials.
    * Returns how many were cleared and how many are too young to judge yet.
    */
-  async recoverUnfinished(actor: FaceActor, onChange: (patientId: number) => void): Promise<{ cleared: number; pending: number }> {
+  async recoverUnfinished(actor: Actor, onChange: (patientId: number) => void): Promise<{ cleared: number; pending: number }> {
     const db = this.deps.db;
     const stale = (await unfinishedBefore(db, this.deps.now() - ABANDONED_AFTER_MS)).filter((row) => !this.running.has(row.opaque_key));
     const staleKeys = new Set(stale.map((row) => row.opaque_key));
@@ -777,7 +764,7 @@ export class FacesService {
    * Withdraws the enrolments (and open consents) of patients not seen for the retention
    * time, after clearing what a crashed process left behind.
    */
-  async applyRetention(actor: FaceActor, onChange: (patientId: number) => void): Promise<number> {
+  async applyRetention(actor: Actor, onChange: (patientId: number) => void): Promise<number> {
     const db = this.deps.db;
     await this.recoverUnfinished(actor, onChange);
     const settings = await readFaceSettings(db);
