@@ -6,7 +6,8 @@ import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { AwsTimeouts } from './aws-clients';
 import { facesHandlers, type FaceMethods } from './faces.handlers';
-import { ABANDONED_AFTER_MS, FacesService } from './faces.service';
+import { ABANDONED_AFTER_MS } from './faces-withdrawal.service';
+import { createFacesServices, type FacesServices } from './faces.service';
 
 export type { FaceMethods };
 
@@ -25,8 +26,8 @@ export interface FacesDeps {
 
 export interface FacesModule {
   handlers: HandlerGroup<FaceMethods>;
-  /** The service itself, for tests and the retention timer. */
-  service: FacesService;
+  /** The services themselves, for tests and the retention timer. */
+  services: FacesServices;
   /**
    * The start-up pass that clears enrolments a killed process left halfway (in the
    * background: startup does not wait for it). Resolves with how many it cleared.
@@ -47,8 +48,8 @@ const RETENTION_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'retention (daily
  * own error texts never leave this module; the renderer sees statuses and problem codes.
  */
 export function createFacesModule(deps: FacesDeps): FacesModule {
-  const service = new FacesService({ db: deps.db, now: deps.now, secretCipher: deps.secretCipher, env: deps.env, timeouts: deps.timeouts });
-  const handlers = facesHandlers(service, deps.bus);
+  const services = createFacesServices({ db: deps.db, now: deps.now, secretCipher: deps.secretCipher, env: deps.env, timeouts: deps.timeouts });
+  const handlers = facesHandlers(services, deps.bus);
 
   let timer: NodeJS.Timeout | null = null;
   let recheck: NodeJS.Timeout | null = null;
@@ -60,12 +61,12 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   // A killed process leaves enrolments journalled but unfinished. Rows too young to call
   // abandoned (a restart within minutes) get one more look once they are old enough.
   const recovered = Promise.resolve()
-    .then(() => service.recoverUnfinished(RECOVERY_ACTOR, publish))
+    .then(() => services.withdrawal.recoverUnfinished(RECOVERY_ACTOR, publish))
     .then(({ cleared, pending }) => {
       if (pending > 0 && !closed) {
         recheck = setTimeout(() => {
           recheck = null;
-          rechecking = service.recoverUnfinished(RECOVERY_ACTOR, publish).catch(failed);
+          rechecking = services.withdrawal.recoverUnfinished(RECOVERY_ACTOR, publish).catch(failed);
         }, ABANDONED_AFTER_MS + 1_000);
         recheck.unref();
       }
@@ -79,7 +80,7 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
     if (sweeping) return;
-    sweeping = service
+    sweeping = services.withdrawal
       .applyRetention(RETENTION_ACTOR, (patientId) => deps.bus.publish('faces.changed', { patientIds: [patientId] }))
       .catch((error: unknown) => console.error('face retention sweep failed:', error instanceof Error ? error.message : 'unknown error'))
       .finally(() => {
@@ -97,7 +98,7 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
 
   return {
     handlers,
-    service,
+    services,
     recovered,
     close: async () => {
       closed = true;
@@ -108,7 +109,7 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
       recheck = null;
       await rechecking;
       await sweeping;
-      service.close();
+      services.close();
     },
   };
 }

@@ -466,7 +466,7 @@ describe('kiosk.faceCheckIn', () => {
     try {
       aws.rekognition.setLatency('SearchUsersByImage', 3_000);
       const started = Date.now();
-      const who = await faces.service.identify(t.desk.database.db, fixtureJpeg('astronaut'));
+      const who = await faces.services.identification.identify(t.desk.database.db, fixtureJpeg('astronaut'));
       expect(Date.now() - started).toBeLessThan(2_000);
       expect(who).toEqual({ kind: 'notRecognised', reason: 'unavailable', problem: 'NETWORK' });
     } finally {
