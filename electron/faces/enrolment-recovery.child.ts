@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const desk = await startFrontDesk({ dataDir, now: () => now });
   const photos = [fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut', { quality: 70, scale: 0.9 }), fixtureJpegBase64('astronaut', { brightness: 8 })];
   process.stdout.write('enrolling\n');
-  const status = await desk.faces.service.enrol(Number(patientText), photos, { staffId: Number(staffText), workstation: 'child desk' });
+  const actor = { staffId: Number(staffText), role: 'receptionist', practitionerId: null, workstation: 'child desk' } as const;
+  const status = await desk.faces.services.enrolment.enrol(Number(patientText), photos, actor);
   process.stdout.write(`enrolled ${status.state}\n`);
 }
 

@@ -12,7 +12,7 @@ import { DATABASE_FILE, startFrontDesk, type FrontDesk } from '../app/front-desk
 import { addPatient } from '../queue/queue-fixtures';
 import type { Caller } from '../rpc/dispatch';
 import { createTestDesk } from '../schedule/test-fixtures';
-import { ABANDONED_AFTER_MS } from './faces.service';
+import { ABANDONED_AFTER_MS } from './faces-withdrawal.service';
 
 /**
  * A desk killed (SIGKILL) in the middle of an enrolment, after AWS acted but before its

@@ -1,13 +1,10 @@
-import { recordAudit } from '../auth/staff.repository';
-import type { CallContext } from '../rpc/context';
-import { requireSession } from '../rpc/context';
 import type { HandlerGroup } from '../rpc/handlers';
 import { AttemptLimiter } from '../rpc/attempt-limiter';
 import { limitKey } from '../rpc/attempt-limiter';
 import { kioskCheckInPatient } from '../kiosk/kiosk.service';
 import { announceQueueChange } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
-import type { FaceActor, FacesService } from './faces.service';
+import type { FacesServices } from './faces.service';
 
 export type FaceMethods =
   | 'faces.settings'
@@ -30,67 +27,65 @@ export type FaceMethods =
 export const FACE_ATTEMPTS = 10;
 export const FACE_WINDOW_MS = 2 * 60_000;
 
-function staffActor(ctx: CallContext): FaceActor {
-  return { staffId: requireSession(ctx).staffId, workstation: ctx.workstation };
-}
-
-export function facesHandlers(service: FacesService, bus: EventBus, limiter = new AttemptLimiter(FACE_ATTEMPTS, FACE_WINDOW_MS)): HandlerGroup<FaceMethods> {
+export function facesHandlers(services: FacesServices, bus: EventBus, limiter = new AttemptLimiter(FACE_ATTEMPTS, FACE_WINDOW_MS)): HandlerGroup<FaceMethods> {
   // Outside a transaction the dispatcher's queued events would be lost on failure; a
   // withdrawal that stopped halfway has still changed the status, so it is published now.
   const changed = (patientIds: number[]) => bus.publish('faces.changed', { patientIds });
 
+  const { settings, enrolment, withdrawal, identification } = services;
+
   return {
-    'faces.settings': (_input, ctx) => service.settingsView(ctx.db),
+    'faces.settings': (_input, ctx) => settings.settingsView(ctx.db),
 
     'faces.updateSettings': async (input, ctx) => {
-      const settings = await service.updateSettings(ctx.db, input, staffActor(ctx));
+      const view = await settings.updateSettings(ctx.db, input, await ctx.request());
       ctx.emit('faces.changed', { patientIds: [] });
-      return settings;
+      return view;
     },
 
-    'faces.testConnection': (_input, ctx) => service.testConnection(ctx.db),
+    'faces.testConnection': (_input, ctx) => settings.testConnection(ctx.db),
 
-    'faces.availability': async (_input, ctx) => ({ faceCheckIn: await service.isAvailable(ctx.db) }),
+    'faces.availability': async (_input, ctx) => ({ faceCheckIn: await settings.isAvailable(ctx.db) }),
 
-    'faces.status': (input, ctx) => service.status(ctx.db, input.patientId),
+    'faces.status': (input, ctx) => enrolment.status(ctx.db, input.patientId),
 
-    'faces.consentText': (input, ctx) => service.consentText(ctx.db, input.patientId, input.locale),
+    'faces.consentText': (input, ctx) => enrolment.consentText(ctx.db, input.patientId, input.locale),
 
     'faces.recordConsent': async (input, ctx) => {
-      const status = await service.recordConsent(ctx.db, input.patientId, input.version, staffActor(ctx));
+      const status = await enrolment.recordConsent(ctx.db, input.patientId, input.version, await ctx.request());
       ctx.emit('faces.changed', { patientIds: [input.patientId] });
       return status;
     },
 
+    // Enrolment and withdrawal journal (and audit) each step in a transaction of their own.
     'faces.enrol': async (input, ctx) => {
-      const status = await service.enrol(input.patientId, input.photos, staffActor(ctx));
+      const status = await enrolment.enrol(input.patientId, input.photos, (await ctx.request()).actor);
       ctx.emit('faces.changed', { patientIds: [input.patientId] });
       return status;
     },
 
-    'faces.withdraw': (input, ctx) => service.withdraw(input.patientId, staffActor(ctx), 'patient', () => changed([input.patientId])),
+    'faces.withdraw': async (input, ctx) => withdrawal.withdraw(input.patientId, (await ctx.request()).actor, 'patient', () => changed([input.patientId])),
 
     'faces.applyRetention': async (_input, ctx) => ({
-      withdrawn: await service.applyRetention(staffActor(ctx), (patientId) => changed([patientId])),
+      withdrawn: await withdrawal.applyRetention((await ctx.request()).actor, (patientId) => changed([patientId])),
     }),
 
     'kiosk.faceCheckIn': async (input, ctx) => {
       const key = limitKey(ctx);
       limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
-      const who = await service.identify(ctx.db, Buffer.from(input.image, 'base64'));
+      const who = await identification.identify(ctx.db, Buffer.from(input.image, 'base64'));
       if (who.kind === 'notRecognised') {
         if (who.reason === 'noMatch') limiter.fail(key, ctx.now());
-        // A face that matched nobody is a failed match for the audit log; an empty frame or
-        // a switched-off feature is not an attempt at all.
+        // A face that matched nobody is a failed match for the audit log (the call itself
+        // succeeds: the kiosk turns to the other check-in); an empty frame or a switched-off
+        // feature is not an attempt at all.
         if (who.reason === 'noMatch' || who.reason === 'unavailable') {
-          ctx.audit({
-            action: 'faces.match.failed',
-            detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match',
-          });
+          ctx.audit({ action: 'faces.match.failed', detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match' });
         }
         return { outcome: 'notRecognised', reason: who.reason };
       }
-      // Checked in and audited in one transaction, opened only once the face is known.
+      // This method does not write as a whole (no transaction may wait on AWS): the check-in
+      // has its own, and the match is recorded in it, with the check-in or not at all.
       const { result, change, isFailure } = await ctx.transaction(async (tx) => {
         const outcome = await kioskCheckInPatient(tx.db, await tx.request(), who.patientId, 'kiosk.faceCheckIn');
         tx.audit({
@@ -107,4 +102,3 @@ export function facesHandlers(service: FacesService, bus: EventBus, limiter = ne
     },
   };
 }
-

@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
 import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
+import { SYSTEM_ACTOR, type Actor } from '../audit/audit';
 import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { AwsTimeouts } from './aws-clients';
 import { facesHandlers, type FaceMethods } from './faces.handlers';
-import { ABANDONED_AFTER_MS, FacesService } from './faces.service';
+import { ABANDONED_AFTER_MS } from './faces-withdrawal.service';
+import { createFacesServices, type FacesServices } from './faces.service';
 
 export type { FaceMethods };
 
@@ -25,8 +27,8 @@ export interface FacesDeps {
 
 export interface FacesModule {
   handlers: HandlerGroup<FaceMethods>;
-  /** The service itself, for tests and the retention timer. */
-  service: FacesService;
+  /** The services themselves, for tests and the retention timer. */
+  services: FacesServices;
   /**
    * The start-up pass that clears enrolments a killed process left halfway (in the
    * background: startup does not wait for it). Resolves with how many it cleared.
@@ -37,13 +39,17 @@ export interface FacesModule {
 
 const FIRST_SWEEP_DELAY_MS = 5 * MINUTE_MS;
 
+/** The main process acting on its own, named in the audit log by what it was doing. */
+const RECOVERY_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'recovery (start)' };
+const RETENTION_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'retention (daily)' };
+
 /**
  * Face check-in: AWS Rekognition and S3 from the main process only. Credentials and AWS's
  * own error texts never leave this module; the renderer sees statuses and problem codes.
  */
 export function createFacesModule(deps: FacesDeps): FacesModule {
-  const service = new FacesService({ db: deps.db, now: deps.now, secretCipher: deps.secretCipher, env: deps.env, timeouts: deps.timeouts });
-  const handlers = facesHandlers(service, deps.bus);
+  const services = createFacesServices({ db: deps.db, now: deps.now, secretCipher: deps.secretCipher, env: deps.env, timeouts: deps.timeouts });
+  const handlers = facesHandlers(services, deps.bus);
 
   let timer: NodeJS.Timeout | null = null;
   let recheck: NodeJS.Timeout | null = null;
@@ -55,12 +61,12 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   // A killed process leaves enrolments journalled but unfinished. Rows too young to call
   // abandoned (a restart within minutes) get one more look once they are old enough.
   const recovered = Promise.resolve()
-    .then(() => service.recoverUnfinished({ staffId: null, workstation: 'recovery (start)' }, publish))
+    .then(() => services.withdrawal.recoverUnfinished(RECOVERY_ACTOR, publish))
     .then(({ cleared, pending }) => {
       if (pending > 0 && !closed) {
         recheck = setTimeout(() => {
           recheck = null;
-          rechecking = service.recoverUnfinished({ staffId: null, workstation: 'recovery (start)' }, publish).catch(failed);
+          rechecking = services.withdrawal.recoverUnfinished(RECOVERY_ACTOR, publish).catch(failed);
         }, ABANDONED_AFTER_MS + 1_000);
         recheck.unref();
       }
@@ -74,8 +80,8 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
     if (sweeping) return;
-    sweeping = service
-      .applyRetention({ staffId: null, workstation: 'retention (daily)' }, (patientId) => deps.bus.publish('faces.changed', { patientIds: [patientId] }))
+    sweeping = services.withdrawal
+      .applyRetention(RETENTION_ACTOR, (patientId) => deps.bus.publish('faces.changed', { patientIds: [patientId] }))
       .catch((error: unknown) => console.error('face retention sweep failed:', error instanceof Error ? error.message : 'unknown error'))
       .finally(() => {
         sweeping = null;
@@ -92,7 +98,7 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
 
   return {
     handlers,
-    service,
+    services,
     recovered,
     close: async () => {
       closed = true;
@@ -103,7 +109,7 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
       recheck = null;
       await rechecking;
       await sweeping;
-      service.close();
+      services.close();
     },
   };
 }

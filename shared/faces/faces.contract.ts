@@ -130,7 +130,7 @@ export type FaceCheckInResult = z.infer<typeof faceCheckInResult>;
 export const facesContract = {
   'faces.settings': method({ input: z.strictObject({}), output: faceSettings, access: ADMIN }),
   /** SECURE_STORAGE_UNAVAILABLE when keys are given and cannot be sealed; nothing is saved then. */
-  'faces.updateSettings': method({ input: faceSettingsUpdate, output: faceSettings, access: ADMIN, writes: true }),
+  'faces.updateSettings': method({ input: faceSettingsUpdate, output: faceSettings, access: ADMIN, writes: true, audits: ['faces.settings'] }),
   /** Checks the credentials, the collection (creating it if missing) and the bucket. */
   'faces.testConnection': method({
     input: z.strictObject({}),
@@ -156,32 +156,52 @@ export const facesContract = {
     output: faceStatus,
     access: DESK,
     writes: true,
+    audits: ['faces.consent'],
   }),
   /**
    * Three photos from the desk's camera. CONSENT_REQUIRED without consent; PHOTO_UNUSABLE
    * (details.photo: 0–2, details.reason) when one has no face, several, or a poor one;
    * FACE_CHECKIN_OFF when AWS is not set up; CLOUD_UNAVAILABLE when AWS fails.
    * Not one transaction: AWS calls take seconds, so each step is journalled in a short one
-   * of its own, and an enrolment cut short is cleaned up at the next start.
+   * of its own, and an enrolment cut short is cleaned up at the next start. Its audit
+   * entries are written in those transactions (they stand whatever becomes of the call),
+   * as is the clean-up of an earlier attempt left unfinished ('faces.enrol.abandoned').
    */
   'faces.enrol': method({
     input: z.strictObject({ patientId: id, photos: z.array(jpegBase64(ENROLMENT_PHOTO_MAX_BYTES)).length(ENROLMENT_PHOTO_COUNT) }),
     output: faceStatus,
     access: DESK,
+    audits: ['faces.enrol', 'faces.enrol.failed', 'faces.enrol.abandoned', 'faces.enrol.abandoned.failed'],
   }),
-  /** Deletes the Rekognition user, the faces, the S3 photos and the local ids; safe to run again. */
-  'faces.withdraw': method({ input: z.strictObject({ patientId: id }), output: faceStatus, access: DESK }),
-  /** Deletes enrolments past the retention time now (also runs daily). */
+  /**
+   * Deletes the Rekognition user, the faces, the S3 photos and the local ids; safe to run
+   * again. Audited step by step, in transactions of its own, like enrolment.
+   */
+  'faces.withdraw': method({
+    input: z.strictObject({ patientId: id }),
+    output: faceStatus,
+    access: DESK,
+    audits: ['faces.withdraw', 'faces.withdraw.failed'],
+  }),
+  /**
+   * Deletes enrolments past the retention time now (also runs daily), after clearing
+   * enrolments and withdrawals a stopped process left unfinished; audited like a withdrawal.
+   */
   'faces.applyRetention': method({
     input: z.strictObject({}),
     output: z.strictObject({ withdrawn: z.number().int() }),
     access: ADMIN,
+    audits: ['faces.retention', 'faces.retention.failed', 'faces.enrol.abandoned', 'faces.enrol.abandoned.failed', 'faces.withdraw', 'faces.withdraw.failed'],
   }),
-  /** A kiosk frame: JPEG, ≤ 640 px, ~100 KB. Never stored. Rate-limited per kiosk. */
+  /**
+   * A kiosk frame: JPEG, ≤ 640 px, ~100 KB. Never stored. Rate-limited per kiosk. A face
+   * that matches nobody (or AWS unavailable) is a failed match on record, though the call
+   * succeeds; a match is recorded in the check-in's own transaction, with the check-in.
+   */
   'kiosk.faceCheckIn': method({
     input: z.strictObject({ image: jpegBase64(KIOSK_FRAME_MAX_BYTES) }),
     output: faceCheckInResult,
     access: ['kiosk', 'admin', 'receptionist'],
-    audits: ['kiosk.faceCheckIn', 'faces.match', 'faces.match.failed'],
+    audits: ['faces.match', 'faces.match.failed', 'kiosk.faceCheckIn'],
   }),
 } as const;
