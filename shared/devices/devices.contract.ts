@@ -28,6 +28,7 @@ export const devicesContract = {
   'devices.pair': method({
     input: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') }),
     output: z.strictObject({ role: deviceRole, name: z.string() }),
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
     access: 'public',
     writes: true,
   }),
@@ -38,5 +39,5 @@ export const devicesContract = {
     access: 'public',
   }),
   'devices.list': method({ input: z.strictObject({}), output: z.array(device), access: DESK }),
-  'devices.revoke': method({ input: z.strictObject({ id }), output: device, access: DESK, writes: true }),
+  'devices.revoke': method({ input: z.strictObject({ id }), output: device, errors: ['NOT_FOUND'], access: DESK, writes: true }),
 } as const;

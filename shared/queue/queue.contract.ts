@@ -47,21 +47,23 @@ export const queueContract = {
   'queue.callNext': method({
     input: z.strictObject({ practitionerId: id, roomId: id.optional() }),
     output: z.strictObject({ called: queueEntry.nullable() }),
+    errors: ['NOT_FOUND'],
     access: STAFF,
     writes: true,
   }),
   /** Calls a called patient again: the display shows and announces the call once more. */
-  'queue.recall': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, access: STAFF, writes: true }),
-  'queue.start': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, access: STAFF, writes: true }),
-  'queue.finish': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, access: STAFF, writes: true }),
+  'queue.recall': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true }),
+  'queue.start': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true }),
+  'queue.finish': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true }),
   /** Sends a called or in-consultation patient to another room (and calls them there). */
-  'queue.sendToRoom': method({ input: z.strictObject({ appointmentId: id, roomId: id }), output: queueEntry, access: STAFF, writes: true }),
+  'queue.sendToRoom': method({ input: z.strictObject({ appointmentId: id, roomId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true }),
   /** Moves a waiting patient up (negative places) or down, with a reason. */
   'queue.move': method({
     input: z.strictObject({ appointmentId: id, places: z.number().int().min(-50).max(50).refine((n) => n !== 0, 'move at least one place'), reason: z.string().trim().min(3).max(200) }),
     output: z.strictObject({ entries: z.array(queueEntry) }),
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
     access: DESK,
     writes: true,
   }),
-  'queue.leftUnseen': method({ input: z.strictObject({ appointmentId: id, reason: text(200).default('') }), output: queueEntry, access: STAFF, writes: true }),
+  'queue.leftUnseen': method({ input: z.strictObject({ appointmentId: id, reason: text(200).default('') }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true }),
 } as const;
