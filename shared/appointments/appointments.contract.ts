@@ -53,7 +53,7 @@ export type SlotTakenDetails = z.infer<typeof slotTakenDetails>;
 
 
 export const appointmentsContract = {
-  'appointments.get': method({ input: z.strictObject({ id }), output: appointment, access: STAFF }),
+  'appointments.get': method({ input: z.strictObject({ id }), output: appointment, errors: ['NOT_FOUND'], access: STAFF }),
   /** Refused with SLOT_TAKEN (details: SlotTakenDetails) when the practitioner or the room is busy. */
   'appointments.book': method({
     input: z.strictObject({
@@ -65,6 +65,7 @@ export const appointmentsContract = {
       notes: text(1000).default(''),
     }),
     output: appointment,
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST'],
     access: DESK,
     writes: true,
     audits: ['appointments.book'],
@@ -73,6 +74,7 @@ export const appointmentsContract = {
   'appointments.bookWalkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional(), notes: text(1000).default('') }),
     output: appointment,
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS'],
     access: DESK,
     writes: true,
     audits: ['appointments.bookWalkIn'],
@@ -80,6 +82,7 @@ export const appointmentsContract = {
   'appointments.reschedule': method({
     input: z.strictObject({ id, startsAt: instant, practitionerId: id.optional(), roomId: id.nullable().optional() }),
     output: appointment,
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST', 'INVALID_TRANSITION'],
     access: DESK,
     writes: true,
     audits: ['appointments.reschedule'],
@@ -87,14 +90,16 @@ export const appointmentsContract = {
   'appointments.cancel': method({
     input: z.strictObject({ id, reason: z.string().trim().min(1).max(300) }),
     output: appointment,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
     access: DESK,
     writes: true,
     audits: ['appointments.cancel'],
   }),
-  'appointments.markNoShow': method({ input: z.strictObject({ id }), output: appointment, access: DESK, writes: true, audits: ['appointments.markNoShow'] }),
+  'appointments.markNoShow': method({ input: z.strictObject({ id }), output: appointment, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: DESK, writes: true, audits: ['appointments.markNoShow'] }),
   'appointments.listForPatient': method({
     input: z.strictObject({ patientId: id }),
     output: z.array(appointment),
+    errors: ['NOT_FOUND'],
     access: STAFF,
   }),
 } as const;

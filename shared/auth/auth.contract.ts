@@ -25,6 +25,7 @@ export const authContract = {
   'auth.signIn': method({
     input: z.strictObject({ username: z.string().trim().min(1).max(40), password: z.string().min(1).max(200) }),
     output: z.strictObject({ staff: staffView }),
+    errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'RATE_LIMITED'],
     access: 'public',
   }),
   'auth.signOut': method({ input: empty, output: ok, access: 'public' }),
@@ -32,6 +33,7 @@ export const authContract = {
   'auth.unlock': method({
     input: z.strictObject({ password: z.string().min(1).max(200) }),
     output: ok,
+    errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'RATE_LIMITED'],
     access: STAFF,
   }),
   'auth.updateMe': method({
@@ -43,6 +45,7 @@ export const authContract = {
   'auth.changePassword': method({
     input: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword }),
     output: ok,
+    errors: ['INVALID_CREDENTIALS'],
     access: STAFF,
     writes: true,
   }),

@@ -95,3 +95,12 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   SECURE_STORAGE_UNAVAILABLE: 409,
   INTERNAL: 500,
 };
+
+/**
+ * Codes any method may answer with, whatever it does, so no method lists them in its
+ * `errors`: the dispatcher's (VALIDATION: the input does not match the schema;
+ * UNAUTHENTICATED: no session, or a locked one; FORBIDDEN: the caller's role may not call
+ * it; UNKNOWN_METHOD; INTERNAL: an unexpected failure, or an output the contract refuses)
+ * and the transports' (PAYLOAD_TOO_LARGE: the input is over their size limit).
+ */
+export const universalErrorCodes = ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'UNKNOWN_METHOD', 'PAYLOAD_TOO_LARGE', 'INTERNAL'] as const satisfies readonly ErrorCode[];

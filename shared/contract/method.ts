@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ErrorCode } from './errors';
 
 export const roles = ['admin', 'receptionist', 'doctor'] as const;
 export type Role = (typeof roles)[number];
@@ -19,6 +20,11 @@ export type Access = 'public' | readonly CallerRole[];
 export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
   readonly output: O;
+  /**
+   * The error codes a caller must be ready for beyond the universal ones (`universalErrorCodes`),
+   * which any method may answer with. Omitted: none beyond those.
+   */
+  readonly errors?: readonly ErrorCode[];
   readonly access: Access;
   /** Methods that write: the dispatcher runs them in one transaction. */
   readonly writes?: boolean;

@@ -29,6 +29,7 @@ export const devicesContract = {
   'devices.pair': method({
     input: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') }),
     output: z.strictObject({ role: deviceRole, name: z.string() }),
+    errors: ['NOT_FOUND', 'RATE_LIMITED'],
     access: 'public',
     writes: true,
     audits: ['devices.pair'],
@@ -40,5 +41,5 @@ export const devicesContract = {
     access: 'public',
   }),
   'devices.list': method({ input: z.strictObject({}), output: z.array(device), access: DESK }),
-  'devices.revoke': method({ input: z.strictObject({ id }), output: device, access: DESK, writes: true, audits: ['devices.revoke'] }),
+  'devices.revoke': method({ input: z.strictObject({ id }), output: device, errors: ['NOT_FOUND'], access: DESK, writes: true, audits: ['devices.revoke'] }),
 } as const;

@@ -130,7 +130,7 @@ export type FaceCheckInResult = z.infer<typeof faceCheckInResult>;
 export const facesContract = {
   'faces.settings': method({ input: z.strictObject({}), output: faceSettings, access: ADMIN }),
   /** SECURE_STORAGE_UNAVAILABLE when keys are given and cannot be sealed; nothing is saved then. */
-  'faces.updateSettings': method({ input: faceSettingsUpdate, output: faceSettings, access: ADMIN, writes: true, audits: ['faces.settings'] }),
+  'faces.updateSettings': method({ input: faceSettingsUpdate, output: faceSettings, errors: ['SECURE_STORAGE_UNAVAILABLE'], access: ADMIN, writes: true, audits: ['faces.settings'] }),
   /** Checks the credentials, the collection (creating it if missing) and the bucket. */
   'faces.testConnection': method({
     input: z.strictObject({}),
@@ -143,17 +143,19 @@ export const facesContract = {
     output: z.strictObject({ faceCheckIn: z.boolean() }),
     access: ['kiosk', 'admin', 'receptionist'],
   }),
-  'faces.status': method({ input: z.strictObject({ patientId: id }), output: faceStatus, access: STAFF }),
+  'faces.status': method({ input: z.strictObject({ patientId: id }), output: faceStatus, errors: ['NOT_FOUND'], access: STAFF }),
   /** The current consent text in the patient's language (or the one asked for). */
   'faces.consentText': method({
     input: z.strictObject({ patientId: id, locale: locale.optional() }),
     output: consentText,
+    errors: ['NOT_FOUND', 'FACE_CHECKIN_OFF'],
     access: DESK,
   }),
   /** The patient's explicit yes to the version they were shown, with the time and the member of staff. */
   'faces.recordConsent': method({
     input: z.strictObject({ patientId: id, version: z.string().min(1).max(20), agreed: z.literal(true) }),
     output: faceStatus,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'FACE_CHECKIN_OFF'],
     access: DESK,
     writes: true,
     audits: ['faces.consent'],
@@ -170,6 +172,7 @@ export const facesContract = {
   'faces.enrol': method({
     input: z.strictObject({ patientId: id, photos: z.array(jpegBase64(ENROLMENT_PHOTO_MAX_BYTES)).length(ENROLMENT_PHOTO_COUNT) }),
     output: faceStatus,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'FACE_CHECKIN_OFF', 'CONSENT_REQUIRED', 'PHOTO_UNUSABLE', 'CLOUD_UNAVAILABLE'],
     access: DESK,
     audits: ['faces.enrol', 'faces.enrol.failed', 'faces.enrol.abandoned', 'faces.enrol.abandoned.failed'],
   }),
@@ -180,6 +183,7 @@ export const facesContract = {
   'faces.withdraw': method({
     input: z.strictObject({ patientId: id }),
     output: faceStatus,
+    errors: ['NOT_FOUND', 'CLOUD_UNAVAILABLE'],
     access: DESK,
     audits: ['faces.withdraw', 'faces.withdraw.failed'],
   }),
@@ -201,6 +205,7 @@ export const facesContract = {
   'kiosk.faceCheckIn': method({
     input: z.strictObject({ image: jpegBase64(KIOSK_FRAME_MAX_BYTES) }),
     output: faceCheckInResult,
+    errors: ['RATE_LIMITED'],
     access: ['kiosk', 'admin', 'receptionist'],
     audits: ['faces.match', 'faces.match.failed', 'kiosk.faceCheckIn'],
   }),

@@ -41,6 +41,7 @@ export const kioskContract = {
   'kiosk.checkIn': method({
     input: kioskCheckInInput,
     output: kioskCheckInResult,
+    errors: ['RATE_LIMITED'],
     access: ['kiosk', 'admin', 'receptionist'],
     writes: true,
     audits: ['kiosk.checkIn'],

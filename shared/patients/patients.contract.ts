@@ -63,7 +63,7 @@ export const patientsContract = {
     output: z.strictObject({ results: z.array(patientSummary) }),
     access: STAFF,
   }),
-  'patients.get': method({ input: z.strictObject({ id }), output: patient, access: STAFF }),
+  'patients.get': method({ input: z.strictObject({ id }), output: patient, errors: ['NOT_FOUND'], access: STAFF }),
   /**
    * Refused with POSSIBLE_DUPLICATE (details.matches) when someone with the same name
    * and birth date, or the same phone, exists, unless `confirmedNotDuplicate` is set.
@@ -71,6 +71,7 @@ export const patientsContract = {
   'patients.create': method({
     input: z.strictObject({ fields: patientFields, confirmedNotDuplicate: z.boolean().default(false) }),
     output: patient,
+    errors: ['POSSIBLE_DUPLICATE'],
     access: DESK,
     writes: true,
     audits: ['patients.create'],
@@ -78,6 +79,7 @@ export const patientsContract = {
   'patients.update': method({
     input: z.strictObject({ id, fields: patientFields }),
     output: patient,
+    errors: ['NOT_FOUND'],
     access: DESK,
     writes: true,
     audits: ['patients.update'],

@@ -54,6 +54,7 @@ export const practiceContract = {
       isActive: z.boolean().default(true),
     }),
     output: specialty,
+    errors: ['NOT_FOUND'],
     access: ADMIN,
     writes: true,
     audits: ['specialties.save'],
@@ -62,6 +63,7 @@ export const practiceContract = {
   'rooms.save': method({
     input: z.strictObject({ id: id.optional(), name: requiredText(40), isActive: z.boolean().default(true) }),
     output: room,
+    errors: ['NOT_FOUND', 'ALREADY_EXISTS'],
     access: ADMIN,
     writes: true,
     audits: ['rooms.save'],
@@ -79,6 +81,7 @@ export const practiceContract = {
       isActive: z.boolean().default(true),
     }),
     output: practitioner,
+    errors: ['NOT_FOUND'],
     access: ADMIN,
     writes: true,
     audits: ['practitioners.save'],
@@ -86,12 +89,14 @@ export const practiceContract = {
   'workingHours.get': method({
     input: z.strictObject({ practitionerId: id }),
     output: z.strictObject({ practitionerId: id, intervals: z.array(workingInterval) }),
+    errors: ['NOT_FOUND'],
     access: STAFF,
   }),
   /** Replaces the practitioner's whole week; intervals of one day may not overlap. */
   'workingHours.set': method({
     input: z.strictObject({ practitionerId: id, intervals: z.array(workingInterval).max(7 * 12) }),
     output: z.strictObject({ practitionerId: id, intervals: z.array(workingInterval) }),
+    errors: ['NOT_FOUND'],
     access: ADMIN,
     writes: true,
     audits: ['workingHours.set'],
@@ -104,6 +109,7 @@ export const practiceContract = {
   'timeOff.add': method({
     input: z.strictObject({ practitionerId: id, startsAt: instant, endsAt: instant, reason: text(200).default('') }),
     output: timeOff,
+    errors: ['NOT_FOUND'],
     access: ADMIN,
     writes: true,
     audits: ['timeOff.add'],
@@ -111,6 +117,7 @@ export const practiceContract = {
   'timeOff.remove': method({
     input: z.strictObject({ id }),
     output: z.strictObject({ ok: z.literal(true) }),
+    errors: ['NOT_FOUND'],
     access: ADMIN,
     writes: true,
     audits: ['timeOff.remove'],

@@ -24,6 +24,7 @@ export const scheduleContract = {
       days: z.number().int().min(1).max(14).default(1),
     }),
     output: z.strictObject({ slots: z.array(slot) }),
+    errors: ['NOT_FOUND'],
     access: STAFF,
   }),
 } as const;

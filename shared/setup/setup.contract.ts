@@ -8,6 +8,7 @@ export const setupContract = {
   'setup.startDemo': method({
     input: z.strictObject({ locale: locale.optional() }),
     output: ok,
+    errors: ['ALREADY_SET_UP'],
     access: 'public',
     writes: true,
   }),
@@ -21,6 +22,7 @@ export const setupContract = {
       admin: z.strictObject({ username, displayName: requiredText(80), password: newPassword }),
     }),
     output: ok,
+    errors: ['ALREADY_SET_UP'],
     access: 'public',
     writes: true,
   }),

@@ -78,6 +78,7 @@ export const syncContract = {
       pullIntervalSeconds: z.number().int().min(5).max(3600).optional(),
     }),
     output: syncSettings,
+    errors: ['NOT_SET_UP', 'ALREADY_SET_UP', 'CLOUD_UNAVAILABLE', 'SECURE_STORAGE_UNAVAILABLE'],
     access: ADMIN,
     writes: true,
   }),
@@ -88,5 +89,5 @@ export const syncContract = {
     output: z.strictObject({ conflicts: z.array(syncConflict), problems: z.array(syncProblem) }),
     access: STAFF,
   }),
-  'sync.dismissProblem': method({ input: z.strictObject({ id }), output: z.strictObject({ ok: z.literal(true) }), access: DESK, writes: true }),
+  'sync.dismissProblem': method({ input: z.strictObject({ id }), output: z.strictObject({ ok: z.literal(true) }), errors: ['NOT_FOUND'], access: DESK, writes: true }),
 } as const;
