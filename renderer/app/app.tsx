@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { intlLocale } from '../i18n/format';
 import { useErrorText } from '../i18n/hooks';
 import { i18nLanguage } from '../i18n/i18n';
-import { FirstRunScreen } from '../session/first-run-screen';
+import { FirstRunScreen } from '../setup/first-run-screen';
 import { LockScreen } from '../session/lock-screen';
 import { uiLocaleOf } from '../session/session.store';
 import { SignInScreen } from '../session/sign-in-screen';

@@ -5,7 +5,7 @@ import type { Locale } from '../../shared/contract/common';
 import { useErrorText } from '../i18n/hooks';
 import { useSession, useSessionStore, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
-import { useContractForm } from '../setup/use-form';
+import { useContractForm } from '../ui/use-form';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { TextField } from '../ui/field';

@@ -7,7 +7,7 @@ import { createPracticeStore, type PracticeState, type PracticeStore } from '../
 import { createPatientsStore, type PatientsState, type PatientsStore, type PatientsStoreOptions } from '../patients/patients.store';
 import { createBookingStore, type BookingState, type BookingStore } from '../booking/booking.store';
 import { createBoardStore, type BoardState, type BoardStore } from '../board/board.store';
-import { createSetupStore, type SetupState, type SetupStore } from '../setup/setup.store';
+import { createSetupStore, type SetupState, type SetupStore } from '../staff/staff.store';
 import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
 import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
 import { createSyncStore, type SyncState, type SyncStore } from '../sync/sync.store';

@@ -12,7 +12,7 @@ import { SelectField, TextField } from '../ui/field';
 import { Card, CardHeader, EmptyState } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
 import { ColorDot } from './practitioners-section';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export function TimeOffSection() {
   const { t } = useTranslation();

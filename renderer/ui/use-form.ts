@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ZodType } from 'zod';
 import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
-import { focusFirstError } from '../session/first-run-screen';
+import { focusFirstError } from '../setup/first-run-screen';
 import { RpcError } from '../transport/rpc-error';
 
 /**

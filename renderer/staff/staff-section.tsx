@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SetupTableCard, StatusAndEditCells } from './setup-table';
+import { SetupTableCard, StatusAndEditCells } from '../ui/setup-table';
 import { staffContract } from '../../shared/staff/staff.contract';
 import { type StaffView } from '../../shared/staff/staff.contract';
 import { roles, type Role } from '../../shared/contract/method';
@@ -10,7 +10,7 @@ import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, SelectField, TextField } from '../ui/field';
 import { Avatar, Badge } from '../ui/misc';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export function StaffSection() {
   const { t } = useTranslation();

@@ -8,8 +8,8 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextField } from '../ui/field';
 import { Icon } from '../ui/icons';
-import { AuthLayout } from './auth-layout';
-import { TimeZoneOptions, currencies, defaultTimeZone } from './zones';
+import { AuthLayout } from '../session/auth-layout';
+import { TimeZoneOptions, currencies, defaultTimeZone } from '../settings/zones';
 
 type Mode = 'choose' | 'create';
 
