@@ -5,7 +5,7 @@ import { App } from './app/app';
 import { DisplayApp } from './display/display-app';
 import { createI18n } from './i18n/i18n';
 import { KioskApp } from './kiosk/kiosk-app';
-import { screenForPath } from './pairing/screen-for-path';
+import { screenForPath } from './devices/screen-for-path';
 import { RootStoresProvider } from './stores/stores';
 import { createDefaultTransport } from './transport/transport';
 import './styles/tokens.css';
