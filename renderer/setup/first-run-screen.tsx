@@ -8,7 +8,7 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextField } from '../ui/field';
 import { Icon } from '../ui/icons';
-import { AuthLayout } from '../session/auth-layout';
+import { AuthLayout } from '../auth/auth-layout';
 import { TimeZoneOptions, currencies, defaultTimeZone } from '../settings/zones';
 
 type Mode = 'choose' | 'create';

@@ -1,7 +1,7 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
-import { createSessionStore, withAuthGuard, type SessionState, type SessionStore } from '../session/session.store';
+import { createSessionStore, withAuthGuard, type SessionState, type SessionStore } from '../auth/session.store';
 import { createUiStore, type UiState, type UiStore, type UiStoreOptions } from '../app/ui.store';
 import { createPracticeStore, type PracticeState, type PracticeStore } from '../practice/practice.store';
 import { createPatientsStore, type PatientsState, type PatientsStore, type PatientsStoreOptions } from '../patients/patients.store';
