@@ -12,7 +12,7 @@ import { LocaleSelect } from '../ui/locale-select';
 import { Avatar, Badge, KeyCombo } from '../ui/misc';
 import { TodayView } from '../board/today-view';
 import { PatientsView } from '../patients/patients-view';
-import { BookView } from '../booking/book-view';
+import { BookView } from '../appointments/book-view';
 import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
 import { QueueView } from '../queue/queue-view';

@@ -5,7 +5,7 @@ import { createSessionStore, withAuthGuard, type SessionState, type SessionStore
 import { createUiStore, type UiState, type UiStore, type UiStoreOptions } from '../app/ui.store';
 import { createPracticeStore, type PracticeState, type PracticeStore } from '../practice/practice.store';
 import { createPatientsStore, type PatientsState, type PatientsStore, type PatientsStoreOptions } from '../patients/patients.store';
-import { createBookingStore, type BookingState, type BookingStore } from '../booking/booking.store';
+import { createBookingStore, type BookingState, type BookingStore } from '../appointments/booking.store';
 import { createBoardStore, type BoardState, type BoardStore } from '../board/board.store';
 import { createSetupStore, type SetupState, type SetupStore } from '../staff/staff.store';
 import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
