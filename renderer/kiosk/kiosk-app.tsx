@@ -11,10 +11,11 @@ import { BrandMark } from '../ui/brand';
 import { Icon } from '../ui/icons';
 import { createKioskFaceStore } from '../faces/kiosk-face.store';
 import { createKioskStore, type KioskStore } from './kiosk.store';
+// The frame's stylesheet before the steps' (start, entry, result): theirs follow it in the cascade.
+import './kiosk.css';
+import { MethodStep, StartStep } from './kiosk-start';
 import { EntryStep } from './kiosk-entry';
 import { ResultStep } from './kiosk-result';
-import { MethodStep, StartStep } from './kiosk-start';
-import './kiosk.css';
 
 /** `/kiosk`: self check-in, behind the pairing gate. */
 export function KioskApp({ transport, initialLocale }: { transport: Transport; initialLocale: Locale }) {

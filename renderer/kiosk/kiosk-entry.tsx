@@ -2,9 +2,11 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { Button } from '../ui/button';
-import { Keypad } from './keypad';
 import { StepHeader } from './kiosk-start';
 import { isEntryComplete, type KioskField, type KioskStore } from './kiosk.store';
+// Before the keypad's stylesheet, as in the cascade.
+import './kiosk-entry.css';
+import { Keypad } from './keypad';
 
 const testIds: Record<KioskField, string> = {
   day: 'kiosk-dob-day',

@@ -4,6 +4,7 @@ import { useStore } from 'zustand';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
 import { isCheckedIn, type KioskOutcome, type KioskStore } from './kiosk.store';
+import './kiosk-result.css';
 
 export function ResultStep({ store }: { store: KioskStore }) {
   const { t } = useTranslation();

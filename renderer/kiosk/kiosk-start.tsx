@@ -5,6 +5,7 @@ import { Icon } from '../ui/icons';
 import { KioskFaceCamera } from '../faces/kiosk-face-camera';
 import type { KioskFaceStore } from '../faces/kiosk-face.store';
 import type { KioskStore } from './kiosk.store';
+import './kiosk-start.css';
 
 export function StartStep({ store, face }: { store: KioskStore; face: KioskFaceStore }) {
   const { t } = useTranslation();
