@@ -14,6 +14,7 @@ import { Button } from '../ui/button';
 import { Spinner } from '../ui/spinner';
 import { ToastRegion } from '../ui/toasts';
 import { AppShell } from './app-shell';
+import './splash.css';
 
 /** The root: asks who is signed in, then shows first run, sign-in, or the app (with the lock over it). */
 export function App() {
