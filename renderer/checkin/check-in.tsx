@@ -13,7 +13,7 @@ import { Icon } from '../ui/icons';
 import { KeyCombo } from '../ui/misc';
 import type { IssuedTicket } from '../queue/queue.store';
 import { checkInDetail, checkInErrorText, waitText } from '../queue/queue-text';
-import '../queue/queue.css';
+import './check-in.css';
 
 export interface CheckInTarget {
   id: number;

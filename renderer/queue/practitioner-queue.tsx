@@ -10,6 +10,7 @@ import type { QueueDialog } from './queue-dialogs';
 import { entriesOf, type QueuePractitioner } from './queue.store';
 import { CurrentEntry, WaitingEntry } from './queue-entries';
 import { useQueueActions } from './use-queue-actions';
+import './practitioner-queue.css';
 
 interface PractitionerQueueProps {
   practitioner: QueuePractitioner;

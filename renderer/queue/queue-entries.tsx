@@ -10,6 +10,7 @@ import type { QueueDialog } from './queue-dialogs';
 import { laneOfEntry } from './queue.store';
 import { durationText, waitText } from './queue-text';
 import { useQueueActions } from './use-queue-actions';
+import './queue-entries.css';
 
 export function CurrentEntry({ entry, size, onDialog }: { entry: QueueEntryView; size: 'md' | 'lg'; onDialog: (dialog: QueueDialog) => void }) {
   const { t } = useTranslation();
