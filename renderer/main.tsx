@@ -5,12 +5,26 @@ import { App } from './app/app';
 import { DisplayApp } from './display/display-app';
 import { createI18n } from './i18n/i18n';
 import { KioskApp } from './kiosk/kiosk-app';
-import { screenForPath } from './pairing/screen-for-path';
+import { screenForPath } from './devices/screen-for-path';
 import { RootStoresProvider } from './stores/stores';
 import { createDefaultTransport } from './transport/transport';
 import './styles/tokens.css';
 import './styles/base.css';
-import './ui/ui.css';
+// The design system's components (class names match the components in ui/), in this order and
+// after every screen's own stylesheet: screens style their parts, the design system has the last word.
+import './ui/icons.css';
+import './ui/button.css';
+import './ui/field.css';
+import './ui/form.css';
+import './ui/card.css';
+import './ui/badge.css';
+import './ui/alert.css';
+import './ui/empty-state.css';
+import './ui/spinner.css';
+import './ui/table.css';
+import './ui/dialog.css';
+import './ui/toast.css';
+import './ui/misc.css';
 
 const browserLocale = navigator.language.toLowerCase().startsWith('pt') ? 'pt' : 'en';
 const i18n = createI18n(browserLocale);

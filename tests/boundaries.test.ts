@@ -25,7 +25,7 @@ const nodeOrNative = /^(node:|electron$|electron\/|better-sqlite3|kysely|@aws-sd
 
 /**
  * Who may do what in the UI comes from the contract's `access`, through may()/useMay()
- * (renderer/session/may.ts, use-may.ts), never from a role list kept in a component. These
+ * (renderer/auth/may.ts, use-may.ts), never from a role list kept in a component. These
  * spot a copy coming back: a staff role's name written out ('admin' …), a lookup of the
  * role in a list (`.includes(role)`), a list of roles (`Role[]`).
  */
@@ -37,8 +37,8 @@ const roleChecks: ReadonlyArray<{ what: string; pattern: RegExp }> = [
 
 /** The few places a role is looked at for a reason other than permission (matched by path end, so a file may change folders). */
 const roleCheckAllowed: ReadonlyArray<{ file: string; line: string; why: string }> = [
-  { file: 'session/may.ts', line: 'access.includes(role)', why: 'the one place the contract’s access is read' },
-  { file: 'session/own-queue.ts', line: "role === 'doctor'", why: 'a doctor’s queue screen is their own: a view, not a permission' },
+  { file: 'auth/may.ts', line: 'access.includes(role)', why: 'the one place the contract’s access is read' },
+  { file: 'auth/own-queue.ts', line: "role === 'doctor'", why: 'a doctor’s queue screen is their own: a view, not a permission' },
   { file: '/staff-section.tsx', line: "values.role === 'doctor' && !values.practitionerId", why: 'the staff form: a doctor account being created or edited needs a practitioner' },
   { file: '/staff-section.tsx', line: "role: 'receptionist'", why: 'the staff form: the new account’s default role' },
 ];

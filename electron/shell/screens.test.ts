@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { displayPlacement, displayWindowShape, isSamePlacement, kioskWindowShape, screenUrl, secondScreen, type ScreenLayout } from './screens';
-import { screenForPath } from '../../renderer/pairing/screen-for-path';
+import { screenForPath } from '../../renderer/devices/screen-for-path';
 
 const laptop = { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 } };
 const tv = { id: 7, bounds: { x: 1920, y: -200, width: 3840, height: 2160 } };

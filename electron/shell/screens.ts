@@ -25,7 +25,7 @@ export type ScreenRole = DeviceRole;
 
 const SCREEN_PATHS: Readonly<Record<ScreenRole, string>> = { display: '/display', kiosk: '/kiosk' };
 
-/** The renderer picks its app from the path (renderer/pairing/screen-for-path.ts). */
+/** The renderer picks its app from the path (renderer/devices/screen-for-path.ts). */
 export function screenUrl(role: ScreenRole): string {
   return new URL(SCREEN_PATHS[role], APP_ORIGIN).href;
 }

@@ -3,17 +3,18 @@ import { useTranslation } from 'react-i18next';
 import { intlLocale } from '../i18n/format';
 import { useErrorText } from '../i18n/hooks';
 import { i18nLanguage } from '../i18n/i18n';
-import { FirstRunScreen } from '../session/first-run-screen';
-import { LockScreen } from '../session/lock-screen';
-import { uiLocaleOf } from '../session/session.store';
-import { SignInScreen } from '../session/sign-in-screen';
-import { useIdleLock } from '../session/use-idle-lock';
+import { FirstRunScreen } from '../setup/first-run-screen';
+import { LockScreen } from '../auth/lock-screen';
+import { uiLocaleOf } from '../auth/session.store';
+import { SignInScreen } from '../auth/sign-in-screen';
+import { useIdleLock } from '../auth/use-idle-lock';
 import { SessionStoresProvider, useSession, useSessionStore, useUiStore } from '../stores/stores';
 import { BrandMark } from '../ui/brand';
 import { Button } from '../ui/button';
 import { Spinner } from '../ui/spinner';
 import { ToastRegion } from '../ui/toasts';
 import { AppShell } from './app-shell';
+import './splash.css';
 
 /** The root: asks who is signed in, then shows first run, sign-in, or the app (with the lock over it). */
 export function App() {

@@ -6,6 +6,7 @@ import { Icon } from '../ui/icons';
 import { KeyCombo } from '../ui/misc';
 import { foldText } from '../../shared/patients/patient-keys';
 import { commands, isAvailable, type CommandContext } from './commands';
+import './command-palette.css';
 
 interface PaletteItem {
   id: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createUiStore } from './ui.store';
 import { chordOf, commands, isAvailable, matchKeys, type CommandContext } from './commands';
-import type { SessionState } from '../session/session.store';
+import type { SessionState } from '../auth/session.store';
 import { createViewActionsRegistry } from './view-actions';
 
 const key = (key: string, over: Partial<KeyboardEvent> = {}) => ({ key, code: '', ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, ...over });

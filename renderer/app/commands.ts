@@ -3,8 +3,8 @@ import type { Role } from '../../shared/contract/method';
 import type { IconName } from '../ui/icons';
 import type { Route, View } from './routes';
 import type { UiState } from './ui.store';
-import type { SessionState } from '../session/session.store';
-import { may } from '../session/may';
+import type { SessionState } from '../auth/session.store';
+import { may } from '../auth/may';
 import type { ViewActions } from './view-actions';
 
 /** Everything a command may look at or act on. */

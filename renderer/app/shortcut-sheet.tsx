@@ -3,6 +3,7 @@ import { useUi, useUiStore } from '../stores/stores';
 import { Dialog } from '../ui/dialog';
 import { KeyCombo } from '../ui/misc';
 import { commands, isPermitted, type CommandContext, type CommandGroup } from './commands';
+import './shortcut-sheet.css';
 
 const groups: Array<{ group: CommandGroup; title: 'shortcuts.navigate' | 'shortcuts.actions' | 'shortcuts.board' | 'queue.shortcutsGroup' | 'shortcuts.help' }> = [
   { group: 'navigate', title: 'shortcuts.navigate' },

@@ -1,48 +1,21 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/board/board.contract';
-import { addDays, minutesBetween, todayIn } from '../i18n/format';
-import { useCurrency, useFormat, useNow } from '../i18n/hooks';
+import { addDays, todayIn } from '../i18n/format';
+import { useFormat } from '../i18n/hooks';
 import { useBoard, useBoardStore, useUi, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox } from '../ui/field';
-import { Icon } from '../ui/icons';
-import { Badge, EmptyState, KeyCombo, PageHeader } from '../ui/misc';
+import { EmptyState, KeyCombo, PageHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
-import { useCssVar } from '../ui/use-css-var';
 import { useViewActions } from '../app/view-actions';
-import { TicketBadge, useCheckIn, type CheckInTarget } from '../checkin/check-in';
-import { waitText } from '../queue/queue-text';
-import type { BoardDay, BoardTicket } from './board.store';
+import { useCheckIn } from '../checkin/check-in';
+import type { BoardDay } from './board.store';
 import { CancelDialog, NoShowDialog, RescheduleDialog } from './appointment-dialogs';
-import { StatusBadge, statusLabel } from './status-badge';
-import { ConflictFlag, useSyncConflict } from '../sync/conflict-flag';
-import type { ConflictWayOut } from '../sync/sync-state';
+import { isCheckable, isClosed, PractitionerColumn, type Action, type CardContext } from './board-column';
 import './board.css';
-
-/** Waiting this long after checking in is worth a colour: someone may have been forgotten. */
-const LONG_WAIT_MINUTES = 20;
-
-/** `wayOut`: opened from a sync conflict's flag, so the dialog is set up for it. */
-type Action = { kind: 'reschedule' | 'cancel' | 'noShow'; appointment: BoardAppointment; wayOut?: ConflictWayOut };
-
-/** Booked (or marked no-show but here after all) and today: the patient can be checked in. */
-const isCheckable = (appointment: BoardAppointment) => appointment.status === 'booked' || appointment.status === 'no_show';
-
-/** What every card needs to offer check-in and the keyboard selection. */
-interface CardContext {
-  isToday: boolean;
-  tickets: Record<number, BoardTicket>;
-  focusableId: number | null;
-  selectedId: number | null;
-  onSelect: (id: number) => void;
-  onAction: (action: Action) => void;
-  onCheckIn: (target: CheckInTarget) => void;
-  isCheckingIn: (id: number) => boolean;
-}
 
 export function TodayView() {
   const { t } = useTranslation();
@@ -221,7 +194,6 @@ export function TodayView() {
   );
 }
 
-const isClosed = (appointment: BoardAppointment) => appointment.status === 'cancelled' || appointment.status === 'no_show';
 const sortedCards = (appointments: BoardAppointment[]) => [...appointments].sort((a, b) => a.startsAt - b.startsAt);
 
 function BoardSummary({ board, showClosed, onShowClosed }: { board: BoardDay | null; showClosed: boolean; onShowClosed: (value: boolean) => void }) {
@@ -259,172 +231,6 @@ function BoardSummary({ board, showClosed, onShowClosed }: { board: BoardDay | n
       <Checkbox label={t('board.showClosed')} checked={showClosed} onChange={(event) => onShowClosed(event.target.checked)} />
     </div>
   );
-}
-
-function PractitionerColumn({ practitioner, appointments, context }: { practitioner: BoardDay['practitioners'][number]; appointments: BoardAppointment[]; context: CardContext }) {
-  const { t } = useTranslation();
-  const ref = useRef<HTMLElement>(null);
-  useCssVar(ref, '--practitioner-color', practitioner.color);
-  const headingId = `board-col-${practitioner.id}`;
-  const sorted = appointments;
-  return (
-    <section ref={ref} className="board-column" aria-labelledby={headingId} data-testid="board-column" data-practitioner-id={practitioner.id}>
-      <header className="board-column-header">
-        <span className="practitioner-dot" aria-hidden="true" />
-        <h2 id={headingId} className="board-column-title">
-          {practitioner.fullName}
-        </h2>
-        <Badge>{t('board.count', { count: appointments.filter((a) => !isClosed(a)).length })}</Badge>
-      </header>
-      {sorted.length === 0 ? (
-        <p className="board-column-empty">{t('board.noAppointments')}</p>
-      ) : (
-        <ol className="board-cards">
-          {sorted.map((appointment) => (
-            <li key={appointment.id}>
-              <AppointmentCard appointment={appointment} context={context} />
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
-  );
-}
-
-function AppointmentCard({ appointment, context }: { appointment: BoardAppointment; context: CardContext }) {
-  const { onAction } = context;
-  const { t } = useTranslation();
-  const format = useFormat();
-  const currency = useCurrency();
-  const now = useNow(30_000);
-  const titleId = `appt-${appointment.id}`;
-  const minutes = minutesBetween(appointment.statusChangedAt, now);
-  const isWaiting = appointment.status === 'checked_in' || appointment.status === 'called' || appointment.status === 'in_consultation';
-  const mayReschedule = useMay('appointments.reschedule');
-  const mayCancel = useMay('appointments.cancel');
-  const mayMarkNoShow = useMay('appointments.markNoShow');
-  const mayCheckIn = useMay('checkin.checkIn');
-  const canReschedule = mayReschedule && appointment.status === 'booked';
-  const canCancel = mayCancel && (appointment.status === 'booked' || appointment.status === 'checked_in');
-  const canNoShow = mayMarkNoShow && appointment.status === 'booked' && appointment.startsAt <= now;
-  const canCheckIn = mayCheckIn && context.isToday && isCheckable(appointment);
-  const ticket = context.tickets[appointment.id];
-  const isFocusable = context.focusableId === appointment.id;
-  const conflict = useSyncConflict(appointment.id);
-
-  return (
-    <article
-      className={`appt-card status-${appointment.status} ${context.selectedId === appointment.id ? 'is-selected' : ''} ${conflict ? 'has-conflict' : ''}`}
-      aria-labelledby={titleId}
-      data-testid="board-appointment"
-      data-status={appointment.status}
-      data-appointment-id={appointment.id}
-      data-ticket={ticket?.ticket}
-      data-conflict={conflict ? 'true' : undefined}
-      tabIndex={isFocusable ? 0 : -1}
-      aria-keyshortcuts={canCheckIn ? 'c' : undefined}
-      onFocus={(event) => {
-        if (event.target === event.currentTarget) context.onSelect(appointment.id);
-      }}
-      onMouseDown={(event) => {
-        // A click on the card (not on one of its buttons) selects it for the keyboard.
-        if (!(event.target instanceof HTMLElement) || !event.target.closest('button, a, input, select')) context.onSelect(appointment.id);
-      }}
-    >
-      <div className="appt-top">
-        <span className="appt-time">{format.timeRange(appointment.startsAt, appointment.endsAt)}</span>
-        <StatusBadge status={appointment.status} />
-      </div>
-      <h3 id={titleId} className="appt-patient">
-        {appointment.patientName}
-        {appointment.patientPreferredName ? <span className="appt-preferred"> “{appointment.patientPreferredName}”</span> : null}
-      </h3>
-      <p className="appt-meta">
-        <span>{format.locale === 'pt' ? appointment.specialtyNamePt : appointment.specialtyNameEn}</span>
-        {appointment.roomName ? (
-          <>
-            <span aria-hidden="true"> · </span>
-            <span>{appointment.roomName}</span>
-          </>
-        ) : null}
-        {appointment.isWalkIn ? (
-          <>
-            {' '}
-            <Badge tone="info">{t('board.walkIn')}</Badge>
-          </>
-        ) : null}
-      </p>
-      {conflict ? (
-        <ConflictFlag appointment={appointment} conflict={conflict} onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })} />
-      ) : null}
-      {ticket ? (
-        <p className="appt-ticket">
-          <TicketBadge ticket={ticket.ticket} />
-          {appointment.status === 'checked_in' && ticket.estimatedWaitMinutes !== null ? (
-            <span
-              className="appt-estimate"
-              data-testid="estimated-wait"
-              title={ticket.expectedStartAt ? `${t('queue.checkIn.waitOnCard')} · ${t('queue.expectedAt', { time: format.time(ticket.expectedStartAt) })}` : t('queue.checkIn.waitOnCard')}
-            >
-              <Icon name="clock" size={13} />
-              {waitText(t, ticket.estimatedWaitMinutes)}
-            </span>
-          ) : null}
-        </p>
-      ) : null}
-      <p className="appt-since">
-        {isWaiting ? (
-          <span className={`appt-waiting ${minutes >= LONG_WAIT_MINUTES && appointment.status !== 'in_consultation' ? 'is-long' : ''}`}>
-            <Icon name="clock" size={13} />
-            {t('board.inStatusFor', { status: statusLabel(t, appointment.status), duration: formatMinutes(t, minutes) })}
-          </span>
-        ) : null}
-        {isWaiting ? null : appointment.status === 'booked' ? null : (
-          <span>{t('board.statusAt', { status: statusLabel(t, appointment.status), time: format.time(appointment.statusChangedAt) })}</span>
-        )}
-        <span className="appt-price">{format.money(appointment.priceCents, currency)}</span>
-      </p>
-      {canReschedule || canCancel || canNoShow || canCheckIn ? (
-        <div className="appt-actions">
-          {canCheckIn ? (
-            <Button
-              size="sm"
-              variant="primary"
-              icon="checkCircle"
-              className="appt-check-in"
-              isBusy={context.isCheckingIn(appointment.id)}
-              onClick={() => context.onCheckIn(appointment)}
-              aria-label={`${t('queue.checkIn.action')}: ${appointment.patientName}`}
-              data-testid="check-in"
-            >
-              {appointment.status === 'no_show' ? t('queue.checkIn.late') : t('queue.checkIn.action')}
-            </Button>
-          ) : null}
-          {canReschedule ? (
-            <Button size="sm" variant="ghost" icon="calendar" onClick={() => onAction({ kind: 'reschedule', appointment })} aria-label={`${t('board.reschedule')}: ${appointment.patientName}`}>
-              {t('board.reschedule')}
-            </Button>
-          ) : null}
-          {canNoShow ? (
-            <Button size="sm" variant="ghost" onClick={() => onAction({ kind: 'noShow', appointment })} aria-label={`${t('board.noShow')}: ${appointment.patientName}`}>
-              {t('board.noShow')}
-            </Button>
-          ) : null}
-          {canCancel ? (
-            <Button size="sm" variant="danger-ghost" onClick={() => onAction({ kind: 'cancel', appointment })} aria-label={`${t('board.cancel')}: ${appointment.patientName}`}>
-              {t('board.cancel')}
-            </Button>
-          ) : null}
-        </div>
-      ) : null}
-    </article>
-  );
-}
-
-function formatMinutes(t: TFunction, minutes: number): string {
-  if (minutes < 60) return t('duration.minutes', { count: minutes });
-  const hours = Math.floor(minutes / 60);
-  return t('duration.hoursMinutes', { hours, minutes: String(minutes % 60).padStart(2, '0') });
 }
 
 function BoardSkeleton() {

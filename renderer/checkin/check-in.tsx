@@ -5,7 +5,7 @@ import { dayOf, todayIn } from '../i18n/format';
 import { useFormat } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
 import { useBoard, useBoardStore, usePatientsStore, usePractice, useQueue, useQueueStore, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { useViewActions } from '../app/view-actions';
 import { StatusBadge } from '../board/status-badge';
@@ -14,7 +14,7 @@ import { Icon } from '../ui/icons';
 import { KeyCombo } from '../ui/misc';
 import type { IssuedTicket } from '../queue/queue.store';
 import { checkInDetail, checkInErrorText, waitText } from '../queue/queue-text';
-import '../queue/queue.css';
+import './check-in.css';
 
 export interface CheckInTarget {
   id: number;

@@ -7,7 +7,7 @@ import { Button } from '../ui/button';
 import { Alert } from '../ui/error-message';
 import { TicketBadge } from './check-in';
 import { checkInDetail, checkInErrorText } from '../queue/queue-text';
-import '../queue/queue.css';
+import './check-in.css';
 
 /** The Book view's "Walk-in and check in": books the walk-in and puts them in the queue in one step. */
 export function WalkInCheckInButton() {

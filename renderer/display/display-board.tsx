@@ -6,6 +6,7 @@ import { intlLocale } from '../i18n/format';
 import { BrandMark } from '../ui/brand';
 import { roomLabel } from './announcement';
 import { displayLayout, RECENT_SLOTS, WAITING_ROWS } from './display.store';
+import './display-board.css';
 
 /**
  * The waiting-room screen: the call now (large), the last few calls, the waiting list with

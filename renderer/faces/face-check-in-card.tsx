@@ -5,7 +5,7 @@ import type { Locale } from '../../shared/contract/common';
 import { intlLocale } from '../i18n/format';
 import { useErrorText, useFormat } from '../i18n/hooks';
 import { useSessionStore, useTransport, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { useRpcAction } from '../ui/use-rpc-action';
 import { Button } from '../ui/button';

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
 import { faceSettingsUpdate, type FaceSettings } from '../../shared/faces/faces.contract';
 import { useErrorText } from '../i18n/hooks';
-import { useContractForm } from '../setup/use-form';
+import { useContractForm } from '../ui/use-form';
 import { useTransport, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';

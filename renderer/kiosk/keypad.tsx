@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import './keypad.css';
 
 const DIGIT_ROWS = [
   ['1', '2', '3'],

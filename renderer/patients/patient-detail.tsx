@@ -6,7 +6,7 @@ import { useFormat } from '../i18n/hooks';
 import { dayOf } from '../i18n/format';
 import { specialtyName } from '../practice/practice.store';
 import { usePatients, usePractice, useUi, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { StatusBadge } from '../board/status-badge';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';

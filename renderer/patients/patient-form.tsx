@@ -7,7 +7,7 @@ import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextArea, TextField } from '../ui/field';
-import { focusFirstError } from '../session/first-run-screen';
+import { focusFirstError } from '../ui/use-form';
 import type { PatientFieldsInput } from './patients.store';
 
 type FormValues = Record<keyof PatientFieldsInput, string>;

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { usePatients, usePatientsStore, useUi, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { useErrorText } from '../i18n/hooks';
 import { Button } from '../ui/button';
 import { EmptyState, PageHeader } from '../ui/misc';

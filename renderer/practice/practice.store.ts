@@ -1,22 +1,35 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput } from '../../shared/contract/contract';
-import type { Practitioner, Room, Specialty } from '../../shared/practice/practice.contract';
+import type { Practitioner, Room, Specialty, TimeOff, WorkingInterval } from '../../shared/practice/practice.contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';
 import { toRpcError, type LoadStatus } from '../stores/store-utils';
 
-/** The clinic's reference data: specialties, rooms and practitioners. Almost every screen reads it. */
+/**
+ * The clinic's reference data: specialties, rooms and practitioners. Almost every screen reads it.
+ * The practitioners' working hours and time off are loaded on demand, by the Setup page's sections.
+ */
 export interface PracticeState {
   status: LoadStatus;
   error: RpcError | null;
   specialties: Specialty[];
   rooms: Room[];
   practitioners: Practitioner[];
+  hours: Record<number, WorkingInterval[]>;
+  hoursStatus: Record<number, LoadStatus>;
+  timeOff: TimeOff[];
+  timeOffStatus: LoadStatus;
+  timeOffError: RpcError | null;
 
   load(): Promise<void>;
   saveSpecialty(input: MethodInput<'specialties.save'>): Promise<Specialty>;
   saveRoom(input: MethodInput<'rooms.save'>): Promise<Room>;
   savePractitioner(input: MethodInput<'practitioners.save'>): Promise<Practitioner>;
+  loadHours(practitionerId: number): Promise<void>;
+  saveHours(practitionerId: number, intervals: WorkingInterval[]): Promise<WorkingInterval[]>;
+  loadTimeOff(practitionerId?: number): Promise<void>;
+  addTimeOff(input: MethodInput<'timeOff.add'>): Promise<TimeOff>;
+  removeTimeOff(id: number): Promise<void>;
   connect(): () => void;
 }
 
@@ -31,6 +44,11 @@ export function createPracticeStore(transport: Transport) {
     specialties: [],
     rooms: [],
     practitioners: [],
+    hours: {},
+    hoursStatus: {},
+    timeOff: [],
+    timeOffStatus: 'idle',
+    timeOffError: null,
 
     async load() {
       if (get().status !== 'ready') set({ status: 'loading' });
@@ -62,6 +80,43 @@ export function createPracticeStore(transport: Transport) {
       const saved = await transport.call('practitioners.save', input);
       set((state) => ({ practitioners: upsert(state.practitioners, saved) }));
       return saved;
+    },
+
+    async loadHours(practitionerId) {
+      set((state) => ({ hoursStatus: { ...state.hoursStatus, [practitionerId]: state.hours[practitionerId] ? 'ready' : 'loading' } }));
+      try {
+        const { intervals } = await transport.call('workingHours.get', { practitionerId });
+        set((state) => ({ hours: { ...state.hours, [practitionerId]: intervals }, hoursStatus: { ...state.hoursStatus, [practitionerId]: 'ready' } }));
+      } catch {
+        set((state) => ({ hoursStatus: { ...state.hoursStatus, [practitionerId]: 'error' } }));
+      }
+    },
+
+    async saveHours(practitionerId, intervals) {
+      const saved = await transport.call('workingHours.set', { practitionerId, intervals });
+      set((state) => ({ hours: { ...state.hours, [practitionerId]: saved.intervals } }));
+      return saved.intervals;
+    },
+
+    async loadTimeOff(practitionerId) {
+      set({ timeOffStatus: 'loading' });
+      try {
+        const list = await transport.call('timeOff.list', practitionerId ? { practitionerId } : {});
+        set({ timeOff: list.sort((a, b) => a.startsAt - b.startsAt), timeOffStatus: 'ready', timeOffError: null });
+      } catch (error) {
+        set({ timeOffStatus: 'error', timeOffError: toRpcError(error) });
+      }
+    },
+
+    async addTimeOff(input) {
+      const added = await transport.call('timeOff.add', input);
+      set((state) => ({ timeOff: [...state.timeOff, added].sort((a, b) => a.startsAt - b.startsAt) }));
+      return added;
+    },
+
+    async removeTimeOff(id) {
+      await transport.call('timeOff.remove', { id });
+      set((state) => ({ timeOff: state.timeOff.filter((row) => row.id !== id) }));
     },
 
     connect() {

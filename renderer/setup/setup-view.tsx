@@ -2,14 +2,14 @@ import { useTranslation } from 'react-i18next';
 import { setupSections, type SetupSection } from '../app/routes';
 import { useUi, useUiStore } from '../stores/stores';
 import { PageHeader } from '../ui/misc';
-import { ClinicSection } from './clinic-section';
-import { HoursSection } from './hours-section';
-import { PractitionersSection } from './practitioners-section';
-import { RoomsSection } from './rooms-section';
-import { SpecialtiesSection } from './specialties-section';
-import { StaffSection } from './staff-section';
-import { TimeOffSection } from './time-off-section';
-import { QueueSettingsSection } from './queue-settings-section';
+import { ClinicSection } from '../settings/clinic-section';
+import { HoursSection } from '../practice/hours-section';
+import { PractitionersSection } from '../practice/practitioners-section';
+import { RoomsSection } from '../practice/rooms-section';
+import { SpecialtiesSection } from '../practice/specialties-section';
+import { StaffSection } from '../staff/staff-section';
+import { TimeOffSection } from '../practice/time-off-section';
+import { QueueSettingsSection } from '../settings/queue-settings-section';
 import './setup.css';
 
 const sectionLabels: Record<SetupSection, `setup.sections.${Exclude<SetupSection, 'queue'>}` | 'queue.settings.section'> = {

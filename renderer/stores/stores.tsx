@@ -1,13 +1,13 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { StoreApi } from 'zustand/vanilla';
-import { createSessionStore, withAuthGuard, type SessionState, type SessionStore } from '../session/session.store';
+import { createSessionStore, withAuthGuard, type SessionState, type SessionStore } from '../auth/session.store';
 import { createUiStore, type UiState, type UiStore, type UiStoreOptions } from '../app/ui.store';
 import { createPracticeStore, type PracticeState, type PracticeStore } from '../practice/practice.store';
 import { createPatientsStore, type PatientsState, type PatientsStore, type PatientsStoreOptions } from '../patients/patients.store';
-import { createBookingStore, type BookingState, type BookingStore } from '../booking/booking.store';
+import { createBookingStore, type BookingState, type BookingStore } from '../appointments/booking.store';
 import { createBoardStore, type BoardState, type BoardStore } from '../board/board.store';
-import { createSetupStore, type SetupState, type SetupStore } from '../setup/setup.store';
+import { createStaffStore, type StaffState, type StaffStore } from '../staff/staff.store';
 import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
 import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
 import { createSyncStore, type SyncState, type SyncStore } from '../sync/sync.store';
@@ -32,7 +32,7 @@ interface SessionStores {
   patientPicker: PatientsStore;
   booking: BookingStore;
   board: BoardStore;
-  setup: SetupStore;
+  staff: StaffStore;
   queue: QueueStore;
   devices: DevicesStore;
   sync: SyncStore;
@@ -60,7 +60,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       patientPicker: createPatientsStore(root.transport, { ...patientsOptions, limit: 8 }),
       booking: createBookingStore(root.transport, today),
       board: createBoardStore(root.transport, today),
-      setup: createSetupStore(root.transport),
+      staff: createStaffStore(root.transport),
       queue: createQueueStore(root.transport, today),
       devices: createDevicesStore(root.transport),
       sync: createSyncStore(root.transport),
@@ -126,7 +126,7 @@ export const usePractice = bind<PracticeState>(() => useSessionStores().practice
 export const usePatients = bind<PatientsState>(() => useSessionStores().patients);
 export const useBooking = bind<BookingState>(() => useSessionStores().booking);
 export const useBoard = bind<BoardState>(() => useSessionStores().board);
-export const useSetup = bind<SetupState>(() => useSessionStores().setup);
+export const useStaff = bind<StaffState>(() => useSessionStores().staff);
 export const useQueue = bind<QueueState>(() => useSessionStores().queue);
 export const useDevices = bind<DevicesState>(() => useSessionStores().devices);
 export const useSync = bind<SyncState>(() => useSessionStores().sync);
@@ -142,7 +142,7 @@ export const usePatientsStore = () => useSessionStores().patients;
 export const usePatientPickerStore = () => useSessionStores().patientPicker;
 export const useBookingStore = () => useSessionStores().booking;
 export const useBoardStore = () => useSessionStores().board;
-export const useSetupStore = () => useSessionStores().setup;
+export const useStaffStore = () => useSessionStores().staff;
 export const useQueueStore = () => useSessionStores().queue;
 export const useDevicesStore = () => useSessionStores().devices;
 export const useSyncStore = () => useSessionStores().sync;

@@ -5,7 +5,7 @@ import type { Patient } from '../../shared/patients/patients.contract';
 import type { SyncConflict } from '../../shared/sync/sync.contract';
 import { useFormat } from '../i18n/hooks';
 import { usePractice, useSync, useSyncStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
 import type { ConflictWayOut } from './sync-state';

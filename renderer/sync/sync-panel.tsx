@@ -4,7 +4,7 @@ import type { SyncConflict, SyncProblem } from '../../shared/sync/sync.contract'
 import { dayOf, todayIn } from '../i18n/format';
 import { useErrorText, useFormat, useNow } from '../i18n/hooks';
 import { useBoardStore, usePractice, useSync, useSyncStore, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';

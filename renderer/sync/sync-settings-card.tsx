@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { syncContract, type SyncSettings } from '../../shared/sync/sync.contract';
 import { useSync, useSyncStore, useUiStore } from '../stores/stores';
-import { useContractForm } from '../setup/use-form';
+import { useContractForm } from '../ui/use-form';
 import { useErrorText } from '../i18n/hooks';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SetupTableCard, StatusAndEditCells } from './setup-table';
+import { SetupTableCard, StatusAndEditCells } from '../ui/setup-table';
 import { practiceContract, type Specialty } from '../../shared/practice/practice.contract';
 import { useCurrency, useFormat } from '../i18n/hooks';
 import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
@@ -8,7 +8,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, TextField } from '../ui/field';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export function SpecialtiesSection() {
   const { t } = useTranslation();

@@ -5,7 +5,7 @@ import { clockToMinutes } from '../../shared/contract/common';
 import type { WorkingInterval } from '../../shared/practice/practice.contract';
 import { intlLocale } from '../i18n/format';
 import { useLocale } from '../i18n/hooks';
-import { usePractice, useSetup, useSetupStore, useUiStore } from '../stores/stores';
+import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
 import { RpcError, fieldIssues } from '../transport/rpc-error';
 import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -69,17 +69,17 @@ export function HoursSection() {
 function WeekEditor({ practitionerId }: { practitionerId: number }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const setup = useSetupStore();
+  const practice = usePracticeStore();
   const ui = useUiStore();
-  const saved = useSetup((state) => state.hours[practitionerId]);
-  const status = useSetup((state) => state.hoursStatus[practitionerId] ?? 'idle');
+  const saved = usePractice((state) => state.hours[practitionerId]);
+  const status = usePractice((state) => state.hoursStatus[practitionerId] ?? 'idle');
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<RpcError | null>(null);
   const [isBusy, setIsBusy] = useState(false);
 
   useEffect(() => {
-    void setup.getState().loadHours(practitionerId);
-  }, [practitionerId, setup]);
+    void practice.getState().loadHours(practitionerId);
+  }, [practitionerId, practice]);
 
   useEffect(() => {
     if (saved && draft === null) setDraft(saved.map((interval) => ({ ...interval, key: nextKey() })));
@@ -112,7 +112,7 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
     setError(null);
     try {
       const intervals = [...draft].sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start)).map(({ weekday, start, end }) => ({ weekday, start, end }));
-      const result = await setup.getState().saveHours(practitionerId, intervals);
+      const result = await practice.getState().saveHours(practitionerId, intervals);
       setDraft(result.map((interval) => ({ ...interval, key: nextKey() })));
       ui.getState().toast('success', t('setup.hours.saved'));
     } catch (caught) {

@@ -1,30 +1,30 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SetupTableCard, StatusAndEditCells } from './setup-table';
+import { SetupTableCard, StatusAndEditCells } from '../ui/setup-table';
 import { staffContract } from '../../shared/staff/staff.contract';
 import { type StaffView } from '../../shared/staff/staff.contract';
 import { roles, type Role } from '../../shared/contract/method';
-import { usePractice, useSession, useSetup, useSetupStore, useUiStore } from '../stores/stores';
+import { usePractice, useSession, useStaff, useStaffStore, useUiStore } from '../stores/stores';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, SelectField, TextField } from '../ui/field';
 import { Avatar, Badge } from '../ui/misc';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export function StaffSection() {
   const { t } = useTranslation();
-  const setup = useSetupStore();
-  const staff = useSetup((state) => state.staff);
-  const status = useSetup((state) => state.staffStatus);
-  const error = useSetup((state) => state.staffError);
+  const store = useStaffStore();
+  const staff = useStaff((state) => state.staff);
+  const status = useStaff((state) => state.staffStatus);
+  const error = useStaff((state) => state.staffError);
   const practitioners = usePractice((state) => state.practitioners);
   const me = useSession((state) => state.staff?.id);
   const [editing, setEditing] = useState<StaffView | 'new' | null>(null);
 
   useEffect(() => {
-    void setup.getState().loadStaff();
-  }, [setup]);
+    void store.getState().loadStaff();
+  }, [store]);
 
   return (
     <SetupTableCard
@@ -93,7 +93,7 @@ function PractitionerOptions() {
 
 function NewStaffForm({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
-  const setup = useSetupStore();
+  const store = useStaffStore();
   const ui = useUiStore();
   const form = useContractForm({
     initial: { displayName: '', username: '', role: 'receptionist', practitionerId: '', locale: 'pt', password: '', confirm: '' },
@@ -110,7 +110,7 @@ function NewStaffForm({ onDone }: { onDone: () => void }) {
       ...(values.password !== values.confirm ? { confirm: t('validation.passwordsDiffer') } : {}),
       ...(values.role === 'doctor' && !values.practitionerId ? { practitionerId: t('setup.staff.doctorNeedsPractitioner') } : {}),
     }),
-    submit: (input) => setup.getState().createStaff(input),
+    submit: (input) => store.getState().createStaff(input),
     onDone: () => {
       ui.getState().toast('success', t('setup.staff.created'));
       onDone();
@@ -151,7 +151,7 @@ function NewStaffForm({ onDone }: { onDone: () => void }) {
 
 function EditStaffForm({ member, isSelf, onDone }: { member: StaffView; isSelf: boolean; onDone: () => void }) {
   const { t } = useTranslation();
-  const setup = useSetupStore();
+  const store = useStaffStore();
   const ui = useUiStore();
   const form = useContractForm({
     initial: { displayName: member.displayName, role: member.role as string, practitionerId: member.practitionerId ? String(member.practitionerId) : '', isActive: member.isActive, password: '' },
@@ -165,7 +165,7 @@ function EditStaffForm({ member, isSelf, onDone }: { member: StaffView; isSelf: 
       ...(values.password ? { password: values.password } : {}),
     }),
     check: (values) => (values.role === 'doctor' && !values.practitionerId ? { practitionerId: t('setup.staff.doctorNeedsPractitioner') } : {}),
-    submit: (input) => setup.getState().updateStaff(input),
+    submit: (input) => store.getState().updateStaff(input),
     onDone: () => {
       ui.getState().toast('success', t('setup.staff.saved'));
       onDone();

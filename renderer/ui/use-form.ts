@@ -2,7 +2,6 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ZodType } from 'zod';
 import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
-import { focusFirstError } from '../session/first-run-screen';
 import { RpcError } from '../transport/rpc-error';
 
 /**
@@ -57,4 +56,12 @@ export function useContractForm<V extends Record<string, unknown>, I>(options: {
   };
 
   return { values, setValues, setValue, errors, error, isBusy, onSubmit, formRef };
+}
+
+/** Moves the focus to the first field marked invalid, after React has rendered the messages. */
+export function focusFirstError(root: ParentNode = document) {
+  requestAnimationFrame(() => {
+    const invalid = root.querySelector<HTMLElement>('[aria-invalid="true"]');
+    invalid?.focus();
+  });
 }

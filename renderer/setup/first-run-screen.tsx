@@ -8,8 +8,9 @@ import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextField } from '../ui/field';
 import { Icon } from '../ui/icons';
-import { AuthLayout } from './auth-layout';
-import { TimeZoneOptions, currencies, defaultTimeZone } from './zones';
+import { focusFirstError } from '../ui/use-form';
+import { AuthLayout } from '../auth/auth-layout';
+import { TimeZoneOptions, currencies, defaultTimeZone } from '../settings/zones';
 
 type Mode = 'choose' | 'create';
 
@@ -194,12 +195,4 @@ function CreateClinicForm({ onBack }: { onBack: () => void }) {
       </form>
     </div>
   );
-}
-
-/** Moves the focus to the first field marked invalid, after React has rendered the messages. */
-export function focusFirstError(root: ParentNode = document) {
-  requestAnimationFrame(() => {
-    const invalid = root.querySelector<HTMLElement>('[aria-invalid="true"]');
-    invalid?.focus();
-  });
 }

@@ -5,7 +5,7 @@ import { addDays, dayOf, todayIn } from '../i18n/format';
 import { useCurrency, useFormat } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
 import { useBooking, useBookingStore, usePatientPickerStore, usePatientsStore, usePractice, useUi, useUiStore } from '../stores/stores';
-import { useMay } from '../session/use-may';
+import { useMay } from '../auth/use-may';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Alert, ErrorMessage } from '../ui/error-message';

@@ -1,9 +1,9 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Button } from '../ui/button';
-import type { IconName } from '../ui/icons';
-import { Badge, Card, CardHeader, EmptyState } from '../ui/misc';
-import { SkeletonList } from '../ui/spinner';
+import { Button } from './button';
+import type { IconName } from './icons';
+import { Badge, Card, CardHeader, EmptyState } from './misc';
+import { SkeletonList } from './spinner';
 
 export interface SetupColumn {
   label: string;

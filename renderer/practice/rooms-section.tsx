@@ -1,13 +1,13 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SetupTableCard, StatusAndEditCells } from './setup-table';
+import { SetupTableCard, StatusAndEditCells } from '../ui/setup-table';
 import { practiceContract, type Room } from '../../shared/practice/practice.contract';
 import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, TextField } from '../ui/field';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export function RoomsSection() {
   const { t } = useTranslation();

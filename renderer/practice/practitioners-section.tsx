@@ -1,9 +1,9 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { SetupTableCard, StatusAndEditCells } from './setup-table';
+import { SetupTableCard, StatusAndEditCells } from '../ui/setup-table';
 import { practiceContract, type Practitioner } from '../../shared/practice/practice.contract';
 import { useLocale } from '../i18n/hooks';
-import { specialtyName } from '../practice/practice.store';
+import { specialtyName } from './practice.store';
 import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
@@ -11,7 +11,7 @@ import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, FieldGroup, SelectField, TextArea, TextField } from '../ui/field';
 import { Badge } from '../ui/misc';
 import { useCssVar } from '../ui/use-css-var';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export const practitionerPalette = ['#2563eb', '#0d9488', '#9333ea', '#db2777', '#ea580c', '#65a30d', '#0891b2', '#4f46e5', '#b45309', '#475569'];
 

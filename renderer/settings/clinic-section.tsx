@@ -2,13 +2,13 @@ import { useTranslation } from 'react-i18next';
 import { settingsContract } from '../../shared/settings/settings.contract';
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { useSession, useSessionStore, useUiStore } from '../stores/stores';
-import { TimeZoneOptions, currencies } from '../session/zones';
+import { TimeZoneOptions, currencies } from './zones';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextField } from '../ui/field';
 import { Card, CardHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 const slotSteps = [5, 10, 15, 20, 30, 60] as const;
 

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { practiceContract } from '../../shared/practice/practice.contract';
 import { addDays, todayIn } from '../i18n/format';
 import { useErrorText, useFormat } from '../i18n/hooks';
-import { usePractice, useSetup, useSetupStore, useUiStore } from '../stores/stores';
+import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
@@ -12,30 +12,30 @@ import { SelectField, TextField } from '../ui/field';
 import { Card, CardHeader, EmptyState } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
 import { ColorDot } from './practitioners-section';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 export function TimeOffSection() {
   const { t } = useTranslation();
   const format = useFormat();
-  const setup = useSetupStore();
+  const practice = usePracticeStore();
   const ui = useUiStore();
   const errorText = useErrorText();
   const practitioners = usePractice((state) => state.practitioners);
-  const list = useSetup((state) => state.timeOff);
-  const status = useSetup((state) => state.timeOffStatus);
-  const error = useSetup((state) => state.timeOffError);
+  const list = usePractice((state) => state.timeOff);
+  const status = usePractice((state) => state.timeOffStatus);
+  const error = usePractice((state) => state.timeOffError);
   const [filter, setFilter] = useState<number | null>(null);
   const [isAdding, setIsAdding] = useState(false);
   const [removing, setRemoving] = useState<number | null>(null);
 
   useEffect(() => {
-    void setup.getState().loadTimeOff(filter ?? undefined);
-  }, [filter, setup]);
+    void practice.getState().loadTimeOff(filter ?? undefined);
+  }, [filter, practice]);
 
   const remove = async (id: number) => {
     setRemoving(id);
     try {
-      await setup.getState().removeTimeOff(id);
+      await practice.getState().removeTimeOff(id);
       ui.getState().toast('success', t('setup.timeOff.removed'));
     } catch (caught) {
       ui.getState().toast('error', errorText(RpcError.from(caught)));
@@ -121,7 +121,7 @@ export function TimeOffSection() {
 function TimeOffForm({ defaultPractitionerId, onDone }: { defaultPractitionerId: number | null; onDone: () => void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const setup = useSetupStore();
+  const practice = usePracticeStore();
   const ui = useUiStore();
   const practitioners = usePractice((state) => state.practitioners);
   const tomorrow = addDays(todayIn(format.zone), 1);
@@ -139,7 +139,7 @@ function TimeOffForm({ defaultPractitionerId, onDone }: { defaultPractitionerId:
       const to = format.fromLocalInput(values.to);
       return from !== null && to !== null && to <= from ? { endsAt: t('setup.timeOff.endBeforeStart') } : {};
     },
-    submit: (input) => setup.getState().addTimeOff(input),
+    submit: (input) => practice.getState().addTimeOff(input),
     onDone: () => {
       ui.getState().toast('success', t('setup.timeOff.added'));
       onDone();

@@ -7,7 +7,7 @@ import { ErrorMessage } from '../ui/error-message';
 import { Checkbox, FieldGroup, SelectField, TextField } from '../ui/field';
 import { Card, CardHeader } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
-import { useContractForm } from './use-form';
+import { useContractForm } from '../ui/use-form';
 
 const privacyModes: readonly DisplayPrivacy[] = ['firstNameLastInitial', 'initials', 'ticketOnly'];
 
