@@ -6,7 +6,7 @@ import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession } from '../rpc/context';
 import { readSettings, writeSettings } from '../settings/settings.repository';
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password';
-import { findStaffById, findStaffByUsername, insertStaff, recordAudit, toStaffView } from './staff.repository';
+import { findStaffById, findStaffByUsername, insertStaff, recordAudit, toStaffView } from '../staff/staff.repository';
 import type { SessionStore } from './session-store';
 import { SignInThrottle } from './sign-in-throttle';
 
