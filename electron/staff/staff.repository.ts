@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { StaffView } from '../../shared/staff/staff.contract';
-import { preparedQuery } from '../db/prepared-query';
 import type { Database, StaffRow } from '../db/schema';
 
 export function toStaffView(row: StaffRow): StaffView {
@@ -21,6 +20,16 @@ export function findStaffByUsername(db: Kysely<Database>, username: string): Pro
 
 export function findStaffById(db: Kysely<Database>, id: number): Promise<StaffRow | undefined> {
   return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Every account, active or not, by name. */
+export function listStaff(db: Kysely<Database>): Promise<StaffRow[]> {
+  return db.selectFrom('staff').selectAll().orderBy('display_name').execute();
+}
+
+/** Whether any account exists: a clinic with staff is set up, whatever its settings say. */
+export async function anyStaffExists(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('staff').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 export async function insertStaff(
@@ -50,29 +59,32 @@ export async function insertStaff(
     .executeTakeFirstOrThrow();
 }
 
-type AuditEntry = { at: number; staffId: number | null; workstation: string; action: string; entity?: string; entityId?: number | null; detail?: string };
+/** What may change on an account; a field left out stays as it is. */
+export interface StaffChanges {
+  displayName?: string;
+  role?: StaffRow['role'];
+  practitionerId?: number | null;
+  isActive?: boolean;
+  passwordHash?: string;
+  locale?: 'en' | 'pt';
+}
 
-const insertAuditQuery = preparedQuery(
-  (db, row: { at: number; staffId: number | null; workstation: string; action: string; entity: string; entityId: number | null; detail: string }) =>
-    db.insertInto('audit_log').values({
-      at: row.at,
-      staff_id: row.staffId,
-      workstation: row.workstation,
-      action: row.action,
-      entity: row.entity,
-      entity_id: row.entityId,
-      detail: row.detail,
-    }),
-);
+export function updateStaff(db: Kysely<Database>, id: number, changes: StaffChanges): Promise<StaffRow> {
+  return db
+    .updateTable('staff')
+    .set({
+      ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+      ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+      ...(changes.role !== undefined ? { role: changes.role } : {}),
+      ...(changes.practitionerId !== undefined ? { practitioner_id: changes.practitionerId } : {}),
+      ...(changes.isActive !== undefined ? { is_active: changes.isActive ? 1 : 0 } : {}),
+      ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+    })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
 
-export async function recordAudit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await insertAuditQuery(db, {
-    at: entry.at,
-    staffId: entry.staffId,
-    workstation: entry.workstation.slice(0, 200),
-    action: entry.action,
-    entity: entry.entity ?? '',
-    entityId: entry.entityId ?? null,
-    detail: (entry.detail ?? '').slice(0, 1000),
-  });
+export async function updatePasswordHash(db: Kysely<Database>, id: number, passwordHash: string): Promise<void> {
+  await db.updateTable('staff').set({ password_hash: passwordHash }).where('id', '=', id).execute();
 }
