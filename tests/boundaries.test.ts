@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..');
@@ -57,6 +57,37 @@ function roleChecksIn(file: string, text: string): Array<{ at: string; what: str
   return found;
 }
 
+/** `electron/<feature>/…` → the feature; paths with `/` whatever the platform. */
+const posix = (path: string) => path.split(sep).join('/');
+const featureOf = (file: string) => posix(file).split('/')[1];
+
+/** A query: a Kysely builder, a sql`` template (typed or not), a raw compiled query, a raw better-sqlite3 statement. */
+const query = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql(<[^`]*?>)?`|CompiledQuery\.raw\(|\.prepare\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/;
+
+/**
+ * Where a query may be written besides a *.repository.ts, and why:
+ * - electron/db/: the database itself (opening it, the migrations with their views and
+ *   triggers, the prepared-query helper the repositories use);
+ * - electron/demo/: seeding the demo clinic, a bulk fill of every feature's tables in an empty
+ *   database (the patient generator even sets indexes aside), not a feature's own data access;
+ * - *fixtures.ts: helpers of the tests that are not *.test.ts files themselves.
+ */
+function mayWriteQueries(file: string): boolean {
+  const path = posix(file);
+  return path.endsWith('.repository.ts') || path.startsWith('electron/db/') || path.startsWith('electron/demo/') || path.endsWith('fixtures.ts');
+}
+
+/**
+ * Files that still hold queries, until they are moved into their feature's repository. A file
+ * listed here that no longer holds any fails the test too, so the list only shrinks.
+ */
+const sqlOutsideRepositoriesStillToMove = new Set([
+  // A raw better-sqlite3 statement, prepared once for every paired screen's request.
+  'electron/devices/device-registry.ts',
+  // Not started: applying a pulled server row interleaves its writes with the decision to park or apply.
+  'electron/sync/sync-apply.ts',
+]);
+
 describe('architecture boundaries', () => {
   it('shared/ imports neither Node, Electron, the database nor AWS', () => {
     for (const file of sourceFiles('shared')) {
@@ -108,5 +139,32 @@ describe('architecture boundaries', () => {
         for (const spec of imports(file)) expect(/^electron(\/|$)/.test(spec), `${file} imports ${spec}`).toBe(false);
       }
     }
+  });
+
+  it("a feature's handlers never import another feature's handlers (shared logic lives in a service)", () => {
+    for (const file of sourceFiles('electron').filter((path) => path.endsWith('.handlers.ts'))) {
+      for (const spec of imports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(root, join(root, file, '..', spec));
+        const isOtherHandlers = /\.handlers(\.ts)?$/.test(target) && featureOf(target) !== featureOf(file);
+        expect(isOtherHandlers, `${file} imports ${spec}`).toBe(false);
+      }
+    }
+  });
+
+  it('queries are written only in repositories (and the few places listed)', () => {
+    const offenders = sourceFiles('electron')
+      .filter((file) => !mayWriteQueries(file) && query.test(readFileSync(join(root, file), 'utf8')))
+      .map(posix);
+    const unexpected = offenders.filter((file) => !sqlOutsideRepositoriesStillToMove.has(file));
+    expect(unexpected, "move these queries into the feature's *.repository.ts").toEqual([]);
+    const done = [...sqlOutsideRepositoriesStillToMove].filter((file) => !offenders.includes(file));
+    expect(done, 'no queries left here: take these off sqlOutsideRepositoriesStillToMove').toEqual([]);
+  });
+
+  it('spots a query, built, templated or raw, and lets other code through', () => {
+    const queries = ["db.selectFrom('staff')", 'trx.insertInto(table)', "db.updateTable('x')", "trx.deleteFrom('x')", 'sql`SELECT 1`', 'sql<{ n: number }>`SELECT 1`', 'CompiledQuery.raw(text, [])', 'sqlite.prepare(`SELECT id FROM devices`)'];
+    for (const text of queries) expect(query.test(text), text).toBe(true);
+    for (const text of ['findStaffById(db, id)', 'const sqlText = `x`', 'pattern.exec(text)', 'sqlite.prepare(statement)', "selectFrom('staff')"]) expect(query.test(text), text).toBe(false);
   });
 });

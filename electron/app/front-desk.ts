@@ -5,6 +5,8 @@ import { createDispatcher, type Dispatch } from '../rpc/dispatch';
 import type { Handlers } from '../rpc/handlers';
 import { SessionStore } from '../auth/session-store';
 import { authHandlers } from '../auth/auth.handlers';
+import { setupHandlers } from '../setup/setup.handlers';
+import { staffHandlers } from '../staff/staff.handlers';
 import { settingsHandlers } from '../settings/settings.handlers';
 import { readSettings, SettingsCache } from '../settings/settings.repository';
 import { patientsHandlers } from '../patients/patients.handlers';
@@ -96,7 +98,9 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
   const sync = createSyncModule({ db, bus, now, secretCipher, env, autoStart: options.syncWorker ?? options.now === undefined });
 
   const handlers: Handlers = {
-    ...authHandlers(sessions),
+    ...authHandlers(),
+    ...setupHandlers(),
+    ...staffHandlers(sessions),
     ...settingsHandlers(),
     ...patientsHandlers(),
     ...practiceHandlers(),

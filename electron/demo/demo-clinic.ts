@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import type { Database } from '../db/schema';
 import { hashPassword } from '../auth/password';
-import { insertStaff } from '../auth/staff.repository';
+import { insertStaff } from '../staff/staff.repository';
 import { writeSettings } from '../settings/settings.repository';
 import { generatePatients } from './patient-generator';
 import { createRandom } from '../../shared/random/seeded-random';

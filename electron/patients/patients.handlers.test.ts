@@ -7,7 +7,7 @@ import type { ErrorBody } from '../../shared/contract/errors';
 import type { Role } from '../../shared/contract/method';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { hashPassword } from '../auth/password';
-import { insertStaff } from '../auth/staff.repository';
+import { insertStaff } from '../staff/staff.repository';
 import type { Session, SessionBinding } from '../rpc/context';
 import type { Caller } from '../rpc/dispatch';
 

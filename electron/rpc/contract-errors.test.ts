@@ -51,7 +51,7 @@ function thrownCodes(file: string): string[] {
 
 const isMethod = (name: string): name is MethodName => (methodNames as readonly string[]).includes(name);
 
-/** The methods a folder serves: its contract's, and those it has handlers for (auth's handlers serve setup.* and staff.*). */
+/** The methods a folder serves: its contract's, and those it has handlers for. */
 function methodsOf(feature: string): Set<MethodName> {
   const contractFile = join('shared', feature, `${feature}.contract.ts`);
   const files = sourceFiles('electron').filter((file) => file.split(/[\\/]/)[1] === feature);

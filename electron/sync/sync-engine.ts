@@ -11,7 +11,9 @@ import {
   clearResyncSeen,
   deleteEntries,
   deleteEntriesOfRow,
+  deleteVersion,
   entityOrder,
+  hasParkedRows,
   hasPendingChange,
   isResyncUnderway,
   localSyncState,
@@ -216,7 +218,7 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
   const entity = entry.entity as SyncEntity;
   if (current === null) {
     // We had a version the server no longer knows (a server restored from an older backup): send it again as new.
-    await trx.deleteFrom('sync_versions').where('entity', '=', entity).where('uid', '=', entry.uid).execute();
+    await deleteVersion(trx, entity, entry.uid);
     await rekeyEntry(trx, entry.mutation_id, randomUUID());
     return;
   }
@@ -296,7 +298,7 @@ async function retryParked(trx: Kysely<Database>, ctx: ApplyContext): Promise<vo
 /** Retries the parked rows in a transaction of their own (after a push freed a slot, say). */
 export async function applyParked(deps: EngineDeps): Promise<void> {
   // Most rounds have nothing parked: no write transaction (and no fsync) for them.
-  if ((await deps.db.selectFrom('sync_parked').select('uid').limit(1).executeTakeFirst()) === undefined) return;
+  if (!(await hasParkedRows(deps.db))) return;
   const effects = new AppliedEffects();
   const ctx = await applyContext(deps, effects);
   await deps.db.transaction().execute((trx) => whileApplying(trx, () => retryParked(trx, ctx)));
@@ -358,7 +360,7 @@ export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<nu
           if (isSnapshotStart) await clearResyncSeen(trx);
           await markResyncSeen(trx, changes);
         }
-        const hasParked = (await trx.selectFrom('sync_parked').select('uid').limit(1).executeTakeFirst()) !== undefined;
+        const hasParked = await hasParkedRows(trx);
         for (const change of changes) await applyPulled(trx, change, ctx, hasParked);
         if (isResyncEnd) {
           await dropUnseen(trx, ctx);

@@ -3,7 +3,6 @@ import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
-import { AppError } from '../../shared/contract/errors';
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import { readSettings } from '../settings/settings.repository';
 import { displayState } from '../display/display.service';
@@ -11,10 +10,9 @@ import { CloudHttp, CloudRequestError, DEFAULT_TIMEOUT_MS } from './cloud-http';
 import { fullJitterDelay } from './retry';
 import type { AppliedEffects } from './sync-apply';
 import { defaultRetryPolicy, runRound, type EngineDeps, type RetryPolicy } from './sync-engine';
-import { counts, deleteProblem, readState } from './sync.repository';
-import { getIssues, getSettings, readConfig, updateSettings, type SyncConfig } from './sync.service';
-
-export type SyncMethods = 'sync.status' | 'sync.settings' | 'sync.updateSettings' | 'sync.now' | 'sync.issues' | 'sync.dismissProblem';
+import { syncHandlers, type SyncMethods } from './sync.handlers';
+import { counts, readState } from './sync.repository';
+import { readConfig, type SyncConfig } from './sync.service';
 
 export interface SyncDeps {
   db: Kysely<Database>;
@@ -50,10 +48,10 @@ const STREAM_BACKOFF = { baseMs: 1_000, capMs: 60_000 };
 const PUSH_DELAY_MS = 300;
 
 /**
- * Sync with the clinic's cloud: the handlers of the sync.* methods and the worker that runs
- * rounds (push the outbox, then pull) every pull interval, soon after a local change, at
- * once when the server's event stream says something changed, and on `sync.now`. Rounds
- * never overlap; a failed one is tried again after a backoff.
+ * Sync with the clinic's cloud: the worker that runs rounds (push the outbox, then pull)
+ * every pull interval, soon after a local change, at once when the server's event stream
+ * says something changed, and on `sync.now`; and the sync.* handlers (sync.handlers.ts)
+ * wired to it. Rounds never overlap; a failed one is tried again after a backoff.
  */
 export function createSyncModule(deps: SyncDeps): SyncModule {
   const { db, bus, now } = deps;
@@ -291,27 +289,14 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
   if (autoStart) setTimeout(() => void runNow(), 0).unref?.();
 
   return {
-    handlers: {
-      'sync.status': () => status(),
-      'sync.settings': (_input, ctx) => getSettings(env, ctx.db),
-      'sync.updateSettings': async (input, ctx) => {
-        const settings = await updateSettings(env, ctx.db, input, ctx.now());
-        ctx.emit('sync.changed', {});
+    handlers: syncHandlers(env, {
+      status: () => status(),
+      syncNow,
+      settingsSaved: () => {
         // After the commit: the worker picks up the new settings (or stops).
         if (autoStart) setTimeout(() => void runNow(), 0).unref?.();
-        return settings;
       },
-      'sync.now': async () => {
-        await syncNow();
-        return status();
-      },
-      'sync.issues': (_input, ctx) => getIssues(ctx.db),
-      'sync.dismissProblem': async (input, ctx) => {
-        if (!(await deleteProblem(ctx.db, input.id))) throw new AppError('NOT_FOUND', 'There is no such sync problem.');
-        ctx.emit('sync.changed', {});
-        return { ok: true as const };
-      },
-    },
+    }),
     runOnce: () => runNow(),
     syncNow: () => syncNow(),
     close: async () => {

@@ -136,6 +136,11 @@ export async function setVersion(db: Kysely<Database>, entity: SyncEntity, uid: 
   );
 }
 
+/** Forgets the version this desk had of a row (the server no longer knows it). */
+export async function deleteVersion(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<void> {
+  await db.deleteFrom('sync_versions').where('entity', '=', entity).where('uid', '=', uid).execute();
+}
+
 export async function localIdOf(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<number | null> {
   const row = await db.selectFrom(tableOf[entity]).select('id').where('uid', '=', uid).executeTakeFirst();
   return row?.id ?? null;
@@ -216,6 +221,10 @@ export async function park(db: Kysely<Database>, row: Omit<ParkedRow, 'parked_at
 
 export async function unpark(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<void> {
   await db.deleteFrom('sync_parked').where('entity', '=', entity).where('uid', '=', uid).execute();
+}
+
+export async function hasParkedRows(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('sync_parked').select('uid').limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** Parked rows, referenced entities first, so one pass can apply a chain. */

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import { deleteSecrets, hasSecret, readSecret, storeSecret } from '../secrets/secrets.repository';
 import { CloudHttp, CloudRequestError, DEFAULT_TIMEOUT_MS } from './cloud-http';
-import { countUnsyncedPracticeRows, enqueueEverything, listConflicts, listProblems, localIdOf, readState, updateState } from './sync.repository';
+import { countUnsyncedPracticeRows, deleteProblem, enqueueEverything, listConflicts, listProblems, localIdOf, readState, updateState } from './sync.repository';
 
 export interface SyncEnv {
   db: Kysely<Database>;
@@ -153,4 +153,8 @@ export async function getIssues(db: Kysely<Database>): Promise<{ conflicts: Sync
     });
   }
   return { conflicts, problems };
+}
+
+export async function dismissProblem(db: Kysely<Database>, id: number): Promise<void> {
+  if (!(await deleteProblem(db, id))) throw new AppError('NOT_FOUND', 'There is no such sync problem.');
 }

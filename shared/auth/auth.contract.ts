@@ -27,6 +27,7 @@ export const authContract = {
     output: z.strictObject({ staff: staffView }),
     errors: ['INVALID_CREDENTIALS', 'ACCOUNT_DISABLED', 'RATE_LIMITED'],
     access: 'public',
+    audits: ['auth.signIn', 'auth.signIn.failed'],
   }),
   'auth.signOut': method({ input: empty, output: ok, access: 'public' }),
   /** Unlocks after the idle lock: the signed-in user proves it is still them. */
@@ -48,5 +49,6 @@ export const authContract = {
     errors: ['INVALID_CREDENTIALS'],
     access: STAFF,
     writes: true,
+    audits: ['auth.changePassword'],
   }),
 } as const;

@@ -40,6 +40,7 @@ export const staffContract = {
     errors: ['NOT_FOUND', 'ALREADY_EXISTS'],
     access: ADMIN,
     writes: true,
+    audits: ['staff.create'],
   }),
   'staff.update': method({
     input: z.strictObject({
@@ -54,5 +55,6 @@ export const staffContract = {
     errors: ['NOT_FOUND'],
     access: ADMIN,
     writes: true,
+    audits: ['staff.update'],
   }),
 } as const;

@@ -9,7 +9,7 @@ import type { Role } from '../../shared/contract/method';
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import { startFrontDesk, type FrontDesk } from '../../electron/app/front-desk';
 import { hashPassword } from '../../electron/auth/password';
-import { insertStaff } from '../../electron/auth/staff.repository';
+import { insertStaff } from '../../electron/staff/staff.repository';
 import type { Caller } from '../../electron/rpc/dispatch';
 import type { Session, SessionBinding } from '../../electron/rpc/context';
 import { writeSettings } from '../../electron/settings/settings.repository';

@@ -7,7 +7,7 @@ import type { EventName } from '../../shared/contract/contract';
 import { appointment, DESK_TOKEN, seedClinic, startTestCloud, upsert, type TestCloud } from '../../cloud/test-fixtures';
 import { startFrontDesk, type FrontDesk } from '../../electron/app/front-desk';
 import { hashPassword } from '../../electron/auth/password';
-import { insertStaff } from '../../electron/auth/staff.repository';
+import { insertStaff } from '../../electron/staff/staff.repository';
 import { callAs, localCaller } from '../../electron/rpc/local-caller';
 import type { Caller } from '../../electron/rpc/dispatch';
 import { safeStorageCipher } from '../../electron/secrets/safe-storage-cipher';

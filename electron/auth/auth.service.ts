@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { MethodOutput, ParsedInput } from '../../shared/contract/contract';
+import { AppError } from '../../shared/contract/errors';
+import type { ClinicSettings } from '../../shared/settings/settings.contract';
+import type { StaffView } from '../../shared/staff/staff.contract';
+import type { Database, StaffRow } from '../db/schema';
+import { DEMO_ACCOUNTS } from '../demo/demo-clinic';
+import type { CallContext, RequestContext, Session, SessionBinding } from '../rpc/context';
+import { findStaffById, findStaffByUsername, toStaffView, updatePasswordHash, updateStaff } from '../staff/staff.repository';
+import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password';
+import type { SignInThrottle } from './sign-in-throttle';
+
+const DISABLED = 'This account is disabled. Ask an administrator.';
+
+/** What the sign-in screen needs, also before anybody has signed in. */
+export async function authStatus(
+  db: Kysely<Database>,
+  settings: ClinicSettings & { setUpAt: number | null },
+  session: Session | null,
+): Promise<MethodOutput<'auth.status'>> {
+  const staffRow = session ? await findStaffById(db, session.staffId) : undefined;
+  return {
+    isSetUp: settings.setUpAt !== null,
+    isDemo: settings.isDemo,
+    clinicName: settings.clinicName,
+    locale: settings.locale,
+    idleLockMinutes: settings.idleLockMinutes,
+    demoAccounts: settings.isDemo ? DEMO_ACCOUNTS.map(({ username, password, role }) => ({ username, password, role })) : [],
+    staff: staffRow ? toStaffView(staffRow) : null,
+    isLocked: session?.isLocked ?? false,
+  };
+}
+
+/**
+ * The account a username and password open. A wrong pair is slowed down per username and
+ * recorded as a failure (filed under the account tried, if there is one: nobody is signed in).
+ */
+export async function checkSignIn(
+  db: Kysely<Database>,
+  throttle: SignInThrottle,
+  input: ParsedInput<'auth.signIn'>,
+  now: number,
+  notes: Pick<CallContext, 'audit' | 'auditFailure'>,
+): Promise<StaffRow> {
+  const key = input.username.toLowerCase();
+  throttle.check(key, now);
+  const row = await findStaffByUsername(db, input.username);
+  // Always hash, so an unknown username takes as long as a wrong password.
+  const matches = await verifyPassword(input.password, row?.password_hash ?? UNMATCHABLE_HASH);
+  if (!row || !matches) {
+    throttle.fail(key, now);
+    notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: input.username });
+    throw new AppError('INVALID_CREDENTIALS', 'That username and password do not match.');
+  }
+  if (row.is_active !== 1) throw new AppError('ACCOUNT_DISABLED', DISABLED);
+  throttle.succeed(key);
+  notes.audit({ action: 'auth.signIn', staffId: row.id });
+  return row;
+}
+
+/** Unlocks a session after the idle lock; an account disabled meanwhile is signed out instead. */
+export async function unlock(
+  db: Kysely<Database>,
+  throttle: SignInThrottle,
+  session: Session,
+  auth: Pick<SessionBinding, 'signOut'>,
+  password: string,
+  now: number,
+): Promise<void> {
+  const key = session.username.toLowerCase();
+  throttle.check(key, now);
+  const row = await findStaffById(db, session.staffId);
+  if (!row || row.is_active !== 1) {
+    auth.signOut();
+    throw new AppError('ACCOUNT_DISABLED', DISABLED);
+  }
+  if (!(await verifyPassword(password, row.password_hash))) {
+    throttle.fail(key, now);
+    throw new AppError('INVALID_CREDENTIALS', 'That password is not right.');
+  }
+  throttle.succeed(key);
+  session.isLocked = false;
+  session.lastActiveAt = now;
+}
+
+export async function updateMe(db: Kysely<Database>, staffId: number, input: ParsedInput<'auth.updateMe'>): Promise<StaffView> {
+  const row = await updateStaff(db, staffId, {
+    ...(input.locale ? { locale: input.locale } : {}),
+    ...(input.displayName ? { displayName: input.displayName } : {}),
+  });
+  return toStaffView(row);
+}
+
+export async function changePassword(db: Kysely<Database>, req: RequestContext, input: ParsedInput<'auth.changePassword'>): Promise<void> {
+  const row = req.actor.staffId === null ? undefined : await findStaffById(db, req.actor.staffId);
+  if (!row || !(await verifyPassword(input.currentPassword, row.password_hash))) {
+    throw new AppError('INVALID_CREDENTIALS', 'Your current password is not right.');
+  }
+  await updatePasswordHash(db, row.id, await hashPassword(input.newPassword));
+  req.audit({ action: 'auth.changePassword', staffId: row.id });
+}
