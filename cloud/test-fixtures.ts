@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EntityData, Mutation, SyncEntity } from '../shared/sync/cloud-api';
+import { expect } from 'vitest';
+import { errorResponse, type EntityData, type Mutation, type MutationResult, type SyncEntity } from '../shared/sync/cloud-api';
 import { cloudClient, type CloudClient } from './cloud-client';
 import { startCloudServer, type CloudServer, type CloudServerOptions } from './server';
 import { HOUR_MS } from '../shared/time/units';
@@ -31,6 +32,32 @@ export async function startTestCloud(options: Partial<CloudServerOptions> = {}):
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The one result of a push of one mutation. */
+export const only = (results: MutationResult[]) => {
+  expect(results).toHaveLength(1);
+  return results[0]!;
+};
+
+/** Request options, with the bearer token to send: the desk’s unless told, none with null. */
+export type RawInit = RequestInit & { token?: string | null };
+
+/** A request to the server at `baseUrl` made by hand, past the client, with its answer's text. */
+export async function rawRequest(baseUrl: string, path: string, init: RawInit = {}) {
+  const { token = DESK_TOKEN, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token !== null) headers.set('Authorization', `Bearer ${token}`);
+  const response = await fetch(`${baseUrl}${path}`, { ...rest, headers });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as unknown };
+}
+
+/** The answer is an error of this status and code. */
+export async function expectError(promise: Promise<{ status: number; json: () => unknown }>, status: number, code: string) {
+  const response = await promise;
+  expect(response.status).toBe(status);
+  expect(errorResponse.parse(response.json()).error.code).toBe(code);
 }
 
 export function upsert<E extends SyncEntity>(entity: E, uid: string, data: EntityData<E>, baseVersion: number | null = null): Mutation {
