@@ -17,7 +17,6 @@ const roundedRect = (x, y, left, top, right, bottom, radius) => {
   const dy = Math.max(top + radius - y, 0, y - (bottom - radius));
   return Math.hypot(dx, dy) <= radius;
 };
-const circle = (x, y, cx, cy, r) => Math.hypot(x - cx, y - cy) <= r;
 
 const inTile = (x, y) => roundedRect(x, y, 16, 16, 496, 496, 108);
 const ellipse = (x, y, cx, cy, rx, ry) => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;

@@ -1,6 +1,5 @@
 import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
-import type { CallContext } from '../rpc/context';
 import { AttemptLimiter } from '../rpc/attempt-limiter';
 import type { DeviceRegistry } from './device-registry';
 import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.service';

@@ -1,5 +1,5 @@
 import type { HandlerGroup } from '../rpc/handlers';
-import { requireSession, type CallContext } from '../rpc/context';
+import type { CallContext } from '../rpc/context';
 import {
   addTimeOff,
   allPractitioners,

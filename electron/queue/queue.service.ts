@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { CallerRole } from '../../shared/contract/method';
 import { AppError } from '../../shared/contract/errors';
 import type { QueueEntryView } from '../../shared/queue/queue.contract';
 import { onTimeShare } from '../../shared/queue/durations';

@@ -56,10 +56,6 @@ function joinNotes(...notes: string[]): string {
   return notes.filter((note) => note !== '').join('; ');
 }
 
-function indentRest(text: string, indent: string): string {
-  return text.split('\n').join(`\n${indent}`);
-}
-
 /** Members of a union, nested unions flattened (a union of unions reads as one). */
 function unionMembers(schema: Json): unknown[] | null {
   const members = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : null;
@@ -159,7 +155,7 @@ export function schemaBlock(schema: z.ZodType, io: 'input' | 'output'): string {
   delete json.$schema;
   const rendered = render(json, '');
   // A union of objects at the top: its lines start at the left margin.
-  const type = rendered.type.startsWith('\n') ? rendered.type.slice(1).replace(/^  /gm, '') : rendered.type;
+  const type = rendered.type.startsWith('\n') ? rendered.type.slice(1).replace(/^ {2}/gm, '') : rendered.type;
   return ['```ts', `${type}${rendered.note ? ` // ${rendered.note}` : ''}`, '```'].join('\n');
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { DESK_TOKEN, PORTAL_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
+import { DESK_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
 import { replay } from '../../cloud/cloud-client';
 import { at, seedPractice, startSyncDesk, type Clock, type Practice, type SyncDesk } from './sync-fixtures';
 

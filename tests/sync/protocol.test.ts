@@ -57,13 +57,12 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     await book('2030-01-07T10:00');
     proxy.setPlan({ error429: 1, retryAfterSeconds: 1 });
     proxy.onServerAnswered = null;
-    let calls = 0;
     const started = Date.now();
     const waiting = a.sync();
     // Let the first answer be a 429, then let requests through.
     while (proxy.stats.errors429 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     proxy.setPlan({});
-    calls = proxy.stats.errors429;
+    const calls = proxy.stats.errors429;
     expect(await waiting).toMatchObject({ connection: 'online', pending: 0 });
     expect(calls).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
