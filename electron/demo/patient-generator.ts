@@ -28,7 +28,9 @@ export interface GeneratePatientsOptions {
 
 
 // Ordered roughly by how common they are in Portugal; picks are skewed towards the top,
-// so searches meet the crowded prefixes (Maria, João, Silva) a real register has.
+// so searches meet the crowded prefixes (Maria, João, Silva) a real register has. The word
+// lists are kept as paragraphs (prettier-ignore), not one word a line.
+// prettier-ignore
 const femaleNames = [
   'Maria', 'Ana', 'Mariana', 'Beatriz', 'Inês', 'Leonor', 'Matilde', 'Carolina', 'Joana', 'Sofia',
   'Francisca', 'Margarida', 'Rita', 'Catarina', 'Sara', 'Isabel', 'Teresa', 'Helena', 'Luísa', 'Patrícia',
@@ -38,6 +40,7 @@ const femaleNames = [
   'Susana', 'Paula', 'Cristina', 'Marta', 'Daniela', 'Bárbara', 'Mafalda', 'Vitória', 'Camila', 'Yara',
   'Júlia', 'Eduarda', 'Lívia', 'Aurora', 'Gabriela', 'Letícia', 'Noémia', 'Odete', 'Zulmira', 'Ermelinda',
 ];
+// prettier-ignore
 const maleNames = [
   'João', 'José', 'António', 'Francisco', 'Manuel', 'Rodrigo', 'Martim', 'Tomás', 'Duarte', 'Santiago',
   'Afonso', 'Gonçalo', 'Miguel', 'Pedro', 'Diogo', 'Tiago', 'Rui', 'Luís', 'Carlos', 'Jorge',
@@ -48,6 +51,7 @@ const maleNames = [
   'Abílio', 'Adelino', 'Belmiro', 'Casimiro', 'Custódio', 'Domingos', 'Estêvão', 'Florêncio', 'Horácio', 'Zacarias',
 ];
 /** Surname and the particle that often goes before it ("dos Santos"), if any. */
+// prettier-ignore
 const surnames: Array<[string, string]> = [
   ['Silva', 'da'], ['Santos', 'dos'], ['Ferreira', ''], ['Pereira', ''], ['Oliveira', ''], ['Costa', 'da'],
   ['Rodrigues', ''], ['Martins', ''], ['Jesus', 'de'], ['Sousa', 'de'], ['Fernandes', ''], ['Gonçalves', ''],
@@ -69,6 +73,7 @@ const surnames: Array<[string, string]> = [
   ['Calado', ''], ['Frade', ''], ['Quintela', ''], ['Damião', ''], ['Galvão', ''], ['Belchior', ''],
   ['Meireles', ''], ['Espírito Santo', 'do'], ['Ventura', ''], ['Guimarães', ''], ['Bettencourt', ''], ['Zêzere', ''],
 ];
+// prettier-ignore
 const nicknames: Record<string, string[]> = {
   José: ['Zé', 'Zeca'],
   António: ['Tó', 'Toni'],
@@ -90,12 +95,14 @@ const nicknames: Record<string, string[]> = {
   Fátima: ['Fá'],
 };
 const streetTypes = ['Rua', 'Rua', 'Rua', 'Avenida', 'Travessa', 'Largo', 'Praça', 'Estrada'];
+// prettier-ignore
 const streetNames = [
   'da Liberdade', 'de Santa Catarina', 'Dom João IV', '25 de Abril', 'das Flores', 'do Almada', 'Cândido dos Reis',
   'da República', 'Miguel Bombarda', 'dos Combatentes', 'de São Bento', 'Alexandre Herculano', 'Almirante Reis',
   'da Boavista', 'Sá da Bandeira', 'de Cedofeita', 'Fernão de Magalhães', 'Luís de Camões', 'Vasco da Gama',
   'do Comércio', 'da Constituição', 'Gago Coutinho', 'Infante Dom Henrique', 'da Estação', 'do Mercado',
 ];
+// prettier-ignore
 const cities: Array<[string, string]> = [
   ['Lisboa', '1'], ['Porto', '4'], ['Braga', '47'], ['Coimbra', '30'], ['Faro', '80'], ['Aveiro', '38'],
   ['Setúbal', '29'], ['Évora', '70'], ['Viseu', '35'], ['Leiria', '24'], ['Funchal', '90'], ['Ponta Delgada', '95'],
@@ -103,6 +110,7 @@ const cities: Array<[string, string]> = [
 ];
 const floors = ['', '', '', ', 1.º Esq.', ', 2.º Dto.', ', 3.º Frente', ', r/c', ', 4.º B'];
 const emailDomains = ['gmail.com', 'gmail.com', 'gmail.com', 'hotmail.com', 'sapo.pt', 'outlook.pt', 'iol.pt', 'netcabo.pt', 'clix.pt'];
+// prettier-ignore
 const notesPool = [
   'Alergia à penicilina.',
   'Prefere consultas de manhã.',
