@@ -111,7 +111,9 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
 
     const day = DateTime.fromMillis(clock(), { zone: DEMO_ZONE });
     const booked = app.database.sqlite
-      .prepare("SELECT id, practitioner_id AS practitionerId FROM appointments WHERE status = 'booked' AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id")
+      .prepare(
+        "SELECT id, practitioner_id AS practitionerId FROM appointments WHERE status = 'booked' AND starts_at >= ? AND starts_at < ? ORDER BY starts_at, id",
+      )
       .all(day.startOf('day').toMillis(), day.endOf('day').toMillis()) as Array<{ id: number; practitionerId: number }>;
 
     const ui: number[] = [];

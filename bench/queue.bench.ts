@@ -313,15 +313,42 @@ export async function run(_opts: BenchOptions): Promise<BenchResult[]> {
       samples: samples.length,
       mae_minutes: round(ours, 2),
       naive_mae_minutes: round(naive, 2),
-      naive_floored_mae_minutes: round(mae(samples, (s) => s.naiveFlooredMinutes), 2),
-      mae_appointments_minutes: round(mae(appointments, (s) => s.oursMinutes), 2),
-      naive_mae_appointments_minutes: round(mae(appointments, (s) => s.naiveMinutes), 2),
-      mae_walk_ins_minutes: round(mae(walkIns, (s) => s.oursMinutes), 2),
-      naive_mae_walk_ins_minutes: round(mae(walkIns, (s) => s.naiveMinutes), 2),
-      mae_default_durations_minutes: round(mae(samples, (s) => s.variantMinutes.defaultDurations), 2),
-      mae_ignoring_upcoming_minutes: round(mae(samples, (s) => s.variantMinutes.ignoringUpcoming), 2),
-      mae_every_booking_shows_minutes: round(mae(samples, (s) => s.variantMinutes.everyBookingShows), 2),
-      mae_simple_remaining_minutes: round(mae(samples, (s) => s.variantMinutes.simpleRemaining), 2),
+      naive_floored_mae_minutes: round(
+        mae(samples, (s) => s.naiveFlooredMinutes),
+        2,
+      ),
+      mae_appointments_minutes: round(
+        mae(appointments, (s) => s.oursMinutes),
+        2,
+      ),
+      naive_mae_appointments_minutes: round(
+        mae(appointments, (s) => s.naiveMinutes),
+        2,
+      ),
+      mae_walk_ins_minutes: round(
+        mae(walkIns, (s) => s.oursMinutes),
+        2,
+      ),
+      naive_mae_walk_ins_minutes: round(
+        mae(walkIns, (s) => s.naiveMinutes),
+        2,
+      ),
+      mae_default_durations_minutes: round(
+        mae(samples, (s) => s.variantMinutes.defaultDurations),
+        2,
+      ),
+      mae_ignoring_upcoming_minutes: round(
+        mae(samples, (s) => s.variantMinutes.ignoringUpcoming),
+        2,
+      ),
+      mae_every_booking_shows_minutes: round(
+        mae(samples, (s) => s.variantMinutes.everyBookingShows),
+        2,
+      ),
+      mae_simple_remaining_minutes: round(
+        mae(samples, (s) => s.variantMinutes.simpleRemaining),
+        2,
+      ),
       remaining_mae_minutes: remainingError((r) => r.conditionalMinutes),
       remaining_simple_mae_minutes: remainingError((r) => r.simpleMinutes),
       mean_true_wait_minutes: round(mean(samples.map((s) => s.trueMinutes)), 2),

@@ -65,13 +65,13 @@ async function openClinic(dir: string, shape: ClinicShape, now: number): Promise
       setting.run(key, JSON.stringify(value));
     }
     const specialtyId = Number(
-      sqlite.prepare(`INSERT INTO specialties (name_en, name_pt, duration_minutes, price_cents, ticket_prefix) VALUES ('General', 'Geral', 30, 4000, 'G')`).run()
-        .lastInsertRowid,
+      sqlite
+        .prepare(`INSERT INTO specialties (name_en, name_pt, duration_minutes, price_cents, ticket_prefix) VALUES ('General', 'Geral', 30, 4000, 'G')`)
+        .run().lastInsertRowid,
     );
     const staffId = Number(
-      sqlite
-        .prepare(`INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES ('desk', 'Desk', 'receptionist', 'x', ?)`)
-        .run(now).lastInsertRowid,
+      sqlite.prepare(`INSERT INTO staff (username, display_name, role, password_hash, created_at) VALUES ('desk', 'Desk', 'receptionist', 'x', ?)`).run(now)
+        .lastInsertRowid,
     );
     const patient = sqlite.prepare(
       `INSERT INTO patients (full_name, preferred_name, date_of_birth, phone, created_at, updated_at) VALUES (?, '', '1980-01-01', ?, ?, ?)`,
@@ -172,7 +172,15 @@ async function dispatchTiming(clinic: Clinic, method: 'schedule.freeSlots' | 'bo
 
 async function benchBook(workDir: string): Promise<BenchResult> {
   const now = at(FIRST_DAY, 0) - 60 * MINUTE_MS;
-  const shape: ClinicShape = { intervals: [[540, 780], [840, 1080]], days: 14, occupancy: 0.8, cancelled: 0.25 };
+  const shape: ClinicShape = {
+    intervals: [
+      [540, 780],
+      [840, 1080],
+    ],
+    days: 14,
+    occupancy: 0.8,
+    cancelled: 0.25,
+  };
   const ours = await openClinic(join(workDir, 'book-service'), shape, now);
   const viaDispatch = await openClinic(join(workDir, 'book-dispatch'), shape, now);
   const reference = await openClinic(join(workDir, 'book-reference'), shape, now);
@@ -241,7 +249,15 @@ async function benchBook(workDir: string): Promise<BenchResult> {
 
 async function benchFreeSlots(workDir: string): Promise<BenchResult> {
   const now = at(FIRST_DAY, 0) - 60 * MINUTE_MS;
-  const shape: ClinicShape = { intervals: [[540, 780], [840, 1080]], days: 14, occupancy: 0.8, cancelled: 0.25 };
+  const shape: ClinicShape = {
+    intervals: [
+      [540, 780],
+      [840, 1080],
+    ],
+    days: 14,
+    occupancy: 0.8,
+    cancelled: 0.25,
+  };
   const clinic = await openClinic(join(workDir, 'free-slots'), shape, now);
   try {
     const { db } = clinic.desk.database;
@@ -249,10 +265,14 @@ async function benchFreeSlots(workDir: string): Promise<BenchResult> {
     const count = clinic.desk.database.sqlite.prepare(`SELECT count(*) AS n FROM appointments WHERE status NOT IN ('cancelled', 'no_show')`);
     const booked = (count.get() as { n: number }).n;
     let slots = 0;
-    const service = await time(async () => {
-      const settings = await readSettings(db);
-      slots = (await findFreeSlots(db, request, { timeZone: settings.timeZone, slotStepMinutes: settings.slotStepMinutes, now })).length;
-    }, 200, 20);
+    const service = await time(
+      async () => {
+        const settings = await readSettings(db);
+        slots = (await findFreeSlots(db, request, { timeZone: settings.timeZone, slotStepMinutes: settings.slotStepMinutes, now })).length;
+      },
+      200,
+      20,
+    );
     const dispatched = await dispatchTiming(clinic, 'schedule.freeSlots', request, 200);
     const result = compare('schedule.freeSlots', service, undefined, 'p95 ≤ 20 ms (50 practitioners × 14 days, ~80% booked)', (r) => r.p95_ms <= 20);
     result.dispatch_p50_ms = round(dispatched.p50);
@@ -272,10 +292,14 @@ async function benchBoard(workDir: string): Promise<BenchResult> {
   try {
     const { db } = clinic.desk.database;
     let count = 0;
-    const service = await time(async () => {
-      const settings = await readSettings(db);
-      count = (await boardDay(db, { day: FIRST_DAY }, settings.timeZone)).appointments.length;
-    }, 200, 20);
+    const service = await time(
+      async () => {
+        const settings = await readSettings(db);
+        count = (await boardDay(db, { day: FIRST_DAY }, settings.timeZone)).appointments.length;
+      },
+      200,
+      20,
+    );
     const dispatched = await dispatchTiming(clinic, 'board.day', { day: FIRST_DAY }, 200);
     const result = compare('board.day', service, undefined, 'p95 ≤ 10 ms (1,000 appointments, 50 practitioners)', (r) => r.p95_ms <= 10);
     result.dispatch_p50_ms = round(dispatched.p50);

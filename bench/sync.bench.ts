@@ -37,9 +37,13 @@ interface Cloud {
 
 function startCloud(dataDir: string): Promise<Cloud> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../cloud/main.ts', import.meta.url)), '--port', '0', '--data-dir', dataDir, '--token', TOKEN, '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('../cloud/main.ts', import.meta.url)), '--port', '0', '--data-dir', dataDir, '--token', TOKEN, '--quiet'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
@@ -55,9 +59,16 @@ function startCloud(dataDir: string): Promise<Cloud> {
 
 async function startDesk(dir: string, url: string): Promise<FrontDesk> {
   const desk = await startFrontDesk({ dataDir: dir, now: () => NOW, env: { FRONT_DESK_CLOUD_URL: url, FRONT_DESK_CLOUD_TOKEN: TOKEN }, syncWorker: false });
-  await desk.database.db.transaction().execute((trx) =>
-    updateSettings({ db: desk.database.db, secretCipher: noSecretCipher, env: { FRONT_DESK_CLOUD_URL: url, FRONT_DESK_CLOUD_TOKEN: TOKEN } }, trx, { enabled: true }, NOW),
-  );
+  await desk.database.db
+    .transaction()
+    .execute((trx) =>
+      updateSettings(
+        { db: desk.database.db, secretCipher: noSecretCipher, env: { FRONT_DESK_CLOUD_URL: url, FRONT_DESK_CLOUD_TOKEN: TOKEN } },
+        trx,
+        { enabled: true },
+        NOW,
+      ),
+    );
   return desk;
 }
 
@@ -130,7 +141,10 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     const pushMs = performance.now() - started;
     if (outboxSize(deskA) !== 0) throw new Error('the push left entries behind');
 
-    const refs = deskA.database.sqlite.prepare(`SELECT (SELECT uid FROM specialties) AS specialty, (SELECT uid FROM patients LIMIT 1) AS patient`).get() as { specialty: string; patient: string };
+    const refs = deskA.database.sqlite.prepare(`SELECT (SELECT uid FROM specialties) AS specialty, (SELECT uid FROM patients LIMIT 1) AS patient`).get() as {
+      specialty: string;
+      patient: string;
+    };
     const practitionerUids = (deskA.database.sqlite.prepare('SELECT uid FROM practitioners ORDER BY id').all() as Array<{ uid: string }>).map((row) => row.uid);
     const bodies: string[] = [];
     for (let start = 0; start < CHANGES; start += PUSH_BATCH_MAX) {
@@ -232,11 +246,17 @@ export async function run(options: BenchOptions): Promise<BenchResult[]> {
     // sync.idle: desk B is up to date but for the reference rows; one round brings them, then nothing is left to do.
     await deskB.sync.runOnce();
     const idle = await time(() => deskB.sync.runOnce(), 300, 20);
-    const health = await time(async () => {
-      const response = await fetch(`${cloud.url}/v1/health`);
-      await response.text();
-    }, 300, 20);
-    results.push(compare('sync.idle', idle, health, 'a round with nothing to do (one GET /v1/changes); ref: one raw GET /v1/health; p95 ≤ 10 ms', (r) => r.p95_ms <= 10));
+    const health = await time(
+      async () => {
+        const response = await fetch(`${cloud.url}/v1/health`);
+        await response.text();
+      },
+      300,
+      20,
+    );
+    results.push(
+      compare('sync.idle', idle, health, 'a round with nothing to do (one GET /v1/changes); ref: one raw GET /v1/health; p95 ≤ 10 ms', (r) => r.p95_ms <= 10),
+    );
     return results.map((result) => ({ ...result, p50_ms: round(result.p50_ms), p95_ms: round(result.p95_ms) }));
   } finally {
     await deskA.close();

@@ -45,7 +45,15 @@ describe('online bookings', () => {
   }
 
   it('fills a day without ever overlapping, also around bookings made at the desk, and reuses patients it can see', async () => {
-    const first = await bookOnline({ url: cloud.server.url, token: DESK_TOKEN, count: 10, days: 1, now: SUNDAY_NOON + DAY_MS - HOUR_MS, leadMinutes: 0, seed: 1 });
+    const first = await bookOnline({
+      url: cloud.server.url,
+      token: DESK_TOKEN,
+      count: 10,
+      days: 1,
+      now: SUNDAY_NOON + DAY_MS - HOUR_MS,
+      leadMinutes: 0,
+      seed: 1,
+    });
     expect(first).toHaveLength(10);
     // Two booking runs at once compete for one day's slots: conflicts are retried elsewhere.
     const [a, b] = await Promise.all([

@@ -108,7 +108,14 @@ export async function bookOnline(options: BookOnlineOptions): Promise<OnlineBook
       stepMinutes: options.stepMinutes ?? 15,
       durationMinutes: specialty.durationMinutes,
       notBefore,
-      practitioners: [{ practitionerId: 0, roomId: roomUid === null ? null : roomUids.indexOf(roomUid), workingHours: practitioner.data.workingHours, busy: busyOf.get(practitioner.uid) ?? [] }],
+      practitioners: [
+        {
+          practitionerId: 0,
+          roomId: roomUid === null ? null : roomUids.indexOf(roomUid),
+          workingHours: practitioner.data.workingHours,
+          busy: busyOf.get(practitioner.uid) ?? [],
+        },
+      ],
       roomBusy: new Map(roomUid === null ? [] : [[roomUids.indexOf(roomUid), roomBusy.get(roomUid) ?? []]]),
     });
     if (slots.length === 0) continue;
@@ -157,7 +164,16 @@ export async function bookOnline(options: BookOnlineOptions): Promise<OnlineBook
     const result = results[results.length - 1]!;
     if (mutations.length === 2 && results[0]!.status === 'applied') knownPatients.push(patientUid);
     if (result.status === 'applied') {
-      booked.push({ appointmentUid, patientUid, practitionerUid: practitioner.uid, practitionerName: practitioner.data.fullName, roomUid, specialtyUid, startsAt: slot.startsAt, endsAt: slot.endsAt });
+      booked.push({
+        appointmentUid,
+        patientUid,
+        practitionerUid: practitioner.uid,
+        practitionerName: practitioner.data.fullName,
+        roomUid,
+        specialtyUid,
+        startsAt: slot.startsAt,
+        endsAt: slot.endsAt,
+      });
       addBusy(busyOf, practitioner.uid, slot);
       if (roomUid) addBusy(roomBusy, roomUid, slot);
     } else if (result.status === 'conflict' && result.clash) {
@@ -197,7 +213,9 @@ async function main(): Promise<void> {
   });
   const format = new Intl.DateTimeFormat('en-GB', { timeZone: values.zone, dateStyle: 'medium', timeStyle: 'short' });
   for (const booking of booked) {
-    console.log(`booked ${format.format(booking.startsAt)}–${format.format(booking.endsAt).slice(-5)} with ${booking.practitionerName} (appointment ${booking.appointmentUid.slice(0, 8)})`);
+    console.log(
+      `booked ${format.format(booking.startsAt)}–${format.format(booking.endsAt).slice(-5)} with ${booking.practitionerName} (appointment ${booking.appointmentUid.slice(0, 8)})`,
+    );
   }
   console.log(`${booked.length} of ${count} online booking(s) made.`);
   if (booked.length < count) process.exitCode = 2;

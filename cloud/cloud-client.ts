@@ -31,7 +31,11 @@ export function cloudClient(baseUrl: string, token: string): CloudClient {
     const body: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const parsed = errorResponse.safeParse(body);
-      throw new CloudApiError(response.status, parsed.success ? parsed.data.error.code : 'UNKNOWN', parsed.success ? parsed.data.error.message : response.statusText);
+      throw new CloudApiError(
+        response.status,
+        parsed.success ? parsed.data.error.code : 'UNKNOWN',
+        parsed.success ? parsed.data.error.message : response.statusText,
+      );
     }
     return body;
   }

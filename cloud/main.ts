@@ -33,7 +33,9 @@ async function main(): Promise<void> {
     changeRetention,
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
-  console.log(`Front Desk reference cloud listening on ${server.url} (data: ${values['data-dir']}; ${desk.length} desk token(s), ${portal.length} portal token(s))`);
+  console.log(
+    `Front Desk reference cloud listening on ${server.url} (data: ${values['data-dir']}; ${desk.length} desk token(s), ${portal.length} portal token(s))`,
+  );
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };

@@ -1,13 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  entityData,
-  type Clash,
-  type Mutation,
-  type MutationResult,
-  type PushRequest,
-  type ServerRow,
-  type SyncEntity,
-} from '../shared/sync/cloud-api';
+import { entityData, type Clash, type Mutation, type MutationResult, type PushRequest, type ServerRow, type SyncEntity } from '../shared/sync/cloud-api';
 import { canonicalJson } from '../shared/sync/canonical-json';
 import { MAX_APPOINTMENT_MS, type CloudDb } from './cloud-db';
 
@@ -54,7 +46,9 @@ function prepare(db: CloudDb) {
     ),
     dropRefs: db.prepare<[string, string]>('DELETE FROM refs WHERE from_entity = ? AND from_uid = ?'),
     addRef: db.prepare<[string, string, string, string]>('INSERT OR IGNORE INTO refs (from_entity, from_uid, to_entity, to_uid) VALUES (?, ?, ?, ?)'),
-    referrer: db.prepare<[string, string], { entity: string; uid: string }>('SELECT from_entity AS entity, from_uid AS uid FROM refs WHERE to_entity = ? AND to_uid = ? LIMIT 1'),
+    referrer: db.prepare<[string, string], { entity: string; uid: string }>(
+      'SELECT from_entity AS entity, from_uid AS uid FROM refs WHERE to_entity = ? AND to_uid = ? LIMIT 1',
+    ),
     hasSpan: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM appointment_spans WHERE uid = ?'),
     insertSpan: db.prepare<[string, string, string | null, number, number, string]>(
       'INSERT INTO appointment_spans (uid, practitioner_uid, room_uid, starts_at, ends_at, status) VALUES (?, ?, ?, ?, ?, ?)',
@@ -78,7 +72,9 @@ function prepare(db: CloudDb) {
       ),
     },
     stored: db.prepare<[string], { fingerprint: string; result: string }>('SELECT fingerprint, result FROM mutations WHERE mutation_id = ?'),
-    store: db.prepare<[string, string, string, string, number]>('INSERT INTO mutations (mutation_id, fingerprint, result, client_id, at) VALUES (?, ?, ?, ?, ?)'),
+    store: db.prepare<[string, string, string, string, number]>(
+      'INSERT INTO mutations (mutation_id, fingerprint, result, client_id, at) VALUES (?, ?, ?, ?, ?)',
+    ),
   };
 }
 
@@ -225,24 +221,26 @@ export function applyMutation(db: CloudDb, m: Mutation, principal: Principal, cl
   const fingerprint = fingerprintOf(m, data);
   const ctx: ApplyContext = { db, s: statementsOf(db), principal, clientId, now };
   const attempt = db.transaction(() => write(ctx, m, data));
-  return db.transaction((): MutationResult => {
-    const stored = ctx.s.stored.get(m.mutationId);
-    if (stored) {
-      if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
-      return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
-    }
-    let result: MutationResult;
-    try {
-      // Nested: a savepoint, rolled back when the mutation is refused, while its answer is still recorded.
-      result = attempt();
-    } catch (error) {
-      if (!(error instanceof Outcome)) throw error;
-      if (!error.isStored) return error.result;
-      result = error.result;
-    }
-    ctx.s.store.run(m.mutationId, fingerprint, JSON.stringify(result), clientId, now);
-    return result;
-  }).immediate();
+  return db
+    .transaction((): MutationResult => {
+      const stored = ctx.s.stored.get(m.mutationId);
+      if (stored) {
+        if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
+        return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
+      }
+      let result: MutationResult;
+      try {
+        // Nested: a savepoint, rolled back when the mutation is refused, while its answer is still recorded.
+        result = attempt();
+      } catch (error) {
+        if (!(error instanceof Outcome)) throw error;
+        if (!error.isStored) return error.result;
+        result = error.result;
+      }
+      ctx.s.store.run(m.mutationId, fingerprint, JSON.stringify(result), clientId, now);
+      return result;
+    })
+    .immediate();
 }
 
 export interface PushOutcome {

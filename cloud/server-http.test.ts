@@ -59,8 +59,16 @@ describe('auth and hostile input', () => {
       upsert('practitioner', randomUUID(), practitioner([clinic.specialtyUid], null)),
       upsert('appointment', booking.uid, appointment(clinic, { patientUid, status: 'cancelled', origin: 'online' }), 1),
       remove('appointment', booking.uid, 1),
-      upsert('appointment', randomUUID(), appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS, origin: 'desk-1' })),
-      upsert('appointment', randomUUID(), appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS, origin: 'online', status: 'done' })),
+      upsert(
+        'appointment',
+        randomUUID(),
+        appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS, origin: 'desk-1' }),
+      ),
+      upsert(
+        'appointment',
+        randomUUID(),
+        appointment(clinic, { patientUid, startsAt: MONDAY_10 + HOUR_MS, endsAt: MONDAY_10 + 2 * HOUR_MS, origin: 'online', status: 'done' }),
+      ),
     ]);
     expect(forbidden.results.map((r) => r.status === 'rejected' && r.reason)).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN']);
     // The refusal is about who asked, not the change: the desk may make the same one.

@@ -66,7 +66,10 @@ describe('deletes', () => {
 describe('pull', () => {
   it('pages in seq order with hasMore, and the cursor stays put when there is nothing new', async () => {
     const uids = Array.from({ length: 7 }, () => randomUUID());
-    await cloud.desk.push('desk-1', uids.map((uid, i) => upsert('patient', uid, patient(`P${i}`))));
+    await cloud.desk.push(
+      'desk-1',
+      uids.map((uid, i) => upsert('patient', uid, patient(`P${i}`))),
+    );
     const pages: Change[][] = [];
     let cursor: string | null = null;
     for (;;) {
@@ -107,7 +110,10 @@ describe('pull', () => {
 
   it('a snapshot in progress sees a delete made meanwhile', async () => {
     const extra = Array.from({ length: 3 }, () => randomUUID());
-    await cloud.desk.push('desk-1', extra.map((uid) => upsert('patient', uid, patient())));
+    await cloud.desk.push(
+      'desk-1',
+      extra.map((uid) => upsert('patient', uid, patient())),
+    );
     const first = await cloud.desk.pull(null, 7);
     const deliveredPatient = first.changes.find((change) => change.entity === 'patient')!;
     await cloud.desk.push('desk-2', [remove('patient', deliveredPatient.uid, deliveredPatient.version)]);
@@ -126,7 +132,10 @@ describe('pull', () => {
     await desk.push('desk-1', [remove('patient', uid, 1)]);
     // The tombstone is kept while it is among the last 3 changes.
     expect((await desk.pull(old)).changes.some((c) => c.uid === uid && c.deleted)).toBe(true);
-    await desk.push('desk-1', Array.from({ length: 3 }, () => upsert('patient', randomUUID(), patient())));
+    await desk.push(
+      'desk-1',
+      Array.from({ length: 3 }, () => upsert('patient', randomUUID(), patient())),
+    );
 
     const expired = await desk.pull(old).catch((error: unknown) => error);
     expect(expired).toBeInstanceOf(CloudApiError);

@@ -77,7 +77,10 @@ describe('push', () => {
     const create = only((await cloud.desk.push('desk-2', [upsert('patient', uid, patient(), null)])).results);
     expect(create).toMatchObject({ status: 'conflict', current: { version: 2 } });
     // Chained changes in one batch, each on the version the previous one makes.
-    const chained = await cloud.desk.push('desk-1', [upsert('patient', uid, { ...patient(), phone: '3' }, 2), upsert('patient', uid, { ...patient(), phone: '4' }, 3)]);
+    const chained = await cloud.desk.push('desk-1', [
+      upsert('patient', uid, { ...patient(), phone: '3' }, 2),
+      upsert('patient', uid, { ...patient(), phone: '4' }, 3),
+    ]);
     expect(chained.results.map((r) => r.status === 'applied' && r.version)).toEqual([3, 4]);
     // A conflict is recorded: its replay is the same conflict even though the row moved on.
     expect(only((await cloud.desk.push('desk-2', [stale])).results)).toEqual(result);
@@ -86,7 +89,11 @@ describe('push', () => {
   it('refuses an overlap for the same practitioner, naming the appointment it clashes with', async () => {
     const first = upsert('appointment', randomUUID(), appointment(clinic));
     await cloud.desk.push('desk-1', [first]);
-    const online = upsert('appointment', randomUUID(), appointment(clinic, { roomUid: null, startsAt: MONDAY_10 + 10 * MINUTE_MS, endsAt: MONDAY_10 + 30 * MINUTE_MS, origin: 'online' }));
+    const online = upsert(
+      'appointment',
+      randomUUID(),
+      appointment(clinic, { roomUid: null, startsAt: MONDAY_10 + 10 * MINUTE_MS, endsAt: MONDAY_10 + 30 * MINUTE_MS, origin: 'online' }),
+    );
     const result = only((await cloud.desk.push('desk-2', [online])).results);
     expect(result).toEqual({
       mutationId: online.mutationId,
@@ -112,7 +119,9 @@ describe('push', () => {
   it('a cancelled appointment holds no slot, and cannot be revived over one that took it', async () => {
     const uid = randomUUID();
     await cloud.desk.push('desk-1', [upsert('appointment', uid, appointment(clinic))]);
-    const cancelled = only((await cloud.desk.push('desk-1', [upsert('appointment', uid, appointment(clinic, { status: 'cancelled', cancelReason: 'ill' }), 1)])).results);
+    const cancelled = only(
+      (await cloud.desk.push('desk-1', [upsert('appointment', uid, appointment(clinic, { status: 'cancelled', cancelReason: 'ill' }), 1)])).results,
+    );
     expect(cancelled).toMatchObject({ status: 'applied', version: 2 });
     const taken = upsert('appointment', randomUUID(), appointment(clinic, { origin: 'online' }));
     expect(only((await cloud.desk.push('desk-2', [taken])).results)).toMatchObject({ status: 'applied' });
@@ -120,7 +129,13 @@ describe('push', () => {
     const revive = only((await cloud.desk.push('desk-1', [upsert('appointment', uid, appointment(clinic), 2)])).results);
     expect(revive).toMatchObject({ status: 'conflict', current: { uid, version: 2, data: { status: 'cancelled' } }, clash: { uid: taken.uid } });
     // Moving one's own appointment over its old time is no clash with itself.
-    const move = only((await cloud.desk.push('desk-2', [upsert('appointment', taken.uid, appointment(clinic, { startsAt: MONDAY_10 + 5 * MINUTE_MS, endsAt: MONDAY_10 + 25 * MINUTE_MS }), 1)])).results);
+    const move = only(
+      (
+        await cloud.desk.push('desk-2', [
+          upsert('appointment', taken.uid, appointment(clinic, { startsAt: MONDAY_10 + 5 * MINUTE_MS, endsAt: MONDAY_10 + 25 * MINUTE_MS }), 1),
+        ])
+      ).results,
+    );
     expect(move).toMatchObject({ status: 'applied', version: 2 });
     expect(cloud.server.overlaps()).toEqual([]);
   });
@@ -202,7 +217,10 @@ describe('concurrency', () => {
     for (const a of live) {
       for (const b of live) {
         if (a.uid >= b.uid) continue;
-        const [x, y] = [a.data as { startsAt: number; endsAt: number; practitionerUid: string; roomUid: string }, b.data as { startsAt: number; endsAt: number; practitionerUid: string; roomUid: string }];
+        const [x, y] = [
+          a.data as { startsAt: number; endsAt: number; practitionerUid: string; roomUid: string },
+          b.data as { startsAt: number; endsAt: number; practitionerUid: string; roomUid: string },
+        ];
         const overlapping = x.startsAt < y.endsAt && y.startsAt < x.endsAt;
         expect(overlapping && (x.practitionerUid === y.practitionerUid || x.roomUid === y.roomUid)).toBe(false);
       }

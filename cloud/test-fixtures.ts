@@ -81,7 +81,11 @@ export const specialty = (overrides: Partial<EntityData<'specialty'>> = {}): Ent
 export const room = (name = 'Room 1'): EntityData<'room'> => ({ name, isActive: true });
 
 /** Works Monday to Friday, 09:00–13:00 and 14:00–18:00 on the clinic's clock. */
-export const practitioner = (specialtyUids: string[], defaultRoomUid: string | null, overrides: Partial<EntityData<'practitioner'>> = {}): EntityData<'practitioner'> => ({
+export const practitioner = (
+  specialtyUids: string[],
+  defaultRoomUid: string | null,
+  overrides: Partial<EntityData<'practitioner'>> = {},
+): EntityData<'practitioner'> => ({
   fullName: 'Dr. Ana Lopes',
   descriptionEn: '',
   descriptionPt: '',

@@ -132,8 +132,10 @@ const stale = reviewed.filter((entry) => !findings.some((finding) => finding.che
 const where = (finding) => (finding.file === 'N/A' ? 'whole app' : `${finding.file}:${finding.line}:${finding.column}`);
 for (const finding of minor) console.log(`  note   ${finding.check} (${finding.severity}) at ${where(finding)}`);
 for (const finding of accepted) console.log(`  ok     ${finding.check} (${finding.severity}) at ${where(finding)}: reviewed`);
-for (const entry of stale) console.log(`  stale  ${entry.check} in ${entry.file} is reviewed but no longer found; remove it from ${relative(repo, reviewedFile)}`);
-for (const finding of failing) console.log(`  FAIL   ${finding.check} (${finding.severity}, ${finding.confidence}) at ${where(finding)}: ${finding.description}`);
+for (const entry of stale)
+  console.log(`  stale  ${entry.check} in ${entry.file} is reviewed but no longer found; remove it from ${relative(repo, reviewedFile)}`);
+for (const finding of failing)
+  console.log(`  FAIL   ${finding.check} (${finding.severity}, ${finding.confidence}) at ${where(finding)}: ${finding.description}`);
 for (const error of unparsed) console.log(`  FAIL   could not parse ${error.file}: ${error.message}`);
 
 const summary = `${files} files, ${result.atomicChecks + result.globalChecks} checks, Electron ${electronVersion}${offline ? ', release check skipped (--offline)' : ''}`;

@@ -75,7 +75,9 @@ function tool(fromDir, request) {
 }
 
 function firstCause(log) {
-  const match = log.match(/getaddrinfo \w+ [\w.-]+|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|self[- ]signed certificate|No rule to make target|error: [^\n]{0,100}/);
+  const match = log.match(
+    /getaddrinfo \w+ [\w.-]+|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|self[- ]signed certificate|No rule to make target|error: [^\n]{0,100}/,
+  );
   return match ? match[0] : null;
 }
 

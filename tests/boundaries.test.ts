@@ -39,7 +39,11 @@ const roleChecks: ReadonlyArray<{ what: string; pattern: RegExp }> = [
 const roleCheckAllowed: ReadonlyArray<{ file: string; line: string; why: string }> = [
   { file: 'auth/may.ts', line: 'access.includes(role)', why: 'the one place the contract’s access is read' },
   { file: 'auth/own-queue.ts', line: "role === 'doctor'", why: 'a doctor’s queue screen is their own: a view, not a permission' },
-  { file: '/staff-section.tsx', line: "values.role === 'doctor' && !values.practitionerId", why: 'the staff form: a doctor account being created or edited needs a practitioner' },
+  {
+    file: '/staff-section.tsx',
+    line: "values.role === 'doctor' && !values.practitionerId",
+    why: 'the staff form: a doctor account being created or edited needs a practitioner',
+  },
   { file: '/staff-section.tsx', line: "role: 'receptionist'", why: 'the staff form: the new account’s default role' },
 ];
 
@@ -62,7 +66,8 @@ const posix = (path: string) => path.split(sep).join('/');
 const featureOf = (file: string) => posix(file).split('/')[1];
 
 /** A query: a Kysely builder, a sql`` template (typed or not), a raw compiled query, a raw better-sqlite3 statement. */
-const query = /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql(<[^`]*?>)?`|CompiledQuery\.raw\(|\.prepare\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/;
+const query =
+  /\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql(<[^`]*?>)?`|CompiledQuery\.raw\(|\.prepare\(\s*[`'"]\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/;
 
 /**
  * Where a query may be written besides a *.repository.ts, and why:
@@ -126,9 +131,12 @@ describe('architecture boundaries', () => {
 
   it('spots a role check or a role list, and lets a method check through', () => {
     const spotted = (text: string) => roleChecksIn('renderer/x/view.tsx', text).map((check) => check.what);
-    expect(spotted("const canEdit = role === 'admin' || role === \"receptionist\";")).toEqual(['names a staff role', 'names a staff role']);
-    expect(spotted('const desk: readonly Role[] = DESK;\nif (desk.includes(staff?.role)) show();')).toEqual(['looks the role up in a list', 'keeps a list of roles']);
-    expect(spotted("roles: [\n  `doctor`,\n]")).toEqual(['names a staff role']);
+    expect(spotted('const canEdit = role === \'admin\' || role === "receptionist";')).toEqual(['names a staff role', 'names a staff role']);
+    expect(spotted('const desk: readonly Role[] = DESK;\nif (desk.includes(staff?.role)) show();')).toEqual([
+      'looks the role up in a list',
+      'keeps a list of roles',
+    ]);
+    expect(spotted('roles: [\n  `doctor`,\n]')).toEqual(['names a staff role']);
     expect(spotted("const canEdit = useMay('patients.update');\nt(`roles.${role}`);\nrole === 'display';")).toEqual([]);
   });
 
@@ -163,8 +171,18 @@ describe('architecture boundaries', () => {
   });
 
   it('spots a query, built, templated or raw, and lets other code through', () => {
-    const queries = ["db.selectFrom('staff')", 'trx.insertInto(table)', "db.updateTable('x')", "trx.deleteFrom('x')", 'sql`SELECT 1`', 'sql<{ n: number }>`SELECT 1`', 'CompiledQuery.raw(text, [])', 'sqlite.prepare(`SELECT id FROM devices`)'];
+    const queries = [
+      "db.selectFrom('staff')",
+      'trx.insertInto(table)',
+      "db.updateTable('x')",
+      "trx.deleteFrom('x')",
+      'sql`SELECT 1`',
+      'sql<{ n: number }>`SELECT 1`',
+      'CompiledQuery.raw(text, [])',
+      'sqlite.prepare(`SELECT id FROM devices`)',
+    ];
     for (const text of queries) expect(query.test(text), text).toBe(true);
-    for (const text of ['findStaffById(db, id)', 'const sqlText = `x`', 'pattern.exec(text)', 'sqlite.prepare(statement)', "selectFrom('staff')"]) expect(query.test(text), text).toBe(false);
+    for (const text of ['findStaffById(db, id)', 'const sqlText = `x`', 'pattern.exec(text)', 'sqlite.prepare(statement)', "selectFrom('staff')"])
+      expect(query.test(text), text).toBe(false);
   });
 });

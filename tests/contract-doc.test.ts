@@ -32,7 +32,12 @@ describe('docs/contract.md', () => {
   });
 
   it('shows audits for exactly the methods that declare them', () => {
-    const sections = new Map(fresh.split(/^### /m).slice(1).map((section) => [section.slice(1, section.indexOf('`', 1)), section]));
+    const sections = new Map(
+      fresh
+        .split(/^### /m)
+        .slice(1)
+        .map((section) => [section.slice(1, section.indexOf('`', 1)), section]),
+    );
     for (const name of methodNames) {
       const declaresAudits = (contract[name] as object as { audits?: unknown }).audits !== undefined;
       expect(sections.get(name)?.includes('- **Audits:**'), name).toBe(declaresAudits);

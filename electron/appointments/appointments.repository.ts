@@ -68,7 +68,11 @@ export async function insertAppointment(db: Kysely<Database>, row: NewBooking): 
   } catch (error) {
     // One in hundreds of millions: let the database's own trigger pick a free code instead.
     if (!isCodeClash(error)) throw error;
-    const inserted = await db.insertInto('appointments').values({ ...row, status: 'booked', code: null }).returningAll().executeTakeFirstOrThrow();
+    const inserted = await db
+      .insertInto('appointments')
+      .values({ ...row, status: 'booked', code: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     const { code } = await db.selectFrom('appointments').select('code').where('id', '=', inserted.id).executeTakeFirstOrThrow();
     return { ...inserted, code };
   }
@@ -80,13 +84,7 @@ export function updateAppointment(db: Kysely<Database>, id: number, values: Upda
 
 /** Newest first: the desk looks for the next visit or the last one. */
 export function appointmentsOfPatient(db: Kysely<Database>, patientId: number): Promise<AppointmentRow[]> {
-  return db
-    .selectFrom('appointments')
-    .selectAll()
-    .where('patient_id', '=', patientId)
-    .orderBy('starts_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
+  return db.selectFrom('appointments').selectAll().where('patient_id', '=', patientId).orderBy('starts_at', 'desc').orderBy('id', 'desc').execute();
 }
 
 /** A practitioner as booking needs them, with whether they offer the specialty asked for (1 or 0). */
@@ -125,7 +123,10 @@ const bookingReferencesQuery = preparedQuery((db, ids: { patientId: number; spec
     .select(['p.id as p_id', 'p.full_name as p_full_name', 'p.default_room_id as p_default_room_id', 'p.is_active as p_is_active'])
     .select((eb) => [
       offersExpression(eb, ids.specialtyId).as('p_offers'),
-      eb.exists(eb.selectFrom('patients').select('patients.id').where('patients.id', '=', ids.patientId)).$castTo<number>().as('has_patient'),
+      eb
+        .exists(eb.selectFrom('patients').select('patients.id').where('patients.id', '=', ids.patientId))
+        .$castTo<number>()
+        .as('has_patient'),
     ])
     .where('p.id', '=', ids.practitionerId),
 );
@@ -219,4 +220,3 @@ export async function workingHoursAndTimeOff(
   const rows = await workingHoursAndTimeOffQuery(db, { practitionerId, startsAt: interval.startsAt, endsAt: interval.endsAt });
   return { hours: rows, isAway: rows.some((row) => Number(row.is_away) === 1) };
 }
-

@@ -172,9 +172,7 @@ async function slotTakenError(
   };
   const when = `${clock(env, clash.starts_at)}–${clock(env, clash.ends_at, 'HH:mm')}`;
   const message =
-    kind === 'practitioner'
-      ? `${placement.practitioner.full_name} already has an appointment at ${when}.`
-      : `The room is already taken at ${when}.`;
+    kind === 'practitioner' ? `${placement.practitioner.full_name} already has an appointment at ${when}.` : `The room is already taken at ${when}.`;
   return new AppError('SLOT_TAKEN', message, details);
 }
 
@@ -276,7 +274,12 @@ export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'
 
   const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: false };
   const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
-  req.audit({ action: 'appointments.book', entity: 'appointment', entityId: row.id, detail: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id } });
+  req.audit({
+    action: 'appointments.book',
+    entity: 'appointment',
+    entityId: row.id,
+    detail: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
+  });
   return change(env, row);
 }
 
@@ -316,7 +319,12 @@ export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appoi
     }
     const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: true };
     const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
-    req.audit({ action: 'appointments.bookWalkIn', entity: 'appointment', entityId: row.id, detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id } });
+    req.audit({
+      action: 'appointments.bookWalkIn',
+      entity: 'appointment',
+      entityId: row.id,
+      detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id },
+    });
     return change(env, row);
   }
 
@@ -377,10 +385,15 @@ export async function rescheduleAppointment(
       updated_at: env.now,
     }),
   );
-  req.audit({ action: 'appointments.reschedule', entity: 'appointment', entityId: row.id, detail: {
-    from: { startsAt: current.starts_at, practitionerId: current.practitioner_id, roomId: current.room_id },
-    to: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
-  } });
+  req.audit({
+    action: 'appointments.reschedule',
+    entity: 'appointment',
+    entityId: row.id,
+    detail: {
+      from: { startsAt: current.starts_at, practitionerId: current.practitioner_id, roomId: current.room_id },
+      to: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
+    },
+  });
   return change(env, row, current.starts_at);
 }
 

@@ -21,7 +21,9 @@ afterEach(async () => {
   await t.close();
 });
 
-function book(overrides: { patientId?: number; specialtyId?: number; practitionerId?: number; startsAt?: number; roomId?: number | null; notes?: string } = {}) {
+function book(
+  overrides: { patientId?: number; specialtyId?: number; practitionerId?: number; startsAt?: number; roomId?: number | null; notes?: string } = {},
+) {
   return {
     patientId: p.patients[0]!,
     specialtyId: p.general,
@@ -182,7 +184,11 @@ describe('SLOT_TAKEN', () => {
     const attempts = 25;
     const results = await Promise.all(
       Array.from({ length: attempts }, (_, i) =>
-        t.desk.dispatch(t.reception, 'appointments.book', book({ patientId: p.patients[i % p.patients.length]!, practitionerId: i % 2 ? p.ana : p.carla, roomId: p.room1 })),
+        t.desk.dispatch(
+          t.reception,
+          'appointments.book',
+          book({ patientId: p.patients[i % p.patients.length]!, practitionerId: i % 2 ? p.ana : p.carla, roomId: p.room1 }),
+        ),
       ),
     );
     const succeeded = results.filter((r) => r.ok);
@@ -268,7 +274,9 @@ describe('appointments.reschedule', () => {
     expect(slotTakenDetails.parse(taken.details).clash.appointmentId).toBe(other.id);
     expect((await t.fail(t.reception, 'appointments.reschedule', { id: booked.id, startsAt: t.at('2026-06-15T07:00') })).code).toBe('IN_THE_PAST');
     expect((await t.fail(t.reception, 'appointments.reschedule', { id: booked.id, startsAt: t.at('2026-06-15T13:00') })).code).toBe('OUTSIDE_WORKING_HOURS');
-    expect((await t.fail(t.reception, 'appointments.reschedule', { id: booked.id, startsAt: t.at('2026-06-15T15:00'), practitionerId: 999 })).code).toBe('NOT_FOUND');
+    expect((await t.fail(t.reception, 'appointments.reschedule', { id: booked.id, startsAt: t.at('2026-06-15T15:00'), practitionerId: 999 })).code).toBe(
+      'NOT_FOUND',
+    );
     expect((await t.fail(t.reception, 'appointments.reschedule', { id: 999, startsAt: t.at('2026-06-15T15:00') })).code).toBe('NOT_FOUND');
     expect((await t.ok(t.reception, 'appointments.get', { id: booked.id })).startsAt).toBe(booked.startsAt);
   });
@@ -332,6 +340,8 @@ describe('booking across daylight-saving changes', () => {
     // The first 01:30 (an hour earlier in real time) is still free.
     await t.ok(t.reception, 'appointments.book', book({ patientId: p.patients[1]!, practitionerId: p.carla, startsAt: secondOneThirty - HOUR_MS }));
     // 04:30 on that night is outside 00:00–04:00 on the wall clock.
-    expect((await t.fail(t.reception, 'appointments.book', book({ practitionerId: p.carla, startsAt: Date.UTC(2026, 9, 25, 3, 45) }))).code).toBe('OUTSIDE_WORKING_HOURS');
+    expect((await t.fail(t.reception, 'appointments.book', book({ practitionerId: p.carla, startsAt: Date.UTC(2026, 9, 25, 3, 45) }))).code).toBe(
+      'OUTSIDE_WORKING_HOURS',
+    );
   });
 });

@@ -74,5 +74,8 @@ export function boardPractitionerRows(
       ]),
     );
   if (practitionerId !== undefined) query = query.where('p.id', '=', practitionerId);
-  return query.orderBy(sql`p.full_name COLLATE NOCASE`).orderBy('p.id').execute();
+  return query
+    .orderBy(sql`p.full_name COLLATE NOCASE`)
+    .orderBy('p.id')
+    .execute();
 }

@@ -131,10 +131,6 @@ export async function checkInWalkIn(
   req: RequestContext,
   input: { patientId: number; specialtyId: number; practitionerId?: number | undefined },
 ): Promise<CheckInOutcome> {
-  const booked = await bookWalkIn(
-    db,
-    { patientId: input.patientId, specialtyId: input.specialtyId, practitionerId: input.practitionerId, notes: '' },
-    req,
-  );
+  const booked = await bookWalkIn(db, { patientId: input.patientId, specialtyId: input.specialtyId, practitionerId: input.practitionerId, notes: '' }, req);
   return checkInAppointment(db, req, booked.appointment.id, 'checkin.walkIn');
 }

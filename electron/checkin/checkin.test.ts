@@ -57,16 +57,24 @@ describe('checkin.checkIn', () => {
 
     // Every check-in tells the board, the queues and the waiting-room screen.
     expect(t.events.map((event) => event.event)).toEqual([
-      'appointments.changed', 'queue.changed', 'display.changed',
-      'appointments.changed', 'queue.changed', 'display.changed',
-      'appointments.changed', 'queue.changed', 'display.changed',
+      'appointments.changed',
+      'queue.changed',
+      'display.changed',
+      'appointments.changed',
+      'queue.changed',
+      'display.changed',
+      'appointments.changed',
+      'queue.changed',
+      'display.changed',
     ]);
     expect(eventsNamed(t, 'queue.changed')[0]).toEqual({ practitionerIds: [p.ana], appointmentIds: [first] });
     const lastDisplay = eventsNamed(t, 'display.changed').at(-1) as { waiting: Array<{ ticket: string }> };
     expect(lastDisplay.waiting.map((waiting) => waiting.ticket).sort()).toEqual(['D-001', 'G-001', 'G-002']);
 
     // The audit log says who and which ticket, and nothing about the patient.
-    const audit = t.desk.database.sqlite.prepare(`SELECT action, entity_id, detail FROM audit_log WHERE action = 'checkin.checkIn' ORDER BY id`).all() as Array<{ detail: string }>;
+    const audit = t.desk.database.sqlite
+      .prepare(`SELECT action, entity_id, detail FROM audit_log WHERE action = 'checkin.checkIn' ORDER BY id`)
+      .all() as Array<{ detail: string }>;
     expect(audit).toHaveLength(3);
     expect(JSON.parse(audit[0]!.detail)).toEqual({ ticket: 'G-001', from: 'booked', minutesAfterStart: -20 });
     expect(audit[0]!.detail).not.toContain('Patient');
@@ -109,8 +117,14 @@ describe('checkin.checkIn', () => {
 
     const again = await t.fail(t.reception, 'checkin.checkIn', { appointmentId: today });
     expect(again).toMatchObject({ code: 'INVALID_TRANSITION', details: { status: 'checked_in', ticket: 'G-001' } });
-    expect(await t.fail(t.reception, 'checkin.checkIn', { appointmentId: tomorrow })).toMatchObject({ code: 'INVALID_TRANSITION', details: { day: '2026-06-16' } });
-    expect(await t.fail(t.reception, 'checkin.checkIn', { appointmentId: cancelled })).toMatchObject({ code: 'INVALID_TRANSITION', details: { status: 'cancelled' } });
+    expect(await t.fail(t.reception, 'checkin.checkIn', { appointmentId: tomorrow })).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      details: { day: '2026-06-16' },
+    });
+    expect(await t.fail(t.reception, 'checkin.checkIn', { appointmentId: cancelled })).toMatchObject({
+      code: 'INVALID_TRANSITION',
+      details: { status: 'cancelled' },
+    });
     expect((await t.fail(t.reception, 'checkin.checkIn', { appointmentId: 9999 })).code).toBe('NOT_FOUND');
     const doctor = await t.doctor(p.ana);
     expect((await t.fail(doctor, 'checkin.checkIn', { appointmentId: tomorrow })).code).toBe('FORBIDDEN');

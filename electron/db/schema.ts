@@ -88,15 +88,7 @@ export interface PatientsTable {
   uid: Generated<string>;
 }
 
-export type AppointmentStatusColumn =
-  | 'booked'
-  | 'checked_in'
-  | 'called'
-  | 'in_consultation'
-  | 'done'
-  | 'no_show'
-  | 'left_unseen'
-  | 'cancelled';
+export type AppointmentStatusColumn = 'booked' | 'checked_in' | 'called' | 'in_consultation' | 'done' | 'no_show' | 'left_unseen' | 'cancelled';
 
 export interface AppointmentsTable {
   id: Generated<number>;

@@ -34,24 +34,54 @@ const practitioners: Array<{
   pt: string;
   saturday: boolean;
 }> = [
-  { fullName: 'Dr.ª Ana Ribeiro', specialties: ['evaluation', 'physio'], color: '#2563eb', saturday: true,
+  {
+    fullName: 'Dr.ª Ana Ribeiro',
+    specialties: ['evaluation', 'physio'],
+    color: '#2563eb',
+    saturday: true,
     en: 'Physiotherapist specialised in sports injuries and post-operative rehabilitation.',
-    pt: 'Fisioterapeuta especializada em lesões desportivas e reabilitação pós-operatória.' },
-  { fullName: 'Dr. Miguel Sousa', specialties: ['physio', 'shockwave', 'evaluation'], color: '#059669', saturday: false,
+    pt: 'Fisioterapeuta especializada em lesões desportivas e reabilitação pós-operatória.',
+  },
+  {
+    fullName: 'Dr. Miguel Sousa',
+    specialties: ['physio', 'shockwave', 'evaluation'],
+    color: '#059669',
+    saturday: false,
     en: 'Physiotherapist; tendinopathies and shock-wave therapy.',
-    pt: 'Fisioterapeuta; tendinopatias e terapia por ondas de choque.' },
-  { fullName: 'Inês Carvalho', specialties: ['massage', 'therapeutic'], color: '#d97706', saturday: true,
+    pt: 'Fisioterapeuta; tendinopatias e terapia por ondas de choque.',
+  },
+  {
+    fullName: 'Inês Carvalho',
+    specialties: ['massage', 'therapeutic'],
+    color: '#d97706',
+    saturday: true,
     en: 'Massage therapist: relaxation, deep tissue and lymphatic drainage.',
-    pt: 'Massagista: relaxamento, tecido profundo e drenagem linfática.' },
-  { fullName: 'Tiago Martins', specialties: ['massage', 'shockwave'], color: '#7c3aed', saturday: false,
+    pt: 'Massagista: relaxamento, tecido profundo e drenagem linfática.',
+  },
+  {
+    fullName: 'Tiago Martins',
+    specialties: ['massage', 'shockwave'],
+    color: '#7c3aed',
+    saturday: false,
     en: 'Sports massage and recovery for runners and cyclists.',
-    pt: 'Massagem desportiva e recuperação para corredores e ciclistas.' },
-  { fullName: 'Dr.ª Sofia Almeida', specialties: ['evaluation', 'physio', 'shockwave'], color: '#db2777', saturday: true,
+    pt: 'Massagem desportiva e recuperação para corredores e ciclistas.',
+  },
+  {
+    fullName: 'Dr.ª Sofia Almeida',
+    specialties: ['evaluation', 'physio', 'shockwave'],
+    color: '#db2777',
+    saturday: true,
     en: 'Clinical director; spine and shoulder assessment.',
-    pt: 'Diretora clínica; avaliação da coluna e do ombro.' },
-  { fullName: 'Rui Pereira', specialties: ['therapeutic', 'massage'], color: '#0891b2', saturday: false,
+    pt: 'Diretora clínica; avaliação da coluna e do ombro.',
+  },
+  {
+    fullName: 'Rui Pereira',
+    specialties: ['therapeutic', 'massage'],
+    color: '#0891b2',
+    saturday: false,
     en: 'Therapeutic massage for chronic pain and postural problems.',
-    pt: 'Massagem terapêutica para dor crónica e problemas posturais.' },
+    pt: 'Massagem terapêutica para dor crónica e problemas posturais.',
+  },
 ];
 
 /**
@@ -93,7 +123,11 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
 
   const roomIds: number[] = [];
   for (let index = 1; index <= practitioners.length; index++) {
-    const row = await db.insertInto('rooms').values({ name: `Sala ${index}` }).returning('id').executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('rooms')
+      .values({ name: `Sala ${index}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     roomIds.push(row.id);
   }
 
@@ -175,7 +209,14 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
     for (const [index, practitioner] of practitioners.entries()) {
       const practitionerId = practitionerIds[index]!;
       const intervals: Array<[number, number]> =
-        day.weekday <= 5 ? [[9 * 60, 13 * 60], [14 * 60, 19 * 60]] : day.weekday === 6 && practitioner.saturday ? [[9 * 60, 13 * 60]] : [];
+        day.weekday <= 5
+          ? [
+              [9 * 60, 13 * 60],
+              [14 * 60, 19 * 60],
+            ]
+          : day.weekday === 6 && practitioner.saturday
+            ? [[9 * 60, 13 * 60]]
+            : [];
       const fill = offset === 0 ? 0.65 : offset < 0 ? 0.7 : Math.max(0.15, 0.6 - offset * 0.03);
       for (const [from, to] of intervals) {
         let minute = from;

@@ -106,7 +106,11 @@ describe('insertPatientsBulk', () => {
     expect((await searchPatients(db.db, target.phone_digits.slice(-6), 50)).map((patient) => patient.id)).toContain(1235);
 
     // The triggers are back: a write after the load is indexed as usual.
-    db.sqlite.prepare(`INSERT INTO patients (full_name, date_of_birth, name_key, created_at, updated_at) VALUES ('Ondina Pós-Carga', '1970-01-01', 'ondina pos carga', 0, 0)`).run();
+    db.sqlite
+      .prepare(
+        `INSERT INTO patients (full_name, date_of_birth, name_key, created_at, updated_at) VALUES ('Ondina Pós-Carga', '1970-01-01', 'ondina pos carga', 0, 0)`,
+      )
+      .run();
     expect((await searchPatients(db.db, 'ondina', 20)).map((patient) => patient.fullName)).toEqual(['Ondina Pós-Carga']);
   });
 

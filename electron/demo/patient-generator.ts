@@ -26,7 +26,6 @@ export interface GeneratePatientsOptions {
   now?: number;
 }
 
-
 // Ordered roughly by how common they are in Portugal; picks are skewed towards the top,
 // so searches meet the crowded prefixes (Maria, João, Silva) a real register has. The word
 // lists are kept as paragraphs (prettier-ignore), not one word a line.
@@ -320,9 +319,7 @@ export function insertPatientsBulk(sqlite: BetterSqlite3.Database, rows: Iterabl
       for (let start = 0; start < values.length; start += COLUMNS) insertOne.run(values.slice(start, start + COLUMNS));
 
       for (const object of setAside) sqlite.exec(object.sql);
-      sqlite
-        .prepare('INSERT INTO patient_name_search (rowid, name) SELECT id, name FROM patient_name_search_source WHERE id > ?')
-        .run(lastId);
+      sqlite.prepare('INSERT INTO patient_name_search (rowid, name) SELECT id, name FROM patient_name_search_source WHERE id > ?').run(lastId);
       // One segment instead of the dozens a big load leaves: fewer lists to merge per search.
       sqlite.exec(`INSERT INTO patient_name_search (patient_name_search) VALUES ('optimize')`);
       return inserted;

@@ -87,10 +87,16 @@ async function openStream(headers: Record<string, string>): Promise<Stream> {
 /** A practitioner, a patient and an appointment starting now, straight into the tables. */
 function seedAppointmentNow(): number {
   const sqlite = app.database.sqlite;
-  sqlite.prepare(`INSERT INTO specialties (id, name_en, name_pt, duration_minutes, price_cents, ticket_prefix) VALUES (1, 'General', 'Geral', 30, 4000, 'G')`).run();
+  sqlite
+    .prepare(`INSERT INTO specialties (id, name_en, name_pt, duration_minutes, price_cents, ticket_prefix) VALUES (1, 'General', 'Geral', 30, 4000, 'G')`)
+    .run();
   sqlite.prepare(`INSERT INTO rooms (id, name) VALUES (1, 'Room 3')`).run();
   sqlite.prepare(`INSERT INTO practitioners (id, full_name, default_room_id) VALUES (1, 'Ana Almeida', 1)`).run();
-  sqlite.prepare(`INSERT INTO patients (id, full_name, date_of_birth, phone, phone_digits, created_at, updated_at) VALUES (1, 'Ana Sofia Silva', '1985-03-09', '912 345 678', '912345678', 0, 0)`).run();
+  sqlite
+    .prepare(
+      `INSERT INTO patients (id, full_name, date_of_birth, phone, phone_digits, created_at, updated_at) VALUES (1, 'Ana Sofia Silva', '1985-03-09', '912 345 678', '912345678', 0, 0)`,
+    )
+    .run();
   const result = sqlite
     .prepare(
       `INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, status_changed_at, created_at, updated_at)

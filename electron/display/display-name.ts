@@ -3,7 +3,10 @@ import type { DisplayPrivacy } from '../../shared/display/display.contract';
 const LONGEST_FIRST_NAME = 30;
 
 function words(value: string): string[] {
-  return value.trim().split(/\s+/u).filter((word) => word !== '');
+  return value
+    .trim()
+    .split(/\s+/u)
+    .filter((word) => word !== '');
 }
 
 /** The first letter of a word, capitalised ("d'Almeida" → "D"); '' when it has none. */

@@ -52,11 +52,7 @@ export async function displayState(db: Kysely<Database>, settings: ClinicSetting
 
   const calls = await latestCalls(db, { from: bounds.startsAt, to: bounds.endsAt }, RECENT_CALLS + 1);
   const latest = calls[0];
-  const isCurrent =
-    latest !== undefined &&
-    latest.status !== 'done' &&
-    latest.called_at !== null &&
-    now - latest.called_at <= CURRENT_CALL_MINUTES * 60_000;
+  const isCurrent = latest !== undefined && latest.status !== 'done' && latest.called_at !== null && now - latest.called_at <= CURRENT_CALL_MINUTES * 60_000;
   const current = isCurrent ? callOf(latest, settings) : null;
   const recentCalls = (isCurrent ? calls.slice(1) : calls).slice(0, RECENT_CALLS).map((row) => callOf(row, settings));
 

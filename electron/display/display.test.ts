@@ -38,7 +38,13 @@ beforeEach(async () => {
   t = await createTestDesk({ now: '2026-06-15T08:00' });
   p = await seedPractice(t, 2);
   ana = await addPatient(t, { fullName: 'Ana Sofia Silva', dateOfBirth: '1985-03-09', phone: '+351 912 345 678', preferredLanguage: 'en' });
-  rui = await addPatient(t, { fullName: 'Rui Pedro Ferreira', preferredName: 'Pedro', dateOfBirth: '1990-11-30', phone: '966 111 222', preferredLanguage: 'pt' });
+  rui = await addPatient(t, {
+    fullName: 'Rui Pedro Ferreira',
+    preferredName: 'Pedro',
+    dateOfBirth: '1990-11-30',
+    phone: '966 111 222',
+    preferredLanguage: 'pt',
+  });
   await t.desk.database.db.updateTable('patients').set({ email: 'ana@mail.pt' }).where('id', '=', ana).execute();
   t.events.length = 0;
 });
@@ -80,22 +86,25 @@ describe('display.state', () => {
     ['firstNameLastInitial', 'Ana S.', 'Pedro F.'],
     ['initials', 'A. S.', 'P. F.'],
     ['ticketOnly', '', ''],
-  ] as const)('in %s mode shows %j and %j, and never a phone, a birth date or a surname, in the state or its events', async (privacy, calledName, waitingName) => {
-    await setSettings(t, { displayPrivacy: privacy });
-    await dayWithACall();
-    const state = await t.ok(deviceCaller('display'), 'display.state', {});
-    expect(state.privacy).toBe(privacy);
-    expect(state.current!.displayName).toBe(calledName);
-    expect(state.waiting[0]!.displayName).toBe(waitingName);
+  ] as const)(
+    'in %s mode shows %j and %j, and never a phone, a birth date or a surname, in the state or its events',
+    async (privacy, calledName, waitingName) => {
+      await setSettings(t, { displayPrivacy: privacy });
+      await dayWithACall();
+      const state = await t.ok(deviceCaller('display'), 'display.state', {});
+      expect(state.privacy).toBe(privacy);
+      expect(state.current!.displayName).toBe(calledName);
+      expect(state.waiting[0]!.displayName).toBe(waitingName);
 
-    const pushed = eventsNamed(t, 'display.changed') as DisplayState[];
-    expect(pushed.length).toBeGreaterThanOrEqual(3);
-    expect(pushed.at(-1)!.current!.displayName).toBe(calledName);
-    for (const json of [JSON.stringify(state), ...pushed.map((event) => JSON.stringify(event))]) {
-      for (const secret of SECRET_BITS) expect(json).not.toContain(secret);
-      expect(json).not.toMatch(/patientId|phone|dateOfBirth|email|"id"/);
-    }
-  });
+      const pushed = eventsNamed(t, 'display.changed') as DisplayState[];
+      expect(pushed.length).toBeGreaterThanOrEqual(3);
+      expect(pushed.at(-1)!.current!.displayName).toBe(calledName);
+      for (const json of [JSON.stringify(state), ...pushed.map((event) => JSON.stringify(event))]) {
+        for (const secret of SECRET_BITS) expect(json).not.toContain(secret);
+        expect(json).not.toMatch(/patientId|phone|dateOfBirth|email|"id"/);
+      }
+    },
+  );
 
   it('keeps the latest call current for five minutes, lists the earlier ones, and announces in the patient’s language when asked', async () => {
     const { ruiAppointment } = await dayWithACall();

@@ -74,7 +74,9 @@ export function defaultChainCredentials(env: Readonly<Record<string, string | un
   }
   const configured =
     Boolean(env.AWS_PROFILE || env.AWS_WEB_IDENTITY_TOKEN_FILE || env.AWS_CONTAINER_CREDENTIALS_FULL_URI || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) ||
-    [env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE, join(env.HOME ?? env.USERPROFILE ?? homedir(), '.aws')].some((path) => path !== undefined && existsSync(path));
+    [env.AWS_SHARED_CREDENTIALS_FILE, env.AWS_CONFIG_FILE, join(env.HOME ?? env.USERPROFILE ?? homedir(), '.aws')].some(
+      (path) => path !== undefined && existsSync(path),
+    );
   return configured ? 'chain' : null;
 }
 
@@ -83,22 +85,58 @@ export function defaultChainCredentials(env: Readonly<Record<string, string | un
  * ARNs or keys. Unknown errors are UNKNOWN.
  */
 export function awsProblemOf(error: unknown): AwsProblem {
-  const e = (error ?? {}) as { name?: string; code?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+  const e = (error ?? {}) as {
+    name?: string;
+    code?: string;
+    Code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $response?: { headers?: Record<string, string> };
+  };
   const name = e.name ?? e.Code ?? '';
   const code = e.code ?? '';
   const status = e.$metadata?.httpStatusCode;
   const message = e.message ?? '';
   if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) return 'NO_CREDENTIALS';
-  if (['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'Redirect'].includes(name) || status === 301 || status === 307) {
+  if (
+    ['PermanentRedirect', 'AuthorizationHeaderMalformed', 'IllegalLocationConstraintException', 'Redirect'].includes(name) ||
+    status === 301 ||
+    status === 307
+  ) {
     return 'WRONG_REGION';
   }
   if (name === 'InvalidSignatureException' && /region/i.test(message)) return 'WRONG_REGION';
-  if (['UnrecognizedClientException', 'InvalidClientTokenId', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidSignatureException', 'ExpiredToken', 'ExpiredTokenException', 'InvalidToken', 'IncompleteSignature', 'IncompleteSignatureException', 'MissingAuthenticationTokenException'].includes(name)) {
+  if (
+    [
+      'UnrecognizedClientException',
+      'InvalidClientTokenId',
+      'InvalidAccessKeyId',
+      'SignatureDoesNotMatch',
+      'InvalidSignatureException',
+      'ExpiredToken',
+      'ExpiredTokenException',
+      'InvalidToken',
+      'IncompleteSignature',
+      'IncompleteSignatureException',
+      'MissingAuthenticationTokenException',
+    ].includes(name)
+  ) {
     return 'INVALID_CREDENTIALS';
   }
   if (['AccessDeniedException', 'AccessDenied', 'Forbidden', 'AllAccessDisabled'].includes(name) || status === 403) return 'ACCESS_DENIED';
   if (name === 'NoSuchBucket') return 'NO_SUCH_BUCKET';
-  if (['ThrottlingException', 'ProvisionedThroughputExceededException', 'LimitExceededException', 'SlowDown', 'TooManyRequestsException', 'RequestLimitExceeded'].includes(name) || status === 429 || status === 503) {
+  if (
+    [
+      'ThrottlingException',
+      'ProvisionedThroughputExceededException',
+      'LimitExceededException',
+      'SlowDown',
+      'TooManyRequestsException',
+      'RequestLimitExceeded',
+    ].includes(name) ||
+    status === 429 ||
+    status === 503
+  ) {
     return 'THROTTLED';
   }
   if (

@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   if (!dataDir || !nowText || !patientText || !staffText) throw new Error('usage: enrolment-recovery.child.ts DIR NOW PATIENT STAFF');
   const now = Number(nowText);
   const desk = await startFrontDesk({ dataDir, now: () => now });
-  const photos = [fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut', { quality: 70, scale: 0.9 }), fixtureJpegBase64('astronaut', { brightness: 8 })];
+  const photos = [
+    fixtureJpegBase64('astronaut'),
+    fixtureJpegBase64('astronaut', { quality: 70, scale: 0.9 }),
+    fixtureJpegBase64('astronaut', { brightness: 8 }),
+  ];
   process.stdout.write('enrolling\n');
   const actor = { staffId: Number(staffText), role: 'receptionist', practitionerId: null, workstation: 'child desk' } as const;
   const status = await desk.faces.services.enrolment.enrol(Number(patientText), photos, actor);

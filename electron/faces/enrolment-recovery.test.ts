@@ -36,8 +36,20 @@ beforeAll(async () => {
   reception = t.reception;
   admin = t.admin;
   receptionId = t.reception.auth!.current()!.staffId;
-  rita = await addPatient(t, { fullName: 'Rita Maria Rocha', preferredName: 'Ritinha', dateOfBirth: '1975-05-20', phone: '+351 913 222 444', preferredLanguage: 'en' });
-  await t.ok(t.admin, 'faces.updateSettings', { enabled: true, region: aws.region, collectionId: aws.collectionId, bucket: aws.s3.bucket, keyPrefix: 'faces/' });
+  rita = await addPatient(t, {
+    fullName: 'Rita Maria Rocha',
+    preferredName: 'Ritinha',
+    dateOfBirth: '1975-05-20',
+    phone: '+351 913 222 444',
+    preferredLanguage: 'en',
+  });
+  await t.ok(t.admin, 'faces.updateSettings', {
+    enabled: true,
+    region: aws.region,
+    collectionId: aws.collectionId,
+    bucket: aws.s3.bucket,
+    keyPrefix: 'faces/',
+  });
   await t.ok(t.reception, 'faces.recordConsent', { patientId: rita, version: CONSENT_VERSION, agreed: true });
   await t.desk.close();
 });
@@ -50,10 +62,14 @@ afterAll(async () => {
 function enrolThenKill(held: FakeOperation, happened: () => Promise<boolean>): Promise<void> {
   aws.rekognition.delayAnswer(held, 20_000);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'enrolment-recovery.child.ts'), dataDir, String(startedAt), String(rita), String(receptionId)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...aws.env },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'enrolment-recovery.child.ts'), dataDir, String(startedAt), String(rita), String(receptionId)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...aws.env },
+      },
+    );
     let output = '';
     let polling: NodeJS.Timeout | null = null;
     const poll = () => {

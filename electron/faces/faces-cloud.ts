@@ -142,7 +142,9 @@ export class FaceCloud {
   async clientsFor(db: Kysely<Database>, settings: FaceSettingsRow, timeouts: AwsTimeouts, region?: string): Promise<AwsClients> {
     const config = await this.configOf(db, settings, region);
     // The cache key holds no secret in the clear.
-    const key = createHash('sha256').update(JSON.stringify([config, timeouts])).digest('hex');
+    const key = createHash('sha256')
+      .update(JSON.stringify([config, timeouts]))
+      .digest('hex');
     let clients = this.clients.get(key);
     if (!clients) {
       clients = createAwsClients(config, timeouts);

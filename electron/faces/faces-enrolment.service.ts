@@ -46,7 +46,15 @@ export async function faceStatus(db: Kysely<Database>, patientId: number): Promi
   const consent = await activeConsent(db, patientId);
   const photos = enrolment ? await photosOf(db, patientId) : [];
   // An enrolment under way (or abandoned, awaiting clean-up) is not one yet: the consent stands.
-  const state: FaceStatus['state'] = !enrolment ? (consent ? 'consented' : 'off') : isEnrolling(enrolment) ? (consent ? 'consented' : 'withdrawing') : enrolment.state;
+  const state: FaceStatus['state'] = !enrolment
+    ? consent
+      ? 'consented'
+      : 'off'
+    : isEnrolling(enrolment)
+      ? consent
+        ? 'consented'
+        : 'withdrawing'
+      : enrolment.state;
   return {
     patientId,
     state,
@@ -83,7 +91,8 @@ export class FaceEnrolmentService {
         currentVersion: CONSENT_VERSION,
       });
     }
-    if ((await faceStatus(db, patientId)).state === 'withdrawing') throw new AppError('INVALID_TRANSITION', 'A withdrawal of face check-in is still unfinished: finish it first.');
+    if ((await faceStatus(db, patientId)).state === 'withdrawing')
+      throw new AppError('INVALID_TRANSITION', 'A withdrawal of face check-in is still unfinished: finish it first.');
     const current = await activeConsent(db, patientId);
     if (current?.version !== version) {
       await insertConsent(db, { patientId, version, locale: language, at: req.now, staffId: req.actor.staffId });
@@ -105,7 +114,11 @@ export class FaceEnrolmentService {
     const settings = await readFaceSettings(db);
     if (!isReadyRow(settings)) throw new AppError('FACE_CHECKIN_OFF', 'Face check-in is not set up.');
     const refuse = (state: FaceStatus['state']) =>
-      new AppError('INVALID_TRANSITION', state === 'enrolled' ? 'This patient is already enrolled for face check-in.' : 'A withdrawal of face check-in is still unfinished: finish it first.', { state });
+      new AppError(
+        'INVALID_TRANSITION',
+        state === 'enrolled' ? 'This patient is already enrolled for face check-in.' : 'A withdrawal of face check-in is still unfinished: finish it first.',
+        { state },
+      );
     const before = await faceStatus(db, patientId);
     if (before.state === 'off') throw new AppError('CONSENT_REQUIRED', "Record the patient's consent before taking photos.");
     if (before.state !== 'consented') throw refuse(before.state);
@@ -129,7 +142,8 @@ export class FaceEnrolmentService {
         throw cloudUnavailable(problemOf(error));
       }
       const after = await faceStatus(db, patientId);
-      if (after.state !== 'consented') throw after.state === 'off' ? new AppError('CONSENT_REQUIRED', "Record the patient's consent before taking photos.") : refuse(after.state);
+      if (after.state !== 'consented')
+        throw after.state === 'off' ? new AppError('CONSENT_REQUIRED', "Record the patient's consent before taking photos.") : refuse(after.state);
     }
 
     let clients: AwsClients;
@@ -210,18 +224,27 @@ export class FaceEnrolmentService {
           // No ACL: objects are private by default, and buckets with ACLs disabled (the
           // default since 2023) refuse any ACL but bucket-owner-full-control.
           await cloud.call(clients, (o) =>
-            clients.s3.send(new PutObjectCommand({ Bucket: settings.bucket, Key: key, Body: photo, ContentType: 'image/jpeg', ServerSideEncryption: 'AES256' }), o),
+            clients.s3.send(
+              new PutObjectCommand({ Bucket: settings.bucket, Key: key, Body: photo, ContentType: 'image/jpeg', ServerSideEncryption: 'AES256' }),
+              o,
+            ),
           );
         }),
       );
       // Set before the call: a CreateUser that timed out may still have created the user.
       target.userId = opaqueKey;
-      await cloud.call(clients, (o) => clients.rekognition.send(new CreateUserCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, ClientRequestToken: opaqueKey }), o));
+      await cloud.call(clients, (o) =>
+        clients.rekognition.send(new CreateUserCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, ClientRequestToken: opaqueKey }), o),
+      );
       await journal(recordEnrolmentUser(db, opaqueKey, opaqueKey));
       const associated = await cloud.call(clients, (o) =>
-        clients.rekognition.send(new AssociateFacesCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, FaceIds: target.faceIds, ClientRequestToken: `${opaqueKey}-a` }), o),
+        clients.rekognition.send(
+          new AssociateFacesCommand({ CollectionId: settings.collection_id, UserId: opaqueKey, FaceIds: target.faceIds, ClientRequestToken: `${opaqueKey}-a` }),
+          o,
+        ),
       );
-      if ((associated.UnsuccessfulFaceAssociations ?? []).length > 0 || (associated.AssociatedFaces ?? []).length !== target.faceIds.length) throw new CloudFailure('UNKNOWN');
+      if ((associated.UnsuccessfulFaceAssociations ?? []).length > 0 || (associated.AssociatedFaces ?? []).length !== target.faceIds.length)
+        throw new CloudFailure('UNKNOWN');
     } catch (error) {
       if (error instanceof AppError) throw error;
       await undo();
@@ -258,7 +281,17 @@ export class FaceEnrolmentService {
     const cloud = this.deps.cloud;
     const indexOne = async (photo: Buffer, position: number) => {
       const answer = await cloud.call(clients, (o) =>
-        clients.rekognition.send(new IndexFacesCommand({ CollectionId: collectionId, Image: { Bytes: photo }, ExternalImageId: opaqueKey, MaxFaces: 1, QualityFilter: QUALITY_FILTER, DetectionAttributes: ['DEFAULT'] }), o),
+        clients.rekognition.send(
+          new IndexFacesCommand({
+            CollectionId: collectionId,
+            Image: { Bytes: photo },
+            ExternalImageId: opaqueKey,
+            MaxFaces: 1,
+            QualityFilter: QUALITY_FILTER,
+            DetectionAttributes: ['DEFAULT'],
+          }),
+          o,
+        ),
       );
       const faceIds = (answer.FaceRecords ?? []).flatMap((record) => (record.Face?.FaceId ? [record.Face.FaceId] : []));
       target.faceIds.push(...faceIds);
@@ -270,9 +303,11 @@ export class FaceEnrolmentService {
     const collectionMissing = settled.every((result) => result.status === 'rejected' && isCloudNotFound(result.reason));
     if (collectionMissing) {
       // A collection deleted (or never created: testConnection creates it) is made again.
-      await cloud.call(clients, (o) => clients.rekognition.send(new CreateCollectionCommand({ CollectionId: collectionId }), o)).catch((error: unknown) => {
-        if (!(error instanceof CloudFailureWithCause && (error.cause as { name?: string })?.name === 'ResourceAlreadyExistsException')) throw error;
-      });
+      await cloud
+        .call(clients, (o) => clients.rekognition.send(new CreateCollectionCommand({ CollectionId: collectionId }), o))
+        .catch((error: unknown) => {
+          if (!(error instanceof CloudFailureWithCause && (error.cause as { name?: string })?.name === 'ResourceAlreadyExistsException')) throw error;
+        });
       settled = await Promise.allSettled(photos.map(indexOne));
     }
     const failure = settled.find((result) => result.status === 'rejected');
@@ -285,10 +320,24 @@ export class FaceEnrolmentService {
    * row stays (or is put back) as an enrolment under way, which the next recovery pass, or
    * the next enrolment of the patient, clears.
    */
-  private async undoEnrolment(clients: AwsClients, patientId: number, opaqueKey: string, region: string, target: CloudTarget, actor: Actor, scan: boolean): Promise<void> {
+  private async undoEnrolment(
+    clients: AwsClients,
+    patientId: number,
+    opaqueKey: string,
+    region: string,
+    target: CloudTarget,
+    actor: Actor,
+    scan: boolean,
+  ): Promise<void> {
     const db = this.deps.db;
     try {
-      await this.deps.removal.removeFromCloud(clients, target, { user_deleted: 0, faces_deleted: 0, photos_deleted: 0 }, async () => {}, scan ? opaqueKey : null);
+      await this.deps.removal.removeFromCloud(
+        clients,
+        target,
+        { user_deleted: 0, faces_deleted: 0, photos_deleted: 0 },
+        async () => {},
+        scan ? opaqueKey : null,
+      );
       await db.transaction().execute(async (trx) => {
         const row = await findEnrolmentByKey(trx, opaqueKey);
         // A withdrawal that took the row over finishes (and audits) on its own.

@@ -8,7 +8,7 @@ import { aws, t, rita, setUp, consent, astronautPhotos, enrolRita, rows, bucketK
 useFacesDesk();
 
 describe('consent', () => {
-  it('shows a versioned text in the patient\'s language, with where, what and how long', async () => {
+  it("shows a versioned text in the patient's language, with where, what and how long", async () => {
     expect((await t.fail(t.reception, 'faces.consentText', { patientId: rita })).code).toBe('FACE_CHECKIN_OFF');
     await setUp();
     const en = await t.ok(t.reception, 'faces.consentText', { patientId: rita });
@@ -68,7 +68,10 @@ describe('enrolment', () => {
     aws.rekognition.forceNextDetection('severalFaces');
     const several = await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() });
     expect(several.details).toMatchObject({ reason: 'severalFaces' });
-    const dark = await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos: [fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut', { brightness: -120 })] });
+    const dark = await t.fail(t.reception, 'faces.enrol', {
+      patientId: rita,
+      photos: [fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut', { brightness: -120 })],
+    });
     expect(dark.details).toEqual({ photo: 2, reason: 'poorQuality' });
     expect(aws.rekognition.faces()).toEqual([]);
   });
@@ -77,7 +80,10 @@ describe('enrolment', () => {
     const status = await enrolRita();
     expect(status).toMatchObject({ state: 'enrolled', enrolledAt: t.now, faceCount: 3 });
 
-    const [enrolment] = rows<{ opaque_key: string; user_id: string; state: string }>('SELECT opaque_key, user_id, state FROM face_enrolments WHERE patient_id = ?', rita);
+    const [enrolment] = rows<{ opaque_key: string; user_id: string; state: string }>(
+      'SELECT opaque_key, user_id, state FROM face_enrolments WHERE patient_id = ?',
+      rita,
+    );
     const key = enrolment!.opaque_key;
     expect(key).toMatch(/^[0-9a-f]{32}$/);
     expect(enrolment!.user_id).toBe(key);
@@ -97,7 +103,9 @@ describe('enrolment', () => {
     expect(photos.map((photo) => photo.face_id).sort()).toEqual([...user!.faceIds].sort());
     expect(photos.map((photo) => photo.s3_key).sort()).toEqual(keys);
 
-    const audit = rows<{ action: string; entity_id: number; staff_id: number; workstation: string; detail: string }>(`SELECT action, entity_id, staff_id, workstation, detail FROM audit_log WHERE action LIKE 'faces.%' ORDER BY id`);
+    const audit = rows<{ action: string; entity_id: number; staff_id: number; workstation: string; detail: string }>(
+      `SELECT action, entity_id, staff_id, workstation, detail FROM audit_log WHERE action LIKE 'faces.%' ORDER BY id`,
+    );
     expect(audit.map((row) => row.action)).toEqual(['faces.settings', 'faces.consent', 'faces.enrol']);
     expect(audit[2]).toMatchObject({ entity_id: rita, workstation: 'test-receptionist' });
     expect((await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).code).toBe('INVALID_TRANSITION');

@@ -42,7 +42,13 @@ export function useFacesDesk(): void {
     await aws.s3.clear();
     t = await desk();
     p = await seedPractice(t, 2);
-    rita = await addPatient(t, { fullName: 'Rita Maria Rocha', preferredName: 'Ritinha', dateOfBirth: '1975-05-20', phone: '+351 913 222 444', preferredLanguage: 'en' });
+    rita = await addPatient(t, {
+      fullName: 'Rita Maria Rocha',
+      preferredName: 'Ritinha',
+      dateOfBirth: '1975-05-20',
+      phone: '+351 913 222 444',
+      preferredLanguage: 'en',
+    });
     kiosk = deviceCaller('kiosk', 7, 'Lobby tablet');
   });
   afterEach(async () => {
@@ -55,11 +61,21 @@ export async function desk(env: Record<string, string> = aws.env, secretCipher: 
 }
 
 export const setUp = (target: TestDesk = t) =>
-  target.ok(target.admin, 'faces.updateSettings', { enabled: true, region: aws.region, collectionId: aws.collectionId, bucket: aws.s3.bucket, keyPrefix: 'faces/' });
+  target.ok(target.admin, 'faces.updateSettings', {
+    enabled: true,
+    region: aws.region,
+    collectionId: aws.collectionId,
+    bucket: aws.s3.bucket,
+    keyPrefix: 'faces/',
+  });
 
 export const consent = (patientId = rita) => t.ok(t.reception, 'faces.recordConsent', { patientId, version: CONSENT_VERSION, agreed: true });
 
-export const astronautPhotos = () => [fixtureJpegBase64('astronaut'), fixtureJpegBase64('astronaut', { quality: 70, scale: 0.9 }), fixtureJpegBase64('astronaut', { brightness: 8 })];
+export const astronautPhotos = () => [
+  fixtureJpegBase64('astronaut'),
+  fixtureJpegBase64('astronaut', { quality: 70, scale: 0.9 }),
+  fixtureJpegBase64('astronaut', { brightness: 8 }),
+];
 
 export async function enrolRita() {
   await setUp();

@@ -24,7 +24,13 @@ export class FaceIdentificationService {
       const clients = await cloud.clientsFor(db, settings, cloud.kiosk);
       const answer = await cloud.call(clients, (o) =>
         clients.rekognition.send(
-          new SearchUsersByImageCommand({ CollectionId: settings.collection_id, Image: { Bytes: image }, UserMatchThreshold: settings.match_threshold, MaxUsers: 2, QualityFilter: QUALITY_FILTER }),
+          new SearchUsersByImageCommand({
+            CollectionId: settings.collection_id,
+            Image: { Bytes: image },
+            UserMatchThreshold: settings.match_threshold,
+            MaxUsers: 2,
+            QualityFilter: QUALITY_FILTER,
+          }),
           o,
         ),
       );

@@ -70,13 +70,15 @@ describe('kiosk.faceCheckIn', () => {
     expect((await t.ok(deviceCaller('kiosk', 8), 'kiosk.faceCheckIn', { image: fixtureJpegBase64('empty') })).outcome).toBe('notRecognised');
   });
 
-  it('falls back (unavailable) when Rekognition throttles or times out, without another patient\'s data', async () => {
+  it("falls back (unavailable) when Rekognition throttles or times out, without another patient's data", async () => {
     await enrolRita();
     await bookAt(t, p, '2026-06-15T10:00', { patientId: rita });
     t.now = t.at('2026-06-15T09:10');
     const rekognition = mockClient(RekognitionClient);
     try {
-      rekognition.on(SearchUsersByImageCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
+      rekognition
+        .on(SearchUsersByImageCommand)
+        .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } }));
       expect(await t.ok(kiosk, 'kiosk.faceCheckIn', { image: fixtureJpegBase64('astronaut') })).toEqual({ outcome: 'notRecognised', reason: 'unavailable' });
       rekognition.on(SearchUsersByImageCommand).rejects(Object.assign(new Error('socket timed out'), { name: 'TimeoutError' }));
       expect(await t.ok(kiosk, 'kiosk.faceCheckIn', { image: fixtureJpegBase64('astronaut') })).toEqual({ outcome: 'notRecognised', reason: 'unavailable' });

@@ -82,7 +82,12 @@ export class FaceRemoval {
         await this.removeFromCloud(clients, target, enrolment, (step) => markStepDone(db, opaqueKey, step), opaqueKey, found);
       } catch (error) {
         const at = this.deps.now();
-        await writeAudit(db, actor, at, { action: `${action}.failed`, entity: 'patient', entityId: patientId, detail: `problem ${problemOf(error)}; can be run again` });
+        await writeAudit(db, actor, at, {
+          action: `${action}.failed`,
+          entity: 'patient',
+          entityId: patientId,
+          detail: `problem ${problemOf(error)}; can be run again`,
+        });
         // An abandoned enrolment stays one (the consent stands): no 'withdrawing' to show.
         throw cloudUnavailable(problemOf(error), isEnrolling(enrolment) ? {} : { state: 'withdrawing' });
       }
@@ -118,7 +123,9 @@ export class FaceRemoval {
     const CollectionId = target.collectionId;
     if (!done.user_deleted && target.userId) {
       const UserId = target.userId;
-      await cloud.call(clients, (o) => clients.rekognition.send(new DeleteUserCommand({ CollectionId, UserId, ClientRequestToken: `${UserId}-d` }), o)).catch(ignoreNotFound);
+      await cloud
+        .call(clients, (o) => clients.rekognition.send(new DeleteUserCommand({ CollectionId, UserId, ClientRequestToken: `${UserId}-d` }), o))
+        .catch(ignoreNotFound);
       await mark('user_deleted');
     }
     if (!done.faces_deleted) {
@@ -126,7 +133,9 @@ export class FaceRemoval {
       const FaceIds = [...new Set([...target.faceIds, ...found])];
       for (let from = 0; from < FaceIds.length; from += MAX_DELETE_FACES) {
         const batch = FaceIds.slice(from, from + MAX_DELETE_FACES);
-        const answer = await cloud.call(clients, (o) => clients.rekognition.send(new DeleteFacesCommand({ CollectionId, FaceIds: batch }), o)).catch(ignoreNotFound);
+        const answer = await cloud
+          .call(clients, (o) => clients.rekognition.send(new DeleteFacesCommand({ CollectionId, FaceIds: batch }), o))
+          .catch(ignoreNotFound);
         const stuck = (answer?.UnsuccessfulFaceDeletions ?? []).filter((failure) => !(failure.Reasons ?? []).every((why) => why === 'FACE_NOT_FOUND'));
         if (stuck.length > 0) throw new CloudFailure('UNKNOWN');
       }
@@ -134,13 +143,13 @@ export class FaceRemoval {
     }
     if (!done.photos_deleted && target.s3Keys.length > 0) {
       const Objects = target.s3Keys.map((Key) => ({ Key }));
-      const answer = await cloud.call(clients, (o) => clients.s3.send(new DeleteObjectsCommand({ Bucket: target.bucket, Delete: { Objects, Quiet: true } }), o), bucketProblemOf).catch(
-        (error: unknown) => {
+      const answer = await cloud
+        .call(clients, (o) => clients.s3.send(new DeleteObjectsCommand({ Bucket: target.bucket, Delete: { Objects, Quiet: true } }), o), bucketProblemOf)
+        .catch((error: unknown) => {
           // A bucket that is gone holds no photos.
           if (error instanceof CloudFailure && error.problem === 'NO_SUCH_BUCKET') return undefined;
           throw error;
-        },
-      );
+        });
       if ((answer?.Errors ?? []).some((failure) => failure.Code !== 'NoSuchKey')) throw new CloudFailure('UNKNOWN');
       await mark('photos_deleted');
     }

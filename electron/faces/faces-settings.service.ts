@@ -122,7 +122,9 @@ export class FaceSettingsService {
       }
     };
     const [collection, bucket] = await Promise.all([collectionCheck(), bucketCheck()]);
-    const credentialProblem = [collection, bucket].map((check) => check.problem).find((problem) => problem === 'INVALID_CREDENTIALS' || problem === 'NO_CREDENTIALS');
+    const credentialProblem = [collection, bucket]
+      .map((check) => check.problem)
+      .find((problem) => problem === 'INVALID_CREDENTIALS' || problem === 'NO_CREDENTIALS');
     const credentials: Check = credentialProblem ? failed('credentials', credentialProblem) : { target: 'credentials', status: 'ok', problem: null };
     const checks = [credentials, collection, bucket];
     return { ok: checks.every((check) => check.status === 'ok' || check.status === 'created'), checks };

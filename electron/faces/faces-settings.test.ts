@@ -11,7 +11,14 @@ useFacesDesk();
 describe('face settings', () => {
   it('round-trips the settings and stores the keys sealed, never showing them', async () => {
     const initial = await t.ok(t.admin, 'faces.settings', {});
-    expect(initial).toMatchObject({ enabled: false, isReady: false, matchThreshold: 95, credentialSource: 'default', hasStoredKeys: false, secureStorage: { available: true, problem: null } });
+    expect(initial).toMatchObject({
+      enabled: false,
+      isReady: false,
+      matchThreshold: 95,
+      credentialSource: 'default',
+      hasStoredKeys: false,
+      secureStorage: { available: true, problem: null },
+    });
 
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     const updated = await t.ok(t.admin, 'faces.updateSettings', {
@@ -26,7 +33,16 @@ describe('face settings', () => {
       secretAccessKey: secret,
       s3Endpoint: 'http://127.0.0.1:9',
     });
-    expect(updated).toMatchObject({ enabled: true, isReady: true, matchThreshold: 97, retentionMonths: 12, credentialSource: 'stored', hasStoredKeys: true, s3Endpoint: 'http://127.0.0.1:9', rekognitionEndpoint: null });
+    expect(updated).toMatchObject({
+      enabled: true,
+      isReady: true,
+      matchThreshold: 97,
+      retentionMonths: 12,
+      credentialSource: 'stored',
+      hasStoredKeys: true,
+      s3Endpoint: 'http://127.0.0.1:9',
+      rekognitionEndpoint: null,
+    });
     expect(await t.ok(t.admin, 'faces.settings', {})).toEqual(updated);
     const shown = JSON.stringify(updated);
     expect(shown).not.toContain(secret);
@@ -58,7 +74,12 @@ describe('face settings', () => {
     try {
       const settings = await other.ok(other.admin, 'faces.settings', {});
       expect(settings.secureStorage).toEqual({ available: false, problem: 'NO_ENCRYPTION' });
-      const error = await other.fail(other.admin, 'faces.updateSettings', { region: 'eu-west-1', credentialSource: 'stored', accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x'.repeat(40) });
+      const error = await other.fail(other.admin, 'faces.updateSettings', {
+        region: 'eu-west-1',
+        credentialSource: 'stored',
+        accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+        secretAccessKey: 'x'.repeat(40),
+      });
       expect(error.code).toBe('SECURE_STORAGE_UNAVAILABLE');
       expect(error.details).toEqual({ reason: 'NO_ENCRYPTION' });
       expect((await other.ok(other.admin, 'faces.settings', {})).region).toBe('');

@@ -8,7 +8,17 @@ import { readSettings } from '../settings/settings.repository';
 import type { FaceCloud } from './faces-cloud';
 import { faceStatus } from './faces-enrolment.service';
 import type { FaceRemoval, RunningKeys } from './faces-removal';
-import { findEnrolment, isEnrolling, markWithdrawing, patientLanguage, patientsPastRetention, readFaceSettings, unfinishedBefore, unfinishedKeys, withdrawConsents } from './faces.repository';
+import {
+  findEnrolment,
+  isEnrolling,
+  markWithdrawing,
+  patientLanguage,
+  patientsPastRetention,
+  readFaceSettings,
+  unfinishedBefore,
+  unfinishedKeys,
+  withdrawConsents,
+} from './faces.repository';
 
 /**
  * An unfinished enrolment or withdrawal this old, and not running here, was left by a

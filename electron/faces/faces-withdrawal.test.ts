@@ -38,7 +38,15 @@ describe('withdrawal', () => {
     // Order: the user once (the retry skipped it), then the faces (recorded ones and any other
     // indexed under the enrolment's key, hence ListFaces), then the photos.
     const operations = aws.rekognition.requests().filter((request) => request.operation !== 'SearchUsersByImage');
-    expect(operations.map((request) => request.operation)).toEqual(['DeleteUser', 'ListFaces', 'DeleteFaces', 'DeleteFaces', 'DeleteFaces', 'ListFaces', 'DeleteFaces']);
+    expect(operations.map((request) => request.operation)).toEqual([
+      'DeleteUser',
+      'ListFaces',
+      'DeleteFaces',
+      'DeleteFaces',
+      'DeleteFaces',
+      'ListFaces',
+      'DeleteFaces',
+    ]);
     const s3Deletes = aws.s3.requests().filter((request) => request.method === 'POST' && request.query.includes('delete'));
     expect(s3Deletes, JSON.stringify(aws.s3.requests())).toHaveLength(1);
     expect(user?.faceIds).toHaveLength(3);
@@ -90,7 +98,10 @@ describe('retention', () => {
     await consent();
     await t.ok(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() });
     await consent(other);
-    await t.ok(t.reception, 'faces.enrol', { patientId: other, photos: [fixtureJpegBase64('cameraman'), fixtureJpegBase64('cameraman', { scale: 0.8 }), fixtureJpegBase64('cameraman', { quality: 60 })] });
+    await t.ok(t.reception, 'faces.enrol', {
+      patientId: other,
+      photos: [fixtureJpegBase64('cameraman'), fixtureJpegBase64('cameraman', { scale: 0.8 }), fixtureJpegBase64('cameraman', { quality: 60 })],
+    });
     await bookAt(t, p, '2026-12-01T10:00', { patientId: other });
 
     t.now = t.at('2027-01-10T09:00');
@@ -99,7 +110,9 @@ describe('retention', () => {
     expect((await t.ok(t.reception, 'faces.status', { patientId: other })).state).toBe('enrolled');
     expect(aws.rekognition.users()).toHaveLength(1);
     expect(await bucketKeys()).toHaveLength(3);
-    expect(rows<{ withdrawal_reason: string }>('SELECT withdrawal_reason FROM face_consents WHERE patient_id = ?', rita)).toEqual([{ withdrawal_reason: 'retention' }]);
+    expect(rows<{ withdrawal_reason: string }>('SELECT withdrawal_reason FROM face_consents WHERE patient_id = ?', rita)).toEqual([
+      { withdrawal_reason: 'retention' },
+    ]);
     expect(rows(`SELECT entity_id FROM audit_log WHERE action = 'faces.retention'`)).toEqual([{ entity_id: rita }]);
     expect((await t.fail(t.reception, 'faces.applyRetention', {})).code).toBe('FORBIDDEN');
   });

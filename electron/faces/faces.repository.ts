@@ -112,7 +112,12 @@ export async function photosOf(db: Kysely<Database>, patientId: number): Promise
   return db.selectFrom('face_photos').select(['position', 'face_id', 's3_key']).where('patient_id', '=', patientId).orderBy('position').execute();
 }
 
-export async function insertEnrolment(db: Kysely<Database>, enrolment: Omit<EnrolmentRow, 'user_deleted' | 'faces_deleted' | 'photos_deleted'> & Partial<Pick<EnrolmentRow, 'user_deleted' | 'faces_deleted' | 'photos_deleted'>>, photos: readonly PhotoRow[]): Promise<void> {
+export async function insertEnrolment(
+  db: Kysely<Database>,
+  enrolment: Omit<EnrolmentRow, 'user_deleted' | 'faces_deleted' | 'photos_deleted'> &
+    Partial<Pick<EnrolmentRow, 'user_deleted' | 'faces_deleted' | 'photos_deleted'>>,
+  photos: readonly PhotoRow[],
+): Promise<void> {
   await db.insertInto('face_enrolments').values(enrolment).execute();
   if (photos.length > 0) {
     await db
@@ -244,7 +249,11 @@ export async function markWithdrawing(db: Kysely<Database>, patientId: number, a
 
 // By opaque key, not patient: a slow clean-up must never touch the patient's next enrolment.
 export async function markStepDone(db: Kysely<Database>, opaqueKey: string, step: WithdrawalStep): Promise<void> {
-  await db.updateTable('face_enrolments').set({ [step]: 1 }).where('opaque_key', '=', opaqueKey).execute();
+  await db
+    .updateTable('face_enrolments')
+    .set({ [step]: 1 })
+    .where('opaque_key', '=', opaqueKey)
+    .execute();
 }
 
 export async function deleteEnrolment(db: Kysely<Database>, opaqueKey: string): Promise<void> {

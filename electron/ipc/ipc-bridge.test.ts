@@ -161,7 +161,15 @@ describe('IpcBridge: push events', () => {
   });
 
   it('a window that cannot receive does not stop the others', async () => {
-    bridge.addWindow({ id: 4, send: () => { throw new Error('Object has been destroyed'); } }, { deviceRole: 'display' });
+    bridge.addWindow(
+      {
+        id: 4,
+        send: () => {
+          throw new Error('Object has been destroyed');
+        },
+      },
+      { deviceRole: 'display' },
+    );
     addWindow(5, { deviceRole: 'display' });
     const state = await bridge.handleInvoke(from(5), 'display.state', {});
     app.bus.publish('display.changed', (state as unknown as { value: never }).value);

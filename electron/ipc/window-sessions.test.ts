@@ -16,7 +16,7 @@ describe('WindowSessions', () => {
     expect(session.lastActiveAt).toBe(1_000);
   });
 
-  it('signing in again replaces the window\'s previous session', () => {
+  it("signing in again replaces the window's previous session", () => {
     const store = new SessionStore();
     const windows = new WindowSessions(store);
     const first = windows.binding(1).signIn(desk);
@@ -44,7 +44,7 @@ describe('WindowSessions', () => {
     expect(windows.current(1)).toBeNull();
   });
 
-  it('signOutAll ends every window\'s session', () => {
+  it("signOutAll ends every window's session", () => {
     const store = new SessionStore();
     const windows = new WindowSessions(store);
     const one = windows.binding(1).signIn(desk);

@@ -11,7 +11,6 @@ import { requireQueueRow, type QueueChange, type QueueEnv } from '../queue/queue
 import type { RequestContext } from '../rpc/context';
 import { candidatesOfPatient, findCandidateByCode, findPatientsByBirthDateAndPhone, type Candidate, type DayRange } from './kiosk.repository';
 
-
 /** What the kiosk decided before acting: check one appointment in, hand back a ticket, or a friendly refusal. */
 export type KioskDecision =
   | { kind: 'checkIn'; appointmentId: number }
@@ -32,10 +31,15 @@ export function decide(appointments: readonly Candidate[], now: number, earlyMin
   if (inQueue[0]) return { kind: 'alreadyCheckedIn', appointmentId: inQueue[0].id };
   const open = appointments.filter((appointment) => appointment.status === 'booked' || appointment.status === 'no_show');
   if (open.length === 0) return { kind: 'refuse', result: { outcome: 'noAppointment' } };
-  const inWindow = open.filter((appointment) => now >= appointment.starts_at - earlyMinutes * MINUTE_MS && now <= appointment.starts_at + lateMinutes * MINUTE_MS);
+  const inWindow = open.filter(
+    (appointment) => now >= appointment.starts_at - earlyMinutes * MINUTE_MS && now <= appointment.starts_at + lateMinutes * MINUTE_MS,
+  );
   if (inWindow.length === 1) return { kind: 'checkIn', appointmentId: inWindow[0]!.id };
   if (inWindow.length > 1) return { kind: 'refuse', result: { outcome: 'seeDesk' } };
-  const opensAt = open.map((appointment) => appointment.starts_at - earlyMinutes * MINUTE_MS).filter((at) => at > now).sort((a, b) => a - b)[0];
+  const opensAt = open
+    .map((appointment) => appointment.starts_at - earlyMinutes * MINUTE_MS)
+    .filter((at) => at > now)
+    .sort((a, b) => a - b)[0];
   if (opensAt !== undefined) return { kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: Math.ceil((opensAt - now) / MINUTE_MS) } };
   return { kind: 'refuse', result: { outcome: 'tooLate' } };
 }

@@ -34,7 +34,13 @@ let rita: number;
 beforeEach(async () => {
   t = await createTestDesk({ now: '2026-06-15T08:00' });
   p = await seedPractice(t, 2);
-  rita = await addPatient(t, { fullName: 'Rita Maria Rocha', preferredName: 'Ritinha', dateOfBirth: '1975-05-20', phone: '+351 913 222 444', preferredLanguage: 'en' });
+  rita = await addPatient(t, {
+    fullName: 'Rita Maria Rocha',
+    preferredName: 'Ritinha',
+    dateOfBirth: '1975-05-20',
+    phone: '+351 913 222 444',
+    preferredLanguage: 'en',
+  });
   kiosk = deviceCaller('kiosk', 7, 'Lobby tablet');
   t.events.length = 0;
 });
@@ -69,7 +75,11 @@ describe('kiosk.checkIn', () => {
     expect(t.events.map((event) => event.event)).toEqual(['appointments.changed', 'queue.changed', 'display.changed']);
 
     // Audited as the kiosk, with nothing about the patient.
-    const audit = t.desk.database.sqlite.prepare(`SELECT staff_id, workstation, detail FROM audit_log WHERE action = 'kiosk.checkIn'`).all() as Array<{ staff_id: null; workstation: string; detail: string }>;
+    const audit = t.desk.database.sqlite.prepare(`SELECT staff_id, workstation, detail FROM audit_log WHERE action = 'kiosk.checkIn'`).all() as Array<{
+      staff_id: null;
+      workstation: string;
+      detail: string;
+    }>;
     expect(audit).toHaveLength(1);
     expect(audit[0]!.staff_id).toBeNull();
     expect(audit[0]!.workstation).toContain('kiosk #7 "Lobby tablet"');

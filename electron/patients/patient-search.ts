@@ -105,8 +105,7 @@ export function needsProbe(plan: SearchPlan): plan is Extract<SearchPlan, { kind
  */
 export function buildProbeStatement(tokens: string[]): SearchStatement {
   const probes = tokens.map(
-    (_, index) =>
-      `(SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH ? ORDER BY rowid LIMIT 1 OFFSET ${PROBE_DEPTH - 1}) AS t${index}`,
+    (_, index) => `(SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH ? ORDER BY rowid LIMIT 1 OFFSET ${PROBE_DEPTH - 1}) AS t${index}`,
   );
   return {
     sql: `SELECT ${probes.join(', ')}, (SELECT coalesce(max(id), 0) FROM patients) AS n`,

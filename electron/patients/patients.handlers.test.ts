@@ -123,7 +123,17 @@ describe('patients through the dispatcher', () => {
   });
 
   it('needs a session', async () => {
-    const anonymous: Caller = { transport: 'http', workstation: 'kiosk', auth: { current: () => null, signIn: () => { throw new Error('no'); }, signOut: () => undefined } };
+    const anonymous: Caller = {
+      transport: 'http',
+      workstation: 'kiosk',
+      auth: {
+        current: () => null,
+        signIn: () => {
+          throw new Error('no');
+        },
+        signOut: () => undefined,
+      },
+    };
     expect((await fail(anonymous, 'patients.search', { query: 'maria' })).code).toBe('UNAUTHENTICATED');
   });
 });

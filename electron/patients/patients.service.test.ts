@@ -68,7 +68,12 @@ describe('create, get and update', () => {
   it('updates, reports which fields changed and keeps the search index in step', async () => {
     const created = await add({ fullName: 'Gertrudes Abrantes', phone: '919 111 222' });
     expect(await names('gertrudes')).toContain('Gertrudes Abrantes');
-    const { patient, changed } = await updatePatientFields(database.db, created.id, fields({ fullName: 'Gertrudes Valadares', phone: '919 111 222' }), NOW + 1000);
+    const { patient, changed } = await updatePatientFields(
+      database.db,
+      created.id,
+      fields({ fullName: 'Gertrudes Valadares', phone: '919 111 222' }),
+      NOW + 1000,
+    );
     expect(patient).toMatchObject({ fullName: 'Gertrudes Valadares', updatedAt: NOW + 1000, createdAt: NOW });
     expect(changed).toEqual(['fullName']);
     expect(await names('abrantes')).not.toContain('Gertrudes Valadares');
@@ -93,7 +98,14 @@ describe('create, get and update', () => {
 
 describe('search', () => {
   beforeAll(async () => {
-    await add({ fullName: 'João Conceição Gonçalves', preferredName: 'Joca', dateOfBirth: '1990-05-12', phone: '+351 912 345 678', email: 'joao.goncalves@sapo.pt', taxId: '245123456' });
+    await add({
+      fullName: 'João Conceição Gonçalves',
+      preferredName: 'Joca',
+      dateOfBirth: '1990-05-12',
+      phone: '+351 912 345 678',
+      email: 'joao.goncalves@sapo.pt',
+      taxId: '245123456',
+    });
     await add({ fullName: 'Maria João Albuquerque', dateOfBirth: '1971-03-04', phone: '933 222 111', taxId: '198765432' });
     await add({ fullName: 'Ana Maria Silvestre', preferredName: 'Mimi', dateOfBirth: '1990-05-12', email: 'ana.silvestre@gmail.com' });
     await add({ fullName: 'Silvestre Ramalho', dateOfBirth: '1955-11-30', phone: '(+351) 213-456-789' });
@@ -181,11 +193,17 @@ describe('search', () => {
       const statement = buildSearchStatement(planSearch(query)!, 20);
       const plan = database.sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.parameters) as Array<{ detail: string }>;
       const steps = plan.map((step) => step.detail);
-      expect(steps.filter((step) => /^SCAN (patients|p)\b/.test(step)), query).toEqual([]);
-      for (const step of steps.filter((step) => step.startsWith('SEARCH patients'))) expect(step, query).toMatch(/COVERING INDEX|INTEGER PRIMARY KEY|patients_by_birth/);
+      expect(
+        steps.filter((step) => /^SCAN (patients|p)\b/.test(step)),
+        query,
+      ).toEqual([]);
+      for (const step of steps.filter((step) => step.startsWith('SEARCH patients')))
+        expect(step, query).toMatch(/COVERING INDEX|INTEGER PRIMARY KEY|patients_by_birth/);
     }
     const digits = buildSearchStatement(planSearch('5678')!, 20);
-    const digitSteps = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${digits.sql}`).all(...digits.parameters) as Array<{ detail: string }>).map((step) => step.detail);
+    const digitSteps = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${digits.sql}`).all(...digits.parameters) as Array<{ detail: string }>).map(
+      (step) => step.detail,
+    );
     for (const index of ['patients_by_phone', 'patients_by_tax_key', 'patients_by_phone_tail']) {
       expect(digitSteps.some((step) => step.includes(`COVERING INDEX ${index} `))).toBe(true);
     }
@@ -234,7 +252,9 @@ describe('search', () => {
 
   it('keeps the index in step with direct SQL writes (triggers)', async () => {
     const { lastInsertRowid } = database.sqlite
-      .prepare(`INSERT INTO patients (full_name, date_of_birth, name_key, created_at, updated_at) VALUES ('Quitéria Direta', '1960-01-01', 'quiteria direta', 0, 0)`)
+      .prepare(
+        `INSERT INTO patients (full_name, date_of_birth, name_key, created_at, updated_at) VALUES ('Quitéria Direta', '1960-01-01', 'quiteria direta', 0, 0)`,
+      )
       .run();
     expect(await names('quiteria')).toEqual(['Quitéria Direta']);
     database.sqlite.prepare(`UPDATE patients SET preferred_name = 'Teca' WHERE id = ?`).run(lastInsertRowid);
@@ -247,22 +267,34 @@ describe('search', () => {
 describe('duplicates', () => {
   it('refuses a patient with the same name and birth date, unless confirmed', async () => {
     const first = await add({ fullName: 'Leopoldina Faria', dateOfBirth: '1944-02-29' });
-    const error = await failure(createPatient(database.db, { fields: fields({ fullName: 'leopoldina  FÁRIA', dateOfBirth: '1944-02-29' }), confirmedNotDuplicate: false }, NOW));
+    const error = await failure(
+      createPatient(database.db, { fields: fields({ fullName: 'leopoldina  FÁRIA', dateOfBirth: '1944-02-29' }), confirmedNotDuplicate: false }, NOW),
+    );
     expect(error.code).toBe('POSSIBLE_DUPLICATE');
     expect(error.details).toEqual({ matches: [expect.objectContaining({ id: first.id, fullName: 'Leopoldina Faria' })] });
-    const second = await createPatient(database.db, { fields: fields({ fullName: 'leopoldina  FÁRIA', dateOfBirth: '1944-02-29' }), confirmedNotDuplicate: true }, NOW);
+    const second = await createPatient(
+      database.db,
+      { fields: fields({ fullName: 'leopoldina  FÁRIA', dateOfBirth: '1944-02-29' }), confirmedNotDuplicate: true },
+      NOW,
+    );
     expect(second.id).not.toBe(first.id);
   });
 
   it('does not call the same name with another birth date a duplicate', async () => {
     await add({ fullName: 'Teodora Pimenta', dateOfBirth: '1950-01-01' });
-    const other = await createPatient(database.db, { fields: fields({ fullName: 'Teodora Pimenta', dateOfBirth: '1951-01-01' }), confirmedNotDuplicate: false }, NOW);
+    const other = await createPatient(
+      database.db,
+      { fields: fields({ fullName: 'Teodora Pimenta', dateOfBirth: '1951-01-01' }), confirmedNotDuplicate: false },
+      NOW,
+    );
     expect(other.fullName).toBe('Teodora Pimenta');
   });
 
   it('refuses the same phone written another way', async () => {
     const first = await add({ fullName: 'Heitor Brás', phone: '+351 967 000 999' });
-    const error = await failure(createPatient(database.db, { fields: fields({ fullName: 'Outra Pessoa', phone: '967000999' }), confirmedNotDuplicate: false }, NOW));
+    const error = await failure(
+      createPatient(database.db, { fields: fields({ fullName: 'Outra Pessoa', phone: '967000999' }), confirmedNotDuplicate: false }, NOW),
+    );
     expect(error.code).toBe('POSSIBLE_DUPLICATE');
     expect((error.details as { matches: Array<{ id: number }> }).matches.map((match) => match.id)).toEqual([first.id]);
   });
@@ -338,23 +370,33 @@ describe('search over generated patients (property)', () => {
     const limit = 50;
     const withNickname = rows.filter((row) => row.preferred_name !== '');
     await fc.assert(
-      fc.asyncProperty(fc.nat(), fc.nat(), fc.array(fc.nat(), { minLength: 2, maxLength: 3 }), fc.integer({ min: 1, max: 6 }), fc.nat(), async (rowPick, nickPick, wordPicks, length, splitAt) => {
-        const row = withNickname[rowPick % withNickname.length]!;
-        const words = row.name_key.split(' ');
-        // A nickname word too, so the check on the row also meets accents ("Zé", "São").
-        const nickname = foldText(row.preferred_name).split(' ');
-        const query = [...wordPicks.map((pick) => words[pick % words.length]!.slice(0, length + 1)), nickname[nickPick % nickname.length]!.slice(0, length)].join(' ');
-        const plan = planSearch(query);
-        if (plan?.kind !== 'name' || plan.tokens.length < 2) return;
-        const cut = 1 + (splitAt % plan.tokens.length);
-        const split = { matched: plan.tokens.slice(0, cut), verified: plan.tokens.slice(cut) };
-        const statement = buildSearchStatement(plan, limit, split);
-        const results = database.sqlite.prepare(statement.sql).all(...statement.parameters) as Array<{ id: number }>;
-        const truth = expected(query);
-        expect(results.length).toBe(Math.min(limit, truth.size));
-        for (const result of results) expect(truth.has(result.id)).toBe(true);
-        if (truth.size <= limit) expect(results.map((result) => result.id)).toContain(row.id);
-      }),
+      fc.asyncProperty(
+        fc.nat(),
+        fc.nat(),
+        fc.array(fc.nat(), { minLength: 2, maxLength: 3 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.nat(),
+        async (rowPick, nickPick, wordPicks, length, splitAt) => {
+          const row = withNickname[rowPick % withNickname.length]!;
+          const words = row.name_key.split(' ');
+          // A nickname word too, so the check on the row also meets accents ("Zé", "São").
+          const nickname = foldText(row.preferred_name).split(' ');
+          const query = [
+            ...wordPicks.map((pick) => words[pick % words.length]!.slice(0, length + 1)),
+            nickname[nickPick % nickname.length]!.slice(0, length),
+          ].join(' ');
+          const plan = planSearch(query);
+          if (plan?.kind !== 'name' || plan.tokens.length < 2) return;
+          const cut = 1 + (splitAt % plan.tokens.length);
+          const split = { matched: plan.tokens.slice(0, cut), verified: plan.tokens.slice(cut) };
+          const statement = buildSearchStatement(plan, limit, split);
+          const results = database.sqlite.prepare(statement.sql).all(...statement.parameters) as Array<{ id: number }>;
+          const truth = expected(query);
+          expect(results.length).toBe(Math.min(limit, truth.size));
+          for (const result of results) expect(truth.has(result.id)).toBe(true);
+          if (truth.size <= limit) expect(results.map((result) => result.id)).toContain(row.id);
+        },
+      ),
       { numRuns: 200, seed: 4244 },
     );
   });

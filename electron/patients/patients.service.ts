@@ -5,15 +5,7 @@ import type { Patient, PatientFields, PatientSummary } from '../../shared/patien
 import { foldText, phoneDigits, phoneVariants } from '../../shared/patients/patient-keys';
 import type { Database, PatientRow } from '../db/schema';
 import { buildProbeStatement, buildSearchStatement, needsProbe, planSearch, splitTokens } from './patient-search';
-import {
-  findDuplicateRows,
-  findPatient,
-  insertPatient,
-  runStatement,
-  updatePatient,
-  type PatientValues,
-  type SummaryRow,
-} from './patients.repository';
+import { findDuplicateRows, findPatient, insertPatient, runStatement, updatePatient, type PatientValues, type SummaryRow } from './patients.repository';
 
 const MAX_DUPLICATES = 10;
 
@@ -112,11 +104,7 @@ export function findDuplicates(
   }).then((rows) => rows.map(toSummary));
 }
 
-export async function createPatient(
-  db: Kysely<Database>,
-  input: { fields: PatientFields; confirmedNotDuplicate: boolean },
-  now: number,
-): Promise<Patient> {
+export async function createPatient(db: Kysely<Database>, input: { fields: PatientFields; confirmedNotDuplicate: boolean }, now: number): Promise<Patient> {
   const values = toValues(input.fields, now);
   if (!input.confirmedNotDuplicate) {
     const matches = await findDuplicates(db, input.fields);

@@ -1,12 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type {
-  Database,
-  PractitionersTable,
-  RoomsTable,
-  SpecialtiesTable,
-  TimeOffTable,
-  WorkingHoursTable,
-} from '../db/schema';
+import type { Database, PractitionersTable, RoomsTable, SpecialtiesTable, TimeOffTable, WorkingHoursTable } from '../db/schema';
 
 export type SpecialtyRow = Selectable<SpecialtiesTable>;
 export type RoomRow = Selectable<RoomsTable>;
@@ -17,7 +10,12 @@ export type TimeOffRow = Selectable<TimeOffTable>;
 // Specialties
 
 export function listSpecialties(db: Kysely<Database>): Promise<SpecialtyRow[]> {
-  return db.selectFrom('specialties').selectAll().orderBy(sql`name_en COLLATE NOCASE`).orderBy('id').execute();
+  return db
+    .selectFrom('specialties')
+    .selectAll()
+    .orderBy(sql`name_en COLLATE NOCASE`)
+    .orderBy('id')
+    .execute();
 }
 
 export function findSpecialty(db: Kysely<Database>, id: number): Promise<SpecialtyRow | undefined> {
@@ -44,7 +42,12 @@ export function updateSpecialty(db: Kysely<Database>, id: number, values: Specia
 // Rooms
 
 export function listRooms(db: Kysely<Database>): Promise<RoomRow[]> {
-  return db.selectFrom('rooms').selectAll().orderBy(sql`name COLLATE NOCASE`).orderBy('id').execute();
+  return db
+    .selectFrom('rooms')
+    .selectAll()
+    .orderBy(sql`name COLLATE NOCASE`)
+    .orderBy('id')
+    .execute();
 }
 
 export function findRoom(db: Kysely<Database>, id: number): Promise<RoomRow | undefined> {
@@ -67,7 +70,12 @@ export function updateRoom(db: Kysely<Database>, id: number, values: { name: str
 // Practitioners
 
 export function listPractitionerRows(db: Kysely<Database>): Promise<PractitionerRow[]> {
-  return db.selectFrom('practitioners').selectAll().orderBy(sql`full_name COLLATE NOCASE`).orderBy('id').execute();
+  return db
+    .selectFrom('practitioners')
+    .selectAll()
+    .orderBy(sql`full_name COLLATE NOCASE`)
+    .orderBy('id')
+    .execute();
 }
 
 export function findPractitioner(db: Kysely<Database>, id: number): Promise<PractitionerRow | undefined> {

@@ -136,16 +136,19 @@ describe('working hours', () => {
 describe('time off', () => {
   it('adds, lists (overlapping a range, by start) and removes', async () => {
     const p = await seedPractice(t, 0);
-    const late = await t.ok(t.admin, 'timeOff.add', { practitionerId: p.ana, startsAt: t.at('2026-06-20T00:00'), endsAt: t.at('2026-06-21T00:00'), reason: 'Wedding' });
+    const late = await t.ok(t.admin, 'timeOff.add', {
+      practitionerId: p.ana,
+      startsAt: t.at('2026-06-20T00:00'),
+      endsAt: t.at('2026-06-21T00:00'),
+      reason: 'Wedding',
+    });
     const early = await t.ok(t.admin, 'timeOff.add', { practitionerId: p.ana, startsAt: t.at('2026-06-16T12:00'), endsAt: t.at('2026-06-17T12:00') });
     const other = await t.ok(t.admin, 'timeOff.add', { practitionerId: p.bruno, startsAt: t.at('2026-06-16T09:00'), endsAt: t.at('2026-06-16T10:00') });
     expect(late.reason).toBe('Wedding');
 
     expect((await t.ok(t.reception, 'timeOff.list', {})).map((x) => x.id)).toEqual([other.id, early.id, late.id]);
     expect((await t.ok(t.reception, 'timeOff.list', { practitionerId: p.ana })).map((x) => x.id)).toEqual([early.id, late.id]);
-    expect(
-      (await t.ok(t.reception, 'timeOff.list', { from: t.at('2026-06-17T00:00'), to: t.at('2026-06-18T00:00') })).map((x) => x.id),
-    ).toEqual([early.id]);
+    expect((await t.ok(t.reception, 'timeOff.list', { from: t.at('2026-06-17T00:00'), to: t.at('2026-06-18T00:00') })).map((x) => x.id)).toEqual([early.id]);
 
     expect(await t.ok(t.admin, 'timeOff.remove', { id: early.id })).toEqual({ ok: true });
     expect((await t.fail(t.admin, 'timeOff.remove', { id: early.id })).code).toBe('NOT_FOUND');
@@ -154,8 +157,12 @@ describe('time off', () => {
 
   it('refuses an end before the start and an unknown practitioner', async () => {
     const p = await seedPractice(t, 0);
-    expect((await t.fail(t.admin, 'timeOff.add', { practitionerId: p.ana, startsAt: t.at('2026-06-20T10:00'), endsAt: t.at('2026-06-20T10:00') })).code).toBe('VALIDATION');
-    expect((await t.fail(t.admin, 'timeOff.add', { practitionerId: 999, startsAt: t.at('2026-06-20T10:00'), endsAt: t.at('2026-06-20T11:00') })).code).toBe('NOT_FOUND');
+    expect((await t.fail(t.admin, 'timeOff.add', { practitionerId: p.ana, startsAt: t.at('2026-06-20T10:00'), endsAt: t.at('2026-06-20T10:00') })).code).toBe(
+      'VALIDATION',
+    );
+    expect((await t.fail(t.admin, 'timeOff.add', { practitionerId: 999, startsAt: t.at('2026-06-20T10:00'), endsAt: t.at('2026-06-20T11:00') })).code).toBe(
+      'NOT_FOUND',
+    );
     expect(t.count('time_off')).toBe(0);
   });
 

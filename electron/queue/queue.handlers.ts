@@ -7,15 +7,7 @@ import { announceQueueChange } from './queue-events';
 import { callNext, finish, leftUnseen, listQueue, move, recall, sendToRoom, start, type QueueOutcome } from './queue.service';
 import type { RequestContext } from '../rpc/context';
 
-type QueueMethods =
-  | 'queue.list'
-  | 'queue.callNext'
-  | 'queue.recall'
-  | 'queue.start'
-  | 'queue.finish'
-  | 'queue.sendToRoom'
-  | 'queue.move'
-  | 'queue.leftUnseen';
+type QueueMethods = 'queue.list' | 'queue.callNext' | 'queue.recall' | 'queue.start' | 'queue.finish' | 'queue.sendToRoom' | 'queue.move' | 'queue.leftUnseen';
 
 export function queueHandlers(): HandlerGroup<QueueMethods> {
   /** Runs one action on a queue entry and sends its events. */
@@ -47,12 +39,8 @@ export function queueHandlers(): HandlerGroup<QueueMethods> {
     'queue.recall': acting((input: { appointmentId: number }, db, req) => recall(db, req, input.appointmentId)),
     'queue.start': acting((input: { appointmentId: number }, db, req) => start(db, req, input.appointmentId)),
     'queue.finish': acting((input: { appointmentId: number }, db, req) => finish(db, req, input.appointmentId)),
-    'queue.sendToRoom': acting((input: { appointmentId: number; roomId: number }, db, req) =>
-      sendToRoom(db, req, input.appointmentId, input.roomId),
-    ),
-    'queue.leftUnseen': acting((input: { appointmentId: number; reason: string }, db, req) =>
-      leftUnseen(db, req, input.appointmentId, input.reason),
-    ),
+    'queue.sendToRoom': acting((input: { appointmentId: number; roomId: number }, db, req) => sendToRoom(db, req, input.appointmentId, input.roomId)),
+    'queue.leftUnseen': acting((input: { appointmentId: number; reason: string }, db, req) => leftUnseen(db, req, input.appointmentId, input.reason)),
 
     'queue.move': async (input, ctx) => {
       const { entries, change } = await move(ctx.db, await ctx.request(), input);

@@ -68,10 +68,7 @@ export function findQueueRow(db: Kysely<Database>, id: number): Promise<QueueRow
 
 /** Everyone in a queue (waiting, called, with the practitioner) among appointments starting in [from, to). */
 export function queueRows(db: Kysely<Database>, range: { from: number; to: number }, practitionerId?: number): Promise<QueueRow[]> {
-  let query = queueRowQuery(db)
-    .where('a.starts_at', '>=', range.from)
-    .where('a.starts_at', '<', range.to)
-    .where('a.status', 'in', IN_QUEUE);
+  let query = queueRowQuery(db).where('a.starts_at', '>=', range.from).where('a.starts_at', '<', range.to).where('a.status', 'in', IN_QUEUE);
   if (practitionerId !== undefined) query = query.where('a.practitioner_id', '=', practitionerId);
   return query.orderBy('a.id').execute();
 }
@@ -237,7 +234,10 @@ export async function setQueueFields(db: Kysely<Database>, id: number, values: U
 // No-shows
 
 /** Booked appointments (not walk-ins) that started at or before `startedBy`: the no-show candidates. */
-export function bookedStartedBy(db: Kysely<Database>, startedBy: number): Promise<Array<{ id: number; starts_at: number; status: string; is_walk_in: number; practitioner_id: number }>> {
+export function bookedStartedBy(
+  db: Kysely<Database>,
+  startedBy: number,
+): Promise<Array<{ id: number; starts_at: number; status: string; is_walk_in: number; practitioner_id: number }>> {
   return db
     .selectFrom('appointments')
     .select(['id', 'starts_at', 'status', 'is_walk_in', 'practitioner_id'])
@@ -261,7 +261,11 @@ export async function earliestBookedAfter(db: Kysely<Database>, after: number): 
   return row ?? null;
 }
 
-export async function markNoShows(db: Kysely<Database>, ids: readonly number[], now: number): Promise<Array<{ id: number; starts_at: number; practitioner_id: number }>> {
+export async function markNoShows(
+  db: Kysely<Database>,
+  ids: readonly number[],
+  now: number,
+): Promise<Array<{ id: number; starts_at: number; practitioner_id: number }>> {
   if (ids.length === 0) return [];
   return db
     .updateTable('appointments')

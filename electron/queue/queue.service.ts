@@ -2,14 +2,7 @@ import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { QueueEntryView } from '../../shared/queue/queue.contract';
 import { onTimeShare } from '../../shared/queue/durations';
-import {
-  canTransition,
-  laneOf,
-  moveInQueue,
-  type QueueEntry,
-  type QueueLane,
-  type QueueStatus,
-} from '../../shared/queue/queue-rules';
+import { canTransition, laneOf, moveInQueue, type QueueEntry, type QueueLane, type QueueStatus } from '../../shared/queue/queue-rules';
 import { planQueue, type CurrentConsultation, type WaitEstimate } from '../../shared/queue/wait-estimate';
 import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
@@ -115,7 +108,10 @@ export async function loadQueues(
   const waitingRows = rows.filter((row) => row.status === 'checked_in');
   const planned = [...new Set(waitingRows.map((row) => row.practitioner_id))];
   const since = env.now - HISTORY_DAYS * DAY_MS;
-  const moves = await movesOf(db, waitingRows.map((row) => row.id));
+  const moves = await movesOf(
+    db,
+    waitingRows.map((row) => row.id),
+  );
   const upcoming = await upcomingAppointments(db, planned, { from: env.now, to: bounds.endsAt });
   const history = await consultationHistory(db, planned, since, env.now);
   const outcomes = await arrivalOutcomes(db, planned, since, env.now);
@@ -282,12 +278,7 @@ async function stampCall(db: Kysely<Database>, env: QueueEnv, row: QueueRow, val
  * Calls the first waiting patient of the practitioner's queue (rules of queue-rules.ts),
  * to the room asked for, else the appointment's room, else the practitioner's own.
  */
-export async function callNext(
-  db: Kysely<Database>,
-  req: RequestContext,
-  practitionerId: number,
-  roomId: number | undefined,
-): Promise<QueueOutcome | null> {
+export async function callNext(db: Kysely<Database>, req: RequestContext, practitionerId: number, roomId: number | undefined): Promise<QueueOutcome | null> {
   assertMayActFor(req.actor, practitionerId);
   const practitioner = await findPractitioner(db, practitionerId);
   if (!practitioner) throw new AppError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
@@ -319,50 +310,80 @@ async function actOn(
 }
 
 export function recall(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
-  return actOn(db, req, appointmentId, async (row) => {
-    if (row.status !== 'called') {
-      throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be called again.`, { status: row.status });
-    }
-    await stampCall(db, req, row, { roomId: row.called_room_id });
-    return { call: row.call_count + 1 };
-  }, 'queue.recall');
+  return actOn(
+    db,
+    req,
+    appointmentId,
+    async (row) => {
+      if (row.status !== 'called') {
+        throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be called again.`, { status: row.status });
+      }
+      await stampCall(db, req, row, { roomId: row.called_room_id });
+      return { call: row.call_count + 1 };
+    },
+    'queue.recall',
+  );
 }
 
 export function start(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
-  return actOn(db, req, appointmentId, async (row) => {
-    assertTransition(row, 'in_consultation', 'seen now');
-    await setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now });
-    return {};
-  }, 'queue.start');
+  return actOn(
+    db,
+    req,
+    appointmentId,
+    async (row) => {
+      assertTransition(row, 'in_consultation', 'seen now');
+      await setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now });
+      return {};
+    },
+    'queue.start',
+  );
 }
 
 export function finish(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
-  return actOn(db, req, appointmentId, async (row) => {
-    assertTransition(row, 'done', 'finished');
-    await setQueueFields(db, row.id, { status: 'done', finished_at: req.now, status_changed_at: req.now, updated_at: req.now });
-    return { minutes: row.started_at === null ? null : Math.round((req.now - row.started_at) / MINUTE_MS) };
-  }, 'queue.finish');
+  return actOn(
+    db,
+    req,
+    appointmentId,
+    async (row) => {
+      assertTransition(row, 'done', 'finished');
+      await setQueueFields(db, row.id, { status: 'done', finished_at: req.now, status_changed_at: req.now, updated_at: req.now });
+      return { minutes: row.started_at === null ? null : Math.round((req.now - row.started_at) / MINUTE_MS) };
+    },
+    'queue.finish',
+  );
 }
 
 /** Another room for a called or in-consultation patient, and a new call there (the status stays). */
 export function sendToRoom(db: Kysely<Database>, req: RequestContext, appointmentId: number, roomId: number): Promise<QueueOutcome> {
-  return actOn(db, req, appointmentId, async (row) => {
-    if (row.status !== 'called' && row.status !== 'in_consultation') {
-      throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be sent to a room.`, { status: row.status });
-    }
-    const room = await requireActiveRoom(db, roomId);
-    await stampCall(db, req, row, { roomId: room });
-    return { from: row.called_room_id, roomId: room };
-  }, 'queue.sendToRoom');
+  return actOn(
+    db,
+    req,
+    appointmentId,
+    async (row) => {
+      if (row.status !== 'called' && row.status !== 'in_consultation') {
+        throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be sent to a room.`, { status: row.status });
+      }
+      const room = await requireActiveRoom(db, roomId);
+      await stampCall(db, req, row, { roomId: room });
+      return { from: row.called_room_id, roomId: room };
+    },
+    'queue.sendToRoom',
+  );
 }
 
 /** Left without being seen: keeps the record (and the slot); the reason goes in cancel_reason. */
 export function leftUnseen(db: Kysely<Database>, req: RequestContext, appointmentId: number, reason: string): Promise<QueueOutcome> {
-  return actOn(db, req, appointmentId, async (row) => {
-    assertTransition(row, 'left_unseen', 'marked as gone');
-    await setQueueFields(db, row.id, { status: 'left_unseen', cancel_reason: reason, status_changed_at: req.now, updated_at: req.now });
-    return { from: row.status };
-  }, 'queue.leftUnseen');
+  return actOn(
+    db,
+    req,
+    appointmentId,
+    async (row) => {
+      assertTransition(row, 'left_unseen', 'marked as gone');
+      await setQueueFields(db, row.id, { status: 'left_unseen', cancel_reason: reason, status_changed_at: req.now, updated_at: req.now });
+      return { from: row.status };
+    },
+    'queue.leftUnseen',
+  );
 }
 
 /**
@@ -385,7 +406,12 @@ export async function move(
   const manual = moveInQueue(order, row.id, input.places, input.reason, req.now, req.actor.staffId);
   if (manual) {
     await insertMove(db, row.id, manual);
-    req.audit({ action: 'queue.move', entity: 'appointment', entityId: row.id, detail: { ticket: row.ticket, places: input.places, passed: manual.past.length, reason: input.reason } });
+    req.audit({
+      action: 'queue.move',
+      entity: 'appointment',
+      entityId: row.id,
+      detail: { ticket: row.ticket, places: input.places, passed: manual.past.length, reason: input.reason },
+    });
   }
   const after = (await loadQueues(db, req, { day, practitionerId: row.practitioner_id }))[0];
   const entries = after ? queueViews(after, req.settings.graceMinutes) : [];

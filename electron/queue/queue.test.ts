@@ -74,7 +74,7 @@ describe('queue.callNext follows the queue rules', () => {
     t.now = t.at('2026-06-15T09:30');
     ({ entries } = await t.ok(t.reception, 'queue.list', { practitionerId: p.ana }));
     expect(entries.map((entry) => entry.appointmentId)).toEqual([onTime, late]);
-    expect((await seeNext('2026-06-15T09:30'))).toBe(onTime);
+    expect(await seeNext('2026-06-15T09:30')).toBe(onTime);
   });
 
   it('judges who is due at the moment of calling: whoever calls next is free now', async () => {
@@ -103,7 +103,17 @@ describe('queue.callNext follows the queue rules', () => {
     const { entries } = await t.ok(t.reception, 'queue.list', {});
     expect(entries.map((entry) => entry.appointmentId)).toEqual([first, second]);
     expect(entries.map((entry) => entry.estimatedWaitMinutes)).toEqual([5, 35]);
-    expect(entries[1]).toMatchObject({ ticket: 'G-001', patientName: 'Patient 2', practitionerName: 'Ana Almeida', roomName: 'Room 1', status: 'checked_in', calledAt: null, isWalkIn: false, isLate: false, movedReason: null });
+    expect(entries[1]).toMatchObject({
+      ticket: 'G-001',
+      patientName: 'Patient 2',
+      practitionerName: 'Ana Almeida',
+      roomName: 'Room 1',
+      status: 'checked_in',
+      calledAt: null,
+      isWalkIn: false,
+      isLate: false,
+      movedReason: null,
+    });
     expect(entries[1]!.expectedStartAt).toBe(t.at('2026-06-15T09:30'));
   });
 
@@ -145,7 +155,14 @@ describe('calling, recalling and rooms', () => {
     t.now = t.at('2026-06-15T09:00');
 
     const ana = await t.ok(t.reception, 'queue.callNext', { practitionerId: p.ana });
-    expect(ana.called).toMatchObject({ appointmentId: withRoom, status: 'called', roomId: p.room1, roomName: 'Room 1', calledAt: t.now, estimatedWaitMinutes: null });
+    expect(ana.called).toMatchObject({
+      appointmentId: withRoom,
+      status: 'called',
+      roomId: p.room1,
+      roomName: 'Room 1',
+      calledAt: t.now,
+      estimatedWaitMinutes: null,
+    });
     const bruno = await t.ok(t.reception, 'queue.callNext', { practitionerId: p.bruno });
     expect(bruno.called).toMatchObject({ appointmentId: noRoom, roomId: p.room2, roomName: 'Room 2' });
     const carlaNoRoom = await t.ok(t.reception, 'queue.callNext', { practitionerId: p.carla });

@@ -46,7 +46,7 @@ const hostileInputs: unknown[] = [
   'patients',
   [],
   [{}],
-  { id: "1; DROP TABLE patients; --" },
+  { id: '1; DROP TABLE patients; --' },
   { id: -1 },
   { id: 1.5 },
   { id: Number.MAX_SAFE_INTEGER + 10 },

@@ -108,7 +108,9 @@ describe('declared audits', () => {
     });
     const result = await dispatch(localCaller(sessions, 'kiosk-hall'), 'auth.signIn', { username: 'rita', password: 'wrong' });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_CREDENTIALS' } });
-    expect(auditRows()).toEqual([{ at: NOW, staff_id: 12, workstation: 'kiosk-hall', action: 'auth.signIn.failed', entity: '', entity_id: null, detail: 'rita' }]);
+    expect(auditRows()).toEqual([
+      { at: NOW, staff_id: 12, workstation: 'kiosk-hall', action: 'auth.signIn.failed', entity: '', entity_id: null, detail: 'rita' },
+    ]);
   });
 
   it('gives every handler one request context: the actor, the settings read once, the moment', async () => {

@@ -49,14 +49,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
         throw new AppError('UNKNOWN_METHOD', `There is no method named ${JSON.stringify(String(method)).slice(0, 80)}.`);
       }
       const spec = contract[method];
-      const { session, device } = authorize(
-        caller.auth.current(),
-        caller.device?.current() ?? null,
-        spec.access,
-        method,
-        now(),
-        deps.idleLockMinutes(),
-      );
+      const { session, device } = authorize(caller.auth.current(), caller.device?.current() ?? null, spec.access, method, now(), deps.idleLockMinutes());
 
       const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
       if (!parsed.success) throw validationError(parsed.error);

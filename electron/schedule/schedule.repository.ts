@@ -13,11 +13,7 @@ export interface BookablePractitionerRow {
 }
 
 /** Active practitioners who offer the specialty, optionally just one of them. */
-export function bookablePractitioners(
-  db: Kysely<Database>,
-  specialtyId: number,
-  practitionerId?: number,
-): Promise<BookablePractitionerRow[]> {
+export function bookablePractitioners(db: Kysely<Database>, specialtyId: number, practitionerId?: number): Promise<BookablePractitionerRow[]> {
   let query = db
     .selectFrom('practitioners as p')
     .innerJoin('practitioner_specialties as ps', 'ps.practitioner_id', 'p.id')
@@ -25,7 +21,10 @@ export function bookablePractitioners(
     .where('ps.specialty_id', '=', specialtyId)
     .where('p.is_active', '=', 1);
   if (practitionerId !== undefined) query = query.where('p.id', '=', practitionerId);
-  return query.orderBy(sql`p.full_name COLLATE NOCASE`).orderBy('p.id').execute();
+  return query
+    .orderBy(sql`p.full_name COLLATE NOCASE`)
+    .orderBy('p.id')
+    .execute();
 }
 
 /** One active appointment as busy time: who, where (null: no room), when. */

@@ -61,9 +61,7 @@ export async function findFreeSlots(db: Kysely<Database>, request: FreeSlotsRequ
   const timeOff = await listTimeOffRows(db, { practitionerIds, from: range.from, to: range.to });
   const appointments = await activeAppointmentsOverlapping(db, range, { practitionerIds, roomIds });
 
-  const byPractitioner = new Map<number, { hours: WorkingMinutes[]; busy: Interval[] }>(
-    practitionerIds.map((id) => [id, { hours: [], busy: [] }]),
-  );
+  const byPractitioner = new Map<number, { hours: WorkingMinutes[]; busy: Interval[] }>(practitionerIds.map((id) => [id, { hours: [], busy: [] }]));
   for (const row of hours) byPractitioner.get(row.practitioner_id)?.hours.push(toWorkingMinutes(row));
   for (const row of timeOff) byPractitioner.get(row.practitioner_id)?.busy.push({ startsAt: row.starts_at, endsAt: row.ends_at });
   const roomBusy = new Map<number, Interval[]>();

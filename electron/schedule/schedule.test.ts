@@ -128,8 +128,17 @@ describe('schedule.freeSlots across daylight-saving changes', () => {
     await t.ok(t.admin, 'workingHours.set', { practitionerId: p.carla, intervals: night });
     const found = await slots({ practitionerId: p.carla, day: '2026-03-29' });
     expect(local(found)).toEqual([
-      '00:00 +00:00', '00:15 +00:00', '00:30 +00:00', '00:45 +00:00',
-      '02:00 +01:00', '02:15 +01:00', '02:30 +01:00', '02:45 +01:00', '03:00 +01:00', '03:15 +01:00', '03:30 +01:00',
+      '00:00 +00:00',
+      '00:15 +00:00',
+      '00:30 +00:00',
+      '00:45 +00:00',
+      '02:00 +01:00',
+      '02:15 +01:00',
+      '02:30 +01:00',
+      '02:45 +01:00',
+      '03:00 +01:00',
+      '03:15 +01:00',
+      '03:30 +01:00',
     ]);
     for (const slot of found) expect(slot.endsAt - slot.startsAt).toBe(30 * 60_000);
   });
@@ -164,7 +173,13 @@ describe('schedule.freeSlots across daylight-saving changes', () => {
     await setUp({ now: '2026-03-01T08:00', timeZone: 'America/New_York' });
     await t.ok(t.admin, 'workingHours.set', { practitionerId: p.carla, intervals: [{ weekday: 7, start: '01:00', end: '04:00' }] });
     expect(local(await slots({ practitionerId: p.carla, day: '2026-03-08' }))).toEqual([
-      '01:00 -05:00', '01:15 -05:00', '01:30 -05:00', '01:45 -05:00', '03:00 -04:00', '03:15 -04:00', '03:30 -04:00',
+      '01:00 -05:00',
+      '01:15 -05:00',
+      '01:30 -05:00',
+      '01:45 -05:00',
+      '03:00 -04:00',
+      '03:15 -04:00',
+      '03:30 -04:00',
     ]);
   });
 
@@ -172,7 +187,11 @@ describe('schedule.freeSlots across daylight-saving changes', () => {
     await setUp({ now: '2026-10-01T08:00', timeZone: 'Australia/Lord_Howe', slotStepMinutes: 30 });
     await t.ok(t.admin, 'workingHours.set', { practitionerId: p.carla, intervals: [{ weekday: 7, start: '01:00', end: '04:00' }] });
     expect(local(await slots({ practitionerId: p.carla, day: '2026-10-04' }))).toEqual([
-      '01:00 +10:30', '01:30 +10:30', '02:30 +11:00', '03:00 +11:00', '03:30 +11:00',
+      '01:00 +10:30',
+      '01:30 +10:30',
+      '02:30 +11:00',
+      '03:00 +11:00',
+      '03:30 +11:00',
     ]);
   });
 });

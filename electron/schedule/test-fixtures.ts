@@ -42,7 +42,12 @@ export interface TestDesk {
 // A cheap scrypt cost: these tests sign nobody in by password.
 const TEST_COST = { N: 1024, r: 8, p: 1 };
 
-export async function createTestDesk(options: { now: string; timeZone?: string; slotStepMinutes?: number; frontDesk?: Pick<FrontDeskOptions, 'env' | 'secretCipher'> }): Promise<TestDesk> {
+export async function createTestDesk(options: {
+  now: string;
+  timeZone?: string;
+  slotStepMinutes?: number;
+  frontDesk?: Pick<FrontDeskOptions, 'env' | 'secretCipher'>;
+}): Promise<TestDesk> {
   const timeZone = options.timeZone ?? 'Europe/Lisbon';
   const at = (local: string) => {
     const instant = DateTime.fromISO(local, { zone: timeZone });
@@ -105,8 +110,7 @@ export async function createTestDesk(options: { now: string; timeZone?: string; 
   const admin = await signedIn('admin', null);
   const reception = await signedIn('receptionist', null);
 
-  const count: TestDesk['count'] = (table) =>
-    (desk.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const count: TestDesk['count'] = (table) => (desk.database.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
   return {
     desk,

@@ -35,10 +35,7 @@ export async function readSettings(db: Kysely<Database>): Promise<ClinicSettings
   };
 }
 
-export async function writeSettings(
-  db: Kysely<Database>,
-  values: Partial<ClinicSettings & { setUpAt: number }>,
-): Promise<void> {
+export async function writeSettings(db: Kysely<Database>, values: Partial<ClinicSettings & { setUpAt: number }>): Promise<void> {
   for (const [key, value] of Object.entries(values) as Array<[SettingKey, unknown]>) {
     if (value === undefined) continue;
     await db

@@ -37,7 +37,13 @@ describe('setup', () => {
     const desk = localCaller(app.sessions, 'desk-1');
     expect(await callAs(app.dispatch, desk, 'setup.createClinic', clinic)).toEqual({ ok: true });
     expect(events).toEqual(['settings.changed']);
-    expect(await callAs(app.dispatch, desk, 'auth.status', {})).toMatchObject({ isSetUp: true, isDemo: false, clinicName: 'Test Clinic', locale: 'pt', staff: null });
+    expect(await callAs(app.dispatch, desk, 'auth.status', {})).toMatchObject({
+      isSetUp: true,
+      isDemo: false,
+      clinicName: 'Test Clinic',
+      locale: 'pt',
+      staff: null,
+    });
     expect(app.database.sqlite.prepare('SELECT username, role, locale, created_at FROM staff').all()).toEqual([
       { username: 'boss', role: 'admin', locale: 'pt', created_at: NOW },
     ]);

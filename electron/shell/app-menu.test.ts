@@ -28,7 +28,10 @@ describe('appMenuTemplate', () => {
   });
 
   it('offers reload and developer tools only in development, and no shortcuts of its own', () => {
-    const roles = (options: Partial<AppMenuOptions>) => build(options).items.map((item) => item.role).filter(Boolean);
+    const roles = (options: Partial<AppMenuOptions>) =>
+      build(options)
+        .items.map((item) => item.role)
+        .filter(Boolean);
     expect(roles({ isDevelopment: false })).not.toContain('toggleDevTools');
     expect(roles({ isDevelopment: false })).not.toContain('reload');
     expect(roles({ isDevelopment: true })).toEqual(expect.arrayContaining(['toggleDevTools', 'reload']));

@@ -40,9 +40,7 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
     {
       label: text.view,
       submenu: [
-        ...(options.isDevelopment
-          ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const)
-          : []),
+        ...(options.isDevelopment ? ([{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }] as const) : []),
         { role: 'resetZoom' },
         { role: 'zoomIn' },
         { role: 'zoomOut' },

@@ -44,9 +44,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Opener-Policy': 'same-origin',
 };
 
-export type ResolvedRequest =
-  | { kind: 'file'; path: string; isFallback: boolean }
-  | { kind: 'refused'; status: 400 | 403 | 404 | 405 };
+export type ResolvedRequest = { kind: 'file'; path: string; isFallback: boolean } | { kind: 'refused'; status: 400 | 403 | 404 | 405 };
 
 /**
  * Maps an app:// request onto a file under `root` (dist/renderer). Paths that try to leave

@@ -55,7 +55,7 @@ afterEach(async () => {
 });
 
 describe('registerIpcBridge', () => {
-  it('answers our window\'s main frame', async () => {
+  it("answers our window's main frame", async () => {
     await expect(handler(event(), 'auth.status', {})).resolves.toMatchObject({ ok: true, value: { isSetUp: false } });
   });
 

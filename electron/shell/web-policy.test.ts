@@ -4,7 +4,7 @@ import { isPermissionGranted, isRequestAllowed } from './web-policy';
 const app = 'app://front-desk/kiosk';
 
 describe('isPermissionGranted', () => {
-  it('grants the camera to the app\'s own main frame', () => {
+  it("grants the camera to the app's own main frame", () => {
     expect(isPermissionGranted({ permission: 'media', requestingUrl: app, isMainFrame: true, mediaTypes: ['video'] })).toBe(true);
     expect(isPermissionGranted({ permission: 'media', requestingUrl: 'app://front-desk', isMainFrame: true, mediaTypes: ['video'] })).toBe(true);
   });

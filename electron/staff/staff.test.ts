@@ -15,9 +15,9 @@ let admin: Caller;
 let adminId: number;
 
 function auditLog(): Array<Record<string, unknown>> {
-  return app.database.sqlite.prepare(`SELECT at, staff_id, workstation, action, entity, entity_id, detail FROM audit_log WHERE action LIKE 'staff.%' ORDER BY id`).all() as Array<
-    Record<string, unknown>
-  >;
+  return app.database.sqlite
+    .prepare(`SELECT at, staff_id, workstation, action, entity, entity_id, detail FROM audit_log WHERE action LIKE 'staff.%' ORDER BY id`)
+    .all() as Array<Record<string, unknown>>;
 }
 
 beforeEach(async () => {
@@ -40,8 +40,22 @@ afterEach(async () => {
 
 describe('staff', () => {
   it('creates, lists and updates accounts, each change on record', async () => {
-    const created = await callAs(app.dispatch, admin, 'staff.create', { username: 'rita', displayName: 'Rita', role: 'receptionist', password: 'a long password', practitionerId: null });
-    expect(created).toEqual({ id: created.id, username: 'rita', displayName: 'Rita', role: 'receptionist', practitionerId: null, locale: 'en', isActive: true });
+    const created = await callAs(app.dispatch, admin, 'staff.create', {
+      username: 'rita',
+      displayName: 'Rita',
+      role: 'receptionist',
+      password: 'a long password',
+      practitionerId: null,
+    });
+    expect(created).toEqual({
+      id: created.id,
+      username: 'rita',
+      displayName: 'Rita',
+      role: 'receptionist',
+      practitionerId: null,
+      locale: 'en',
+      isActive: true,
+    });
     expect((await callAs(app.dispatch, admin, 'staff.list', {})).map((staff) => staff.displayName)).toEqual(['Rita', 'The Boss']);
 
     const updated = await callAs(app.dispatch, admin, 'staff.update', { id: created.id, displayName: 'Rita Reis' });
@@ -58,9 +72,9 @@ describe('staff', () => {
       error: { code: 'ALREADY_EXISTS', message: 'The username boss is taken.', details: { field: 'username' } },
     });
     const noPractitioner = { ok: false, error: { code: 'NOT_FOUND', message: 'There is no such practitioner.', details: { field: 'practitionerId' } } };
-    expect(await app.dispatch(admin, 'staff.create', { username: 'doc', displayName: 'Doc', role: 'doctor', password: 'a long password', practitionerId: 999 })).toEqual(
-      noPractitioner,
-    );
+    expect(
+      await app.dispatch(admin, 'staff.create', { username: 'doc', displayName: 'Doc', role: 'doctor', password: 'a long password', practitionerId: 999 }),
+    ).toEqual(noPractitioner);
     expect(await app.dispatch(admin, 'staff.update', { id: adminId, practitionerId: 999 })).toEqual(noPractitioner);
     expect(await app.dispatch(admin, 'staff.update', { id: 999, displayName: 'Nobody' })).toEqual({
       ok: false,
@@ -77,13 +91,24 @@ describe('staff', () => {
 
   it('links a doctor to a practitioner', async () => {
     const practitioner = await callAs(app.dispatch, admin, 'practitioners.save', { fullName: 'Ana Almeida', specialtyIds: [], defaultRoomId: null });
-    const doctor = await callAs(app.dispatch, admin, 'staff.create', { username: 'ana', displayName: 'Ana', role: 'doctor', password: 'a long password', practitionerId: practitioner.id });
+    const doctor = await callAs(app.dispatch, admin, 'staff.create', {
+      username: 'ana',
+      displayName: 'Ana',
+      role: 'doctor',
+      password: 'a long password',
+      practitionerId: practitioner.id,
+    });
     expect(doctor.practitionerId).toBe(practitioner.id);
     expect(await callAs(app.dispatch, admin, 'staff.update', { id: doctor.id, practitionerId: null })).toMatchObject({ practitionerId: null });
   });
 
   it('signs a member of staff out when their account is disabled, their role changes or their password is reset, not for a new name', async () => {
-    const rita = await callAs(app.dispatch, admin, 'staff.create', { username: 'rita', displayName: 'Rita', role: 'receptionist', password: 'a long password' });
+    const rita = await callAs(app.dispatch, admin, 'staff.create', {
+      username: 'rita',
+      displayName: 'Rita',
+      role: 'receptionist',
+      password: 'a long password',
+    });
     const desk = localCaller(app.sessions, 'desk-2');
     const signIn = () => callAs(app.dispatch, desk, 'auth.signIn', { username: 'rita', password: 'a long password' });
     const isSignedIn = () => desk.auth.current() !== null;
@@ -101,7 +126,10 @@ describe('staff', () => {
     await callAs(app.dispatch, desk, 'auth.signIn', { username: 'rita', password: 'a new long password' });
     await callAs(app.dispatch, admin, 'staff.update', { id: rita.id, isActive: false });
     expect(isSignedIn()).toBe(false);
-    expect(await app.dispatch(desk, 'auth.signIn', { username: 'rita', password: 'a new long password' })).toMatchObject({ ok: false, error: { code: 'ACCOUNT_DISABLED' } });
+    expect(await app.dispatch(desk, 'auth.signIn', { username: 'rita', password: 'a new long password' })).toMatchObject({
+      ok: false,
+      error: { code: 'ACCOUNT_DISABLED' },
+    });
   });
 
   it('is for admins only', async () => {

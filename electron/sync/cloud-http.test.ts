@@ -44,7 +44,10 @@ describe('the cloud HTTP client’s timeouts', () => {
     const url = await stallingServer();
     const started = Date.now();
     const error = await client(url, 200)
-      .push({ clientId: 'c', mutations: [{ mutationId: crypto.randomUUID(), entity: 'room', uid: crypto.randomUUID(), op: 'delete', baseVersion: 1, data: null }] })
+      .push({
+        clientId: 'c',
+        mutations: [{ mutationId: crypto.randomUUID(), entity: 'room', uid: crypto.randomUUID(), op: 'delete', baseVersion: 1, data: null }],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ kind: 'timeout', isRetryable: true });
     expect(Date.now() - started).toBeGreaterThanOrEqual(180);

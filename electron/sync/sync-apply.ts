@@ -157,20 +157,27 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
     // The lists are the server's as a whole: replaced, not merged.
     await trx.deleteFrom('practitioner_specialties').where('practitioner_id', '=', id).execute();
     if (specialtyIds.length > 0) {
-      await trx.insertInto('practitioner_specialties').values(specialtyIds.map((specialty_id) => ({ practitioner_id: id, specialty_id }))).execute();
+      await trx
+        .insertInto('practitioner_specialties')
+        .values(specialtyIds.map((specialty_id) => ({ practitioner_id: id, specialty_id })))
+        .execute();
     }
     await trx.deleteFrom('working_hours').where('practitioner_id', '=', id).execute();
     if (data.workingHours.length > 0) {
       await trx
         .insertInto('working_hours')
-        .values(data.workingHours.map((hours) => ({ practitioner_id: id, weekday: hours.weekday, start_minute: hours.startMinute, end_minute: hours.endMinute })))
+        .values(
+          data.workingHours.map((hours) => ({ practitioner_id: id, weekday: hours.weekday, start_minute: hours.startMinute, end_minute: hours.endMinute })),
+        )
         .execute();
     }
     await trx.deleteFrom('time_off').where('practitioner_id', '=', id).execute();
     for (let start = 0; start < data.timeOff.length; start += 200) {
       await trx
         .insertInto('time_off')
-        .values(data.timeOff.slice(start, start + 200).map((off) => ({ practitioner_id: id, starts_at: off.startsAt, ends_at: off.endsAt, reason: off.reason })))
+        .values(
+          data.timeOff.slice(start, start + 200).map((off) => ({ practitioner_id: id, starts_at: off.startsAt, ends_at: off.endsAt, reason: off.reason })),
+        )
         .execute();
     }
     ctx.effects.isPracticeChanged = true;
@@ -266,10 +273,20 @@ async function rawRows<Row>(db: Kysely<Database>, sqlText: string, parameters: r
 type UidTable = 'specialties' | 'rooms' | 'practitioners' | 'patients';
 
 /** Updates the row with this uid, or inserts it; returns the local id. */
-async function upsertByUid(trx: Kysely<Database>, table: UidTable, uid: string, update: Record<string, unknown>, insert: Record<string, unknown>): Promise<number> {
+async function upsertByUid(
+  trx: Kysely<Database>,
+  table: UidTable,
+  uid: string,
+  update: Record<string, unknown>,
+  insert: Record<string, unknown>,
+): Promise<number> {
   const existing = await trx.selectFrom(table).select('id').where('uid', '=', uid).executeTakeFirst();
   if (existing) {
-    await trx.updateTable(table).set(update as never).where('id', '=', existing.id).execute();
+    await trx
+      .updateTable(table)
+      .set(update as never)
+      .where('id', '=', existing.id)
+      .execute();
     return existing.id;
   }
   const inserted = await trx

@@ -242,7 +242,11 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
 }
 
 async function parkRow(trx: Kysely<Database>, row: ServerRow, reason: string, now: number): Promise<void> {
-  await park(trx, { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted ? 1 : 0, data: row.data === null ? null : JSON.stringify(row.data), reason }, now);
+  await park(
+    trx,
+    { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted ? 1 : 0, data: row.data === null ? null : JSON.stringify(row.data), reason },
+    now,
+  );
   if (reason === 'LOCAL_CONSTRAINT') {
     await recordProblem(trx, {
       entity: row.entity,
@@ -269,7 +273,15 @@ async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyCont
   if (outcome.status === 'applied') {
     if (hasParked) await unpark(trx, change.entity, change.uid);
   } else if (outcome.status === 'parked') await parkRow(trx, row, outcome.reason, ctx.now);
-  else await recordProblem(trx, { entity: change.entity, uid: change.uid, op: change.deleted ? 'delete' : 'upsert', reason: 'INVALID', message: outcome.message, at: ctx.now });
+  else
+    await recordProblem(trx, {
+      entity: change.entity,
+      uid: change.uid,
+      op: change.deleted ? 'delete' : 'upsert',
+      reason: 'INVALID',
+      message: outcome.message,
+      at: ctx.now,
+    });
 }
 
 /** Tries the parked rows again until a pass applies none (a chain: a practitioner, then their appointments). */
@@ -285,7 +297,13 @@ async function retryParked(trx: Kysely<Database>, ctx: ApplyContext): Promise<vo
         continue;
       }
       if (await hasPendingChange(trx, entity, row.uid)) continue;
-      const serverRow: ServerRow = { entity, uid: row.uid, version: row.version, deleted: row.deleted === 1, data: row.data === null ? null : JSON.parse(row.data) };
+      const serverRow: ServerRow = {
+        entity,
+        uid: row.uid,
+        version: row.version,
+        deleted: row.deleted === 1,
+        data: row.data === null ? null : JSON.parse(row.data),
+      };
       const outcome = await applyServerRow(trx, serverRow, ctx);
       if (outcome.status === 'parked') continue;
       await unpark(trx, entity, row.uid);

@@ -36,7 +36,12 @@ describe('the sync outbox (migration 0007 triggers)', () => {
   });
 
   it('writes nothing while sync has never been turned on (the demo clinic)', async () => {
-    await t.ok(t.reception, 'appointments.book', { patientId: practice.patients[0]!, specialtyId: practice.general, practitionerId: practice.ana, startsAt: t.at('2030-01-07T10:00') });
+    await t.ok(t.reception, 'appointments.book', {
+      patientId: practice.patients[0]!,
+      specialtyId: practice.general,
+      practitionerId: practice.ana,
+      startsAt: t.at('2030-01-07T10:00'),
+    });
     expect(outbox()).toEqual([]);
   });
 
@@ -85,8 +90,18 @@ describe('the sync outbox (migration 0007 triggers)', () => {
       for (const table of ['specialties', 'rooms', 'practitioners', 'patients']) await sql.raw(`UPDATE ${table} SET uid = uid || ''`).execute(trx);
     });
     expect(outbox()).toEqual([]); // the uid is not a synced column
-    await t.ok(t.admin, 'practitioners.save', { id: practice.bruno, fullName: 'Bruno B. Borges', specialtyIds: [practice.general, practice.dentistry], defaultRoomId: null });
-    await t.ok(t.admin, 'timeOff.add', { practitionerId: practice.bruno, startsAt: t.at('2030-01-09T09:00'), endsAt: t.at('2030-01-09T13:00'), reason: 'Course' });
+    await t.ok(t.admin, 'practitioners.save', {
+      id: practice.bruno,
+      fullName: 'Bruno B. Borges',
+      specialtyIds: [practice.general, practice.dentistry],
+      defaultRoomId: null,
+    });
+    await t.ok(t.admin, 'timeOff.add', {
+      practitionerId: practice.bruno,
+      startsAt: t.at('2030-01-09T09:00'),
+      endsAt: t.at('2030-01-09T13:00'),
+      reason: 'Course',
+    });
     await t.ok(t.admin, 'specialties.save', { id: practice.general, nameEn: 'GP', namePt: 'MG', durationMinutes: 30, priceCents: 4500, ticketPrefix: 'G' });
     await t.desk.database.db.updateTable('patients').set({ email: 'x@example.com' }).where('id', '=', practice.patients[0]!).execute();
     const entries = outbox();

@@ -92,7 +92,10 @@ export async function markSent(db: Kysely<Database>, seqs: readonly number[], no
 
 export async function deleteEntries(db: Kysely<Database>, mutationIds: readonly string[]): Promise<void> {
   for (let start = 0; start < mutationIds.length; start += 500) {
-    await db.deleteFrom('sync_outbox').where('mutation_id', 'in', mutationIds.slice(start, start + 500)).execute();
+    await db
+      .deleteFrom('sync_outbox')
+      .where('mutation_id', 'in', mutationIds.slice(start, start + 500))
+      .execute();
   }
 }
 
@@ -132,7 +135,11 @@ export async function versionOf(db: Kysely<Database>, entity: SyncEntity, uid: s
 
 export async function setVersion(db: Kysely<Database>, entity: SyncEntity, uid: string, version: number): Promise<void> {
   await db.executeQuery(
-    CompiledQuery.raw('INSERT INTO sync_versions (entity, uid, version) VALUES (?, ?, ?) ON CONFLICT (entity, uid) DO UPDATE SET version = excluded.version', [entity, uid, version]),
+    CompiledQuery.raw('INSERT INTO sync_versions (entity, uid, version) VALUES (?, ?, ?) ON CONFLICT (entity, uid) DO UPDATE SET version = excluded.version', [
+      entity,
+      uid,
+      version,
+    ]),
   );
 }
 
@@ -215,7 +222,9 @@ export async function park(db: Kysely<Database>, row: Omit<ParkedRow, 'parked_at
   await db
     .insertInto('sync_parked')
     .values(values)
-    .onConflict((conflict) => conflict.columns(['entity', 'uid']).doUpdateSet({ version: row.version, deleted: row.deleted, data: row.data, reason: row.reason }))
+    .onConflict((conflict) =>
+      conflict.columns(['entity', 'uid']).doUpdateSet({ version: row.version, deleted: row.deleted, data: row.data, reason: row.reason }),
+    )
     .execute();
 }
 
@@ -238,7 +247,9 @@ export async function countUnsyncedPracticeRows(db: Kysely<Database>): Promise<n
   const { rows } = await sql<{ n: number }>`
     SELECT (SELECT count(*) FROM specialties t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'specialty' AND v.uid = t.uid))
          + (SELECT count(*) FROM rooms t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'room' AND v.uid = t.uid))
-         + (SELECT count(*) FROM practitioners t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'practitioner' AND v.uid = t.uid)) AS n`.execute(db);
+         + (SELECT count(*) FROM practitioners t WHERE NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.entity = 'practitioner' AND v.uid = t.uid)) AS n`.execute(
+    db,
+  );
   return rows[0]!.n;
 }
 

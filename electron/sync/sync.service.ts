@@ -73,12 +73,7 @@ export async function getSettings(deps: SyncEnv, db: Kysely<Database> = deps.db)
  * of its own (set up with "create a clinic", nothing entered yet) joins whatever the cloud
  * holds: its first round pulls a full snapshot. See README.md, "Joining".
  */
-export async function updateSettings(
-  deps: SyncEnv,
-  trx: Kysely<Database>,
-  input: MethodInput<'sync.updateSettings'>,
-  now: number,
-): Promise<SyncSettings> {
+export async function updateSettings(deps: SyncEnv, trx: Kysely<Database>, input: MethodInput<'sync.updateSettings'>, now: number): Promise<SyncSettings> {
   if (input.token !== undefined && input.forgetToken) {
     throw new AppError('VALIDATION', 'Give a new token or forget the stored one, not both.', {
       fields: [{ path: 'forgetToken', code: 'custom', message: 'not together with token' }],
@@ -120,26 +115,34 @@ export async function updateSettings(
  * runs in the settings' transaction). A cloud that cannot be asked is not taken as empty.
  */
 async function cloudHoldsData(deps: SyncEnv, url: string, token: string): Promise<boolean> {
-  const http = new CloudHttp({ baseUrl: url, token, fetch: deps.fetch ?? globalThis.fetch, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, now: deps.now ?? Date.now });
+  const http = new CloudHttp({
+    baseUrl: url,
+    token,
+    fetch: deps.fetch ?? globalThis.fetch,
+    timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    now: deps.now ?? Date.now,
+  });
   try {
     return (await http.pull(null, 1)).changes.length > 0;
   } catch (error) {
     if (!(error instanceof CloudRequestError)) throw error;
     const problem = error.isUnauthorised ? 'UNAUTHORISED' : error.kind === 'http' ? `HTTP_${error.status}` : error.kind.toUpperCase().replace('-', '_');
-    throw new AppError('CLOUD_UNAVAILABLE', `Before sync is turned on, the cloud must say whether it already holds a clinic, and it could not be asked: ${error.message}`, {
-      problem,
-    });
+    throw new AppError(
+      'CLOUD_UNAVAILABLE',
+      `Before sync is turned on, the cloud must say whether it already holds a clinic, and it could not be asked: ${error.message}`,
+      {
+        problem,
+      },
+    );
   }
 }
 
 export async function getIssues(db: Kysely<Database>): Promise<{ conflicts: SyncConflict[]; problems: SyncProblem[] }> {
-  const conflicts = (await listConflicts(db)).map(
-    (row): SyncConflict => ({
-      appointmentId: row.appointment_id,
-      clash: { kind: row.clash_kind, startsAt: row.clash_starts_at, endsAt: row.clash_ends_at, appointmentId: row.clash_appointment_id },
-      refusedAt: row.refused_at,
-    }),
-  );
+  const conflicts = (await listConflicts(db)).map((row): SyncConflict => ({
+    appointmentId: row.appointment_id,
+    clash: { kind: row.clash_kind, startsAt: row.clash_starts_at, endsAt: row.clash_ends_at, appointmentId: row.clash_appointment_id },
+    refusedAt: row.refused_at,
+  }));
   const problems: SyncProblem[] = [];
   for (const row of await listProblems(db)) {
     problems.push({

@@ -131,7 +131,14 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
 
   return (
     <div className="shell" hidden={isHidden} inert={isHidden}>
-      <a className="skip-link" href="#main" onClick={(event) => { event.preventDefault(); mainRef.current?.focus(); }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
         {t('nav.skipToContent')}
       </a>
       <aside className="sidebar">
@@ -206,7 +213,13 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
           </Button>
         </header>
         <PracticeLoadError />
-        <main id="main" className="main" ref={mainRef} tabIndex={-1} aria-label={item ? t(isOwnQueue && item.doctorLabel ? item.doctorLabel : item.label) : undefined}>
+        <main
+          id="main"
+          className="main"
+          ref={mainRef}
+          tabIndex={-1}
+          aria-label={item ? t(isOwnQueue && item.doctorLabel ? item.doctorLabel : item.label) : undefined}
+        >
           <ViewActionsProvider registry={viewActions}>{content}</ViewActionsProvider>
         </main>
       </div>

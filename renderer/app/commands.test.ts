@@ -52,7 +52,13 @@ describe('command keys', () => {
   it('offers check-in and the queue keys only while a view offers them, and check-in only at the desk', () => {
     const registry = createViewActionsRegistry();
     const ui = createUiStore();
-    const ctx = (role: CommandContext['role']): CommandContext => ({ ui: ui.getState(), session: {} as SessionState, role, route: ui.getState().route, actions: registry.current() });
+    const ctx = (role: CommandContext['role']): CommandContext => ({
+      ui: ui.getState(),
+      session: {} as SessionState,
+      role,
+      route: ui.getState().route,
+      actions: registry.current(),
+    });
     const available = (role: CommandContext['role']) => commands.filter((command) => isAvailable(command, ctx(role)));
     expect(matchKeys(['c'], available('receptionist')).kind).toBe('none');
 

@@ -5,7 +5,10 @@ import { KeyCombo } from '../ui/misc';
 import { commands, isPermitted, type CommandContext, type CommandGroup } from './commands';
 import './shortcut-sheet.css';
 
-const groups: Array<{ group: CommandGroup; title: 'shortcuts.navigate' | 'shortcuts.actions' | 'shortcuts.board' | 'queue.shortcutsGroup' | 'shortcuts.help' }> = [
+const groups: Array<{
+  group: CommandGroup;
+  title: 'shortcuts.navigate' | 'shortcuts.actions' | 'shortcuts.board' | 'queue.shortcutsGroup' | 'shortcuts.help';
+}> = [
   { group: 'navigate', title: 'shortcuts.navigate' },
   { group: 'actions', title: 'shortcuts.actions' },
   { group: 'board', title: 'shortcuts.board' },
@@ -20,7 +23,14 @@ export function ShortcutSheet({ getContext }: { getContext: () => CommandContext
   const ui = useUiStore();
   const ctx = isOpen ? getContext() : null;
   return (
-    <Dialog open={isOpen} onClose={() => ui.getState().setShortcutSheetOpen(false)} title={t('shortcuts.title')} description={t('shortcuts.lead')} size="lg" testId="shortcut-sheet">
+    <Dialog
+      open={isOpen}
+      onClose={() => ui.getState().setShortcutSheetOpen(false)}
+      title={t('shortcuts.title')}
+      description={t('shortcuts.lead')}
+      size="lg"
+      testId="shortcut-sheet"
+    >
       <div className="shortcut-grid">
         {groups.map(({ group, title }) => {
           // Every shortcut this role may use, including those that only work on one screen.

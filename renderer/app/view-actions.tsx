@@ -47,7 +47,10 @@ export function useViewActions(actions: ViewActions) {
   const registry = useContext(ViewActionsContext);
   const latest = useRef(actions);
   latest.current = actions;
-  const names = (Object.keys(actions) as Array<keyof ViewActions>).filter((name) => actions[name]).sort().join(',');
+  const names = (Object.keys(actions) as Array<keyof ViewActions>)
+    .filter((name) => actions[name])
+    .sort()
+    .join(',');
   useEffect(() => {
     if (!registry) return undefined;
     const offered: ViewActions = {};

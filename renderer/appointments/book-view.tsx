@@ -117,7 +117,15 @@ function PatientCard() {
           onSubmit={(fields, confirmed) => patients.getState().create(fields, confirmed)}
           onSaved={(created) => {
             setIsCreating(false);
-            pick({ id: created.id, fullName: created.fullName, preferredName: created.preferredName, dateOfBirth: created.dateOfBirth, phone: created.phone, taxId: created.taxId, email: created.email });
+            pick({
+              id: created.id,
+              fullName: created.fullName,
+              preferredName: created.preferredName,
+              dateOfBirth: created.dateOfBirth,
+              phone: created.phone,
+              taxId: created.taxId,
+              email: created.email,
+            });
             ui.getState().toast('success', t('patients.created', { name: created.fullName }));
           }}
           onCancel={() => setIsCreating(false)}
@@ -177,7 +185,13 @@ function WhatWhenCard() {
             }
           />
         ) : null}
-        <SelectField label={t('booking.specialty')} required value={specialtyId ?? ''} data-testid="booking-specialty" onChange={(event) => store.getState().setSpecialty(event.target.value ? Number(event.target.value) : null)}>
+        <SelectField
+          label={t('booking.specialty')}
+          required
+          value={specialtyId ?? ''}
+          data-testid="booking-specialty"
+          onChange={(event) => store.getState().setSpecialty(event.target.value ? Number(event.target.value) : null)}
+        >
           <option value="">{t('booking.chooseSpecialty')}</option>
           {active.map((specialty) => (
             <option key={specialty.id} value={specialty.id}>
@@ -185,7 +199,12 @@ function WhatWhenCard() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t('booking.practitioner')} value={practitionerId ?? ''} data-testid="booking-practitioner" onChange={(event) => store.getState().setPractitioner(event.target.value ? Number(event.target.value) : null)}>
+        <SelectField
+          label={t('booking.practitioner')}
+          value={practitionerId ?? ''}
+          data-testid="booking-practitioner"
+          onChange={(event) => store.getState().setPractitioner(event.target.value ? Number(event.target.value) : null)}
+        >
           <option value="">{t('booking.anyPractitioner')}</option>
           {candidates.map((p) => (
             <option key={p.id} value={p.id}>
@@ -193,10 +212,23 @@ function WhatWhenCard() {
             </option>
           ))}
         </SelectField>
-        <TextField label={t('booking.day')} type="date" min={today} value={day} data-testid="booking-day" onChange={(event) => event.target.value && store.getState().setDay(event.target.value)} />
+        <TextField
+          label={t('booking.day')}
+          type="date"
+          min={today}
+          value={day}
+          data-testid="booking-day"
+          onChange={(event) => event.target.value && store.getState().setDay(event.target.value)}
+        />
         <div className="quick-days" role="group" aria-label={t('booking.quickDays')}>
           {quickDays.map((quick, index) => (
-            <button key={quick} type="button" className={`chip ${quick === day ? 'is-selected' : ''}`} aria-pressed={quick === day} onClick={() => store.getState().setDay(quick)}>
+            <button
+              key={quick}
+              type="button"
+              className={`chip ${quick === day ? 'is-selected' : ''}`}
+              aria-pressed={quick === day}
+              onClick={() => store.getState().setDay(quick)}
+            >
               {index === 0 ? t('booking.today') : index === 1 ? t('booking.tomorrow') : format.dayShort(quick)}
             </button>
           ))}
@@ -243,19 +275,45 @@ function SlotsPanel() {
 
   let body;
   if (specialtyId === null) {
-    body = <EmptyState icon="stethoscope" title={t('booking.pickSpecialtyFirst')}>{t('booking.pickSpecialtyHint')}</EmptyState>;
+    body = (
+      <EmptyState icon="stethoscope" title={t('booking.pickSpecialtyFirst')}>
+        {t('booking.pickSpecialtyHint')}
+      </EmptyState>
+    );
   } else if (status === 'loading' && slots.length === 0) {
     body = <SkeletonList rows={3} variant="card" label={t('common.loading')} />;
   } else if (status === 'error') {
-    body = <ErrorMessage error={slotsError} action={<Button size="sm" onClick={() => void store.getState().loadSlots()}>{t('common.retry')}</Button>} />;
+    body = (
+      <ErrorMessage
+        error={slotsError}
+        action={
+          <Button size="sm" onClick={() => void store.getState().loadSlots()}>
+            {t('common.retry')}
+          </Button>
+        }
+      />
+    );
   } else if (slots.length === 0) {
     body = (
-      <EmptyState icon="calendar" title={t('booking.noSlots')} action={<Button onClick={() => store.getState().setDay(addDays(day, 1))}>{t('booking.tryNextDay')}</Button>}>
+      <EmptyState
+        icon="calendar"
+        title={t('booking.noSlots')}
+        action={<Button onClick={() => store.getState().setDay(addDays(day, 1))}>{t('booking.tryNextDay')}</Button>}
+      >
         {t('booking.noSlotsHint')}
       </EmptyState>
     );
   } else {
-    body = <SlotGrid slots={slots} practitioners={practitioners} rooms={rooms} selected={selected} onSelect={(slot) => store.getState().selectSlot(slot)} format={format} />;
+    body = (
+      <SlotGrid
+        slots={slots}
+        practitioners={practitioners}
+        rooms={rooms}
+        selected={selected}
+        onSelect={(slot) => store.getState().selectSlot(slot)}
+        format={format}
+      />
+    );
   }
 
   return (
@@ -271,7 +329,15 @@ function SlotsPanel() {
             title={lastBooked.isWalkIn ? t('booking.walkInBooked') : t('booking.booked')}
             action={
               <div className="row">
-                <Button size="sm" onClick={() => ui.getState().navigate({ view: 'today', ...(dayOf(lastBooked.startsAt, format.zone) === today ? {} : { day: dayOf(lastBooked.startsAt, format.zone) }) })}>
+                <Button
+                  size="sm"
+                  onClick={() =>
+                    ui.getState().navigate({
+                      view: 'today',
+                      ...(dayOf(lastBooked.startsAt, format.zone) === today ? {} : { day: dayOf(lastBooked.startsAt, format.zone) }),
+                    })
+                  }
+                >
                   {t('booking.viewOnBoard')}
                 </Button>
                 <Button size="sm" variant="ghost" onClick={() => store.getState().clearOutcome()}>
@@ -281,7 +347,8 @@ function SlotsPanel() {
             }
           >
             <p data-testid="booking-confirmation">
-              {patient?.fullName} · {format.dayLong(dayOf(lastBooked.startsAt, format.zone))} · {format.time(lastBooked.startsAt)} · {practitioners.find((p) => p.id === lastBooked.practitionerId)?.fullName}
+              {patient?.fullName} · {format.dayLong(dayOf(lastBooked.startsAt, format.zone))} · {format.time(lastBooked.startsAt)} ·{' '}
+              {practitioners.find((p) => p.id === lastBooked.practitionerId)?.fullName}
             </p>
             {lastBooked.code ? (
               <p className="muted" data-testid="appointment-code" data-code={lastBooked.code}>
@@ -296,23 +363,53 @@ function SlotsPanel() {
             <p>{t('booking.lostSlotHint')}</p>
           </Alert>
         ) : null}
-        <SlotTakenAlert error={bookingError} practitioners={practitioners} rooms={rooms} attempted={attemptedSlot} format={format} onPick={(slot) => void book(slot)} isBusy={isBooking} day={day} />
+        <SlotTakenAlert
+          error={bookingError}
+          practitioners={practitioners}
+          rooms={rooms}
+          attempted={attemptedSlot}
+          format={format}
+          onPick={(slot) => void book(slot)}
+          isBusy={isBooking}
+          day={day}
+        />
         <div className="confirm-summary" aria-live="polite">
           {selected && specialty ? (
             <p>
-              <strong>{format.time(selected.startsAt)}</strong> · {format.dayShort(day)} · {practitioner?.fullName} · {specialtyName(specialty, format.locale)} · {format.money(specialty.priceCents, currency)}
+              <strong>{format.time(selected.startsAt)}</strong> · {format.dayShort(day)} · {practitioner?.fullName} · {specialtyName(specialty, format.locale)}{' '}
+              · {format.money(specialty.priceCents, currency)}
             </p>
           ) : (
             <p className="muted">{!patient ? t('booking.needPatient') : specialtyId === null ? t('booking.pickSpecialtyFirst') : t('booking.needSlot')}</p>
           )}
         </div>
         <div className="confirm-row">
-          <TextField className="confirm-notes" label={t('booking.notes')} value={notes} maxLength={1000} onChange={(event) => store.getState().setNotes(event.target.value)} />
-          <Button variant="secondary" icon="zap" disabled={!patient || specialtyId === null} isBusy={isBooking && !selected} onClick={() => void walkIn()} data-testid="walk-in">
+          <TextField
+            className="confirm-notes"
+            label={t('booking.notes')}
+            value={notes}
+            maxLength={1000}
+            onChange={(event) => store.getState().setNotes(event.target.value)}
+          />
+          <Button
+            variant="secondary"
+            icon="zap"
+            disabled={!patient || specialtyId === null}
+            isBusy={isBooking && !selected}
+            onClick={() => void walkIn()}
+            data-testid="walk-in"
+          >
             {t('booking.walkIn')}
           </Button>
           <WalkInCheckInButton />
-          <Button variant="primary" icon="check" disabled={!patient || !selected} isBusy={isBooking && !!selected} onClick={() => void book()} data-testid="confirm-booking">
+          <Button
+            variant="primary"
+            icon="check"
+            disabled={!patient || !selected}
+            isBusy={isBooking && !!selected}
+            onClick={() => void book()}
+            data-testid="confirm-booking"
+          >
             {t('booking.confirm')}
           </Button>
         </div>

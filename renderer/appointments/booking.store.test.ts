@@ -9,13 +9,29 @@ const day = '2030-03-04';
 const at = (hh: number, mm = 0) => Date.UTC(2030, 2, 4, hh, mm);
 const slot = (practitionerId: number, hh: number, mm = 0): Slot => ({ practitionerId, roomId: 1, startsAt: at(hh, mm), endsAt: at(hh, mm + 20) });
 const patient: PatientSummary = { id: 7, fullName: 'Rosa Lima', preferredName: '', dateOfBirth: '1970-05-05', phone: '', taxId: '', email: '' };
-const booked = (s: Slot): Appointment => ({ id: 50, patientId: 7, practitionerId: s.practitionerId, roomId: s.roomId, specialtyId: 3, startsAt: s.startsAt, endsAt: s.endsAt, status: 'booked', statusChangedAt: 0, isWalkIn: false, cancelReason: '', notes: '', priceCents: 4500, code: 'K7M2QX' });
+const booked = (s: Slot): Appointment => ({
+  id: 50,
+  patientId: 7,
+  practitionerId: s.practitionerId,
+  roomId: s.roomId,
+  specialtyId: 3,
+  startsAt: s.startsAt,
+  endsAt: s.endsAt,
+  status: 'booked',
+  statusChangedAt: 0,
+  isWalkIn: false,
+  cancelReason: '',
+  notes: '',
+  priceCents: 4500,
+  code: 'K7M2QX',
+});
 
 describe('booking store', () => {
   it('books the selected slot with the chosen patient and specialty', async () => {
     const fake = createFakeTransport({
       'schedule.freeSlots': () => ({ slots: [slot(1, 9), slot(1, 10)] }),
-      'appointments.book': (input) => booked({ practitionerId: input.practitionerId, roomId: input.roomId ?? null, startsAt: input.startsAt, endsAt: input.startsAt + 1_200_000 }),
+      'appointments.book': (input) =>
+        booked({ practitionerId: input.practitionerId, roomId: input.roomId ?? null, startsAt: input.startsAt, endsAt: input.startsAt + 1_200_000 }),
     });
     const store = createBookingStore(fake.transport, () => day);
     store.getState().setSpecialty(3);

@@ -57,13 +57,32 @@ export function SlotGrid({ slots, practitioners, rooms, selected, onSelect, form
   );
 }
 
-function SlotGroup({ practitioner, practitionerId, slots, rooms, selected, onSelect, format, isCompact }: { practitioner: Practitioner | undefined; practitionerId: number; slots: Slot[]; rooms: Room[]; selected: Slot | null; onSelect: (slot: Slot) => void; format: Formatter; isCompact: boolean }) {
+function SlotGroup({
+  practitioner,
+  practitionerId,
+  slots,
+  rooms,
+  selected,
+  onSelect,
+  format,
+  isCompact,
+}: {
+  practitioner: Practitioner | undefined;
+  practitionerId: number;
+  slots: Slot[];
+  rooms: Room[];
+  selected: Slot | null;
+  onSelect: (slot: Slot) => void;
+  format: Formatter;
+  isCompact: boolean;
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLElement>(null);
   useCssVar(ref, '--practitioner-color', practitioner?.color);
   const headingId = `slot-group-${practitionerId}`;
   const room = rooms.find((candidate) => candidate.id === (practitioner?.defaultRoomId ?? slots[0]?.roomId));
-  const description = format.locale === 'pt' ? practitioner?.descriptionPt || practitioner?.descriptionEn : practitioner?.descriptionEn || practitioner?.descriptionPt;
+  const description =
+    format.locale === 'pt' ? practitioner?.descriptionPt || practitioner?.descriptionEn : practitioner?.descriptionEn || practitioner?.descriptionPt;
 
   const periods: Period[] = ['morning', 'afternoon', 'evening'];
   const byPeriod = periods
@@ -77,9 +96,7 @@ function SlotGroup({ practitioner, practitionerId, slots, rooms, selected, onSel
         <div className="slot-group-title">
           <h3 id={headingId}>{practitioner?.fullName ?? t('booking.unknownPractitioner')}</h3>
           {!isCompact && (description || room) ? (
-            <p className="muted slot-group-sub">
-              {[room ? room.name : null, description].filter(Boolean).join(' · ')}
-            </p>
+            <p className="muted slot-group-sub">{[room ? room.name : null, description].filter(Boolean).join(' · ')}</p>
           ) : null}
         </div>
         <span className="slot-count">{t('booking.slotCount', { count: slots.length })}</span>

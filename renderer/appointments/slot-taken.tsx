@@ -12,7 +12,25 @@ import { slotTakenDetails } from './booking.store';
  * SLOT_TAKEN says what is in the way (the practitioner or the room, and when) and offers
  * the next free times as one-click alternatives.
  */
-export function SlotTakenAlert({ error, practitioners, rooms, attempted, format, onPick, isBusy, day }: { error: RpcError | null; practitioners: Practitioner[]; rooms: Room[]; attempted: { practitionerId: number; roomId: number | null } | null; format: Formatter; onPick: (slot: Slot) => void; isBusy?: boolean; day: string }) {
+export function SlotTakenAlert({
+  error,
+  practitioners,
+  rooms,
+  attempted,
+  format,
+  onPick,
+  isBusy,
+  day,
+}: {
+  error: RpcError | null;
+  practitioners: Practitioner[];
+  rooms: Room[];
+  attempted: { practitionerId: number; roomId: number | null } | null;
+  format: Formatter;
+  onPick: (slot: Slot) => void;
+  isBusy?: boolean;
+  day: string;
+}) {
   const { t } = useTranslation();
   const details = slotTakenDetails(error);
   if (!error) return null;
@@ -42,7 +60,16 @@ export function SlotTakenAlert({ error, practitioners, rooms, attempted, format,
           <p className="next-free-label">{t('booking.taken.nextFree')}</p>
           <div className="row-wrap">
             {nextFree.map((slot) => (
-              <Button key={`${slot.practitionerId}-${slot.startsAt}`} size="sm" variant="secondary" disabled={isBusy} data-testid="next-free-slot" data-starts-at={slot.startsAt} data-practitioner-id={slot.practitionerId} onClick={() => onPick(slot)}>
+              <Button
+                key={`${slot.practitionerId}-${slot.startsAt}`}
+                size="sm"
+                variant="secondary"
+                disabled={isBusy}
+                data-testid="next-free-slot"
+                data-starts-at={slot.startsAt}
+                data-practitioner-id={slot.practitionerId}
+                onClick={() => onPick(slot)}
+              >
                 {labelOf(slot)}
                 {isMixed ? <span className="muted"> · {nameOf(slot.practitionerId)}</span> : null}
               </Button>

@@ -6,8 +6,33 @@ import { RpcError } from '../transport/rpc-error';
 import { createSessionStore, uiLocaleOf, withAuthGuard, type AuthStatus } from './session.store';
 
 const staff: StaffView = { id: 1, username: 'rita', displayName: 'Rita', role: 'receptionist', practitionerId: null, locale: 'pt', isActive: true };
-const settings: ClinicSettings = { clinicName: 'Sol', timeZone: 'Europe/Lisbon', locale: 'en', currency: 'EUR', idleLockMinutes: 5, slotStepMinutes: 15, isDemo: false, graceMinutes: 10, noShowAfterMinutes: 30, kioskEarlyMinutes: 60, kioskLateMinutes: 30, displayPrivacy: 'firstNameLastInitial', announcementLanguage: 'clinic', displayOnSecondScreen: true };
-const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({ isSetUp: true, isDemo: false, clinicName: 'Sol', locale: 'en', idleLockMinutes: 5, demoAccounts: [], staff: null, isLocked: false, ...over });
+const settings: ClinicSettings = {
+  clinicName: 'Sol',
+  timeZone: 'Europe/Lisbon',
+  locale: 'en',
+  currency: 'EUR',
+  idleLockMinutes: 5,
+  slotStepMinutes: 15,
+  isDemo: false,
+  graceMinutes: 10,
+  noShowAfterMinutes: 30,
+  kioskEarlyMinutes: 60,
+  kioskLateMinutes: 30,
+  displayPrivacy: 'firstNameLastInitial',
+  announcementLanguage: 'clinic',
+  displayOnSecondScreen: true,
+};
+const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({
+  isSetUp: true,
+  isDemo: false,
+  clinicName: 'Sol',
+  locale: 'en',
+  idleLockMinutes: 5,
+  demoAccounts: [],
+  staff: null,
+  isLocked: false,
+  ...over,
+});
 
 describe('session store', () => {
   it('starts on first run, sign-in or signed in, from auth.status', async () => {

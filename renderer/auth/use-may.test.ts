@@ -16,7 +16,22 @@ vi.mock('../stores/stores', () => ({
 }));
 
 const staffAs = (role: Role): StaffView => ({ id: 1, username: role, displayName: role, role, practitionerId: null, locale: 'en', isActive: true });
-const settings: ClinicSettings = { clinicName: 'Sol', timeZone: 'Europe/Lisbon', locale: 'en', currency: 'EUR', idleLockMinutes: 5, slotStepMinutes: 15, isDemo: false, graceMinutes: 10, noShowAfterMinutes: 30, kioskEarlyMinutes: 60, kioskLateMinutes: 30, displayPrivacy: 'firstNameLastInitial', announcementLanguage: 'clinic', displayOnSecondScreen: true };
+const settings: ClinicSettings = {
+  clinicName: 'Sol',
+  timeZone: 'Europe/Lisbon',
+  locale: 'en',
+  currency: 'EUR',
+  idleLockMinutes: 5,
+  slotStepMinutes: 15,
+  isDemo: false,
+  graceMinutes: 10,
+  noShowAfterMinutes: 30,
+  kioskEarlyMinutes: 60,
+  kioskLateMinutes: 30,
+  displayPrivacy: 'firstNameLastInitial',
+  announcementLanguage: 'clinic',
+  displayOnSecondScreen: true,
+};
 
 describe('may', () => {
   it('follows the contract’s access for every method and every staff role', () => {
@@ -49,7 +64,16 @@ describe('useMay', () => {
     const fake = createFakeTransport({
       'auth.signIn': () => ({ staff: staffAs(who) }),
       'auth.signOut': () => ({ ok: true }),
-      'auth.status': () => ({ isSetUp: true, isDemo: false, clinicName: 'Sol', locale: 'en', idleLockMinutes: 5, demoAccounts: [], staff: null, isLocked: false }),
+      'auth.status': () => ({
+        isSetUp: true,
+        isDemo: false,
+        clinicName: 'Sol',
+        locale: 'en',
+        idleLockMinutes: 5,
+        demoAccounts: [],
+        staff: null,
+        isLocked: false,
+      }),
       'settings.get': () => settings,
     });
     current.session = createSessionStore(fake.transport);

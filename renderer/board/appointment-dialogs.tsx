@@ -25,24 +25,50 @@ function Summary({ appointment }: { appointment: BoardAppointment }) {
     <div className="dialog-summary">
       <strong>{appointment.patientName}</strong>
       <span className="muted">
-        {format.dayShort(dayOf(appointment.startsAt, format.zone))} · {format.timeRange(appointment.startsAt, appointment.endsAt)} · {format.locale === 'pt' ? appointment.specialtyNamePt : appointment.specialtyNameEn}
+        {format.dayShort(dayOf(appointment.startsAt, format.zone))} · {format.timeRange(appointment.startsAt, appointment.endsAt)} ·{' '}
+        {format.locale === 'pt' ? appointment.specialtyNamePt : appointment.specialtyNameEn}
       </span>
     </div>
   );
 }
 
 /** `wayOut`: a sync conflict's "another time" (the next free slot preselected) or "another practitioner". */
-export function RescheduleDialog({ appointment, onClose, wayOut }: { appointment: BoardAppointment | null; onClose: () => void; wayOut?: ConflictWayOut | undefined }) {
+export function RescheduleDialog({
+  appointment,
+  onClose,
+  wayOut,
+}: {
+  appointment: BoardAppointment | null;
+  onClose: () => void;
+  wayOut?: ConflictWayOut | undefined;
+}) {
   const { t } = useTranslation();
   const practitionerRef = useRef<HTMLSelectElement>(null);
   return (
-    <Dialog open={!!appointment} onClose={onClose} title={t('board.rescheduleTitle')} size="lg" testId="reschedule-dialog" initialFocus={wayOut?.kind === 'otherPractitioner' ? practitionerRef : undefined}>
+    <Dialog
+      open={!!appointment}
+      onClose={onClose}
+      title={t('board.rescheduleTitle')}
+      size="lg"
+      testId="reschedule-dialog"
+      initialFocus={wayOut?.kind === 'otherPractitioner' ? practitionerRef : undefined}
+    >
       {appointment ? <RescheduleBody appointment={appointment} onClose={onClose} wayOut={wayOut} practitionerRef={practitionerRef} /> : null}
     </Dialog>
   );
 }
 
-function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { appointment: BoardAppointment; onClose: () => void; wayOut?: ConflictWayOut | undefined; practitionerRef?: RefObject<HTMLSelectElement | null> }) {
+function RescheduleBody({
+  appointment,
+  onClose,
+  wayOut,
+  practitionerRef,
+}: {
+  appointment: BoardAppointment;
+  onClose: () => void;
+  wayOut?: ConflictWayOut | undefined;
+  practitionerRef?: RefObject<HTMLSelectElement | null>;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const store = useBoardStore();
@@ -69,7 +95,11 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
       .freeSlots({ specialtyId: appointment.specialtyId, day, ...(practitionerId ? { practitionerId } : {}) })
       .then((found) => {
         if (!latest.isLatest(ticket)) return;
-        const usable = wayOut ? slotsAvoiding(found, wayOut.conflict.clash, appointment).filter((slot) => practitionerId !== 0 || slot.practitionerId !== appointment.practitionerId) : found;
+        const usable = wayOut
+          ? slotsAvoiding(found, wayOut.conflict.clash, appointment).filter(
+              (slot) => practitionerId !== 0 || slot.practitionerId !== appointment.practitionerId,
+            )
+          : found;
         setSlots(usable);
         if (wayOut?.kind === 'otherSlot') setSelected((current) => current ?? nextSlotFor(usable, appointment.practitionerId, appointment.startsAt));
       })
@@ -80,7 +110,11 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
     setAttempted(slot);
     await run(async () => {
       await store.getState().reschedule(appointment.id, slot);
-      ui.getState().toast('success', t('board.rescheduled', { name: appointment.patientName }), `${format.dayShort(dayOf(slot.startsAt, format.zone))} · ${format.time(slot.startsAt)}`);
+      ui.getState().toast(
+        'success',
+        t('board.rescheduled', { name: appointment.patientName }),
+        `${format.dayShort(dayOf(slot.startsAt, format.zone))} · ${format.time(slot.startsAt)}`,
+      );
       onClose();
     });
   };
@@ -89,8 +123,19 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
     <div className="stack">
       <Summary appointment={appointment} />
       <div className="form-grid">
-        <TextField label={t('booking.day')} type="date" value={day} min={todayIn(format.zone)} onChange={(event) => event.target.value && setDay(event.target.value)} />
-        <SelectField label={t('booking.practitioner')} value={practitionerId} onChange={(event) => setPractitionerId(Number(event.target.value))} ref={practitionerRef}>
+        <TextField
+          label={t('booking.day')}
+          type="date"
+          value={day}
+          min={todayIn(format.zone)}
+          onChange={(event) => event.target.value && setDay(event.target.value)}
+        />
+        <SelectField
+          label={t('booking.practitioner')}
+          value={practitionerId}
+          onChange={(event) => setPractitionerId(Number(event.target.value))}
+          ref={practitionerRef}
+        >
           {wayOut?.kind === 'otherPractitioner' ? <option value={0}>{t('sync.conflict.anyOtherPractitioner')}</option> : null}
           {candidates.map((p) => (
             <option key={p.id} value={p.id}>
@@ -103,14 +148,33 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
         {loadError ? <ErrorMessage error={loadError} /> : null}
         {!slots && !loadError ? <SkeletonList rows={2} variant="line" label={t('common.loading')} /> : null}
         {slots && slots.length === 0 ? <EmptyState compact icon="calendar" title={t('booking.noSlots')} /> : null}
-        {slots && slots.length > 0 ? <SlotGrid slots={slots} practitioners={practitioners} rooms={rooms} selected={selected} onSelect={setSelected} format={format} isCompact /> : null}
+        {slots && slots.length > 0 ? (
+          <SlotGrid slots={slots} practitioners={practitioners} rooms={rooms} selected={selected} onSelect={setSelected} format={format} isCompact />
+        ) : null}
       </div>
-      <SlotTakenAlert error={error} practitioners={practitioners} rooms={rooms} attempted={attempted} format={format} onPick={(slot) => void move(slot)} isBusy={isBusy} day={day} />
+      <SlotTakenAlert
+        error={error}
+        practitioners={practitioners}
+        rooms={rooms}
+        attempted={attempted}
+        format={format}
+        onPick={(slot) => void move(slot)}
+        isBusy={isBusy}
+        day={day}
+      />
       <div className="form-actions">
         <Button variant="ghost" onClick={onClose}>
           {t('common.cancel')}
         </Button>
-        <Button variant="primary" disabled={!selected || sameSlot(selected, { practitionerId: appointment.practitionerId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, roomId: null })} isBusy={isBusy} onClick={() => selected && void move(selected)}>
+        <Button
+          variant="primary"
+          disabled={
+            !selected ||
+            sameSlot(selected, { practitionerId: appointment.practitionerId, startsAt: appointment.startsAt, endsAt: appointment.endsAt, roomId: null })
+          }
+          isBusy={isBusy}
+          onClick={() => selected && void move(selected)}
+        >
           {selected ? t('board.moveTo', { time: format.time(selected.startsAt) }) : t('board.pickSlot')}
         </Button>
       </div>
@@ -119,7 +183,15 @@ function RescheduleBody({ appointment, onClose, wayOut, practitionerRef }: { app
 }
 
 /** `wayOut`: a sync conflict's "cancel and tell the patient": the reason filled in, the patient's contact shown. */
-export function CancelDialog({ appointment, onClose, wayOut }: { appointment: BoardAppointment | null; onClose: () => void; wayOut?: ConflictWayOut | undefined }) {
+export function CancelDialog({
+  appointment,
+  onClose,
+  wayOut,
+}: {
+  appointment: BoardAppointment | null;
+  onClose: () => void;
+  wayOut?: ConflictWayOut | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <Dialog open={!!appointment} onClose={onClose} title={t('board.cancelTitle')} size="sm" testId="cancel-dialog">

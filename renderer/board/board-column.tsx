@@ -39,7 +39,15 @@ export interface CardContext {
   isCheckingIn: (id: number) => boolean;
 }
 
-export function PractitionerColumn({ practitioner, appointments, context }: { practitioner: BoardDay['practitioners'][number]; appointments: BoardAppointment[]; context: CardContext }) {
+export function PractitionerColumn({
+  practitioner,
+  appointments,
+  context,
+}: {
+  practitioner: BoardDay['practitioners'][number];
+  appointments: BoardAppointment[];
+  context: CardContext;
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLElement>(null);
   useCssVar(ref, '--practitioner-color', practitioner.color);
@@ -133,7 +141,11 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
         ) : null}
       </p>
       {conflict ? (
-        <ConflictFlag appointment={appointment} conflict={conflict} onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })} />
+        <ConflictFlag
+          appointment={appointment}
+          conflict={conflict}
+          onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })}
+        />
       ) : null}
       {ticket ? (
         <p className="appt-ticket">
@@ -142,7 +154,11 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
             <span
               className="appt-estimate"
               data-testid="estimated-wait"
-              title={ticket.expectedStartAt ? `${t('queue.checkIn.waitOnCard')} · ${t('queue.expectedAt', { time: format.time(ticket.expectedStartAt) })}` : t('queue.checkIn.waitOnCard')}
+              title={
+                ticket.expectedStartAt
+                  ? `${t('queue.checkIn.waitOnCard')} · ${t('queue.expectedAt', { time: format.time(ticket.expectedStartAt) })}`
+                  : t('queue.checkIn.waitOnCard')
+              }
             >
               <Icon name="clock" size={13} />
               {waitText(t, ticket.estimatedWaitMinutes)}
@@ -179,17 +195,33 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
             </Button>
           ) : null}
           {canReschedule ? (
-            <Button size="sm" variant="ghost" icon="calendar" onClick={() => onAction({ kind: 'reschedule', appointment })} aria-label={`${t('board.reschedule')}: ${appointment.patientName}`}>
+            <Button
+              size="sm"
+              variant="ghost"
+              icon="calendar"
+              onClick={() => onAction({ kind: 'reschedule', appointment })}
+              aria-label={`${t('board.reschedule')}: ${appointment.patientName}`}
+            >
               {t('board.reschedule')}
             </Button>
           ) : null}
           {canNoShow ? (
-            <Button size="sm" variant="ghost" onClick={() => onAction({ kind: 'noShow', appointment })} aria-label={`${t('board.noShow')}: ${appointment.patientName}`}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => onAction({ kind: 'noShow', appointment })}
+              aria-label={`${t('board.noShow')}: ${appointment.patientName}`}
+            >
               {t('board.noShow')}
             </Button>
           ) : null}
           {canCancel ? (
-            <Button size="sm" variant="danger-ghost" onClick={() => onAction({ kind: 'cancel', appointment })} aria-label={`${t('board.cancel')}: ${appointment.patientName}`}>
+            <Button
+              size="sm"
+              variant="danger-ghost"
+              onClick={() => onAction({ kind: 'cancel', appointment })}
+              aria-label={`${t('board.cancel')}: ${appointment.patientName}`}
+            >
               {t('board.cancel')}
             </Button>
           ) : null}

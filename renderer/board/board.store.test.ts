@@ -77,7 +77,9 @@ describe('board store', () => {
     const disconnect = store.getState().connect();
     store.getState().setDay('2030-01-01');
     await flush();
-    store.getState().noteCheckIn({ appointmentId: 3, ticket: 'M-008', roomName: null, practitionerName: 'Dr. Sousa', estimatedWaitMinutes: 4, expectedStartAt: 1 });
+    store
+      .getState()
+      .noteCheckIn({ appointmentId: 3, ticket: 'M-008', roomName: null, practitionerName: 'Dr. Sousa', estimatedWaitMinutes: 4, expectedStartAt: 1 });
     expect(store.getState().board?.appointments[0]?.status).toBe('checked_in');
     expect(store.getState().tickets[3]?.ticket).toBe('M-008');
 

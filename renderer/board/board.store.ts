@@ -20,7 +20,10 @@ export interface BoardTicket {
 
 function ticketsFrom(entries: readonly QueueEntryView[]): Record<number, BoardTicket> {
   return Object.fromEntries(
-    entries.map((entry) => [entry.appointmentId, { ticket: entry.ticket, estimatedWaitMinutes: entry.estimatedWaitMinutes, expectedStartAt: entry.expectedStartAt, isLate: entry.isLate }]),
+    entries.map((entry) => [
+      entry.appointmentId,
+      { ticket: entry.ticket, estimatedWaitMinutes: entry.estimatedWaitMinutes, expectedStartAt: entry.expectedStartAt, isLate: entry.isLate },
+    ]),
   );
 }
 
@@ -63,7 +66,15 @@ export function createBoardStore(transport: Transport, today: () => string) {
 
     noteCheckIn(result) {
       set((state) => ({
-        tickets: { ...state.tickets, [result.appointmentId]: { ticket: result.ticket, estimatedWaitMinutes: result.estimatedWaitMinutes, expectedStartAt: result.expectedStartAt, isLate: false } },
+        tickets: {
+          ...state.tickets,
+          [result.appointmentId]: {
+            ticket: result.ticket,
+            estimatedWaitMinutes: result.estimatedWaitMinutes,
+            expectedStartAt: result.expectedStartAt,
+            isLate: false,
+          },
+        },
         board: state.board && {
           ...state.board,
           appointments: state.board.appointments.map((appointment) =>
@@ -104,7 +115,12 @@ export function createBoardStore(transport: Transport, today: () => string) {
     },
 
     async reschedule(id, slot) {
-      const appointment = await transport.call('appointments.reschedule', { id, startsAt: slot.startsAt, practitionerId: slot.practitionerId, roomId: slot.roomId });
+      const appointment = await transport.call('appointments.reschedule', {
+        id,
+        startsAt: slot.startsAt,
+        practitionerId: slot.practitionerId,
+        roomId: slot.roomId,
+      });
       void get().load({ quiet: true });
       return appointment;
     },
@@ -129,7 +145,9 @@ export function createBoardStore(transport: Transport, today: () => string) {
         transport.subscribe('queue.changed', ({ appointmentIds, practitionerIds }) => {
           const { board } = get();
           if (!board || board.day !== today()) return;
-          const shown = board.appointments.some((appointment) => appointmentIds.includes(appointment.id)) || board.practitioners.some((p) => practitionerIds.includes(p.id));
+          const shown =
+            board.appointments.some((appointment) => appointmentIds.includes(appointment.id)) ||
+            board.practitioners.some((p) => practitionerIds.includes(p.id));
           if (shown) void get().load({ quiet: true });
         }),
         transport.subscribe('practice.changed', () => void get().load({ quiet: true })),

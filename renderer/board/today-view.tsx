@@ -50,7 +50,9 @@ export function TodayView() {
   const columns = useMemo(
     () =>
       (shownBoard?.practitioners ?? []).map((practitioner) =>
-        sortedCards(shownBoard?.appointments.filter((appointment) => appointment.practitionerId === practitioner.id && (showClosed || !isClosed(appointment))) ?? []),
+        sortedCards(
+          shownBoard?.appointments.filter((appointment) => appointment.practitionerId === practitioner.id && (showClosed || !isClosed(appointment))) ?? [],
+        ),
       ),
     [shownBoard, showClosed],
   );
@@ -142,17 +144,35 @@ export function TodayView() {
             <label className="visually-hidden" htmlFor="board-day">
               {t('board.day')}
             </label>
-            <input id="board-day" className="input input-date" type="date" value={day} data-testid="board-day" onChange={(event) => event.target.value && goTo(event.target.value)} />
+            <input
+              id="board-day"
+              className="input input-date"
+              type="date"
+              value={day}
+              data-testid="board-day"
+              onChange={(event) => event.target.value && goTo(event.target.value)}
+            />
           </div>
         }
       >
         <BoardSummary board={shownBoard} showClosed={showClosed} onShowClosed={setShowClosed} />
       </PageHeader>
 
-      {error && status === 'error' ? <ErrorMessage error={error} action={<Button size="sm" onClick={() => void store.getState().load()}>{t('common.retry')}</Button>} /> : null}
+      {error && status === 'error' ? (
+        <ErrorMessage
+          error={error}
+          action={
+            <Button size="sm" onClick={() => void store.getState().load()}>
+              {t('common.retry')}
+            </Button>
+          }
+        />
+      ) : null}
 
       {!shownBoard ? (
-        status === 'error' ? null : <BoardSkeleton />
+        status === 'error' ? null : (
+          <BoardSkeleton />
+        )
       ) : shownBoard.practitioners.length === 0 ? (
         <div className="card">
           <EmptyState
@@ -178,7 +198,8 @@ export function TodayView() {
       )}
 
       <p className="board-keys subtle">
-        <KeyCombo keys="[" /> <KeyCombo keys="]" /> {t('board.keysDays')} · <KeyCombo keys="t" /> {t('board.today')} · <KeyCombo keys="↑" /> <KeyCombo keys="↓" /> <KeyCombo keys="←" /> <KeyCombo keys="→" /> {t('queue.boardKeys.select')}
+        <KeyCombo keys="[" /> <KeyCombo keys="]" /> {t('board.keysDays')} · <KeyCombo keys="t" /> {t('board.today')} · <KeyCombo keys="↑" />{' '}
+        <KeyCombo keys="↓" /> <KeyCombo keys="←" /> <KeyCombo keys="→" /> {t('queue.boardKeys.select')}
         {mayCheckIn && isToday ? (
           <>
             {' '}

@@ -71,7 +71,15 @@ export function TicketBadge({ ticket, size = 'md' }: { ticket: string; size?: 'm
 }
 
 /** The patient page's "today" line: their appointment of today, with Check in (or where they stand). */
-export function PatientTodayCheckIn({ patientId, patientName, appointments }: { patientId: number; patientName: string; appointments: readonly Appointment[] | null }) {
+export function PatientTodayCheckIn({
+  patientId,
+  patientName,
+  appointments,
+}: {
+  patientId: number;
+  patientName: string;
+  appointments: readonly Appointment[] | null;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const practitioners = usePractice((state) => state.practitioners);

@@ -32,7 +32,14 @@ export function WalkInCheckInButton() {
   };
 
   return (
-    <Button variant="secondary" icon="ticket" disabled={!patient || specialtyId === null} isBusy={isBusy} onClick={() => void run()} data-testid="walk-in-check-in">
+    <Button
+      variant="secondary"
+      icon="ticket"
+      disabled={!patient || specialtyId === null}
+      isBusy={isBusy}
+      onClick={() => void run()}
+      data-testid="walk-in-check-in"
+    >
       {t('queue.walkIn.action')}
     </Button>
   );

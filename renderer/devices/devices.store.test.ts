@@ -64,6 +64,8 @@ describe('devices store', () => {
     expect(deviceStatus(device({ id: 1, lastSeenAt: NOW - ONLINE_WITHIN_MS }), NOW)).toBe('online');
     expect(deviceStatus(device({ id: 1, lastSeenAt: NOW - ONLINE_WITHIN_MS - 1 }), NOW)).toBe('offline');
     expect(deviceStatus(device({ id: 1, lastSeenAt: NOW, revokedAt: NOW }), NOW)).toBe('revoked');
-    expect(sortDevices([device({ id: 1, revokedAt: NOW }), device({ id: 2, createdAt: NOW - 5 }), device({ id: 3, lastSeenAt: NOW })]).map((d) => d.id)).toEqual([3, 2, 1]);
+    expect(
+      sortDevices([device({ id: 1, revokedAt: NOW }), device({ id: 2, createdAt: NOW - 5 }), device({ id: 3, lastSeenAt: NOW })]).map((d) => d.id),
+    ).toEqual([3, 2, 1]);
   });
 });

@@ -104,10 +104,23 @@ function PairingForm({ store, role, tone }: { store: PairingStore; role: DeviceR
           aria-describedby="pairing-message"
           onChange={(event) => setCode(event.target.value.replace(/\D/g, '').slice(0, 6))}
         />
-        <p id="pairing-message" className={message ? 'pairing-error' : 'pairing-hint'} role={message ? 'alert' : undefined} data-testid={message ? 'error-message' : undefined}>
+        <p
+          id="pairing-message"
+          className={message ? 'pairing-error' : 'pairing-hint'}
+          role={message ? 'alert' : undefined}
+          data-testid={message ? 'error-message' : undefined}
+        >
           {message ?? t('pairing.codeHint')}
         </p>
-        <Button type="submit" variant="primary" size="lg" className="btn-block" isBusy={isPairing} disabled={!PAIRING_CODE.test(code)} data-testid="pairing-submit">
+        <Button
+          type="submit"
+          variant="primary"
+          size="lg"
+          className="btn-block"
+          isBusy={isPairing}
+          disabled={!PAIRING_CODE.test(code)}
+          data-testid="pairing-submit"
+        >
           {t('pairing.submit')}
         </Button>
         <p className="pairing-note">{isStaffLocked ? t('pairing.staffLocked') : t('pairing.staffHint')}</p>
@@ -128,7 +141,9 @@ function Forbidden({ store, role, tone }: { store: PairingStore; role: DeviceRol
         <h1 id="forbidden-title" className="pairing-title">
           {t('pairing.forbiddenTitle')}
         </h1>
-        <p className="pairing-lead">{device ? t('pairing.forbiddenDevice', { role: roleName(device.role), name: device.name }) : t('pairing.forbiddenStaff')}</p>
+        <p className="pairing-lead">
+          {device ? t('pairing.forbiddenDevice', { role: roleName(device.role), name: device.name }) : t('pairing.forbiddenStaff')}
+        </p>
         <div className="pairing-actions">
           <Button variant="primary" size="lg" className="btn-block" onClick={() => store.getState().startRepair()} data-testid="pairing-again">
             {t('pairing.pairAgain')}

@@ -107,7 +107,14 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
           {devices.map((device) => {
             const state = deviceStatus(device, now);
             return (
-              <tr key={device.id} className={state === 'revoked' ? 'is-inactive' : ''} data-testid="device-row" data-device-id={device.id} data-role={device.role} data-status={state}>
+              <tr
+                key={device.id}
+                className={state === 'revoked' ? 'is-inactive' : ''}
+                data-testid="device-row"
+                data-device-id={device.id}
+                data-role={device.role}
+                data-status={state}
+              >
                 <td className="strong">{device.name}</td>
                 <td>
                   <span className="device-role">
@@ -117,11 +124,21 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
                 </td>
                 <td className="muted">{device.lastSeenAt === null ? t('screens.never') : format.dateTime(device.lastSeenAt)}</td>
                 <td>
-                  <Badge tone={statusTone[state]}>{state === 'revoked' && device.revokedAt ? t('screens.revokedOn', { when: format.dateTime(device.revokedAt) }) : t(`screens.status.${state}`)}</Badge>
+                  <Badge tone={statusTone[state]}>
+                    {state === 'revoked' && device.revokedAt
+                      ? t('screens.revokedOn', { when: format.dateTime(device.revokedAt) })
+                      : t(`screens.status.${state}`)}
+                  </Badge>
                 </td>
                 <td className="actions">
                   {state === 'revoked' ? null : (
-                    <Button size="sm" variant="danger-ghost" onClick={() => onRevoke(device)} aria-label={`${t('screens.revoke')}: ${device.name}`} data-testid="device-revoke">
+                    <Button
+                      size="sm"
+                      variant="danger-ghost"
+                      onClick={() => onRevoke(device)}
+                      aria-label={`${t('screens.revoke')}: ${device.name}`}
+                      data-testid="device-revoke"
+                    >
                       {t('screens.revoke')}
                     </Button>
                   )}
@@ -143,7 +160,11 @@ function hostAddress(): string | null {
 
 function AddScreen({ onClose }: { onClose: () => void }) {
   const [pairing, setPairing] = useState<PairingCode | null>(null);
-  return pairing ? <PairingCodePanel pairing={pairing} onAgain={() => setPairing(null)} onClose={onClose} /> : <AddScreenForm onCreated={setPairing} onClose={onClose} />;
+  return pairing ? (
+    <PairingCodePanel pairing={pairing} onAgain={() => setPairing(null)} onClose={onClose} />
+  ) : (
+    <AddScreenForm onCreated={setPairing} onClose={onClose} />
+  );
 }
 
 function AddScreenForm({ onCreated, onClose }: { onCreated: (pairing: PairingCode) => void; onClose: () => void }) {
@@ -185,7 +206,14 @@ function AddScreenForm({ onCreated, onClose }: { onCreated: (pairing: PairingCod
         <div className="radio-cards screen-roles">
           {(['display', 'kiosk'] as const).map((option) => (
             <label key={option} className={`radio-card screen-role ${role === option ? 'is-selected' : ''}`}>
-              <input type="radio" name="screen-role" value={option} checked={role === option} onChange={() => setRole(option)} data-testid={`screen-role-${option}`} />
+              <input
+                type="radio"
+                name="screen-role"
+                value={option}
+                checked={role === option}
+                onChange={() => setRole(option)}
+                data-testid={`screen-role-${option}`}
+              />
               <Icon name={roleIcon[option]} size={22} />
               <span className="screen-role-text">
                 <span className="radio-card-title">{t(`screens.roles.${option}`)}</span>
@@ -255,7 +283,13 @@ function PairingCodePanel({ pairing, onAgain, onClose }: { pairing: PairingCode;
           <strong>{current.name}</strong> · {t(`screens.roles.${current.role}`)}
         </span>
       </p>
-      <div className={`screen-pairing-code ${isExpired ? 'is-expired' : ''}`} data-testid="pairing-code-display" data-code={current.code} aria-label={t('screens.codeLabel', { code: current.code.split('').join(' ') })} role="img">
+      <div
+        className={`screen-pairing-code ${isExpired ? 'is-expired' : ''}`}
+        data-testid="pairing-code-display"
+        data-code={current.code}
+        aria-label={t('screens.codeLabel', { code: current.code.split('').join(' ') })}
+        role="img"
+      >
         {current.code.split('').map((digit, index) => (
           <span key={index} className="screen-pairing-digit">
             {digit}
@@ -272,15 +306,17 @@ function PairingCodePanel({ pairing, onAgain, onClose }: { pairing: PairingCode;
               {t('screens.stepOpen')} <code className="screen-pairing-url" data-testid="pairing-url">{`${origin}${path}`}</code>
             </>
           ) : (
-            <>
-              {t('screens.stepOpenElectron', { path })}
-            </>
+            <>{t('screens.stepOpenElectron', { path })}</>
           )}
         </li>
         <li>{t('screens.stepEnter')}</li>
         <li>{current.role === 'display' ? t('screens.stepDoneDisplay') : t('screens.stepDoneKiosk')}</li>
       </ol>
-      {origin ? null : <Alert tone="info" title={t('screens.electronHostTitle')}>{t('screens.electronHost', { path })}</Alert>}
+      {origin ? null : (
+        <Alert tone="info" title={t('screens.electronHostTitle')}>
+          {t('screens.electronHost', { path })}
+        </Alert>
+      )}
       <div className="form-actions">
         <Button variant="ghost" onClick={onAgain}>
           {t('screens.another')}

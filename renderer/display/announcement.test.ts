@@ -19,12 +19,23 @@ describe('announcement text', () => {
 
 describe('voice choice', () => {
   const voice = (lang: string, name: string, localService = true, isDefault = false): VoiceLike => ({ lang, name, localService, default: isDefault });
-  const voices = [voice('en-US', 'Samantha', true, true), voice('pt-BR', 'Luciana'), voice('pt_PT', 'Joana', false), voice('en-GB', 'Daniel'), voice('fr-FR', 'Thomas')];
+  const voices = [
+    voice('en-US', 'Samantha', true, true),
+    voice('pt-BR', 'Luciana'),
+    voice('pt_PT', 'Joana', false),
+    voice('en-GB', 'Daniel'),
+    voice('fr-FR', 'Thomas'),
+  ];
 
   it('prefers the European voice of the language, then any voice of it', () => {
     expect(pickVoice(voices, 'pt')?.name).toBe('Joana');
     expect(pickVoice(voices, 'en')?.name).toBe('Daniel');
-    expect(pickVoice(voices.filter((v) => v.name !== 'Joana'), 'pt')?.name).toBe('Luciana');
+    expect(
+      pickVoice(
+        voices.filter((v) => v.name !== 'Joana'),
+        'pt',
+      )?.name,
+    ).toBe('Luciana');
   });
 
   it('picks none rather than a voice of another language', () => {

@@ -13,7 +13,17 @@ import './display-board.css';
  * each ticket's estimated wait, the clinic's name and the time. Every row has a fixed place,
  * so nothing moves when the lists change. It shows only what the view carries.
  */
-export function DisplayBoard({ view, isConnected, clockOffsetMs = 0, now }: { view: DisplayState; isConnected: boolean; clockOffsetMs?: number; now?: number }) {
+export function DisplayBoard({
+  view,
+  isConnected,
+  clockOffsetMs = 0,
+  now,
+}: {
+  view: DisplayState;
+  isConnected: boolean;
+  clockOffsetMs?: number;
+  now?: number;
+}) {
   const { t } = useTranslation();
   const layout = displayLayout(view, now === undefined ? undefined : now - clockOffsetMs);
   const current = layout.current;
@@ -37,7 +47,13 @@ export function DisplayBoard({ view, isConnected, clockOffsetMs = 0, now }: { vi
       </header>
 
       <main className="display-main">
-        <section className="display-call" aria-labelledby="display-call-title" data-testid="display-current" data-call-id={current?.callId ?? ''} data-ticket={current?.ticket ?? ''}>
+        <section
+          className="display-call"
+          aria-labelledby="display-call-title"
+          data-testid="display-current"
+          data-call-id={current?.callId ?? ''}
+          data-ticket={current?.ticket ?? ''}
+        >
           <h1 className="display-section-title" id="display-call-title">
             {t('display.nowCalling')}
           </h1>
@@ -72,7 +88,11 @@ export function DisplayBoard({ view, isConnected, clockOffsetMs = 0, now }: { vi
           <ol className="display-recent-list" data-testid="display-recent-list">
             {Array.from({ length: RECENT_SLOTS }, (_, index) => {
               const call = layout.recent[index];
-              return call ? <RecentCall key={call.callId} call={call} /> : <li key={`empty-${index}`} className="display-recent-item is-empty" aria-hidden="true" />;
+              return call ? (
+                <RecentCall key={call.callId} call={call} />
+              ) : (
+                <li key={`empty-${index}`} className="display-recent-item is-empty" aria-hidden="true" />
+              );
             })}
           </ol>
         </section>

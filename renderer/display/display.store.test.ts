@@ -128,7 +128,11 @@ describe('display store', () => {
   });
 
   it('asks the host for nothing but the waiting-room view, and keeps exactly what it was given', async () => {
-    const given = view({ privacy: 'ticketOnly', current: call('c1', 'M-001', { displayName: '' }), waiting: [{ ticket: 'M-002', displayName: '', estimatedWaitMinutes: 12 }] });
+    const given = view({
+      privacy: 'ticketOnly',
+      current: call('c1', 'M-001', { displayName: '' }),
+      waiting: [{ ticket: 'M-002', displayName: '', estimatedWaitMinutes: 12 }],
+    });
     const { fake, store } = setup(given);
     const stop = store.getState().start();
     await flush();
@@ -146,7 +150,14 @@ describe('display layout', () => {
     const layout = displayLayout(
       view({
         current: call('c5', 'M-005'),
-        recentCalls: [call('c3', 'M-003', { calledAt: T0 - 3 }), call('c5', 'M-005'), call('c4', 'M-004', { calledAt: T0 - 1 }), call('c2', 'M-002', { calledAt: T0 - 5 }), call('c1', 'M-001', { calledAt: T0 - 9 }), call('c0', 'M-000', { calledAt: T0 - 10 })],
+        recentCalls: [
+          call('c3', 'M-003', { calledAt: T0 - 3 }),
+          call('c5', 'M-005'),
+          call('c4', 'M-004', { calledAt: T0 - 1 }),
+          call('c2', 'M-002', { calledAt: T0 - 5 }),
+          call('c1', 'M-001', { calledAt: T0 - 9 }),
+          call('c0', 'M-000', { calledAt: T0 - 10 }),
+        ],
         waiting: Array.from({ length: 11 }, (_, i) => ({ ticket: `F-0${10 + i}`, displayName: '', estimatedWaitMinutes: i * 5 })),
       }),
     );

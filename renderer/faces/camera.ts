@@ -23,7 +23,10 @@ export async function openCamera(idealWidth = 1280, idealHeight = 720): Promise<
   if (typeof window !== 'undefined' && !window.isSecureContext) throw new CameraError('insecure');
   if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia) throw new CameraError('unavailable');
   try {
-    return await navigator.mediaDevices.getUserMedia({ audio: false, video: { facingMode: 'user', width: { ideal: idealWidth }, height: { ideal: idealHeight } } });
+    return await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: 'user', width: { ideal: idealWidth }, height: { ideal: idealHeight } },
+    });
   } catch (error) {
     throw new CameraError(cameraProblemOf(error));
   }

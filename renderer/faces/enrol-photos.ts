@@ -42,7 +42,11 @@ export function takePhoto(slots: PhotoSlots, photo: EnrolPhoto): PhotoSlots {
 /** Empties one slot and makes it the next to fill. */
 export function retake(slots: PhotoSlots, index: number): PhotoSlots {
   if (index < 0 || index >= slots.photos.length) return slots;
-  return { photos: slots.photos.map((existing, i) => (i === index ? null : existing)), active: index, problem: slots.problem?.photo === index ? null : slots.problem };
+  return {
+    photos: slots.photos.map((existing, i) => (i === index ? null : existing)),
+    active: index,
+    problem: slots.problem?.photo === index ? null : slots.problem,
+  };
 }
 
 export function isComplete(slots: PhotoSlots): boolean {

@@ -103,10 +103,26 @@ export function FaceCheckInCard({ patientId, patientName, preferredLanguage }: {
         {status.state === 'withdrawing' ? <Alert tone="warning" title={t('faces.withdrawingText')} /> : null}
         {canManage ? <CardActions store={store} status={status} isAvailable={isAvailable === true} onOpen={setOpen} /> : null}
       </div>
-      <Dialog open={open === 'consent'} onClose={() => setOpen(null)} title={t('faces.consent.title')} description={t('faces.consent.lead')} size="lg" testId="face-consent-dialog">
-        {open === 'consent' ? <ConsentBody store={store} preferredLanguage={preferredLanguage} onAgreed={() => setOpen('capture')} onClose={() => setOpen(null)} /> : null}
+      <Dialog
+        open={open === 'consent'}
+        onClose={() => setOpen(null)}
+        title={t('faces.consent.title')}
+        description={t('faces.consent.lead')}
+        size="lg"
+        testId="face-consent-dialog"
+      >
+        {open === 'consent' ? (
+          <ConsentBody store={store} preferredLanguage={preferredLanguage} onAgreed={() => setOpen('capture')} onClose={() => setOpen(null)} />
+        ) : null}
       </Dialog>
-      <Dialog open={open === 'capture'} onClose={() => setOpen(null)} title={t('faces.capture.title')} description={t('faces.capture.lead', { name: patientName })} size="lg" testId="face-capture-dialog">
+      <Dialog
+        open={open === 'capture'}
+        onClose={() => setOpen(null)}
+        title={t('faces.capture.title')}
+        description={t('faces.capture.lead', { name: patientName })}
+        size="lg"
+        testId="face-capture-dialog"
+      >
         {open === 'capture' ? <CaptureBody store={store} patientName={patientName} onClose={() => setOpen(null)} /> : null}
       </Dialog>
       <Dialog open={open === 'withdraw'} onClose={() => setOpen(null)} title={t('faces.withdrawDialog.title')} size="sm" testId="face-withdraw-dialog">
@@ -116,7 +132,17 @@ export function FaceCheckInCard({ patientId, patientName, preferredLanguage }: {
   );
 }
 
-function CardActions({ store, status, isAvailable, onOpen }: { store: FaceStatusStore; status: FaceStatus; isAvailable: boolean; onOpen: (open: Open) => void }) {
+function CardActions({
+  store,
+  status,
+  isAvailable,
+  onOpen,
+}: {
+  store: FaceStatusStore;
+  status: FaceStatus;
+  isAvailable: boolean;
+  onOpen: (open: Open) => void;
+}) {
   const { t } = useTranslation();
   const [isFinishing, setIsFinishing] = useState(false);
   const [error, setError] = useState<RpcError | null>(null);
@@ -160,7 +186,17 @@ function CardActions({ store, status, isAvailable, onOpen }: { store: FaceStatus
   );
 }
 
-function ConsentBody({ store, preferredLanguage, onAgreed, onClose }: { store: FaceStatusStore; preferredLanguage: Locale; onAgreed: () => void; onClose: () => void }) {
+function ConsentBody({
+  store,
+  preferredLanguage,
+  onAgreed,
+  onClose,
+}: {
+  store: FaceStatusStore;
+  preferredLanguage: Locale;
+  onAgreed: () => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const consent = useStore(store, (state) => state.consent);
   const { error, isBusy, run } = useRpcAction();
@@ -182,12 +218,24 @@ function ConsentBody({ store, preferredLanguage, onAgreed, onClose }: { store: F
       <div className="face-consent-meta">
         <div className="face-language" role="group" aria-label={t('faces.consent.language')}>
           {(['pt', 'en'] as const).map((option) => (
-            <Button key={option} size="sm" variant={locale === option ? 'primary' : 'ghost'} aria-pressed={locale === option} lang={intlLocale(option)} onClick={() => setLocale(option)} data-testid={`face-consent-lang-${option}`}>
+            <Button
+              key={option}
+              size="sm"
+              variant={locale === option ? 'primary' : 'ghost'}
+              aria-pressed={locale === option}
+              lang={intlLocale(option)}
+              onClick={() => setLocale(option)}
+              data-testid={`face-consent-lang-${option}`}
+            >
               {option === 'pt' ? 'Português' : 'English'}
             </Button>
           ))}
         </div>
-        {text ? <span className="muted" data-testid="face-consent-version" data-version={text.version}>{t('faces.consent.version', { version: text.version })}</span> : null}
+        {text ? (
+          <span className="muted" data-testid="face-consent-version" data-version={text.version}>
+            {t('faces.consent.version', { version: text.version })}
+          </span>
+        ) : null}
       </div>
       {consent.status === 'loading' && !text ? (
         <div className="face-consent-text">
@@ -195,7 +243,13 @@ function ConsentBody({ store, preferredLanguage, onAgreed, onClose }: { store: F
           <Skeleton variant="block" />
         </div>
       ) : text ? (
-        <div className="face-consent-text" lang={intlLocale(text.locale)} data-testid="face-consent-text" data-locale={text.locale} aria-busy={consent.status === 'loading' || undefined}>
+        <div
+          className="face-consent-text"
+          lang={intlLocale(text.locale)}
+          data-testid="face-consent-text"
+          data-locale={text.locale}
+          aria-busy={consent.status === 'loading' || undefined}
+        >
           <h3 className="face-consent-title">{text.title}</h3>
           {text.paragraphs.map((paragraph, index) => (
             <p key={index}>{paragraph}</p>
@@ -208,7 +262,14 @@ function ConsentBody({ store, preferredLanguage, onAgreed, onClose }: { store: F
         <Button variant="ghost" onClick={onClose} data-testid="face-consent-decline">
           {t('faces.consent.decline')}
         </Button>
-        <Button variant="primary" icon="check" isBusy={isBusy} disabled={!text || consent.status === 'loading'} onClick={() => void agree()} data-testid="face-consent-agree">
+        <Button
+          variant="primary"
+          icon="check"
+          isBusy={isBusy}
+          disabled={!text || consent.status === 'loading'}
+          onClick={() => void agree()}
+          data-testid="face-consent-agree"
+        >
           {t('faces.consent.agree')}
         </Button>
       </div>
@@ -309,7 +370,11 @@ function CaptureBody({ store, patientName, onClose }: { store: FaceStatusStore; 
         <Alert
           tone="danger"
           role="alert"
-          title={<span data-testid="face-camera-problem" data-problem={camera.problem}>{t(cameraText[camera.problem])}</span>}
+          title={
+            <span data-testid="face-camera-problem" data-problem={camera.problem}>
+              {t(cameraText[camera.problem])}
+            </span>
+          }
           action={
             <Button size="sm" onClick={camera.retry}>
               {t('faces.camera.retry')}
@@ -321,11 +386,29 @@ function CaptureBody({ store, patientName, onClose }: { store: FaceStatusStore; 
         {slots.photos.map((photo, index) => {
           const hasProblem = slots.problem?.photo === index;
           return (
-            <div key={index} className={`face-photo ${slots.active === index ? 'is-active' : ''} ${hasProblem ? 'has-problem' : ''}`} data-testid="face-photo" data-taken={photo ? 'true' : 'false'} data-problem={hasProblem || undefined}>
-              <div className="face-photo-image">{photo ? <img src={`data:image/jpeg;base64,${photo.base64}`} alt={t('faces.capture.photo', { number: index + 1 })} /> : t('faces.capture.empty')}</div>
+            <div
+              key={index}
+              className={`face-photo ${slots.active === index ? 'is-active' : ''} ${hasProblem ? 'has-problem' : ''}`}
+              data-testid="face-photo"
+              data-taken={photo ? 'true' : 'false'}
+              data-problem={hasProblem || undefined}
+            >
+              <div className="face-photo-image">
+                {photo ? (
+                  <img src={`data:image/jpeg;base64,${photo.base64}`} alt={t('faces.capture.photo', { number: index + 1 })} />
+                ) : (
+                  t('faces.capture.empty')
+                )}
+              </div>
               <div className="face-photo-label">{t('faces.capture.photo', { number: index + 1 })}</div>
               {photo ? (
-                <Button size="sm" variant={hasProblem ? 'danger' : 'ghost'} icon="refresh" onClick={() => setSlots((current) => retake(current, index))} data-testid="face-photo-retake">
+                <Button
+                  size="sm"
+                  variant={hasProblem ? 'danger' : 'ghost'}
+                  icon="refresh"
+                  onClick={() => setSlots((current) => retake(current, index))}
+                  data-testid="face-photo-retake"
+                >
                   {t('faces.capture.retake', { number: index + 1 })}
                 </Button>
               ) : null}
@@ -347,7 +430,15 @@ function CaptureBody({ store, patientName, onClose }: { store: FaceStatusStore; 
         <Button variant="ghost" onClick={onClose}>
           {t('common.cancel')}
         </Button>
-        <Button ref={takeButton} variant={isComplete(slots) ? 'secondary' : 'primary'} icon="plus" isBusy={isTaking} disabled={!isLive || slots.active < 0 || isSaving} onClick={() => void take()} data-testid="face-take-photo">
+        <Button
+          ref={takeButton}
+          variant={isComplete(slots) ? 'secondary' : 'primary'}
+          icon="plus"
+          isBusy={isTaking}
+          disabled={!isLive || slots.active < 0 || isSaving}
+          onClick={() => void take()}
+          data-testid="face-take-photo"
+        >
           {t('faces.capture.take')}
         </Button>
         <Button variant="primary" icon="check" isBusy={isSaving} disabled={!isComplete(slots)} onClick={() => void save()} data-testid="face-save-photos">

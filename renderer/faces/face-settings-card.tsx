@@ -122,14 +122,76 @@ function FaceSettingsForm({ store, settings, onSaved }: { store: FaceSettingsSto
 
   return (
     <form ref={form.formRef} className="card-body stack" onSubmit={form.onSubmit} noValidate data-testid="face-settings-form">
-      <Checkbox label={t('faces.settings.enabled')} hint={t('faces.settings.enabledHint')} checked={values.enabled} onChange={(event) => setValue('enabled', event.target.checked)} data-testid="face-enabled" />
+      <Checkbox
+        label={t('faces.settings.enabled')}
+        hint={t('faces.settings.enabledHint')}
+        checked={values.enabled}
+        onChange={(event) => setValue('enabled', event.target.checked)}
+        data-testid="face-enabled"
+      />
       <div className="form-grid">
-        <TextField label={t('faces.settings.region')} hint={t('faces.settings.regionHint')} value={values.region} onChange={(event) => setValue('region', event.target.value)} error={errors['region']} spellCheck={false} data-testid="face-region" />
-        <TextField label={t('faces.settings.collectionId')} hint={t('faces.settings.collectionHint')} value={values.collectionId} onChange={(event) => setValue('collectionId', event.target.value)} error={errors['collectionId']} spellCheck={false} data-testid="face-collection" />
-        <TextField label={t('faces.settings.bucket')} hint={t('faces.settings.bucketHint')} value={values.bucket} onChange={(event) => setValue('bucket', event.target.value)} error={errors['bucket']} spellCheck={false} data-testid="face-bucket" />
-        <TextField label={t('faces.settings.keyPrefix')} hint={t('faces.settings.keyPrefixHint')} value={values.keyPrefix} onChange={(event) => setValue('keyPrefix', event.target.value)} error={errors['keyPrefix']} spellCheck={false} data-testid="face-prefix" />
-        <TextField label={t('faces.settings.matchThreshold')} hint={t('faces.settings.matchThresholdHint')} type="number" inputMode="decimal" min={80} max={100} step={0.5} value={values.matchThreshold} onChange={(event) => setValue('matchThreshold', event.target.value)} error={errors['matchThreshold']} data-testid="face-threshold" />
-        <TextField label={t('faces.settings.retentionMonths')} hint={t('faces.settings.retentionHint')} type="number" inputMode="numeric" min={0} max={120} step={1} value={values.retentionMonths} onChange={(event) => setValue('retentionMonths', event.target.value)} error={errors['retentionMonths']} data-testid="face-retention" />
+        <TextField
+          label={t('faces.settings.region')}
+          hint={t('faces.settings.regionHint')}
+          value={values.region}
+          onChange={(event) => setValue('region', event.target.value)}
+          error={errors['region']}
+          spellCheck={false}
+          data-testid="face-region"
+        />
+        <TextField
+          label={t('faces.settings.collectionId')}
+          hint={t('faces.settings.collectionHint')}
+          value={values.collectionId}
+          onChange={(event) => setValue('collectionId', event.target.value)}
+          error={errors['collectionId']}
+          spellCheck={false}
+          data-testid="face-collection"
+        />
+        <TextField
+          label={t('faces.settings.bucket')}
+          hint={t('faces.settings.bucketHint')}
+          value={values.bucket}
+          onChange={(event) => setValue('bucket', event.target.value)}
+          error={errors['bucket']}
+          spellCheck={false}
+          data-testid="face-bucket"
+        />
+        <TextField
+          label={t('faces.settings.keyPrefix')}
+          hint={t('faces.settings.keyPrefixHint')}
+          value={values.keyPrefix}
+          onChange={(event) => setValue('keyPrefix', event.target.value)}
+          error={errors['keyPrefix']}
+          spellCheck={false}
+          data-testid="face-prefix"
+        />
+        <TextField
+          label={t('faces.settings.matchThreshold')}
+          hint={t('faces.settings.matchThresholdHint')}
+          type="number"
+          inputMode="decimal"
+          min={80}
+          max={100}
+          step={0.5}
+          value={values.matchThreshold}
+          onChange={(event) => setValue('matchThreshold', event.target.value)}
+          error={errors['matchThreshold']}
+          data-testid="face-threshold"
+        />
+        <TextField
+          label={t('faces.settings.retentionMonths')}
+          hint={t('faces.settings.retentionHint')}
+          type="number"
+          inputMode="numeric"
+          min={0}
+          max={120}
+          step={1}
+          value={values.retentionMonths}
+          onChange={(event) => setValue('retentionMonths', event.target.value)}
+          error={errors['retentionMonths']}
+          data-testid="face-retention"
+        />
       </div>
       {settings.retentionMonths > 0 ? (
         <div>
@@ -142,10 +204,19 @@ function FaceSettingsForm({ store, settings, onSaved }: { store: FaceSettingsSto
         <div className="radio-cards">
           {(['default', 'stored'] as const).map((option) => (
             <label key={option} className={`radio-card ${values.credentialSource === option ? 'is-selected' : ''}`}>
-              <input type="radio" name="face-credential-source" value={option} checked={values.credentialSource === option} onChange={() => setValue('credentialSource', option)} data-testid={`face-credentials-${option}`} />
+              <input
+                type="radio"
+                name="face-credential-source"
+                value={option}
+                checked={values.credentialSource === option}
+                onChange={() => setValue('credentialSource', option)}
+                data-testid={`face-credentials-${option}`}
+              />
               <span className="face-radio-text">
                 <span className="radio-card-title">{t(`faces.settings.credentialSource.${option}`)}</span>
-                <span className="muted">{option === 'default' ? t('faces.settings.credentialSource.defaultHint') : t('faces.settings.credentialSource.storedHint')}</span>
+                <span className="muted">
+                  {option === 'default' ? t('faces.settings.credentialSource.defaultHint') : t('faces.settings.credentialSource.storedHint')}
+                </span>
               </span>
             </label>
           ))}
@@ -164,8 +235,26 @@ function FaceSettingsForm({ store, settings, onSaved }: { store: FaceSettingsSto
             {settings.hasStoredKeys ? t('faces.settings.keysStored') : t('faces.settings.noKeysStored')}
           </p>
           <div className="form-grid">
-            <TextField label={t('faces.settings.accessKeyId')} autoComplete="off" spellCheck={false} disabled={!canStoreKeys} value={values.accessKeyId} onChange={(event) => setValue('accessKeyId', event.target.value)} error={errors['accessKeyId']} data-testid="face-access-key" />
-            <TextField label={t('faces.settings.secretAccessKey')} type="password" autoComplete="new-password" disabled={!canStoreKeys} value={values.secretAccessKey} onChange={(event) => setValue('secretAccessKey', event.target.value)} error={errors['secretAccessKey']} data-testid="face-secret-key" />
+            <TextField
+              label={t('faces.settings.accessKeyId')}
+              autoComplete="off"
+              spellCheck={false}
+              disabled={!canStoreKeys}
+              value={values.accessKeyId}
+              onChange={(event) => setValue('accessKeyId', event.target.value)}
+              error={errors['accessKeyId']}
+              data-testid="face-access-key"
+            />
+            <TextField
+              label={t('faces.settings.secretAccessKey')}
+              type="password"
+              autoComplete="new-password"
+              disabled={!canStoreKeys}
+              value={values.secretAccessKey}
+              onChange={(event) => setValue('secretAccessKey', event.target.value)}
+              error={errors['secretAccessKey']}
+              data-testid="face-secret-key"
+            />
           </div>
           {settings.hasStoredKeys ? (
             <div>
@@ -179,15 +268,44 @@ function FaceSettingsForm({ store, settings, onSaved }: { store: FaceSettingsSto
       <details className="face-advanced" open={!!(settings.rekognitionEndpoint || settings.s3Endpoint) || undefined}>
         <summary data-testid="face-advanced">{t('faces.settings.advanced')}</summary>
         <div className="form-grid">
-          <TextField label={t('faces.settings.rekognitionEndpoint')} hint={t('faces.settings.endpointHint')} type="url" spellCheck={false} value={values.rekognitionEndpoint} onChange={(event) => setValue('rekognitionEndpoint', event.target.value)} error={errors['rekognitionEndpoint']} data-testid="face-rekognition-endpoint" />
-          <TextField label={t('faces.settings.s3Endpoint')} hint={t('faces.settings.endpointHint')} type="url" spellCheck={false} value={values.s3Endpoint} onChange={(event) => setValue('s3Endpoint', event.target.value)} error={errors['s3Endpoint']} data-testid="face-s3-endpoint" />
+          <TextField
+            label={t('faces.settings.rekognitionEndpoint')}
+            hint={t('faces.settings.endpointHint')}
+            type="url"
+            spellCheck={false}
+            value={values.rekognitionEndpoint}
+            onChange={(event) => setValue('rekognitionEndpoint', event.target.value)}
+            error={errors['rekognitionEndpoint']}
+            data-testid="face-rekognition-endpoint"
+          />
+          <TextField
+            label={t('faces.settings.s3Endpoint')}
+            hint={t('faces.settings.endpointHint')}
+            type="url"
+            spellCheck={false}
+            value={values.s3Endpoint}
+            onChange={(event) => setValue('s3Endpoint', event.target.value)}
+            error={errors['s3Endpoint']}
+            data-testid="face-s3-endpoint"
+          />
         </div>
       </details>
       <ErrorMessage error={form.error} />
       <ConnectionTest store={store} />
       <div className="form-actions">
-        {isDirty ? <span className="muted" data-testid="face-save-first">{t('faces.settings.saveFirst')}</span> : null}
-        <Button variant="secondary" icon="zap" isBusy={isTesting} disabled={form.isBusy || isDirty} onClick={() => void store.getState().testConnection()} data-testid="face-test-connection">
+        {isDirty ? (
+          <span className="muted" data-testid="face-save-first">
+            {t('faces.settings.saveFirst')}
+          </span>
+        ) : null}
+        <Button
+          variant="secondary"
+          icon="zap"
+          isBusy={isTesting}
+          disabled={form.isBusy || isDirty}
+          onClick={() => void store.getState().testConnection()}
+          data-testid="face-test-connection"
+        >
           {t('faces.settings.test')}
         </Button>
         <Button type="submit" variant="primary" isBusy={form.isBusy} data-testid="face-settings-save">
@@ -209,7 +327,14 @@ function ConnectionTest({ store }: { store: FaceSettingsStore }) {
         <p className="alert-title">{test.ok ? t('faces.settings.testOk') : t('faces.settings.testFailed')}</p>
         <ul className="face-checks">
           {test.checks.map((check) => (
-            <li key={check.target} className="face-check" data-testid="face-check" data-target={check.target} data-status={check.status} data-problem={check.problem ?? undefined}>
+            <li
+              key={check.target}
+              className="face-check"
+              data-testid="face-check"
+              data-target={check.target}
+              data-status={check.status}
+              data-problem={check.problem ?? undefined}
+            >
               <span className="face-check-name">{t(`faces.settings.checks.${check.target}`)}</span>
               <Badge tone={checkTone[check.status]}>{t(`faces.settings.checkStatus.${check.status}`)}</Badge>
               {check.problem ? <span>{t(`faces.settings.problems.${check.problem}`)}</span> : null}

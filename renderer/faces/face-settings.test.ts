@@ -27,13 +27,24 @@ describe('the AWS settings form', () => {
   });
 
   it('sends only the changed fields, numbers as numbers, an emptied endpoint as null', () => {
-    const update = settingsUpdateOf(saved, { ...formOf(saved), enabled: true, bucket: ' other-bucket ', matchThreshold: '97,5', s3Endpoint: '', rekognitionEndpoint: 'http://127.0.0.1:9000' });
+    const update = settingsUpdateOf(saved, {
+      ...formOf(saved),
+      enabled: true,
+      bucket: ' other-bucket ',
+      matchThreshold: '97,5',
+      s3Endpoint: '',
+      rekognitionEndpoint: 'http://127.0.0.1:9000',
+    });
     expect(update).toEqual({ enabled: true, bucket: 'other-bucket', matchThreshold: 97.5, s3Endpoint: null, rekognitionEndpoint: 'http://127.0.0.1:9000' });
     expect(faceSettingsUpdate.safeParse(update).success).toBe(true);
   });
 
   it('sends typed keys, and lets the contract say when one of the pair is missing', () => {
-    const both = settingsUpdateOf(saved, { ...formOf(saved), accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
+    const both = settingsUpdateOf(saved, {
+      ...formOf(saved),
+      accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
     expect(both).toEqual({ accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' });
     expect(faceSettingsUpdate.safeParse(both).success).toBe(true);
     const one = settingsUpdateOf(saved, { ...formOf(saved), accessKeyId: 'AKIAIOSFODNN7EXAMPLE' });

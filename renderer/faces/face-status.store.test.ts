@@ -7,7 +7,13 @@ import { createFaceSettingsStore } from './face-settings.store';
 const off: FaceStatus = { patientId: 7, state: 'off', consent: null, enrolledAt: null, faceCount: 0 };
 const consented: FaceStatus = { ...off, state: 'consented', consent: { version: '2026-1', at: 1, staffName: 'Rita' } };
 const enrolled: FaceStatus = { ...consented, state: 'enrolled', enrolledAt: 2, faceCount: 3 };
-const text = (locale: 'en' | 'pt'): ConsentText => ({ version: '2026-1', locale, title: locale, paragraphs: ['stored', 'where', 'how long', 'withdraw'], question: '?' });
+const text = (locale: 'en' | 'pt'): ConsentText => ({
+  version: '2026-1',
+  locale,
+  title: locale,
+  paragraphs: ['stored', 'where', 'how long', 'withdraw'],
+  question: '?',
+});
 
 describe('face check-in at the desk', () => {
   it('loads the status and availability, shows the consent text in the language asked, records the yes with its version', async () => {

@@ -47,7 +47,8 @@ export function createFaceStatusStore(transport: Transport, options: { canManage
 
       async load(patientId, { quiet = false } = {}) {
         const ticket = latest.next();
-        if (patientId !== get().patientId) set({ patientId, status: null, loadStatus: 'loading', error: null, consent: { text: null, status: 'idle', error: null } });
+        if (patientId !== get().patientId)
+          set({ patientId, status: null, loadStatus: 'loading', error: null, consent: { text: null, status: 'idle', error: null } });
         else if (!quiet) set({ loadStatus: 'loading', error: null });
         const availability = options.canManage
           ? transport.call('faces.availability', {}).then(

@@ -31,7 +31,10 @@ export interface EncodedJpeg {
 }
 
 /** The best quality that fits the budget, or null when even the lowest does not. */
-export async function encodeWithin(encode: (quality: number) => Promise<Blob | null>, budget: Pick<JpegBudget, 'maxBytes' | 'qualities'>): Promise<EncodedJpeg | null> {
+export async function encodeWithin(
+  encode: (quality: number) => Promise<Blob | null>,
+  budget: Pick<JpegBudget, 'maxBytes' | 'qualities'>,
+): Promise<EncodedJpeg | null> {
   for (const quality of budget.qualities) {
     const blob = await encode(quality);
     if (blob && blob.size <= budget.maxBytes) return { blob, quality };
@@ -67,7 +70,13 @@ type Drawable = HTMLVideoElement | HTMLCanvasElement | ImageBitmap;
  * Draws `source` (a playing video, usually) scaled into `canvas` and encodes it within the
  * budget. The canvas is cleared afterwards: no frame is kept once it has been encoded.
  */
-export async function captureJpeg(source: Drawable, sourceWidth: number, sourceHeight: number, budget: JpegBudget, canvas: HTMLCanvasElement = document.createElement('canvas')): Promise<CapturedJpeg> {
+export async function captureJpeg(
+  source: Drawable,
+  sourceWidth: number,
+  sourceHeight: number,
+  budget: JpegBudget,
+  canvas: HTMLCanvasElement = document.createElement('canvas'),
+): Promise<CapturedJpeg> {
   const size = scaledSize(sourceWidth, sourceHeight, budget.maxLongSide);
   if (canvas.width !== size.width) canvas.width = size.width;
   if (canvas.height !== size.height) canvas.height = size.height;

@@ -148,7 +148,13 @@ export function createKioskFaceStore(transport: Transport, options: KioskFaceSto
         if (state.availability !== 'on') return 'nobody';
         const at = now();
         const verdict = decide(
-          { now: at, lastSentAt: state.lastSentAt, isInFlight: state.isInFlight, quietUntil: state.quietUntil, minIntervalMs: options.minIntervalMs ?? MIN_SEND_INTERVAL_MS },
+          {
+            now: at,
+            lastSentAt: state.lastSentAt,
+            isInFlight: state.isInFlight,
+            quietUntil: state.quietUntil,
+            minIntervalMs: options.minIntervalMs ?? MIN_SEND_INTERVAL_MS,
+          },
           frame.stats,
           options.thresholds,
         );

@@ -6,7 +6,18 @@ import { createI18n } from './i18n';
 
 const en = createI18n('en').t;
 const pt = createI18n('pt').t;
-const fields = { fullName: '', preferredName: '', dateOfBirth: '', sex: 'unknown', phone: 'abc', email: 'nope', taxId: '', address: '', preferredLanguage: 'pt', notes: '' };
+const fields = {
+  fullName: '',
+  preferredName: '',
+  dateOfBirth: '',
+  sex: 'unknown',
+  phone: 'abc',
+  email: 'nope',
+  taxId: '',
+  address: '',
+  preferredLanguage: 'pt',
+  notes: '',
+};
 
 describe('error texts', () => {
   it('translates by code, in the UI language', () => {

@@ -64,7 +64,8 @@ export function serverFieldErrors(t: TFunction, error: RpcError | null, prefix =
     if (!(path in result)) result[path] = issueText(t, { ...limitsFrom(issue.message), ...issue, path });
   }
   const field = typeof error.details.field === 'string' ? error.details.field : null;
-  if (field && !(field in result)) result[field] = error.code === 'ALREADY_EXISTS' && field === 'username' ? t('validation.usernameTaken') : errorText(t, error);
+  if (field && !(field in result))
+    result[field] = error.code === 'ALREADY_EXISTS' && field === 'username' ? t('validation.usernameTaken') : errorText(t, error);
   return result;
 }
 

@@ -64,7 +64,8 @@ export function createFormatter(locale: Locale, zone: string): Formatter {
       const parsed = onDay(day);
       return parsed.isValid ? parsed.toLocaleString({ day: '2-digit', month: '2-digit', year: 'numeric' }) : day;
     },
-    dateTime: (instant) => inZone(instant).toLocaleString({ day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    dateTime: (instant) =>
+      inZone(instant).toLocaleString({ day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
     money: (cents, currency) => {
       let format = money.get(currency);
       if (!format) {

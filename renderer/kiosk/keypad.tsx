@@ -12,10 +12,27 @@ const LETTER_ROWS = ['1234567890', 'QWERTYUIOP', 'ASDFGHJKL', 'ZXCVBNM'];
 const keepFocus = (event: { preventDefault(): void }) => event.preventDefault();
 
 /** The on-screen keypad: digits for dates and phones, or digits and letters for a code. */
-export function Keypad({ kind, onKey, onErase, onClear }: { kind: 'digits' | 'letters'; onKey: (key: string) => void; onErase: () => void; onClear: () => void }) {
+export function Keypad({
+  kind,
+  onKey,
+  onErase,
+  onClear,
+}: {
+  kind: 'digits' | 'letters';
+  onKey: (key: string) => void;
+  onErase: () => void;
+  onClear: () => void;
+}) {
   const { t } = useTranslation();
   const eraseKey = (
-    <button type="button" className="kiosk-key is-action" onMouseDown={keepFocus} onClick={onErase} aria-label={t('kiosk.delete')} data-testid="kiosk-key-delete">
+    <button
+      type="button"
+      className="kiosk-key is-action"
+      onMouseDown={keepFocus}
+      onClick={onErase}
+      aria-label={t('kiosk.delete')}
+      data-testid="kiosk-key-delete"
+    >
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false" className="kiosk-key-icon">
         <path d="M21 5H9l-6 7 6 7h12a1 1 0 0 0 1-1V6a1 1 0 0 0-1-1zM17 9l-6 6M11 9l6 6" />
       </svg>

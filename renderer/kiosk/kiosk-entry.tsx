@@ -72,7 +72,19 @@ export function EntryStep({ store }: { store: KioskStore }) {
   );
 }
 
-function EntryField({ store, field, label, placeholder, isWide = false }: { store: KioskStore; field: KioskField; label: string; placeholder: string; isWide?: boolean }) {
+function EntryField({
+  store,
+  field,
+  label,
+  placeholder,
+  isWide = false,
+}: {
+  store: KioskStore;
+  field: KioskField;
+  label: string;
+  placeholder: string;
+  isWide?: boolean;
+}) {
   const value = useStore(store, (state) => state.values[field]);
   const isActive = useStore(store, (state) => state.field === field);
   const isInvalid = useStore(store, (state) => state.isDateInvalid && field !== 'phone');

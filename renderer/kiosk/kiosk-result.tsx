@@ -11,8 +11,19 @@ export function ResultStep({ store }: { store: KioskStore }) {
   const outcome = useStore(store, (state) => state.outcome);
   if (!outcome) return null;
   return (
-    <section className={`kiosk-result ${isCheckedIn(outcome) ? 'is-success' : 'is-desk'}`} data-testid="kiosk-result" data-outcome={outcome.outcome} aria-live="polite">
-      {isCheckedIn(outcome) ? <CheckedIn outcome={outcome} /> : outcome.outcome === 'notRecognised' ? <FaceFallback store={store} reason={outcome.reason} /> : <SeeDesk store={store} outcome={outcome} />}
+    <section
+      className={`kiosk-result ${isCheckedIn(outcome) ? 'is-success' : 'is-desk'}`}
+      data-testid="kiosk-result"
+      data-outcome={outcome.outcome}
+      aria-live="polite"
+    >
+      {isCheckedIn(outcome) ? (
+        <CheckedIn outcome={outcome} />
+      ) : outcome.outcome === 'notRecognised' ? (
+        <FaceFallback store={store} reason={outcome.reason} />
+      ) : (
+        <SeeDesk store={store} outcome={outcome} />
+      )}
       <Button variant={isCheckedIn(outcome) ? 'primary' : 'secondary'} className="kiosk-done" onClick={() => store.getState().reset()} data-testid="kiosk-done">
         {t('kiosk.done')}
       </Button>

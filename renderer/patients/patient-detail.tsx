@@ -127,14 +127,25 @@ function AppointmentsCard({ appointments, isLoading }: { appointments: Appointme
   const practitioners = usePractice((state) => state.practitioners);
   const specialties = usePractice((state) => state.specialties);
   const now = Date.now();
-  const upcoming = (appointments ?? []).filter((appointment) => appointment.endsAt >= now && appointment.status !== 'cancelled' && appointment.status !== 'no_show').sort((a, b) => a.startsAt - b.startsAt);
-  const past = (appointments ?? []).filter((appointment) => !upcoming.includes(appointment)).sort((a, b) => b.startsAt - a.startsAt).slice(0, 10);
+  const upcoming = (appointments ?? [])
+    .filter((appointment) => appointment.endsAt >= now && appointment.status !== 'cancelled' && appointment.status !== 'no_show')
+    .sort((a, b) => a.startsAt - b.startsAt);
+  const past = (appointments ?? [])
+    .filter((appointment) => !upcoming.includes(appointment))
+    .sort((a, b) => b.startsAt - a.startsAt)
+    .slice(0, 10);
 
   const row = (appointment: Appointment) => {
     const practitioner = practitioners.find((candidate) => candidate.id === appointment.practitionerId);
     const specialty = specialties.find((candidate) => candidate.id === appointment.specialtyId);
     return (
-      <li key={appointment.id} className="appointment-row" data-testid="patient-appointment" data-appointment-id={appointment.id} data-status={appointment.status}>
+      <li
+        key={appointment.id}
+        className="appointment-row"
+        data-testid="patient-appointment"
+        data-appointment-id={appointment.id}
+        data-status={appointment.status}
+      >
         <div className="appointment-when">
           <span className="appointment-day">{format.dayShort(dayOf(appointment.startsAt, format.zone))}</span>
           <span className="appointment-time">{format.time(appointment.startsAt)}</span>

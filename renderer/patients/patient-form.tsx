@@ -102,26 +102,100 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
   };
 
   return (
-    <form ref={formRef} className="stack" onSubmit={onFormSubmit} noValidate aria-label={patient ? t('patients.editTitle') : t('patients.newTitle')} data-testid="patient-form">
+    <form
+      ref={formRef}
+      className="stack"
+      onSubmit={onFormSubmit}
+      noValidate
+      aria-label={patient ? t('patients.editTitle') : t('patients.newTitle')}
+      data-testid="patient-form"
+    >
       <div className={`form-grid ${isCompact ? '' : 'form-grid-3'}`}>
-        <TextField className="span-2" label={t('patients.fields.fullName')} name="fullName" autoComplete="off" required autoFocus value={values.fullName} onChange={set('fullName')} error={errors['fullName']} />
-        <TextField label={t('patients.fields.preferredName')} name="preferredName" autoComplete="off" value={values.preferredName} onChange={set('preferredName')} error={errors['preferredName']} hint={t('patients.hints.preferredName')} />
-        <TextField label={t('patients.fields.dateOfBirth')} name="dateOfBirth" type="date" min="1900-01-01" required value={values.dateOfBirth} onChange={set('dateOfBirth')} error={errors['dateOfBirth']} />
+        <TextField
+          className="span-2"
+          label={t('patients.fields.fullName')}
+          name="fullName"
+          autoComplete="off"
+          required
+          autoFocus
+          value={values.fullName}
+          onChange={set('fullName')}
+          error={errors['fullName']}
+        />
+        <TextField
+          label={t('patients.fields.preferredName')}
+          name="preferredName"
+          autoComplete="off"
+          value={values.preferredName}
+          onChange={set('preferredName')}
+          error={errors['preferredName']}
+          hint={t('patients.hints.preferredName')}
+        />
+        <TextField
+          label={t('patients.fields.dateOfBirth')}
+          name="dateOfBirth"
+          type="date"
+          min="1900-01-01"
+          required
+          value={values.dateOfBirth}
+          onChange={set('dateOfBirth')}
+          error={errors['dateOfBirth']}
+        />
         <SelectField label={t('patients.fields.sex')} name="sex" value={values.sex} onChange={set('sex')} error={errors['sex']}>
           <option value="unknown">{t('patients.sex.unknown')}</option>
           <option value="female">{t('patients.sex.female')}</option>
           <option value="male">{t('patients.sex.male')}</option>
           <option value="other">{t('patients.sex.other')}</option>
         </SelectField>
-        <SelectField label={t('patients.fields.preferredLanguage')} name="preferredLanguage" value={values.preferredLanguage} onChange={set('preferredLanguage')} error={errors['preferredLanguage']}>
+        <SelectField
+          label={t('patients.fields.preferredLanguage')}
+          name="preferredLanguage"
+          value={values.preferredLanguage}
+          onChange={set('preferredLanguage')}
+          error={errors['preferredLanguage']}
+        >
           <option value="pt">Português</option>
           <option value="en">English</option>
         </SelectField>
-        <TextField label={t('patients.fields.phone')} name="phone" type="tel" autoComplete="off" inputMode="tel" value={values.phone} onChange={set('phone')} error={errors['phone']} />
-        <TextField label={t('patients.fields.email')} name="email" type="email" autoComplete="off" value={values.email} onChange={set('email')} error={errors['email']} />
+        <TextField
+          label={t('patients.fields.phone')}
+          name="phone"
+          type="tel"
+          autoComplete="off"
+          inputMode="tel"
+          value={values.phone}
+          onChange={set('phone')}
+          error={errors['phone']}
+        />
+        <TextField
+          label={t('patients.fields.email')}
+          name="email"
+          type="email"
+          autoComplete="off"
+          value={values.email}
+          onChange={set('email')}
+          error={errors['email']}
+        />
         <TextField label={t('patients.fields.taxId')} name="taxId" autoComplete="off" value={values.taxId} onChange={set('taxId')} error={errors['taxId']} />
-        <TextField className="span-all" label={t('patients.fields.address')} name="address" autoComplete="off" value={values.address} onChange={set('address')} error={errors['address']} />
-        <TextArea className="span-all" label={t('patients.fields.notes')} name="notes" rows={3} value={values.notes} onChange={set('notes')} error={errors['notes']} hint={t('patients.hints.notes')} />
+        <TextField
+          className="span-all"
+          label={t('patients.fields.address')}
+          name="address"
+          autoComplete="off"
+          value={values.address}
+          onChange={set('address')}
+          error={errors['address']}
+        />
+        <TextArea
+          className="span-all"
+          label={t('patients.fields.notes')}
+          name="notes"
+          rows={3}
+          value={values.notes}
+          onChange={set('notes')}
+          error={errors['notes']}
+          hint={t('patients.hints.notes')}
+        />
       </div>
 
       {duplicates.length > 0 ? (

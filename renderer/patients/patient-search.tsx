@@ -30,7 +30,17 @@ export interface PatientSearchProps {
  * Search-as-you-type, keyboard first: the box keeps the focus, ↑/↓ move the highlighted
  * row (aria-activedescendant), Enter opens it, Escape clears.
  */
-export function PatientSearch({ store, onOpen, label, isFocusTarget = false, autoFocus = false, openId, idle, noMatchesAction, testId = 'patient-search' }: PatientSearchProps) {
+export function PatientSearch({
+  store,
+  onOpen,
+  label,
+  isFocusTarget = false,
+  autoFocus = false,
+  openId,
+  idle,
+  noMatchesAction,
+  testId = 'patient-search',
+}: PatientSearchProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const query = useStore(store, (state) => state.query);
@@ -133,9 +143,13 @@ export function PatientSearch({ store, onOpen, label, isFocusTarget = false, aut
         {hasQuery && status === 'ready' ? t('patients.resultCount', { count: results.length }) : t('patients.searchHint')}
       </p>
 
-      <div className={`search-results ${isStale ? 'is-stale' : ''}`} data-testid={`${testId}-results`} data-results-for={status === 'ready' ? resultsFor : undefined}>
+      <div
+        className={`search-results ${isStale ? 'is-stale' : ''}`}
+        data-testid={`${testId}-results`}
+        data-results-for={status === 'ready' ? resultsFor : undefined}
+      >
         {error && status === 'error' ? <ErrorMessage error={error} /> : null}
-        {!hasQuery ? idle ?? null : null}
+        {!hasQuery ? (idle ?? null) : null}
         {hasQuery && isFirstLoad ? (
           <div className="result-skeletons" aria-hidden="true">
             <Skeleton variant="row" />

@@ -135,7 +135,8 @@ export function PatientsView() {
 export function draftFromQuery(query: string): { fullName?: string; phone?: string; taxId?: string } {
   const text = query.trim();
   if (!text) return {};
-  if (/^\+?[\d\s-]{6,}$/.test(text)) return text.replace(/\D/g, '').length === 9 && !text.startsWith('9') && !text.startsWith('+') ? { taxId: text } : { phone: text };
+  if (/^\+?[\d\s-]{6,}$/.test(text))
+    return text.replace(/\D/g, '').length === 9 && !text.startsWith('9') && !text.startsWith('+') ? { taxId: text } : { phone: text };
   if (/\d/.test(text)) return {};
   return { fullName: text };
 }

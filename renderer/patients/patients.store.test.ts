@@ -3,7 +3,15 @@ import type { PatientSummary } from '../../shared/patients/patients.contract';
 import { createFakeTransport, deferred, flush } from '../test/fake-transport';
 import { createPatientsStore } from './patients.store';
 
-const person = (id: number, fullName: string): PatientSummary => ({ id, fullName, preferredName: '', dateOfBirth: '1980-01-01', phone: '', taxId: '', email: '' });
+const person = (id: number, fullName: string): PatientSummary => ({
+  id,
+  fullName,
+  preferredName: '',
+  dateOfBirth: '1980-01-01',
+  phone: '',
+  taxId: '',
+  email: '',
+});
 
 describe('patients store: search as you type', () => {
   it('ignores an older answer that arrives after a newer one', async () => {

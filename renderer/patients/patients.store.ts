@@ -86,7 +86,13 @@ export function createPatientsStore(transport: Transport, options: PatientsStore
         // An older, slower answer must not overwrite a newer one.
         if (!latestSearch.isLatest(ticket)) return;
         const sameQuery = get().resultsFor === query;
-        set({ results, resultsFor: query, searchStatus: 'ready', searchError: null, activeIndex: sameQuery ? Math.min(get().activeIndex, Math.max(0, results.length - 1)) : 0 });
+        set({
+          results,
+          resultsFor: query,
+          searchStatus: 'ready',
+          searchError: null,
+          activeIndex: sameQuery ? Math.min(get().activeIndex, Math.max(0, results.length - 1)) : 0,
+        });
       } catch (error) {
         if (!latestSearch.isLatest(ticket)) return;
         set({ searchStatus: 'error', searchError: toRpcError(error) });
@@ -112,7 +118,10 @@ export function createPatientsStore(transport: Transport, options: PatientsStore
       const current = get().detail;
       set({ detail: current?.id === id ? { ...current, status: 'loading' } : { id, patient: null, appointments: null, status: 'loading', error: null } });
       try {
-        const [patient, appointments] = await Promise.all([transport.call('patients.get', { id }), transport.call('appointments.listForPatient', { patientId: id })]);
+        const [patient, appointments] = await Promise.all([
+          transport.call('patients.get', { id }),
+          transport.call('appointments.listForPatient', { patientId: id }),
+        ]);
         if (!latestDetail.isLatest(ticket)) return;
         set({ detail: { id, patient, appointments, status: 'ready', error: null } });
       } catch (error) {
@@ -136,7 +145,19 @@ export function createPatientsStore(transport: Transport, options: PatientsStore
       const patient = await transport.call('patients.update', { id, fields });
       set((state) => ({
         detail: state.detail?.id === id ? { ...state.detail, patient } : state.detail,
-        results: state.results.map((row) => (row.id === id ? { ...row, fullName: patient.fullName, preferredName: patient.preferredName, dateOfBirth: patient.dateOfBirth, phone: patient.phone, taxId: patient.taxId, email: patient.email } : row)),
+        results: state.results.map((row) =>
+          row.id === id
+            ? {
+                ...row,
+                fullName: patient.fullName,
+                preferredName: patient.preferredName,
+                dateOfBirth: patient.dateOfBirth,
+                phone: patient.phone,
+                taxId: patient.taxId,
+                email: patient.email,
+              }
+            : row,
+        ),
       }));
       return patient;
     },

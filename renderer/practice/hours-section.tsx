@@ -21,7 +21,10 @@ const nextKey = () => (keyCounter += 1);
 
 export function weekdayName(weekday: number, locale: 'en' | 'pt'): string {
   // 2024-01-01 was a Monday.
-  return DateTime.fromISO('2024-01-01').plus({ days: weekday - 1 }).setLocale(intlLocale(locale)).toLocaleString({ weekday: 'long' });
+  return DateTime.fromISO('2024-01-01')
+    .plus({ days: weekday - 1 })
+    .setLocale(intlLocale(locale))
+    .toLocaleString({ weekday: 'long' });
 }
 
 /** Problems the main process would refuse anyway, caught while typing: end before start, overlaps. */
@@ -51,7 +54,13 @@ export function HoursSection() {
           <EmptyState compact icon="clock" title={t('setup.practitioners.empty')} />
         ) : (
           <>
-            <SelectField className="field-narrow" label={t('booking.practitioner')} value={chosen ?? ''} onChange={(event) => setPractitionerId(Number(event.target.value))} data-testid="hours-practitioner">
+            <SelectField
+              className="field-narrow"
+              label={t('booking.practitioner')}
+              value={chosen ?? ''}
+              onChange={(event) => setPractitionerId(Number(event.target.value))}
+              data-testid="hours-practitioner"
+            >
               {practitioners.map((p) => (
                 <option key={p.id} value={p.id}>
                   {p.fullName}
@@ -85,7 +94,12 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
     if (saved && draft === null) setDraft(saved.map((interval) => ({ ...interval, key: nextKey() })));
   }, [saved, draft]);
 
-  if (!draft) return status === 'error' ? <ErrorMessage error={new RpcError('INTERNAL', 'Could not load working hours.')} /> : <SkeletonList rows={5} variant="line" label={t('common.loading')} />;
+  if (!draft)
+    return status === 'error' ? (
+      <ErrorMessage error={new RpcError('INTERNAL', 'Could not load working hours.')} />
+    ) : (
+      <SkeletonList rows={5} variant="line" label={t('common.loading')} />
+    );
 
   const problems = intervalProblems(draft);
   const hasProblems = Object.keys(problems).length > 0;
@@ -98,20 +112,28 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
     const last = rows[rows.length - 1];
     const start = last ? last.end : '09:00';
     const startMinutes = clockToMinutes(start);
-    const end = startMinutes + 240 <= 24 * 60 ? `${String(Math.floor((startMinutes + 240) / 60)).padStart(2, '0')}:${String((startMinutes + 240) % 60).padStart(2, '0')}` : '24:00';
+    const end =
+      startMinutes + 240 <= 24 * 60
+        ? `${String(Math.floor((startMinutes + 240) / 60)).padStart(2, '0')}:${String((startMinutes + 240) % 60).padStart(2, '0')}`
+        : '24:00';
     setDraft([...draft, { key: nextKey(), weekday, start: last ? start : '09:00', end: last ? end : '13:00' }]);
   };
   const copyToWeekdays = (weekday: number) => {
     const source = draft.filter((row) => row.weekday === weekday);
     const others = [1, 2, 3, 4, 5].filter((day) => day !== weekday);
-    setDraft([...draft.filter((row) => !others.includes(row.weekday)), ...others.flatMap((day) => source.map((row) => ({ ...row, weekday: day, key: nextKey() })))]);
+    setDraft([
+      ...draft.filter((row) => !others.includes(row.weekday)),
+      ...others.flatMap((day) => source.map((row) => ({ ...row, weekday: day, key: nextKey() }))),
+    ]);
   };
 
   const save = async () => {
     setIsBusy(true);
     setError(null);
     try {
-      const intervals = [...draft].sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start)).map(({ weekday, start, end }) => ({ weekday, start, end }));
+      const intervals = [...draft]
+        .sort((a, b) => a.weekday - b.weekday || a.start.localeCompare(b.start))
+        .map(({ weekday, start, end }) => ({ weekday, start, end }));
       const result = await practice.getState().saveHours(practitionerId, intervals);
       setDraft(result.map((interval) => ({ ...interval, key: nextKey() })));
       ui.getState().toast('success', t('setup.hours.saved'));
@@ -141,13 +163,34 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
                       <label className="visually-hidden" htmlFor={`start-${row.key}`}>
                         {t('setup.hours.startOf', { day: dayName, n: index + 1 })}
                       </label>
-                      <input id={`start-${row.key}`} className="input input-time" type="time" step={300} value={row.start} aria-invalid={problems[row.key] ? true : undefined} onChange={(event) => update(row.key, { start: event.target.value })} />
+                      <input
+                        id={`start-${row.key}`}
+                        className="input input-time"
+                        type="time"
+                        step={300}
+                        value={row.start}
+                        aria-invalid={problems[row.key] ? true : undefined}
+                        onChange={(event) => update(row.key, { start: event.target.value })}
+                      />
                       <span aria-hidden="true">–</span>
                       <label className="visually-hidden" htmlFor={`end-${row.key}`}>
                         {t('setup.hours.endOf', { day: dayName, n: index + 1 })}
                       </label>
-                      <input id={`end-${row.key}`} className="input input-time" type="time" step={300} value={row.end === '24:00' ? '23:59' : row.end} aria-invalid={problems[row.key] ? true : undefined} onChange={(event) => update(row.key, { end: event.target.value })} />
-                      <IconButton icon="x" size="sm" label={t('setup.hours.removeInterval', { day: dayName, n: index + 1 })} onClick={() => setDraft(draft.filter((candidate) => candidate.key !== row.key))} />
+                      <input
+                        id={`end-${row.key}`}
+                        className="input input-time"
+                        type="time"
+                        step={300}
+                        value={row.end === '24:00' ? '23:59' : row.end}
+                        aria-invalid={problems[row.key] ? true : undefined}
+                        onChange={(event) => update(row.key, { end: event.target.value })}
+                      />
+                      <IconButton
+                        icon="x"
+                        size="sm"
+                        label={t('setup.hours.removeInterval', { day: dayName, n: index + 1 })}
+                        onClick={() => setDraft(draft.filter((candidate) => candidate.key !== row.key))}
+                      />
                     </div>
                     {problems[row.key] ? (
                       <span className="interval-error" role="alert">

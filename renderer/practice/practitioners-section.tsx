@@ -53,7 +53,12 @@ export function PractitionersSection() {
           <td>
             <span className="row-wrap">
               {practitioner.specialtyIds.map((id) => (
-                <Badge key={id}>{specialtyName(specialties.find((s) => s.id === id), locale)}</Badge>
+                <Badge key={id}>
+                  {specialtyName(
+                    specialties.find((s) => s.id === id),
+                    locale,
+                  )}
+                </Badge>
               ))}
             </span>
           </td>
@@ -62,7 +67,13 @@ export function PractitionersSection() {
         </tr>
       ))}
     >
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.practitioners.add') : t('setup.practitioners.edit')} size="lg" testId="practitioner-dialog">
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('setup.practitioners.add') : t('setup.practitioners.edit')}
+        size="lg"
+        testId="practitioner-dialog"
+      >
         {editing !== null ? <PractitionerForm practitioner={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
     </SetupTableCard>
@@ -106,20 +117,39 @@ function PractitionerForm({ practitioner, onDone }: { practitioner: Practitioner
     },
   });
   const { values, setValue, errors } = form;
-  const toggle = (id: number, isChecked: boolean) => setValue('specialtyIds', isChecked ? [...values.specialtyIds, id] : values.specialtyIds.filter((existing) => existing !== id));
+  const toggle = (id: number, isChecked: boolean) =>
+    setValue('specialtyIds', isChecked ? [...values.specialtyIds, id] : values.specialtyIds.filter((existing) => existing !== id));
 
   return (
     <form ref={form.formRef} className="stack" onSubmit={form.onSubmit} noValidate>
       <div className="form-grid">
-        <TextField className="span-2" label={t('setup.practitioners.name')} required autoFocus value={values.fullName} onChange={(event) => setValue('fullName', event.target.value)} error={errors['fullName']} />
+        <TextField
+          className="span-2"
+          label={t('setup.practitioners.name')}
+          required
+          autoFocus
+          value={values.fullName}
+          onChange={(event) => setValue('fullName', event.target.value)}
+          error={errors['fullName']}
+        />
         <FieldGroup className="span-2" legend={t('setup.practitioners.specialties')} error={errors['specialtyIds']}>
           <div className="checkbox-grid">
             {specialties.map((specialty) => (
-              <Checkbox key={specialty.id} label={specialtyName(specialty, locale)} checked={values.specialtyIds.includes(specialty.id)} onChange={(event) => toggle(specialty.id, event.target.checked)} />
+              <Checkbox
+                key={specialty.id}
+                label={specialtyName(specialty, locale)}
+                checked={values.specialtyIds.includes(specialty.id)}
+                onChange={(event) => toggle(specialty.id, event.target.checked)}
+              />
             ))}
           </div>
         </FieldGroup>
-        <SelectField label={t('setup.practitioners.defaultRoom')} value={values.defaultRoomId} onChange={(event) => setValue('defaultRoomId', event.target.value)} error={errors['defaultRoomId']}>
+        <SelectField
+          label={t('setup.practitioners.defaultRoom')}
+          value={values.defaultRoomId}
+          onChange={(event) => setValue('defaultRoomId', event.target.value)}
+          error={errors['defaultRoomId']}
+        >
           <option value="">{t('setup.practitioners.noRoom')}</option>
           {rooms
             .filter((room) => room.isActive || String(room.id) === values.defaultRoomId)
@@ -130,8 +160,22 @@ function PractitionerForm({ practitioner, onDone }: { practitioner: Practitioner
             ))}
         </SelectField>
         <ColorField value={values.color} onChange={(color) => setValue('color', color)} error={errors['color']} />
-        <TextArea label={t('setup.practitioners.descriptionEn')} rows={2} lang="en" value={values.descriptionEn} onChange={(event) => setValue('descriptionEn', event.target.value)} error={errors['descriptionEn']} />
-        <TextArea label={t('setup.practitioners.descriptionPt')} rows={2} lang="pt-PT" value={values.descriptionPt} onChange={(event) => setValue('descriptionPt', event.target.value)} error={errors['descriptionPt']} />
+        <TextArea
+          label={t('setup.practitioners.descriptionEn')}
+          rows={2}
+          lang="en"
+          value={values.descriptionEn}
+          onChange={(event) => setValue('descriptionEn', event.target.value)}
+          error={errors['descriptionEn']}
+        />
+        <TextArea
+          label={t('setup.practitioners.descriptionPt')}
+          rows={2}
+          lang="pt-PT"
+          value={values.descriptionPt}
+          onChange={(event) => setValue('descriptionPt', event.target.value)}
+          error={errors['descriptionPt']}
+        />
         <Checkbox label={t('common.active')} checked={values.isActive} onChange={(event) => setValue('isActive', event.target.checked)} />
       </div>
       <ErrorMessage error={form.error} />
@@ -167,5 +211,7 @@ function ColorField({ value, onChange, error }: { value: string; onChange: (colo
 function ColorSwatch({ color, isSelected, onPick }: { color: string; isSelected: boolean; onPick: () => void }) {
   const ref = useRef<HTMLButtonElement>(null);
   useCssVar(ref, '--swatch', color);
-  return <button ref={ref} type="button" className={`swatch ${isSelected ? 'is-selected' : ''}`} aria-pressed={isSelected} aria-label={color} onClick={onPick} />;
+  return (
+    <button ref={ref} type="button" className={`swatch ${isSelected ? 'is-selected' : ''}`} aria-pressed={isSelected} aria-label={color} onClick={onPick} />
+  );
 }

@@ -41,7 +41,13 @@ export function RoomsSection() {
         </tr>
       ))}
     >
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.rooms.add') : t('setup.rooms.edit')} size="sm" testId="room-dialog">
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('setup.rooms.add') : t('setup.rooms.edit')}
+        size="sm"
+        testId="room-dialog"
+      >
         {editing !== null ? <RoomForm room={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
     </SetupTableCard>
@@ -64,7 +70,15 @@ function RoomForm({ room, onDone }: { room: Room | null; onDone: () => void }) {
   });
   return (
     <form ref={form.formRef} className="stack" onSubmit={form.onSubmit} noValidate>
-      <TextField label={t('setup.rooms.name')} required autoFocus maxLength={40} value={form.values.name} onChange={(event) => form.setValue('name', event.target.value)} error={form.errors['name']} />
+      <TextField
+        label={t('setup.rooms.name')}
+        required
+        autoFocus
+        maxLength={40}
+        value={form.values.name}
+        onChange={(event) => form.setValue('name', event.target.value)}
+        error={form.errors['name']}
+      />
       <Checkbox label={t('common.active')} checked={form.values.isActive} onChange={(event) => form.setValue('isActive', event.target.checked)} />
       <ErrorMessage error={form.error} />
       <div className="form-actions">

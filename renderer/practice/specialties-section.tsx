@@ -49,7 +49,12 @@ export function SpecialtiesSection() {
         </tr>
       ))}
     >
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.specialties.add') : t('setup.specialties.edit')} testId="specialty-dialog">
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('setup.specialties.add') : t('setup.specialties.edit')}
+        testId="specialty-dialog"
+      >
         {editing !== null ? <SpecialtyForm specialty={editing === 'new' ? null : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
     </SetupTableCard>
@@ -90,10 +95,42 @@ function SpecialtyForm({ specialty, onDone }: { specialty: Specialty | null; onD
   return (
     <form ref={form.formRef} className="stack" onSubmit={form.onSubmit} noValidate>
       <div className="form-grid">
-        <TextField label={t('setup.specialties.nameEn')} required autoFocus value={values.nameEn} onChange={(event) => setValue('nameEn', event.target.value)} error={errors['nameEn']} />
-        <TextField label={t('setup.specialties.namePt')} required value={values.namePt} onChange={(event) => setValue('namePt', event.target.value)} error={errors['namePt']} lang="pt-PT" />
-        <TextField label={t('setup.specialties.durationMinutes')} type="number" min={5} max={480} step={5} required value={values.durationMinutes} onChange={(event) => setValue('durationMinutes', event.target.value)} error={errors['durationMinutes']} />
-        <TextField label={t('setup.specialties.priceIn', { currency })} inputMode="decimal" required value={values.price} onChange={(event) => setValue('price', event.target.value)} error={errors['priceCents']} placeholder="0.00" />
+        <TextField
+          label={t('setup.specialties.nameEn')}
+          required
+          autoFocus
+          value={values.nameEn}
+          onChange={(event) => setValue('nameEn', event.target.value)}
+          error={errors['nameEn']}
+        />
+        <TextField
+          label={t('setup.specialties.namePt')}
+          required
+          value={values.namePt}
+          onChange={(event) => setValue('namePt', event.target.value)}
+          error={errors['namePt']}
+          lang="pt-PT"
+        />
+        <TextField
+          label={t('setup.specialties.durationMinutes')}
+          type="number"
+          min={5}
+          max={480}
+          step={5}
+          required
+          value={values.durationMinutes}
+          onChange={(event) => setValue('durationMinutes', event.target.value)}
+          error={errors['durationMinutes']}
+        />
+        <TextField
+          label={t('setup.specialties.priceIn', { currency })}
+          inputMode="decimal"
+          required
+          value={values.price}
+          onChange={(event) => setValue('price', event.target.value)}
+          error={errors['priceCents']}
+          placeholder="0.00"
+        />
         <TextField
           label={t('setup.specialties.ticketPrefix')}
           required

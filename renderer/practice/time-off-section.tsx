@@ -57,7 +57,12 @@ export function TimeOffSection() {
         }
       />
       <div className="card-body">
-        <SelectField className="field-narrow" label={t('setup.timeOff.filter')} value={filter ?? ''} onChange={(event) => setFilter(event.target.value ? Number(event.target.value) : null)}>
+        <SelectField
+          className="field-narrow"
+          label={t('setup.timeOff.filter')}
+          value={filter ?? ''}
+          onChange={(event) => setFilter(event.target.value ? Number(event.target.value) : null)}
+        >
           <option value="">{t('setup.timeOff.everyone')}</option>
           {practitioners.map((p) => (
             <option key={p.id} value={p.id}>
@@ -100,7 +105,14 @@ export function TimeOffSection() {
                     <td>{format.dateTime(row.endsAt)}</td>
                     <td>{row.reason || <span className="subtle">—</span>}</td>
                     <td className="actions">
-                      <Button size="sm" variant="danger-ghost" icon="trash" isBusy={removing === row.id} onClick={() => void remove(row.id)} aria-label={`${t('common.remove')}: ${practitioner?.fullName ?? ''} ${format.dateTime(row.startsAt)}`}>
+                      <Button
+                        size="sm"
+                        variant="danger-ghost"
+                        icon="trash"
+                        isBusy={removing === row.id}
+                        onClick={() => void remove(row.id)}
+                        aria-label={`${t('common.remove')}: ${practitioner?.fullName ?? ''} ${format.dateTime(row.startsAt)}`}
+                      >
                         {t('common.remove')}
                       </Button>
                     </td>
@@ -149,16 +161,45 @@ function TimeOffForm({ defaultPractitionerId, onDone }: { defaultPractitionerId:
   return (
     <form ref={form.formRef} className="stack" onSubmit={form.onSubmit} noValidate>
       <div className="form-grid">
-        <SelectField className="span-2" label={t('booking.practitioner')} required value={values.practitionerId} onChange={(event) => setValue('practitionerId', event.target.value)} error={errors['practitionerId']}>
+        <SelectField
+          className="span-2"
+          label={t('booking.practitioner')}
+          required
+          value={values.practitionerId}
+          onChange={(event) => setValue('practitionerId', event.target.value)}
+          error={errors['practitionerId']}
+        >
           {practitioners.map((p) => (
             <option key={p.id} value={p.id}>
               {p.fullName}
             </option>
           ))}
         </SelectField>
-        <TextField label={t('setup.timeOff.from')} type="datetime-local" required value={values.from} onChange={(event) => setValue('from', event.target.value)} error={errors['startsAt']} hint={t('setup.timeOff.zoneHint', { zone: format.zone })} />
-        <TextField label={t('setup.timeOff.to')} type="datetime-local" required value={values.to} onChange={(event) => setValue('to', event.target.value)} error={errors['endsAt']} />
-        <TextField className="span-2" label={t('setup.timeOff.reason')} maxLength={200} value={values.reason} onChange={(event) => setValue('reason', event.target.value)} error={errors['reason']} />
+        <TextField
+          label={t('setup.timeOff.from')}
+          type="datetime-local"
+          required
+          value={values.from}
+          onChange={(event) => setValue('from', event.target.value)}
+          error={errors['startsAt']}
+          hint={t('setup.timeOff.zoneHint', { zone: format.zone })}
+        />
+        <TextField
+          label={t('setup.timeOff.to')}
+          type="datetime-local"
+          required
+          value={values.to}
+          onChange={(event) => setValue('to', event.target.value)}
+          error={errors['endsAt']}
+        />
+        <TextField
+          className="span-2"
+          label={t('setup.timeOff.reason')}
+          maxLength={200}
+          value={values.reason}
+          onChange={(event) => setValue('reason', event.target.value)}
+          error={errors['reason']}
+        />
       </div>
       <ErrorMessage error={form.error} />
       <div className="form-actions">

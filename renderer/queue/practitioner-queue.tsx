@@ -75,7 +75,11 @@ export function PractitionerQueue({ practitioner, entries, variant, canMove, roo
         <label className="queue-room-select" title={usualRoom && !roomId ? t('queue.usualRoom', { room: usualRoom.name }) : t('queue.roomFor')}>
           <span className="visually-hidden">{isLarge ? t('queue.roomFor') : t('queue.roomForName', { name: practitioner.fullName })}</span>
           {isLarge ? <Icon name="door" size={14} /> : null}
-          <select value={roomId ?? ''} onChange={(event) => onRoomChange(event.target.value ? Number(event.target.value) : undefined)} data-testid="call-next-room">
+          <select
+            value={roomId ?? ''}
+            onChange={(event) => onRoomChange(event.target.value ? Number(event.target.value) : undefined)}
+            data-testid="call-next-room"
+          >
             <option value="">{usualRoom ? (isLarge ? t('queue.usualRoom', { room: usualRoom.name }) : usualRoom.name) : t('queue.assignedRoom')}</option>
             {rooms.map((room) => (
               <option key={room.id} value={room.id}>
@@ -105,7 +109,14 @@ export function PractitionerQueue({ practitioner, entries, variant, canMove, roo
         <ol className="queue-waiting">
           {waiting.map((entry, index) => (
             <li key={entry.appointmentId}>
-              <WaitingEntry entry={entry} position={index + 1} isFirst={index === 0} isLast={index === waiting.length - 1} canMove={canMove} onDialog={onDialog} />
+              <WaitingEntry
+                entry={entry}
+                position={index + 1}
+                isFirst={index === 0}
+                isLast={index === waiting.length - 1}
+                canMove={canMove}
+                onDialog={onDialog}
+              />
             </li>
           ))}
         </ol>

@@ -12,15 +12,19 @@ import { SelectField, TextArea } from '../ui/field';
 import { TicketBadge } from '../checkin/check-in';
 
 export type QueueDialog =
-  | { kind: 'move'; entry: QueueEntryView; places: -1 | 1 }
-  | { kind: 'sendToRoom'; entry: QueueEntryView }
-  | { kind: 'leftUnseen'; entry: QueueEntryView };
+  { kind: 'move'; entry: QueueEntryView; places: -1 | 1 } | { kind: 'sendToRoom'; entry: QueueEntryView } | { kind: 'leftUnseen'; entry: QueueEntryView };
 
 export function QueueDialogs({ dialog, onClose }: { dialog: QueueDialog | null; onClose: () => void }) {
   const { t } = useTranslation();
   return (
     <>
-      <Dialog open={dialog?.kind === 'move'} onClose={onClose} title={dialog?.kind === 'move' && dialog.places < 0 ? t('queue.move.upTitle') : t('queue.move.downTitle')} size="sm" testId="queue-move-dialog">
+      <Dialog
+        open={dialog?.kind === 'move'}
+        onClose={onClose}
+        title={dialog?.kind === 'move' && dialog.places < 0 ? t('queue.move.upTitle') : t('queue.move.downTitle')}
+        size="sm"
+        testId="queue-move-dialog"
+      >
         {dialog?.kind === 'move' ? <MoveBody entry={dialog.entry} places={dialog.places} onClose={onClose} /> : null}
       </Dialog>
       <Dialog open={dialog?.kind === 'sendToRoom'} onClose={onClose} title={t('queue.sendToRoom.title')} size="sm" testId="queue-send-room-dialog">
@@ -59,7 +63,13 @@ function MoveBody({ entry, places, onClose }: { entry: QueueEntryView; places: -
     setError(null);
     try {
       await store.getState().move(entry.appointmentId, places, reason);
-      ui.getState().toast('success', places < 0 ? t('queue.move.movedUp', { ticket: entry.ticket, name: entry.patientName }) : t('queue.move.movedDown', { ticket: entry.ticket, name: entry.patientName }), reason.trim());
+      ui.getState().toast(
+        'success',
+        places < 0
+          ? t('queue.move.movedUp', { ticket: entry.ticket, name: entry.patientName })
+          : t('queue.move.movedDown', { ticket: entry.ticket, name: entry.patientName }),
+        reason.trim(),
+      );
       onClose();
     } catch (caught) {
       const rpcError = RpcError.from(caught);
@@ -127,7 +137,14 @@ function SendToRoomBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
     <form className="stack" onSubmit={onSubmit} noValidate>
       <EntrySummary entry={entry} />
       <p>{entry.roomName ? t('queue.sendToRoom.textFrom', { room: entry.roomName }) : t('queue.sendToRoom.text')}</p>
-      <SelectField label={t('queue.sendToRoom.room')} value={roomId} required autoFocus onChange={(event) => setRoomId(event.target.value ? Number(event.target.value) : '')} data-testid="queue-send-room-select">
+      <SelectField
+        label={t('queue.sendToRoom.room')}
+        value={roomId}
+        required
+        autoFocus
+        onChange={(event) => setRoomId(event.target.value ? Number(event.target.value) : '')}
+        data-testid="queue-send-room-select"
+      >
         {rooms.length === 0 ? <option value="">{t('queue.sendToRoom.noRooms')}</option> : null}
         {rooms.map((room) => (
           <option key={room.id} value={room.id}>
@@ -168,7 +185,14 @@ function LeftUnseenBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
     <form className="stack" onSubmit={onSubmit} noValidate>
       <EntrySummary entry={entry} />
       <p>{t('queue.leftUnseen.text')}</p>
-      <TextArea label={t('queue.leftUnseen.reason')} rows={2} maxLength={200} value={reason} onChange={(event) => setReason(event.target.value)} hint={t('queue.leftUnseen.reasonHint')} />
+      <TextArea
+        label={t('queue.leftUnseen.reason')}
+        rows={2}
+        maxLength={200}
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        hint={t('queue.leftUnseen.reasonHint')}
+      />
       <ErrorMessage error={error} />
       <div className="form-actions">
         <Button variant="ghost" onClick={onClose}>

@@ -23,7 +23,14 @@ export function CurrentEntry({ entry, size, onDialog }: { entry: QueueEntryView;
   const buttonSize = size === 'lg' ? 'lg' : 'sm';
 
   return (
-    <article className={`queue-entry queue-entry-current status-${entry.status}`} data-testid="queue-entry" data-appointment-id={entry.appointmentId} data-status={entry.status} data-ticket={entry.ticket} aria-label={`${entry.ticket}, ${name}`}>
+    <article
+      className={`queue-entry queue-entry-current status-${entry.status}`}
+      data-testid="queue-entry"
+      data-appointment-id={entry.appointmentId}
+      data-status={entry.status}
+      data-ticket={entry.ticket}
+      aria-label={`${entry.ticket}, ${name}`}
+    >
       <div className="queue-entry-main">
         <TicketBadge ticket={entry.ticket} size={size === 'lg' ? 'xl' : 'lg'} />
         <div className="queue-entry-who">
@@ -36,7 +43,9 @@ export function CurrentEntry({ entry, size, onDialog }: { entry: QueueEntryView;
               <span className="status-dot" aria-hidden="true" />
               {t(`queue.status.${entry.status}`)}
             </span>
-            <span>{isCalled ? t('queue.calledAgo', { duration: durationText(t, since) }) : t('queue.inConsultationFor', { duration: durationText(t, since) })}</span>
+            <span>
+              {isCalled ? t('queue.calledAgo', { duration: durationText(t, since) }) : t('queue.inConsultationFor', { duration: durationText(t, since) })}
+            </span>
             {entry.roomName ? (
               <span className="queue-room">
                 <Icon name="door" size={13} />
@@ -50,25 +59,68 @@ export function CurrentEntry({ entry, size, onDialog }: { entry: QueueEntryView;
         <div className="queue-actions-main">
           {isCalled ? (
             <>
-              <Button size={buttonSize} variant="primary" icon="play" disabled={isBusy} onClick={() => void actions.start(entry)} aria-label={`${t('queue.start')}: ${name}`} aria-keyshortcuts="s" data-testid="queue-start">
+              <Button
+                size={buttonSize}
+                variant="primary"
+                icon="play"
+                disabled={isBusy}
+                onClick={() => void actions.start(entry)}
+                aria-label={`${t('queue.start')}: ${name}`}
+                aria-keyshortcuts="s"
+                data-testid="queue-start"
+              >
                 {t('queue.start')}
               </Button>
-              <Button size={buttonSize} variant="secondary" icon="bell" disabled={isBusy} onClick={() => void actions.recall(entry)} aria-label={`${t('queue.recall')}: ${name}`} aria-keyshortcuts="r" data-testid="queue-recall">
+              <Button
+                size={buttonSize}
+                variant="secondary"
+                icon="bell"
+                disabled={isBusy}
+                onClick={() => void actions.recall(entry)}
+                aria-label={`${t('queue.recall')}: ${name}`}
+                aria-keyshortcuts="r"
+                data-testid="queue-recall"
+              >
                 {t('queue.recall')}
               </Button>
             </>
           ) : (
-            <Button size={buttonSize} variant="primary" icon="check" disabled={isBusy} onClick={() => void actions.finish(entry)} aria-label={`${t('queue.finish')}: ${name}`} aria-keyshortcuts="f" data-testid="queue-finish">
+            <Button
+              size={buttonSize}
+              variant="primary"
+              icon="check"
+              disabled={isBusy}
+              onClick={() => void actions.finish(entry)}
+              aria-label={`${t('queue.finish')}: ${name}`}
+              aria-keyshortcuts="f"
+              data-testid="queue-finish"
+            >
               {t('queue.finish')}
             </Button>
           )}
         </div>
         <div className="queue-actions-more">
-          <Button size={buttonSize} variant="ghost" icon="door" disabled={isBusy} onClick={() => onDialog({ kind: 'sendToRoom', entry })} aria-label={`${t('queue.sendToRoom.action')}: ${name}`} data-testid="queue-send-room">
+          <Button
+            size={buttonSize}
+            variant="ghost"
+            icon="door"
+            disabled={isBusy}
+            onClick={() => onDialog({ kind: 'sendToRoom', entry })}
+            aria-label={`${t('queue.sendToRoom.action')}: ${name}`}
+            data-testid="queue-send-room"
+          >
             {t('queue.sendToRoom.short')}
           </Button>
           {isCalled ? (
-            <Button size={buttonSize} variant="danger-ghost" icon="userX" disabled={isBusy} onClick={() => onDialog({ kind: 'leftUnseen', entry })} aria-label={`${t('queue.leftUnseen.action')}: ${name}`} data-testid="queue-left-unseen">
+            <Button
+              size={buttonSize}
+              variant="danger-ghost"
+              icon="userX"
+              disabled={isBusy}
+              onClick={() => onDialog({ kind: 'leftUnseen', entry })}
+              aria-label={`${t('queue.leftUnseen.action')}: ${name}`}
+              data-testid="queue-left-unseen"
+            >
               {t('queue.leftUnseen.short')}
             </Button>
           ) : null}
@@ -78,7 +130,21 @@ export function CurrentEntry({ entry, size, onDialog }: { entry: QueueEntryView;
   );
 }
 
-export function WaitingEntry({ entry, position, isFirst, isLast, canMove, onDialog }: { entry: QueueEntryView; position: number; isFirst: boolean; isLast: boolean; canMove: boolean; onDialog: (dialog: QueueDialog) => void }) {
+export function WaitingEntry({
+  entry,
+  position,
+  isFirst,
+  isLast,
+  canMove,
+  onDialog,
+}: {
+  entry: QueueEntryView;
+  position: number;
+  isFirst: boolean;
+  isLast: boolean;
+  canMove: boolean;
+  onDialog: (dialog: QueueDialog) => void;
+}) {
   const { t } = useTranslation();
   const format = useFormat();
   const isBusy = useQueue((state) => !!state.busy[`entry:${entry.appointmentId}`]);
@@ -86,7 +152,14 @@ export function WaitingEntry({ entry, position, isFirst, isLast, canMove, onDial
   const name = entry.patientName;
 
   return (
-    <article className={`queue-entry queue-entry-waiting lane-${lane}`} data-testid="queue-entry" data-appointment-id={entry.appointmentId} data-status={entry.status} data-ticket={entry.ticket} aria-label={`${position}. ${entry.ticket}, ${name}`}>
+    <article
+      className={`queue-entry queue-entry-waiting lane-${lane}`}
+      data-testid="queue-entry"
+      data-appointment-id={entry.appointmentId}
+      data-status={entry.status}
+      data-ticket={entry.ticket}
+      aria-label={`${position}. ${entry.ticket}, ${name}`}
+    >
       <span className="queue-position" aria-hidden="true">
         {position}
       </span>
@@ -94,7 +167,11 @@ export function WaitingEntry({ entry, position, isFirst, isLast, canMove, onDial
         <div className="queue-entry-line">
           <TicketBadge ticket={entry.ticket} />
           <span className={`lane-badge lane-${lane}`}>{t(`queue.lane.${lane}`)}</span>
-          <span className="queue-wait" data-testid="estimated-wait" title={entry.expectedStartAt ? t('queue.expectedAt', { time: format.time(entry.expectedStartAt) }) : undefined}>
+          <span
+            className="queue-wait"
+            data-testid="estimated-wait"
+            title={entry.expectedStartAt ? t('queue.expectedAt', { time: format.time(entry.expectedStartAt) }) : undefined}
+          >
             {waitText(t, entry.estimatedWaitMinutes)}
           </span>
         </div>
@@ -117,11 +194,33 @@ export function WaitingEntry({ entry, position, isFirst, isLast, canMove, onDial
       <div className="queue-entry-tools">
         {canMove ? (
           <>
-            <IconButton size="sm" icon="arrowUp" label={`${t('queue.move.up')}: ${name}`} disabled={isFirst || isBusy} onClick={() => onDialog({ kind: 'move', entry, places: -1 })} data-testid="queue-move-up" />
-            <IconButton size="sm" icon="arrowDown" label={`${t('queue.move.down')}: ${name}`} disabled={isLast || isBusy} onClick={() => onDialog({ kind: 'move', entry, places: 1 })} data-testid="queue-move-down" />
+            <IconButton
+              size="sm"
+              icon="arrowUp"
+              label={`${t('queue.move.up')}: ${name}`}
+              disabled={isFirst || isBusy}
+              onClick={() => onDialog({ kind: 'move', entry, places: -1 })}
+              data-testid="queue-move-up"
+            />
+            <IconButton
+              size="sm"
+              icon="arrowDown"
+              label={`${t('queue.move.down')}: ${name}`}
+              disabled={isLast || isBusy}
+              onClick={() => onDialog({ kind: 'move', entry, places: 1 })}
+              data-testid="queue-move-down"
+            />
           </>
         ) : null}
-        <IconButton size="sm" icon="userX" variant="danger-ghost" label={`${t('queue.leftUnseen.action')}: ${name}`} disabled={isBusy} onClick={() => onDialog({ kind: 'leftUnseen', entry })} data-testid="queue-left-unseen" />
+        <IconButton
+          size="sm"
+          icon="userX"
+          variant="danger-ghost"
+          label={`${t('queue.leftUnseen.action')}: ${name}`}
+          disabled={isBusy}
+          onClick={() => onDialog({ kind: 'leftUnseen', entry })}
+          data-testid="queue-left-unseen"
+        />
       </div>
     </article>
   );

@@ -16,8 +16,15 @@ export function waitText(t: TFunction, minutes: number | null): string {
 }
 
 /** The second line of a check-in confirmation: estimate, expected time, practitioner and room. */
-export function checkInDetail(t: TFunction, format: Formatter, result: { estimatedWaitMinutes: number; expectedStartAt: number; practitionerName: string; roomName: string | null }): string {
-  const parts = [t('queue.checkIn.estimate', { wait: waitText(t, result.estimatedWaitMinutes), time: format.time(result.expectedStartAt) }), result.practitionerName];
+export function checkInDetail(
+  t: TFunction,
+  format: Formatter,
+  result: { estimatedWaitMinutes: number; expectedStartAt: number; practitionerName: string; roomName: string | null },
+): string {
+  const parts = [
+    t('queue.checkIn.estimate', { wait: waitText(t, result.estimatedWaitMinutes), time: format.time(result.expectedStartAt) }),
+    result.practitionerName,
+  ];
   if (result.roomName) parts.push(result.roomName);
   return parts.join(' · ');
 }

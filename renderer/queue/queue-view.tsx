@@ -163,7 +163,16 @@ function MyQueue({ practitionerId }: { practitionerId: number }) {
       {status === 'loading' && entries.length === 0 ? (
         <QueueSkeleton single />
       ) : (
-        <PractitionerQueue practitioner={practitioner} entries={entries} variant="large" canMove={false} roomId={roomId} onRoomChange={setRoomId} onDialog={setDialog} isActive />
+        <PractitionerQueue
+          practitioner={practitioner}
+          entries={entries}
+          variant="large"
+          canMove={false}
+          roomId={roomId}
+          onRoomChange={setRoomId}
+          onDialog={setDialog}
+          isActive
+        />
       )}
       <QueueKeysHint />
       <QueueDialogs dialog={dialog} onClose={() => setDialog(null)} />
@@ -175,7 +184,8 @@ function QueueKeysHint() {
   const { t } = useTranslation();
   return (
     <p className="board-keys subtle queue-keys">
-      <KeyCombo keys="Alt+N" /> {t('queue.callNext')} · <KeyCombo keys="r" /> {t('queue.recall')} · <KeyCombo keys="s" /> {t('queue.start')} · <KeyCombo keys="f" /> {t('queue.finish')}
+      <KeyCombo keys="Alt+N" /> {t('queue.callNext')} · <KeyCombo keys="r" /> {t('queue.recall')} · <KeyCombo keys="s" /> {t('queue.start')} ·{' '}
+      <KeyCombo keys="f" /> {t('queue.finish')}
     </p>
   );
 }

@@ -35,15 +35,34 @@ function entry(over: Partial<QueueEntryView> & Pick<QueueEntryView, 'appointment
   };
 }
 
-const checkedIn: CheckInResult = { appointmentId: 3, ticket: 'M-007', roomName: 'Sala 2', practitionerName: 'Dr. Sousa', estimatedWaitMinutes: 12, expectedStartAt: 5_000 };
+const checkedIn: CheckInResult = {
+  appointmentId: 3,
+  ticket: 'M-007',
+  roomName: 'Sala 2',
+  practitionerName: 'Dr. Sousa',
+  estimatedWaitMinutes: 12,
+  expectedStartAt: 5_000,
+};
 
 function setup(entries: QueueEntryView[] = []) {
   const fake = createFakeTransport({
     'queue.list': ({ practitionerId }) => ({ entries: entries.filter((e) => !practitionerId || e.practitionerId === practitionerId) }),
-    'board.day': ({ day }) => ({ day, timeZone: 'Europe/Lisbon', practitioners: [{ id: 5, fullName: 'Dr. Sousa', color: '#0b6e69' }, { id: 6, fullName: 'Dr.ª Ribeiro', color: '#175cd3' }], appointments: [] }),
+    'board.day': ({ day }) => ({
+      day,
+      timeZone: 'Europe/Lisbon',
+      practitioners: [
+        { id: 5, fullName: 'Dr. Sousa', color: '#0b6e69' },
+        { id: 6, fullName: 'Dr.ª Ribeiro', color: '#175cd3' },
+      ],
+      appointments: [],
+    }),
     'checkin.checkIn': ({ appointmentId }) => ({ ...checkedIn, appointmentId }),
   });
-  const store = createQueueStore(fake.transport, () => DAY, () => 42);
+  const store = createQueueStore(
+    fake.transport,
+    () => DAY,
+    () => 42,
+  );
   return { fake, store };
 }
 
@@ -67,7 +86,10 @@ describe('queue store: check-in', () => {
   it('passes a refused check-in on as a typed error, and says why in the desk’s words', async () => {
     const { fake, store } = setup();
     fake.handlers['checkin.checkIn'] = () => fail('INVALID_TRANSITION', { status: 'checked_in' });
-    const error = await store.getState().checkIn(3).catch((caught: unknown) => caught);
+    const error = await store
+      .getState()
+      .checkIn(3)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RpcError);
     expect((error as RpcError).code).toBe('INVALID_TRANSITION');
     expect(store.getState().issued[3]).toBeUndefined();
@@ -80,7 +102,12 @@ describe('queue store: check-in', () => {
 
   it('walks in and remembers the walk-in for the Book view', async () => {
     const { fake, store } = setup();
-    fake.handlers['checkin.walkIn'] = (input) => ({ ...checkedIn, appointmentId: 9, ticket: 'F-001', practitionerName: input.practitionerId ? 'Dr.ª Ribeiro' : 'Dr. Sousa' });
+    fake.handlers['checkin.walkIn'] = (input) => ({
+      ...checkedIn,
+      appointmentId: 9,
+      ticket: 'F-001',
+      practitionerName: input.practitionerId ? 'Dr.ª Ribeiro' : 'Dr. Sousa',
+    });
     const issued = await store.getState().walkIn({ patientId: 77, specialtyId: 2, practitionerId: 6 });
     expect(fake.callsOf('checkin.walkIn')[0]?.input).toEqual({ patientId: 77, specialtyId: 2, practitionerId: 6 });
     expect(issued.practitionerName).toBe('Dr.ª Ribeiro');
@@ -183,9 +210,14 @@ describe('queue store: actions', () => {
 
   it('refuses a move without a reason before calling anyone', async () => {
     const { fake, store } = setup([entry({ appointmentId: 1 }), entry({ appointmentId: 2 })]);
-    fake.handlers['queue.move'] = ({ appointmentId }) => ({ entries: [entry({ appointmentId, movedReason: 'needs an X-ray first' }), entry({ appointmentId: 1 })] });
+    fake.handlers['queue.move'] = ({ appointmentId }) => ({
+      entries: [entry({ appointmentId, movedReason: 'needs an X-ray first' }), entry({ appointmentId: 1 })],
+    });
     for (const reason of ['', '   ', 'ab']) {
-      const error = await store.getState().move(2, -1, reason).catch((caught: unknown) => caught);
+      const error = await store
+        .getState()
+        .move(2, -1, reason)
+        .catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(RpcError);
       expect((error as RpcError).code).toBe('VALIDATION');
       expect(fieldIssues(error as RpcError).map((issue) => issue.path)).toEqual(['reason']);

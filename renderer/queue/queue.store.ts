@@ -71,7 +71,14 @@ export function moveInputError(input: MethodInput<'queue.move'>): RpcError | nul
   if (parsed.success) return null;
   const fields = parsed.error.issues.map((issue) => {
     const limits = issue as unknown as { minimum?: unknown; maximum?: unknown; origin?: unknown };
-    return { path: issue.path.map(String).join('.'), code: issue.code, message: issue.message, minimum: limits.minimum, maximum: limits.maximum, origin: limits.origin };
+    return {
+      path: issue.path.map(String).join('.'),
+      code: issue.code,
+      message: issue.message,
+      minimum: limits.minimum,
+      maximum: limits.maximum,
+      origin: limits.origin,
+    };
   });
   return new RpcError('VALIDATION', 'Say why the patient is moved.', { fields });
 }
@@ -80,7 +87,11 @@ export function createQueueStore(transport: Transport, today: () => string, now:
   const latest = createLatest();
   return createStore<QueueState>()((set, get) => {
     const replace = (entry: QueueEntryView) =>
-      set((state) => ({ entries: state.entries.some((e) => e.appointmentId === entry.appointmentId) ? state.entries.map((e) => (e.appointmentId === entry.appointmentId ? entry : e)) : [...state.entries, entry] }));
+      set((state) => ({
+        entries: state.entries.some((e) => e.appointmentId === entry.appointmentId)
+          ? state.entries.map((e) => (e.appointmentId === entry.appointmentId ? entry : e))
+          : [...state.entries, entry],
+      }));
 
     /** Runs one queue action with its button busy, applies the answer, and refetches the order quietly. */
     const act = async <T>(key: QueueBusyKey, run: () => Promise<T>, apply: (result: T) => void): Promise<T> => {
@@ -136,7 +147,8 @@ export function createQueueStore(transport: Transport, today: () => string, now:
           if (!latest.isLatest(ticket)) return;
           const practitioners = [...(board?.practitioners ?? [])].filter((p) => scope === null || p.id === scope);
           for (const entry of entries) {
-            if (!practitioners.some((p) => p.id === entry.practitionerId)) practitioners.push({ id: entry.practitionerId, fullName: entry.practitionerName, color: '' });
+            if (!practitioners.some((p) => p.id === entry.practitionerId))
+              practitioners.push({ id: entry.practitionerId, fullName: entry.practitionerName, color: '' });
           }
           set({ day, entries, practitioners, status: 'ready', error: null });
         } catch (error) {
@@ -181,10 +193,14 @@ export function createQueueStore(transport: Transport, today: () => string, now:
       },
 
       finish(appointmentId) {
-        return act(`entry:${appointmentId}`, () => transport.call('queue.finish', { appointmentId }), (entry) => {
-          // Done patients leave the queue.
-          set((state) => ({ entries: state.entries.filter((e) => e.appointmentId !== entry.appointmentId) }));
-        });
+        return act(
+          `entry:${appointmentId}`,
+          () => transport.call('queue.finish', { appointmentId }),
+          (entry) => {
+            // Done patients leave the queue.
+            set((state) => ({ entries: state.entries.filter((e) => e.appointmentId !== entry.appointmentId) }));
+          },
+        );
       },
 
       sendToRoom(appointmentId, roomId) {
@@ -195,21 +211,29 @@ export function createQueueStore(transport: Transport, today: () => string, now:
         const input = { appointmentId, places, reason: reason.trim() };
         const invalid = moveInputError(input);
         if (invalid) throw invalid;
-        await act(`entry:${appointmentId}`, () => transport.call('queue.move', input), ({ entries }) => {
-          // The answer is the moved patient's practitioner's queue, in its new order.
-          const practitionerIds = new Set(entries.map((entry) => entry.practitionerId));
-          set((state) => {
-            if (practitionerIds.size === 0) return state;
-            const others = state.entries.filter((entry) => !practitionerIds.has(entry.practitionerId));
-            return { entries: [...others, ...entries] };
-          });
-        });
+        await act(
+          `entry:${appointmentId}`,
+          () => transport.call('queue.move', input),
+          ({ entries }) => {
+            // The answer is the moved patient's practitioner's queue, in its new order.
+            const practitionerIds = new Set(entries.map((entry) => entry.practitionerId));
+            set((state) => {
+              if (practitionerIds.size === 0) return state;
+              const others = state.entries.filter((entry) => !practitionerIds.has(entry.practitionerId));
+              return { entries: [...others, ...entries] };
+            });
+          },
+        );
       },
 
       leftUnseen(appointmentId, reason = '') {
-        return act(`entry:${appointmentId}`, () => transport.call('queue.leftUnseen', { appointmentId, reason }), (entry) => {
-          set((state) => ({ entries: state.entries.filter((e) => e.appointmentId !== entry.appointmentId) }));
-        });
+        return act(
+          `entry:${appointmentId}`,
+          () => transport.call('queue.leftUnseen', { appointmentId, reason }),
+          (entry) => {
+            set((state) => ({ entries: state.entries.filter((e) => e.appointmentId !== entry.appointmentId) }));
+          },
+        );
       },
 
       connect() {

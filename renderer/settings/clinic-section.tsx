@@ -50,15 +50,38 @@ function ClinicForm({ settings }: { settings: ClinicSettings }) {
       <CardHeader titleId="clinic-title" title={t('setup.sections.clinic')} subtitle={t('setup.clinic.lead')} />
       <form ref={form.formRef} className="card-body stack" onSubmit={form.onSubmit} noValidate>
         <div className="form-grid">
-          <TextField className="span-2" label={t('settings.clinicName')} required value={values.clinicName} onChange={(event) => setValue('clinicName', event.target.value)} error={errors['clinicName']} />
-          <SelectField label={t('settings.timeZone')} value={values.timeZone} onChange={(event) => setValue('timeZone', event.target.value)} error={errors['timeZone']} hint={t('setup.clinic.timeZoneHint')}>
+          <TextField
+            className="span-2"
+            label={t('settings.clinicName')}
+            required
+            value={values.clinicName}
+            onChange={(event) => setValue('clinicName', event.target.value)}
+            error={errors['clinicName']}
+          />
+          <SelectField
+            label={t('settings.timeZone')}
+            value={values.timeZone}
+            onChange={(event) => setValue('timeZone', event.target.value)}
+            error={errors['timeZone']}
+            hint={t('setup.clinic.timeZoneHint')}
+          >
             <TimeZoneOptions current={values.timeZone} />
           </SelectField>
-          <SelectField label={t('settings.clinicLanguage')} value={values.locale} onChange={(event) => setValue('locale', event.target.value)} hint={t('settings.clinicLanguageHint')}>
+          <SelectField
+            label={t('settings.clinicLanguage')}
+            value={values.locale}
+            onChange={(event) => setValue('locale', event.target.value)}
+            hint={t('settings.clinicLanguageHint')}
+          >
             <option value="pt">Português</option>
             <option value="en">English</option>
           </SelectField>
-          <SelectField label={t('settings.currency')} value={values.currency} onChange={(event) => setValue('currency', event.target.value)} error={errors['currency']}>
+          <SelectField
+            label={t('settings.currency')}
+            value={values.currency}
+            onChange={(event) => setValue('currency', event.target.value)}
+            error={errors['currency']}
+          >
             {(currencies as readonly string[]).includes(values.currency) ? null : <option value={values.currency}>{values.currency}</option>}
             {currencies.map((code) => (
               <option key={code} value={code}>
@@ -77,7 +100,13 @@ function ClinicForm({ settings }: { settings: ClinicSettings }) {
             error={errors['idleLockMinutes']}
             hint={t('setup.clinic.idleLockHint')}
           />
-          <SelectField label={t('setup.clinic.slotStep')} value={values.slotStepMinutes} onChange={(event) => setValue('slotStepMinutes', event.target.value)} error={errors['slotStepMinutes']} hint={t('setup.clinic.slotStepHint')}>
+          <SelectField
+            label={t('setup.clinic.slotStep')}
+            value={values.slotStepMinutes}
+            onChange={(event) => setValue('slotStepMinutes', event.target.value)}
+            error={errors['slotStepMinutes']}
+            hint={t('setup.clinic.slotStepHint')}
+          >
             {slotSteps.map((step) => (
               <option key={step} value={step}>
                 {t('duration.minutes', { count: step })}

@@ -44,7 +44,10 @@ function QueueSettingsForm({ settings }: { settings: ClinicSettings }) {
       displayOnSecondScreen: values.displayOnSecondScreen,
     }),
     check: (values) => ({
-      noShowAfterMinutes: Number(values.noShowAfterMinutes) <= Number(values.graceMinutes) && values.noShowAfterMinutes.trim() !== '' ? t('queue.settings.noShowAfterGrace') : undefined,
+      noShowAfterMinutes:
+        Number(values.noShowAfterMinutes) <= Number(values.graceMinutes) && values.noShowAfterMinutes.trim() !== ''
+          ? t('queue.settings.noShowAfterGrace')
+          : undefined,
     }),
     submit: (input) => session.getState().updateSettings(input),
     onDone: () => ui.getState().toast('success', t('queue.settings.saved')),
@@ -96,7 +99,14 @@ function QueueSettingsForm({ settings }: { settings: ClinicSettings }) {
             <div className="radio-cards privacy-cards">
               {privacyModes.map((mode) => (
                 <label key={mode} className={`radio-card privacy-card ${values.displayPrivacy === mode ? 'is-selected' : ''}`}>
-                  <input type="radio" name="display-privacy" value={mode} checked={values.displayPrivacy === mode} onChange={() => setValue('displayPrivacy', mode)} data-testid={`privacy-${mode}`} />
+                  <input
+                    type="radio"
+                    name="display-privacy"
+                    value={mode}
+                    checked={values.displayPrivacy === mode}
+                    onChange={() => setValue('displayPrivacy', mode)}
+                    data-testid={`privacy-${mode}`}
+                  />
                   <span className="privacy-text">
                     <span className="radio-card-title">{t(`queue.settings.privacyModes.${mode}`)}</span>
                     <span className="privacy-example" aria-hidden="true">
@@ -109,12 +119,25 @@ function QueueSettingsForm({ settings }: { settings: ClinicSettings }) {
             </div>
           </FieldGroup>
           <div className="form-grid">
-            <SelectField label={t('queue.settings.announcementLanguage')} hint={t('queue.settings.announcementHint')} value={values.announcementLanguage} onChange={(event) => setValue('announcementLanguage', event.target.value === 'patient' ? 'patient' : 'clinic')} error={errors['announcementLanguage']} data-testid="setting-announcementLanguage">
+            <SelectField
+              label={t('queue.settings.announcementLanguage')}
+              hint={t('queue.settings.announcementHint')}
+              value={values.announcementLanguage}
+              onChange={(event) => setValue('announcementLanguage', event.target.value === 'patient' ? 'patient' : 'clinic')}
+              error={errors['announcementLanguage']}
+              data-testid="setting-announcementLanguage"
+            >
               <option value="clinic">{t('queue.settings.announcementClinic')}</option>
               <option value="patient">{t('queue.settings.announcementPatient')}</option>
             </SelectField>
           </div>
-          <Checkbox label={t('queue.settings.secondScreen')} hint={t('queue.settings.secondScreenHint')} checked={values.displayOnSecondScreen} onChange={(event) => setValue('displayOnSecondScreen', event.target.checked)} data-testid="setting-displayOnSecondScreen" />
+          <Checkbox
+            label={t('queue.settings.secondScreen')}
+            hint={t('queue.settings.secondScreenHint')}
+            checked={values.displayOnSecondScreen}
+            onChange={(event) => setValue('displayOnSecondScreen', event.target.checked)}
+            data-testid="setting-displayOnSecondScreen"
+          />
         </section>
 
         <ErrorMessage error={form.error} />

@@ -129,9 +129,34 @@ function PasswordForm({ submit, onDone }: { submit: (input: { currentPassword: s
   return (
     <form ref={form.formRef} className="card-body stack" onSubmit={form.onSubmit} noValidate>
       <div className="form-grid">
-        <TextField className="span-2 field-narrow" label={t('settings.currentPassword')} type="password" autoComplete="current-password" required value={values.currentPassword} onChange={(event) => setValue('currentPassword', event.target.value)} error={errors['currentPassword'] ?? (wrongCurrent ? t('settings.wrongCurrentPassword') : undefined)} />
-        <TextField label={t('settings.newPassword')} type="password" autoComplete="new-password" required value={values.newPassword} onChange={(event) => setValue('newPassword', event.target.value)} error={errors['newPassword']} />
-        <TextField label={t('auth.confirmPassword')} type="password" autoComplete="new-password" required value={values.confirm} onChange={(event) => setValue('confirm', event.target.value)} error={errors['confirm']} />
+        <TextField
+          className="span-2 field-narrow"
+          label={t('settings.currentPassword')}
+          type="password"
+          autoComplete="current-password"
+          required
+          value={values.currentPassword}
+          onChange={(event) => setValue('currentPassword', event.target.value)}
+          error={errors['currentPassword'] ?? (wrongCurrent ? t('settings.wrongCurrentPassword') : undefined)}
+        />
+        <TextField
+          label={t('settings.newPassword')}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={values.newPassword}
+          onChange={(event) => setValue('newPassword', event.target.value)}
+          error={errors['newPassword']}
+        />
+        <TextField
+          label={t('auth.confirmPassword')}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={values.confirm}
+          onChange={(event) => setValue('confirm', event.target.value)}
+          error={errors['confirm']}
+        />
       </div>
       <ErrorMessage error={wrongCurrent ? null : form.error} />
       <div className="form-actions">

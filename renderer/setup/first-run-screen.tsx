@@ -88,16 +88,18 @@ function CreateClinicForm({ onBack }: { onBack: () => void }) {
   const { t } = useTranslation();
   const guestLocale = useSession((state) => state.guestLocale);
   const createClinic = useSessionStore().getState().createClinic;
-  const [values, setValues] = useState<Record<'clinicName' | 'timeZone' | 'locale' | 'currency' | 'username' | 'displayName' | 'password' | 'confirm', string>>({
-    clinicName: '',
-    timeZone: defaultTimeZone(),
-    locale: guestLocale,
-    currency: 'EUR',
-    username: '',
-    displayName: '',
-    password: '',
-    confirm: '',
-  });
+  const [values, setValues] = useState<Record<'clinicName' | 'timeZone' | 'locale' | 'currency' | 'username' | 'displayName' | 'password' | 'confirm', string>>(
+    {
+      clinicName: '',
+      timeZone: defaultTimeZone(),
+      locale: guestLocale,
+      currency: 'EUR',
+      username: '',
+      displayName: '',
+      password: '',
+      confirm: '',
+    },
+  );
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<RpcError | null>(null);
   const [isBusy, setIsBusy] = useState(false);
@@ -146,7 +148,16 @@ function CreateClinicForm({ onBack }: { onBack: () => void }) {
         <fieldset className="form-section">
           <legend className="form-section-title">{t('firstRun.create.clinicSection')}</legend>
           <div className="form-grid">
-            <TextField className="span-2" label={t('settings.clinicName')} name="clinicName" required autoFocus value={values.clinicName} onChange={set('clinicName')} error={errors['clinicName']} />
+            <TextField
+              className="span-2"
+              label={t('settings.clinicName')}
+              name="clinicName"
+              required
+              autoFocus
+              value={values.clinicName}
+              onChange={set('clinicName')}
+              error={errors['clinicName']}
+            />
             <SelectField label={t('settings.timeZone')} name="timeZone" value={values.timeZone} onChange={set('timeZone')} error={errors['timeZone']}>
               <TimeZoneOptions />
             </SelectField>
@@ -157,7 +168,13 @@ function CreateClinicForm({ onBack }: { onBack: () => void }) {
                 </option>
               ))}
             </SelectField>
-            <SelectField label={t('settings.clinicLanguage')} name="locale" value={values.locale} onChange={set('locale')} hint={t('settings.clinicLanguageHint')}>
+            <SelectField
+              label={t('settings.clinicLanguage')}
+              name="locale"
+              value={values.locale}
+              onChange={set('locale')}
+              hint={t('settings.clinicLanguageHint')}
+            >
               <option value="pt">Português</option>
               <option value="en">English</option>
             </SelectField>
@@ -166,7 +183,15 @@ function CreateClinicForm({ onBack }: { onBack: () => void }) {
         <fieldset className="form-section">
           <legend className="form-section-title">{t('firstRun.create.adminSection')}</legend>
           <div className="form-grid">
-            <TextField label={t('staff.displayName')} name="displayName" autoComplete="name" required value={values.displayName} onChange={set('displayName')} error={errors['admin.displayName']} />
+            <TextField
+              label={t('staff.displayName')}
+              name="displayName"
+              autoComplete="name"
+              required
+              value={values.displayName}
+              onChange={set('displayName')}
+              error={errors['admin.displayName']}
+            />
             <TextField
               label={t('auth.username')}
               name="username"
@@ -179,8 +204,27 @@ function CreateClinicForm({ onBack }: { onBack: () => void }) {
               error={errors['admin.username']}
               hint={t('validation.username')}
             />
-            <TextField label={t('auth.password')} name="password" type="password" autoComplete="new-password" required value={values.password} onChange={set('password')} error={errors['admin.password']} hint={t('auth.passwordRule')} />
-            <TextField label={t('auth.confirmPassword')} name="confirm" type="password" autoComplete="new-password" required value={values.confirm} onChange={set('confirm')} error={errors['confirm']} />
+            <TextField
+              label={t('auth.password')}
+              name="password"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={values.password}
+              onChange={set('password')}
+              error={errors['admin.password']}
+              hint={t('auth.passwordRule')}
+            />
+            <TextField
+              label={t('auth.confirmPassword')}
+              name="confirm"
+              type="password"
+              autoComplete="new-password"
+              required
+              value={values.confirm}
+              onChange={set('confirm')}
+              error={errors['confirm']}
+            />
           </div>
         </fieldset>
         <ErrorMessage error={error} />

@@ -52,12 +52,26 @@ export function StaffSection() {
           <td className="mono">{member.username}</td>
           <td>{t(`roles.${member.role}`)}</td>
           <td>{practitioners.find((p) => p.id === member.practitionerId)?.fullName ?? <span className="subtle">—</span>}</td>
-          <StatusAndEditCells isActive={member.isActive} inactiveLabel={t('setup.staff.disabled')} name={member.displayName} onEdit={() => setEditing(member)} />
+          <StatusAndEditCells
+            isActive={member.isActive}
+            inactiveLabel={t('setup.staff.disabled')}
+            name={member.displayName}
+            onEdit={() => setEditing(member)}
+          />
         </tr>
       ))}
     >
-      <Dialog open={editing !== null} onClose={() => setEditing(null)} title={editing === 'new' ? t('setup.staff.add') : t('setup.staff.edit')} testId="staff-dialog">
-        {editing === 'new' ? <NewStaffForm onDone={() => setEditing(null)} /> : editing ? <EditStaffForm member={editing} isSelf={editing.id === me} onDone={() => setEditing(null)} /> : null}
+      <Dialog
+        open={editing !== null}
+        onClose={() => setEditing(null)}
+        title={editing === 'new' ? t('setup.staff.add') : t('setup.staff.edit')}
+        testId="staff-dialog"
+      >
+        {editing === 'new' ? (
+          <NewStaffForm onDone={() => setEditing(null)} />
+        ) : editing ? (
+          <EditStaffForm member={editing} isSelf={editing.id === me} onDone={() => setEditing(null)} />
+        ) : null}
       </Dialog>
     </SetupTableCard>
   );
@@ -120,12 +134,35 @@ function NewStaffForm({ onDone }: { onDone: () => void }) {
   return (
     <form ref={form.formRef} className="stack" onSubmit={form.onSubmit} noValidate>
       <div className="form-grid">
-        <TextField label={t('staff.displayName')} required autoFocus value={values.displayName} onChange={(event) => setValue('displayName', event.target.value)} error={errors['displayName']} />
-        <TextField label={t('auth.username')} required autoCapitalize="none" spellCheck={false} autoComplete="off" value={values.username} onChange={(event) => setValue('username', event.target.value)} error={errors['username']} hint={t('validation.username')} />
+        <TextField
+          label={t('staff.displayName')}
+          required
+          autoFocus
+          value={values.displayName}
+          onChange={(event) => setValue('displayName', event.target.value)}
+          error={errors['displayName']}
+        />
+        <TextField
+          label={t('auth.username')}
+          required
+          autoCapitalize="none"
+          spellCheck={false}
+          autoComplete="off"
+          value={values.username}
+          onChange={(event) => setValue('username', event.target.value)}
+          error={errors['username']}
+          hint={t('validation.username')}
+        />
         <SelectField label={t('staff.role')} value={values.role} onChange={(event) => setValue('role', event.target.value)} error={errors['role']}>
           <RoleOptions />
         </SelectField>
-        <SelectField label={t('staff.practitioner')} value={values.practitionerId} onChange={(event) => setValue('practitionerId', event.target.value)} error={errors['practitionerId']} hint={t('setup.staff.practitionerHint')}>
+        <SelectField
+          label={t('staff.practitioner')}
+          value={values.practitionerId}
+          onChange={(event) => setValue('practitionerId', event.target.value)}
+          error={errors['practitionerId']}
+          hint={t('setup.staff.practitionerHint')}
+        >
           <PractitionerOptions />
         </SelectField>
         <SelectField label={t('common.language')} value={values.locale} onChange={(event) => setValue('locale', event.target.value)}>
@@ -133,8 +170,25 @@ function NewStaffForm({ onDone }: { onDone: () => void }) {
           <option value="en">English</option>
         </SelectField>
         <div />
-        <TextField label={t('auth.password')} type="password" autoComplete="new-password" required value={values.password} onChange={(event) => setValue('password', event.target.value)} error={errors['password']} hint={t('auth.passwordRule')} />
-        <TextField label={t('auth.confirmPassword')} type="password" autoComplete="new-password" required value={values.confirm} onChange={(event) => setValue('confirm', event.target.value)} error={errors['confirm']} />
+        <TextField
+          label={t('auth.password')}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={values.password}
+          onChange={(event) => setValue('password', event.target.value)}
+          error={errors['password']}
+          hint={t('auth.passwordRule')}
+        />
+        <TextField
+          label={t('auth.confirmPassword')}
+          type="password"
+          autoComplete="new-password"
+          required
+          value={values.confirm}
+          onChange={(event) => setValue('confirm', event.target.value)}
+          error={errors['confirm']}
+        />
       </div>
       <ErrorMessage error={form.error} />
       <div className="form-actions">
@@ -154,7 +208,13 @@ function EditStaffForm({ member, isSelf, onDone }: { member: StaffView; isSelf: 
   const store = useStaffStore();
   const ui = useUiStore();
   const form = useContractForm({
-    initial: { displayName: member.displayName, role: member.role as string, practitionerId: member.practitionerId ? String(member.practitionerId) : '', isActive: member.isActive, password: '' },
+    initial: {
+      displayName: member.displayName,
+      role: member.role as string,
+      practitionerId: member.practitionerId ? String(member.practitionerId) : '',
+      isActive: member.isActive,
+      password: '',
+    },
     schema: staffContract['staff.update'].input,
     toInput: (values) => ({
       id: member.id,
@@ -178,15 +238,48 @@ function EditStaffForm({ member, isSelf, onDone }: { member: StaffView; isSelf: 
         {t('auth.username')}: <span className="mono">{member.username}</span>
       </p>
       <div className="form-grid">
-        <TextField label={t('staff.displayName')} required autoFocus value={values.displayName} onChange={(event) => setValue('displayName', event.target.value)} error={errors['displayName']} />
-        <SelectField label={t('staff.role')} value={values.role} disabled={isSelf} onChange={(event) => setValue('role', event.target.value)} error={errors['role']} hint={isSelf ? t('setup.staff.selfHint') : undefined}>
+        <TextField
+          label={t('staff.displayName')}
+          required
+          autoFocus
+          value={values.displayName}
+          onChange={(event) => setValue('displayName', event.target.value)}
+          error={errors['displayName']}
+        />
+        <SelectField
+          label={t('staff.role')}
+          value={values.role}
+          disabled={isSelf}
+          onChange={(event) => setValue('role', event.target.value)}
+          error={errors['role']}
+          hint={isSelf ? t('setup.staff.selfHint') : undefined}
+        >
           <RoleOptions />
         </SelectField>
-        <SelectField label={t('staff.practitioner')} value={values.practitionerId} onChange={(event) => setValue('practitionerId', event.target.value)} error={errors['practitionerId']}>
+        <SelectField
+          label={t('staff.practitioner')}
+          value={values.practitionerId}
+          onChange={(event) => setValue('practitionerId', event.target.value)}
+          error={errors['practitionerId']}
+        >
           <PractitionerOptions />
         </SelectField>
-        <TextField label={t('setup.staff.newPassword')} type="password" autoComplete="new-password" value={values.password} onChange={(event) => setValue('password', event.target.value)} error={errors['password']} hint={t('setup.staff.newPasswordHint')} />
-        <Checkbox label={t('setup.staff.accountActive')} checked={values.isActive} disabled={isSelf} onChange={(event) => setValue('isActive', event.target.checked)} hint={t('setup.staff.activeHint')} />
+        <TextField
+          label={t('setup.staff.newPassword')}
+          type="password"
+          autoComplete="new-password"
+          value={values.password}
+          onChange={(event) => setValue('password', event.target.value)}
+          error={errors['password']}
+          hint={t('setup.staff.newPasswordHint')}
+        />
+        <Checkbox
+          label={t('setup.staff.accountActive')}
+          checked={values.isActive}
+          disabled={isSelf}
+          onChange={(event) => setValue('isActive', event.target.checked)}
+          hint={t('setup.staff.activeHint')}
+        />
       </div>
       <ErrorMessage error={form.error} />
       <div className="form-actions">

@@ -40,7 +40,15 @@ export function useClashText(): (conflict: SyncConflict, appointment: { practiti
  * The flag on a board card the cloud refused: what it clashes with, and the ways out. The
  * appointment stays on the board as booked here until the desk picks one.
  */
-export function ConflictFlag({ appointment, conflict, onWayOut }: { appointment: BoardAppointment; conflict: SyncConflict; onWayOut: (wayOut: ConflictWayOut) => void }) {
+export function ConflictFlag({
+  appointment,
+  conflict,
+  onWayOut,
+}: {
+  appointment: BoardAppointment;
+  conflict: SyncConflict;
+  onWayOut: (wayOut: ConflictWayOut) => void;
+}) {
   const { t } = useTranslation();
   const clashText = useClashText();
   const mayReschedule = useMay('appointments.reschedule');
@@ -61,16 +69,37 @@ export function ConflictFlag({ appointment, conflict, onWayOut }: { appointment:
         <div className="appt-conflict-actions">
           {canMove ? (
             <>
-              <Button size="sm" variant="secondary" icon="calendar" onClick={() => onWayOut({ kind: 'otherSlot', conflict })} aria-label={`${t('sync.conflict.otherSlot')}: ${name}`} data-testid="conflict-other-slot">
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="calendar"
+                onClick={() => onWayOut({ kind: 'otherSlot', conflict })}
+                aria-label={`${t('sync.conflict.otherSlot')}: ${name}`}
+                data-testid="conflict-other-slot"
+              >
                 {t('sync.conflict.otherSlot')}
               </Button>
-              <Button size="sm" variant="secondary" icon="users" onClick={() => onWayOut({ kind: 'otherPractitioner', conflict })} aria-label={`${t('sync.conflict.otherPractitioner')}: ${name}`} data-testid="conflict-other-practitioner">
+              <Button
+                size="sm"
+                variant="secondary"
+                icon="users"
+                onClick={() => onWayOut({ kind: 'otherPractitioner', conflict })}
+                aria-label={`${t('sync.conflict.otherPractitioner')}: ${name}`}
+                data-testid="conflict-other-practitioner"
+              >
                 {t('sync.conflict.otherPractitioner')}
               </Button>
             </>
           ) : null}
           {canCancel ? (
-            <Button size="sm" variant="danger-ghost" icon="phone" onClick={() => onWayOut({ kind: 'tellPatient', conflict })} aria-label={`${t('sync.conflict.tellPatient')}: ${name}`} data-testid="conflict-tell-patient">
+            <Button
+              size="sm"
+              variant="danger-ghost"
+              icon="phone"
+              onClick={() => onWayOut({ kind: 'tellPatient', conflict })}
+              aria-label={`${t('sync.conflict.tellPatient')}: ${name}`}
+              data-testid="conflict-tell-patient"
+            >
               {t('sync.conflict.tellPatient')}
             </Button>
           ) : null}
@@ -110,7 +139,9 @@ export function PatientContact({ patientId }: { patientId: number }) {
         <dl className="patient-contact-list">
           <div>
             <dt>{t('sync.conflict.phone')}</dt>
-            <dd data-testid="patient-contact-phone">{patient.phone ? <a href={`tel:${patient.phone.replace(/[^\d+]/g, '')}`}>{patient.phone}</a> : t('sync.conflict.none')}</dd>
+            <dd data-testid="patient-contact-phone">
+              {patient.phone ? <a href={`tel:${patient.phone.replace(/[^\d+]/g, '')}`}>{patient.phone}</a> : t('sync.conflict.none')}
+            </dd>
           </div>
           <div>
             <dt>{t('sync.conflict.email')}</dt>
@@ -118,9 +149,7 @@ export function PatientContact({ patientId }: { patientId: number }) {
           </div>
           <div>
             <dt>{t('sync.conflict.language')}</dt>
-            <dd data-testid="patient-contact-language">
-              {t(`sync.conflict.languages.${patient.preferredLanguage}`)}
-            </dd>
+            <dd data-testid="patient-contact-language">{t(`sync.conflict.languages.${patient.preferredLanguage}`)}</dd>
           </div>
         </dl>
       ) : (

@@ -235,12 +235,22 @@ function ProblemItem({ problem, onError }: { problem: SyncProblem; onError: (err
       <div className="sync-item-text">
         <strong>{problem.message}</strong>
         <span className="muted">
-          {t('sync.panel.problemMeta', { entity: t(`sync.entity.${entity}`), operation: t(`sync.operation.${problem.operation}`), when: format.dateTime(problem.at) })}
+          {t('sync.panel.problemMeta', {
+            entity: t(`sync.entity.${entity}`),
+            operation: t(`sync.operation.${problem.operation}`),
+            when: format.dateTime(problem.at),
+          })}
         </span>
         <span className="subtle mono">{problem.reason}</span>
       </div>
       {mayDismiss ? (
-        <Button size="sm" variant="ghost" isBusy={isBusy} onClick={() => void dismiss()} aria-label={t('sync.panel.dismissProblem', { message: problem.message })}>
+        <Button
+          size="sm"
+          variant="ghost"
+          isBusy={isBusy}
+          onClick={() => void dismiss()}
+          aria-label={t('sync.panel.dismissProblem', { message: problem.message })}
+        >
           {t('sync.panel.dismiss')}
         </Button>
       ) : null}

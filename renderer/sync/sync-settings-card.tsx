@@ -110,7 +110,13 @@ function SettingsForm({ settings, onSaved }: { settings: SyncSettings; onSaved: 
 
   return (
     <form ref={form.formRef} className="card-body stack" onSubmit={form.onSubmit} noValidate data-testid="sync-settings">
-      <Checkbox label={t('sync.settings.enabled')} hint={t('sync.settings.enabledHint')} checked={values.enabled} onChange={(event) => setValue('enabled', event.target.checked)} data-testid="sync-enabled" />
+      <Checkbox
+        label={t('sync.settings.enabled')}
+        hint={t('sync.settings.enabledHint')}
+        checked={values.enabled}
+        onChange={(event) => setValue('enabled', event.target.checked)}
+        data-testid="sync-enabled"
+      />
       <div className="form-grid">
         <TextField
           className="span-2"
@@ -138,7 +144,11 @@ function SettingsForm({ settings, onSaved }: { settings: SyncSettings; onSaved: 
           error={tokenError}
           hint={
             // Where storing is impossible, a token can only have come from the environment.
-            canStoreToken ? `${settings.hasToken ? t('sync.settings.tokenStored') : t('sync.settings.tokenMissing')} ${t('sync.settings.tokenHint')}` : settings.hasToken ? t('sync.settings.tokenFromEnvironment') : t('sync.settings.tokenMissing')
+            canStoreToken
+              ? `${settings.hasToken ? t('sync.settings.tokenStored') : t('sync.settings.tokenMissing')} ${t('sync.settings.tokenHint')}`
+              : settings.hasToken
+                ? t('sync.settings.tokenFromEnvironment')
+                : t('sync.settings.tokenMissing')
           }
           data-testid="sync-token"
           data-has-token={settings.hasToken}
@@ -155,7 +165,14 @@ function SettingsForm({ settings, onSaved }: { settings: SyncSettings; onSaved: 
           error={errors['pullIntervalSeconds']}
           hint={t('sync.settings.pullIntervalHint')}
         />
-        <TextField label={t('sync.settings.clientId')} value={settings.clientId} readOnly inputClassName="mono" hint={t('sync.settings.clientIdHint')} data-testid="sync-client-id" />
+        <TextField
+          label={t('sync.settings.clientId')}
+          value={settings.clientId}
+          readOnly
+          inputClassName="mono"
+          hint={t('sync.settings.clientIdHint')}
+          data-testid="sync-client-id"
+        />
       </div>
       {canStoreToken ? null : (
         <Alert tone="warning" title={t('sync.settings.secureStorage.title')}>

@@ -35,7 +35,13 @@ describe('sync indicator state', () => {
 
   it('says the worst first: refused token, then offline, then what needs a person, then waiting', () => {
     const busy = { pending: 2, conflicts: 1, problems: 1 };
-    expect(indicatorOf(status({ ...busy, connection: 'unauthorised' }))).toEqual({ kind: 'unauthorised', tone: 'danger', pending: 2, conflicts: 1, problems: 1 });
+    expect(indicatorOf(status({ ...busy, connection: 'unauthorised' }))).toEqual({
+      kind: 'unauthorised',
+      tone: 'danger',
+      pending: 2,
+      conflicts: 1,
+      problems: 1,
+    });
     expect(indicatorOf(status({ ...busy, connection: 'offline' })).kind).toBe('offline');
     expect(indicatorOf(status({ ...busy })).kind).toBe('attention');
     expect(indicatorOf(status({ problems: 1 })).kind).toBe('attention');
@@ -64,7 +70,11 @@ describe('relative time', () => {
 });
 
 describe('conflict ways out', () => {
-  const conflict: SyncConflict = { appointmentId: 9, clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 30 * MINUTE_MS, appointmentId: null }, refusedAt: NOW };
+  const conflict: SyncConflict = {
+    appointmentId: 9,
+    clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 30 * MINUTE_MS, appointmentId: null },
+    refusedAt: NOW,
+  };
 
   it('looks conflicts up by appointment', () => {
     expect(conflictsById([conflict])[9]).toBe(conflict);
@@ -75,7 +85,10 @@ describe('conflict ways out', () => {
     const slots = [slot(1, 0), slot(1, 15), slot(1, 30), slot(2, 0, 2)];
     expect(slotsAvoiding(slots, conflict.clash, { practitionerId: 1, roomId: 1 })).toEqual([slot(1, 30), slot(2, 0, 2)]);
     const roomClash = { ...conflict.clash, kind: 'room' as const };
-    expect(slotsAvoiding([slot(1, 0), slot(2, 0, 1), slot(3, 0, 2), slot(4, 0, null)], roomClash, { practitionerId: 1, roomId: 1 })).toEqual([slot(3, 0, 2), slot(4, 0, null)]);
+    expect(slotsAvoiding([slot(1, 0), slot(2, 0, 1), slot(3, 0, 2), slot(4, 0, null)], roomClash, { practitionerId: 1, roomId: 1 })).toEqual([
+      slot(3, 0, 2),
+      slot(4, 0, null),
+    ]);
   });
 
   it('preselects the practitioner’s next slot from the original time, else their first one', () => {

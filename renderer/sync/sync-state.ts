@@ -44,19 +44,20 @@ export function settingsRefusalOf(error: { code: string; details: Record<string,
 
 export function indicatorOf(status: SyncStatus | null): Indicator {
   const counts = { pending: status?.pending ?? 0, conflicts: status?.conflicts ?? 0, problems: status?.problems ?? 0 };
-  const kind: IndicatorKind = !status || !status.enabled
-    ? 'off'
-    : status.connection === 'unauthorised'
-      ? 'unauthorised'
-      : status.connection === 'offline'
-        ? 'offline'
-        : status.connection === 'off'
-          ? 'starting'
-          : counts.conflicts + counts.problems > 0
-            ? 'attention'
-            : counts.pending > 0
-              ? 'pending'
-              : 'synced';
+  const kind: IndicatorKind =
+    !status || !status.enabled
+      ? 'off'
+      : status.connection === 'unauthorised'
+        ? 'unauthorised'
+        : status.connection === 'offline'
+          ? 'offline'
+          : status.connection === 'off'
+            ? 'starting'
+            : counts.conflicts + counts.problems > 0
+              ? 'attention'
+              : counts.pending > 0
+                ? 'pending'
+                : 'synced';
   return { kind, tone: tones[kind], ...counts };
 }
 

@@ -7,9 +7,30 @@ import { createSyncStore } from './sync.store';
 
 const NOW = Date.UTC(2030, 0, 7, 10, 0);
 
-const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({ enabled: true, connection: 'online', pending: 0, problems: 0, conflicts: 0, lastSyncedAt: NOW, nextAttemptAt: null, ...over });
-const conflict = (appointmentId: number): SyncConflict => ({ appointmentId, clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 1_800_000, appointmentId: null }, refusedAt: NOW });
-const problem = (id: number): SyncProblem => ({ id, entity: 'appointment', entityId: 4, operation: 'upsert', reason: 'MISSING_REFERENCE', message: 'The patient is unknown to the cloud.', at: NOW });
+const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
+  enabled: true,
+  connection: 'online',
+  pending: 0,
+  problems: 0,
+  conflicts: 0,
+  lastSyncedAt: NOW,
+  nextAttemptAt: null,
+  ...over,
+});
+const conflict = (appointmentId: number): SyncConflict => ({
+  appointmentId,
+  clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 1_800_000, appointmentId: null },
+  refusedAt: NOW,
+});
+const problem = (id: number): SyncProblem => ({
+  id,
+  entity: 'appointment',
+  entityId: 4,
+  operation: 'upsert',
+  reason: 'MISSING_REFERENCE',
+  message: 'The patient is unknown to the cloud.',
+  at: NOW,
+});
 const settings = (over: Partial<SyncSettings> = {}): SyncSettings => ({
   enabled: false,
   cloudUrl: '',

@@ -156,7 +156,8 @@ export function createSyncStore(transport: Transport) {
           // A conflicted appointment moved or cancelled here: its details are stale, and the flag may go.
           const conflicted = get().conflictByAppointment;
           const touched = appointmentIds.filter((id) => id in conflicted);
-          if (touched.length > 0) set((state) => ({ details: Object.fromEntries(Object.entries(state.details).filter(([id]) => !touched.includes(Number(id)))) }));
+          if (touched.length > 0)
+            set((state) => ({ details: Object.fromEntries(Object.entries(state.details).filter(([id]) => !touched.includes(Number(id)))) }));
           if (get().status?.enabled || get().conflicts.length > 0) refresh();
         }),
         transport.onReconnect(refresh),

@@ -49,7 +49,6 @@ export interface FieldIssue {
 export function fieldIssues(error: RpcError): FieldIssue[] {
   if (error.code !== 'VALIDATION' || !Array.isArray(error.details.fields)) return [];
   return error.details.fields.filter(
-    (field): field is FieldIssue =>
-      typeof field === 'object' && field !== null && typeof (field as FieldIssue).path === 'string',
+    (field): field is FieldIssue => typeof field === 'object' && field !== null && typeof (field as FieldIssue).path === 'string',
   );
 }

@@ -33,7 +33,10 @@ describe('HTTP transport', () => {
   });
 
   it('turns a network failure or a foreign answer into INTERNAL', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(createHttpTransport('/api').call('settings.get', {})).rejects.toMatchObject({ code: 'INTERNAL', details: { offline: true } });
     stubFetch(502, { hello: 'proxy' });
     await expect(createHttpTransport('/api').call('settings.get', {})).rejects.toMatchObject({ code: 'INTERNAL' });
@@ -94,7 +97,8 @@ describe('IPC transport', () => {
   it('unwraps the bridge’s RpcResult and forwards events', async () => {
     const listeners: Array<(payload: unknown) => void> = [];
     const transport = createIpcTransport({
-      invoke: async (method) => (method === 'settings.get' ? { ok: true, value: { clinicName: 'Sol' } } : { ok: false, error: { code: 'FORBIDDEN', message: 'no' } }),
+      invoke: async (method) =>
+        method === 'settings.get' ? { ok: true, value: { clinicName: 'Sol' } } : { ok: false, error: { code: 'FORBIDDEN', message: 'no' } },
       on: (_event, listener) => {
         listeners.push(listener);
         return () => {};

@@ -29,8 +29,13 @@ export function Button({ variant = 'secondary', size = 'md', icon, isBusy = fals
 }
 
 /** A square button with only an icon; `label` is its accessible name and tooltip. */
-export function IconButton({ icon, label, variant = 'ghost', size = 'md', className, ...rest }: Omit<ButtonProps, 'children' | 'icon'> & { icon: IconName; label: string }) {
-  return (
-    <Button variant={variant} size={size} icon={icon} aria-label={label} title={label} className={`btn-icon ${className ?? ''}`} {...rest} />
-  );
+export function IconButton({
+  icon,
+  label,
+  variant = 'ghost',
+  size = 'md',
+  className,
+  ...rest
+}: Omit<ButtonProps, 'children' | 'icon'> & { icon: IconName; label: string }) {
+  return <Button variant={variant} size={size} icon={icon} aria-label={label} title={label} className={`btn-icon ${className ?? ''}`} {...rest} />;
 }

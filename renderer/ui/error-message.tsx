@@ -5,7 +5,17 @@ import type { RpcError } from '../transport/rpc-error';
 import { Icon } from './icons';
 
 /** A failed call, translated by code, shown next to what caused it. */
-export function ErrorMessage({ error, children, action, className }: { error: RpcError | null | undefined; children?: ReactNode; action?: ReactNode; className?: string }) {
+export function ErrorMessage({
+  error,
+  children,
+  action,
+  className,
+}: {
+  error: RpcError | null | undefined;
+  children?: ReactNode;
+  action?: ReactNode;
+  className?: string;
+}) {
   const { t } = useTranslation();
   if (!error) return null;
   return (
@@ -20,7 +30,19 @@ export function ErrorMessage({ error, children, action, className }: { error: Rp
   );
 }
 
-export function Alert({ tone = 'info', title, children, action, role }: { tone?: 'info' | 'warning' | 'success' | 'danger'; title: ReactNode; children?: ReactNode; action?: ReactNode; role?: 'alert' | 'status' }) {
+export function Alert({
+  tone = 'info',
+  title,
+  children,
+  action,
+  role,
+}: {
+  tone?: 'info' | 'warning' | 'success' | 'danger';
+  title: ReactNode;
+  children?: ReactNode;
+  action?: ReactNode;
+  role?: 'alert' | 'status';
+}) {
   const icon = tone === 'success' ? 'checkCircle' : tone === 'info' ? 'info' : 'alert';
   return (
     <div className={`alert alert-${tone}`} role={role}>

@@ -16,7 +16,19 @@ function useFieldIds(id: string | undefined) {
   return { controlId, messageId: `${controlId}-msg` };
 }
 
-function FieldFrame({ chrome, controlId, messageId, required, children }: { chrome: FieldChrome; controlId: string; messageId: string; required?: boolean | undefined; children: ReactNode }) {
+function FieldFrame({
+  chrome,
+  controlId,
+  messageId,
+  required,
+  children,
+}: {
+  chrome: FieldChrome;
+  controlId: string;
+  messageId: string;
+  required?: boolean | undefined;
+  children: ReactNode;
+}) {
   const { label, hint, error, isLabelHidden, className } = chrome;
   return (
     <div className={`field ${error ? 'has-error' : ''} ${className ?? ''}`}>
@@ -100,7 +112,13 @@ export function SelectField({ label, hint, error, isLabelHidden, className, id, 
   );
 }
 
-export function Checkbox({ label, hint, className, id, ...input }: { label: ReactNode; hint?: ReactNode; className?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'className'>) {
+export function Checkbox({
+  label,
+  hint,
+  className,
+  id,
+  ...input
+}: { label: ReactNode; hint?: ReactNode; className?: string } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type' | 'className'>) {
   const { controlId, messageId } = useFieldIds(id);
   return (
     <div className={`checkbox ${className ?? ''}`}>

@@ -3,7 +3,17 @@ import type { Locale } from '../../shared/contract/common';
 import { Icon } from './icons';
 
 /** The language switch: native names, so someone who reads neither language of the UI still finds theirs. */
-export function LocaleSelect({ value, onChange, disabled, variant = 'plain' }: { value: Locale; onChange: (locale: Locale) => void; disabled?: boolean; variant?: 'plain' | 'onDark' }) {
+export function LocaleSelect({
+  value,
+  onChange,
+  disabled,
+  variant = 'plain',
+}: {
+  value: Locale;
+  onChange: (locale: Locale) => void;
+  disabled?: boolean;
+  variant?: 'plain' | 'onDark';
+}) {
   const { t } = useTranslation();
   return (
     <label className={`locale-select locale-select-${variant}`}>

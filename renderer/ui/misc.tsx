@@ -11,7 +11,19 @@ export function Badge({ tone = 'neutral', children, className, ...rest }: { tone
   );
 }
 
-export function EmptyState({ icon = 'info', title, children, action, compact = false }: { icon?: IconName; title: ReactNode; children?: ReactNode; action?: ReactNode; compact?: boolean }) {
+export function EmptyState({
+  icon = 'info',
+  title,
+  children,
+  action,
+  compact = false,
+}: {
+  icon?: IconName;
+  title: ReactNode;
+  children?: ReactNode;
+  action?: ReactNode;
+  compact?: boolean;
+}) {
   return (
     <div className={`empty-state ${compact ? 'is-compact' : ''}`}>
       <span className="empty-state-icon">
@@ -24,7 +36,18 @@ export function EmptyState({ icon = 'info', title, children, action, compact = f
   );
 }
 
-export function Card({ children, className, as: Tag = 'section', ...rest }: { children: ReactNode; className?: string; as?: 'section' | 'div' | 'article'; 'aria-labelledby'?: string; 'aria-label'?: string }) {
+export function Card({
+  children,
+  className,
+  as: Tag = 'section',
+  ...rest
+}: {
+  children: ReactNode;
+  className?: string;
+  as?: 'section' | 'div' | 'article';
+  'aria-labelledby'?: string;
+  'aria-label'?: string;
+}) {
   return (
     <Tag className={`card ${className ?? ''}`} {...rest}>
       {children}

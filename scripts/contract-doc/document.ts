@@ -83,7 +83,11 @@ export function renderContractDoc(): string {
   for (const file of files) {
     line(`- [${file.feature}](#${anchor(file.feature)}): ${file.entries.map((entry) => `[${code(entry.name)}](#${anchor(entry.name)})`).join(', ')}`);
   }
-  line(`- [Events](#events): ${Object.keys(events).map((name) => `[${code(name)}](#${anchor(name)})`).join(', ')}`);
+  line(
+    `- [Events](#events): ${Object.keys(events)
+      .map((name) => `[${code(name)}](#${anchor(name)})`)
+      .join(', ')}`,
+  );
   line();
 
   for (const file of files) {

@@ -146,7 +146,9 @@ function renderObject(schema: Json, indent: string): string {
   // Short and plain (no limits to mention): on one line, as `{ ok: true }`.
   const oneLine = `{ ${fields.map(({ name, value }) => `${name}: ${value.type}`).join('; ')} }`;
   if (fields.every(({ value }) => value.note === '' && !value.type.includes('\n')) && oneLine.length <= 60) return oneLine;
-  const lines = fields.map(({ name, value }) => `${inner}${name}:${value.type.startsWith('\n') ? '' : ' '}${value.type};${value.note ? ` // ${value.note}` : ''}`);
+  const lines = fields.map(
+    ({ name, value }) => `${inner}${name}:${value.type.startsWith('\n') ? '' : ' '}${value.type};${value.note ? ` // ${value.note}` : ''}`,
+  );
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
 

@@ -76,7 +76,9 @@ export function readContractFiles(): ContractFile[] {
     const variable = property.expression.text;
     const specifier = importPaths.get(variable);
     if (!specifier) throw new Error(`shared/contract/contract.ts: where does ${variable} come from?`);
-    const path = relative(root, join(root, 'shared/contract', `${specifier}.ts`)).split('\\').join('/');
+    const path = relative(root, join(root, 'shared/contract', `${specifier}.ts`))
+      .split('\\')
+      .join('/');
     const object = objectLiteral(sourceOf(path), variable);
     if (!object) throw new Error(`${path}: no \`${variable}\` object found`);
     return { feature: path.split('/')[1]!, path, entries: entriesOf(object) };

@@ -3,16 +3,7 @@ import { DESK, STAFF, method } from '../contract/method';
 import { id, instant, text } from '../contract/common';
 import { slot } from '../schedule/schedule.contract';
 
-export const appointmentStatuses = [
-  'booked',
-  'checked_in',
-  'called',
-  'in_consultation',
-  'done',
-  'no_show',
-  'left_unseen',
-  'cancelled',
-] as const;
+export const appointmentStatuses = ['booked', 'checked_in', 'called', 'in_consultation', 'done', 'no_show', 'left_unseen', 'cancelled'] as const;
 export const appointmentStatus = z.enum(appointmentStatuses);
 export type AppointmentStatus = z.infer<typeof appointmentStatus>;
 
@@ -38,7 +29,6 @@ export const appointment = z.strictObject({
 });
 export type Appointment = z.infer<typeof appointment>;
 
-
 /** Details of a SLOT_TAKEN error: what is in the way and what is free instead. */
 export const slotTakenDetails = z.strictObject({
   clash: z.strictObject({
@@ -50,7 +40,6 @@ export const slotTakenDetails = z.strictObject({
   nextFree: z.array(slot),
 });
 export type SlotTakenDetails = z.infer<typeof slotTakenDetails>;
-
 
 export const appointmentsContract = {
   'appointments.get': method({ input: z.strictObject({ id }), output: appointment, errors: ['NOT_FOUND'], access: STAFF }),
@@ -95,7 +84,14 @@ export const appointmentsContract = {
     writes: true,
     audits: ['appointments.cancel'],
   }),
-  'appointments.markNoShow': method({ input: z.strictObject({ id }), output: appointment, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: DESK, writes: true, audits: ['appointments.markNoShow'] }),
+  'appointments.markNoShow': method({
+    input: z.strictObject({ id }),
+    output: appointment,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    access: DESK,
+    writes: true,
+    audits: ['appointments.markNoShow'],
+  }),
   'appointments.listForPatient': method({
     input: z.strictObject({ patientId: id }),
     output: z.array(appointment),

@@ -16,7 +16,14 @@ export type CheckInResult = z.infer<typeof checkInResult>;
 
 export const checkinContract = {
   /** Checks in a booked appointment of today: stamps the arrival and issues the day's next ticket for its specialty. */
-  'checkin.checkIn': method({ input: z.strictObject({ appointmentId: id }), output: checkInResult, errors: ['NOT_FOUND', 'SLOT_TAKEN', 'INVALID_TRANSITION'], access: DESK, writes: true, audits: ['checkin.checkIn'] }),
+  'checkin.checkIn': method({
+    input: z.strictObject({ appointmentId: id }),
+    output: checkInResult,
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'INVALID_TRANSITION'],
+    access: DESK,
+    writes: true,
+    audits: ['checkin.checkIn'],
+  }),
   /** A walk-in joins the queue of a practitioner, or of whoever offers the specialty and is free first. */
   'checkin.walkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),

@@ -15,9 +15,7 @@ export const isoDay = z
   .refine((value) => DateTime.fromISO(value, { zone: 'utc' }).isValid, 'not a real date');
 
 /** A time of day, `HH:MM`, 00:00 to 24:00. */
-export const clockTime = z
-  .string()
-  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM');
+export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'expected HH:MM');
 
 /** An instant, as milliseconds since the Unix epoch (UTC). Bounded to years 2000–2200. */
 export const instant = z.number().int().min(946_684_800_000).max(7_258_118_400_000);

@@ -56,9 +56,7 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 }
 
@@ -103,4 +101,11 @@ export const httpStatusOf: Record<ErrorCode, number> = {
  * it; UNKNOWN_METHOD; INTERNAL: an unexpected failure, or an output the contract refuses)
  * and the transports' (PAYLOAD_TOO_LARGE: the input is over their size limit).
  */
-export const universalErrorCodes = ['VALIDATION', 'UNAUTHENTICATED', 'FORBIDDEN', 'UNKNOWN_METHOD', 'PAYLOAD_TOO_LARGE', 'INTERNAL'] as const satisfies readonly ErrorCode[];
+export const universalErrorCodes = [
+  'VALIDATION',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'UNKNOWN_METHOD',
+  'PAYLOAD_TOO_LARGE',
+  'INTERNAL',
+] as const satisfies readonly ErrorCode[];

@@ -27,7 +27,12 @@ export const devicesContract = {
   }),
   /** The device enters the code once and receives a token limited to its role (kept by the transport, never shown). */
   'devices.pair': method({
-    input: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, 'six digits') }),
+    input: z.strictObject({
+      code: z
+        .string()
+        .trim()
+        .regex(/^\d{6}$/, 'six digits'),
+    }),
     output: z.strictObject({ role: deviceRole, name: z.string() }),
     errors: ['NOT_FOUND', 'RATE_LIMITED'],
     access: 'public',

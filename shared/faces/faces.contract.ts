@@ -82,7 +82,17 @@ export const faceSettingsUpdate = z
   });
 
 /** Exactly what is wrong, never AWS's own words (they may name accounts or ARNs). */
-export const awsProblem = z.enum(['NO_CREDENTIALS', 'INVALID_CREDENTIALS', 'ACCESS_DENIED', 'NO_SUCH_BUCKET', 'WRONG_REGION', 'NETWORK', 'THROTTLED', 'NOT_CONFIGURED', 'UNKNOWN']);
+export const awsProblem = z.enum([
+  'NO_CREDENTIALS',
+  'INVALID_CREDENTIALS',
+  'ACCESS_DENIED',
+  'NO_SUCH_BUCKET',
+  'WRONG_REGION',
+  'NETWORK',
+  'THROTTLED',
+  'NOT_CONFIGURED',
+  'UNKNOWN',
+]);
 export type AwsProblem = z.infer<typeof awsProblem>;
 
 export const connectionCheck = z.strictObject({
@@ -130,7 +140,14 @@ export type FaceCheckInResult = z.infer<typeof faceCheckInResult>;
 export const facesContract = {
   'faces.settings': method({ input: z.strictObject({}), output: faceSettings, access: ADMIN }),
   /** SECURE_STORAGE_UNAVAILABLE when keys are given and cannot be sealed; nothing is saved then. */
-  'faces.updateSettings': method({ input: faceSettingsUpdate, output: faceSettings, errors: ['SECURE_STORAGE_UNAVAILABLE'], access: ADMIN, writes: true, audits: ['faces.settings'] }),
+  'faces.updateSettings': method({
+    input: faceSettingsUpdate,
+    output: faceSettings,
+    errors: ['SECURE_STORAGE_UNAVAILABLE'],
+    access: ADMIN,
+    writes: true,
+    audits: ['faces.settings'],
+  }),
   /** Checks the credentials, the collection (creating it if missing) and the bucket. */
   'faces.testConnection': method({
     input: z.strictObject({}),

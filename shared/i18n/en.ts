@@ -725,7 +725,8 @@ export const en = {
     stepDoneDisplay: 'The screen shows the waiting room and appears in the list below.',
     stepDoneKiosk: 'The kiosk shows its start screen and appears in the list below.',
     electronHostTitle: 'Where is the browser host?',
-    electronHost: 'Front Desk prints the browser host’s address when it starts it (for example http://192.168.1.20:5170). Screens on the network open that address followed by {{path}}.',
+    electronHost:
+      'Front Desk prints the browser host’s address when it starts it (for example http://192.168.1.20:5170). Screens on the network open that address followed by {{path}}.',
     empty: 'No screens yet',
     emptyHint: 'Add the waiting-room TV or a kiosk tablet: they pair with a one-time code.',
     role: 'Kind',
@@ -782,7 +783,8 @@ export const en = {
       offTitle: 'Cloud sync is off',
       offHint: 'This desk works on its own. An administrator can connect it to the clinic’s cloud in Settings.',
       conflictsTitle: 'Conflicts',
-      conflictsLead: 'Appointments the cloud refused because their time was taken meanwhile. They are flagged on the board: move them or cancel them and tell the patient.',
+      conflictsLead:
+        'Appointments the cloud refused because their time was taken meanwhile. They are flagged on the board: move them or cancel them and tell the patient.',
       noConflicts: 'No conflicts.',
       showOnBoard: 'Show on the board',
       unknownAppointment: 'Appointment no. {{id}}',
@@ -850,14 +852,16 @@ export const en = {
       clientIdHint: 'How the cloud tells this desk apart from the others.',
       saved: 'Sync settings are saved.',
       otherClinicTitle: 'This computer cannot join this cloud',
-      otherClinic: 'This cloud already holds a clinic, and this computer has a clinic of its own. Start Front Desk on this computer with an empty database to join it.',
+      otherClinic:
+        'This cloud already holds a clinic, and this computer has a clinic of its own. Start Front Desk on this computer with an empty database to join it.',
       tokenRefused: 'The cloud refused this token. Check it and save again.',
       secureStorage: {
         title: 'This computer cannot store the token safely',
         NO_ENCRYPTION: 'The operating system offers no encryption for stored secrets, so Front Desk will not keep the token here.',
         PLAIN_TEXT_BACKEND: 'Only a plain-text secret store is available (no system keyring), so Front Desk will not keep the token here.',
         unknown: 'Secure storage is not available, so Front Desk will not keep the token here.',
-        browserHost: 'The browser host reads the cloud address and token from its environment instead: set FRONT_DESK_CLOUD_URL and FRONT_DESK_CLOUD_TOKEN before starting it.',
+        browserHost:
+          'The browser host reads the cloud address and token from its environment instead: set FRONT_DESK_CLOUD_URL and FRONT_DESK_CLOUD_TOKEN before starting it.',
       },
     },
   },
@@ -957,8 +961,10 @@ export const en = {
       keysForgotten: 'The stored keys are forgotten.',
       secureStorage: {
         title: 'Keys cannot be stored on this computer',
-        NO_ENCRYPTION: 'This computer offers no encrypted storage for secrets, so Front Desk will not store access keys. Use the computer’s AWS configuration instead.',
-        PLAIN_TEXT_BACKEND: 'This computer could store secrets only as plain text (no keyring such as GNOME Keyring or KWallet is running), so Front Desk will not store access keys. Start a keyring, or use the computer’s AWS configuration.',
+        NO_ENCRYPTION:
+          'This computer offers no encrypted storage for secrets, so Front Desk will not store access keys. Use the computer’s AWS configuration instead.',
+        PLAIN_TEXT_BACKEND:
+          'This computer could store secrets only as plain text (no keyring such as GNOME Keyring or KWallet is running), so Front Desk will not store access keys. Start a keyring, or use the computer’s AWS configuration.',
       },
       advanced: 'Advanced',
       rekognitionEndpoint: 'Rekognition endpoint',

@@ -33,12 +33,16 @@ describe('translation catalogues', () => {
   });
 
   it('use the same placeholders in both languages', () => {
-    const mismatched = [...english].filter(([key, text]) => portuguese.has(key) && placeholders(text).join() !== placeholders(portuguese.get(key)!).join()).map(([key]) => key);
+    const mismatched = [...english]
+      .filter(([key, text]) => portuguese.has(key) && placeholders(text).join() !== placeholders(portuguese.get(key)!).join())
+      .map(([key]) => key);
     expect(mismatched).toEqual([]);
   });
 
   it('translate every error code', () => {
-    const missing = errorCodes.flatMap((code) => [english.has(`errors.${code}`) ? null : `en:${code}`, portuguese.has(`errors.${code}`) ? null : `pt:${code}`]).filter(Boolean);
+    const missing = errorCodes
+      .flatMap((code) => [english.has(`errors.${code}`) ? null : `en:${code}`, portuguese.has(`errors.${code}`) ? null : `pt:${code}`])
+      .filter(Boolean);
     expect(missing).toEqual([]);
   });
 

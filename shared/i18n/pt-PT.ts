@@ -723,7 +723,8 @@ export const pt: Catalogue = {
     stepDoneDisplay: 'O ecrã mostra a sala de espera e aparece na lista abaixo.',
     stepDoneKiosk: 'O quiosque mostra o ecrã inicial e aparece na lista abaixo.',
     electronHostTitle: 'Onde está o servidor web?',
-    electronHost: 'O Front Desk indica o endereço do servidor web quando o inicia (por exemplo http://192.168.1.20:5170). Os ecrãs na rede abrem esse endereço seguido de {{path}}.',
+    electronHost:
+      'O Front Desk indica o endereço do servidor web quando o inicia (por exemplo http://192.168.1.20:5170). Os ecrãs na rede abrem esse endereço seguido de {{path}}.',
     empty: 'Ainda não há ecrãs',
     emptyHint: 'Adicione a televisão da sala de espera ou um tablet de quiosque: emparelham com um código de uso único.',
     role: 'Tipo',
@@ -774,13 +775,16 @@ export const pt: Catalogue = {
       never: 'Nunca',
       syncNow: 'Sincronizar agora',
       syncDone: 'Sincronização concluída.',
-      offlineHint: 'Não é possível contactar a nuvem. Tudo continua a funcionar aqui: as alterações ficam à espera neste posto e seguem quando a ligação voltar.',
-      unauthorisedHint: 'A nuvem recusou o token deste posto. Nada se perde: as alterações ficam à espera aqui. Um administrador pode introduzir um novo token nas Definições.',
+      offlineHint:
+        'Não é possível contactar a nuvem. Tudo continua a funcionar aqui: as alterações ficam à espera neste posto e seguem quando a ligação voltar.',
+      unauthorisedHint:
+        'A nuvem recusou o token deste posto. Nada se perde: as alterações ficam à espera aqui. Um administrador pode introduzir um novo token nas Definições.',
       openSettings: 'Abrir as definições de sincronização',
       offTitle: 'A sincronização está desligada',
       offHint: 'Este posto funciona sozinho. Um administrador pode ligá-lo à nuvem da clínica nas Definições.',
       conflictsTitle: 'Conflitos',
-      conflictsLead: 'Marcações que a nuvem recusou porque o horário foi ocupado entretanto. Estão assinaladas no quadro: mude-as ou desmarque-as e avise o utente.',
+      conflictsLead:
+        'Marcações que a nuvem recusou porque o horário foi ocupado entretanto. Estão assinaladas no quadro: mude-as ou desmarque-as e avise o utente.',
       noConflicts: 'Sem conflitos.',
       showOnBoard: 'Mostrar no quadro',
       unknownAppointment: 'Marcação n.º {{id}}',
@@ -848,14 +852,17 @@ export const pt: Catalogue = {
       clientIdHint: 'Como a nuvem distingue este posto dos outros.',
       saved: 'As definições de sincronização foram guardadas.',
       otherClinicTitle: 'Este computador não se pode juntar a esta nuvem',
-      otherClinic: 'Esta nuvem já tem uma clínica, e este computador tem uma clínica própria. Para se juntar a ela, inicie o Front Desk neste computador com uma base de dados vazia.',
+      otherClinic:
+        'Esta nuvem já tem uma clínica, e este computador tem uma clínica própria. Para se juntar a ela, inicie o Front Desk neste computador com uma base de dados vazia.',
       tokenRefused: 'A nuvem recusou este token. Verifique-o e guarde de novo.',
       secureStorage: {
         title: 'Este computador não consegue guardar o token em segurança',
         NO_ENCRYPTION: 'O sistema operativo não oferece cifra para segredos guardados, por isso o Front Desk não guarda o token aqui.',
-        PLAIN_TEXT_BACKEND: 'Só está disponível um armazenamento de segredos em texto simples (sem porta-chaves do sistema), por isso o Front Desk não guarda o token aqui.',
+        PLAIN_TEXT_BACKEND:
+          'Só está disponível um armazenamento de segredos em texto simples (sem porta-chaves do sistema), por isso o Front Desk não guarda o token aqui.',
         unknown: 'O armazenamento seguro não está disponível, por isso o Front Desk não guarda o token aqui.',
-        browserHost: 'Em vez disso, o servidor web (versão para navegador) lê o endereço da nuvem e o token do seu ambiente: defina FRONT_DESK_CLOUD_URL e FRONT_DESK_CLOUD_TOKEN antes de o iniciar.',
+        browserHost:
+          'Em vez disso, o servidor web (versão para navegador) lê o endereço da nuvem e o token do seu ambiente: defina FRONT_DESK_CLOUD_URL e FRONT_DESK_CLOUD_TOKEN antes de o iniciar.',
       },
     },
   },
@@ -955,8 +962,10 @@ export const pt: Catalogue = {
       keysForgotten: 'As chaves guardadas foram esquecidas.',
       secureStorage: {
         title: 'Não é possível guardar chaves neste computador',
-        NO_ENCRYPTION: 'Este computador não oferece armazenamento cifrado para segredos, por isso o Front Desk não guarda chaves de acesso. Use antes a configuração AWS do computador.',
-        PLAIN_TEXT_BACKEND: 'Este computador só conseguiria guardar segredos em texto simples (não está a correr nenhum porta-chaves, como o GNOME Keyring ou o KWallet), por isso o Front Desk não guarda chaves de acesso. Inicie um porta-chaves, ou use a configuração AWS do computador.',
+        NO_ENCRYPTION:
+          'Este computador não oferece armazenamento cifrado para segredos, por isso o Front Desk não guarda chaves de acesso. Use antes a configuração AWS do computador.',
+        PLAIN_TEXT_BACKEND:
+          'Este computador só conseguiria guardar segredos em texto simples (não está a correr nenhum porta-chaves, como o GNOME Keyring ou o KWallet), por isso o Front Desk não guarda chaves de acesso. Inicie um porta-chaves, ou use a configuração AWS do computador.',
       },
       advanced: 'Avançado',
       rekognitionEndpoint: 'Endpoint do Rekognition',

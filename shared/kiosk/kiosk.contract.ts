@@ -12,7 +12,13 @@ export const kioskCheckInInput = z.union([
     dateOfBirth: isoDay,
     phoneLast4: z.string().regex(/^\d{4}$/, 'the last four digits of the phone'),
   }),
-  z.strictObject({ appointmentCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{6}$/, 'six letters or digits') }),
+  z.strictObject({
+    appointmentCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9]{6}$/, 'six letters or digits'),
+  }),
 ]);
 
 export const kioskCheckInResult = z.discriminatedUnion('outcome', [
@@ -28,7 +34,14 @@ export const kioskCheckInResult = z.discriminatedUnion('outcome', [
     language: locale,
   }),
   /** Already checked in today: the same ticket again, so a second tap is harmless. */
-  z.strictObject({ outcome: z.literal('alreadyCheckedIn'), greetingName: z.string(), ticket: ticketCode, roomName: z.string().nullable(), estimatedWaitMinutes: z.number().int(), language: locale }),
+  z.strictObject({
+    outcome: z.literal('alreadyCheckedIn'),
+    greetingName: z.string(),
+    ticket: ticketCode,
+    roomName: z.string().nullable(),
+    estimatedWaitMinutes: z.number().int(),
+    language: locale,
+  }),
   z.strictObject({ outcome: z.literal('tooEarly'), minutesUntilOpen: z.number().int() }),
   z.strictObject({ outcome: z.literal('tooLate') }),
   z.strictObject({ outcome: z.literal('noAppointment') }),

@@ -16,7 +16,9 @@ export const patientFields = z.strictObject({
   sex: sex.default('unknown'),
   phone: phone.default(''),
   email: email.default(''),
-  taxId: text(20).regex(/^[A-Za-z0-9\-\s]*$/, 'letters, digits and dashes only').default(''),
+  taxId: text(20)
+    .regex(/^[A-Za-z0-9\-\s]*$/, 'letters, digits and dashes only')
+    .default(''),
   address: text(300).default(''),
   preferredLanguage: locale.default('pt'),
   notes: text(2000).default(''),

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PLAUSIBLE_MINUTES, median, onTimeShare, recentDurationMedian, recentDurations, remainingMinutes, typicalMinutes, type ConsultationRecord } from './durations';
+import {
+  MAX_PLAUSIBLE_MINUTES,
+  median,
+  onTimeShare,
+  recentDurationMedian,
+  recentDurations,
+  remainingMinutes,
+  typicalMinutes,
+  type ConsultationRecord,
+} from './durations';
 import { DAY_MS, MINUTE_MS } from '../time/units';
 
 const NOW = Date.UTC(2030, 0, 31, 12, 0);
@@ -63,7 +72,7 @@ describe('remainingMinutes', () => {
     expect(remainingMinutes([], 45, 20, options)).toBe(2);
   });
 
-  it('uses the practitioner\'s own longer consultations once one overruns', () => {
+  it("uses the practitioner's own longer consultations once one overruns", () => {
     // Typical 15, but this doctor's long visits run to 30–40 minutes: at minute 25, expect ~10 more.
     const samples = [12, 13, 14, 15, 15, 16, 30, 35, 40];
     expect(remainingMinutes(samples, 25, 15, options)).toBe(10);

@@ -134,7 +134,13 @@ describe('tie-breaks (rule 7)', () => {
   });
 
   it('does not depend on the order of the input', () => {
-    const entries = [appointment(1, '09:00', '09:20'), walkIn(2, '09:05'), appointment(3, '09:30', '09:00'), walkIn(4, '09:05'), appointment(5, '09:30', '09:00')];
+    const entries = [
+      appointment(1, '09:00', '09:20'),
+      walkIn(2, '09:05'),
+      appointment(3, '09:30', '09:00'),
+      walkIn(4, '09:05'),
+      appointment(5, '09:30', '09:00'),
+    ];
     const reversed = [...entries].reverse();
     expect(ids(orderQueue(reversed, clock('09:35'), rules))).toEqual(ids(orderQueue(entries, clock('09:35'), rules)));
   });
@@ -279,7 +285,7 @@ describe('statuses (rule 1)', () => {
 });
 
 describe('projection times', () => {
-  it('starts at the practitioner\'s free time and adds each expected consultation', () => {
+  it("starts at the practitioner's free time and adds each expected consultation", () => {
     const entries = [appointment(1, '09:00', '08:50'), appointment(2, '09:05', '08:55'), walkIn(3, '09:00')];
     const projected = projectQueue(entries, clock('09:10'), rules, forecast('09:12', 20));
     expect(projected.map((item) => [item.entry.id, (item.expectedStartAt - clock('09:00')) / MINUTE_MS])).toEqual([

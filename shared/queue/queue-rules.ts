@@ -328,12 +328,7 @@ export function projectQueue<E extends QueueEntry>(
  *   assumes nobody takes any time.
  * @returns The same entry objects, reordered: deterministic for the same input.
  */
-export function orderQueue<E extends QueueEntry>(
-  entries: readonly E[],
-  now: number,
-  rules: Pick<QueueRules, 'graceMinutes'>,
-  forecast?: QueueForecast,
-): E[] {
+export function orderQueue<E extends QueueEntry>(entries: readonly E[], now: number, rules: Pick<QueueRules, 'graceMinutes'>, forecast?: QueueForecast): E[] {
   return projectQueue(entries, now, rules, forecast).map((projected) => projected.entry);
 }
 
@@ -365,7 +360,13 @@ export function moveInQueue(
   if (why === '') throw new AppError('VALIDATION', 'Say why the patient is moved.', { fields: { reason: 'required' } });
   const target = Math.min(order.length - 1, Math.max(0, index + places));
   if (target === index) return null;
-  const past = target < index ? order.slice(target, index).map((entry) => entry.id).reverse() : order.slice(index + 1, target + 1).map((entry) => entry.id);
+  const past =
+    target < index
+      ? order
+          .slice(target, index)
+          .map((entry) => entry.id)
+          .reverse()
+      : order.slice(index + 1, target + 1).map((entry) => entry.id);
   return { at, direction: target < index ? 'up' : 'down', past, reason: why, staffId };
 }
 

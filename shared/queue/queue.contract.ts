@@ -32,7 +32,6 @@ export const queueEntry = z.strictObject({
 });
 export type QueueEntryView = z.infer<typeof queueEntry>;
 
-
 export const queueContract = {
   /**
    * Today's queue: everyone checked in, called or in consultation, in calling order, with
@@ -53,19 +52,63 @@ export const queueContract = {
     audits: ['queue.callNext'],
   }),
   /** Calls a called patient again: the display shows and announces the call once more. */
-  'queue.recall': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true, audits: ['queue.recall'] }),
-  'queue.start': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true, audits: ['queue.start'] }),
-  'queue.finish': method({ input: z.strictObject({ appointmentId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true, audits: ['queue.finish'] }),
+  'queue.recall': method({
+    input: z.strictObject({ appointmentId: id }),
+    output: queueEntry,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    access: STAFF,
+    writes: true,
+    audits: ['queue.recall'],
+  }),
+  'queue.start': method({
+    input: z.strictObject({ appointmentId: id }),
+    output: queueEntry,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    access: STAFF,
+    writes: true,
+    audits: ['queue.start'],
+  }),
+  'queue.finish': method({
+    input: z.strictObject({ appointmentId: id }),
+    output: queueEntry,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    access: STAFF,
+    writes: true,
+    audits: ['queue.finish'],
+  }),
   /** Sends a called or in-consultation patient to another room (and calls them there). */
-  'queue.sendToRoom': method({ input: z.strictObject({ appointmentId: id, roomId: id }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true, audits: ['queue.sendToRoom'] }),
+  'queue.sendToRoom': method({
+    input: z.strictObject({ appointmentId: id, roomId: id }),
+    output: queueEntry,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    access: STAFF,
+    writes: true,
+    audits: ['queue.sendToRoom'],
+  }),
   /** Moves a waiting patient up (negative places) or down, with a reason. */
   'queue.move': method({
-    input: z.strictObject({ appointmentId: id, places: z.number().int().min(-50).max(50).refine((n) => n !== 0, 'move at least one place'), reason: z.string().trim().min(3).max(200) }),
+    input: z.strictObject({
+      appointmentId: id,
+      places: z
+        .number()
+        .int()
+        .min(-50)
+        .max(50)
+        .refine((n) => n !== 0, 'move at least one place'),
+      reason: z.string().trim().min(3).max(200),
+    }),
     output: z.strictObject({ entries: z.array(queueEntry) }),
     errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
     access: DESK,
     writes: true,
     audits: ['queue.move'],
   }),
-  'queue.leftUnseen': method({ input: z.strictObject({ appointmentId: id, reason: text(200).default('') }), output: queueEntry, errors: ['NOT_FOUND', 'INVALID_TRANSITION'], access: STAFF, writes: true, audits: ['queue.leftUnseen'] }),
+  'queue.leftUnseen': method({
+    input: z.strictObject({ appointmentId: id, reason: text(200).default('') }),
+    output: queueEntry,
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    access: STAFF,
+    writes: true,
+    audits: ['queue.leftUnseen'],
+  }),
 } as const;

@@ -58,8 +58,16 @@ const movedEntriesArbitrary = fc.tuple(entriesArbitrary, fc.array(moveShape, { m
 const contextArbitrary = fc
   .record({
     nowStep: fc.integer({ min: 0, max: 60 }),
-    samples: fc.array(fc.record({ minutes: fc.integer({ min: 3, max: 60 }), specialtyId: fc.constantFrom(1, 2), daysAgo: fc.integer({ min: 0, max: 40 }) }), { maxLength: 30 }),
-    current: fc.option(fc.record({ specialtyId: fc.constantFrom(1, 2), status: fc.constantFrom<'called' | 'in_consultation'>('called', 'in_consultation'), elapsed: fc.integer({ min: 0, max: 90 }) })),
+    samples: fc.array(fc.record({ minutes: fc.integer({ min: 3, max: 60 }), specialtyId: fc.constantFrom(1, 2), daysAgo: fc.integer({ min: 0, max: 40 }) }), {
+      maxLength: 30,
+    }),
+    current: fc.option(
+      fc.record({
+        specialtyId: fc.constantFrom(1, 2),
+        status: fc.constantFrom<'called' | 'in_consultation'>('called', 'in_consultation'),
+        elapsed: fc.integer({ min: 0, max: 90 }),
+      }),
+    ),
     upcoming: fc.array(fc.record({ step: fc.integer({ min: 0, max: 80 }), specialtyId: fc.constantFrom(1, 2) }), { maxLength: 5 }),
     showRate: fc.double({ min: 0, max: 1, noNaN: true }),
   })
@@ -150,7 +158,7 @@ describe('orderQueue properties', () => {
 });
 
 describe('estimateWaits properties', () => {
-  it('gives non-negative, non-decreasing estimates, never before now nor an appointment\'s start', () => {
+  it("gives non-negative, non-decreasing estimates, never before now nor an appointment's start", () => {
     fc.assert(
       fc.property(movedEntriesArbitrary, contextArbitrary, (entries, ctx) => {
         const { order, waits } = planQueue(entries, ctx);
@@ -169,7 +177,7 @@ describe('estimateWaits properties', () => {
     );
   });
 
-  it('agrees with planQueue when given planQueue\'s order, and keeps any order it is given', () => {
+  it("agrees with planQueue when given planQueue's order, and keeps any order it is given", () => {
     fc.assert(
       fc.property(movedEntriesArbitrary, contextArbitrary, (entries, ctx) => {
         const plan = planQueue(entries, ctx);

@@ -26,11 +26,7 @@ export function appointment(
   };
 }
 
-export function walkIn(
-  id: number,
-  arrivedAt: string,
-  extra: { status?: QueueStatus; specialtyId?: number; moves?: ManualMove[] } = {},
-): WalkInQueueEntry {
+export function walkIn(id: number, arrivedAt: string, extra: { status?: QueueStatus; specialtyId?: number; moves?: ManualMove[] } = {}): WalkInQueueEntry {
   return {
     id,
     kind: 'walkIn',

@@ -34,7 +34,7 @@ function history(count: number, minutes: number | ((i: number) => number), speci
 const summary = (waits: ReturnType<typeof estimateWaits>) => waits.map((wait) => [wait.entryId, wait.minutes]);
 
 describe('estimateWaits', () => {
-  it('with no history, counts each specialty\'s default duration for the patients ahead', () => {
+  it("with no history, counts each specialty's default duration for the patients ahead", () => {
     const queue = [walkIn(1, '09:00'), walkIn(2, '09:01', { specialtyId: PAEDIATRICS }), walkIn(3, '09:02')];
     expect(summary(estimateWaits(queue, context('09:05')))).toEqual([
       [1, 0],
@@ -43,7 +43,7 @@ describe('estimateWaits', () => {
     ]);
   });
 
-  it('uses the practitioner\'s own recent median instead of the default once there is history', () => {
+  it("uses the practitioner's own recent median instead of the default once there is history", () => {
     const queue = [walkIn(1, '09:00'), walkIn(2, '09:01'), walkIn(3, '09:02')];
     // 40 consultations of 12 minutes: typical = (40·12 + 3·20) / 43 ≈ 12.56.
     const waits = estimateWaits(queue, context('09:05', { history: history(40, 12) }));
@@ -83,7 +83,7 @@ describe('estimateWaits', () => {
     ]);
   });
 
-  it('expects an overrunning consultation to go on as this practitioner\'s long ones do', () => {
+  it("expects an overrunning consultation to go on as this practitioner's long ones do", () => {
     // Mostly 15 minutes, one in four runs to 45: at minute 25 the long ones have ~20 to go.
     const past = history(40, (i) => (i % 4 === 0 ? 45 : 15));
     const current = { specialtyId: GENERAL, status: 'in_consultation' as const, since: clock('08:40') };

@@ -149,10 +149,7 @@ export function estimateWaits(queue: readonly QueueEntry[], context: WaitContext
  * The waiting list and its estimates in one go, from one forecast, so the order shown
  * and the waits shown always agree.
  */
-export function planQueue<E extends QueueEntry>(
-  entries: readonly E[],
-  context: WaitContext,
-): { order: E[]; waits: WaitEstimate[]; freeAt: number } {
+export function planQueue<E extends QueueEntry>(entries: readonly E[], context: WaitContext): { order: E[]; waits: WaitEstimate[]; freeAt: number } {
   const forecast = queueForecast(context);
   const projected = projectQueue(entries, context.now, context.rules, forecast);
   return { order: projected.map((item) => item.entry), waits: toEstimates(projected, context.now), freeAt: forecast.freeAt };

@@ -47,10 +47,7 @@ const weekArbitrary: fc.Arbitrary<WorkingMinutes[]> = fc
   });
 
 /** Intervals as offsets (in 5-minute units) from the start of the range. */
-const relativeIntervals = fc.array(
-  fc.tuple(fc.integer({ min: -60, max: 3 * 288 }), fc.integer({ min: 1, max: 48 })),
-  { maxLength: 12 },
-);
+const relativeIntervals = fc.array(fc.tuple(fc.integer({ min: -60, max: 3 * 288 }), fc.integer({ min: 1, max: 48 })), { maxLength: 12 });
 
 const scenario = fc.record({
   zoneAndDay,
@@ -158,11 +155,7 @@ function oracle(built: Built, samples: Map<number, WallSample>): Array<[number, 
       if (!days.has(start.day) || t < query.notBefore) continue;
       const weekday = isoWeekday(start.day);
       const onGrid = p.workingHours.some(
-        (w) =>
-          w.weekday === weekday &&
-          w.startMinute <= start.minute &&
-          start.minute < w.endMinute &&
-          (start.minute - w.startMinute) % query.stepMinutes === 0,
+        (w) => w.weekday === weekday && w.startMinute <= start.minute && start.minute < w.endMinute && (start.minute - w.startMinute) % query.stepMinutes === 0,
       );
       if (!onGrid) continue;
       let fits = true;

@@ -160,10 +160,7 @@ describe('computeFreeSlots on an ordinary day', () => {
         ],
       }),
     );
-    expect(slots.map((slot) => DateTime.fromMillis(slot.startsAt, { zone }).toFormat('ccc HH:mm'))).toEqual([
-      'Wed 09:10',
-      'Wed 10:10',
-    ]);
+    expect(slots.map((slot) => DateTime.fromMillis(slot.startsAt, { zone }).toFormat('ccc HH:mm'))).toEqual(['Wed 09:10', 'Wed 10:10']);
   });
 });
 

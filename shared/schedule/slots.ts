@@ -1,14 +1,5 @@
 import type { Slot } from './schedule.contract';
-import {
-  addDays,
-  dayClock,
-  dayOf,
-  isoWeekday,
-  mergeIntervals,
-  wallRangeToIntervals,
-  wallToInstant,
-  type Interval,
-} from './wall-clock';
+import { addDays, dayClock, dayOf, isoWeekday, mergeIntervals, wallRangeToIntervals, wallToInstant, type Interval } from './wall-clock';
 import { MINUTE_MS } from '../time/units';
 
 /** One working interval, in wall-clock minutes after midnight (end may be 1440). */

@@ -76,13 +76,9 @@ describe('wall-clock instants', () => {
   });
 
   it('maps a wall range that spans the spring gap to one shorter stretch', () => {
-    expect(wallRangeToIntervals('Europe/Lisbon', '2026-03-29', 0, 240)).toEqual([
-      { startsAt: utc('2026-03-29T00:00'), endsAt: utc('2026-03-29T03:00') },
-    ]);
+    expect(wallRangeToIntervals('Europe/Lisbon', '2026-03-29', 0, 240)).toEqual([{ startsAt: utc('2026-03-29T00:00'), endsAt: utc('2026-03-29T03:00') }]);
     // Starting inside the gap: the range begins when the clock lands after it.
-    expect(wallRangeToIntervals('Europe/Lisbon', '2026-03-29', 75, 180)).toEqual([
-      { startsAt: utc('2026-03-29T01:00'), endsAt: utc('2026-03-29T02:00') },
-    ]);
+    expect(wallRangeToIntervals('Europe/Lisbon', '2026-03-29', 75, 180)).toEqual([{ startsAt: utc('2026-03-29T01:00'), endsAt: utc('2026-03-29T02:00') }]);
   });
 
   it('maps a wall range that ends inside the repeated hour to two stretches', () => {

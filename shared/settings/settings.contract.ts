@@ -34,7 +34,10 @@ export const settingsContract = {
       clinicName: requiredText(120).optional(),
       timeZone: timeZone.optional(),
       locale: locale.optional(),
-      currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .optional(),
       idleLockMinutes: z.number().int().min(1).max(480).optional(),
       slotStepMinutes: z.union([z.literal(5), z.literal(10), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]).optional(),
       graceMinutes: z.number().int().min(0).max(60).optional(),

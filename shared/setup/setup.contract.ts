@@ -18,7 +18,10 @@ export const setupContract = {
       clinicName: requiredText(120),
       timeZone,
       locale,
-      currency: z.string().regex(/^[A-Z]{3}$/).default('EUR'),
+      currency: z
+        .string()
+        .regex(/^[A-Z]{3}$/)
+        .default('EUR'),
       admin: z.strictObject({ username, displayName: requiredText(80), password: newPassword }),
     }),
     output: ok,

@@ -35,7 +35,11 @@ export const practitionerData = z.strictObject({
   isActive: z.boolean(),
   specialtyUids: z.array(uid).max(100),
   /** Weekly hours: ISO weekday 1–7, minutes after midnight on the clinic's clock. */
-  workingHours: z.array(z.strictObject({ weekday: z.number().int().min(1).max(7), startMinute: z.number().int().min(0).max(1440), endMinute: z.number().int().min(0).max(1440) })).max(100),
+  workingHours: z
+    .array(
+      z.strictObject({ weekday: z.number().int().min(1).max(7), startMinute: z.number().int().min(0).max(1440), endMinute: z.number().int().min(0).max(1440) }),
+    )
+    .max(100),
   timeOff: z.array(z.strictObject({ startsAt: instantMs, endsAt: instantMs, reason: shortText(200) })).max(1000),
 });
 

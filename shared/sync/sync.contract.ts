@@ -89,5 +89,11 @@ export const syncContract = {
     output: z.strictObject({ conflicts: z.array(syncConflict), problems: z.array(syncProblem) }),
     access: STAFF,
   }),
-  'sync.dismissProblem': method({ input: z.strictObject({ id }), output: z.strictObject({ ok: z.literal(true) }), errors: ['NOT_FOUND'], access: DESK, writes: true }),
+  'sync.dismissProblem': method({
+    input: z.strictObject({ id }),
+    output: z.strictObject({ ok: z.literal(true) }),
+    errors: ['NOT_FOUND'],
+    access: DESK,
+    writes: true,
+  }),
 } as const;

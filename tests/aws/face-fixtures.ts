@@ -10,8 +10,7 @@ import jpeg from 'jpeg-js';
  */
 export type FaceFixture = 'astronaut' | 'cameraman' | 'empty';
 
-export const faceFixturesDir =
-  process.env.FACE_FIXTURES_DIR ?? fileURLToPath(new URL('../../../shared/fixtures/faces/', import.meta.url));
+export const faceFixturesDir = process.env.FACE_FIXTURES_DIR ?? fileURLToPath(new URL('../../../shared/fixtures/faces/', import.meta.url));
 
 export function y4mPath(name: FaceFixture): string {
   return join(faceFixturesDir, `${name}-640x480.y4m`);

@@ -55,7 +55,12 @@ describe('the Rekognition fake with the real SDK client', () => {
     expect(associated.AssociatedFaces).toEqual([{ FaceId: faceId }]);
 
     const same = await rekognition.send(
-      new SearchUsersByImageCommand({ CollectionId, Image: { Bytes: fixtureJpeg('astronaut', { quality: 60, scale: 0.5 }) }, UserMatchThreshold: 95, QualityFilter: 'AUTO' }),
+      new SearchUsersByImageCommand({
+        CollectionId,
+        Image: { Bytes: fixtureJpeg('astronaut', { quality: 60, scale: 0.5 }) },
+        UserMatchThreshold: 95,
+        QualityFilter: 'AUTO',
+      }),
     );
     expect(same.UserMatches?.[0]?.User?.UserId).toBe('opaque-1');
     expect(same.UserMatches?.[0]?.Similarity).toBeGreaterThanOrEqual(99);
@@ -89,7 +94,9 @@ describe('the Rekognition fake with the real SDK client', () => {
     expect(empty.UnindexedFaces).toEqual([]);
 
     aws.rekognition.forceNextDetection('severalFaces');
-    const several = await rekognition.send(new IndexFacesCommand({ CollectionId, Image: { Bytes: fixtureJpeg('astronaut') }, MaxFaces: 1, QualityFilter: 'AUTO' }));
+    const several = await rekognition.send(
+      new IndexFacesCommand({ CollectionId, Image: { Bytes: fixtureJpeg('astronaut') }, MaxFaces: 1, QualityFilter: 'AUTO' }),
+    );
     expect(several.FaceRecords).toHaveLength(1);
     expect(several.UnindexedFaces?.[0]?.Reasons).toEqual(['EXCEEDS_MAX_FACES']);
 
@@ -105,7 +112,9 @@ describe('the Rekognition fake with the real SDK client', () => {
     await rekognition.send(new CreateCollectionCommand({ CollectionId: listing }));
     // The answer is held back, but the face is indexed at once (a caller killed meanwhile never learns its id).
     aws.rekognition.delayAnswer('IndexFaces', 300);
-    const pending = rekognition.send(new IndexFacesCommand({ CollectionId: listing, Image: { Bytes: fixtureJpeg('astronaut') }, ExternalImageId: 'opaque-a', MaxFaces: 1 }));
+    const pending = rekognition.send(
+      new IndexFacesCommand({ CollectionId: listing, Image: { Bytes: fixtureJpeg('astronaut') }, ExternalImageId: 'opaque-a', MaxFaces: 1 }),
+    );
     await new Promise((resolve) => setTimeout(resolve, 150));
     expect(aws.rekognition.faces(listing)).toHaveLength(1);
     await pending;
@@ -122,7 +131,9 @@ describe('the Rekognition fake with the real SDK client', () => {
     expect(second.NextToken).toBeUndefined();
     const one = second.Faces?.[0]?.FaceId ?? '';
     expect((await rekognition.send(new ListFacesCommand({ CollectionId: listing, FaceIds: [one] }))).Faces?.map((face) => face.FaceId)).toEqual([one]);
-    await expect(rekognition.send(new ListFacesCommand({ CollectionId: listing, MaxResults: 5000 }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    await expect(rekognition.send(new ListFacesCommand({ CollectionId: listing, MaxResults: 5000 }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+    });
     await expect(rekognition.send(new ListFacesCommand({ CollectionId: 'no-such-collection' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
@@ -145,7 +156,15 @@ describe('the Rekognition fake with the real SDK client', () => {
 describe('s3rver with the real SDK client', () => {
   it('stores private, encrypted objects and deletes them', async () => {
     await s3.send(new HeadBucketCommand({ Bucket: aws.s3.bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: aws.s3.bucket, Key: 'faces/abc/1.jpg', Body: fixtureJpeg('astronaut'), ContentType: 'image/jpeg', ServerSideEncryption: 'AES256' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: aws.s3.bucket,
+        Key: 'faces/abc/1.jpg',
+        Body: fixtureJpeg('astronaut'),
+        ContentType: 'image/jpeg',
+        ServerSideEncryption: 'AES256',
+      }),
+    );
     expect(await aws.s3.listKeys()).toEqual(['faces/abc/1.jpg']);
     expect(aws.s3.requests().find((r) => r.method === 'PUT')).toMatchObject({ key: 'faces/abc/1.jpg', serverSideEncryption: 'AES256', acl: null });
     await s3.send(new DeleteObjectsCommand({ Bucket: aws.s3.bucket, Delete: { Objects: [{ Key: 'faces/abc/1.jpg' }], Quiet: true } }));

@@ -18,7 +18,16 @@ import { userOperations } from './rekognition-fake/users';
  * (state.ts) and the test's view and failure injection (control.ts).
  */
 
-export type { FakeFace, FakeFailure, FakeOperation, FakeRequest, FakeUser, ForcedDetection, RekognitionFake, RekognitionFakeOptions } from './rekognition-fake/types';
+export type {
+  FakeFace,
+  FakeFailure,
+  FakeOperation,
+  FakeRequest,
+  FakeUser,
+  ForcedDetection,
+  RekognitionFake,
+  RekognitionFakeOptions,
+} from './rekognition-fake/types';
 
 export async function startRekognitionFake(options: RekognitionFakeOptions = {}): Promise<RekognitionFake> {
   const state = createState(options);

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   const shortest = [...specialties].sort((a, b) => a.durationMinutes - b.durationMinutes)[0]!;
 
   // Each round books further into the future, so rounds never compete for the same slots.
-  let day = DateTime.now().setZone(settings.timeZone).plus({ days: 20 + round * 14 }).startOf('day');
+  let day = DateTime.now()
+    .setZone(settings.timeZone)
+    .plus({ days: 20 + round * 14 })
+    .startOf('day');
   let booked = 0;
   process.stdout.write('ready\n');
   for (;;) {

@@ -20,7 +20,15 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..
 const fixturesDir = resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
 type CameraFile = 'astronaut' | 'cameraman' | 'empty';
 
-const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const DESK = { viewport: { width: 1440, height: 900 } };
 const TV = { viewport: { width: 1920, height: 1080 } };
 const TABLET = { viewport: { width: 1280, height: 800 }, hasTouch: true };
@@ -60,7 +68,12 @@ const test = base.extend<{ aws: LocalAws; host: RunningHost; withCamera: (camera
     await use(async (camera, options = {}) => {
       const browser = await chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${resolve(fixturesDir, `${camera}-640x480.y4m`)}`],
+        args: [
+          ...BASE_ARGS,
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
+          `--use-file-for-fake-video-capture=${resolve(fixturesDir, `${camera}-640x480.y4m`)}`,
+        ],
       });
       browsers.push(browser);
       const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'Europe/Lisbon', permissions: ['camera'], ...options });
@@ -90,7 +103,13 @@ async function clinicWithAppointment(host: RunningHost): Promise<Clinic> {
 
 /** The AWS set-up without the UI, for the tests about the kiosk. */
 async function configureAws(admin: ClinicApi, aws: LocalAws): Promise<void> {
-  await admin.call('faces.updateSettings', { enabled: true, region: aws.region, collectionId: aws.collectionId, bucket: aws.s3.bucket, credentialSource: 'default' });
+  await admin.call('faces.updateSettings', {
+    enabled: true,
+    region: aws.region,
+    collectionId: aws.collectionId,
+    bucket: aws.s3.bucket,
+    credentialSource: 'default',
+  });
   const test = await admin.call('faces.testConnection', {});
   expect(test.ok).toBe(true);
 }
@@ -102,7 +121,12 @@ async function pairKiosk(admin: ClinicApi, page: Page, baseUrl: string): Promise
   return kiosk;
 }
 
-test('an admin sets up AWS, the desk enrols a consenting patient, the kiosk checks them in by face and the call reaches the display; withdrawal deletes everything', async ({ aws, host, withCamera, browser }, testInfo) => {
+test('an admin sets up AWS, the desk enrols a consenting patient, the kiosk checks them in by face and the call reaches the display; withdrawal deletes everything', async ({
+  aws,
+  host,
+  withCamera,
+  browser,
+}, testInfo) => {
   const tooLate = tooCloseToMidnight(45);
   test.skip(tooLate !== null, tooLate ?? '');
   test.setTimeout(180_000);
@@ -237,7 +261,11 @@ test('a face that matches nobody is sent to the birth-date check-in, with nobody
   test.skip(tooLate !== null, tooLate ?? '');
   const { admin, patient } = await clinicWithAppointment(host);
   await configureAws(admin, aws);
-  await admin.call('faces.recordConsent', { patientId: patient.id, version: (await admin.call('faces.consentText', { patientId: patient.id })).version, agreed: true });
+  await admin.call('faces.recordConsent', {
+    patientId: patient.id,
+    version: (await admin.call('faces.consentText', { patientId: patient.id })).version,
+    agreed: true,
+  });
   const photo = fixtureJpegBase64('astronaut');
   await admin.call('faces.enrol', { patientId: patient.id, photos: [photo, photo, photo] });
 
@@ -306,7 +334,11 @@ test('a withdrawal that stops halfway is shown as such and finished from the pat
   const admin = await ClinicApi.signIn(host.url, 'admin', 'demo');
   await configureAws(admin, aws);
   const patient = await createPatient(admin, patientFields);
-  await admin.call('faces.recordConsent', { patientId: patient.id, version: (await admin.call('faces.consentText', { patientId: patient.id })).version, agreed: true });
+  await admin.call('faces.recordConsent', {
+    patientId: patient.id,
+    version: (await admin.call('faces.consentText', { patientId: patient.id })).version,
+    agreed: true,
+  });
   const photo = fixtureJpegBase64('astronaut');
   await admin.call('faces.enrol', { patientId: patient.id, photos: [photo, photo, photo] });
 

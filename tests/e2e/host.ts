@@ -11,9 +11,7 @@ export interface RunningHost {
 }
 
 /** Starts `dist/electron/web.cjs` on a free port and a fresh data directory, as a user would with `npm run web`. */
-export async function startHost(
-  options: { demo?: boolean; extraArgs?: string[]; env?: Record<string, string>; dataDir?: string } = {},
-): Promise<RunningHost> {
+export async function startHost(options: { demo?: boolean; extraArgs?: string[]; env?: Record<string, string>; dataDir?: string } = {}): Promise<RunningHost> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'fd-e2e-'));
   const args = ['dist/electron/web.cjs', '--port', '0', '--data-dir', dataDir, ...(options.demo === false ? [] : ['--demo']), ...(options.extraArgs ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });

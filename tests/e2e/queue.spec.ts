@@ -31,7 +31,12 @@ const TABLET = { viewport: { width: 1280, height: 800 }, hasTouch: true };
 const leonorFields = { fullName: 'Leonor Quintanilha Barbosa', dateOfBirth: '1987-04-12', phone: '+351 936 472 815', preferredLanguage: 'pt' as const };
 const ruiFields = { fullName: 'Rui Tavares Coelho', dateOfBirth: '1979-09-03', phone: '+351 912 048 337' };
 
-test('reception checks patients in and calls one; the display shows and announces the call in the privacy mode chosen', async ({ app, page, host, newScreen }, testInfo) => {
+test('reception checks patients in and calls one; the display shows and announces the call in the privacy mode chosen', async ({
+  app,
+  page,
+  host,
+  newScreen,
+}, testInfo) => {
   const tooLate = tooCloseToMidnight(50);
   test.skip(tooLate !== null, tooLate ?? '');
   const admin = await ClinicApi.signIn(host.url, 'admin', 'demo');
@@ -117,7 +122,12 @@ test('reception checks patients in and calls one; the display shows and announce
   await expect(queue.entries(clinic.practitionerId)).toHaveCount(1);
 });
 
-test('a screen is paired with a code from "Add a screen", refused where its role does not reach, and sent back to pairing when revoked', async ({ app, page, host, newScreen }) => {
+test('a screen is paired with a code from "Add a screen", refused where its role does not reach, and sent back to pairing when revoked', async ({
+  app,
+  page,
+  host,
+  newScreen,
+}) => {
   await app.signIn('reception', 'demo');
   const screens = new ScreensSettings(page);
   await screens.open();
@@ -167,7 +177,12 @@ test('a screen is paired with a code from "Add a screen", refused where its role
   await expect(kiosk.page.getByTestId('kiosk-start')).toBeVisible();
 });
 
-test('a patient checks in at the kiosk by birth date and phone; a wrong phone reveals nothing; the ticket joins the waiting list', async ({ app, page, host, newScreen }, testInfo) => {
+test('a patient checks in at the kiosk by birth date and phone; a wrong phone reveals nothing; the ticket joins the waiting list', async ({
+  app,
+  page,
+  host,
+  newScreen,
+}, testInfo) => {
   const tooLate = tooCloseToMidnight(45);
   test.skip(tooLate !== null, tooLate ?? '');
   const admin = await ClinicApi.signIn(host.url, 'admin', 'demo');

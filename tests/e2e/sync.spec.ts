@@ -124,14 +124,23 @@ async function bookOnline(cloud: Cloud, practitionerName: string, startsAt: numb
 /** Waits until this desk has nothing left to push and the last round reached the cloud. */
 async function waitUntilSynced(api: ClinicApi): Promise<void> {
   await expect
-    .poll(async () => {
-      const status = await api.call('sync.status', {});
-      return `${status.connection} ${status.pending}`;
-    }, { timeout: 60_000 })
+    .poll(
+      async () => {
+        const status = await api.call('sync.status', {});
+        return `${status.connection} ${status.pending}`;
+      },
+      { timeout: 60_000 },
+    )
     .toBe('online 0');
 }
 
-test('online bookings reach the board; desk bookings wait while the cloud is down and go out when it is back', async ({ app, page, cloud, clinic, admin }, testInfo) => {
+test('online bookings reach the board; desk bookings wait while the cloud is down and go out when it is back', async ({
+  app,
+  page,
+  cloud,
+  clinic,
+  admin,
+}, testInfo) => {
   const tooLate = tooCloseToMidnight(180);
   test.skip(tooLate !== null, tooLate ?? '');
   test.setTimeout(180_000);
@@ -179,7 +188,9 @@ test('online bookings reach the board; desk bookings wait while the cloud is dow
   await sync.expectPending(0);
 
   // The desk's booking is on the cloud now, and nothing overlaps there.
-  const onCloud = [...replay((await cloud.portal().pullAll()).changes).values()].flatMap((row) => (row.entity === 'appointment' ? [row.data as EntityData<'appointment'>] : []));
+  const onCloud = [...replay((await cloud.portal().pullAll()).changes).values()].flatMap((row) =>
+    row.entity === 'appointment' ? [row.data as EntityData<'appointment'>] : [],
+  );
   expect(onCloud.filter((row) => row.startsAt === deskAppointment.startsAt && row.origin !== 'online')).toHaveLength(1);
   expect(cloud.overlaps()).toEqual([]);
   await expect(admin.call('sync.issues', {})).resolves.toEqual({ conflicts: [], problems: [] });
@@ -200,7 +211,12 @@ test('an appointment the cloud refused is flagged on the board, with one-click w
   // Sync paused: a desk booking waits here while the portal takes the same time online.
   await admin.call('sync.updateSettings', { enabled: false });
   const reception = await ClinicApi.signIn(app.baseUrl, 'reception', 'demo');
-  const patient = await createPatient(reception, { fullName: 'Marta Desk Conflito', dateOfBirth: '1985-06-07', phone: '+351 912 345 678', preferredLanguage: 'pt' });
+  const patient = await createPatient(reception, {
+    fullName: 'Marta Desk Conflito',
+    dateOfBirth: '1985-06-07',
+    phone: '+351 912 345 678',
+    preferredLanguage: 'pt',
+  });
   const appointmentId = await bookToday(reception, clinic, patient, 90);
   const { startsAt } = await reception.call('appointments.get', { id: appointmentId });
   const online = await bookOnline(cloud, clinic.practitionerName, startsAt, 'Paulo Online Primeiro');
@@ -215,7 +231,9 @@ test('an appointment the cloud refused is flagged on the board, with one-click w
   const flag = sync.conflictOn(card);
   await expect(flag).toContainText('Sync conflict');
   // Practitioner and room are both taken: the cloud names whichever it found first.
-  await expect(flag.getByTestId('sync-conflict-clash')).toHaveText(new RegExp(`^Taken online meanwhile: \\d\\d:\\d\\d–\\d\\d:\\d\\d \\((${clinic.practitionerName}|room ${clinic.roomName})\\)$`));
+  await expect(flag.getByTestId('sync-conflict-clash')).toHaveText(
+    new RegExp(`^Taken online meanwhile: \\d\\d:\\d\\d–\\d\\d:\\d\\d \\((${clinic.practitionerName}|room ${clinic.roomName})\\)$`),
+  );
   await expect(sync.indicator().getByTestId('sync-conflicts')).toHaveText('1 conflict');
   await page.screenshot({ path: testInfo.outputPath('sync-conflict.png'), fullPage: true });
 

@@ -73,7 +73,25 @@ describe('sync between a desk, the cloud and another desk', () => {
     const onlinePatient = randomUUID();
     const onlineAppointment = randomUUID();
     const { results } = await cloud.portal.push('portal', [
-      { mutationId: randomUUID(), entity: 'patient', uid: onlinePatient, op: 'upsert', baseVersion: null, data: { fullName: 'Online Person', preferredName: '', dateOfBirth: '1990-05-05', sex: 'female', phone: '+351 93 111 2222', email: '', taxId: '', address: '', preferredLanguage: 'en', notes: '' } },
+      {
+        mutationId: randomUUID(),
+        entity: 'patient',
+        uid: onlinePatient,
+        op: 'upsert',
+        baseVersion: null,
+        data: {
+          fullName: 'Online Person',
+          preferredName: '',
+          dateOfBirth: '1990-05-05',
+          sex: 'female',
+          phone: '+351 93 111 2222',
+          email: '',
+          taxId: '',
+          address: '',
+          preferredLanguage: 'en',
+          notes: '',
+        },
+      },
       {
         mutationId: randomUUID(),
         entity: 'appointment',
@@ -103,7 +121,11 @@ describe('sync between a desk, the cloud and another desk', () => {
     const issues = await a.ok(a.reception, 'sync.issues', {});
     expect(issues.conflicts).toEqual([
       // Both Ana and room 1 are taken then: the server names one of them.
-      { appointmentId: local.id, clash: { kind: expect.stringMatching(/^(practitioner|room)$/), startsAt: at('2030-01-07T10:15'), endsAt: at('2030-01-07T10:45'), appointmentId: null }, refusedAt: clock.now },
+      {
+        appointmentId: local.id,
+        clash: { kind: expect.stringMatching(/^(practitioner|room)$/), startsAt: at('2030-01-07T10:15'), endsAt: at('2030-01-07T10:45'), appointmentId: null },
+        refusedAt: clock.now,
+      },
     ]);
     // The online booking waits: the refused local one still holds the slot here.
     expect(a.localId('appointments', onlineAppointment)).toBeNaN();

@@ -68,7 +68,18 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
   let isCut = false;
   let isBlackhole = false;
   const sockets = new Set<Socket>();
-  const stats: FaultStats = { requests: 0, forwarded: 0, droppedRequests: 0, droppedResponses: 0, duplicated: 0, delayed: 0, errors500: 0, errors429: 0, refusedWhileCut: 0, blackholed: 0 };
+  const stats: FaultStats = {
+    requests: 0,
+    forwarded: 0,
+    droppedRequests: 0,
+    droppedResponses: 0,
+    duplicated: 0,
+    delayed: 0,
+    errors500: 0,
+    errors429: 0,
+    refusedWhileCut: 0,
+    blackholed: 0,
+  };
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
 
   const pathOf = (req: IncomingMessage, current: FaultPlan): string | undefined => {

@@ -42,47 +42,51 @@ describe('two desks, the cloud and the portal, through a faulty network', () => 
     return { a, b, clinic: clinicUids(a, practice) };
   }
 
-  it.each([1, 2])('converges with no acknowledged change lost, none applied twice, and no overlap (seed %i)', async (seed) => {
-    const { a, b, clinic } = await setUp(seed);
-    const random = createRandom(seed);
-    const pick = (n: number) => Math.floor(random() * n);
-    const acked: Acked = new Map();
-    for (const proxy of proxies) proxy.setPlan(FAULTS);
+  it.each([1, 2])(
+    'converges with no acknowledged change lost, none applied twice, and no overlap (seed %i)',
+    async (seed) => {
+      const { a, b, clinic } = await setUp(seed);
+      const random = createRandom(seed);
+      const pick = (n: number) => Math.floor(random() * n);
+      const acked: Acked = new Map();
+      for (const proxy of proxies) proxy.setPlan(FAULTS);
 
-    const outcomes = { booked: 0, online: 0, changed: 0, syncs: 0 };
-    const isCut = [false, false];
-    for (let step = 0; step < 80; step++) {
-      const desk = random() < 0.5 ? a : b;
-      const proxy = proxies[desk === a ? 0 : 1]!;
-      const roll = random();
-      if (roll < 0.35) {
-        if (await deskBooks(desk, clinic, acked, { practitioner: pick(2), slot: pick(64), patient: pick(6) })) outcomes.booked++;
-      } else if (roll < 0.5) {
-        if (await portalBooks(cloud, clinic, acked, { practitioner: pick(2), slot: pick(64) })) outcomes.online++;
-      } else if (roll < 0.65) {
-        if (await deskChanges(desk, acked, { which: pick(100), slot: pick(64), cancel: random() < 0.4 })) outcomes.changed++;
-      } else if (roll < 0.7) {
-        // The network goes down (or comes back) for this desk.
-        const index = desk === a ? 0 : 1;
-        isCut[index] = !isCut[index];
-        proxy.setCut(isCut[index]!);
-      } else {
-        await desk.sync();
-        outcomes.syncs++;
+      const outcomes = { booked: 0, online: 0, changed: 0, syncs: 0 };
+      const isCut = [false, false];
+      for (let step = 0; step < 80; step++) {
+        const desk = random() < 0.5 ? a : b;
+        const proxy = proxies[desk === a ? 0 : 1]!;
+        const roll = random();
+        if (roll < 0.35) {
+          if (await deskBooks(desk, clinic, acked, { practitioner: pick(2), slot: pick(64), patient: pick(6) })) outcomes.booked++;
+        } else if (roll < 0.5) {
+          if (await portalBooks(cloud, clinic, acked, { practitioner: pick(2), slot: pick(64) })) outcomes.online++;
+        } else if (roll < 0.65) {
+          if (await deskChanges(desk, acked, { which: pick(100), slot: pick(64), cancel: random() < 0.4 })) outcomes.changed++;
+        } else if (roll < 0.7) {
+          // The network goes down (or comes back) for this desk.
+          const index = desk === a ? 0 : 1;
+          isCut[index] = !isCut[index];
+          proxy.setCut(isCut[index]!);
+        } else {
+          await desk.sync();
+          outcomes.syncs++;
+        }
       }
-    }
-    for (const proxy of proxies) {
-      proxy.setCut(false);
-      proxy.setPlan({});
-    }
-    const resolved = await settle(desks, acked);
-    await expectInvariants(cloud, desks, acked);
+      for (const proxy of proxies) {
+        proxy.setCut(false);
+        proxy.setPlan({});
+      }
+      const resolved = await settle(desks, acked);
+      await expectInvariants(cloud, desks, acked);
 
-    // The run exercised what it claims to.
-    expect(outcomes.booked).toBeGreaterThan(5);
-    expect(outcomes.online).toBeGreaterThan(0);
-    const faults = proxies.reduce((sum, p) => sum + p.stats.droppedResponses + p.stats.duplicated + p.stats.errors500 + p.stats.droppedRequests, 0);
-    expect(faults).toBeGreaterThan(3);
-    expect(resolved, 'appointments refused by the cloud and resolved at a desk').toBeGreaterThan(0);
-  }, 120_000);
+      // The run exercised what it claims to.
+      expect(outcomes.booked).toBeGreaterThan(5);
+      expect(outcomes.online).toBeGreaterThan(0);
+      const faults = proxies.reduce((sum, p) => sum + p.stats.droppedResponses + p.stats.duplicated + p.stats.errors500 + p.stats.droppedRequests, 0);
+      expect(faults).toBeGreaterThan(3);
+      expect(resolved, 'appointments refused by the cloud and resolved at a desk').toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });

@@ -130,7 +130,11 @@ export async function expectInvariants(
     const applied = appliedStates(options.proxies ?? []);
     for (const desk of desks) {
       const superseded = new Set(
-        (desk.desk.database.sqlite.prepare(`SELECT uid FROM sync_problems WHERE entity = 'appointment' AND reason = 'SUPERSEDED'`).all() as Array<{ uid: string }>).map((row) => row.uid),
+        (
+          desk.desk.database.sqlite.prepare(`SELECT uid FROM sync_problems WHERE entity = 'appointment' AND reason = 'SUPERSEDED'`).all() as Array<{
+            uid: string;
+          }>
+        ).map((row) => row.uid),
       );
       const silentlyLost = [...acked].filter(([uid, state]) => {
         const own = state.history.filter((one) => one.by === desk.name).at(-1);
@@ -146,9 +150,14 @@ export async function expectInvariants(
   // A change applied twice would leave a row at a version above the writes that made it
   // (consecutive unsent writes of a row fold into one change, so it may be below).
   const versions = new Map(
-    (cloud.server.db.prepare(`SELECT uid, version FROM rows WHERE entity = 'appointment'`).all() as Array<{ uid: string; version: number }>).map((row) => [row.uid, row.version]),
+    (cloud.server.db.prepare(`SELECT uid, version FROM rows WHERE entity = 'appointment'`).all() as Array<{ uid: string; version: number }>).map((row) => [
+      row.uid,
+      row.version,
+    ]),
   );
-  const overApplied = [...acked].filter(([uid, state]) => (versions.get(uid) ?? 0) > state.writes).map(([uid, state]) => ({ uid, writes: state.writes, version: versions.get(uid) }));
+  const overApplied = [...acked]
+    .filter(([uid, state]) => (versions.get(uid) ?? 0) > state.writes)
+    .map(([uid, state]) => ({ uid, writes: state.writes, version: versions.get(uid) }));
   expect(overApplied, 'rows changed more often on the cloud than they were written').toEqual([]);
 
   const applied = (cloud.server.db.prepare('SELECT result FROM mutations').all() as Array<{ result: string }>).filter(
@@ -173,7 +182,18 @@ export async function bookOnline(
       uid: patientUid,
       op: 'upsert',
       baseVersion: null,
-      data: { fullName: 'Online Patient', preferredName: '', dateOfBirth: '1991-03-03', sex: 'unknown', phone: '', email: '', taxId: '', address: '', preferredLanguage: 'pt', notes: '' },
+      data: {
+        fullName: 'Online Patient',
+        preferredName: '',
+        dateOfBirth: '1991-03-03',
+        sex: 'unknown',
+        phone: '',
+        email: '',
+        taxId: '',
+        address: '',
+        preferredLanguage: 'pt',
+        notes: '',
+      },
     },
     {
       mutationId: randomUUID(),

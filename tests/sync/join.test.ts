@@ -44,7 +44,8 @@ describe('turning sync on for the first time: joining safely', () => {
     const refused = await b.fail(b.admin, 'sync.updateSettings', { enabled: true, cloudUrl: cloud.server.url, pullIntervalSeconds: 30 });
     expect(refused).toEqual({
       code: 'ALREADY_SET_UP',
-      message: 'This cloud already holds a clinic, and this computer has a clinic of its own. Start Front Desk on this computer with an empty database to join it.',
+      message:
+        'This cloud already holds a clinic, and this computer has a clinic of its own. Start Front Desk on this computer with an empty database to join it.',
       details: { reason: 'CLOUD_HAS_OTHER_CLINIC' },
     });
     // Nothing at all: not the URL, not the interval, no outbox, tracking still off.
@@ -107,7 +108,10 @@ describe('turning sync on for the first time: joining safely', () => {
     const wrong = await startSyncDesk({ name: 'w', clock, cloudUrl: cloud.server.url, token: 'not-the-token' });
     try {
       await seedPractice(wrong, 1);
-      expect(await wrong.fail(wrong.admin, 'sync.updateSettings', { enabled: true })).toMatchObject({ code: 'CLOUD_UNAVAILABLE', details: { problem: 'UNAUTHORISED' } });
+      expect(await wrong.fail(wrong.admin, 'sync.updateSettings', { enabled: true })).toMatchObject({
+        code: 'CLOUD_UNAVAILABLE',
+        details: { problem: 'UNAUTHORISED' },
+      });
     } finally {
       await wrong.close();
     }

@@ -81,7 +81,12 @@ describe('a desk killed (SIGKILL) in the middle of a push', () => {
         try {
           expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
           // Every acknowledged booking has its outbox entry (written in its transaction), or was already acknowledged by the cloud.
-          const waiting = sqlite.prepare(`SELECT count(*) FROM appointments a WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.uid = a.uid) AND NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.uid = a.uid)`).pluck().get();
+          const waiting = sqlite
+            .prepare(
+              `SELECT count(*) FROM appointments a WHERE NOT EXISTS (SELECT 1 FROM sync_outbox o WHERE o.uid = a.uid) AND NOT EXISTS (SELECT 1 FROM sync_versions v WHERE v.uid = a.uid)`,
+            )
+            .pluck()
+            .get();
           expect(waiting).toBe(0);
           // A booking can commit in the instant between the kill being sent and the process
           // dying, its ack line never written: committed all the same, so it is held to the

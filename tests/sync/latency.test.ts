@@ -64,7 +64,12 @@ describe('sync now, with the cloud unreachable but not refusing', () => {
   const swallowed = () => proxy.stats.blackholed;
 
   it('answers within one try once the cloud is known to be away; the worker keeps its retries', async () => {
-    await a.ok(a.reception, 'appointments.book', { patientId: practice.patients[0]!, specialtyId: practice.general, practitionerId: practice.ana, startsAt: at('2030-01-07T10:00') });
+    await a.ok(a.reception, 'appointments.book', {
+      patientId: practice.patients[0]!,
+      specialtyId: practice.general,
+      practitionerId: practice.ana,
+      startsAt: at('2030-01-07T10:00'),
+    });
     proxy.setBlackhole(true);
 
     // Not known yet: the first round tries as the worker would.

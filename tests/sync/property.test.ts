@@ -18,8 +18,21 @@ type Action =
 const deskIndex = fc.nat({ max: DESKS - 1 });
 const slot = fc.nat({ max: SLOTS.length - 1 });
 const action: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('book' as const), desk: deskIndex, practitioner: fc.nat({ max: 1 }), slot, patient: fc.nat({ max: 3 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('change' as const), desk: deskIndex, which: fc.nat({ max: 20 }), slot, cancel: fc.boolean(), anyone: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('book' as const), desk: deskIndex, practitioner: fc.nat({ max: 1 }), slot, patient: fc.nat({ max: 3 }) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('change' as const),
+      desk: deskIndex,
+      which: fc.nat({ max: 20 }),
+      slot,
+      cancel: fc.boolean(),
+      anyone: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('online' as const), practitioner: fc.nat({ max: 1 }), slot }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('sync' as const), desk: deskIndex }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cut' as const), desk: deskIndex }) },

@@ -31,10 +31,16 @@ describe('the sync client against the reference cloud, fault by fault', () => {
   });
 
   const book = (startsAt: string, patient = 0) =>
-    a.ok(a.reception, 'appointments.book', { patientId: practice.patients[patient]!, specialtyId: practice.general, practitionerId: practice.ana, startsAt: at(startsAt) });
+    a.ok(a.reception, 'appointments.book', {
+      patientId: practice.patients[patient]!,
+      specialtyId: practice.general,
+      practitionerId: practice.ana,
+      startsAt: at(startsAt),
+    });
   const appliedAnswers = () =>
-    (cloud.server.db.prepare('SELECT result FROM mutations').all() as Array<{ result: string }>).filter((row) => (JSON.parse(row.result) as MutationResult).status === 'applied')
-      .length;
+    (cloud.server.db.prepare('SELECT result FROM mutations').all() as Array<{ result: string }>).filter(
+      (row) => (JSON.parse(row.result) as MutationResult).status === 'applied',
+    ).length;
 
   it('replays a push whose answer was lost after the cloud committed it: the same answer, nothing applied twice', async () => {
     const booked = await book('2030-01-07T10:00');
@@ -103,13 +109,17 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     for (const time of ['09:00', '09:30', '10:00', '10:30', '11:00']) await book(`2030-01-07T${time}`);
     // A broken entry in the middle (as a bug or a damaged file might leave one): not a UUID.
     a.desk.database.sqlite
-      .prepare(`INSERT INTO sync_outbox (mutation_id, entity, uid, op, data, created_at) VALUES (?, 'room', 'not-a-uuid', 'upsert', '{"name":"X","isActive":true}', 0)`)
+      .prepare(
+        `INSERT INTO sync_outbox (mutation_id, entity, uid, op, data, created_at) VALUES (?, 'room', 'not-a-uuid', 'upsert', '{"name":"X","isActive":true}', 0)`,
+      )
       .run(randomUUID());
     await book('2030-01-07T11:30');
     const status = await a.sync();
     expect(status).toMatchObject({ connection: 'online', pending: 0, problems: 1 });
     const { problems } = await a.ok(a.reception, 'sync.issues', {});
-    expect(problems).toEqual([{ id: expect.any(Number), entity: 'room', entityId: null, operation: 'upsert', reason: 'INVALID_REQUEST', message: expect.any(String), at: clock.now }]);
+    expect(problems).toEqual([
+      { id: expect.any(Number), entity: 'room', entityId: null, operation: 'upsert', reason: 'INVALID_REQUEST', message: expect.any(String), at: clock.now },
+    ]);
     expect(cloud.server.db.prepare(`SELECT count(*) FROM rows WHERE entity = 'appointment'`).pluck().get()).toBe(6);
 
     await a.ok(a.reception, 'sync.dismissProblem', { id: problems[0]!.id });
@@ -155,7 +165,9 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     await a.sync();
     const uid = a.uidOf('appointments', booked.id);
     const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
-    const { results } = await cloud.desk.push('admin', [{ mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null }]);
+    const { results } = await cloud.desk.push('admin', [
+      { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
+    ]);
     expect(results[0]!.status).toBe('applied');
     await book('2030-01-07T11:00', 1);
     cloud.server.compact(0);
@@ -171,7 +183,9 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     await a.sync();
     const uid = a.uidOf('appointments', booked.id);
     const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
-    const { results } = await cloud.desk.push('admin', [{ mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null }]);
+    const { results } = await cloud.desk.push('admin', [
+      { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
+    ]);
     expect(results[0]!.status).toBe('applied');
     // A cursor of the server this desk knew before: the new one hands out others.
     a.desk.database.sqlite.prepare(`UPDATE sync_state SET cursor = 'opaque:previous-server:8812'`).run();

@@ -41,7 +41,12 @@ describe('pulled appointment changes and the waiting room', () => {
   const serverRow = (uid: string) => cloud.server.db.prepare('SELECT version, data FROM rows WHERE uid = ?').get(uid) as { version: number; data: string };
 
   it('refreshes the queues and the waiting-room display when a pulled change touches today', async () => {
-    const booked = await a.ok(a.reception, 'appointments.book', { patientId: practice.patients[0]!, specialtyId: practice.general, practitionerId: practice.ana, startsAt: at('2030-01-07T10:00') });
+    const booked = await a.ok(a.reception, 'appointments.book', {
+      patientId: practice.patients[0]!,
+      specialtyId: practice.general,
+      practitionerId: practice.ana,
+      startsAt: at('2030-01-07T10:00'),
+    });
     const { ticket } = await a.ok(a.reception, 'checkin.checkIn', { appointmentId: booked.id });
     expect(await a.sync()).toMatchObject({ pending: 0 });
     await until(() => events('display.changed').length > 0);

@@ -30,7 +30,12 @@ describe('a full resync interrupted partway', () => {
     acked = new Map();
     // Every appointment for the first patient: the other two are rows nothing refers to.
     for (const time of ['09:00', '09:30', '10:00', '10:30']) {
-      const booked = await a.ok(a.reception, 'appointments.book', { patientId: practice.patients[0]!, specialtyId: practice.general, practitionerId: practice.ana, startsAt: at(`2030-01-07T${time}`) });
+      const booked = await a.ok(a.reception, 'appointments.book', {
+        patientId: practice.patients[0]!,
+        specialtyId: practice.general,
+        practitionerId: practice.ana,
+        startsAt: at(`2030-01-07T${time}`),
+      });
       ack(acked, a.uidOf('appointments', booked.id), { startsAt: booked.startsAt, status: booked.status, by: a.name });
     }
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0 });
@@ -43,7 +48,9 @@ describe('a full resync interrupted partway', () => {
 
   const deleteInCloud = async (uid: string) => {
     const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
-    const { results } = await cloud.desk.push('admin', [{ mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null }]);
+    const { results } = await cloud.desk.push('admin', [
+      { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
+    ]);
     expect(results[0]!.status).toBe('applied');
     acked.delete(uid);
   };
@@ -78,7 +85,11 @@ describe('a full resync interrupted partway', () => {
     // Between the rounds: one of the first page's appointments is deleted, the portal books another.
     await deleteInCloud(firstAppointments[0]!.uid);
     const refs = clinicUids(a, practice).practitioners[1]!;
-    const online = await bookOnline(cloud, { practitionerUid: refs.uid, roomUid: refs.roomUid, specialtyUid: a.uidOf('specialties', practice.general) }, at('2030-01-07T11:00'));
+    const online = await bookOnline(
+      cloud,
+      { practitionerUid: refs.uid, roomUid: refs.roomUid, specialtyUid: a.uidOf('specialties', practice.general) },
+      at('2030-01-07T11:00'),
+    );
     expect(online).not.toBeNull();
     ack(acked, online!, { startsAt: at('2030-01-07T11:00'), status: 'booked', by: 'online' });
 

@@ -38,7 +38,12 @@ async function refusedIsNull<T>(call: Promise<T>): Promise<T | null> {
 }
 
 /** Books at a desk; records the acknowledged booking. Returns whether it was booked. */
-export async function deskBooks(desk: SyncDesk, clinic: ClinicUids, acked: Acked, pick: { practitioner: number; slot: number; patient: number }): Promise<boolean> {
+export async function deskBooks(
+  desk: SyncDesk,
+  clinic: ClinicUids,
+  acked: Acked,
+  pick: { practitioner: number; slot: number; patient: number },
+): Promise<boolean> {
   const practitioner = clinic.practitioners[pick.practitioner % clinic.practitioners.length]!;
   const booked = await refusedIsNull(
     desk.ok(desk.reception, 'appointments.book', {
@@ -58,7 +63,9 @@ export async function deskBooks(desk: SyncDesk, clinic: ClinicUids, acked: Acked
  * each other's), or any this desk has (`anyone` true: desks race on the same rows).
  */
 export async function deskChanges(desk: SyncDesk, acked: Acked, pick: { which: number; slot: number; cancel: boolean; anyone?: boolean }): Promise<boolean> {
-  const own = [...acked].filter(([uid, state]) => (pick.anyone || state.by === desk.name) && state.status === 'booked' && !Number.isNaN(desk.localId('appointments', uid)));
+  const own = [...acked].filter(
+    ([uid, state]) => (pick.anyone || state.by === desk.name) && state.status === 'booked' && !Number.isNaN(desk.localId('appointments', uid)),
+  );
   if (own.length === 0) return false;
   const [uid] = own[pick.which % own.length]!;
   const id = desk.localId('appointments', uid);

@@ -173,7 +173,13 @@ export interface Practice {
 
 /** A small clinic made through the admin methods (so every row goes through the triggers). */
 export async function seedPractice(t: SyncDesk, patientCount = 6): Promise<Practice> {
-  const general = await t.ok(t.admin, 'specialties.save', { nameEn: 'General practice', namePt: 'Clínica geral', durationMinutes: 30, priceCents: 4000, ticketPrefix: 'G' });
+  const general = await t.ok(t.admin, 'specialties.save', {
+    nameEn: 'General practice',
+    namePt: 'Clínica geral',
+    durationMinutes: 30,
+    priceCents: 4000,
+    ticketPrefix: 'G',
+  });
   const room1 = await t.ok(t.admin, 'rooms.save', { name: 'Room 1' });
   const room2 = await t.ok(t.admin, 'rooms.save', { name: 'Room 2' });
   const ana = await t.ok(t.admin, 'practitioners.save', { fullName: 'Ana Almeida', specialtyIds: [general.id], defaultRoomId: room1.id });

@@ -47,7 +47,12 @@ describe('the sync settings and the background worker', () => {
 
   async function open(options: { env?: Record<string, string>; secretCipher?: SecretCipher; worker?: boolean }): Promise<{ desk: FrontDesk; admin: Caller }> {
     dir = mkdtempSync(join(tmpdir(), 'fd-sync-worker-'));
-    desk = await startFrontDesk({ dataDir: dir, env: options.env ?? {}, syncWorker: options.worker ?? false, ...(options.secretCipher ? { secretCipher: options.secretCipher } : {}) });
+    desk = await startFrontDesk({
+      dataDir: dir,
+      env: options.env ?? {},
+      syncWorker: options.worker ?? false,
+      ...(options.secretCipher ? { secretCipher: options.secretCipher } : {}),
+    });
     await writeSettings(desk.database.db, { clinicName: 'Worker clinic', timeZone: 'Europe/Lisbon', setUpAt: Date.now() });
     await insertStaff(desk.database.db, {
       username: 'boss',
@@ -65,8 +70,19 @@ describe('the sync settings and the background worker', () => {
 
   it('seals the token with the keyring, never stores it plain, and shows only that one is there', async () => {
     const { desk, admin } = await open({ secretCipher: fakeKeyring });
-    const settings = await callAs(desk.dispatch, admin, 'sync.updateSettings', { cloudUrl: 'https://cloud.example.org/', token: 'tok-123', pullIntervalSeconds: 30, enabled: true });
-    expect(settings).toMatchObject({ enabled: true, cloudUrl: 'https://cloud.example.org', hasToken: true, pullIntervalSeconds: 30, secureStorage: { available: true, problem: null } });
+    const settings = await callAs(desk.dispatch, admin, 'sync.updateSettings', {
+      cloudUrl: 'https://cloud.example.org/',
+      token: 'tok-123',
+      pullIntervalSeconds: 30,
+      enabled: true,
+    });
+    expect(settings).toMatchObject({
+      enabled: true,
+      cloudUrl: 'https://cloud.example.org',
+      hasToken: true,
+      pullIntervalSeconds: 30,
+      secureStorage: { available: true, problem: null },
+    });
     expect(settings.clientId).toMatch(/^[0-9a-f-]{36}$/);
     const sealed = desk.database.sqlite.prepare(`SELECT sealed FROM secrets WHERE name = 'cloud.token'`).pluck().get() as Buffer;
     expect(Buffer.from(sealed).toString()).not.toContain('tok-123');
@@ -79,7 +95,11 @@ describe('the sync settings and the background worker', () => {
     const { desk, admin } = await open({});
     const refused = await desk.dispatch(admin, 'sync.updateSettings', { cloudUrl: 'https://cloud.example.org', token: 'tok-123' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'SECURE_STORAGE_UNAVAILABLE', details: { reason: 'NO_ENCRYPTION' } } });
-    expect(await callAs(desk.dispatch, admin, 'sync.settings', {})).toMatchObject({ cloudUrl: '', hasToken: false, secureStorage: { available: false, problem: 'NO_ENCRYPTION' } });
+    expect(await callAs(desk.dispatch, admin, 'sync.settings', {})).toMatchObject({
+      cloudUrl: '',
+      hasToken: false,
+      secureStorage: { available: false, problem: 'NO_ENCRYPTION' },
+    });
     const off = await desk.dispatch(admin, 'sync.updateSettings', { enabled: true });
     expect(off).toMatchObject({ ok: false, error: { code: 'NOT_SET_UP', details: { missing: ['cloudUrl', 'token'] } } });
     expect(desk.database.sqlite.prepare('SELECT enabled, tracking FROM sync_state').get()).toEqual({ enabled: 0, tracking: 0 });
@@ -111,7 +131,9 @@ describe('the sync settings and the background worker', () => {
     const patient = await callAs(desk.dispatch, admin, 'patients.get', { id: patientId });
     const { id: _id, createdAt: _c, updatedAt: _u, ...fields } = patient;
     await callAs(desk.dispatch, admin, 'patients.update', { id: patientId, fields: { ...fields, phone: '+351 912 000 111' } });
-    await until(async () => (await cloud!.desk.pullAll()).changes.some((change) => change.entity === 'patient' && (change.data as { phone: string }).phone === '+351 912 000 111'));
+    await until(async () =>
+      (await cloud!.desk.pullAll()).changes.some((change) => change.entity === 'patient' && (change.data as { phone: string }).phone === '+351 912 000 111'),
+    );
     await until(async () => (await callAs(desk.dispatch, admin, 'sync.status', {})).pending === 0);
     expect(await callAs(desk.dispatch, admin, 'sync.status', {})).toMatchObject({ enabled: true, connection: 'online', pending: 0 });
   });

@@ -31,7 +31,10 @@ describe('0002_patient_search', () => {
       .run();
 
     expect((await migrator.migrateTo('0002_patient_search')).error).toBeUndefined();
-    const indexes = database.sqlite.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'patients' AND sql IS NOT NULL ORDER BY name`).pluck().all();
+    const indexes = database.sqlite
+      .prepare(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'patients' AND sql IS NOT NULL ORDER BY name`)
+      .pluck()
+      .all();
     expect(indexes).toEqual([
       'patients_by_birth',
       'patients_by_email_key',
@@ -41,7 +44,10 @@ describe('0002_patient_search', () => {
       'patients_by_tax_key',
     ]);
     for (const query of ['magalhaes', 'dita', '7888', '912 777', '1234', 'dita@', '03/03/1933']) {
-      expect((await searchPatients(database.db, query, 20)).map((patient) => patient.fullName), query).toEqual(['Benedita Magalhães']);
+      expect(
+        (await searchPatients(database.db, query, 20)).map((patient) => patient.fullName),
+        query,
+      ).toEqual(['Benedita Magalhães']);
     }
 
     expect((await migrator.migrateTo('0001_initial')).error).toBeUndefined();

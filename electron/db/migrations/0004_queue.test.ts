@@ -59,16 +59,63 @@ describe('0004_queue', () => {
     expect((await migrator.migrateTo('0004_queue')).error).toBeUndefined();
 
     const after = all<Record<string, unknown>>(`SELECT * FROM appointments ORDER BY id`);
-    expect(after.map(({ id, patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, status_changed_at, is_walk_in, cancel_reason, notes, price_cents, created_by, created_at, updated_at }) => ({
-      id, patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, status_changed_at, is_walk_in, cancel_reason, notes, price_cents, created_by, created_at, updated_at,
-    }))).toEqual(before);
+    expect(
+      after.map(
+        ({
+          id,
+          patient_id,
+          practitioner_id,
+          room_id,
+          specialty_id,
+          starts_at,
+          ends_at,
+          status,
+          status_changed_at,
+          is_walk_in,
+          cancel_reason,
+          notes,
+          price_cents,
+          created_by,
+          created_at,
+          updated_at,
+        }) => ({
+          id,
+          patient_id,
+          practitioner_id,
+          room_id,
+          specialty_id,
+          starts_at,
+          ends_at,
+          status,
+          status_changed_at,
+          is_walk_in,
+          cancel_reason,
+          notes,
+          price_cents,
+          created_by,
+          created_at,
+          updated_at,
+        }),
+      ),
+    ).toEqual(before);
     for (const row of after) {
-      expect(row).toMatchObject({ checked_in_at: null, ticket: null, ticket_day: null, called_at: null, called_room_id: null, call_count: 0, started_at: null, finished_at: null });
+      expect(row).toMatchObject({
+        checked_in_at: null,
+        ticket: null,
+        ticket_day: null,
+        called_at: null,
+        called_room_id: null,
+        call_count: 0,
+        started_at: null,
+        finished_at: null,
+      });
       expect(row.code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ2-9]{6}$/);
     }
     expect(new Set(after.map((row) => row.code)).size).toBe(after.length);
 
-    const indexes = all<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'appointments' AND sql IS NOT NULL ORDER BY name`).map((row) => row.name);
+    const indexes = all<{ name: string }>(
+      `SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'appointments' AND sql IS NOT NULL ORDER BY name`,
+    ).map((row) => row.name);
     expect(indexes).toEqual([
       'appointments_booked_by_start',
       'appointments_by_call',
@@ -80,7 +127,9 @@ describe('0004_queue', () => {
       'appointments_by_ticket',
       'appointments_spans',
     ]);
-    const triggers = all<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'appointments' ORDER BY name`).map((row) => row.name);
+    const triggers = all<{ name: string }>(`SELECT name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'appointments' ORDER BY name`).map(
+      (row) => row.name,
+    );
     expect(triggers).toEqual([
       'appointments_code_after_insert',
       'appointments_no_practitioner_overlap_insert',
@@ -95,7 +144,11 @@ describe('0004_queue', () => {
       run(
         `INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, status_changed_at, created_at, updated_at)
          VALUES (1, ?, ?, 1, ?, ?, ?, 0, 0, 0)`,
-        practitionerId, roomId, startsAt, startsAt + HOUR_MS / 2, status,
+        practitionerId,
+        roomId,
+        startsAt,
+        startsAt + HOUR_MS / 2,
+        status,
       );
     // Still refused: the practitioner's and the room's overlaps, on insert and on update.
     expect(() => insertAt(1, null, T0 + HOUR_MS / 4)).toThrow('SLOT_TAKEN:practitioner');

@@ -154,10 +154,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Random codes, unique by the index: on a clash UPDATE OR IGNORE leaves the row alone and
   // the next try draws again. Four clashes in a row at a million appointments: ~1e-12.
-  const tries = Array.from(
-    { length: CODE_TRIES },
-    () => `UPDATE OR IGNORE appointments SET code = ${RANDOM_CODE} WHERE id = NEW.id AND code IS NULL;`,
-  ).join('\n');
+  const tries = Array.from({ length: CODE_TRIES }, () => `UPDATE OR IGNORE appointments SET code = ${RANDOM_CODE} WHERE id = NEW.id AND code IS NULL;`).join(
+    '\n',
+  );
   await sql.raw(`CREATE TRIGGER appointments_code_after_insert AFTER INSERT ON appointments WHEN NEW.code IS NULL BEGIN ${tries} END`).execute(db);
   for (let pass = 0; pass < 50; pass++) {
     await sql.raw(`UPDATE OR IGNORE appointments SET code = ${RANDOM_CODE} WHERE code IS NULL`).execute(db);

@@ -9,7 +9,11 @@ export function collectionOperations(state: FakeState): Pick<Operations, 'Create
       if (!/^[a-zA-Z0-9_.-]{1,255}$/.test(id)) throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
       if (collections.has(id)) throw new AwsError('ResourceAlreadyExistsException', `The collection id: ${id} already exists`);
       addCollection(state, id);
-      return { StatusCode: 200, CollectionArn: `aws:rekognition:${options.region ?? 'eu-west-1'}:${ACCOUNT}:collection/${id}`, FaceModelVersion: FACE_MODEL_VERSION };
+      return {
+        StatusCode: 200,
+        CollectionArn: `aws:rekognition:${options.region ?? 'eu-west-1'}:${ACCOUNT}:collection/${id}`,
+        FaceModelVersion: FACE_MODEL_VERSION,
+      };
     },
     DescribeCollection(body) {
       const c = collectionOf(state, body);

@@ -29,7 +29,14 @@ export function faceOperations(state: FakeState): Pick<Operations, 'IndexFaces' 
           const faceId = randomUUID();
           c.faces.set(faceId, { collectionId: c.id, faceId, imageId, externalImageId, userId: null, signature: face.signature });
           records.push({
-            Face: { FaceId: faceId, BoundingBox: detail.BoundingBox, ImageId: imageId, ExternalImageId: externalImageId ?? undefined, Confidence: 99.9, IndexFacesModelVersion: FACE_MODEL_VERSION },
+            Face: {
+              FaceId: faceId,
+              BoundingBox: detail.BoundingBox,
+              ImageId: imageId,
+              ExternalImageId: externalImageId ?? undefined,
+              Confidence: 99.9,
+              IndexFacesModelVersion: FACE_MODEL_VERSION,
+            },
             FaceDetail: detail,
           });
         }
@@ -42,7 +49,8 @@ export function faceOperations(state: FakeState): Pick<Operations, 'IndexFaces' 
       const faceIds = Array.isArray(body.FaceIds) ? new Set(body.FaceIds as string[]) : null;
       // MaxResults is 0–4096 (PageSize); the real default is not documented, 1000 here.
       const maxResults = typeof body.MaxResults === 'number' ? body.MaxResults : 1000;
-      if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 4096) throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
+      if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 4096)
+        throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
       // The token is opaque to callers; here, the offset into the (insertion-ordered) list.
       const from = typeof body.NextToken === 'string' ? Number.parseInt(Buffer.from(body.NextToken, 'base64').toString(), 10) : 0;
       if (!Number.isInteger(from) || from < 0) throw new AwsError('InvalidPaginationTokenException', 'Invalid pagination token');
@@ -50,7 +58,14 @@ export function faceOperations(state: FakeState): Pick<Operations, 'IndexFaces' 
       const page = faces.slice(from, from + maxResults);
       const next = from + page.length < faces.length ? Buffer.from(String(from + page.length)).toString('base64') : undefined;
       return {
-        Faces: page.map((f) => ({ FaceId: f.faceId, ImageId: f.imageId, ExternalImageId: f.externalImageId ?? undefined, UserId: f.userId ?? undefined, Confidence: 99.9, IndexFacesModelVersion: FACE_MODEL_VERSION })),
+        Faces: page.map((f) => ({
+          FaceId: f.faceId,
+          ImageId: f.imageId,
+          ExternalImageId: f.externalImageId ?? undefined,
+          UserId: f.userId ?? undefined,
+          Confidence: 99.9,
+          IndexFacesModelVersion: FACE_MODEL_VERSION,
+        })),
         NextToken: next,
         FaceModelVersion: FACE_MODEL_VERSION,
       };

@@ -25,7 +25,14 @@ export async function listen(state: FakeState, operations: Operations): Promise<
     const operation = target.startsWith('RekognitionService.') ? target.slice('RekognitionService.'.length) : '';
     const auth = String(req.headers.authorization ?? '');
     const scope = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
-    const entry: FakeRequest = { operation: operation || '(none)', at: Date.now(), accessKeyId: scope?.[1] ?? null, region: scope?.[2] ?? null, imageBytes: null, status: 200 };
+    const entry: FakeRequest = {
+      operation: operation || '(none)',
+      at: Date.now(),
+      accessKeyId: scope?.[1] ?? null,
+      region: scope?.[2] ?? null,
+      imageBytes: null,
+      status: 200,
+    };
     state.log.push(entry);
     const send = (status: number, payload: unknown, errorType?: string) => {
       entry.status = status;

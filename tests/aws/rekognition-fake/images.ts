@@ -29,7 +29,11 @@ export function detect(image: { analysis: ImageAnalysis | null; forced: ForcedDe
   const filtering = qualityFilter !== 'NONE';
   if (image.forced === 'noFace' || image.analysis?.kind === 'none') return [];
   const base = image.analysis?.signature ?? syntheticSignature();
-  if (image.forced === 'severalFaces') return [{ signature: base, lowQuality: false }, { signature: syntheticSignature(), lowQuality: false }];
+  if (image.forced === 'severalFaces')
+    return [
+      { signature: base, lowQuality: false },
+      { signature: syntheticSignature(), lowQuality: false },
+    ];
   const lowQuality = image.forced === 'poorQuality' || image.analysis?.kind === 'dark';
   return [{ signature: base, lowQuality: lowQuality && filtering }];
 }

@@ -17,7 +17,11 @@ export function searchOperations(state: FakeState): Pick<Operations, 'SearchUser
       const unsearched = others.map((_, i) => ({ Reasons: ['FACE_NOT_LARGEST'], FaceDetails: faceDetail(i + 1) }));
       // Documented: no valid face gives an empty UserMatches list and no SearchedFace.
       if (!largest || largest.lowQuality) {
-        return { UserMatches: [], FaceModelVersion: FACE_MODEL_VERSION, UnsearchedFaces: largest ? [{ Reasons: ['LOW_FACE_QUALITY'], FaceDetails: faceDetail(0) }, ...unsearched] : [] };
+        return {
+          UserMatches: [],
+          FaceModelVersion: FACE_MODEL_VERSION,
+          UnsearchedFaces: largest ? [{ Reasons: ['LOW_FACE_QUALITY'], FaceDetails: faceDetail(0) }, ...unsearched] : [],
+        };
       }
       const matches = [...c.users.values()]
         .map((user) => {

@@ -37,7 +37,8 @@ export function userOperations(state: FakeState): Pick<Operations, 'CreateUser' 
       for (const faceId of strArray(body, 'FaceIds')) {
         const face = c.faces.get(faceId);
         if (!face) unsuccessful.push({ FaceId: faceId, Reasons: ['FACE_NOT_FOUND'] });
-        else if (face.userId !== null && face.userId !== userId) unsuccessful.push({ FaceId: faceId, UserId: face.userId, Reasons: ['ASSOCIATED_TO_A_DIFFERENT_USER'] });
+        else if (face.userId !== null && face.userId !== userId)
+          unsuccessful.push({ FaceId: faceId, UserId: face.userId, Reasons: ['ASSOCIATED_TO_A_DIFFERENT_USER'] });
         else {
           face.userId = userId;
           user.faceIds.add(faceId);

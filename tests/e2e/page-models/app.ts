@@ -2,7 +2,10 @@ import { expect, type Page } from '@playwright/test';
 
 /** The sign-in screen and the app shell around every view. */
 export class FrontDeskApp {
-  constructor(readonly page: Page, readonly baseUrl: string) {}
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {}
 
   async open(): Promise<void> {
     await this.page.goto(this.baseUrl);

@@ -22,7 +22,10 @@ export class PairingScreen {
 export class DisplayScreen {
   readonly pairing: PairingScreen;
 
-  constructor(readonly page: Page, readonly baseUrl: string) {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {
     this.pairing = new PairingScreen(page);
   }
 

@@ -49,7 +49,11 @@ export class FaceSettingsPage {
     const checks = result.getByTestId('face-check');
     const out: Array<{ target: string; status: string; problem: string | null }> = [];
     for (const check of await checks.all()) {
-      out.push({ target: (await check.getAttribute('data-target'))!, status: (await check.getAttribute('data-status'))!, problem: await check.getAttribute('data-problem') });
+      out.push({
+        target: (await check.getAttribute('data-target'))!,
+        status: (await check.getAttribute('data-status'))!,
+        problem: await check.getAttribute('data-problem'),
+      });
     }
     return out;
   }

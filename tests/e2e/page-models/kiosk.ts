@@ -5,7 +5,10 @@ import { PairingScreen } from './display';
 export class KioskScreen {
   readonly pairing: PairingScreen;
 
-  constructor(readonly page: Page, readonly baseUrl: string) {
+  constructor(
+    readonly page: Page,
+    readonly baseUrl: string,
+  ) {
     this.pairing = new PairingScreen(page);
   }
 
