@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { DeviceIdentity } from '../rpc/context';
+import { markDeviceSeen, prepareFindLiveDevice, type LiveDeviceRow } from './devices.repository';
 
 /** A device's last_seen_at is written at most this often: a display asks every few seconds. */
 export const SEEN_EVERY_MS = 60_000;
@@ -30,13 +31,13 @@ interface Known {
  */
 export class DeviceRegistry {
   private readonly byHash = new Map<string, Known>();
-  private readonly find: BetterSqlite3.Statement<[string], { id: number; role: 'display' | 'kiosk'; name: string; last_seen_at: number | null }>;
+  private readonly find: (tokenHash: string) => LiveDeviceRow | undefined;
 
   constructor(
     sqlite: BetterSqlite3.Database,
     private readonly db: Kysely<Database>,
   ) {
-    this.find = sqlite.prepare(`SELECT id, role, name, last_seen_at FROM devices WHERE token_hash = ? AND revoked_at IS NULL`);
+    this.find = prepareFindLiveDevice(sqlite);
   }
 
   /** The device a token belongs to, or null (unknown, revoked, or not a token at all). */
@@ -45,7 +46,7 @@ export class DeviceRegistry {
     const hash = hashToken(token);
     let known = this.byHash.get(hash);
     if (!known) {
-      const row = this.find.get(hash);
+      const row = this.find(hash);
       if (!row) return null;
       known = { identity: { id: row.id, role: row.role, name: row.name }, lastSeenAt: row.last_seen_at };
       this.byHash.set(hash, known);
@@ -58,12 +59,7 @@ export class DeviceRegistry {
     const known = this.byHash.get(hashToken(token));
     if (!known || (known.lastSeenAt !== null && now - known.lastSeenAt < SEEN_EVERY_MS)) return;
     known.lastSeenAt = now;
-    this.db
-      .updateTable('devices')
-      .set({ last_seen_at: now })
-      .where('id', '=', known.identity.id)
-      .execute()
-      .catch(() => undefined); // best effort: the database may be closing
+    markDeviceSeen(this.db, known.identity.id, now).catch(() => undefined); // best effort: the database may be closing
   }
 
   /** Stops accepting a device's token at once. */

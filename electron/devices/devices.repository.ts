@@ -1,3 +1,4 @@
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database, DeviceRow } from '../db/schema';
 
@@ -60,4 +61,24 @@ export function findPairingCode(db: Kysely<Database>, codeHash: string) {
 
 export async function markPairingCodeUsed(db: Kysely<Database>, id: number, deviceId: number, now: number): Promise<void> {
   await db.updateTable('pairing_codes').set({ used_at: now, device_id: deviceId }).where('id', '=', id).where('used_at', 'is', null).execute();
+}
+
+export interface LiveDeviceRow {
+  id: number;
+  role: 'display' | 'kiosk';
+  name: string;
+  last_seen_at: number | null;
+}
+
+/**
+ * A look-up of a live (not revoked) device by its token's hash, prepared once on the raw
+ * connection: it answers synchronously, as the transports ask on every call and event.
+ */
+export function prepareFindLiveDevice(sqlite: BetterSqlite3.Database): (tokenHash: string) => LiveDeviceRow | undefined {
+  const statement = sqlite.prepare<[string], LiveDeviceRow>('SELECT id, role, name, last_seen_at FROM devices WHERE token_hash = ? AND revoked_at IS NULL');
+  return (tokenHash) => statement.get(tokenHash);
+}
+
+export async function markDeviceSeen(db: Kysely<Database>, id: number, now: number): Promise<void> {
+  await db.updateTable('devices').set({ last_seen_at: now }).where('id', '=', id).execute();
 }
