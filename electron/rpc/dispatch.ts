@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { contract, isMethodName, type EventName, type EventPayload, type MethodName } from '../../shared/contract/contract';
 import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
+import { MINUTE_MS } from '../../shared/time/units';
 import { auditRow, type Actor, type AuditNote } from '../audit/audit';
 import { insertAudit } from '../audit/audit.repository';
 import type { Database } from '../db/schema';
@@ -36,9 +37,11 @@ export interface Caller {
 export type Dispatch = (caller: Caller, method: unknown, input: unknown) => Promise<RpcResult<unknown>>;
 
 /**
- * The single entry point both transports call: finds the method, parses its input with the
- * contract's schema, checks the caller's role, runs the handler (in one transaction when it
- * writes), checks the output against the contract and only then publishes its events.
+ * The single entry point both transports call: finds the method, checks the caller's role,
+ * parses its input with the contract's schema, builds the call's request context (actor,
+ * settings, moment), runs the handler (in one transaction when it writes), checks the
+ * output against the contract, writes the audit entries the method declares inside that
+ * transaction, and only then publishes its events.
  */
 export function createDispatcher(deps: DispatcherDeps): Dispatch {
   const now = deps.now ?? Date.now;
@@ -64,7 +67,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
         if (!spec.audits?.includes(note.action)) throw new Error(`${method} audits ${note.action}, which its contract entry does not declare`);
         return note;
       };
-      const makeContext = (db: Kysely<Database>, notes: AuditNote[]): CallContext => {
+      const makeContext = (db: Kysely<Database>, sink: AuditNote[]): CallContext => {
         let settings: ReturnType<CallContext['settings']> | null = null;
         const ctx: CallContext = {
           db,
@@ -84,7 +87,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
             return { now: at, settings: await ctx.settings(), actor, audit: ctx.audit };
           },
           audit: (note) => {
-            notes.push(declared(note));
+            sink.push(declared(note));
           },
           auditFailure: (note) => {
             failures.push(declared(note));
@@ -144,7 +147,7 @@ function authorize(
   now: number,
   idleLockMinutes: number,
 ): { session: Session | null; device: DeviceIdentity | null } {
-  if (session && !session.isLocked && now - session.lastActiveAt > idleLockMinutes * 60_000) session.isLocked = true;
+  if (session && !session.isLocked && now - session.lastActiveAt > idleLockMinutes * MINUTE_MS) session.isLocked = true;
   const staffMay = access === 'public' || (session !== null && !session.isLocked && access.includes(session.role));
   const deviceMay = access !== 'public' && device !== null && access.includes(device.role);
   if (deviceMay && !staffMay) return { session: null, device };
