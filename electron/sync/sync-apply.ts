@@ -1,9 +1,21 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { entityData, type EntityData, type ServerRow, type SyncEntity } from '../../shared/sync/cloud-api';
 import { foldText, phoneDigits } from '../../shared/patients/patient-keys';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
-import { localIdOf, setVersion, tableOf } from './sync.repository';
+import {
+  beginApplySavepoint,
+  deleteAppointmentByUid,
+  deleteRowByUid,
+  releaseApplySavepoint,
+  rollBackApplySavepoint,
+  upsertAppointment,
+  upsertPatient,
+  upsertPractitioner,
+  upsertRoom,
+  upsertSpecialty,
+} from './sync-apply.repository';
+import { localIdOf, setVersion } from './sync.repository';
 
 /** What applying server rows changed here, for the events the screens refresh on. */
 export class AppliedEffects {
@@ -68,18 +80,15 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
   // Every writer but the practitioner's writes one statement, after its lookups: a failed
   // statement undoes itself. The practitioner's several need a savepoint.
   const isSavepoint = row.entity === 'practitioner';
-  if (isSavepoint) await sql`SAVEPOINT sync_apply`.execute(trx);
+  if (isSavepoint) await beginApplySavepoint(trx);
   try {
     if (data === null) await deleteLocal(trx, row.entity, row.uid, ctx);
     else await writers[row.entity](trx, row.uid, data as never, ctx);
     await setVersion(trx, row.entity, row.uid, row.version);
-    if (isSavepoint) await sql`RELEASE sync_apply`.execute(trx);
+    if (isSavepoint) await releaseApplySavepoint(trx);
     return { status: 'applied' };
   } catch (error) {
-    if (isSavepoint) {
-      await sql`ROLLBACK TO sync_apply`.execute(trx);
-      await sql`RELEASE sync_apply`.execute(trx);
-    }
+    if (isSavepoint) await rollBackApplySavepoint(trx);
     ctx.ids.delete(`${row.entity}:${row.uid}`);
     if (error instanceof Park) return { status: 'parked', reason: error.reason };
     const message = error instanceof Error ? error.message : String(error);
@@ -93,18 +102,15 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
 }
 
 async function deleteLocal(trx: Kysely<Database>, entity: SyncEntity, uid: string, ctx: ApplyContext): Promise<void> {
-  const table = tableOf[entity];
   if (entity === 'appointment') {
-    const before = await trx.selectFrom('appointments').select(['id', 'starts_at', 'practitioner_id']).where('uid', '=', uid).executeTakeFirst();
+    const before = await deleteAppointmentByUid(trx, uid);
     if (!before) return;
-    await trx.deleteFrom('appointments').where('id', '=', before.id).execute();
     ctx.ids.delete(`appointment:${uid}`);
     noteAppointment(ctx, before.id, before.practitioner_id, [before.starts_at]);
     return;
   }
-  const id = await localIdOf(trx, entity, uid);
+  const id = await deleteRowByUid(trx, entity, uid);
   if (id === null) return;
-  await trx.deleteFrom(table).where('id', '=', id).execute();
   ctx.ids.delete(`${entity}:${uid}`);
   if (entity === 'patient') ctx.effects.patientIds.add(id);
   else ctx.effects.isPracticeChanged = true;
@@ -125,21 +131,19 @@ type Writer<E extends SyncEntity> = (trx: Kysely<Database>, uid: string, data: E
 
 const writers: { [E in SyncEntity]: Writer<E> } = {
   specialty: async (trx, uid, data, ctx) => {
-    const values = {
+    await upsertSpecialty(trx, uid, {
       name_en: data.nameEn,
       name_pt: data.namePt,
       duration_minutes: data.durationMinutes,
       price_cents: data.priceCents,
       ticket_prefix: data.ticketPrefix,
       is_active: bool(data.isActive),
-    };
-    await upsertByUid(trx, 'specialties', uid, values, values);
+    });
     ctx.effects.isPracticeChanged = true;
   },
 
   room: async (trx, uid, data, ctx) => {
-    const values = { name: data.name, is_active: bool(data.isActive) };
-    await upsertByUid(trx, 'rooms', uid, values, values);
+    await upsertRoom(trx, uid, { name: data.name, is_active: bool(data.isActive) });
     ctx.effects.isPracticeChanged = true;
   },
 
@@ -153,33 +157,11 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
     };
     const specialtyIds: number[] = [];
     for (const specialtyUid of new Set(data.specialtyUids)) specialtyIds.push(await idOf(trx, ctx, 'specialty', specialtyUid));
-    const id = await upsertByUid(trx, 'practitioners', uid, values, values);
-    // The lists are the server's as a whole: replaced, not merged.
-    await trx.deleteFrom('practitioner_specialties').where('practitioner_id', '=', id).execute();
-    if (specialtyIds.length > 0) {
-      await trx
-        .insertInto('practitioner_specialties')
-        .values(specialtyIds.map((specialty_id) => ({ practitioner_id: id, specialty_id })))
-        .execute();
-    }
-    await trx.deleteFrom('working_hours').where('practitioner_id', '=', id).execute();
-    if (data.workingHours.length > 0) {
-      await trx
-        .insertInto('working_hours')
-        .values(
-          data.workingHours.map((hours) => ({ practitioner_id: id, weekday: hours.weekday, start_minute: hours.startMinute, end_minute: hours.endMinute })),
-        )
-        .execute();
-    }
-    await trx.deleteFrom('time_off').where('practitioner_id', '=', id).execute();
-    for (let start = 0; start < data.timeOff.length; start += 200) {
-      await trx
-        .insertInto('time_off')
-        .values(
-          data.timeOff.slice(start, start + 200).map((off) => ({ practitioner_id: id, starts_at: off.startsAt, ends_at: off.endsAt, reason: off.reason })),
-        )
-        .execute();
-    }
+    await upsertPractitioner(trx, uid, values, {
+      specialtyIds,
+      workingHours: data.workingHours.map((hours) => ({ weekday: hours.weekday, start_minute: hours.startMinute, end_minute: hours.endMinute })),
+      timeOff: data.timeOff.map((off) => ({ starts_at: off.startsAt, ends_at: off.endsAt, reason: off.reason })),
+    });
     ctx.effects.isPracticeChanged = true;
   },
 
@@ -199,7 +181,7 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
       phone_digits: phoneDigits(data.phone),
       updated_at: ctx.now,
     };
-    const id = await upsertByUid(trx, 'patients', uid, values, { ...values, created_at: ctx.now });
+    const id = await upsertPatient(trx, uid, values, ctx.now);
     ctx.effects.patientIds.add(id);
   },
 
@@ -219,80 +201,9 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
       origin: data.origin,
       updated_at: ctx.now,
     };
-    // Plain SQL, compiled once: a full resync applies every appointment of the clinic here.
-    const [before] = await rawRows<{ id: number; starts_at: number; practitioner_id: number }>(
-      trx,
-      'SELECT id, starts_at, practitioner_id FROM appointments WHERE uid = ?',
-      [uid],
-    );
-    const columns = [
-      values.patient_id,
-      values.practitioner_id,
-      values.room_id,
-      values.specialty_id,
-      values.starts_at,
-      values.ends_at,
-      values.status,
-      values.cancel_reason,
-      values.notes,
-      values.price_cents,
-      values.is_walk_in,
-      values.origin,
-      values.updated_at,
-    ];
-    let id: number;
-    if (before) {
-      id = before.id;
-      await rawRows(
-        trx,
-        `UPDATE appointments SET patient_id = ?, practitioner_id = ?, room_id = ?, specialty_id = ?, starts_at = ?, ends_at = ?,
-           status = ?, cancel_reason = ?, notes = ?, price_cents = ?, is_walk_in = ?, origin = ?, updated_at = ?,
-           status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END
-         WHERE id = ?`,
-        [...columns, values.status, ctx.now, id],
-      );
-      noteAppointment(ctx, id, before.practitioner_id, [before.starts_at]);
-    } else {
-      const [inserted] = await rawRows<{ id: number }>(
-        trx,
-        `INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, cancel_reason, notes,
-           price_cents, is_walk_in, origin, updated_at, status_changed_at, created_at, uid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [...columns, ctx.now, ctx.now, uid],
-      );
-      id = inserted!.id;
-    }
+    const { id, before } = await upsertAppointment(trx, uid, values, ctx.now);
+    // An update touches where the appointment was too: its old day and practitioner.
+    if (before) noteAppointment(ctx, id, before.practitioner_id, [before.starts_at]);
     noteAppointment(ctx, id, values.practitioner_id, [values.starts_at]);
   },
 };
-
-async function rawRows<Row>(db: Kysely<Database>, sqlText: string, parameters: readonly unknown[]): Promise<Row[]> {
-  return (await db.executeQuery<Row>(CompiledQuery.raw(sqlText, parameters as unknown[]))).rows;
-}
-
-type UidTable = 'specialties' | 'rooms' | 'practitioners' | 'patients';
-
-/** Updates the row with this uid, or inserts it; returns the local id. */
-async function upsertByUid(
-  trx: Kysely<Database>,
-  table: UidTable,
-  uid: string,
-  update: Record<string, unknown>,
-  insert: Record<string, unknown>,
-): Promise<number> {
-  const existing = await trx.selectFrom(table).select('id').where('uid', '=', uid).executeTakeFirst();
-  if (existing) {
-    await trx
-      .updateTable(table)
-      .set(update as never)
-      .where('id', '=', existing.id)
-      .execute();
-    return existing.id;
-  }
-  const inserted = await trx
-    .insertInto(table)
-    .values({ ...insert, uid } as never)
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return inserted.id;
-}
