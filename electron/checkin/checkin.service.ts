@@ -12,7 +12,8 @@ import { findPractitioner, findSpecialty } from '../practice/practice.repository
 import type { RequestContext } from '../rpc/context';
 import { scheduleEnvOf } from '../schedule/schedule.service';
 import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from '../queue/queue.repository';
-import { changeOf, loadQueues, requireQueueRow, type QueueChange, type QueueEnv } from '../queue/queue.service';
+import { changeOf, requireQueueRow, type QueueChange } from '../queue/queue.service';
+import { loadQueues, type QueueEnv } from '../queue/queue-view.service';
 
 export interface CheckInOutcome {
   result: CheckInResult;
