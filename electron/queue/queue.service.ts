@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { QueueEntryView } from '../../shared/queue/queue.contract';
-import { canTransition, moveInQueue, type QueueStatus } from '../../shared/queue/queue-rules';
+import { moveInQueue } from '../../shared/queue/queue-order';
+import { canTransition, type QueueStatus } from '../../shared/queue/queue-rules';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
 import type { Actor } from '../audit/audit';
