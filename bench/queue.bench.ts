@@ -1,6 +1,7 @@
 import { createRandom } from '../shared/random/seeded-random';
 import { onTimeShare, type ArrivalOutcome, type ConsultationRecord } from '../shared/queue/durations';
-import { laneOf, orderQueue, type QueueEntry, type QueueRules, type UpcomingAppointment } from '../shared/queue/queue-rules';
+import { orderQueue, type UpcomingAppointment } from '../shared/queue/queue-order';
+import { laneOf, type QueueEntry, type QueueRules } from '../shared/queue/queue-rules';
 import { planQueue, queueForecast, type WaitContext } from '../shared/queue/wait-estimate';
 import { percentile, round, type BenchOptions, type BenchResult } from './harness';
 import { DAY_MS, MINUTE_MS } from '../shared/time/units';

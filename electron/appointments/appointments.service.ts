@@ -1,23 +1,20 @@
 import type { Kysely } from 'kysely';
-import { DateTime } from 'luxon';
-import type { Appointment, AppointmentStatus, SlotTakenDetails } from '../../shared/appointments/appointments.contract';
+import type { Appointment, AppointmentStatus } from '../../shared/appointments/appointments.contract';
 import type { ParsedInput } from '../../shared/contract/contract';
 import { AppError } from '../../shared/contract/errors';
-import { fitsWorkingHours } from '../../shared/schedule/slots';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
 import type { AppointmentRow, Database } from '../db/schema';
 import { findRoom, findSpecialty, type SpecialtyRow } from '../practice/practice.repository';
 import { bookablePractitioners } from '../schedule/schedule.repository';
 import type { RequestContext } from '../rpc/context';
-import { findFreeSlots, scheduleEnvOf, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
+import { scheduleEnvOf, type ScheduleEnv } from '../schedule/schedule.service';
+import { assertWorking, checkPlacement, findClash, nextFree, slotTakenError, writeOrSlotTaken, type Placement } from './appointments-placement';
 import {
   appointmentsOfPatient,
   findAppointment,
   findBookingReferences,
   findPractitionerOffering,
-  firstClash,
-  workingHoursAndTimeOff,
   insertAppointment,
   patientExists,
   updateAppointment,
@@ -31,11 +28,6 @@ export interface AppointmentChange {
   appointment: Appointment;
   days: string[];
 }
-
-/** How many alternatives a SLOT_TAKEN error offers. */
-export const NEXT_FREE_COUNT = 5;
-/** How far ahead those alternatives are looked for. */
-const NEXT_FREE_DAYS = 14;
 
 export function toAppointment(row: AppointmentRow): Appointment {
   return {
@@ -58,10 +50,6 @@ export function toAppointment(row: AppointmentRow): Appointment {
 
 function fieldError(field: string, message: string): AppError {
   return new AppError('VALIDATION', message, { fields: [{ path: field, code: 'custom', message }] });
-}
-
-function clock(env: ScheduleEnv, instant: number, format = 'yyyy-MM-dd HH:mm'): string {
-  return DateTime.fromMillis(instant, { zone: env.timeZone }).toFormat(format);
 }
 
 // Loading and checking what a booking refers to
@@ -119,105 +107,6 @@ async function resolveRoom(db: Kysely<Database>, asked: number | null | undefine
   if (!room) throw new AppError('NOT_FOUND', 'There is no such room.', { field: 'roomId' });
   if (room.is_active !== 1) throw fieldError('roomId', `${room.name} is not in use.`);
   return room.id;
-}
-
-/** Where and when an appointment would go. */
-export interface Placement {
-  practitioner: { id: number; full_name: string };
-  specialtyId: number;
-  roomId: number | null;
-  startsAt: number;
-  endsAt: number;
-  /** The appointment being moved, which cannot clash with itself. */
-  excludeId?: number;
-}
-
-/** Refuses a time outside the practitioner's working hours or during their time off. */
-async function assertWorking(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
-  const { hours: rows, isAway } = await workingHoursAndTimeOff(db, placement.practitioner.id, placement);
-  const hours = rows.map(toWorkingMinutes);
-  const when = () => `${clock(env, placement.startsAt)}–${clock(env, placement.endsAt, 'HH:mm')}`;
-  if (!fitsWorkingHours(env.timeZone, hours, placement.startsAt, placement.endsAt)) {
-    throw new AppError('OUTSIDE_WORKING_HOURS', `${placement.practitioner.full_name} does not work at ${when()}.`, {
-      practitionerId: placement.practitioner.id,
-    });
-  }
-  if (isAway) {
-    throw new AppError('OUTSIDE_WORKING_HOURS', `${placement.practitioner.full_name} is away at ${when()}.`, {
-      practitionerId: placement.practitioner.id,
-      timeOff: true,
-    });
-  }
-}
-
-async function nextFree(db: Kysely<Database>, env: ScheduleEnv, specialtyId: number, practitionerId: number | undefined, from: number) {
-  return findFreeSlots(
-    db,
-    { specialtyId, practitionerId, day: dayOf(env.timeZone, Math.max(from, env.now)), days: NEXT_FREE_DAYS, limit: NEXT_FREE_COUNT },
-    env,
-  );
-}
-
-async function slotTakenError(
-  db: Kysely<Database>,
-  env: ScheduleEnv,
-  placement: Placement,
-  clash: Clash,
-  alternativesFor: number | undefined = placement.practitioner.id,
-): Promise<AppError> {
-  const { kind } = clash;
-  const details: SlotTakenDetails = {
-    clash: { kind, appointmentId: clash.id, startsAt: clash.starts_at, endsAt: clash.ends_at },
-    nextFree: await nextFree(db, env, placement.specialtyId, alternativesFor, placement.startsAt),
-  };
-  const when = `${clock(env, clash.starts_at)}–${clock(env, clash.ends_at, 'HH:mm')}`;
-  const message =
-    kind === 'practitioner' ? `${placement.practitioner.full_name} already has an appointment at ${when}.` : `The room is already taken at ${when}.`;
-  return new AppError('SLOT_TAKEN', message, details);
-}
-
-/** The appointment in the way, practitioner first: what the triggers would refuse. */
-function findClash(db: Kysely<Database>, placement: Placement): Promise<Clash | undefined> {
-  return firstClash(db, { practitionerId: placement.practitioner.id, roomId: placement.roomId }, placement, placement.excludeId);
-}
-
-/** Which overlap trigger refused a write, if one did. */
-export function slotTakenKind(error: unknown): 'practitioner' | 'room' | null {
-  if (!(error instanceof Error)) return null;
-  const match = /^SLOT_TAKEN:(practitioner|room)$/.exec(error.message);
-  return match ? (match[1] as 'practitioner' | 'room') : null;
-}
-
-/**
- * Runs the write; if an overlap trigger refuses it (the database is the guarantee, the
- * pre-check only makes the message good), turns that into SLOT_TAKEN with details.
- */
-export async function writeOrSlotTaken(
-  db: Kysely<Database>,
-  env: ScheduleEnv,
-  placement: Placement,
-  write: () => Promise<AppointmentRow>,
-): Promise<AppointmentRow> {
-  try {
-    return await write();
-  } catch (error) {
-    if (!slotTakenKind(error)) throw error;
-    // Whichever trigger fired first, name the practitioner's clash before the room's.
-    const clash = await findClash(db, placement);
-    if (!clash) throw error;
-    throw await slotTakenError(db, env, placement, clash);
-  }
-}
-
-/**
- * Time and working hours only: whether the slot is free is the overlap triggers' call,
- * made by the write itself (writeOrSlotTaken), so a booking asks the database once, not twice.
- */
-async function checkPlacement(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
-  if (placement.startsAt < env.now) {
-    throw new AppError('IN_THE_PAST', `${clock(env, placement.startsAt)} has already passed.`, { field: 'startsAt' });
-  }
-  await assertWorking(db, env, placement);
 }
 
 function newAppointmentRow(

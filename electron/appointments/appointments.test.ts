@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { slotTakenDetails, type Appointment } from '../../shared/appointments/appointments.contract';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { findPractitioner } from '../practice/practice.repository';
-import { writeOrSlotTaken } from './appointments.service';
+import { writeOrSlotTaken } from './appointments-placement';
 import { insertAppointment } from './appointments.repository';
 import { AppError } from '../../shared/contract/errors';
 import { HOUR_MS, MINUTE_MS } from '../../shared/time/units';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { EventName, EventPayload } from '../../shared/contract/contract';
-import { dueNoShows, nextNoShowAt } from '../../shared/queue/queue-rules';
+import { dueNoShows, nextNoShowAt } from '../../shared/queue/no-shows';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
 import { SYSTEM_ACTOR, writeAudit } from '../audit/audit';

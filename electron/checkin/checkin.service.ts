@@ -4,14 +4,16 @@ import type { CheckInResult } from '../../shared/checkin/checkin.contract';
 import { formatTicket, nextTicketSequence } from '../../shared/checkin/tickets';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
-import { bookWalkIn, writeOrSlotTaken } from '../appointments/appointments.service';
+import { writeOrSlotTaken } from '../appointments/appointments-placement';
+import { bookWalkIn } from '../appointments/appointments.service';
 import { findAppointment } from '../appointments/appointments.repository';
 import type { Database } from '../db/schema';
 import { findPractitioner, findSpecialty } from '../practice/practice.repository';
 import type { RequestContext } from '../rpc/context';
 import { scheduleEnvOf } from '../schedule/schedule.service';
 import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from '../queue/queue.repository';
-import { changeOf, loadQueues, requireQueueRow, type QueueChange, type QueueEnv } from '../queue/queue.service';
+import { changeOf, requireQueueRow, type QueueChange } from '../queue/queue.service';
+import { loadQueues, type QueueEnv } from '../queue/queue-view.service';
 
 export interface CheckInOutcome {
   result: CheckInResult;

@@ -5,7 +5,7 @@ import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
 import { displayNameOf } from './display-name';
 import { latestCalls, type QueueRow } from '../queue/queue.repository';
-import { loadQueues } from '../queue/queue.service';
+import { loadQueues } from '../queue/queue-view.service';
 
 /** A call stays "now calling" this long (unless another call replaces it); the screen may drop it itself after that. */
 export const CURRENT_CALL_MINUTES = 5;

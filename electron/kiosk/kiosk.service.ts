@@ -7,7 +7,8 @@ import { MINUTE_MS } from '../../shared/time/units';
 import type { Database } from '../db/schema';
 import { CHECKED_IN, checkInAppointment, checkInResultOf } from '../checkin/checkin.service';
 import { greetingNameOf } from '../display/display-name';
-import { requireQueueRow, type QueueChange, type QueueEnv } from '../queue/queue.service';
+import { requireQueueRow, type QueueChange } from '../queue/queue.service';
+import type { QueueEnv } from '../queue/queue-view.service';
 import type { RequestContext } from '../rpc/context';
 import { candidatesOfPatient, findCandidateByCode, findPatientsByBirthDateAndPhone, type Candidate, type DayRange } from './kiosk.repository';
 

@@ -28,7 +28,7 @@ const MAX_TAIL_DIGITS = 15;
 const TOP = '\u{10FFFF}';
 
 // The indexed expressions of migration 0002, written the same way so SQLite matches them to
-// the indexes (the plan tests in patients.service.test.ts would notice a difference).
+// the indexes (the plan tests in patients-search.test.ts would notice a difference).
 const PHONE_TAIL = Array.from({ length: MAX_TAIL_DIGITS }, (_, index) => `substr(phone_digits, ${-(index + 1)}, 1)`).join(' || ');
 const TAX_KEY = `upper(replace(replace(tax_id, ' ', ''), '-', ''))`;
 const EMAIL_KEY = 'lower(email)';

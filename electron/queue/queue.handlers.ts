@@ -4,7 +4,8 @@ import type { Database } from '../db/schema';
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession, type CallContext } from '../rpc/context';
 import { announceQueueChange } from './queue-events';
-import { callNext, finish, leftUnseen, listQueue, move, recall, sendToRoom, start, type QueueOutcome } from './queue.service';
+import { listQueue } from './queue-view.service';
+import { callNext, finish, leftUnseen, move, recall, sendToRoom, start, type QueueOutcome } from './queue.service';
 import type { RequestContext } from '../rpc/context';
 
 type QueueMethods = 'queue.list' | 'queue.callNext' | 'queue.recall' | 'queue.start' | 'queue.finish' | 'queue.sendToRoom' | 'queue.move' | 'queue.leftUnseen';

@@ -1,6 +1,7 @@
 import type { Kysely, Updateable } from 'kysely';
 import type { ArrivalOutcome, ConsultationRecord } from '../../shared/queue/durations';
-import type { ManualMove, UpcomingAppointment } from '../../shared/queue/queue-rules';
+import type { UpcomingAppointment } from '../../shared/queue/queue-order';
+import type { ManualMove } from '../../shared/queue/queue-rules';
 import type { AppointmentsTable, AppointmentStatusColumn, Database } from '../db/schema';
 import { LONGEST_APPOINTMENT_MS } from '../schedule/schedule.repository';
 

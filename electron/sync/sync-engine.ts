@@ -4,8 +4,9 @@ import { PUSH_BATCH_MAX, type Change, type Mutation, type MutationResult, type S
 import { canonicalJson } from '../../shared/sync/canonical-json';
 import type { Database } from '../db/schema';
 import { CloudRequestError, type CloudHttp } from './cloud-http';
-import { retryDelay, type BackoffPolicy } from './retry';
 import { AppliedEffects, applyServerRow, type ApplyContext } from './sync-apply';
+import { parkRow, retryParked } from './sync-parked';
+import { withRetries, type RetryDeps } from './sync-retries';
 import {
   clearConflict,
   clearResyncSeen,
@@ -17,12 +18,10 @@ import {
   hasPendingChange,
   isResyncUnderway,
   localSyncState,
-  listParked,
   listUnseenVersions,
   markResyncSeen,
   markSent,
   nextBatch,
-  park,
   readState,
   recordConflict,
   recordProblem,
@@ -31,73 +30,17 @@ import {
   unpark,
   unparkUnseen,
   updateState,
-  versionOf,
   whileApplying,
   type OutboxRow,
 } from './sync.repository';
 
-export interface RetryPolicy extends BackoffPolicy {
-  /** Tries per request within one round (the first included). */
-  attempts: number;
-  /** A Retry-After longer than this ends the round; the worker comes back after it. */
-  maxWaitMs: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = { attempts: 4, baseMs: 250, capMs: 4_000, maxWaitMs: 10_000 };
-
-export interface EngineDeps {
+/** What a round works with; the retry policy and the signals that stop retries are RetryDeps (sync-retries.ts). */
+export interface EngineDeps extends RetryDeps {
   db: Kysely<Database>;
   now: () => number;
   timeZone: () => Promise<string>;
   /** Publishes the events for rows the server changed here (boards refresh). */
   publish: (effects: AppliedEffects) => void;
-  retry: RetryPolicy;
-  random?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  /** Set when the module closes: no more retries. */
-  signal?: AbortSignal;
-  /**
-   * Set when someone waits for this round while the cloud is known to be away (`sync.now`):
-   * one try per request, and a wait between tries ends at once, so they hear back within
-   * one request's timeout. The background worker's rounds keep their retries.
-   */
-  hurry?: AbortSignal;
-}
-
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Sleeps `ms`, or less when one of the signals aborts. */
-async function interruptibleSleep(deps: EngineDeps, ms: number): Promise<void> {
-  const signals = [deps.signal, deps.hurry].filter((signal): signal is AbortSignal => signal !== undefined);
-  if (signals.length === 0) return (deps.sleep ?? defaultSleep)(ms);
-  const any = AbortSignal.any(signals);
-  if (any.aborted) return;
-  let onAbort = () => {};
-  const aborted = new Promise<void>((resolve) => {
-    onAbort = resolve;
-    any.addEventListener('abort', onAbort, { once: true });
-  });
-  try {
-    await Promise.race([(deps.sleep ?? defaultSleep)(ms), aborted]);
-  } finally {
-    any.removeEventListener('abort', onAbort);
-  }
-}
-
-/** A network error, a timeout, 429 and 5xx are tried again with full-jitter backoff, honouring Retry-After. */
-export async function withRetries<T>(deps: EngineDeps, request: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await request();
-    } catch (error) {
-      const isGivingUp = () => attempt + 1 >= deps.retry.attempts || deps.signal?.aborted === true || deps.hurry?.aborted === true;
-      if (!(error instanceof CloudRequestError) || !error.isRetryable || isGivingUp()) throw error;
-      if (error.retryAfterMs !== null && error.retryAfterMs > deps.retry.maxWaitMs) throw error;
-      await interruptibleSleep(deps, retryDelay(attempt, deps.retry, error.retryAfterMs, deps.random));
-      // Hurried (or closed) while waiting: the try that failed was this request's one.
-      if (isGivingUp()) throw error;
-    }
-  }
 }
 
 function toMutation(entry: OutboxRow): Mutation {
@@ -241,24 +184,6 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
   });
 }
 
-async function parkRow(trx: Kysely<Database>, row: ServerRow, reason: string, now: number): Promise<void> {
-  await park(
-    trx,
-    { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted ? 1 : 0, data: row.data === null ? null : JSON.stringify(row.data), reason },
-    now,
-  );
-  if (reason === 'LOCAL_CONSTRAINT') {
-    await recordProblem(trx, {
-      entity: row.entity,
-      uid: row.uid,
-      op: row.deleted ? 'delete' : 'upsert',
-      reason,
-      message: `The cloud's ${row.entity} breaks a rule of this desk (a name already used here, a text too long); it waits until that is fixed.`,
-      at: now,
-    });
-  }
-}
-
 /**
  * One pulled change. A row with a local change pending (or an appointment the cloud refused,
  * still unresolved) is not overwritten: that change will meet the server's version when
@@ -282,35 +207,6 @@ async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyCont
       message: outcome.message,
       at: ctx.now,
     });
-}
-
-/** Tries the parked rows again until a pass applies none (a chain: a practitioner, then their appointments). */
-async function retryParked(trx: Kysely<Database>, ctx: ApplyContext): Promise<void> {
-  for (let pass = 0; pass < 10; pass++) {
-    const parked = await listParked(trx);
-    let applied = 0;
-    for (const row of parked) {
-      const entity = row.entity as SyncEntity;
-      const known = await versionOf(trx, entity, row.uid);
-      if (known !== null && known >= row.version) {
-        await unpark(trx, entity, row.uid);
-        continue;
-      }
-      if (await hasPendingChange(trx, entity, row.uid)) continue;
-      const serverRow: ServerRow = {
-        entity,
-        uid: row.uid,
-        version: row.version,
-        deleted: row.deleted === 1,
-        data: row.data === null ? null : JSON.parse(row.data),
-      };
-      const outcome = await applyServerRow(trx, serverRow, ctx);
-      if (outcome.status === 'parked') continue;
-      await unpark(trx, entity, row.uid);
-      if (outcome.status === 'applied') applied += 1;
-    }
-    if (applied === 0) return;
-  }
 }
 
 /** Retries the parked rows in a transaction of their own (after a push freed a slot, say). */

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../contract/errors';
-import {
-  canTransition,
-  defaultQueueRules,
-  dueNoShows,
-  laneOf,
-  moveInQueue,
-  nextNoShowAt,
-  orderQueue,
-  projectQueue,
-  type ManualMove,
-  type QueueEntry,
-  type QueueForecast,
-} from './queue-rules';
+import { dueNoShows, nextNoShowAt } from './no-shows';
+import { moveInQueue, orderQueue, projectQueue, type QueueForecast } from './queue-order';
+import { canTransition, defaultQueueRules, laneOf, type ManualMove, type QueueEntry } from './queue-rules';
 import { appointment, clock, walkIn } from './test-helpers';
 import { MINUTE_MS } from '../time/units';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ConsultationRecord } from './durations';
-import { laneOf, moveInQueue, orderQueue, type ManualMove, type QueueEntry, type QueueStatus } from './queue-rules';
+import { moveInQueue, orderQueue } from './queue-order';
+import { laneOf, type ManualMove, type QueueEntry, type QueueStatus } from './queue-rules';
 import { DAY_START } from './test-helpers';
 import { estimateWaits, planQueue, queueForecast, type WaitContext } from './wait-estimate';
 import { DAY_MS, MINUTE_MS } from '../time/units';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConsultationRecord } from './durations';
-import { orderQueue } from './queue-rules';
+import { orderQueue } from './queue-order';
 import { appointment, clock, walkIn } from './test-helpers';
 import { estimateWaits, planQueue, queueForecast, type WaitContext } from './wait-estimate';
 import { DAY_MS, MINUTE_MS } from '../time/units';

@@ -1,5 +1,6 @@
 import { defaultDurationOptions, recentDurations, remainingMinutes, typicalMinutes, type ConsultationRecord, type DurationOptions } from './durations';
-import { projectQueue, type QueueEntry, type QueueForecast, type QueueRules, type UpcomingAppointment } from './queue-rules';
+import { projectQueue, type QueueForecast, type UpcomingAppointment } from './queue-order';
+import type { QueueEntry, QueueRules } from './queue-rules';
 import { MINUTE_MS } from '../time/units';
 
 /**
