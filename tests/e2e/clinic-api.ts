@@ -85,9 +85,24 @@ export interface TodayClinic {
  * demo clinic is closed on Sundays and at night), in a room of their own, offering the
  * demo's shortest specialty.
  */
-export async function setUpTodayClinic(admin: ClinicApi, names = { practitioner: 'Dr. Tomás Vieira', room: 'Sala 7' }): Promise<TodayClinic> {
+/**
+ * A practitioner (and room) working all of today. By default they offer the demo clinic's
+ * shortest specialty; `specialty: 'own'` gives them one nobody else offers, so that what
+ * the desk offers for it does not depend on which demo practitioners still work at the
+ * hour the test runs, and `{ id }` puts a colleague on the same one.
+ */
+export async function setUpTodayClinic(
+  admin: ClinicApi,
+  names = { practitioner: 'Dr. Tomás Vieira', room: 'Sala 7' },
+  specialtyChoice: 'demo' | 'own' | { id: number } = 'demo',
+): Promise<TodayClinic> {
   const specialties = await admin.call('specialties.list', {});
-  const specialty = [...specialties].filter((s) => s.isActive).sort((a, b) => a.durationMinutes - b.durationMinutes)[0]!;
+  const specialty =
+    specialtyChoice === 'own'
+      ? await admin.call('specialties.save', { nameEn: 'E2E consultation', namePt: 'Consulta E2E', durationMinutes: 15, priceCents: 4000, ticketPrefix: 'EZ' })
+      : specialtyChoice === 'demo'
+        ? [...specialties].filter((s) => s.isActive).sort((a, b) => a.durationMinutes - b.durationMinutes)[0]!
+        : specialties.find((s) => s.id === specialtyChoice.id)!;
   const room = await admin.call('rooms.save', { name: names.room });
   const practitioner = await admin.call('practitioners.save', {
     fullName: names.practitioner,

@@ -68,7 +68,8 @@ const test = base.extend<{ cloud: Cloud; host: RunningHost; app: FrontDeskApp; a
   },
   // A practitioner working all of today, set up before sync is on: the first upload takes them to the cloud.
   clinic: async ({ admin }, use) => {
-    await use(await setUpTodayClinic(admin));
+    // A specialty of its own: "another practitioner" then means the colleague below, whatever the hour.
+    await use(await setUpTodayClinic(admin, undefined, 'own'));
   },
   app: async ({ page, host }, use) => {
     const app = new FrontDeskApp(page, host.url);
@@ -204,7 +205,7 @@ test('an appointment the cloud refused is flagged on the board, with one-click w
   const board = new BoardPage(page);
 
   // A colleague offering the same specialty today, for "another practitioner".
-  const colleague = await setUpTodayClinic(admin, { practitioner: 'Dr.ª Inês Faria', room: 'Sala 8' });
+  const colleague = await setUpTodayClinic(admin, { practitioner: 'Dr.ª Inês Faria', room: 'Sala 8' }, { id: clinic.specialtyId });
   await admin.call('sync.updateSettings', { enabled: true, pullIntervalSeconds: PULL_SECONDS });
   await waitUntilSynced(admin);
 
