@@ -17,15 +17,18 @@ export interface DayRange {
 
 const LOOKED_AT: readonly AppointmentStatusColumn[] = ['booked', 'no_show', 'checked_in', 'called', 'in_consultation'];
 
-export function findCandidateByCode(db: Kysely<Database>, code: string, range: DayRange): Promise<Candidate | undefined> {
+/** The day's appointments a kiosk may act on: still to check in, or already in the queue. */
+function candidatesOfDay(db: Kysely<Database>, range: DayRange) {
   return db
     .selectFrom('appointments')
     .select(['id', 'patient_id', 'status', 'starts_at'])
-    .where('code', '=', code)
     .where('starts_at', '>=', range.from)
     .where('starts_at', '<', range.to)
-    .where('status', 'in', LOOKED_AT)
-    .executeTakeFirst();
+    .where('status', 'in', LOOKED_AT);
+}
+
+export function findCandidateByCode(db: Kysely<Database>, code: string, range: DayRange): Promise<Candidate | undefined> {
+  return candidatesOfDay(db, range).where('code', '=', code).executeTakeFirst();
 }
 
 export function findPatientsByBirthDateAndPhone(db: Kysely<Database>, dateOfBirth: string, phoneLast4: string, limit: number): Promise<Array<{ id: number }>> {
@@ -39,12 +42,5 @@ export function findPatientsByBirthDateAndPhone(db: Kysely<Database>, dateOfBirt
 }
 
 export function candidatesOfPatient(db: Kysely<Database>, patientId: number, range: DayRange): Promise<Candidate[]> {
-  return db
-    .selectFrom('appointments')
-    .select(['id', 'patient_id', 'status', 'starts_at'])
-    .where('patient_id', '=', patientId)
-    .where('starts_at', '>=', range.from)
-    .where('starts_at', '<', range.to)
-    .where('status', 'in', LOOKED_AT)
-    .execute();
+  return candidatesOfDay(db, range).where('patient_id', '=', patientId).execute();
 }
