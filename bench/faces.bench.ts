@@ -9,8 +9,8 @@ import { callAs, localCaller } from '../electron/rpc/local-caller';
 import { compare, percentile, round, type BenchOptions, type BenchResult, type Timing } from './harness';
 
 const rendererDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
-/** The camera file Chromium plays (../shared/fixtures/faces beside the repository). */
-const cameraFile = resolve(fileURLToPath(new URL('..', import.meta.url)), '..', 'shared', 'fixtures', 'faces', 'astronaut-640x480.y4m');
+/** The camera file Chromium plays (tests/fixtures/faces). */
+const cameraFile = resolve(fileURLToPath(new URL('..', import.meta.url)), 'tests', 'fixtures', 'faces', 'astronaut-640x480.y4m');
 const WARMUP = 2;
 const SAMPLES = 30;
 const REFERENCE_SAMPLES = 30;

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS, LUMA_HEIGHT, LUMA_WIDTH, decide, downscaleLuma, frameStats, frameVerdict, lumaOf, timeVerdict } from './frame-check';
 
-/** The camera files the e2e tests feed Chromium (../shared/fixtures/faces beside the repo). */
-const fixtures = resolve(fileURLToPath(new URL('../..', import.meta.url)), '..', 'shared', 'fixtures', 'faces');
+/** The camera files the e2e tests feed Chromium (tests/fixtures/faces). */
+const fixtures = resolve(fileURLToPath(new URL('../..', import.meta.url)), 'tests', 'fixtures', 'faces');
 
 /** The luminance plane of a one-frame YUV4MPEG2 file, scaled to the kiosk's 64×48 thumbnail. */
 function thumbnailOf(file: string): Uint8Array {

@@ -4,13 +4,13 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 
 /**
- * The face fixtures (../shared/fixtures/faces, see its SOURCES.md) as JPEGs for tests that
+ * The face fixtures (tests/fixtures/faces, see its SOURCES.md) as JPEGs for tests that
  * do not go through a browser. Only the Y4M files' luma plane is used: a grey JPEG is all the
  * fake Rekognition looks at, and encoding it ourselves keeps it deterministic.
  */
 export type FaceFixture = 'astronaut' | 'cameraman' | 'empty';
 
-export const faceFixturesDir = process.env.FACE_FIXTURES_DIR ?? fileURLToPath(new URL('../../../shared/fixtures/faces/', import.meta.url));
+export const faceFixturesDir = process.env.FACE_FIXTURES_DIR ?? fileURLToPath(new URL('../fixtures/faces/', import.meta.url));
 
 export function y4mPath(name: FaceFixture): string {
   return join(faceFixturesDir, `${name}-640x480.y4m`);

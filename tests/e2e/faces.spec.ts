@@ -14,10 +14,10 @@ import { TICKET } from './page-models/queue';
 /**
  * Face check-in end to end: the real AWS SDK clients in the browser host, pointed at the local
  * Rekognition fake and s3rver (tests/aws), and Chromium's fake camera fed from the face
- * fixtures beside the repository (../shared/fixtures/faces): one browser per camera file.
+ * fixtures in tests/fixtures/faces: one browser per camera file.
  */
 const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const fixturesDir = resolve(repoRoot, '..', 'shared', 'fixtures', 'faces');
+const fixturesDir = resolve(repoRoot, 'tests', 'fixtures', 'faces');
 type CameraFile = 'astronaut' | 'cameraman' | 'empty';
 
 const BASE_ARGS = [
