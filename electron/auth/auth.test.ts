@@ -101,6 +101,13 @@ describe('auth.unlock, auth.updateMe, auth.changePassword', () => {
     expect(auditLog().map((row) => row.action)).toEqual(['auth.signIn']);
   });
 
+  it('answers an update with nothing to change with the account as it is', async () => {
+    const desk = localCaller(app.sessions, 'desk-1');
+    await callAs(app.dispatch, desk, 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    const before = await callAs(app.dispatch, desk, 'auth.status', {});
+    expect(await app.dispatch(desk, 'auth.updateMe', {})).toEqual({ ok: true, value: before.staff });
+  });
+
   it('changes the password when the current one is right, and records it', async () => {
     const desk = localCaller(app.sessions, 'desk-1');
     const { staff } = await callAs(app.dispatch, desk, 'auth.signIn', { username: 'boss', password: 'correct horse' });

@@ -69,20 +69,18 @@ export interface StaffChanges {
   locale?: 'en' | 'pt';
 }
 
-export function updateStaff(db: Kysely<Database>, id: number, changes: StaffChanges): Promise<StaffRow> {
-  return db
-    .updateTable('staff')
-    .set({
-      ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
-      ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
-      ...(changes.role !== undefined ? { role: changes.role } : {}),
-      ...(changes.practitionerId !== undefined ? { practitioner_id: changes.practitionerId } : {}),
-      ...(changes.isActive !== undefined ? { is_active: changes.isActive ? 1 : 0 } : {}),
-      ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
-    })
-    .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+export async function updateStaff(db: Kysely<Database>, id: number, changes: StaffChanges): Promise<StaffRow> {
+  const columns = {
+    ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+    ...(changes.displayName !== undefined ? { display_name: changes.displayName } : {}),
+    ...(changes.role !== undefined ? { role: changes.role } : {}),
+    ...(changes.practitionerId !== undefined ? { practitioner_id: changes.practitionerId } : {}),
+    ...(changes.isActive !== undefined ? { is_active: changes.isActive ? 1 : 0 } : {}),
+    ...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+  };
+  // Nothing to change is an answer, not an UPDATE with an empty SET (which SQLite refuses).
+  if (Object.keys(columns).length === 0) return db.selectFrom('staff').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return db.updateTable('staff').set(columns).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 export async function updatePasswordHash(db: Kysely<Database>, id: number, passwordHash: string): Promise<void> {

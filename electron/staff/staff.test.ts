@@ -66,6 +66,16 @@ describe('staff', () => {
     ]);
   });
 
+  it('answers an update with nothing to change with the account as it is', async () => {
+    const created = await callAs(app.dispatch, admin, 'staff.create', {
+      username: 'rita',
+      displayName: 'Rita',
+      role: 'receptionist',
+      password: 'a long password',
+    });
+    expect(await app.dispatch(admin, 'staff.update', { id: created.id })).toEqual({ ok: true, value: created });
+  });
+
   it('refuses a taken username, an unknown practitioner or member of staff, and an admin demoting themself', async () => {
     expect(await app.dispatch(admin, 'staff.create', { username: 'boss', displayName: 'Again', role: 'admin', password: 'a long password' })).toEqual({
       ok: false,
