@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { hostName } from '../../shared/settings/settings.contract';
 import { startFrontDesk } from '../app/front-desk';
 import { startWebHost } from './web-host';
 
-const usage = 'usage: npm run web -- [--port 5170] [--data-dir DIR] [--demo] [--host 127.0.0.1]';
+const usage = 'usage: npm run web -- [--port 5170] [--data-dir DIR] [--demo] [--host 127.0.0.1] [--host-name NAME]...';
 
 async function main(): Promise<void> {
   let values;
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
         'data-dir': { type: 'string', default: '.data' },
         demo: { type: 'boolean', default: false },
         host: { type: 'string', default: '127.0.0.1' },
+        // Names the screens on the LAN use (recepcao.local), before an admin can add them in Settings.
+        'host-name': { type: 'string', multiple: true, default: [] },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -32,6 +35,15 @@ async function main(): Promise<void> {
     console.error(`--port must be a number from 0 to 65535.\n${usage}`);
     process.exit(2);
   }
+  const hostNames: string[] = [];
+  for (const name of values['host-name']) {
+    const parsed = hostName.safeParse(name);
+    if (!parsed.success) {
+      console.error(`--host-name ${JSON.stringify(name)} is not a host name or an IP address (no port, no http://).\n${usage}`);
+      process.exit(2);
+    }
+    hostNames.push(parsed.data);
+  }
   // The bundle lives in dist/electron; the renderer next to it in dist/renderer.
   const rendererDir = resolve(__dirname, '..', 'renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
@@ -41,7 +53,7 @@ async function main(): Promise<void> {
 
   const dataDir = resolve(values['data-dir']);
   const app = await startFrontDesk({ dataDir, demo: values.demo });
-  const host = await startWebHost({ app, rendererDir, host: values.host, port });
+  const host = await startWebHost({ app, rendererDir, host: values.host, port, hostNames });
   console.log(`Front Desk browser host: ${host.url} (data in ${dataDir})`);
 
   let stopping = false;

@@ -8,6 +8,7 @@ import type { CallerRole } from '../../shared/contract/method';
 import type { FrontDesk } from '../app/front-desk';
 import type { DeviceBinding, SessionBinding } from '../rpc/context';
 import { CONTENT_SECURITY_POLICY } from '../security/content-security-policy';
+import { createHostCheck, isLoopbackAddress } from './host-check';
 
 export const SESSION_COOKIE = 'fd_session';
 /** A paired screen's token: HttpOnly like the session, but kept across browser restarts. */
@@ -25,16 +26,14 @@ export interface WebHostOptions {
   rendererDir: string;
   host?: string;
   port?: number;
+  /** Names the host answers to besides its own address (`--host-name`); the admin adds more in the settings. */
+  hostNames?: readonly string[];
 }
 
 export interface WebHost {
   server: Server;
   url: string;
   close(): Promise<void>;
-}
-
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === '::1' || host === 'localhost' || host.startsWith('127.');
 }
 
 function securityHeaders(res: ServerResponse): void {
@@ -59,6 +58,18 @@ function sendJson(res: ServerResponse, status: number, body: unknown, extraHeade
 
 function sendError(res: ServerResponse, result: Extract<RpcResult<unknown>, { ok: false }>): void {
   sendJson(res, httpStatusOf[result.error.code], result);
+}
+
+/** 421: this server does not answer to the name in Host. Plain text, and the name is not echoed back. */
+function sendMisdirected(res: ServerResponse): void {
+  const text = 'Misdirected request: Front Desk does not answer to this address. An admin can add a name in Settings.\n';
+  res.writeHead(421, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Length': Buffer.byteLength(text),
+    Connection: 'close',
+  });
+  res.end(text);
 }
 
 class BodyTooLarge extends Error {}
@@ -135,7 +146,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   heartbeat.unref();
 
   const cookieOptionsFor = (req: IncomingMessage) => {
-    const secure = isLoopback(host) || (req.socket as { encrypted?: boolean }).encrypted === true;
+    const secure = isLoopbackAddress(host) || (req.socket as { encrypted?: boolean }).encrypted === true;
     return { httpOnly: true, sameSite: 'strict' as const, path: '/', secure };
   };
 
@@ -253,8 +264,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     req.on('close', () => streams.delete(stream));
   };
 
-  const server = createServer((req, res) => {
+  // Set once listening, when the port is known; until then nothing is answered.
+  let isServedName: (hostHeader: string | undefined) => boolean = () => false;
+
+  // Node answers a request without Host with 400 itself; we want our 421 for it too.
+  const server = createServer({ requireHostHeader: false }, (req, res) => {
     securityHeaders(res);
+    // Before cookies, files, RPC or events: a page rebound to our address must get nothing.
+    if (!isServedName(req.headers.host)) {
+      sendMisdirected(res);
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://front-desk.invalid');
     if (url.pathname.startsWith('/api/')) {
       if (url.pathname === '/api/events') {
@@ -291,6 +311,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   const address = server.address() as AddressInfo;
+  const cliNames = options.hostNames ?? [];
+  isServedName = createHostCheck({
+    boundHost: host,
+    boundAddress: address.address,
+    port: address.port,
+    extraNames: () => [...cliNames, ...app.settings.get().hostNames],
+  });
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {

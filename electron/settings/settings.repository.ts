@@ -18,6 +18,7 @@ export const defaultSettings: ClinicSettings = {
   displayPrivacy: 'firstNameLastInitial',
   announcementLanguage: 'clinic',
   displayOnSecondScreen: true,
+  hostNames: [],
 };
 
 type SettingKey = keyof ClinicSettings | 'setUpAt';

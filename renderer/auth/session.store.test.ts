@@ -21,6 +21,7 @@ const settings: ClinicSettings = {
   displayPrivacy: 'firstNameLastInitial',
   announcementLanguage: 'clinic',
   displayOnSecondScreen: true,
+  hostNames: [],
 };
 const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({
   isSetUp: true,

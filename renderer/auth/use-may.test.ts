@@ -31,6 +31,7 @@ const settings: ClinicSettings = {
   displayPrivacy: 'firstNameLastInitial',
   announcementLanguage: 'clinic',
   displayOnSecondScreen: true,
+  hostNames: [],
 };
 
 describe('may', () => {

@@ -3,6 +3,27 @@ import { ADMIN, STAFF, method } from '../contract/method';
 import { empty, locale, requiredText, timeZone } from '../contract/common';
 import { displayPrivacy } from '../display/display.contract';
 
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const MAX_HOST_NAMES = 20;
+
+/** A DNS name (`recepcao.local`), an IPv4 address or an IPv6 address, without port or brackets. */
+function isHostName(value: string): boolean {
+  if (value.includes(':')) return z.ipv6().safeParse(value).success;
+  const labels = value.split('.');
+  if (labels.every((label) => /^\d+$/.test(label))) return IPV4.test(value);
+  return labels.every((label) => DNS_LABEL.test(label));
+}
+
+/** A name the browser host answers to, lower-cased: screens on the LAN reach it by this name. */
+export const hostName = z.string().trim().toLowerCase().min(1).max(253).refine(isHostName, 'expected a host name or an IP address, without a port');
+
+/** The names the browser host answers to besides its own address: each once, at most 20. */
+export const hostNames = z
+  .array(hostName)
+  .max(MAX_HOST_NAMES)
+  .refine((names) => new Set(names).size === names.length, 'each name only once');
+
 export const clinicSettings = z.strictObject({
   clinicName: z.string(),
   timeZone: z.string(),
@@ -24,6 +45,8 @@ export const clinicSettings = z.strictObject({
   announcementLanguage: z.enum(['clinic', 'patient']),
   /** In the desktop app: open the waiting-room display full screen on a second screen when there is one. */
   displayOnSecondScreen: z.boolean(),
+  /** Names the browser host answers to besides its own address (DNS rebinding defence: any other gets 421). */
+  hostNames: z.array(z.string()),
 });
 export type ClinicSettings = z.infer<typeof clinicSettings>;
 
@@ -47,6 +70,7 @@ export const settingsContract = {
       displayPrivacy: displayPrivacy.optional(),
       announcementLanguage: z.enum(['clinic', 'patient']).optional(),
       displayOnSecondScreen: z.boolean().optional(),
+      hostNames: hostNames.optional(),
     }),
     output: clinicSettings,
     access: ADMIN,
