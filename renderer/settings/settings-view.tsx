@@ -14,6 +14,7 @@ import { Avatar, Card, CardHeader, PageHeader } from '../ui/misc';
 import { ScreensCard } from '../devices/screens-card';
 import { FaceSettingsCard } from '../faces/face-settings-card';
 import { SyncSettingsCard } from '../sync/sync-settings-card';
+import { HostNamesCard } from './host-names-card';
 import '../setup/setup.css';
 
 export function SettingsView() {
@@ -21,6 +22,7 @@ export function SettingsView() {
   const mayListScreens = useMay('devices.list');
   const mayFaceSettings = useMay('faces.settings');
   const maySyncSettings = useMay('sync.settings');
+  const mayEditSettings = useMay('settings.update');
   return (
     <div className="page page-narrow">
       <PageHeader title={t('settings.title')} subtitle={t('settings.subtitle')} />
@@ -28,6 +30,7 @@ export function SettingsView() {
         <AccountCard />
         <LanguageCard />
         {mayListScreens ? <ScreensCard /> : null}
+        {mayEditSettings ? <HostNamesCard /> : null}
         {mayFaceSettings ? <FaceSettingsCard /> : null}
         {maySyncSettings ? <SyncSettingsCard /> : null}
         <PasswordCard />
