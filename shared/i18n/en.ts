@@ -423,7 +423,7 @@ export const en = {
       title: 'Browser addresses',
       lead: 'The names screens on the clinic network use to open Front Desk in a browser, such as recepcao.local. Front Desk refuses any other name, so a web page elsewhere cannot reach it by pointing its own name at this computer.',
       label: 'Extra names, one per line',
-      hint: 'Its own address and, on this computer, localhost always work. Use the name only, without http:// or a port; at most {{max}}.',
+      hint: 'The address Front Desk listens on always works (and localhost, when it listens on this computer). Use the name only, without http:// or a port; at most {{max}}.',
       invalid: '“{{name}}” is not a computer name or an IP address. Write it without http:// and without a port.',
       tooMany: 'At most {{max}} names.',
       duplicate: '“{{name}}” is in the list twice.',

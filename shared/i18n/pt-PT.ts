@@ -421,7 +421,7 @@ export const pt: Catalogue = {
       title: 'Endereços no navegador',
       lead: 'Os nomes que os ecrãs da rede da clínica usam para abrir o Front Desk num navegador, como recepcao.local. O Front Desk recusa qualquer outro nome, para que uma página web de fora não o alcance apontando o seu próprio nome para este computador.',
       label: 'Nomes adicionais, um por linha',
-      hint: 'O próprio endereço e, neste computador, localhost funcionam sempre. Escreva só o nome, sem http:// nem porta; no máximo {{max}}.',
+      hint: 'O endereço em que o Front Desk escuta funciona sempre (e localhost, quando escuta neste computador). Escreva só o nome, sem http:// nem porta; no máximo {{max}}.',
       invalid: '«{{name}}» não é um nome de computador nem um endereço IP. Escreva-o sem http:// e sem porta.',
       tooMany: 'No máximo {{max}} nomes.',
       duplicate: '«{{name}}» está duas vezes na lista.',
