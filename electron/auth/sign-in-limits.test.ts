@@ -60,12 +60,17 @@ describe('sign-in attempts sent together', () => {
 
   it('limits one source across accounts: four tries at each of forty accounts stop at twenty', async () => {
     const attacker = from('10.0.0.66');
-    const tries = Array.from({ length: 40 }, (_, account) => Array.from({ length: 4 }, (_, i) => ({ username: `user${account}`, password: `guess ${i}` }))).flat();
+    const tries = Array.from({ length: 40 }, (_, account) =>
+      Array.from({ length: 4 }, (_, i) => ({ username: `user${account}`, password: `guess ${i}` })),
+    ).flat();
     const results = await Promise.all(tries.map((input) => app.dispatch(attacker, 'auth.signIn', input)));
     expect(verified.count).toBeLessThanOrEqual(20);
     expect(results.filter((result) => !result.ok && result.error.code === 'RATE_LIMITED')).toHaveLength(tries.length - verified.count);
     // Nor may it go on with a known account; another machine may.
-    expect(await app.dispatch(attacker, 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(await app.dispatch(attacker, 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
     expect(await app.dispatch(from('10.0.0.5'), 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({ ok: true });
   });
 });
