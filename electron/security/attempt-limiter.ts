@@ -54,6 +54,7 @@ export class AttemptLimiter {
     const policy = this.policy;
     if (policy.kind === 'window') {
       entry.failures = entry.failures.filter((at) => now - at < policy.windowMs);
+      if (entry.failures.length === 0 && entry.pending === 0) this.entries.delete(key);
       const all = [...entry.failures, ...Array<number>(entry.pending).fill(now)];
       if (all.length < policy.limit) return 0;
       return seconds(all[all.length - policy.limit]! + policy.windowMs - now);
