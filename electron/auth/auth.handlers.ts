@@ -1,17 +1,16 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession } from '../rpc/context';
 import { toStaffView } from '../staff/staff.repository';
-import { authStatus, changePassword, checkSignIn, unlock, updateMe } from './auth.service';
-import { SignInThrottle } from './sign-in-throttle';
+import { authStatus, changePassword, checkSignIn, signInLimits, unlock, updateMe } from './auth.service';
 
 type AuthMethods = 'auth.status' | 'auth.signIn' | 'auth.signOut' | 'auth.unlock' | 'auth.updateMe' | 'auth.changePassword';
 
-export function authHandlers(throttle = new SignInThrottle()): HandlerGroup<AuthMethods> {
+export function authHandlers(limits = signInLimits()): HandlerGroup<AuthMethods> {
   return {
     'auth.status': async (_input, ctx) => authStatus(ctx.db, await ctx.settings(), ctx.session),
 
     'auth.signIn': async (input, ctx) => {
-      const row = await checkSignIn(ctx.db, throttle, input, ctx.now(), ctx);
+      const row = await checkSignIn(ctx.db, limits, input, ctx.source, ctx.now(), ctx);
       ctx.auth.signIn({ id: row.id, username: row.username, role: row.role, practitionerId: row.practitioner_id });
       return { staff: toStaffView(row) };
     },
@@ -22,7 +21,7 @@ export function authHandlers(throttle = new SignInThrottle()): HandlerGroup<Auth
     },
 
     'auth.unlock': async (input, ctx) => {
-      await unlock(ctx.db, throttle, requireSession(ctx), ctx.auth, input.password, ctx.now());
+      await unlock(ctx.db, limits, requireSession(ctx), ctx.auth, input.password, ctx.now());
       return { ok: true };
     },
 

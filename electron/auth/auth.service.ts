@@ -8,9 +8,29 @@ import { DEMO_ACCOUNTS } from '../demo/demo-clinic';
 import type { CallContext, RequestContext, Session, SessionBinding } from '../rpc/context';
 import { findStaffById, findStaffByUsername, toStaffView, updatePasswordHash, updateStaff } from '../staff/staff.repository';
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password';
-import type { SignInThrottle } from './sign-in-throttle';
+import { AttemptLimiter, reserveAll } from '../security/attempt-limiter';
 
 const DISABLED = 'This account is disabled. Ask an administrator.';
+
+/** The password guesses a source may make, per account and across them. */
+export interface SignInLimits {
+  /**
+   * Per account at one source (and per locked session, for unlocking): after 5 failures in
+   * a row each further try waits twice as long as the last (30 s, 60 s, … up to 15 min); the
+   * right password forgives. Keyed by source too, so that nobody elsewhere can lock a member
+   * of staff out at their own desk.
+   */
+  readonly account: AttemptLimiter;
+  /** Per source across accounts: 20 failures in 10 minutes. */
+  readonly source: AttemptLimiter;
+}
+
+export function signInLimits(): SignInLimits {
+  return {
+    account: new AttemptLimiter({ kind: 'backoff', free: 5, baseMs: 30_000, maxMs: 15 * 60_000 }, { forgiveOnSuccess: true }),
+    source: new AttemptLimiter({ kind: 'window', limit: 20, windowMs: 10 * 60_000 }),
+  };
+}
 
 /** What the sign-in screen needs, also before anybody has signed in. */
 export async function authStatus(
@@ -32,55 +52,72 @@ export async function authStatus(
 }
 
 /**
- * The account a username and password open. A wrong pair is slowed down per username and
- * recorded as a failure (filed under the account tried, if there is one: nobody is signed in).
+ * The account a username and password open. The attempt is counted before the password is
+ * hashed, per account and source and per source (guesses sent together each take a slot); a
+ * wrong pair is recorded as a failure (filed under the account tried, if there is one:
+ * nobody is signed in).
  */
 export async function checkSignIn(
   db: Kysely<Database>,
-  throttle: SignInThrottle,
+  limits: SignInLimits,
   input: ParsedInput<'auth.signIn'>,
+  source: string,
   now: number,
   notes: Pick<CallContext, 'audit' | 'auditFailure'>,
 ): Promise<StaffRow> {
-  const key = input.username.toLowerCase();
-  throttle.check(key, now);
-  const row = await findStaffByUsername(db, input.username);
-  // Always hash, so an unknown username takes as long as a wrong password.
-  const matches = await verifyPassword(input.password, row?.password_hash ?? UNMATCHABLE_HASH);
-  if (!row || !matches) {
-    throttle.fail(key, now);
-    notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: input.username });
-    throw new AppError('INVALID_CREDENTIALS', 'That username and password do not match.');
+  const attempt = reserveAll(
+    [
+      [limits.account, `account:${input.username.toLowerCase()}@${source}`],
+      [limits.source, source],
+    ],
+    now,
+  );
+  try {
+    const row = await findStaffByUsername(db, input.username);
+    // Always hash, so an unknown username takes as long as a wrong password.
+    const matches = await verifyPassword(input.password, row?.password_hash ?? UNMATCHABLE_HASH);
+    if (!row || !matches) {
+      notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: input.username });
+      throw new AppError('INVALID_CREDENTIALS', 'That username and password do not match.');
+    }
+    attempt.succeed();
+    if (row.is_active !== 1) throw new AppError('ACCOUNT_DISABLED', DISABLED);
+    notes.audit({ action: 'auth.signIn', staffId: row.id });
+    return row;
+  } finally {
+    // Anything but the right password counts (once settled, this does nothing).
+    attempt.fail(now);
   }
-  if (row.is_active !== 1) throw new AppError('ACCOUNT_DISABLED', DISABLED);
-  throttle.succeed(key);
-  notes.audit({ action: 'auth.signIn', staffId: row.id });
-  return row;
 }
 
-/** Unlocks a session after the idle lock; an account disabled meanwhile is signed out instead. */
+/**
+ * Unlocks a session after the idle lock; an account disabled meanwhile is signed out
+ * instead. Guesses are limited per session (counted before the hash), so failures elsewhere
+ * never keep its owner from unlocking.
+ */
 export async function unlock(
   db: Kysely<Database>,
-  throttle: SignInThrottle,
+  limits: SignInLimits,
   session: Session,
   auth: Pick<SessionBinding, 'signOut'>,
   password: string,
   now: number,
 ): Promise<void> {
-  const key = session.username.toLowerCase();
-  throttle.check(key, now);
-  const row = await findStaffById(db, session.staffId);
-  if (!row || row.is_active !== 1) {
-    auth.signOut();
-    throw new AppError('ACCOUNT_DISABLED', DISABLED);
+  const attempt = limits.account.reserve(`session:${session.token}`, now);
+  try {
+    const row = await findStaffById(db, session.staffId);
+    if (!row || row.is_active !== 1) {
+      attempt.release();
+      auth.signOut();
+      throw new AppError('ACCOUNT_DISABLED', DISABLED);
+    }
+    if (!(await verifyPassword(password, row.password_hash))) throw new AppError('INVALID_CREDENTIALS', 'That password is not right.');
+    attempt.succeed();
+    session.isLocked = false;
+    session.lastActiveAt = now;
+  } finally {
+    attempt.fail(now);
   }
-  if (!(await verifyPassword(password, row.password_hash))) {
-    throttle.fail(key, now);
-    throw new AppError('INVALID_CREDENTIALS', 'That password is not right.');
-  }
-  throttle.succeed(key);
-  session.isLocked = false;
-  session.lastActiveAt = now;
 }
 
 export async function updateMe(db: Kysely<Database>, staffId: number, input: ParsedInput<'auth.updateMe'>): Promise<StaffView> {

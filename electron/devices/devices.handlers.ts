@@ -1,39 +1,37 @@
 import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
-import { AttemptLimiter } from '../rpc/attempt-limiter';
+import { AttemptLimiter } from '../security/attempt-limiter';
 import type { DeviceRegistry } from './device-registry';
 import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.service';
 
 type DevicesMethods = 'devices.createPairingCode' | 'devices.pair' | 'devices.whoAmI' | 'devices.list' | 'devices.revoke';
 
 /**
- * A million codes and a few live at a time: wrong codes are limited per caller (5 in 5
- * minutes) and for the whole clinic (20 in 10 minutes), so that even many machines
- * guessing together get a few dozen tries in a code's lifetime.
+ * A million codes and a few live at a time: wrong codes are limited per source (5 in 5
+ * minutes, counted before the look-up, so codes sent together each take a slot). Not for
+ * the whole clinic: one machine guessing must not keep every screen from pairing.
  */
-export function pairingLimiters() {
-  return { perCaller: new AttemptLimiter(5, 5 * 60_000), overall: new AttemptLimiter(20, 10 * 60_000) };
+export function pairingLimiter(): AttemptLimiter {
+  return new AttemptLimiter({ kind: 'window', limit: 5, windowMs: 5 * 60_000 });
 }
 
-export function devicesHandlers(registry: DeviceRegistry, limiters = pairingLimiters()): HandlerGroup<DevicesMethods> {
+export function devicesHandlers(registry: DeviceRegistry, limiter = pairingLimiter()): HandlerGroup<DevicesMethods> {
   return {
     'devices.createPairingCode': async (input, ctx) => createPairingCode(ctx.db, await ctx.request(), input),
 
     'devices.pair': async (input, ctx) => {
       if (!ctx.deviceBinding) throw new AppError('FORBIDDEN', 'This connection cannot be paired as a screen.');
-      const key = ctx.workstation;
       const now = ctx.now();
-      limiters.perCaller.check(key, now, 'Too many wrong codes.');
-      limiters.overall.check('all', now, 'Too many wrong codes.');
+      const attempt = limiter.reserve(`pair:${ctx.source}`, now, 'Too many wrong codes.');
       let paired;
       try {
         paired = await pairDevice(ctx.db, await ctx.request(), input.code);
+        attempt.succeed();
       } catch (error) {
-        if (error instanceof AppError && error.code === 'NOT_FOUND') {
-          limiters.perCaller.fail(key, now);
-          limiters.overall.fail('all', now);
-        }
+        if (error instanceof AppError && error.code === 'NOT_FOUND') attempt.fail(now);
         throw error;
+      } finally {
+        attempt.release();
       }
       ctx.deviceBinding.pair(paired.token);
       ctx.emit('devices.changed', {});

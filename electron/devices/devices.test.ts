@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { startWebHost, type WebHost } from '../host/web-host';
+import type { Caller } from '../rpc/dispatch';
 import { callAs, localCaller } from '../rpc/local-caller';
 
 /**
@@ -214,6 +215,24 @@ describe('pairing a screen', () => {
     expect(limited.body.error).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 300 } });
     clock += 5 * 60_000;
     expect((await rpc('devices.pair', { code })).status).toBe(200);
+  });
+
+  it('limits wrong codes per source only: many machines failing do not block another from pairing', async () => {
+    const code = await pairingCode('display');
+    const wrong = code === '123456' ? '654321' : '123456';
+    const paired: string[] = [];
+    const from = (source: string): Caller => ({
+      ...localCaller(app.sessions, `web ${source}`),
+      transport: 'http',
+      source,
+      device: { current: () => null, pair: (token) => void paired.push(token) },
+    });
+    for (let machine = 0; machine < 6; machine++) {
+      const results = await Promise.all(Array.from({ length: 8 }, () => app.dispatch(from(`10.0.0.${machine}`), 'devices.pair', { code: wrong })));
+      expect(results.map((result) => (result.ok ? 'ok' : result.error.code)).filter((code) => code === 'NOT_FOUND')).toHaveLength(5);
+    }
+    expect(await app.dispatch(from('10.0.0.99'), 'devices.pair', { code })).toMatchObject({ ok: true });
+    expect(paired).toHaveLength(1);
   });
 
   it('is created and revoked at the desk only', async () => {

@@ -70,6 +70,14 @@ describe('kiosk.faceCheckIn', () => {
     expect((await t.ok(deviceCaller('kiosk', 8), 'kiosk.faceCheckIn', { image: fixtureJpegBase64('empty') })).outcome).toBe('notRecognised');
   });
 
+  it('counts frames sent together: at most the limit reach Rekognition', async () => {
+    await enrolRita();
+    const before = aws.rekognition.requests('SearchUsersByImage').length;
+    const results = await Promise.all(Array.from({ length: 40 }, () => t.desk.dispatch(kiosk, 'kiosk.faceCheckIn', { image: fixtureJpegBase64('cameraman') })));
+    expect(aws.rekognition.requests('SearchUsersByImage').length - before).toBeLessThanOrEqual(10);
+    expect(results.filter((result) => !result.ok && result.error.code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(30);
+  });
+
   it("falls back (unavailable) when Rekognition throttles or times out, without another patient's data", async () => {
     await enrolRita();
     await bookAt(t, p, '2026-06-15T10:00', { patientId: rita });

@@ -1,6 +1,7 @@
+import type { MethodOutput } from '../../shared/contract/contract';
 import type { HandlerGroup } from '../rpc/handlers';
-import { AttemptLimiter } from '../rpc/attempt-limiter';
-import { limitKey } from '../rpc/attempt-limiter';
+import type { CallContext } from '../rpc/context';
+import { AttemptLimiter, limitKey, type Attempt } from '../security/attempt-limiter';
 import { kioskCheckInPatient } from '../kiosk/kiosk.service';
 import { announceQueueChange } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
@@ -27,7 +28,11 @@ export type FaceMethods =
 export const FACE_ATTEMPTS = 10;
 export const FACE_WINDOW_MS = 2 * 60_000;
 
-export function facesHandlers(services: FacesServices, bus: EventBus, limiter = new AttemptLimiter(FACE_ATTEMPTS, FACE_WINDOW_MS)): HandlerGroup<FaceMethods> {
+export function facesHandlers(
+  services: FacesServices,
+  bus: EventBus,
+  limiter = new AttemptLimiter({ kind: 'window', limit: FACE_ATTEMPTS, windowMs: FACE_WINDOW_MS }),
+): HandlerGroup<FaceMethods> {
   // Outside a transaction the dispatcher's queued events would be lost on failure; a
   // withdrawal that stopped halfway has still changed the status, so it is published now.
   const changed = (patientIds: number[]) => bus.publish('faces.changed', { patientIds });
@@ -71,34 +76,44 @@ export function facesHandlers(services: FacesServices, bus: EventBus, limiter = 
     }),
 
     'kiosk.faceCheckIn': async (input, ctx) => {
-      const key = limitKey(ctx);
-      limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
-      const who = await identification.identify(ctx.db, Buffer.from(input.image, 'base64'));
-      if (who.kind === 'notRecognised') {
-        if (who.reason === 'noMatch') limiter.fail(key, ctx.now());
-        // A face that matched nobody is a failed match for the audit log (the call itself
-        // succeeds: the kiosk turns to the other check-in); an empty frame or a switched-off
-        // feature is not an attempt at all.
-        if (who.reason === 'noMatch' || who.reason === 'unavailable') {
-          ctx.audit({ action: 'faces.match.failed', detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match' });
-        }
-        return { outcome: 'notRecognised', reason: who.reason };
+      // Counted before the call to AWS, so that frames sent together each take a slot; one
+      // that turns out to be no attempt (no face, the feature off or unreachable) frees it.
+      const attempt = limiter.reserve(limitKey(ctx), ctx.now(), 'Too many tries at this kiosk.');
+      try {
+        return await faceCheckIn(input.image, ctx, attempt);
+      } finally {
+        attempt.release();
       }
-      // This method does not write as a whole (no transaction may wait on AWS): the check-in
-      // has its own, and the match is recorded in it, with the check-in or not at all.
-      const { result, change, isFailure } = await ctx.transaction(async (tx) => {
-        const outcome = await kioskCheckInPatient(tx.db, await tx.request(), who.patientId, 'kiosk.faceCheckIn');
-        tx.audit({
-          action: 'faces.match',
-          entity: 'patient',
-          entityId: who.patientId,
-          detail: `similarity ${who.similarity.toFixed(1)}; ${outcome.result.outcome}`,
-        });
-        return outcome;
-      });
-      if (isFailure) limiter.fail(key, ctx.now());
-      if (change) await announceQueueChange(ctx, change);
-      return result;
     },
   };
+
+  async function faceCheckIn(image: string, ctx: CallContext, attempt: Attempt): Promise<MethodOutput<'kiosk.faceCheckIn'>> {
+    const who = await identification.identify(ctx.db, Buffer.from(image, 'base64'));
+    if (who.kind === 'notRecognised') {
+      if (who.reason === 'noMatch') attempt.fail(ctx.now());
+      // A face that matched nobody is a failed match for the audit log (the call itself
+      // succeeds: the kiosk turns to the other check-in); an empty frame or a switched-off
+      // feature is not an attempt at all.
+      if (who.reason === 'noMatch' || who.reason === 'unavailable') {
+        ctx.audit({ action: 'faces.match.failed', detail: who.reason === 'unavailable' ? `unavailable (${who.problem ?? 'UNKNOWN'})` : 'no match' });
+      }
+      return { outcome: 'notRecognised', reason: who.reason };
+    }
+    // This method does not write as a whole (no transaction may wait on AWS): the check-in
+    // has its own, and the match is recorded in it, with the check-in or not at all.
+    const { result, change, isFailure } = await ctx.transaction(async (tx) => {
+      const outcome = await kioskCheckInPatient(tx.db, await tx.request(), who.patientId, 'kiosk.faceCheckIn');
+      tx.audit({
+        action: 'faces.match',
+        entity: 'patient',
+        entityId: who.patientId,
+        detail: `similarity ${who.similarity.toFixed(1)}; ${outcome.result.outcome}`,
+      });
+      return outcome;
+    });
+    if (isFailure) attempt.fail(ctx.now());
+    else attempt.succeed();
+    if (change) await announceQueueChange(ctx, change);
+    return result;
+  }
 }

@@ -228,9 +228,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const setCookies: string[] = [];
-    const workstation = `web ${req.socket.remoteAddress ?? '?'}`;
+    const source = req.socket.remoteAddress ?? '?';
+    const workstation = `web ${source}`;
     const result = await app.dispatch(
-      { transport: 'http', workstation, auth: bindingFor(req, setCookies), device: deviceBindingFor(req, setCookies) },
+      { transport: 'http', workstation, source, auth: bindingFor(req, setCookies), device: deviceBindingFor(req, setCookies) },
       method,
       input,
     );

@@ -95,6 +95,7 @@ export class IpcBridge {
       {
         transport: 'ipc',
         workstation: `${this.options.workstation} window ${windowId}`,
+        source: 'app',
         auth: this.windowSessions.binding(windowId),
         device: this.deviceBinding(windowId),
       },

@@ -1,5 +1,5 @@
 import type { HandlerGroup } from '../rpc/handlers';
-import { AttemptLimiter, limitKey } from '../rpc/attempt-limiter';
+import { AttemptLimiter, limitKey } from '../security/attempt-limiter';
 import { kioskCheckIn } from './kiosk.service';
 import { announceQueueChange } from '../queue/queue-events';
 
@@ -7,15 +7,22 @@ import { announceQueueChange } from '../queue/queue-events';
 export const KIOSK_ATTEMPTS = 5;
 export const KIOSK_WINDOW_MS = 5 * 60_000;
 
-export function kioskHandlers(limiter = new AttemptLimiter(KIOSK_ATTEMPTS, KIOSK_WINDOW_MS)): HandlerGroup<'kiosk.checkIn' | 'kiosk.info'> {
+export function kioskHandlers(
+  limiter = new AttemptLimiter({ kind: 'window', limit: KIOSK_ATTEMPTS, windowMs: KIOSK_WINDOW_MS }),
+): HandlerGroup<'kiosk.checkIn' | 'kiosk.info'> {
   return {
     'kiosk.checkIn': async (input, ctx) => {
-      const key = limitKey(ctx);
-      limiter.check(key, ctx.now(), 'Too many tries at this kiosk.');
-      const { result, change, isFailure } = await kioskCheckIn(ctx.db, await ctx.request(), input);
-      if (isFailure) limiter.fail(key, ctx.now());
-      if (change) await announceQueueChange(ctx, change);
-      return result;
+      // Counted before the look-up, so that look-ups sent together each take a slot.
+      const attempt = limiter.reserve(limitKey(ctx), ctx.now(), 'Too many tries at this kiosk.');
+      try {
+        const { result, change, isFailure } = await kioskCheckIn(ctx.db, await ctx.request(), input);
+        if (isFailure) attempt.fail(ctx.now());
+        else attempt.succeed();
+        if (change) await announceQueueChange(ctx, change);
+        return result;
+      } finally {
+        attempt.release();
+      }
     },
 
     'kiosk.info': async (_input, ctx) => {

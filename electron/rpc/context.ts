@@ -58,6 +58,8 @@ export interface CallContext {
   readonly transport: 'ipc' | 'http';
   /** Which machine or window called: recorded in the audit log. */
   readonly workstation: string;
+  /** Where the call comes from (a network address, or `app`): whose failed attempts count together. */
+  readonly source: string;
   readonly auth: SessionBinding;
   now(): number;
   /** Queues a push event; it is sent only if the whole operation commits. */

@@ -29,6 +29,11 @@ export interface DispatcherDeps {
 export interface Caller {
   transport: 'ipc' | 'http';
   workstation: string;
+  /**
+   * Where the call comes from, for the attempt limits: the network address over HTTP,
+   * `app` for the app's own windows. Defaults to the workstation.
+   */
+  source?: string;
   auth: SessionBinding;
   /** The paired screen (or built-in display/kiosk window) this caller may speak for. */
   device?: DeviceBinding;
@@ -76,6 +81,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
           deviceBinding: caller.device ?? null,
           transport: caller.transport,
           workstation: caller.workstation,
+          source: caller.source ?? caller.workstation,
           auth: caller.auth,
           now,
           emit: <E extends EventName>(event: E, payload: EventPayload<E>) => {
