@@ -2,11 +2,12 @@ import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession } from '../rpc/context';
 import { toStaffView } from '../staff/staff.repository';
 import { authStatus, changePassword, checkSignIn, unlock, updateMe } from './auth.service';
+import type { SessionStore } from './session-store';
 import { SignInThrottle } from './sign-in-throttle';
 
 type AuthMethods = 'auth.status' | 'auth.signIn' | 'auth.signOut' | 'auth.unlock' | 'auth.updateMe' | 'auth.changePassword';
 
-export function authHandlers(throttle = new SignInThrottle()): HandlerGroup<AuthMethods> {
+export function authHandlers(sessions: Pick<SessionStore, 'deleteForStaff'>, throttle = new SignInThrottle()): HandlerGroup<AuthMethods> {
   return {
     'auth.status': async (_input, ctx) => authStatus(ctx.db, await ctx.settings(), ctx.session),
 
@@ -29,7 +30,7 @@ export function authHandlers(throttle = new SignInThrottle()): HandlerGroup<Auth
     'auth.updateMe': (input, ctx) => updateMe(ctx.db, requireSession(ctx).staffId, input),
 
     'auth.changePassword': async (input, ctx) => {
-      await changePassword(ctx.db, await ctx.request(), input);
+      await changePassword(ctx.db, await ctx.request(), sessions, requireSession(ctx), input);
       return { ok: true };
     },
   };

@@ -8,6 +8,7 @@ import { DEMO_ACCOUNTS } from '../demo/demo-clinic';
 import type { CallContext, RequestContext, Session, SessionBinding } from '../rpc/context';
 import { findStaffById, findStaffByUsername, toStaffView, updatePasswordHash, updateStaff } from '../staff/staff.repository';
 import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password';
+import type { SessionStore } from './session-store';
 import type { SignInThrottle } from './sign-in-throttle';
 
 const DISABLED = 'This account is disabled. Ask an administrator.';
@@ -91,11 +92,22 @@ export async function updateMe(db: Kysely<Database>, staffId: number, input: Par
   return toStaffView(row);
 }
 
-export async function changePassword(db: Kysely<Database>, req: RequestContext, input: ParsedInput<'auth.changePassword'>): Promise<void> {
-  const row = req.actor.staffId === null ? undefined : await findStaffById(db, req.actor.staffId);
+/**
+ * Changes one's own password and ends one's other sessions (a password changed because it
+ * leaked must not leave the thief signed in); the session that changed it stays.
+ */
+export async function changePassword(
+  db: Kysely<Database>,
+  req: RequestContext,
+  sessions: Pick<SessionStore, 'deleteForStaff'>,
+  session: Session,
+  input: ParsedInput<'auth.changePassword'>,
+): Promise<void> {
+  const row = await findStaffById(db, session.staffId);
   if (!row || !(await verifyPassword(input.currentPassword, row.password_hash))) {
     throw new AppError('INVALID_CREDENTIALS', 'Your current password is not right.');
   }
   await updatePasswordHash(db, row.id, await hashPassword(input.newPassword));
+  sessions.deleteForStaff(row.id, session.token);
   req.audit({ action: 'auth.changePassword', staffId: row.id });
 }

@@ -126,4 +126,16 @@ describe('auth.unlock, auth.updateMe, auth.changePassword', () => {
     expect(await app.dispatch(again, 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({ ok: false });
     expect(await app.dispatch(again, 'auth.signIn', { username: 'boss', password: 'battery staple' })).toMatchObject({ ok: true });
   });
+
+  it('ends one’s other sessions when the password changes, and keeps the one that changed it', async () => {
+    const desk = localCaller(app.sessions, 'desk-1');
+    const laptop = localCaller(app.sessions, 'desk-2');
+    await callAs(app.dispatch, desk, 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    await callAs(app.dispatch, laptop, 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    await callAs(app.dispatch, desk, 'auth.changePassword', { currentPassword: 'correct horse', newPassword: 'battery staple' });
+    expect(await callAs(app.dispatch, laptop, 'auth.status', {})).toMatchObject({ staff: null });
+    expect(await app.dispatch(laptop, 'staff.list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await callAs(app.dispatch, desk, 'auth.status', {})).toMatchObject({ staff: { username: 'boss' } });
+    expect(await app.dispatch(desk, 'staff.list', {})).toMatchObject({ ok: true });
+  });
 });
