@@ -35,6 +35,8 @@ export async function authStatus(
 /**
  * The account a username and password open. A wrong pair is slowed down per username and
  * recorded as a failure (filed under the account tried, if there is one: nobody is signed in).
+ * Only an existing account's name is recorded: what was typed for an unknown one may be a
+ * password typed in the wrong box.
  */
 export async function checkSignIn(
   db: Kysely<Database>,
@@ -50,7 +52,7 @@ export async function checkSignIn(
   const matches = await verifyPassword(input.password, row?.password_hash ?? UNMATCHABLE_HASH);
   if (!row || !matches) {
     throttle.fail(key, now);
-    notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: input.username });
+    notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: row?.username ?? '' });
     throw new AppError('INVALID_CREDENTIALS', 'That username and password do not match.');
   }
   if (row.is_active !== 1) throw new AppError('ACCOUNT_DISABLED', DISABLED);
