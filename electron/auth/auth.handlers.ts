@@ -1,7 +1,7 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession } from '../rpc/context';
 import { toStaffView } from '../staff/staff.repository';
-import { authStatus, changePassword, checkSignIn, unlock, updateMe } from './auth.service';
+import { authStatus, changePassword, checkSignIn, unlock, updateMe, upgradePasswordHash } from './auth.service';
 import type { SessionStore } from './session-store';
 import { SignInThrottle } from './sign-in-throttle';
 
@@ -13,6 +13,7 @@ export function authHandlers(sessions: Pick<SessionStore, 'deleteForStaff'>, thr
 
     'auth.signIn': async (input, ctx) => {
       const row = await checkSignIn(ctx.db, throttle, input, ctx.now(), ctx);
+      await upgradePasswordHash(ctx.db, row, input.password);
       ctx.auth.signIn({ id: row.id, username: row.username, role: row.role, practitionerId: row.practitioner_id });
       return { staff: toStaffView(row) };
     },

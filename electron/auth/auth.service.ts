@@ -7,7 +7,7 @@ import type { Database, StaffRow } from '../db/schema';
 import { DEMO_ACCOUNTS } from '../demo/demo-clinic';
 import type { CallContext, RequestContext, Session, SessionBinding } from '../rpc/context';
 import { findStaffById, findStaffByUsername, toStaffView, updatePasswordHash, updateStaff } from '../staff/staff.repository';
-import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password';
+import { hashPassword, needsRehash, UNMATCHABLE_HASH, verifyPassword } from './password';
 import type { SessionStore } from './session-store';
 import type { SignInThrottle } from './sign-in-throttle';
 
@@ -112,4 +112,12 @@ export async function changePassword(
   await updatePasswordHash(db, row.id, await hashPassword(input.newPassword));
   sessions.deleteForStaff(row.id, session.token);
   req.audit({ action: 'auth.changePassword', staffId: row.id });
+}
+
+/**
+ * After a successful sign-in, re-hashes a password stored at an older, lower cost (the
+ * password is known to be right only then), so every account reaches today's cost.
+ */
+export async function upgradePasswordHash(db: Kysely<Database>, row: StaffRow, password: string): Promise<void> {
+  if (needsRehash(row.password_hash)) await updatePasswordHash(db, row.id, await hashPassword(password));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { callAs, localCaller } from '../rpc/local-caller';
+import { hashPassword } from './password';
 
 /** Sign-in, unlock and one's own account: the answers, and what the audit log keeps of them. */
 
@@ -67,6 +68,17 @@ describe('auth.signIn', () => {
       error: { code: 'RATE_LIMITED', details: { retryAfterSeconds: 30 } },
     });
     expect(auditLog()).toHaveLength(5);
+  });
+
+  it('re-hashes a password stored at an older, lower cost at the next successful sign-in only', async () => {
+    const oldHash = await hashPassword('correct horse', { N: 2 ** 15, r: 8, p: 1 });
+    app.database.sqlite.prepare(`UPDATE staff SET password_hash = ? WHERE username = 'boss'`).run(oldHash);
+    const storedHash = () => app.database.sqlite.prepare(`SELECT password_hash FROM staff WHERE username = 'boss'`).pluck().get() as string;
+    expect(await app.dispatch(localCaller(app.sessions), 'auth.signIn', { username: 'boss', password: 'wrong password' })).toMatchObject({ ok: false });
+    expect(storedHash()).toBe(oldHash);
+    await callAs(app.dispatch, localCaller(app.sessions), 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    expect(storedHash()).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(await app.dispatch(localCaller(app.sessions), 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({ ok: true });
   });
 
   it('refuses a disabled account without recording a failure', async () => {
