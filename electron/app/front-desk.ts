@@ -98,7 +98,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
   const sync = createSyncModule({ db, bus, now, secretCipher, env, autoStart: options.syncWorker ?? options.now === undefined });
 
   const handlers: Handlers = {
-    ...authHandlers(),
+    ...authHandlers(sessions),
     ...setupHandlers(),
     ...staffHandlers(sessions),
     ...settingsHandlers(),

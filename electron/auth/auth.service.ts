@@ -7,7 +7,8 @@ import type { Database, StaffRow } from '../db/schema';
 import { DEMO_ACCOUNTS } from '../demo/demo-clinic';
 import type { CallContext, RequestContext, Session, SessionBinding } from '../rpc/context';
 import { findStaffById, findStaffByUsername, toStaffView, updatePasswordHash, updateStaff } from '../staff/staff.repository';
-import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './password';
+import { hashPassword, needsRehash, UNMATCHABLE_HASH, verifyPassword } from './password';
+import type { SessionStore } from './session-store';
 import { AttemptLimiter, reserveAll } from '../security/attempt-limiter';
 
 const DISABLED = 'This account is disabled. Ask an administrator.';
@@ -55,7 +56,8 @@ export async function authStatus(
  * The account a username and password open. The attempt is counted before the password is
  * hashed, per account and source and per source (guesses sent together each take a slot); a
  * wrong pair is recorded as a failure (filed under the account tried, if there is one:
- * nobody is signed in).
+ * nobody is signed in). Only an existing account's name is recorded: what was typed for an
+ * unknown one may be a password typed in the wrong box.
  */
 export async function checkSignIn(
   db: Kysely<Database>,
@@ -77,7 +79,7 @@ export async function checkSignIn(
     // Always hash, so an unknown username takes as long as a wrong password.
     const matches = await verifyPassword(input.password, row?.password_hash ?? UNMATCHABLE_HASH);
     if (!row || !matches) {
-      notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: input.username });
+      notes.auditFailure({ action: 'auth.signIn.failed', staffId: row?.id ?? null, detail: row?.username ?? '' });
       throw new AppError('INVALID_CREDENTIALS', 'That username and password do not match.');
     }
     attempt.succeed();
@@ -128,11 +130,30 @@ export async function updateMe(db: Kysely<Database>, staffId: number, input: Par
   return toStaffView(row);
 }
 
-export async function changePassword(db: Kysely<Database>, req: RequestContext, input: ParsedInput<'auth.changePassword'>): Promise<void> {
-  const row = req.actor.staffId === null ? undefined : await findStaffById(db, req.actor.staffId);
+/**
+ * Changes one's own password and ends one's other sessions (a password changed because it
+ * leaked must not leave the thief signed in); the session that changed it stays.
+ */
+export async function changePassword(
+  db: Kysely<Database>,
+  req: RequestContext,
+  sessions: Pick<SessionStore, 'deleteForStaff'>,
+  session: Session,
+  input: ParsedInput<'auth.changePassword'>,
+): Promise<void> {
+  const row = await findStaffById(db, session.staffId);
   if (!row || !(await verifyPassword(input.currentPassword, row.password_hash))) {
     throw new AppError('INVALID_CREDENTIALS', 'Your current password is not right.');
   }
   await updatePasswordHash(db, row.id, await hashPassword(input.newPassword));
+  sessions.deleteForStaff(row.id, session.token);
   req.audit({ action: 'auth.changePassword', staffId: row.id });
+}
+
+/**
+ * After a successful sign-in, re-hashes a password stored at an older, lower cost (the
+ * password is known to be right only then), so every account reaches today's cost.
+ */
+export async function upgradePasswordHash(db: Kysely<Database>, row: StaffRow, password: string): Promise<void> {
+  if (needsRehash(row.password_hash)) await updatePasswordHash(db, row.id, await hashPassword(password));
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { callAs, localCaller } from '../rpc/local-caller';
+import { hashPassword } from './password';
 
 /** Sign-in, unlock and one's own account: the answers, and what the audit log keeps of them. */
 
@@ -43,17 +44,18 @@ describe('auth.signIn', () => {
     expect(await callAs(app.dispatch, desk, 'auth.status', {})).toMatchObject({ isSetUp: true, staff: { id: staff.id }, isLocked: false });
   });
 
-  it('records a failed sign-in under the account tried, or under nobody for an unknown username', async () => {
+  it('records a failed sign-in under the account tried, or under nobody and without the name typed for an unknown username', async () => {
     const desk = localCaller(app.sessions, 'desk-1');
-    const wrong = await app.dispatch(desk, 'auth.signIn', { username: 'boss', password: 'wrong password' });
-    const unknown = await app.dispatch(desk, 'auth.signIn', { username: 'nobody', password: 'whatever' });
+    const wrong = await app.dispatch(desk, 'auth.signIn', { username: 'BOSS', password: 'wrong password' });
+    // A password typed in the username box must not end up in the audit log.
+    const unknown = await app.dispatch(desk, 'auth.signIn', { username: 'correct horse', password: 'whatever' });
     for (const result of [wrong, unknown]) {
       expect(result).toEqual({ ok: false, error: { code: 'INVALID_CREDENTIALS', message: 'That username and password do not match.' } });
     }
     const bossId = app.database.sqlite.prepare(`SELECT id FROM staff WHERE username = 'boss'`).pluck().get();
     expect(auditLog()).toEqual([
       { at: NOW, staff_id: bossId, workstation: 'desk-1', action: 'auth.signIn.failed', entity: '', entity_id: null, detail: 'boss' },
-      { at: NOW, staff_id: null, workstation: 'desk-1', action: 'auth.signIn.failed', entity: '', entity_id: null, detail: 'nobody' },
+      { at: NOW, staff_id: null, workstation: 'desk-1', action: 'auth.signIn.failed', entity: '', entity_id: null, detail: '' },
     ]);
     expect(await callAs(app.dispatch, desk, 'auth.status', {})).toMatchObject({ staff: null });
   });
@@ -66,6 +68,17 @@ describe('auth.signIn', () => {
       error: { code: 'RATE_LIMITED', details: { retryAfterSeconds: 30 } },
     });
     expect(auditLog()).toHaveLength(5);
+  });
+
+  it('re-hashes a password stored at an older, lower cost at the next successful sign-in only', async () => {
+    const oldHash = await hashPassword('correct horse', { N: 2 ** 15, r: 8, p: 1 });
+    app.database.sqlite.prepare(`UPDATE staff SET password_hash = ? WHERE username = 'boss'`).run(oldHash);
+    const storedHash = () => app.database.sqlite.prepare(`SELECT password_hash FROM staff WHERE username = 'boss'`).pluck().get() as string;
+    expect(await app.dispatch(localCaller(app.sessions), 'auth.signIn', { username: 'boss', password: 'wrong password' })).toMatchObject({ ok: false });
+    expect(storedHash()).toBe(oldHash);
+    await callAs(app.dispatch, localCaller(app.sessions), 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    expect(storedHash()).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect(await app.dispatch(localCaller(app.sessions), 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({ ok: true });
   });
 
   it('refuses a disabled account without recording a failure', async () => {
@@ -125,5 +138,17 @@ describe('auth.unlock, auth.updateMe, auth.changePassword', () => {
     const again = localCaller(app.sessions, 'desk-2');
     expect(await app.dispatch(again, 'auth.signIn', { username: 'boss', password: 'correct horse' })).toMatchObject({ ok: false });
     expect(await app.dispatch(again, 'auth.signIn', { username: 'boss', password: 'battery staple' })).toMatchObject({ ok: true });
+  });
+
+  it('ends one’s other sessions when the password changes, and keeps the one that changed it', async () => {
+    const desk = localCaller(app.sessions, 'desk-1');
+    const laptop = localCaller(app.sessions, 'desk-2');
+    await callAs(app.dispatch, desk, 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    await callAs(app.dispatch, laptop, 'auth.signIn', { username: 'boss', password: 'correct horse' });
+    await callAs(app.dispatch, desk, 'auth.changePassword', { currentPassword: 'correct horse', newPassword: 'battery staple' });
+    expect(await callAs(app.dispatch, laptop, 'auth.status', {})).toMatchObject({ staff: null });
+    expect(await app.dispatch(laptop, 'staff.list', {})).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await callAs(app.dispatch, desk, 'auth.status', {})).toMatchObject({ staff: { username: 'boss' } });
+    expect(await app.dispatch(desk, 'staff.list', {})).toMatchObject({ ok: true });
   });
 });

@@ -32,8 +32,11 @@ export class SessionStore {
     this.sessions.delete(token);
   }
 
-  /** Ends every session of a member of staff (disabled account, role changed). */
-  deleteForStaff(staffId: number): void {
-    for (const [token, session] of this.sessions) if (session.staffId === staffId) this.sessions.delete(token);
+  /**
+   * Ends every session of a member of staff (disabled account, role changed, password
+   * changed), but for the one token `keep` when given (the session that changed its own password).
+   */
+  deleteForStaff(staffId: number, keep?: string): void {
+    for (const [token, session] of this.sessions) if (session.staffId === staffId && token !== keep) this.sessions.delete(token);
   }
 }

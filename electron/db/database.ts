@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type MigrationProvider, type SqliteDatabase } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations } from './migrations';
 import type { Database } from './schema';
@@ -31,8 +31,31 @@ export function applyPragmas(sqlite: BetterSqlite3.Database): void {
   sqlite.pragma('busy_timeout = 5000');
 }
 
+/** The files SQLite keeps beside a database: its WAL, the WAL's shared memory, a rollback journal. */
+const SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+/**
+ * Makes the database's folder (0700) and files (0600) its owner's alone: they hold patients'
+ * data. Creates the database file so, before SQLite does (SQLite gives the WAL and shared
+ * memory the database file's mode), and tightens what an older install left readable.
+ */
+function makePrivate(file: string): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  closeSync(openSync(file, 'a', 0o600));
+  chmodSync(file, 0o600);
+  for (const suffix of SIDE_FILES) {
+    try {
+      chmodSync(file + suffix, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+}
+
 export function openSqlite(file: string, options: OpenDatabaseOptions = {}): BetterSqlite3.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:' && file !== '' && !options.readonly) makePrivate(file);
   const sqlite = new BetterSqlite3(file, {
     ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     ...(options.readonly ? { readonly: true } : {}),
