@@ -56,9 +56,11 @@ describe('kiosk.faceCheckIn', () => {
     }
   });
 
-  it('answers noAppointment for a recognised patient with nothing today', async () => {
+  it('sends a recognised patient without a ticket to get to the desk, saying no more (nothing today, or booked later)', async () => {
     await enrolRita();
-    expect(await t.ok(kiosk, 'kiosk.faceCheckIn', { image: fixtureJpegBase64('astronaut') })).toEqual({ outcome: 'noAppointment' });
+    expect(await t.ok(kiosk, 'kiosk.faceCheckIn', { image: fixtureJpegBase64('astronaut') })).toEqual({ outcome: 'seeDesk' });
+    await bookAt(t, p, '2026-06-15T17:00', { patientId: rita });
+    expect(await t.ok(kiosk, 'kiosk.faceCheckIn', { image: fixtureJpegBase64('astronaut') })).toEqual({ outcome: 'seeDesk' });
   });
 
   it('limits failed attempts per kiosk', async () => {
