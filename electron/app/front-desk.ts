@@ -16,7 +16,7 @@ import { appointmentsHandlers } from '../appointments/appointments.handlers';
 import { boardHandlers } from '../board/board.handlers';
 import { checkinHandlers } from '../checkin/checkin.handlers';
 import { queueHandlers } from '../queue/queue.handlers';
-import { kioskHandlers } from '../kiosk/kiosk.handlers';
+import { kioskHandlers, type KioskPacing } from '../kiosk/kiosk.handlers';
 import { displayHandlers } from '../display/display.handlers';
 import { devicesHandlers } from '../devices/devices.handlers';
 import { DeviceRegistry } from '../devices/device-registry';
@@ -45,6 +45,8 @@ export interface FrontDeskOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Run the sync worker in the background (default: only on the real clock, like the no-show timer). */
   syncWorker?: boolean;
+  /** How the kiosk pads its answers without a ticket (default: the real clock and timers). */
+  kioskPacing?: KioskPacing;
 }
 
 /**
@@ -109,7 +111,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...boardHandlers(),
     ...checkinHandlers(),
     ...queueHandlers(),
-    ...kioskHandlers(),
+    ...kioskHandlers(options.kioskPacing),
     ...displayHandlers(),
     ...devicesHandlers(devices),
     ...faces.handlers,

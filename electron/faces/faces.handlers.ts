@@ -107,7 +107,8 @@ export function facesHandlers(
         action: 'faces.match',
         entity: 'patient',
         entityId: who.patientId,
-        detail: `similarity ${who.similarity.toFixed(1)}; ${outcome.result.outcome}`,
+        // The reason stays in the audit log: the kiosk hears only seeDesk.
+        detail: `similarity ${who.similarity.toFixed(1)}; ${outcome.reason?.outcome ?? outcome.result.outcome}`,
       });
       return outcome;
     });

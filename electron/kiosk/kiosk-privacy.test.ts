@@ -33,7 +33,7 @@ beforeEach(async () => {
       return holdSleeps ? new Promise<void>((resolve) => held.push(resolve)) : Promise.resolve();
     },
   };
-  t = await createTestDesk({ now: '2026-06-15T08:00', frontDesk: { kioskPacing: pacing } as never });
+  t = await createTestDesk({ now: '2026-06-15T08:00', frontDesk: { kioskPacing: pacing } });
   p = await seedPractice(t, 2);
 });
 
@@ -113,5 +113,4 @@ describe('kiosk.checkIn reveals nothing but a ticket', () => {
     expect(JSON.parse(await answerOf({ dateOfBirth: '1981-03-03', phoneLast4: '3555' }))).toMatchObject({ ok: true, value: { outcome: 'checkedIn' } });
     expect(sleeps).toEqual([]);
   });
-
 });

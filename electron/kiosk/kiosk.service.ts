@@ -12,11 +12,20 @@ import type { QueueEnv } from '../queue/queue-view.service';
 import type { RequestContext } from '../rpc/context';
 import { candidatesOfPatient, findCandidateByCode, findPatientsByBirthDateAndPhone, type Candidate, type DayRange } from './kiosk.repository';
 
-/** What the kiosk decided before acting: check one appointment in, hand back a ticket, or a friendly refusal. */
+/**
+ * Why the kiosk gave no ticket. For the main process only (the audit log): the kiosk is
+ * told `seeDesk` whatever the reason, so that it cannot tell a patient from a stranger.
+ */
+export type KioskRefusal =
+  | { outcome: 'tooEarly'; minutesUntilOpen: number }
+  | { outcome: 'tooLate' }
+  | { outcome: 'noAppointment' }
+  /** Several appointments in the window, several people matching, or a check-in the desk must sort out. */
+  | { outcome: 'seeDesk' };
+
+/** What the kiosk decided before acting: check one appointment in, hand back a ticket, or a refusal. */
 export type KioskDecision =
-  | { kind: 'checkIn'; appointmentId: number }
-  | { kind: 'alreadyCheckedIn'; appointmentId: number }
-  | { kind: 'refuse'; result: Extract<KioskCheckInResult, { outcome: 'tooEarly' | 'tooLate' | 'noAppointment' | 'seeDesk' }> };
+  { kind: 'checkIn'; appointmentId: number } | { kind: 'alreadyCheckedIn'; appointmentId: number } | { kind: 'refuse'; reason: KioskRefusal };
 
 /**
  * The kiosk's rule for one patient's appointments of today (any status):
@@ -31,18 +40,18 @@ export function decide(appointments: readonly Candidate[], now: number, earlyMin
   const inQueue = appointments.filter((appointment) => CHECKED_IN.has(appointment.status)).sort((a, b) => a.starts_at - b.starts_at);
   if (inQueue[0]) return { kind: 'alreadyCheckedIn', appointmentId: inQueue[0].id };
   const open = appointments.filter((appointment) => appointment.status === 'booked' || appointment.status === 'no_show');
-  if (open.length === 0) return { kind: 'refuse', result: { outcome: 'noAppointment' } };
+  if (open.length === 0) return { kind: 'refuse', reason: { outcome: 'noAppointment' } };
   const inWindow = open.filter(
     (appointment) => now >= appointment.starts_at - earlyMinutes * MINUTE_MS && now <= appointment.starts_at + lateMinutes * MINUTE_MS,
   );
   if (inWindow.length === 1) return { kind: 'checkIn', appointmentId: inWindow[0]!.id };
-  if (inWindow.length > 1) return { kind: 'refuse', result: { outcome: 'seeDesk' } };
+  if (inWindow.length > 1) return { kind: 'refuse', reason: { outcome: 'seeDesk' } };
   const opensAt = open
     .map((appointment) => appointment.starts_at - earlyMinutes * MINUTE_MS)
     .filter((at) => at > now)
     .sort((a, b) => a - b)[0];
-  if (opensAt !== undefined) return { kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: Math.ceil((opensAt - now) / MINUTE_MS) } };
-  return { kind: 'refuse', result: { outcome: 'tooLate' } };
+  if (opensAt !== undefined) return { kind: 'refuse', reason: { outcome: 'tooEarly', minutesUntilOpen: Math.ceil((opensAt - now) / MINUTE_MS) } };
+  return { kind: 'refuse', reason: { outcome: 'tooLate' } };
 }
 
 /** Today's appointments of the one patient the input identifies; null when nobody, or more than one person, matches. */
@@ -59,7 +68,10 @@ async function candidatesFor(db: Kysely<Database>, input: ParsedInput<'kiosk.che
 }
 
 export interface KioskOutcome {
+  /** What the kiosk is told: a ticket, or `seeDesk`. */
   result: KioskCheckInResult;
+  /** Why there is no ticket, for the audit log; never sent to the kiosk. Null with a ticket. */
+  reason: KioskRefusal | null;
   /** Set when a patient was checked in: the queue changed. */
   change: QueueChange | null;
   /** Whether this attempt counts against the kiosk's rate limit (anything but a ticket). */
@@ -67,14 +79,14 @@ export interface KioskOutcome {
 }
 
 /**
- * Self check-in. Every outcome but a ticket says nothing about anybody: a patient learns
- * names, rooms and waits only once they have matched (and then only their own, by
- * first or preferred name).
+ * Self check-in. Every outcome but a ticket is the same `seeDesk`, and says nothing about
+ * anybody: a patient learns names, rooms and waits only once they have matched (and then
+ * only their own, by first or preferred name).
  */
 export async function kioskCheckIn(db: Kysely<Database>, req: RequestContext, input: ParsedInput<'kiosk.checkIn'>): Promise<KioskOutcome> {
   const candidates = await candidatesFor(db, input, todayRange(req));
-  if (candidates === null) return { result: { outcome: 'noAppointment' }, change: null, isFailure: true };
-  if (candidates.length === 0) return { result: { outcome: 'seeDesk' }, change: null, isFailure: true };
+  if (candidates === null) return refused({ outcome: 'noAppointment' }, true);
+  if (candidates.length === 0) return refused({ outcome: 'seeDesk' }, true);
   return settleCandidates(db, req, candidates, 'kiosk.checkIn');
 }
 
@@ -87,6 +99,11 @@ export async function kioskCheckInPatient(db: Kysely<Database>, req: RequestCont
   return settleCandidates(db, req, candidates, action);
 }
 
+/** No ticket: the kiosk hears `seeDesk`, the reason stays here. */
+function refused(reason: KioskRefusal, isFailure: boolean): KioskOutcome {
+  return { result: { outcome: 'seeDesk' }, reason, change: null, isFailure };
+}
+
 function todayRange(env: QueueEnv): DayRange {
   const bounds = dayBounds(env.settings.timeZone, dayOf(env.settings.timeZone, env.now));
   return { from: bounds.startsAt, to: bounds.endsAt };
@@ -95,7 +112,7 @@ function todayRange(env: QueueEnv): DayRange {
 async function settleCandidates(db: Kysely<Database>, req: RequestContext, candidates: readonly Candidate[], action: string): Promise<KioskOutcome> {
   const { kioskEarlyMinutes, kioskLateMinutes } = req.settings;
   const decision = decide(candidates, req.now, kioskEarlyMinutes, kioskLateMinutes);
-  if (decision.kind === 'refuse') return { result: decision.result, change: null, isFailure: true };
+  if (decision.kind === 'refuse') return refused(decision.reason, true);
 
   if (decision.kind === 'alreadyCheckedIn') {
     const row = await requireQueueRow(db, decision.appointmentId);
@@ -109,6 +126,7 @@ async function settleCandidates(db: Kysely<Database>, req: RequestContext, candi
         estimatedWaitMinutes: ticket.estimatedWaitMinutes,
         language: row.patient_language,
       },
+      reason: null,
       change: null,
       isFailure: false,
     };
@@ -127,13 +145,14 @@ async function settleCandidates(db: Kysely<Database>, req: RequestContext, candi
         startsAt: row.starts_at,
         language: row.patient_language,
       },
+      reason: null,
       change,
       isFailure: false,
     };
   } catch (error) {
     // A no-show whose slot went to someone else, a day's tickets used up: the desk can help.
     if (error instanceof AppError && (error.code === 'SLOT_TAKEN' || error.code === 'INVALID_TRANSITION')) {
-      return { result: { outcome: 'seeDesk' }, change: null, isFailure: false };
+      return refused({ outcome: 'seeDesk' }, false);
     }
     throw error;
   }

@@ -11,18 +11,18 @@ describe('the kiosk rule', () => {
   const booked = (id: number, startsAt: number, status = 'booked' as const) => ({ id, patient_id: 1, status, starts_at: startsAt });
 
   it('opens the window start − early and closes it start + late, both ends included', () => {
-    expect(decide([booked(1, at10)], at10 - 60 * MINUTE_MS - 1, 60, 30)).toEqual({ kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: 1 } });
+    expect(decide([booked(1, at10)], at10 - 60 * MINUTE_MS - 1, 60, 30)).toEqual({ kind: 'refuse', reason: { outcome: 'tooEarly', minutesUntilOpen: 1 } });
     expect(decide([booked(1, at10)], at10 - 60 * MINUTE_MS, 60, 30)).toEqual({ kind: 'checkIn', appointmentId: 1 });
     expect(decide([booked(1, at10)], at10 + 30 * MINUTE_MS, 60, 30)).toEqual({ kind: 'checkIn', appointmentId: 1 });
-    expect(decide([booked(1, at10)], at10 + 30 * MINUTE_MS + 1, 60, 30)).toEqual({ kind: 'refuse', result: { outcome: 'tooLate' } });
-    expect(decide([booked(1, at10)], at10 - 3 * 60 * MINUTE_MS, 60, 30)).toEqual({ kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: 120 } });
+    expect(decide([booked(1, at10)], at10 + 30 * MINUTE_MS + 1, 60, 30)).toEqual({ kind: 'refuse', reason: { outcome: 'tooLate' } });
+    expect(decide([booked(1, at10)], at10 - 3 * 60 * MINUTE_MS, 60, 30)).toEqual({ kind: 'refuse', reason: { outcome: 'tooEarly', minutesUntilOpen: 120 } });
   });
 
   it('prefers an appointment still to come over a missed one, and sends two in the window to the desk', () => {
     const missed = booked(1, at10 - 3 * 60 * MINUTE_MS, 'no_show' as never);
-    expect(decide([missed, booked(2, at10)], at10 - 90 * MINUTE_MS, 60, 30)).toEqual({ kind: 'refuse', result: { outcome: 'tooEarly', minutesUntilOpen: 30 } });
-    expect(decide([booked(1, at10), booked(2, at10 + 30 * MINUTE_MS)], at10, 60, 30)).toEqual({ kind: 'refuse', result: { outcome: 'seeDesk' } });
-    expect(decide([], at10, 60, 30)).toEqual({ kind: 'refuse', result: { outcome: 'noAppointment' } });
+    expect(decide([missed, booked(2, at10)], at10 - 90 * MINUTE_MS, 60, 30)).toEqual({ kind: 'refuse', reason: { outcome: 'tooEarly', minutesUntilOpen: 30 } });
+    expect(decide([booked(1, at10), booked(2, at10 + 30 * MINUTE_MS)], at10, 60, 30)).toEqual({ kind: 'refuse', reason: { outcome: 'seeDesk' } });
+    expect(decide([], at10, 60, 30)).toEqual({ kind: 'refuse', reason: { outcome: 'noAppointment' } });
   });
 });
 

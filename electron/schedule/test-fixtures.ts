@@ -12,6 +12,7 @@ import { insertStaff } from '../staff/staff.repository';
 import type { Caller } from '../rpc/dispatch';
 import type { Session, SessionBinding } from '../rpc/context';
 import { writeSettings } from '../settings/settings.repository';
+import type { KioskPacing } from '../kiosk/kiosk.handlers';
 
 /**
  * A real Front Desk on a temp-dir SQLite file, with a settable clock, staff who are
@@ -39,6 +40,8 @@ export interface TestDesk {
   close(): Promise<void>;
 }
 
+const NO_WAIT: KioskPacing = { minimumMs: 0, clock: () => 0, sleep: () => Promise.resolve() };
+
 // A cheap scrypt cost: these tests sign nobody in by password.
 const TEST_COST = { N: 1024, r: 8, p: 1 };
 
@@ -46,7 +49,7 @@ export async function createTestDesk(options: {
   now: string;
   timeZone?: string;
   slotStepMinutes?: number;
-  frontDesk?: Pick<FrontDeskOptions, 'env' | 'secretCipher'>;
+  frontDesk?: Pick<FrontDeskOptions, 'env' | 'secretCipher' | 'kioskPacing'>;
 }): Promise<TestDesk> {
   const timeZone = options.timeZone ?? 'Europe/Lisbon';
   const at = (local: string) => {
@@ -56,7 +59,8 @@ export async function createTestDesk(options: {
   };
   const dir = mkdtempSync(join(tmpdir(), 'fd-'));
   const state = { now: at(options.now) };
-  const desk = await startFrontDesk({ dataDir: dir, now: () => state.now, ...options.frontDesk });
+  // The kiosk's padded answers do not wait in tests, unless a test brings its own pacing.
+  const desk = await startFrontDesk({ dataDir: dir, now: () => state.now, kioskPacing: NO_WAIT, ...options.frontDesk });
   const { db } = desk.database;
   await writeSettings(db, {
     clinicName: 'Test Clinic',

@@ -5,7 +5,8 @@ import { ticketCode } from '../checkin/tickets';
 
 /**
  * Self check-in without a camera. The kiosk never reveals another patient's name or any
- * detail to someone who has not matched: every failure is one of a few friendly outcomes.
+ * detail to someone who has not matched, nor whether the details belong to a patient at
+ * all: every answer that is not a ticket is the one `seeDesk`.
  */
 export const kioskCheckInInput = z.union([
   z.strictObject({
@@ -42,21 +43,26 @@ export const kioskCheckInResult = z.discriminatedUnion('outcome', [
     estimatedWaitMinutes: z.number().int(),
     language: locale,
   }),
-  z.strictObject({ outcome: z.literal('tooEarly'), minutesUntilOpen: z.number().int() }),
-  z.strictObject({ outcome: z.literal('tooLate') }),
-  z.strictObject({ outcome: z.literal('noAppointment') }),
+  /**
+   * No ticket, whatever the reason (nobody matched, nothing today, too early or too late,
+   * twins on one phone): the same answer, after the same time, so that nobody learns from
+   * the kiosk whether someone is a patient here or when they are due.
+   */
   z.strictObject({ outcome: z.literal('seeDesk') }),
 ]);
 export type KioskCheckInResult = z.infer<typeof kioskCheckInResult>;
 
 export const kioskContract = {
-  /** Rate-limited per kiosk (RATE_LIMITED with details.retryAfterSeconds). */
+  /**
+   * Rate-limited per kiosk (RATE_LIMITED with details.retryAfterSeconds). Every answer
+   * but a ticket is padded to the same minimum time; the check-in has a transaction of its
+   * own, so that the pause holds up no one else.
+   */
   'kiosk.checkIn': method({
     input: kioskCheckInInput,
     output: kioskCheckInResult,
     errors: ['RATE_LIMITED'],
     access: ['kiosk', 'admin', 'receptionist'],
-    writes: true,
     audits: ['kiosk.checkIn'],
   }),
   /** What the start screen shows: the clinic's name and language. */
