@@ -73,8 +73,6 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 }
 
 const deskTexts = {
-  tooLate: ['kiosk.tooLateTitle', 'kiosk.tooLate'],
-  noAppointment: ['kiosk.noAppointmentTitle', 'kiosk.noAppointment'],
   seeDesk: ['kiosk.seeDeskTitle', 'kiosk.seeDesk'],
   rateLimited: ['kiosk.rateLimitedTitle', 'kiosk.rateLimited'],
   error: ['kiosk.errorTitle', 'kiosk.error'],
@@ -100,26 +98,22 @@ function FaceFallback({ store, reason }: { store: KioskStore; reason: Extract<Ki
   );
 }
 
+/**
+ * No ticket: one friendly "Please see the desk", whatever the reason (the host does not
+ * say, so that nobody learns whether someone is a patient here); trying again is always
+ * offered, for a typing slip.
+ */
 function SeeDesk({ store, outcome }: { store: KioskStore; outcome: Exclude<KioskOutcome, { outcome: 'checkedIn' | 'alreadyCheckedIn' | 'notRecognised' }> }) {
   const { t } = useTranslation();
-  const canRetry = outcome.outcome === 'noAppointment' || outcome.outcome === 'error';
-  let title: string;
-  let text: string;
-  if (outcome.outcome === 'tooEarly') {
-    title = t('kiosk.tooEarlyTitle');
-    text = t('kiosk.tooEarly', { count: Math.max(1, outcome.minutesUntilOpen) });
-  } else {
-    const [titleKey, textKey] = deskTexts[outcome.outcome];
-    title = t(titleKey);
-    text = t(textKey);
-  }
+  const canRetry = outcome.outcome === 'seeDesk' || outcome.outcome === 'error';
+  const [titleKey, textKey] = deskTexts[outcome.outcome];
   return (
     <>
       <span className="kiosk-result-icon is-desk">
-        <Icon name={outcome.outcome === 'tooEarly' ? 'clock' : 'info'} size={52} />
+        <Icon name="info" size={52} />
       </span>
-      <h1 className="kiosk-title is-result">{title}</h1>
-      <p className="kiosk-result-text">{text}</p>
+      <h1 className="kiosk-title is-result">{t(titleKey)}</h1>
+      <p className="kiosk-result-text">{t(textKey)}</p>
       {canRetry ? (
         <Button variant="primary" className="kiosk-retry" onClick={() => store.getState().retry()} data-testid="kiosk-retry">
           {t('kiosk.tryAgain')}
