@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { EventBus } from '../events/event-bus';
 import { openMigratedDatabase, type OpenedDatabase } from '../db/database';
 import { createDispatcher, type Dispatch } from '../rpc/dispatch';
+import type { Session } from '../rpc/context';
+import { lockIfIdle } from '../rpc/idle-lock';
 import type { Handlers } from '../rpc/handlers';
 import { SessionStore } from '../auth/session-store';
 import { authHandlers } from '../auth/auth.handlers';
@@ -64,6 +66,10 @@ export interface FrontDesk {
   readonly secretCipher: SecretCipher;
   readonly faces: FacesModule;
   readonly sync: SyncModule;
+  /** The app's clock: sessions are created, and idle-locked, on it. */
+  now(): number;
+  /** Whether a session is locked now (locking it if it has been idle too long): a locked session's event channels go quiet. */
+  isLocked(session: Session): boolean;
   /**
    * Marks every booked appointment due at `at` (default: now) as a no-show and publishes
    * the events; what the no-show timer runs. Returns the appointments it changed.
@@ -164,6 +170,8 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     secretCipher,
     faces,
     sync,
+    now,
+    isLocked: (session) => lockIfIdle(session, now(), settings.get().idleLockMinutes),
     runNoShowSweep,
     close: async () => {
       if (closed) return;

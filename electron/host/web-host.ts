@@ -17,8 +17,15 @@ export const DEVICE_COOKIE = 'fd_device';
 const DEVICE_COOKIE_MAX_AGE_S = 400 * 86_400;
 /** Requests must carry this header: a cross-site form or image cannot, and a cross-site fetch that sets it needs a CORS preflight we never grant. */
 export const CSRF_HEADER = 'x-front-desk';
+/**
+ * `0` on a call a person made (a click, a key press); anything else, or none, is a background
+ * call (a poll, a refresh after a push event), which does not keep the session from locking.
+ */
+export const BACKGROUND_HEADER = 'x-front-desk-background';
 const MAX_BODY_BYTES = 1024 * 1024;
 const HEARTBEAT_MS = 15_000;
+/** How often open staff streams are checked for a session that has locked. */
+const LOCK_CHECK_MS = 5_000;
 
 export interface WebHostOptions {
   app: FrontDesk;
@@ -28,6 +35,8 @@ export interface WebHostOptions {
   port?: number;
   /** Names the host answers to besides its own address (`--host-name`); the admin adds more in the settings. */
   hostNames?: readonly string[];
+  /** How often to close the streams of sessions that have locked (tests shorten it). */
+  lockCheckMs?: number;
 }
 
 export interface WebHost {
@@ -117,9 +126,27 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
   const streams = new Set<Stream>();
 
-  /** Who a stream speaks for now: a session that ended or a device revoked closes it. */
-  const roleOf = (stream: Stream): CallerRole | null =>
-    app.sessions.get(stream.sessionToken)?.role ?? (stream.deviceToken ? app.devices.identify(stream.deviceToken)?.role : undefined) ?? null;
+  /** A staff session that is signed in and not locked; a locked one may open no stream and hears nothing. */
+  const openSession = (token: string | null) => {
+    const session = app.sessions.get(token);
+    return session && !app.isLocked(session) ? session : null;
+  };
+
+  /**
+   * Who a stream speaks for now: a session that ended or locked, or a device revoked,
+   * closes it. A stream opened with both a session and a device token (a paired screen in a
+   * browser where somebody once signed in) would outlive the lock as the device; it is
+   * closed too, and the screen's page reopens it as the device alone.
+   */
+  const roleOf = (stream: Stream): CallerRole | null => {
+    if (stream.sessionToken) return openSession(stream.sessionToken)?.role ?? null;
+    return (stream.deviceToken ? app.devices.identify(stream.deviceToken)?.role : undefined) ?? null;
+  };
+
+  const closeStream = (stream: Stream) => {
+    stream.res.end();
+    streams.delete(stream);
+  };
 
   const unsubscribe = app.bus.subscribe((event, payload) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -127,8 +154,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     for (const stream of streams) {
       const role = roleOf(stream);
       if (!role) {
-        stream.res.end();
-        streams.delete(stream);
+        closeStream(stream);
         continue;
       }
       // A display's stream carries the waiting-room view and nothing else.
@@ -144,6 +170,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
   }, HEARTBEAT_MS);
   heartbeat.unref();
+
+  // A session locks by the clock, not by a call: its streams are closed as soon as it does.
+  const lockCheck = setInterval(() => {
+    for (const stream of streams) if (stream.sessionToken && !openSession(stream.sessionToken)) closeStream(stream);
+  }, options.lockCheckMs ?? LOCK_CHECK_MS);
+  lockCheck.unref();
 
   const cookieOptionsFor = (req: IncomingMessage) => {
     const secure = isLoopbackAddress(host) || (req.socket as { encrypted?: boolean }).encrypted === true;
@@ -179,7 +211,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       current: () => app.sessions.get(token),
       signIn: (staff) => {
         if (token) app.sessions.delete(token);
-        const session = app.sessions.create(staff, Date.now());
+        const session = app.sessions.create(staff, app.now());
         token = session.token;
         setCookies.push(serializeCookie(SESSION_COOKIE, session.token, cookieOptions));
         return session;
@@ -231,7 +263,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const source = req.socket.remoteAddress ?? '?';
     const workstation = `web ${source}`;
     const result = await app.dispatch(
-      { transport: 'http', workstation, source, auth: bindingFor(req, setCookies), device: deviceBindingFor(req, setCookies) },
+      {
+        transport: 'http',
+        workstation,
+        source,
+        auth: bindingFor(req, setCookies),
+        device: deviceBindingFor(req, setCookies),
+        isBackground: req.headers[BACKGROUND_HEADER] !== '0',
+      },
       method,
       input,
     );
@@ -245,7 +284,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const deviceToken = deviceTokenOf(req);
     const stream: Stream = {
       res,
-      sessionToken: app.sessions.get(sessionToken) ? sessionToken : null,
+      // A locked session may not listen; a paired screen's device token in the same browser still may.
+      sessionToken: openSession(sessionToken) ? sessionToken : null,
       deviceToken: deviceToken && app.devices.identify(deviceToken) ? deviceToken : null,
     };
     if (!stream.sessionToken && !stream.deviceToken) {
@@ -327,6 +367,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     close: async () => {
       unsubscribe();
       clearInterval(heartbeat);
+      clearInterval(lockCheck);
       for (const stream of streams) stream.res.end();
       streams.clear();
       server.closeAllConnections();

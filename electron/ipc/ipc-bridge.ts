@@ -2,7 +2,7 @@ import { isMethodName, type EventName } from '../../shared/contract/contract';
 import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
 import { eventAudience } from '../../shared/contract/events';
 import type { DeviceRole } from '../../shared/contract/method';
-import type { DeviceBinding } from '../rpc/context';
+import type { DeviceBinding, Session } from '../rpc/context';
 import type { SessionStore } from '../auth/session-store';
 import type { EventBus } from '../events/event-bus';
 import type { Dispatch } from '../rpc/dispatch';
@@ -44,6 +44,8 @@ export interface IpcBridgeOptions {
   workstation: string;
   now?: () => number;
   log?: (message: string) => void;
+  /** Whether a session is locked now (`FrontDesk.isLocked`): a locked window hears no events. */
+  isLocked?: (session: Session) => boolean;
 }
 
 /**
@@ -76,7 +78,7 @@ export class IpcBridge {
   isOurWindow = (webContentsId: number): boolean => this.windows.has(webContentsId);
 
   /** Never rejects: whatever goes wrong becomes an error result the renderer can show. */
-  async handleInvoke(sender: SenderInfo, method: unknown, input: unknown): Promise<RpcResult<unknown>> {
+  async handleInvoke(sender: SenderInfo, method: unknown, input: unknown, options?: unknown): Promise<RpcResult<unknown>> {
     const verdict = checkSender(sender, this.isOurWindow);
     if (!verdict.trusted) {
       this.log(`front-desk ipc: refused a call: ${verdict.reason}`);
@@ -98,6 +100,8 @@ export class IpcBridge {
         source: 'app',
         auth: this.windowSessions.binding(windowId),
         device: this.deviceBinding(windowId),
+        // Only a call the page marks as a person's counts as activity; anything else is background.
+        isBackground: !(typeof options === 'object' && options !== null && (options as { background?: unknown }).background === false),
       },
       method,
       input,
@@ -124,7 +128,10 @@ export class IpcBridge {
   private forward(event: EventName, payload: unknown): void {
     const audience = eventAudience[event];
     for (const [windowId, { window, options }] of this.windows) {
-      const role = this.windowSessions.current(windowId)?.role ?? options.deviceRole ?? null;
+      const session = this.windowSessions.current(windowId);
+      // A locked desk window hears nothing until it is unlocked; a built-in display or kiosk window still hears as its device role.
+      const isLocked = session !== null && (session.isLocked || (this.options.isLocked?.(session) ?? false));
+      const role = (isLocked ? null : session?.role) ?? options.deviceRole ?? null;
       if (role === null || !audience.includes(role)) continue;
       try {
         window.send({ event, payload });

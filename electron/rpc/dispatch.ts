@@ -2,7 +2,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { contract, isMethodName, type EventName, type EventPayload, type MethodName } from '../../shared/contract/contract';
 import { AppError, type ErrorBody, type RpcResult } from '../../shared/contract/errors';
-import { MINUTE_MS } from '../../shared/time/units';
 import { auditRow, type Actor, type AuditNote } from '../audit/audit';
 import { insertAudit } from '../audit/audit.repository';
 import type { Database } from '../db/schema';
@@ -10,6 +9,7 @@ import { readSettings } from '../settings/settings.repository';
 import type { EventBus } from '../events/event-bus';
 import type { CallContext, DeviceBinding, DeviceIdentity, RequestContext, Session, SessionBinding } from './context';
 import type { Handlers } from './handlers';
+import { lockIfIdle } from './idle-lock';
 
 /**
  * Methods a locked session may still call: to see it is locked, unlock, or leave; and the
@@ -37,6 +37,12 @@ export interface Caller {
   auth: SessionBinding;
   /** The paired screen (or built-in display/kiosk window) this caller may speak for. */
   device?: DeviceBinding;
+  /**
+   * False only for a call a person made (a click, a key press): only those keep a session
+   * from locking. Unset counts as background, so a poll nobody marked cannot hold the lock
+   * off: the cost of a missing mark is an early lock screen, never a desk left open.
+   */
+  isBackground?: boolean;
 }
 
 export type Dispatch = (caller: Caller, method: unknown, input: unknown) => Promise<RpcResult<unknown>>;
@@ -57,7 +63,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
         throw new AppError('UNKNOWN_METHOD', `There is no method named ${JSON.stringify(String(method)).slice(0, 80)}.`);
       }
       const spec = contract[method];
-      const { session, device } = authorize(caller.auth.current(), caller.device?.current() ?? null, spec.access, method, now(), deps.idleLockMinutes());
+      const { session, device } = authorize(
+        caller.auth.current(),
+        caller.device?.current() ?? null,
+        spec.access,
+        method,
+        now(),
+        deps.idleLockMinutes(),
+        caller.isBackground !== false,
+      );
 
       const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput);
       if (!parsed.success) throw validationError(parsed.error);
@@ -152,8 +166,9 @@ function authorize(
   method: MethodName,
   now: number,
   idleLockMinutes: number,
+  isBackground: boolean,
 ): { session: Session | null; device: DeviceIdentity | null } {
-  if (session && !session.isLocked && now - session.lastActiveAt > idleLockMinutes * MINUTE_MS) session.isLocked = true;
+  if (session) lockIfIdle(session, now, idleLockMinutes);
   const staffMay = access === 'public' || (session !== null && !session.isLocked && access.includes(session.role));
   const deviceMay = access !== 'public' && device !== null && access.includes(device.role);
   if (deviceMay && !staffMay) return { session: null, device };
@@ -162,7 +177,7 @@ function authorize(
     if (session.isLocked && !allowedWhileLocked.has(method)) {
       throw new AppError('UNAUTHENTICATED', 'The screen is locked. Enter your password to continue.', { locked: true });
     }
-    if (!session.isLocked) session.lastActiveAt = now;
+    if (!session.isLocked && !isBackground) session.lastActiveAt = now;
   }
   if (access === 'public') return { session, device };
   if (session) {

@@ -8,7 +8,7 @@ import type { SenderInfo } from '../ipc/sender-policy';
  * from the event (never from anything the page sends) and judged by the bridge.
  */
 export function registerIpcBridge(bridge: IpcBridge): () => void {
-  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown) => bridge.handleInvoke(senderOf(event), method, input));
+  ipcMain.handle(INVOKE_CHANNEL, (event, method: unknown, input: unknown, options: unknown) => bridge.handleInvoke(senderOf(event), method, input, options));
   return () => ipcMain.removeHandler(INVOKE_CHANNEL);
 }
 

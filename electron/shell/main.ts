@@ -158,7 +158,14 @@ function run(): void {
 
       installSessionPolicy(session.defaultSession);
       installAppProtocol(join(__dirname, '..', 'renderer'));
-      bridge = new IpcBridge({ dispatch: frontDesk.dispatch, sessions: frontDesk.sessions, bus: frontDesk.bus, workstation: hostname() });
+      bridge = new IpcBridge({
+        dispatch: frontDesk.dispatch,
+        sessions: frontDesk.sessions,
+        bus: frontDesk.bus,
+        workstation: hostname(),
+        now: frontDesk.now,
+        isLocked: frontDesk.isLocked,
+      });
       unregisterIpc = registerIpcBridge(bridge);
 
       const screenWindows = new ScreenWindows(screenHost(bridge), {

@@ -32,7 +32,7 @@ describe('preload', () => {
 
   it('invokes on the one invoke channel', async () => {
     await expect(bridge.invoke('auth.status', { a: 1 })).resolves.toEqual({ ok: true, value: 'pong' });
-    expect(electron.invoke).toHaveBeenCalledWith(INVOKE_CHANNEL, 'auth.status', { a: 1 });
+    expect(electron.invoke).toHaveBeenCalledWith(INVOKE_CHANNEL, 'auth.status', { a: 1 }, { background: true });
   });
 
   it('delivers only the payload of the events listened to, until unsubscribed', () => {

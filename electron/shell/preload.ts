@@ -18,7 +18,8 @@ ipcRenderer.on(EVENT_CHANNEL, (_event, message: EventMessage) => {
 });
 
 const bridge: FrontDeskBridge = {
-  invoke: (method, input) => ipcRenderer.invoke(INVOKE_CHANNEL, method, input),
+  // Background unless the page says a person made the call: only those keep the session from locking.
+  invoke: (method, input, options) => ipcRenderer.invoke(INVOKE_CHANNEL, method, input, { background: options?.background !== false }),
   on: (event, listener) => {
     const forEvent = listeners.get(event) ?? new Set();
     listeners.set(event, forEvent.add(listener));

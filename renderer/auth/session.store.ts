@@ -176,7 +176,8 @@ export function createSessionStore(transport: Transport) {
       async heartbeat() {
         if (get().phase !== 'signedIn' || get().isLocked) return;
         try {
-          const status = await transport.call('auth.status', {});
+          // Sent only after keyboard or mouse input: a person is at the desk, though no click started it.
+          const status = await transport.call('auth.status', {}, { background: false });
           set({ status });
           // No staff while we think we are signed in: the main process locked or ended the session.
           if (!status.staff || status.isLocked) set({ isLocked: true });
@@ -200,9 +201,9 @@ export type SessionStore = ReturnType<typeof createSessionStore>;
 export function withAuthGuard(transport: Transport, session: SessionStore): Transport {
   return {
     ...transport,
-    async call(method, input) {
+    async call(method, input, options) {
       try {
-        return await transport.call(method, input);
+        return await transport.call(method, input, options);
       } catch (error) {
         const rpcError = RpcError.from(error);
         // auth.unlock's own UNAUTHENTICATED means the session is gone: back to sign-in.

@@ -10,7 +10,7 @@ import { RpcError, isErrorBody } from './rpc-error';
  */
 export interface Transport {
   /** Resolves with the method's output or rejects with an {@link RpcError}. */
-  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  call<M extends MethodName>(method: M, input: MethodInput<M>, options?: CallOptions): Promise<MethodOutput<M>>;
   subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** Called when the push channel comes back after a gap: whatever is on screen may be stale. */
   onReconnect(listener: () => void): () => void;
@@ -20,6 +20,26 @@ export interface Transport {
   restart(): void;
 }
 
+export interface CallOptions {
+  /**
+   * Whether nobody made this call just now (a poll, a refresh after a push event, the status
+   * check on load). Unset: background unless a person just clicked or pressed a key.
+   */
+  background?: boolean;
+}
+
+/**
+ * Whether a call is background: only a person's calls keep the session from locking. The
+ * browser's own record of a fresh user gesture (transient activation: a click or key press
+ * in the last few seconds) decides, so polls and refreshes need no marking of their own;
+ * where the browser cannot tell, the call is background, and the idle lock errs towards locking.
+ */
+export function isBackgroundCall(options?: CallOptions): boolean {
+  if (options?.background !== undefined) return options.background;
+  const activation = (globalThis.navigator as { userActivation?: { isActive?: boolean } } | undefined)?.userActivation;
+  return activation?.isActive !== true;
+}
+
 function unwrap<T>(result: RpcResult<unknown>): T {
   if (result.ok) return result.value as T;
   throw RpcError.fromBody(result.error);
@@ -27,9 +47,9 @@ function unwrap<T>(result: RpcResult<unknown>): T {
 
 export function createIpcTransport(bridge: NonNullable<Window['frontDesk']>): Transport {
   return {
-    async call(method, input) {
+    async call(method, input, options) {
       try {
-        return unwrap(await bridge.invoke(method, input ?? {}));
+        return unwrap(await bridge.invoke(method, input ?? {}, { background: isBackgroundCall(options) }));
       } catch (error) {
         throw RpcError.from(error);
       }
@@ -97,13 +117,13 @@ export function createHttpTransport(base = '/api'): Transport {
   };
 
   return {
-    async call(method, input) {
+    async call(method, input, options) {
       let response: Response;
       try {
         response = await fetch(`${base}/rpc/${method}`, {
           method: 'POST',
           credentials: 'same-origin',
-          headers: { 'Content-Type': 'application/json', 'X-Front-Desk': '1' },
+          headers: { 'Content-Type': 'application/json', 'X-Front-Desk': '1', 'X-Front-Desk-Background': isBackgroundCall(options) ? '1' : '0' },
           body: JSON.stringify(input ?? {}),
         });
       } catch {
