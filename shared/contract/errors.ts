@@ -28,6 +28,8 @@ export const errorCodes = [
   'CONSENT_REQUIRED',
   /** A photo without exactly one clear, usable face (details.photo, details.reason). */
   'PHOTO_UNUSABLE',
+  /** Enrolment photos that do not show the same person (details.photos: the ones unlike the first); take new ones. */
+  'PHOTOS_NOT_SAME_PERSON',
   /** A cloud service (AWS, the clinic's cloud API) could not be reached or refused us (details.problem). */
   'CLOUD_UNAVAILABLE',
   /** Secrets cannot be stored encrypted on this machine (details.reason). */
@@ -89,6 +91,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   FACE_CHECKIN_OFF: 409,
   CONSENT_REQUIRED: 409,
   PHOTO_UNUSABLE: 422,
+  PHOTOS_NOT_SAME_PERSON: 422,
   CLOUD_UNAVAILABLE: 503,
   SECURE_STORAGE_UNAVAILABLE: 409,
   INTERNAL: 500,

@@ -1074,6 +1074,7 @@ export const en = {
     FACE_CHECKIN_OFF: 'Face check-in is not set up. An administrator can set it up in Settings.',
     CONSENT_REQUIRED: 'The patient has to agree to face check-in first.',
     PHOTO_UNUSABLE: 'That photo cannot be used: it needs exactly one face, clearly in view. Please try again.',
+    PHOTOS_NOT_SAME_PERSON: 'The photos do not show the same person. Nothing was saved: take three new photos of the patient.',
     CLOUD_UNAVAILABLE: 'The online service could not be reached. Nothing was changed; try again in a moment.',
     SECURE_STORAGE_UNAVAILABLE: 'This computer cannot store secrets encrypted, so they were not saved.',
     INTERNAL: 'Something went wrong on our side. Nothing was saved.',

@@ -1075,6 +1075,7 @@ export const pt: Catalogue = {
     FACE_CHECKIN_OFF: 'O check-in facial não está configurado. Um administrador pode configurá-lo nas Definições.',
     CONSENT_REQUIRED: 'O utente tem de dar primeiro o seu consentimento para o check-in facial.',
     PHOTO_UNUSABLE: 'Essa fotografia não serve: tem de mostrar um só rosto, bem visível. Tente novamente.',
+    PHOTOS_NOT_SAME_PERSON: 'As fotografias não mostram a mesma pessoa. Nada foi guardado: tire três fotografias novas ao utente.',
     CLOUD_UNAVAILABLE: 'Não foi possível contactar o serviço online. Nada foi alterado; tente de novo dentro de momentos.',
     SECURE_STORAGE_UNAVAILABLE: 'Este computador não consegue guardar segredos cifrados, por isso não foram guardados.',
     INTERNAL: 'Algo correu mal do nosso lado. Nada foi guardado.',
