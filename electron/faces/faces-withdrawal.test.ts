@@ -64,6 +64,20 @@ describe('withdrawal', () => {
     expect((await t.ok(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).state).toBe('enrolled');
   });
 
+  it('after a failure halfway, says what was done (consent withdrawn, face search entry removed) and what remains, not "nothing was changed"', async () => {
+    await enrolRita();
+    aws.rekognition.failNext('DeleteFaces', { type: 'InternalServerError', status: 500, times: 3 });
+    const failed = await t.fail(t.reception, 'faces.withdraw', { patientId: rita });
+    expect(failed.code).toBe('WITHDRAWAL_UNFINISHED');
+    expect(failed.details).toEqual({ state: 'withdrawing', problem: expect.any(String), done: ['consent', 'user'], remaining: ['faces', 'photos'] });
+    expect(failed.message).not.toMatch(/nothing was (changed|saved)/i);
+    expect(failed.message).toContain('Finish withdrawal');
+    expect(aws.rekognition.users()).toEqual([]);
+    expect(aws.rekognition.faces()).toHaveLength(3);
+
+    expect((await t.ok(t.reception, 'faces.status', { patientId: rita })).state).toBe('withdrawing');
+  });
+
   it('also deletes a face nobody recorded under the enrolment (a retried IndexFaces)', async () => {
     await enrolRita();
     const [{ opaque_key: opaqueKey }] = rows<{ opaque_key: string }>('SELECT opaque_key FROM face_enrolments') as [{ opaque_key: string }];
