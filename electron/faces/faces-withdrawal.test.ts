@@ -17,7 +17,7 @@ describe('withdrawal', () => {
     aws.rekognition.failNext('DeleteFaces', { type: 'InternalServerError', times: 3 });
 
     const failed = await t.fail(t.reception, 'faces.withdraw', { patientId: rita });
-    expect(failed.code).toBe('CLOUD_UNAVAILABLE');
+    expect(failed.code).toBe('WITHDRAWAL_UNFINISHED');
     expect(failed.details).toMatchObject({ state: 'withdrawing' });
     expect(await t.ok(t.reception, 'faces.status', { patientId: rita })).toMatchObject({ state: 'withdrawing', consent: null });
     expect(aws.rekognition.users()).toEqual([]);

@@ -32,6 +32,11 @@ export const errorCodes = [
   'PHOTOS_NOT_SAME_PERSON',
   /** A cloud service (AWS, the clinic's cloud API) could not be reached or refused us (details.problem). */
   'CLOUD_UNAVAILABLE',
+  /**
+   * A face check-in withdrawal stopped halfway: the consent is withdrawn, some AWS steps are
+   * done and others remain, to be finished by running it again (details.done, details.remaining, details.problem).
+   */
+  'WITHDRAWAL_UNFINISHED',
   /** Secrets cannot be stored encrypted on this machine (details.reason). */
   'SECURE_STORAGE_UNAVAILABLE',
   'INTERNAL',
@@ -93,6 +98,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PHOTO_UNUSABLE: 422,
   PHOTOS_NOT_SAME_PERSON: 422,
   CLOUD_UNAVAILABLE: 503,
+  WITHDRAWAL_UNFINISHED: 503,
   SECURE_STORAGE_UNAVAILABLE: 409,
   INTERNAL: 500,
 };

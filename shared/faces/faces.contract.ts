@@ -195,13 +195,16 @@ export const facesContract = {
     audits: ['faces.enrol', 'faces.enrol.failed', 'faces.enrol.abandoned', 'faces.enrol.abandoned.failed'],
   }),
   /**
-   * Deletes the Rekognition user, the faces, the S3 photos and the local ids; safe to run
-   * again. Audited step by step, in transactions of its own, like enrolment.
+   * Withdraws the consent, then deletes the Rekognition user, the faces, the S3 photos and
+   * the local ids; safe to run again. Audited step by step, in transactions of its own, like
+   * enrolment. WITHDRAWAL_UNFINISHED when AWS fails halfway: the consent is withdrawn (the
+   * status is `withdrawing`), details.done and details.remaining list the steps
+   * (consent, user, faces, photos), and running it again finishes it.
    */
   'faces.withdraw': method({
     input: z.strictObject({ patientId: id }),
     output: faceStatus,
-    errors: ['NOT_FOUND', 'CLOUD_UNAVAILABLE'],
+    errors: ['NOT_FOUND', 'WITHDRAWAL_UNFINISHED'],
     access: DESK,
     audits: ['faces.withdraw', 'faces.withdraw.failed'],
   }),
