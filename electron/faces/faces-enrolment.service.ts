@@ -11,6 +11,7 @@ import type { Database } from '../db/schema';
 import type { RequestContext } from '../rpc/context';
 import { readSettings } from '../settings/settings.repository';
 import type { AwsClients } from './aws-clients';
+import { photosUnlike, unusableReason } from './rekognition-answers';
 import { CloudFailure, CloudFailureWithCause, cloudUnavailable, isCloudNotFound, isReadyRow, problemOf, QUALITY_FILTER, type FaceCloud } from './faces-cloud';
 import type { CloudTarget, FaceRemoval, RunningKeys } from './faces-removal';
 import {
@@ -207,9 +208,11 @@ export class FaceEnrolmentService {
     const superseded = () =>
       new AppError('CONSENT_REQUIRED', 'The consent was withdrawn (or the patient enrolled elsewhere) while the photos were being stored; nothing was kept.');
     try {
-      const indexed = await this.indexAll(clients, settings.collection_id, opaqueKey, photos, target, (position, faceId) =>
-        journal(recordEnrolmentFace(db, opaqueKey, position, faceId)),
-      );
+      const positionOf = new Map<string, number>();
+      const indexed = await this.indexAll(clients, settings.collection_id, opaqueKey, photos, target, (position, faceId) => {
+        positionOf.set(faceId, position);
+        return journal(recordEnrolmentFace(db, opaqueKey, position, faceId));
+      });
       const unusable = indexed.findIndex((result) => result.reason !== null);
       if (unusable >= 0) {
         const reason = indexed[unusable]!.reason!;
@@ -243,6 +246,11 @@ export class FaceEnrolmentService {
           o,
         ),
       );
+      const unlike = photosUnlike(associated, positionOf);
+      if (unlike !== null) {
+        await undo();
+        throw new AppError('PHOTOS_NOT_SAME_PERSON', 'The photos do not show the same person; nothing was kept. Take new photos.', { photos: unlike });
+      }
       if ((associated.UnsuccessfulFaceAssociations ?? []).length > 0 || (associated.AssociatedFaces ?? []).length !== target.faceIds.length)
         throw new CloudFailure('UNKNOWN');
     } catch (error) {
@@ -384,14 +392,4 @@ class Superseded extends Error {
 
 function normalisedPrefix(prefix: string): string {
   return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
-}
-
-/** Why a photo cannot be used, from IndexFaces' answer with MaxFaces 1; null when it holds exactly one good face. */
-function unusableReason(answer: IndexFacesResponse): 'noFace' | 'severalFaces' | 'poorQuality' | null {
-  const records = answer.FaceRecords ?? [];
-  const unindexed = answer.UnindexedFaces ?? [];
-  if (unindexed.some((face) => (face.Reasons ?? []).includes('EXCEEDS_MAX_FACES'))) return 'severalFaces';
-  if (records.length === 1) return null;
-  if (records.length > 1) return 'severalFaces';
-  return unindexed.length > 0 ? 'poorQuality' : 'noFace';
 }

@@ -111,6 +111,26 @@ describe('enrolment', () => {
     expect((await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).code).toBe('INVALID_TRANSITION');
   });
 
+  it('refuses photos of two different people (AssociateFaces: LOW_MATCH_CONFIDENCE) as not the same person, and keeps nothing', async () => {
+    await setUp();
+    await consent();
+    const photos = [fixtureJpegBase64('astronaut'), fixtureJpegBase64('cameraman'), fixtureJpegBase64('astronaut', { quality: 70, scale: 0.9 })];
+    const error = await t.fail(t.reception, 'faces.enrol', { patientId: rita, photos });
+    expect(error.code).toBe('PHOTOS_NOT_SAME_PERSON');
+    expect(error.details).toEqual({ photos: [1] });
+    expect(error.message).not.toMatch(/reach|AWS/);
+    expect(aws.rekognition.requestCounts().AssociateFaces).toBe(1);
+    expect(aws.rekognition.faces()).toEqual([]);
+    expect(aws.rekognition.users()).toEqual([]);
+    expect(await bucketKeys()).toEqual([]);
+    expect(rows('SELECT * FROM face_enrolments')).toEqual([]);
+    expect(rows('SELECT * FROM face_photos')).toEqual([]);
+    expect((await t.ok(t.reception, 'faces.status', { patientId: rita })).state).toBe('consented');
+
+    // New photos of one person go through.
+    expect((await t.ok(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).state).toBe('enrolled');
+  });
+
   it('removes everything it created when AWS fails halfway, and answers CLOUD_UNAVAILABLE without AWS text', async () => {
     await setUp();
     await consent();

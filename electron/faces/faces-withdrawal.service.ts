@@ -10,6 +10,8 @@ import { faceStatus } from './faces-enrolment.service';
 import type { FaceRemoval, RunningKeys } from './faces-removal';
 import {
   findEnrolment,
+  type EnrolmentRow,
+  type WithdrawalStep,
   isEnrolling,
   markWithdrawing,
   patientLanguage,
@@ -64,7 +66,13 @@ export class FaceWithdrawalService {
     });
     if (started.changed) onChange();
     if (!started.enrolment) return faceStatus(db, patientId);
-    await this.deps.removal.finishRemoval(started.enrolment, actor, action);
+    try {
+      await this.deps.removal.finishRemoval(started.enrolment, actor, action);
+    } catch (error) {
+      // Not "nothing was changed": the consent is withdrawn, and some steps may be done.
+      if (error instanceof AppError && error.code === 'CLOUD_UNAVAILABLE') throw unfinished(await findEnrolment(db, patientId), error);
+      throw error;
+    }
     onChange();
     return faceStatus(db, patientId);
   }
@@ -119,4 +127,28 @@ export class FaceWithdrawalService {
     }
     return withdrawn;
   }
+}
+
+const STEPS = [
+  ['user', 'user_deleted', 'the face search entry'],
+  ['faces', 'faces_deleted', 'the face data'],
+  ['photos', 'photos_deleted', 'the photos'],
+] as const;
+
+/** WITHDRAWAL_UNFINISHED: what a withdrawal that stopped halfway has done (by its journal row), and what remains. */
+function unfinished(row: Pick<EnrolmentRow, WithdrawalStep> | null, cause: AppError): AppError {
+  const done = STEPS.filter(([, column]) => row === null || row[column] === 1);
+  const remaining = STEPS.filter(([, column]) => row !== null && row[column] !== 1);
+  const removed = done.length > 0 ? ` and ${done.map(([, , words]) => words).join(', ')} removed` : '';
+  const left = remaining.length > 0 ? remaining.map(([, , words]) => words).join(', ') : 'the local record';
+  return new AppError(
+    'WITHDRAWAL_UNFINISHED',
+    `The withdrawal is not finished: the consent is withdrawn${removed}; ${left} could not be deleted yet (AWS failed). Use “Finish withdrawal” to delete what remains.`,
+    {
+      state: 'withdrawing',
+      problem: cause.details?.problem ?? 'UNKNOWN',
+      done: ['consent', ...done.map(([step]) => step)],
+      remaining: remaining.map(([step]) => step),
+    },
+  );
 }

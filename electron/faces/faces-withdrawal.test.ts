@@ -17,7 +17,7 @@ describe('withdrawal', () => {
     aws.rekognition.failNext('DeleteFaces', { type: 'InternalServerError', times: 3 });
 
     const failed = await t.fail(t.reception, 'faces.withdraw', { patientId: rita });
-    expect(failed.code).toBe('CLOUD_UNAVAILABLE');
+    expect(failed.code).toBe('WITHDRAWAL_UNFINISHED');
     expect(failed.details).toMatchObject({ state: 'withdrawing' });
     expect(await t.ok(t.reception, 'faces.status', { patientId: rita })).toMatchObject({ state: 'withdrawing', consent: null });
     expect(aws.rekognition.users()).toEqual([]);
@@ -62,6 +62,20 @@ describe('withdrawal', () => {
     expect((await t.ok(t.reception, 'faces.withdraw', { patientId: rita })).state).toBe('off');
     await consent();
     expect((await t.ok(t.reception, 'faces.enrol', { patientId: rita, photos: astronautPhotos() })).state).toBe('enrolled');
+  });
+
+  it('after a failure halfway, says what was done (consent withdrawn, face search entry removed) and what remains, not "nothing was changed"', async () => {
+    await enrolRita();
+    aws.rekognition.failNext('DeleteFaces', { type: 'InternalServerError', status: 500, times: 3 });
+    const failed = await t.fail(t.reception, 'faces.withdraw', { patientId: rita });
+    expect(failed.code).toBe('WITHDRAWAL_UNFINISHED');
+    expect(failed.details).toEqual({ state: 'withdrawing', problem: expect.any(String), done: ['consent', 'user'], remaining: ['faces', 'photos'] });
+    expect(failed.message).not.toMatch(/nothing was (changed|saved)/i);
+    expect(failed.message).toContain('Finish withdrawal');
+    expect(aws.rekognition.users()).toEqual([]);
+    expect(aws.rekognition.faces()).toHaveLength(3);
+
+    expect((await t.ok(t.reception, 'faces.status', { patientId: rita })).state).toBe('withdrawing');
   });
 
   it('also deletes a face nobody recorded under the enrolment (a retried IndexFaces)', async () => {

@@ -68,3 +68,14 @@ export function photoProblemOf(error: RpcError): PhotoProblem | null {
 export function markProblem(slots: PhotoSlots, problem: PhotoProblem): PhotoSlots {
   return { ...slots, problem, active: problem.photo >= 0 ? problem.photo : slots.active };
 }
+
+/**
+ * The slots after the host refused the photos: the refused one marked (PHOTO_UNUSABLE), or
+ * all three emptied for new photos (PHOTOS_NOT_SAME_PERSON: they are not of one person);
+ * null when the refusal is not about the photos (the error is shown as it is).
+ */
+export function slotsAfterRefusal(slots: PhotoSlots, error: RpcError): PhotoSlots | null {
+  if (error.code === 'PHOTOS_NOT_SAME_PERSON') return emptySlots();
+  const problem = photoProblemOf(error);
+  return problem ? markProblem(slots, problem) : null;
+}

@@ -4,7 +4,7 @@ import { useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { Alert, ErrorMessage } from '../ui/error-message';
-import { emptySlots, isComplete, markProblem, photoProblemOf, retake, takePhoto, type PhotoProblem, type PhotoSlots } from './enrol-photos';
+import { emptySlots, isComplete, retake, slotsAfterRefusal, takePhoto, type PhotoProblem, type PhotoSlots } from './enrol-photos';
 import type { FaceStatusStore } from './face-status.store';
 import { ENROLMENT_JPEG, JpegTooLargeError, captureJpeg } from './jpeg';
 import { useCamera } from './use-camera';
@@ -87,9 +87,10 @@ export function FaceCaptureStep({ store, patientName, onClose }: { store: FaceSt
       onClose();
     } catch (caught) {
       const rpcError = RpcError.from(caught);
-      const problem = photoProblemOf(rpcError);
-      if (problem) setSlots((current) => markProblem(current, problem));
-      else setError(rpcError);
+      const aboutPhotos = slotsAfterRefusal(slots, rpcError) !== null;
+      if (aboutPhotos) setSlots((current) => slotsAfterRefusal(current, rpcError) ?? current);
+      // Photos of more than one person: the slots are emptied, and the message asks for new ones.
+      if (!aboutPhotos || rpcError.code === 'PHOTOS_NOT_SAME_PERSON') setError(rpcError);
       setIsSaving(false);
     }
   };

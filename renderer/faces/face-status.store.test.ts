@@ -66,12 +66,12 @@ describe('face check-in at the desk', () => {
       'faces.status': () => status,
       'faces.withdraw': () => {
         status = { ...enrolled, state: 'withdrawing' };
-        return fail('CLOUD_UNAVAILABLE');
+        return fail('WITHDRAWAL_UNFINISHED');
       },
     });
     const store = createFaceStatusStore(fake.transport, { canManage: false });
     await store.getState().load(7);
-    await expect(store.getState().withdraw()).rejects.toMatchObject({ code: 'CLOUD_UNAVAILABLE' });
+    await expect(store.getState().withdraw()).rejects.toMatchObject({ code: 'WITHDRAWAL_UNFINISHED' });
     await flush();
     expect(store.getState().status?.state).toBe('withdrawing');
   });

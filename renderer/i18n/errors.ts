@@ -7,7 +7,17 @@ import { fieldIssues, type RpcError } from '../transport/rpc-error';
 export function errorText(t: TFunction, error: RpcError): string {
   if (error.code === 'INTERNAL' && error.details.offline === true) return t('errors.offline');
   if (!isErrorCode(error.code)) return error.message;
+  if (error.code === 'WITHDRAWAL_UNFINISHED') return withdrawalUnfinishedText(t, error);
   return t(`errors.${error.code}`, { defaultValue: error.message });
+}
+
+const withdrawalSteps = ['user', 'faces', 'photos'] as const;
+
+/** A withdrawal stopped halfway: what is done and what remains, by the first step left (they run in order). */
+function withdrawalUnfinishedText(t: TFunction, error: RpcError): string {
+  const remaining = Array.isArray(error.details.remaining) ? (error.details.remaining as unknown[]) : [];
+  const next = withdrawalSteps.find((step) => remaining.includes(step));
+  return next ? t(`faces.withdrawalUnfinished.${next}`) : t('errors.WITHDRAWAL_UNFINISHED');
 }
 
 const formatHints: Record<string, string> = {

@@ -28,8 +28,15 @@ export const errorCodes = [
   'CONSENT_REQUIRED',
   /** A photo without exactly one clear, usable face (details.photo, details.reason). */
   'PHOTO_UNUSABLE',
+  /** Enrolment photos that do not show the same person (details.photos: the ones unlike the first); take new ones. */
+  'PHOTOS_NOT_SAME_PERSON',
   /** A cloud service (AWS, the clinic's cloud API) could not be reached or refused us (details.problem). */
   'CLOUD_UNAVAILABLE',
+  /**
+   * A face check-in withdrawal stopped halfway: the consent is withdrawn, some AWS steps are
+   * done and others remain, to be finished by running it again (details.done, details.remaining, details.problem).
+   */
+  'WITHDRAWAL_UNFINISHED',
   /** Secrets cannot be stored encrypted on this machine (details.reason). */
   'SECURE_STORAGE_UNAVAILABLE',
   'INTERNAL',
@@ -89,7 +96,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   FACE_CHECKIN_OFF: 409,
   CONSENT_REQUIRED: 409,
   PHOTO_UNUSABLE: 422,
+  PHOTOS_NOT_SAME_PERSON: 422,
   CLOUD_UNAVAILABLE: 503,
+  WITHDRAWAL_UNFINISHED: 503,
   SECURE_STORAGE_UNAVAILABLE: 409,
   INTERNAL: 500,
 };

@@ -180,7 +180,8 @@ export const facesContract = {
   /**
    * Three photos from the desk's camera. CONSENT_REQUIRED without consent; PHOTO_UNUSABLE
    * (details.photo: 0–2, details.reason) when one has no face, several, or a poor one;
-   * FACE_CHECKIN_OFF when AWS is not set up; CLOUD_UNAVAILABLE when AWS fails.
+   * PHOTOS_NOT_SAME_PERSON (details.photos) when Rekognition finds they are not all of one
+   * person (nothing is kept: take new ones); FACE_CHECKIN_OFF when AWS is not set up; CLOUD_UNAVAILABLE when AWS fails.
    * Not one transaction: AWS calls take seconds, so each step is journalled in a short one
    * of its own, and an enrolment cut short is cleaned up at the next start. Its audit
    * entries are written in those transactions (they stand whatever becomes of the call),
@@ -189,18 +190,21 @@ export const facesContract = {
   'faces.enrol': method({
     input: z.strictObject({ patientId: id, photos: z.array(jpegBase64(ENROLMENT_PHOTO_MAX_BYTES)).length(ENROLMENT_PHOTO_COUNT) }),
     output: faceStatus,
-    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'FACE_CHECKIN_OFF', 'CONSENT_REQUIRED', 'PHOTO_UNUSABLE', 'CLOUD_UNAVAILABLE'],
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'FACE_CHECKIN_OFF', 'CONSENT_REQUIRED', 'PHOTO_UNUSABLE', 'PHOTOS_NOT_SAME_PERSON', 'CLOUD_UNAVAILABLE'],
     access: DESK,
     audits: ['faces.enrol', 'faces.enrol.failed', 'faces.enrol.abandoned', 'faces.enrol.abandoned.failed'],
   }),
   /**
-   * Deletes the Rekognition user, the faces, the S3 photos and the local ids; safe to run
-   * again. Audited step by step, in transactions of its own, like enrolment.
+   * Withdraws the consent, then deletes the Rekognition user, the faces, the S3 photos and
+   * the local ids; safe to run again. Audited step by step, in transactions of its own, like
+   * enrolment. WITHDRAWAL_UNFINISHED when AWS fails halfway: the consent is withdrawn (the
+   * status is `withdrawing`), details.done and details.remaining list the steps
+   * (consent, user, faces, photos), and running it again finishes it.
    */
   'faces.withdraw': method({
     input: z.strictObject({ patientId: id }),
     output: faceStatus,
-    errors: ['NOT_FOUND', 'CLOUD_UNAVAILABLE'],
+    errors: ['NOT_FOUND', 'WITHDRAWAL_UNFINISHED'],
     access: DESK,
     audits: ['faces.withdraw', 'faces.withdraw.failed'],
   }),

@@ -926,6 +926,13 @@ export const en = {
       insecure: 'The camera works only over a secure connection (https, or on this computer itself).',
       retry: 'Try the camera again',
     },
+    withdrawalUnfinished: {
+      user: 'The withdrawal is not finished. The consent is withdrawn, so face check-in is off for this patient, but the face search entry, the face data and the photos could not be deleted yet. Use “Finish withdrawal” to delete them.',
+      faces:
+        'The withdrawal is not finished. The consent is withdrawn and the face search entry removed, so face check-in is off for this patient; the face data and the photos are not deleted yet. Use “Finish withdrawal” to delete them.',
+      photos:
+        'The withdrawal is not finished. The consent is withdrawn, and the face search entry and the face data removed; the photos are not deleted yet. Use “Finish withdrawal” to delete them.',
+    },
     withdrawDialog: {
       title: 'Withdraw face check-in',
       text: 'This deletes {{name}}’s photos and face data from AWS and turns face check-in off. The patient can agree again later.',
@@ -1067,7 +1074,10 @@ export const en = {
     FACE_CHECKIN_OFF: 'Face check-in is not set up. An administrator can set it up in Settings.',
     CONSENT_REQUIRED: 'The patient has to agree to face check-in first.',
     PHOTO_UNUSABLE: 'That photo cannot be used: it needs exactly one face, clearly in view. Please try again.',
+    PHOTOS_NOT_SAME_PERSON: 'The photos do not show the same person. Nothing was saved: take three new photos of the patient.',
     CLOUD_UNAVAILABLE: 'The online service could not be reached. Nothing was changed; try again in a moment.',
+    WITHDRAWAL_UNFINISHED:
+      'The withdrawal is not finished. The consent is withdrawn, so face check-in is off for this patient, but some face data or photos could not be deleted yet. Use “Finish withdrawal” to delete them.',
     SECURE_STORAGE_UNAVAILABLE: 'This computer cannot store secrets encrypted, so they were not saved.',
     INTERNAL: 'Something went wrong on our side. Nothing was saved.',
     offline: 'Front Desk cannot be reached. Check the connection and try again.',

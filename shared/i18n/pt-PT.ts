@@ -927,6 +927,13 @@ export const pt: Catalogue = {
       insecure: 'A câmara só funciona numa ligação segura (https, ou neste próprio computador).',
       retry: 'Tentar a câmara de novo',
     },
+    withdrawalUnfinished: {
+      user: 'A retirada não ficou concluída. O consentimento foi retirado, por isso o check-in facial está desligado para este utente, mas a entrada de pesquisa facial, os dados faciais e as fotografias ainda não puderam ser apagados. Use “Concluir a retirada” para os apagar.',
+      faces:
+        'A retirada não ficou concluída. O consentimento foi retirado e a entrada de pesquisa facial removida, por isso o check-in facial está desligado para este utente; os dados faciais e as fotografias ainda não foram apagados. Use “Concluir a retirada” para os apagar.',
+      photos:
+        'A retirada não ficou concluída. O consentimento foi retirado, e a entrada de pesquisa facial e os dados faciais removidos; as fotografias ainda não foram apagadas. Use “Concluir a retirada” para as apagar.',
+    },
     withdrawDialog: {
       title: 'Retirar o check-in facial',
       text: 'Isto apaga da AWS as fotografias e os dados faciais de {{name}} e desliga o check-in facial. O utente pode voltar a consentir mais tarde.',
@@ -1068,7 +1075,10 @@ export const pt: Catalogue = {
     FACE_CHECKIN_OFF: 'O check-in facial não está configurado. Um administrador pode configurá-lo nas Definições.',
     CONSENT_REQUIRED: 'O utente tem de dar primeiro o seu consentimento para o check-in facial.',
     PHOTO_UNUSABLE: 'Essa fotografia não serve: tem de mostrar um só rosto, bem visível. Tente novamente.',
+    PHOTOS_NOT_SAME_PERSON: 'As fotografias não mostram a mesma pessoa. Nada foi guardado: tire três fotografias novas ao utente.',
     CLOUD_UNAVAILABLE: 'Não foi possível contactar o serviço online. Nada foi alterado; tente de novo dentro de momentos.',
+    WITHDRAWAL_UNFINISHED:
+      'A retirada não ficou concluída. O consentimento foi retirado, por isso o check-in facial está desligado para este utente, mas alguns dados faciais ou fotografias ainda não puderam ser apagados. Use “Concluir a retirada” para os apagar.',
     SECURE_STORAGE_UNAVAILABLE: 'Este computador não consegue guardar segredos cifrados, por isso não foram guardados.',
     INTERNAL: 'Algo correu mal do nosso lado. Nada foi guardado.',
     offline: 'Não é possível contactar o Front Desk. Verifique a ligação e tente de novo.',

@@ -88,6 +88,31 @@ describe('the Rekognition fake with the real SDK client', () => {
     expect(aws.rekognition.faces(CollectionId)).toEqual([]);
   });
 
+  it('refuses to associate a face of another person with a user (LOW_MATCH_CONFIDENCE), as AWS documents', async () => {
+    const index = async (bytes: Uint8Array) =>
+      (await rekognition.send(new IndexFacesCommand({ CollectionId, Image: { Bytes: bytes }, ExternalImageId: 'opaque-2', MaxFaces: 1 }))).FaceRecords?.[0]
+        ?.Face?.FaceId ?? '';
+    const astronaut = await index(fixtureJpeg('astronaut'));
+    const again = await index(fixtureJpeg('astronaut', { quality: 70, scale: 0.9 }));
+    const cameraman = await index(fixtureJpeg('cameraman'));
+    await rekognition.send(new CreateUserCommand({ CollectionId, UserId: 'opaque-2' }));
+
+    const answer = await rekognition.send(new AssociateFacesCommand({ CollectionId, UserId: 'opaque-2', FaceIds: [astronaut, cameraman, again] }));
+    expect(answer.AssociatedFaces).toEqual([{ FaceId: astronaut }, { FaceId: again }]);
+    expect(answer.UnsuccessfulFaceAssociations).toEqual([
+      { FaceId: cameraman, UserId: 'opaque-2', Confidence: expect.any(Number), Reasons: ['LOW_MATCH_CONFIDENCE'] },
+    ]);
+    expect(answer.UnsuccessfulFaceAssociations?.[0]?.Confidence).toBeLessThan(75);
+    expect(answer.UserStatus).toBe('ACTIVE');
+    expect(aws.rekognition.users(CollectionId).find((user) => user.userId === 'opaque-2')?.faceIds).toEqual([astronaut, again]);
+
+    // UserMatchThreshold (default 75) decides; 0 accepts anyone.
+    const lenient = await rekognition.send(new AssociateFacesCommand({ CollectionId, UserId: 'opaque-2', FaceIds: [cameraman], UserMatchThreshold: 0 }));
+    expect(lenient.AssociatedFaces).toEqual([{ FaceId: cameraman }]);
+    await rekognition.send(new DeleteUserCommand({ CollectionId, UserId: 'opaque-2' }));
+    await rekognition.send(new DeleteFacesCommand({ CollectionId, FaceIds: [astronaut, again, cameraman] }));
+  });
+
   it('finds no face in an empty frame, reports several faces and poor ones', async () => {
     const empty = await rekognition.send(new IndexFacesCommand({ CollectionId, Image: { Bytes: fixtureJpeg('empty') }, MaxFaces: 1, QualityFilter: 'AUTO' }));
     expect(empty.FaceRecords).toEqual([]);

@@ -354,7 +354,8 @@ test('a withdrawal that stops halfway is shown as such and finished from the pat
   await page.getByTestId('face-withdraw').click();
   const dialog = page.getByTestId('face-withdraw-dialog');
   await dialog.getByTestId('face-withdraw-confirm').click();
-  await expect(dialog.getByTestId('error-message')).toHaveAttribute('data-error-code', 'CLOUD_UNAVAILABLE');
+  await expect(dialog.getByTestId('error-message')).toHaveAttribute('data-error-code', 'WITHDRAWAL_UNFINISHED');
+  await expect(dialog.getByTestId('error-message')).toContainText('face search entry removed');
   await page.keyboard.press('Escape');
   await expect(face.status()).toHaveAttribute('data-state', 'withdrawing');
   expect(aws.rekognition.faces(aws.collectionId)).toHaveLength(3);
