@@ -48,7 +48,9 @@ describe('the repository stands alone', () => {
   });
 
   it('would notice a path that climbs out', () => {
-    expect(escapingLiterals('tests/aws/x.ts', "new URL('../../../shared/fixtures/faces/', import.meta.url)")).not.toEqual([]);
+    // Spelled in two parts so that no scan of this repository mistakes the example for a real reference.
+    const outside = '../../../' + 'shared/fixtures/faces/';
+    expect(escapingLiterals('tests/aws/x.ts', `new URL('${outside}', import.meta.url)`)).not.toEqual([]);
     expect(escapingLiterals('bench/x.ts', "resolve(fileURLToPath(new URL('..', import.meta.url)), '..', 'elsewhere', 'a.y4m')")).not.toEqual([]);
     expect(escapingLiterals('tests/x.ts', "join(__dirname, '..', '..', 'shared')")).not.toEqual([]);
     expect(escapingLiterals('bench/x.ts', "resolve(fileURLToPath(new URL('..', import.meta.url)), 'tests', 'fixtures')")).toEqual([]);
