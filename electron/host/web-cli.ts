@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostName } from '../../shared/settings/settings.contract';
 import { startFrontDesk } from '../app/front-desk';
+import { parseTestClock, testClock, TEST_RUN_ENV } from '../app/test-clock';
 import { startWebHost } from './web-host';
 
-const usage = 'usage: npm run web -- [--port 5170] [--data-dir DIR] [--demo] [--host 127.0.0.1] [--host-name NAME]...';
+const usage = 'usage: npm run web -- [--port 5170] [--data-dir DIR] [--demo] [--host 127.0.0.1] [--host-name NAME]... [--test-now ISO[!]]';
 
 async function main(): Promise<void> {
   let values;
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
         host: { type: 'string', default: '127.0.0.1' },
         // Names the screens on the LAN use (recepcao.local), before an admin can add them in Settings.
         'host-name': { type: 'string', multiple: true, default: [] },
+        // Test runs only: "now" starts at this instant (end-to-end tests at any hour of a chosen day).
+        'test-now': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -51,9 +54,25 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
+  let now: (() => number) | undefined;
+  if (values['test-now'] !== undefined) {
+    if (process.env[TEST_RUN_ENV] !== '1') {
+      console.error(`--test-now is for test runs only (set ${TEST_RUN_ENV}=1): a clinic's day runs on the real clock.`);
+      process.exit(2);
+    }
+    const spec = parseTestClock(values['test-now']);
+    if (typeof spec === 'string') {
+      console.error(`${spec}\n${usage}`);
+      process.exit(2);
+    }
+    now = testClock(spec);
+    console.log(`Test clock: now is ${new Date(now()).toISOString()}${spec.frozen ? ' (frozen)' : ''}`);
+  }
+
   const dataDir = resolve(values['data-dir']);
-  const app = await startFrontDesk({ dataDir, demo: values.demo });
-  const host = await startWebHost({ app, rendererDir, host: values.host, port, hostNames });
+  // On a test clock the timers still run: the suite exercises the app as it runs, only at another hour.
+  const app = await startFrontDesk({ dataDir, demo: values.demo, ...(now ? { now, noShowTimer: true, syncWorker: true } : {}) });
+  const host = await startWebHost({ app, rendererDir, host: values.host, port, hostNames, exposeClock: now !== undefined });
   console.log(`Front Desk browser host: ${host.url} (data in ${dataDir})`);
 
   let stopping = false;

@@ -37,7 +37,11 @@ export interface WebHostOptions {
   hostNames?: readonly string[];
   /** How often to close the streams of sessions that have locked (tests shorten it). */
   lockCheckMs?: number;
+  /** Send the app's "now" on every answer (`X-Front-Desk-Test-Now`): on a test clock, so a test's browser can keep the same time. */
+  exposeClock?: boolean;
 }
+
+export const TEST_NOW_HEADER = 'x-front-desk-test-now';
 
 export interface WebHost {
   server: Server;
@@ -311,6 +315,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // Node answers a request without Host with 400 itself; we want our 421 for it too.
   const server = createServer({ requireHostHeader: false }, (req, res) => {
     securityHeaders(res);
+    if (options.exposeClock) res.setHeader(TEST_NOW_HEADER, String(app.now()));
     // Before cookies, files, RPC or events: a page rebound to our address must get nothing.
     if (!isServedName(req.headers.host)) {
       sendMisdirected(res);

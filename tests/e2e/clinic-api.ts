@@ -1,8 +1,8 @@
-import { DateTime } from 'luxon';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract';
 
-/** The demo clinic's time zone: "today" is the clinic's day, not the machine's. */
-export const CLINIC_ZONE = 'Europe/Lisbon';
+import { clinicNow } from './clock';
+
+export { CLINIC_ZONE, clinicNow } from './clock';
 
 /**
  * The browser host's RPC endpoint, called from the test as another client would: the same
@@ -44,23 +44,6 @@ export class ClinicApi {
     if (!body.ok) throw new Error(`${method} failed (${status} ${body.error?.code}): ${body.error?.message}`);
     return body.value as MethodOutput<M>;
   }
-}
-
-/** Now in the clinic's zone. */
-export function clinicNow(): DateTime {
-  return DateTime.now().setZone(CLINIC_ZONE);
-}
-
-/**
- * Appointments made for "now" must start and end on today's date in the clinic's zone.
- * Returns why a test cannot run at this hour, or null when it can.
- */
-export function tooCloseToMidnight(minutesNeeded: number): string | null {
-  const now = clinicNow();
-  const left = now.endOf('day').diff(now, 'minutes').minutes;
-  return left < minutesNeeded
-    ? `${now.toFormat('HH:mm')} in ${CLINIC_ZONE}: appointments made now would run past midnight (needs ${minutesNeeded} minutes of today left)`
-    : null;
 }
 
 export interface TestPatient {

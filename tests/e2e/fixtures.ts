@@ -1,12 +1,14 @@
 import { test as base } from '@playwright/test';
-import { DateTime } from 'luxon';
+import { clinicNow } from './clock';
 import { startHost, type RunningHost } from './host';
 import { FrontDeskApp } from './page-models/app';
 
 /** Each test gets its own browser host on a fresh data directory with the demo clinic. */
-export const test = base.extend<{ host: RunningHost; app: FrontDeskApp }>({
-  host: async ({}, use) => {
-    const host = await startHost({ demo: true });
+export const test = base.extend<{ minutesOfToday: number; host: RunningHost; app: FrontDeskApp }>({
+  /** How much of the clinic's day the test needs ahead of "now" (`test.use({ minutesOfToday: 50 })`). */
+  minutesOfToday: [0, { option: true }],
+  host: async ({ minutesOfToday }, use) => {
+    const host = await startHost({ demo: true, minutesOfToday });
     await use(host);
     await host.stop();
   },
@@ -24,6 +26,6 @@ export { expect } from '@playwright/test';
  * every demo practitioner works then and the whole day is free, whenever the tests run.
  */
 export function freeMonday(): string {
-  const start = DateTime.now().setZone('Europe/Lisbon').startOf('day').plus({ days: 15 });
+  const start = clinicNow().startOf('day').plus({ days: 15 });
   return start.plus({ days: (8 - start.weekday) % 7 }).toISODate()!;
 }

@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { installHostClock } from '../clock';
 
 /** The sign-in screen and the app shell around every view. */
 export class FrontDeskApp {
@@ -8,6 +9,7 @@ export class FrontDeskApp {
   ) {}
 
   async open(): Promise<void> {
+    await installHostClock(this.page.context());
     await this.page.goto(this.baseUrl);
   }
 

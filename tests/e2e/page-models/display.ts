@@ -1,4 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
+import { installHostClock } from '../clock';
 
 /** The pairing screen a display or kiosk shows until the host lets it in. */
 export class PairingScreen {
@@ -30,6 +31,7 @@ export class DisplayScreen {
   }
 
   async open(): Promise<void> {
+    await installHostClock(this.page.context());
     await this.page.goto(`${this.baseUrl}display`);
   }
 

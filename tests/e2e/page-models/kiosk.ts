@@ -1,5 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { PairingScreen } from './display';
+import { installHostClock } from '../clock';
 
 /** `/kiosk` on a touch tablet: every key is tapped on the on-screen keypad, as a patient would. */
 export class KioskScreen {
@@ -13,6 +14,7 @@ export class KioskScreen {
   }
 
   async open(): Promise<void> {
+    await installHostClock(this.page.context());
     await this.page.goto(`${this.baseUrl}kiosk`);
   }
 
