@@ -17,6 +17,7 @@ import {
   type AwsTimeouts,
 } from './aws-clients';
 import type { FaceSettingsRow } from './faces.repository';
+import { isSecureServiceUrl, serviceOrigin } from '../../shared/settings/service-url';
 
 /** Rekognition's quality bar, explicit: AUTO lets the service pick it for its current model. */
 export const QUALITY_FILTER = 'AUTO' as const;
@@ -116,13 +117,36 @@ export class FaceCloud {
     return defaultChainCredentials(this.deps.env) !== null;
   }
 
+  /** The endpoints the SDK is pointed at: the settings', else the environment's; undefined: AWS's own. */
+  endpointsOf(settings: FaceSettingsRow): { rekognitionEndpoint: string | undefined; s3Endpoint: string | undefined } {
+    const env = this.deps.env;
+    const endpoint = (own: string | null, specific: string | undefined) => own ?? (specific?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined);
+    return {
+      rekognitionEndpoint: endpoint(settings.rekognition_endpoint, env.AWS_ENDPOINT_URL_REKOGNITION),
+      s3Endpoint: endpoint(settings.s3_endpoint, env.AWS_ENDPOINT_URL_S3),
+    };
+  }
+
+  /** What stored AWS keys are bound to: the endpoints' origins (AWS's own in any region, or the overrides). */
+  secretOrigin(settings: FaceSettingsRow): string {
+    const { rekognitionEndpoint, s3Endpoint } = this.endpointsOf(settings);
+    const originOf = (endpoint: string | undefined) => (endpoint === undefined ? 'aws' : (serviceOrigin(endpoint) ?? endpoint));
+    return `rekognition=${originOf(rekognitionEndpoint)} s3=${originOf(s3Endpoint)}`;
+  }
+
   private async configOf(db: Kysely<Database>, settings: FaceSettingsRow, region = settings.region): Promise<AwsConfig> {
     if (region === '') throw new CloudFailure('NOT_CONFIGURED');
     const env = this.deps.env;
+    const { rekognitionEndpoint, s3Endpoint } = this.endpointsOf(settings);
+    // Keys and faces travel only encrypted, or to this computer (the local peers of tests).
+    if ([rekognitionEndpoint, s3Endpoint].some((endpoint) => endpoint !== undefined && !isSecureServiceUrl(endpoint))) {
+      throw new CloudFailure('NOT_CONFIGURED');
+    }
     let credentials: AwsConfig['credentials'];
     if (settings.credential_source === 'stored') {
-      const accessKeyId = await readSecret(db, this.deps.secretCipher, 'aws.accessKeyId');
-      const secretAccessKey = await readSecret(db, this.deps.secretCipher, 'aws.secretAccessKey');
+      const origin = this.secretOrigin(settings);
+      const accessKeyId = await readSecret(db, this.deps.secretCipher, 'aws.accessKeyId', origin);
+      const secretAccessKey = await readSecret(db, this.deps.secretCipher, 'aws.secretAccessKey', origin);
       if (!accessKeyId || !secretAccessKey) throw new CloudFailure('NO_CREDENTIALS');
       credentials = { accessKeyId, secretAccessKey };
     } else {
@@ -130,13 +154,7 @@ export class FaceCloud {
       if (found === null) throw new CloudFailure('NO_CREDENTIALS');
       credentials = found === 'chain' ? undefined : found;
     }
-    const endpoint = (own: string | null, specific: string | undefined) => own ?? (specific?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined);
-    return {
-      region,
-      credentials,
-      rekognitionEndpoint: endpoint(settings.rekognition_endpoint, env.AWS_ENDPOINT_URL_REKOGNITION),
-      s3Endpoint: endpoint(settings.s3_endpoint, env.AWS_ENDPOINT_URL_S3),
-    };
+    return { region, credentials, rekognitionEndpoint, s3Endpoint };
   }
 
   async clientsFor(db: Kysely<Database>, settings: FaceSettingsRow, timeouts: AwsTimeouts, region?: string): Promise<AwsClients> {

@@ -61,13 +61,18 @@ export class FaceSettingsService {
       retention_months: input.retentionMonths ?? current.retention_months,
     };
     const changed: string[] = (Object.keys(next) as (keyof FaceSettingsRow)[]).filter((key) => next[key] !== current[key]);
+    const origin = this.deps.cloud.secretOrigin(next);
     if (input.forgetStoredKeys) {
       await deleteSecrets(db, SECRET_NAMES);
       changed.push('keys forgotten');
+    } else if (input.accessKeyId === undefined && origin !== this.deps.cloud.secretOrigin(current) && (await hasSecret(db, 'aws.accessKeyId'))) {
+      // Keys entered for one endpoint never go to another: new endpoints need them again.
+      await deleteSecrets(db, SECRET_NAMES);
+      changed.push('keys forgotten (new endpoints)');
     }
     if (input.accessKeyId !== undefined && input.secretAccessKey !== undefined) {
-      await storeSecret(db, this.deps.secretCipher, 'aws.accessKeyId', input.accessKeyId, now);
-      await storeSecret(db, this.deps.secretCipher, 'aws.secretAccessKey', input.secretAccessKey, now);
+      await storeSecret(db, this.deps.secretCipher, 'aws.accessKeyId', input.accessKeyId, origin, now);
+      await storeSecret(db, this.deps.secretCipher, 'aws.secretAccessKey', input.secretAccessKey, origin, now);
       await deleteSecrets(db, ['aws.sessionToken']);
       changed.push('keys stored');
     }

@@ -1,18 +1,22 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { Database } from '../db/schema';
+import { bindSecret, unbindSecret } from './bound-secret';
 import type { SecretCipher } from './secret-cipher';
 
 /** Names of the secrets the main process keeps. */
 export type SecretName = 'aws.accessKeyId' | 'aws.secretAccessKey' | 'aws.sessionToken' | 'cloud.token';
 
-/** Refuses (SECURE_STORAGE_UNAVAILABLE, with the reason) rather than store a secret unencrypted. */
-export async function storeSecret(db: Kysely<Database>, cipher: SecretCipher, name: SecretName, value: string, now: number): Promise<void> {
+/**
+ * Stores a secret for the origin it may be sent to (see bound-secret.ts). Refuses
+ * (SECURE_STORAGE_UNAVAILABLE, with the reason) rather than store it unencrypted.
+ */
+export async function storeSecret(db: Kysely<Database>, cipher: SecretCipher, name: SecretName, value: string, origin: string, now: number): Promise<void> {
   const problem = cipher.problem();
   if (problem) {
     throw new AppError('SECURE_STORAGE_UNAVAILABLE', 'Secrets cannot be stored encrypted on this machine, so this one was not saved.', { reason: problem });
   }
-  const sealed = cipher.seal(value);
+  const sealed = cipher.seal(bindSecret(value, origin));
   await db
     .insertInto('secrets')
     .values({ name, sealed, updated_at: now })
@@ -20,12 +24,16 @@ export async function storeSecret(db: Kysely<Database>, cipher: SecretCipher, na
     .execute();
 }
 
-/** The secret, or null when none is stored or this machine can no longer open it (another OS user, a wiped keyring). */
-export async function readSecret(db: Kysely<Database>, cipher: SecretCipher, name: SecretName): Promise<string | null> {
+/**
+ * The secret, or null when none is stored, when it was entered for another origin than the
+ * one it is about to be sent to, or when this machine can no longer open it (another OS
+ * user, a wiped keyring).
+ */
+export async function readSecret(db: Kysely<Database>, cipher: SecretCipher, name: SecretName, origin: string): Promise<string | null> {
   const row = await db.selectFrom('secrets').select('sealed').where('name', '=', name).executeTakeFirst();
   if (!row || cipher.problem()) return null;
   try {
-    return cipher.open(row.sealed);
+    return unbindSecret(cipher.open(row.sealed), origin);
   } catch {
     return null;
   }

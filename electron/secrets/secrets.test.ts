@@ -32,10 +32,21 @@ describe('secrets', () => {
 
   it('stores only the sealed value and opens it again', async () => {
     const cipher = safeStorageCipher(fakeSafeStorage('gnome_libsecret'), 'linux');
-    await storeSecret(opened.db, cipher, 'aws.secretAccessKey', 'wJalrXUtnFEMI/K7MDENG', 1);
+    await storeSecret(opened.db, cipher, 'aws.secretAccessKey', 'wJalrXUtnFEMI/K7MDENG', 'aws', 1);
     const raw = opened.sqlite.prepare(`SELECT sealed FROM secrets WHERE name = 'aws.secretAccessKey'`).get() as { sealed: Buffer };
     expect(Buffer.from(raw.sealed).toString()).not.toContain('wJalrXUtnFEMI');
-    expect(await readSecret(opened.db, cipher, 'aws.secretAccessKey')).toBe('wJalrXUtnFEMI/K7MDENG');
+    expect(await readSecret(opened.db, cipher, 'aws.secretAccessKey', 'aws')).toBe('wJalrXUtnFEMI/K7MDENG');
+  });
+
+  it('gives a secret only to the origin it was entered for, even when the database is edited', async () => {
+    const cipher = safeStorageCipher(fakeSafeStorage('gnome_libsecret'), 'linux');
+    await storeSecret(opened.db, cipher, 'cloud.token', 'clinic-token', 'https://cloud.example.pt', 1);
+    expect(await readSecret(opened.db, cipher, 'cloud.token', 'https://cloud.example.pt')).toBe('clinic-token');
+    expect(await readSecret(opened.db, cipher, 'cloud.token', 'https://capture.example.net')).toBeNull();
+    // The origin is sealed with the secret: moving the sealed value to another name moves nothing.
+    await storeSecret(opened.db, cipher, 'aws.accessKeyId', 'AKIAEXAMPLE', 'https://capture.example.net', 1);
+    opened.sqlite.prepare(`UPDATE secrets SET sealed = (SELECT sealed FROM secrets WHERE name = 'cloud.token') WHERE name = 'aws.accessKeyId'`).run();
+    expect(await readSecret(opened.db, cipher, 'aws.accessKeyId', 'https://capture.example.net')).toBeNull();
   });
 
   it.each([
@@ -43,7 +54,7 @@ describe('secrets', () => {
     ['no encryption', safeStorageCipher(fakeSafeStorage('unknown', false), 'darwin'), 'NO_ENCRYPTION'],
     ['browser host', noSecretCipher, 'NO_ENCRYPTION'],
   ])('refuses to store anything with %s, and writes nothing', async (_, cipher, reason) => {
-    const error = await storeSecret(opened.db, cipher, 'cloud.token', 'secret', 1).catch((caught: unknown) => caught);
+    const error = await storeSecret(opened.db, cipher, 'cloud.token', 'secret', 'https://cloud.example.pt', 1).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('SECURE_STORAGE_UNAVAILABLE');
     expect((error as AppError).details).toEqual({ reason });

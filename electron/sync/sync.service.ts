@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { MethodInput } from '../../shared/contract/contract';
+import { isSecureServiceUrl, serviceOrigin } from '../../shared/settings/service-url';
 import type { SyncConflict, SyncProblem, SyncSettings } from '../../shared/sync/sync.contract';
 import type { Database } from '../db/schema';
 import type { SecretCipher } from '../secrets/secret-cipher';
-import { deleteSecrets, hasSecret, readSecret, storeSecret } from '../secrets/secrets.repository';
+import { deleteSecrets, readSecret, storeSecret } from '../secrets/secrets.repository';
 import { CloudHttp, CloudRequestError, DEFAULT_TIMEOUT_MS } from './cloud-http';
 import { countUnsyncedPracticeRows, deleteProblem, enqueueEverything, listConflicts, listProblems, localIdOf, readState, updateState } from './sync.repository';
 
@@ -33,11 +34,14 @@ export interface SyncConfig {
  */
 export async function readConfig(deps: SyncEnv, db: Kysely<Database> = deps.db): Promise<SyncConfig> {
   const state = await readState(db);
-  const token = (await readSecret(db, deps.secretCipher, 'cloud.token')) ?? nonEmpty(deps.env.FRONT_DESK_CLOUD_TOKEN);
+  const url = nonEmpty(state.cloud_url) ?? nonEmpty(deps.env.FRONT_DESK_CLOUD_URL);
+  // The token goes only to the origin it was entered for, and only encrypted (or to this computer).
+  const origin = url !== null && isSecureServiceUrl(url) ? serviceOrigin(url) : null;
+  const stored = origin === null ? null : await readSecret(db, deps.secretCipher, 'cloud.token', origin);
   return {
     enabled: state.enabled === 1,
-    url: nonEmpty(state.cloud_url) ?? nonEmpty(deps.env.FRONT_DESK_CLOUD_URL),
-    token,
+    url: origin === null ? null : url,
+    token: stored ?? (origin !== null && origin === serviceOrigin(deps.env.FRONT_DESK_CLOUD_URL ?? '') ? nonEmpty(deps.env.FRONT_DESK_CLOUD_TOKEN) : null),
     clientId: state.client_id,
     pullIntervalSeconds: state.pull_interval_seconds,
   };
@@ -54,7 +58,7 @@ export async function getSettings(deps: SyncEnv, db: Kysely<Database> = deps.db)
   return {
     enabled: config.enabled,
     cloudUrl: config.url ?? '',
-    hasToken: (await hasSecret(db, 'cloud.token')) || nonEmpty(deps.env.FRONT_DESK_CLOUD_TOKEN) !== null,
+    hasToken: config.token !== null,
     pullIntervalSeconds: config.pullIntervalSeconds,
     clientId: config.clientId,
     secureStorage: { available: problem === null, problem },
@@ -79,7 +83,19 @@ export async function updateSettings(deps: SyncEnv, trx: Kysely<Database>, input
       fields: [{ path: 'forgetToken', code: 'custom', message: 'not together with token' }],
     });
   }
-  if (input.token !== undefined) await storeSecret(trx, deps.secretCipher, 'cloud.token', input.token, now);
+  const before = await readState(trx);
+  const newUrl = input.cloudUrl === undefined ? null : input.cloudUrl.replace(/\/+$/, '');
+  const url = newUrl ?? nonEmpty(before.cloud_url) ?? nonEmpty(deps.env.FRONT_DESK_CLOUD_URL);
+  if (input.token !== undefined) {
+    const origin = url === null ? null : serviceOrigin(url);
+    if (origin === null) {
+      throw new AppError('NOT_SET_UP', 'Enter the cloud URL with the token: a token is kept only for the address it was given for.', { missing: ['cloudUrl'] });
+    }
+    await storeSecret(trx, deps.secretCipher, 'cloud.token', input.token, origin, now);
+  } else if (newUrl !== null && serviceOrigin(newUrl) !== serviceOrigin(before.cloud_url ?? '')) {
+    // A token entered for one address never goes to another: a new address needs it again.
+    await deleteSecrets(trx, ['cloud.token']);
+  }
   if (input.forgetToken) await deleteSecrets(trx, ['cloud.token']);
   await updateState(trx, {
     ...(input.cloudUrl !== undefined ? { cloud_url: input.cloudUrl.replace(/\/+$/, '') } : {}),

@@ -32,6 +32,9 @@ const formatHints: Record<string, string> = {
   timeZone: 'validation.timeZone',
   start: 'validation.clock',
   end: 'validation.clock',
+  cloudUrl: 'validation.serviceUrl',
+  rekognitionEndpoint: 'validation.serviceUrl',
+  s3Endpoint: 'validation.serviceUrl',
 };
 
 export interface IssueLike {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { serviceOrigin } from '../../shared/settings/service-url';
 import { syncContract, type SyncSettings } from '../../shared/sync/sync.contract';
 import { useSync, useSyncStore, useUiStore } from '../stores/stores';
 import { useContractForm } from '../ui/use-form';
@@ -66,10 +67,15 @@ function SettingsForm({ settings, onSaved }: { settings: SyncSettings; onSaved: 
     initial: settingsForm(settings),
     schema: syncContract['sync.updateSettings'].input,
     toInput: settingsInput,
-    check: (values) => ({
-      cloudUrl: values.enabled && !values.cloudUrl.trim() ? t('sync.settings.urlRequired') : undefined,
-      token: values.enabled && !settings.hasToken && !values.token.trim() && canStoreToken ? t('sync.settings.tokenRequired') : undefined,
-    }),
+    check: (values) => {
+      // A token is kept only for the address it was given for (see the main process's sync.service).
+      const newAddress = serviceOrigin(values.cloudUrl) !== serviceOrigin(settings.cloudUrl);
+      const needsToken = values.enabled && (!settings.hasToken || newAddress) && !values.token.trim() && canStoreToken;
+      return {
+        cloudUrl: values.enabled && !values.cloudUrl.trim() ? t('sync.settings.urlRequired') : undefined,
+        token: needsToken ? t(settings.hasToken ? 'sync.settings.tokenForNewAddress' : 'sync.settings.tokenRequired') : undefined,
+      };
+    },
     submit: (input) => store.getState().saveSettings(input),
     onDone: () => {
       ui.getState().toast('success', t('sync.settings.saved'));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ADMIN, DESK, STAFF, method } from '../contract/method';
 import { id, locale } from '../contract/common';
 import { kioskCheckInResult } from '../kiosk/kiosk.contract';
+import { isSecureServiceUrl, SERVICE_URL_HINT } from '../settings/service-url';
 
 /**
  * Face check-in: opt-in per patient, AWS Rekognition for matching, S3 for the enrolment
@@ -56,7 +57,7 @@ const endpoint = z
   .string()
   .trim()
   .max(300)
-  .refine((value) => /^https?:\/\/[^\s/]+(\/.*)?$/.test(value), 'an http(s) URL')
+  .refine((value) => isSecureServiceUrl(value), SERVICE_URL_HINT)
   .nullable();
 
 export const faceSettingsUpdate = z

@@ -841,6 +841,7 @@ export const en = {
       cloudUrlHint: 'For example https://api.clinic.example',
       urlRequired: 'Enter the cloud URL to turn sync on.',
       tokenRequired: 'Enter the access token to turn sync on.',
+      tokenForNewAddress: 'A token is kept only for the address it was given for: enter it again for this one.',
       token: 'Access token',
       tokenHint: 'From the clinic’s identity provider. It is stored encrypted and never shown again.',
       tokenStored: 'A token is stored. Type a new one only to replace it.',
@@ -1051,6 +1052,7 @@ export const en = {
     clock: 'A time of day, HH:MM.',
     passwordsDiffer: 'The two passwords are not the same.',
     usernameTaken: 'That username is taken.',
+    serviceUrl: 'An https:// address (plain http:// only to this computer).',
   },
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',

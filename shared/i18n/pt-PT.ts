@@ -841,6 +841,7 @@ export const pt: Catalogue = {
       cloudUrlHint: 'Por exemplo https://api.clinica.example',
       urlRequired: 'Indique o URL da nuvem para ligar a sincronização.',
       tokenRequired: 'Indique o token de acesso para ligar a sincronização.',
+      tokenForNewAddress: 'Um token só é guardado para o endereço a que se destina: indique-o de novo para este.',
       token: 'Token de acesso',
       tokenHint: 'Do fornecedor de identidade da clínica. Fica guardado cifrado e nunca volta a ser mostrado.',
       tokenStored: 'Há um token guardado. Escreva um novo só para o substituir.',
@@ -1052,6 +1053,7 @@ export const pt: Catalogue = {
     clock: 'Uma hora do dia, HH:MM.',
     passwordsDiffer: 'As duas palavras-passe não são iguais.',
     usernameTaken: 'Esse nome de utilizador já existe.',
+    serviceUrl: 'Um endereço https:// (http:// simples só para este computador).',
   },
   errors: {
     VALIDATION: 'Alguns dados não são válidos. Verifique os campos assinalados.',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ADMIN, DESK, STAFF, method } from '../contract/method';
 import { id } from '../contract/common';
 import { secretStorageProblem } from '../faces/faces.contract';
+import { isSecureServiceUrl, SERVICE_URL_HINT } from '../settings/service-url';
 
 /**
  * Sync with the clinic's cloud API, as the desk sees it. The wire format is in
@@ -71,7 +72,7 @@ export const syncContract = {
         .string()
         .trim()
         .max(300)
-        .refine((value) => value === '' || /^https?:\/\/[^\s/]+(\/.*)?$/.test(value), 'an http(s) URL')
+        .refine((value) => value === '' || isSecureServiceUrl(value), SERVICE_URL_HINT)
         .optional(),
       token: z.string().trim().min(1).max(4096).optional(),
       forgetToken: z.literal(true).optional(),
