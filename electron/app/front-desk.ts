@@ -109,7 +109,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...authHandlers(sessions),
     ...setupHandlers(),
     ...staffHandlers(sessions),
-    ...settingsHandlers(),
+    ...settingsHandlers({ dataDir: options.dataDir }),
     ...patientsHandlers(),
     ...practiceHandlers(),
     ...scheduleHandlers(),

@@ -46,6 +46,20 @@ function normalise(name: string): string {
   return lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
 }
 
+/**
+ * The names and addresses a host bound to `boundHost` answers to besides its extra names:
+ * what its TLS certificate must cover.
+ */
+export function ownNames(boundHost: string): string[] {
+  const names = new Set<string>(LOOPBACK_NAMES);
+  if (isWildcard(boundHost)) {
+    for (const list of Object.values(networkInterfaces())) for (const info of list ?? []) if (!info.address.includes('%')) names.add(info.address);
+  } else {
+    names.add(normalise(boundHost));
+  }
+  return [...names];
+}
+
 /** Returns a check of a request's Host header: true when it names this host, on its port. */
 export function createHostCheck(options: HostCheckOptions): (hostHeader: string | undefined) => boolean {
   const wildcard = isWildcard(options.boundAddress);
@@ -74,8 +88,8 @@ export function createHostCheck(options: HostCheckOptions): (hostHeader: string 
   return (hostHeader) => {
     const parsed = parseHostHeader(hostHeader);
     if (!parsed) return false;
-    // A browser leaves out the port only when it is the scheme's default.
-    if ((parsed.port ?? 80) !== options.port) return false;
+    // A browser leaves out the port only when it is the scheme's default (80, or 443 for HTTPS).
+    if ((parsed.port ?? (options.port === 443 ? 443 : 80)) !== options.port) return false;
     if (fixed.has(parsed.name)) return true;
     if (wildcard && interfaceNames().has(parsed.name)) return true;
     return options.extraNames().some((name) => normalise(name) === parsed.name);

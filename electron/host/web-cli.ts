@@ -3,7 +3,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostName } from '../../shared/settings/settings.contract';
 import { startFrontDesk } from '../app/front-desk';
+import { readSettings } from '../settings/settings.repository';
 import { parseTestClock, testClock, TEST_RUN_ENV } from '../app/test-clock';
+import { isLoopbackAddress, ownNames } from './host-check';
+import { ensureServerCredentials, hostNamesOf } from './host-tls';
 import { startWebHost } from './web-host';
 
 const usage = 'usage: npm run web -- [--port 5170] [--data-dir DIR] [--demo] [--host 127.0.0.1] [--host-name NAME]... [--test-now ISO[!]]';
@@ -72,8 +75,25 @@ async function main(): Promise<void> {
   const dataDir = resolve(values['data-dir']);
   // On a test clock the timers still run: the suite exercises the app as it runs, only at another hour.
   const app = await startFrontDesk({ dataDir, demo: values.demo, ...(now ? { now, noShowTimer: true, syncWorker: true } : {}) });
-  const host = await startWebHost({ app, rendererDir, host: values.host, port, hostNames, exposeClock: now !== undefined });
+  // On the LAN, HTTPS: passwords and session cookies never cross the clinic's Wi-Fi in the clear.
+  const boundHost = values.host;
+  const tls = isLoopbackAddress(boundHost)
+    ? undefined
+    : {
+        // From the database, not the settings cache: this runs on the same change event that refreshes the cache.
+        credentials: async () => {
+          const settings = await readSettings(app.database.db);
+          return ensureServerCredentials(dataDir, hostNamesOf([...ownNames(boundHost), ...hostNames, ...settings.hostNames]), settings.clinicName, Date.now());
+        },
+      };
+  const host = await startWebHost({ app, rendererDir, host: boundHost, port, hostNames, exposeClock: now !== undefined, ...(tls ? { tls } : {}) });
   console.log(`Front Desk browser host: ${host.url} (data in ${dataDir})`);
+  if (tls) {
+    const { caFingerprint } = await tls.credentials();
+    console.log(
+      `HTTPS with this clinic's own certificate authority: on each tablet and TV, install ${host.url}ca.crt and check its SHA-256 fingerprint:\n  ${caFingerprint}`,
+    );
+  }
 
   let stopping = false;
   const stop = async () => {

@@ -33,7 +33,11 @@ it('on a test clock, the host runs the demo clinic at that moment and tells its 
   const host = await hostOn(testClock({ at, frozen: true }), true);
   const page = await fetch(host.url);
   expect(Number(page.headers.get(TEST_NOW_HEADER))).toBe(at);
-  const status = await fetch(`${host.url}api/rpc/auth.status`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-front-desk': '1' }, body: '{}' });
+  const status = await fetch(`${host.url}api/rpc/auth.status`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-front-desk': '1' },
+    body: '{}',
+  });
   expect(Number(status.headers.get(TEST_NOW_HEADER))).toBe(at);
 });
 

@@ -1,5 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import sirv from 'sirv';
 import { httpStatusOf, type RpcResult } from '../../shared/contract/errors';
@@ -37,6 +38,12 @@ export interface WebHostOptions {
   hostNames?: readonly string[];
   /** How often to close the streams of sessions that have locked (tests shorten it). */
   lockCheckMs?: number;
+  /**
+   * HTTPS on the LAN (host-tls.ts): TLS on the port; plain HTTP on the same port is served
+   * only to this computer and redirected to HTTPS for everyone else. Absent: plain HTTP
+   * (a host bound to loopback).
+   */
+  tls?: { credentials(): Promise<{ key: string; cert: string; caCert: string }> };
   /** Send the app's "now" on every answer (`X-Front-Desk-Test-Now`): on a test clock, so a test's browser can keep the same time. */
   exposeClock?: boolean;
 }
@@ -46,6 +53,8 @@ export const TEST_NOW_HEADER = 'x-front-desk-test-now';
 export interface WebHost {
   server: Server;
   url: string;
+  /** Whether the port speaks TLS (then `url` is https). */
+  isTls: boolean;
   close(): Promise<void>;
 }
 
@@ -129,6 +138,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     deviceToken: string | null;
   }
   const streams = new Set<Stream>();
+  const unsubscribers: Array<() => void> = [];
 
   /** A staff session that is signed in and not locked; a locked one may open no stream and hears nothing. */
   const openSession = (token: string | null) => {
@@ -312,8 +322,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // Set once listening, when the port is known; until then nothing is answered.
   let isServedName: (hostHeader: string | undefined) => boolean = () => false;
 
-  // Node answers a request without Host with 400 itself; we want our 421 for it too.
-  const server = createServer({ requireHostHeader: false }, (req, res) => {
+  const handle: RequestListener = (req, res) => {
     securityHeaders(res);
     if (options.exposeClock) res.setHeader(TEST_NOW_HEADER, String(app.now()));
     // Before cookies, files, RPC or events: a page rebound to our address must get nothing.
@@ -342,12 +351,74 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
+    // The clinic's certificate authority, for a tablet or TV to trust once: public, like any certificate.
+    if (url.pathname === '/ca.crt' && options.tls) {
+      void options.tls.credentials().then(({ caCert }) => {
+        res.writeHead(200, {
+          'Content-Type': 'application/x-x509-ca-cert',
+          'Content-Disposition': 'attachment; filename="front-desk-ca.crt"',
+          'Cache-Control': 'no-store',
+        });
+        res.end(req.method === 'HEAD' ? undefined : caCert);
+      });
+      return;
+    }
     assets(req, res, () => {
       res.writeHead(404).end();
     });
+  };
+
+  // Node answers a request without Host with 400 itself; we want our 421 for it too.
+  const plain = createServer({ requireHostHeader: false }, handle);
+  const tlsContext = async () => {
+    const { key, cert } = await options.tls!.credentials();
+    return { key, cert };
+  };
+  const secure = options.tls ? createHttpsServer({ requireHostHeader: false, ...(await tlsContext()) }, handle) : null;
+  /** Plain HTTP on a TLS port: this computer is served, anyone else is sent to HTTPS (no password crosses the LAN in the clear). */
+  const redirect = createServer({ requireHostHeader: false }, (req, res) => {
+    if (isLoopbackAddress(req.socket.remoteAddress ?? '')) {
+      handle(req, res);
+      return;
+    }
+    securityHeaders(res);
+    if (!isServedName(req.headers.host)) {
+      sendMisdirected(res);
+      return;
+    }
+    res.writeHead(308, { Location: `https://${req.headers.host}${req.url ?? '/'}`, 'Cache-Control': 'no-store', Connection: 'close' }).end();
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
+  for (const http of [plain, secure, redirect]) {
+    if (!http) continue;
+    http.requestTimeout = 30_000;
+    http.headersTimeout = 10_000;
+  }
+  // One port for both: a TLS handshake starts with byte 0x16 (a handshake record), HTTP with a method name.
+  const server: Server = secure
+    ? createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
+        socket.once('readable', () => {
+          const first = socket.read(1) as Buffer | null;
+          if (first === null) {
+            socket.destroy();
+            return;
+          }
+          socket.unshift(first);
+          (first[0] === 0x16 ? secure : redirect).emit('connection', socket);
+        });
+      })
+    : plain;
+  if (secure && options.tls) {
+    // A name added in Settings needs a certificate that covers it: re-issued, and used for new connections.
+    unsubscribers.push(
+      app.bus.subscribe((event) => {
+        if (event === 'settings.changed')
+          void tlsContext().then(
+            (context) => secure.setSecureContext(context),
+            (error: unknown) => console.error('TLS certificate not renewed:', error),
+          );
+      }),
+    );
+  }
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -368,14 +439,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   return {
     server,
-    url: `http://${shownHost}:${address.port}/`,
+    url: `${secure ? 'https' : 'http'}://${shownHost}:${address.port}/`,
+    isTls: secure !== null,
     close: async () => {
       unsubscribe();
+      for (const stop of unsubscribers) stop();
       clearInterval(heartbeat);
       clearInterval(lockCheck);
       for (const stream of streams) stream.res.end();
       streams.clear();
-      server.closeAllConnections();
+      for (const http of [plain, secure, redirect]) http?.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

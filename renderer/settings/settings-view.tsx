@@ -14,6 +14,7 @@ import { Avatar, Card, CardHeader, PageHeader } from '../ui/misc';
 import { ScreensCard } from '../devices/screens-card';
 import { FaceSettingsCard } from '../faces/face-settings-card';
 import { SyncSettingsCard } from '../sync/sync-settings-card';
+import { HostCertificateCard } from './host-certificate-card';
 import { HostNamesCard } from './host-names-card';
 import '../setup/setup.css';
 
@@ -31,6 +32,7 @@ export function SettingsView() {
         <LanguageCard />
         {mayListScreens ? <ScreensCard /> : null}
         {mayEditSettings ? <HostNamesCard /> : null}
+        {mayEditSettings ? <HostCertificateCard /> : null}
         {mayFaceSettings ? <FaceSettingsCard /> : null}
         {maySyncSettings ? <SyncSettingsCard /> : null}
         <PasswordCard />

@@ -429,6 +429,15 @@ export const en = {
       duplicate: '“{{name}}” is in the list twice.',
       saved: 'Browser addresses saved. They apply from the next request.',
     },
+    hostCertificate: {
+      title: 'Secure connection',
+      lead: 'Screens on the clinic network reach Front Desk over HTTPS, with a certificate of this clinic’s own.',
+      none: 'Front Desk listens on this computer only, so nothing crosses the network and no certificate is needed.',
+      install:
+        'On each tablet, TV and computer that opens Front Desk in a browser, install this clinic’s certificate authority once and trust it for websites.',
+      download: 'Download the certificate authority (front-desk-ca.crt)',
+      fingerprintLabel: 'Before trusting it, check that the device shows this SHA-256 fingerprint:',
+    },
     clinicName: 'Clinic name',
     timeZone: 'Time zone',
     currency: 'Currency',

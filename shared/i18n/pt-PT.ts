@@ -417,6 +417,15 @@ export const pt: Catalogue = {
     newPassword: 'Nova palavra-passe',
     passwordChanged: 'A sua palavra-passe foi alterada.',
     wrongCurrentPassword: 'Esta não é a sua palavra-passe atual.',
+    hostCertificate: {
+      title: 'Ligação segura',
+      lead: 'Os ecrãs na rede da clínica acedem ao Front Desk por HTTPS, com um certificado da própria clínica.',
+      none: 'O Front Desk só escuta neste computador, por isso nada passa pela rede e não é preciso certificado.',
+      install:
+        'Em cada tablet, televisor e computador que abra o Front Desk num navegador, instale uma vez a autoridade de certificação desta clínica e confie nela para sites.',
+      download: 'Transferir a autoridade de certificação (front-desk-ca.crt)',
+      fingerprintLabel: 'Antes de confiar nela, confirme que o dispositivo mostra esta impressão digital SHA-256:',
+    },
     hostNames: {
       title: 'Endereços no navegador',
       lead: 'Os nomes que os ecrãs da rede da clínica usam para abrir o Front Desk num navegador, como recepcao.local. O Front Desk recusa qualquer outro nome, para que uma página web de fora não o alcance apontando o seu próprio nome para este computador.',

@@ -76,4 +76,10 @@ export const settingsContract = {
     access: ADMIN,
     writes: true,
   }),
+  /**
+   * The browser host's own certificate authority, for the screens on the LAN to trust (the
+   * file at /ca.crt): its SHA-256 fingerprint, to check the file by. Null: the host serves
+   * this computer only, over plain HTTP.
+   */
+  'settings.hostCertificate': method({ input: empty, output: z.strictObject({ fingerprint: z.string().nullable() }), access: ADMIN }),
 } as const;
