@@ -66,6 +66,17 @@ describe('errors as Rekognition answers them', () => {
     await expect(describeCollection(clientWith({ maxAttempts: 2 }))).resolves.toBeDefined();
   });
 
+  it("sends Rekognition's errors with Code, Logref and Message, which the SDK reads", async () => {
+    fake.failNext('DescribeCollection', { type: 'AccessDeniedException', message: 'User is not authorized' });
+    const error = (await describeCollection(clientWith()).catch((e: unknown) => e)) as Record<string, unknown>;
+    expect(error).toMatchObject({
+      name: 'AccessDeniedException',
+      message: 'User is not authorized',
+      Code: 'AccessDeniedException',
+      Logref: expect.any(String),
+    });
+  });
+
   it('keeps client errors at 400, and not retried', async () => {
     // The SDK retries any error once when the answer's Date is 4+ minutes from the machine's
     // clock (it corrects its skew): here the service's clock must be the machine's.

@@ -13,6 +13,16 @@ import type { FakeOperation, FakeRequest } from './types';
  * memory, runs the operation, and holds its answer when told to.
  */
 
+const FRONT_END_ERRORS = new Set([
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'UnrecognizedClientException',
+  'ValidationException',
+  'SerializationException',
+  'UnknownOperationException',
+]);
+
 export interface FakeServer {
   port: number;
   close(): Promise<void>;
@@ -71,7 +81,12 @@ export async function listen(state: FakeState, operations: Operations): Promise<
       send(200, answer);
     } catch (error) {
       const e = error instanceof AwsError ? error : new AwsError('InternalServerError', 'Internal server error');
-      send(e.status, { __type: e.type, message: e.message }, e.type);
+      // Rekognition's own errors carry Code, Logref and Message (the developer guide's example);
+      // those of AWS's front end (signature, validation, serialization) only a message.
+      const payload = FRONT_END_ERRORS.has(e.type)
+        ? { __type: e.type, message: e.message }
+        : { __type: e.type, Code: e.type, Logref: randomUUID(), Message: e.message };
+      send(e.status, payload, e.type);
     }
   };
 
