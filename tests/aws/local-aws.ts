@@ -66,10 +66,11 @@ export interface LocalAwsOptions {
   collectionId?: string;
   /** Create the collection up front (default false: the app creates it). */
   createCollection?: boolean;
-  rekognition?: RekognitionFakeOptions;
+  /** Options for the Rekognition fake; the local key pair is always among its credentials. */
+  rekognition?: Partial<RekognitionFakeOptions>;
 }
 
-// Both peers accept these keys; s3rver checks the signature with the secret.
+// Both peers accept these keys and check the signature with the secret.
 export const LOCAL_ACCESS_KEY_ID = 'AKIAFRONTDESKLOCAL01';
 export const LOCAL_SECRET_ACCESS_KEY = 'local-secret-access-key-for-tests-only';
 
@@ -133,8 +134,8 @@ export async function startLocalAws(options: LocalAwsOptions = {}): Promise<Loca
   });
 
   const rekognition = await startRekognitionFake({
-    accessKeyIds: [LOCAL_ACCESS_KEY_ID],
     ...options.rekognition,
+    credentials: [{ accessKeyId: LOCAL_ACCESS_KEY_ID, secretAccessKey: LOCAL_SECRET_ACCESS_KEY }, ...(options.rekognition?.credentials ?? [])],
     collections: options.createCollection ? [collectionId, ...(options.rekognition?.collections ?? [])] : options.rekognition?.collections,
   });
 

@@ -29,7 +29,7 @@ export type {
   RekognitionFakeOptions,
 } from './rekognition-fake/types';
 
-export async function startRekognitionFake(options: RekognitionFakeOptions = {}): Promise<RekognitionFake> {
+export async function startRekognitionFake(options: RekognitionFakeOptions): Promise<RekognitionFake> {
   const state = createState(options);
   const operations: Operations = { ...collectionOperations(state), ...faceOperations(state), ...userOperations(state), ...searchOperations(state) };
   const server = await listen(state, operations);

@@ -6,7 +6,6 @@ export function collectionOperations(state: FakeState): Pick<Operations, 'Create
   return {
     CreateCollection(body) {
       const id = str(body, 'CollectionId');
-      if (!/^[a-zA-Z0-9_.-]{1,255}$/.test(id)) throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
       if (collections.has(id)) throw new AwsError('ResourceAlreadyExistsException', `The collection id: ${id} already exists`);
       addCollection(state, id);
       return {

@@ -10,11 +10,7 @@ export function faceOperations(state: FakeState): Pick<Operations, 'IndexFaces' 
       const image = readImage(state, body);
       req.imageBytes = image.bytes;
       const maxFaces = typeof body.MaxFaces === 'number' ? body.MaxFaces : 100;
-      if (maxFaces < 1) throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
       const externalImageId = typeof body.ExternalImageId === 'string' ? body.ExternalImageId : null;
-      if (externalImageId !== null && !/^[a-zA-Z0-9_.\-:]{1,255}$/.test(externalImageId)) {
-        throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
-      }
       const qualityFilter = typeof body.QualityFilter === 'string' ? body.QualityFilter : 'AUTO';
       const imageId = randomUUID();
       const records: unknown[] = [];
@@ -49,8 +45,6 @@ export function faceOperations(state: FakeState): Pick<Operations, 'IndexFaces' 
       const faceIds = Array.isArray(body.FaceIds) ? new Set(body.FaceIds as string[]) : null;
       // MaxResults is 0–4096 (PageSize); the real default is not documented, 1000 here.
       const maxResults = typeof body.MaxResults === 'number' ? body.MaxResults : 1000;
-      if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > 4096)
-        throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
       // The token is opaque to callers; here, the offset into the (insertion-ordered) list.
       const from = typeof body.NextToken === 'string' ? Number.parseInt(Buffer.from(body.NextToken, 'base64').toString(), 10) : 0;
       if (!Number.isInteger(from) || from < 0) throw new AwsError('InvalidPaginationTokenException', 'Invalid pagination token');

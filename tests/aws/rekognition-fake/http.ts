@@ -1,14 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AwsError, type Body, type FakeState, type Operations } from './state';
+import { claimedScope, verifySignature } from './signature';
+import { AwsError, idempotent, type Body, type FakeState, type Operations } from './state';
+import { validateRequest } from './validation';
 import type { FakeOperation, FakeRequest } from './types';
 
 /**
  * The JSON 1.1 front: POST / with X-Amz-Target: RekognitionService.<Operation>. Logs each
- * request, checks its signature's scope, applies the injected latency, failures and held
- * answers, then runs the operation.
+ * request, verifies its signature, applies the injected latency and failures, checks the
+ * request against the API reference's constraints, answers a repeated ClientRequestToken from
+ * memory, runs the operation, and holds its answer when told to.
  */
+
+const FRONT_END_ERRORS = new Set([
+  'MissingAuthenticationTokenException',
+  'IncompleteSignatureException',
+  'InvalidSignatureException',
+  'UnrecognizedClientException',
+  'ValidationException',
+  'SerializationException',
+  'UnknownOperationException',
+]);
 
 export interface FakeServer {
   port: number;
@@ -16,60 +29,64 @@ export interface FakeServer {
 }
 
 export async function listen(state: FakeState, operations: Operations): Promise<FakeServer> {
-  const { options } = state;
-
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('RekognitionService.') ? target.slice('RekognitionService.'.length) : '';
-    const auth = String(req.headers.authorization ?? '');
-    const scope = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(auth);
     const entry: FakeRequest = {
       operation: operation || '(none)',
-      at: Date.now(),
-      accessKeyId: scope?.[1] ?? null,
-      region: scope?.[2] ?? null,
+      at: state.now(),
+      ...claimedScope(req),
       imageBytes: null,
       status: 200,
     };
     state.log.push(entry);
     const send = (status: number, payload: unknown, errorType?: string) => {
       entry.status = status;
-      const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() };
+      // The Date header is the service's clock: the SDK corrects its own clock skew from it.
+      const headers: Record<string, string> = {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amzn-requestid': randomUUID(),
+        date: new Date(state.now()).toUTCString(),
+      };
       if (errorType) headers['x-amzn-errortype'] = errorType;
+      res.sendDate = false;
       res.writeHead(status, headers).end(JSON.stringify(payload));
     };
     try {
       const delay = state.latency.get(operation) ?? state.latency.get('*') ?? 0;
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
       if (req.method !== 'POST' || req.url !== '/') throw new AwsError('UnknownOperationException', 'Not a JSON 1.1 request', 404);
-      if (!scope || !auth.startsWith('AWS4-HMAC-SHA256 ')) throw new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token');
-      if (scope[3] !== 'rekognition') throw new AwsError('InvalidSignatureException', 'Credential should be scoped to correct service.', 403);
-      if (options.accessKeyIds && !options.accessKeyIds.includes(scope[1] ?? '')) {
-        throw new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid.');
-      }
-      if (options.region && scope[2] !== options.region) throw new AwsError('InvalidSignatureException', 'Credential should be scoped to a valid region.', 403);
+      await verifySignature(state, req, raw);
       const run = operations[operation as FakeOperation];
       if (!run) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`);
       const failure = state.failures.get(operation);
       if (failure && failure.remaining > 0) {
         failure.remaining--;
-        throw new AwsError(failure.type, failure.message ?? failure.type, failure.status ?? (failure.type === 'InternalServerError' ? 500 : 400));
+        throw new AwsError(failure.type, failure.message ?? failure.type, failure.status);
       }
       let body: Body;
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Body;
+        body = JSON.parse(raw.toString('utf8') || '{}') as Body;
       } catch {
         throw new AwsError('SerializationException', 'Malformed JSON');
       }
-      const answer = run(body, entry);
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AwsError('SerializationException', 'Malformed JSON');
+      validateRequest(operation as FakeOperation, body);
+      const answer = idempotent(state, operation, body, () => run(body, entry));
       const held = state.answerDelay.get(operation) ?? 0;
       if (held > 0) await new Promise((resolve) => setTimeout(resolve, held));
       send(200, answer);
     } catch (error) {
-      const e = error instanceof AwsError ? error : new AwsError('InternalServerError', 'Internal server error', 500);
-      send(e.status, { __type: e.type, message: e.message }, e.type);
+      const e = error instanceof AwsError ? error : new AwsError('InternalServerError', 'Internal server error');
+      // Rekognition's own errors carry Code, Logref and Message (the developer guide's example);
+      // those of AWS's front end (signature, validation, serialization) only a message.
+      const payload = FRONT_END_ERRORS.has(e.type)
+        ? { __type: e.type, message: e.message }
+        : { __type: e.type, Code: e.type, Logref: randomUUID(), Message: e.message };
+      send(e.status, payload, e.type);
     }
   };
 

@@ -14,7 +14,6 @@ export function readImage(state: FakeState, body: Body): ReadImage {
   const image = body.Image as { Bytes?: unknown; S3Object?: unknown } | undefined;
   if (!image || typeof image.Bytes !== 'string') throw new AwsError('InvalidParameterException', 'Request has invalid parameters');
   const bytes = Buffer.from(image.Bytes, 'base64');
-  if (bytes.length > 5 * 1024 * 1024) throw new AwsError('ImageTooLargeException', 'Image size is too large.');
   const next = state.forced.shift() ?? null;
   if (next) return { analysis: null, forced: next, bytes: bytes.length };
   try {

@@ -1,6 +1,7 @@
 import { similarity } from '../face-signature';
 import { detect, faceDetail, readImage } from './images';
 import { FACE_MODEL_VERSION, collectionOf, type FakeState, type Operations } from './state';
+import { userStatus } from './users';
 
 /** SearchUsersByImage: the largest face in the image against every user's faces. */
 export function searchOperations(state: FakeState): Pick<Operations, 'SearchUsersByImage'> {
@@ -30,7 +31,7 @@ export function searchOperations(state: FakeState): Pick<Operations, 'SearchUser
             const face = c.faces.get(faceId);
             if (face) best = Math.max(best, similarity(largest.signature, face.signature));
           }
-          return { Similarity: best, User: { UserId: user.userId, UserStatus: 'ACTIVE' } };
+          return { Similarity: best, User: { UserId: user.userId, UserStatus: userStatus(user) } };
         })
         .filter((m) => m.User && m.Similarity >= threshold && c.users.get(m.User.UserId)!.faceIds.size > 0)
         .sort((a, b) => b.Similarity - a.Similarity)

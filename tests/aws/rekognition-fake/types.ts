@@ -45,6 +45,7 @@ export type ForcedDetection = 'noFace' | 'severalFaces' | 'poorQuality';
 export interface FakeFailure {
   /** AWS error type, e.g. 'ThrottlingException', 'InternalServerError', 'AccessDeniedException'. */
   type: string;
+  /** Default: Rekognition's for the type (500 for InternalServerError and ThrottlingException, else 400). */
   status?: number;
   message?: string;
   /** How many calls fail (default 1). */
@@ -52,8 +53,15 @@ export interface FakeFailure {
 }
 
 export interface RekognitionFakeOptions {
-  /** When set, other access key ids get UnrecognizedClientException. */
-  accessKeyIds?: string[];
+  /** The keys the fake knows: requests are verified (SigV4) with these secrets; other keys get UnrecognizedClientException. */
+  credentials: { accessKeyId: string; secretAccessKey: string }[];
+  /** The service's clock, ms since the epoch (default Date.now): signature expiry, idempotency windows, the Date header. */
+  now?: () => number;
+  /**
+   * How long a ClientRequestToken is remembered (default 24 h). The API reference gives no
+   * figure; tests that depend on the window should set it.
+   */
+  idempotencyWindowMs?: number;
   /** When set, requests signed for another region get InvalidSignatureException. */
   region?: string;
   /** Collections that exist from the start. */
