@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { UnsettledAppointment } from '../../shared/schedule/schedule.contract';
+import { dayOf } from '../i18n/format';
 import { useErrorText, useFormat } from '../i18n/hooks';
 import { usePractice, usePracticeStore, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
@@ -81,6 +82,7 @@ function UnsettledRow({ row }: { row: UnsettledAppointment }) {
       setBusy(null);
     }
   };
+  const when = (instant: number) => `${format.dayShort(dayOf(instant, format.zone))} ${format.time(instant)}`;
   const specialty = format.locale === 'pt' ? row.specialtyNamePt : row.specialtyNameEn;
   const moveButton = (slot: UnsettledAppointment['nextFreeSame'], label: string, key: string) =>
     slot ? (
@@ -102,7 +104,7 @@ function UnsettledRow({ row }: { row: UnsettledAppointment }) {
       <div className="unsettled-what">
         <strong>{row.patientName}</strong>
         <span>
-          {format.dateTime(row.startsAt)} · {specialty}
+          {when(row.startsAt)} · {specialty}
         </span>
         <Badge tone="warning">{t(`board.scheduleProblem.${row.problem}`)}</Badge>
         <span className="subtle" data-testid="unsettled-contact">
@@ -133,10 +135,10 @@ function UnsettledRow({ row }: { row: UnsettledAppointment }) {
         </div>
       ) : (
         <div className="unsettled-actions">
-          {moveButton(row.nextFreeSame, t('setup.unsettled.moveSame', { time: format.dateTime(row.nextFreeSame?.startsAt ?? 0) }), 'move-same')}
+          {moveButton(row.nextFreeSame, t('setup.unsettled.moveSame', { time: when(row.nextFreeSame?.startsAt ?? 0) }), 'move-same')}
           {moveButton(
             row.nextFreeOther,
-            t('setup.unsettled.moveOther', { name: row.nextFreeOther?.practitionerName ?? '', time: format.dateTime(row.nextFreeOther?.startsAt ?? 0) }),
+            t('setup.unsettled.moveOther', { name: row.nextFreeOther?.practitionerName ?? '', time: when(row.nextFreeOther?.startsAt ?? 0) }),
             'move-other',
           )}
           {!row.nextFreeSame && !row.nextFreeOther ? <span className="subtle">{t('setup.unsettled.noFreeSlot')}</span> : null}
