@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
-import type { UnsettledAppointment } from '../../shared/schedule/schedule.contract';
-import { scheduleProblemOf, unsettledStatuses, type ScheduleProblem } from '../../shared/schedule/schedule-problems';
+import type { Slot, UnsettledAppointment } from '../../shared/schedule/schedule.contract';
+import { scheduleProblemChecker, unsettledStatuses, type ScheduleProblem } from '../../shared/schedule/schedule-problems';
 import type { WorkingMinutes } from '../../shared/schedule/slots';
 import { dayOf, type Interval } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
@@ -35,8 +35,9 @@ export async function problemsOf(db: Kysely<Database>, timeZone: string, spans: 
   for (const row of await listTimeOffRows(db, { practitionerIds, from, to })) {
     timeOff.get(row.practitioner_id)?.push({ startsAt: row.starts_at, endsAt: row.ends_at });
   }
+  const checkers = new Map(practitionerIds.map((id) => [id, scheduleProblemChecker(timeZone, hours.get(id) ?? [], timeOff.get(id) ?? [])]));
   for (const span of spans) {
-    const problem = scheduleProblemOf(timeZone, hours.get(span.practitionerId) ?? [], timeOff.get(span.practitionerId) ?? [], span);
+    const problem = checkers.get(span.practitionerId)!(span);
     if (problem) problems.set(span.id, problem);
   }
   return problems;
@@ -75,12 +76,18 @@ export async function unsettledAppointments(db: Kysely<Database>, env: ScheduleE
   );
   const today = dayOf(env.timeZone, env.now);
   const result: UnsettledAppointment[] = [];
+  const slotsBySpecialty = new Map<number, Slot[]>();
   for (const row of rows) {
     const problem = problems.get(row.id);
     if (!problem) continue;
-    const slots = await findFreeSlots(db, { specialtyId: row.specialty_id, day: today, days: SUGGEST_DAYS }, env);
+    // Every row of a specialty is offered the same times: each settled row refreshes the list.
+    let slots = slotsBySpecialty.get(row.specialty_id);
+    if (!slots) {
+      slots = await findFreeSlots(db, { specialtyId: row.specialty_id, day: today, days: SUGGEST_DAYS }, env);
+      slotsBySpecialty.set(row.specialty_id, slots);
+    }
     const names = new Map<number, string>();
-    const named = (slot: (typeof slots)[number] | undefined) => (slot ? { ...slot, practitionerName: names.get(slot.practitionerId) ?? '' } : null);
+    const named = (slot: Slot | undefined) => (slot ? { ...slot, practitionerName: names.get(slot.practitionerId) ?? '' } : null);
     const same = slots.find((slot) => slot.practitionerId === row.practitioner_id);
     const other = slots.find((slot) => slot.practitionerId !== row.practitioner_id);
     for (const slot of [same, other]) {

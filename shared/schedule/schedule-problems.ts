@@ -1,5 +1,5 @@
-import { fitsWorkingHours, overlaps, type WorkingMinutes } from './slots';
-import type { Interval } from './wall-clock';
+import { overlaps, workingDay, type WorkingMinutes } from './slots';
+import { dayOf, type Interval } from './wall-clock';
 
 /**
  * Why an appointment no longer fits its practitioner's time: it overlaps their time off,
@@ -12,9 +12,31 @@ export type ScheduleProblem = 'time_off' | 'outside_hours';
 export const unsettledStatuses = ['booked', 'checked_in'] as const;
 
 export function scheduleProblemOf(zone: string, hours: readonly WorkingMinutes[], timeOff: readonly Interval[], appointment: Interval): ScheduleProblem | null {
-  if (timeOff.some((off) => overlaps(off, appointment))) return 'time_off';
-  if (!fitsWorkingHours(zone, hours, appointment.startsAt, appointment.endsAt)) return 'outside_hours';
-  return null;
+  return scheduleProblemChecker(zone, hours, timeOff)(appointment);
+}
+
+/**
+ * `scheduleProblemOf` for many appointments of one practitioner: each day's working blocks
+ * are worked out once (a board day checks hundreds of appointments against the same day).
+ * An appointment must fit the hours of the day it starts on, as a booking must.
+ */
+export function scheduleProblemChecker(
+  zone: string,
+  hours: readonly WorkingMinutes[],
+  timeOff: readonly Interval[],
+): (appointment: Interval) => ScheduleProblem | null {
+  const blocksByDay = new Map<string, Interval[]>();
+  return (appointment) => {
+    if (timeOff.some((off) => overlaps(off, appointment))) return 'time_off';
+    const day = dayOf(zone, appointment.startsAt);
+    let blocks = blocksByDay.get(day);
+    if (!blocks) {
+      // The step does not matter for the blocks; 1440 keeps the grid to one start per interval.
+      blocks = workingDay(zone, day, hours, 1440).blocks;
+      blocksByDay.set(day, blocks);
+    }
+    return blocks.some((block) => block.startsAt <= appointment.startsAt && appointment.endsAt <= block.endsAt) ? null : 'outside_hours';
+  };
 }
 
 /**
