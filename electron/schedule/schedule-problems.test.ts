@@ -91,6 +91,9 @@ describe('time off and working hours over booked patients', () => {
     t.desk.database.sqlite.prepare(`UPDATE appointments SET starts_at = starts_at + 1800000, ends_at = ends_at + 1800000 WHERE id = ?`).run(a10);
     expect(await flags()).toEqual([{ appointmentId: a10, problem: 'time_off' }]);
 
+    // The keep lives and dies with its appointment (migration 0011's foreign key).
+    const keptRows = () => t.desk.database.sqlite.prepare(`SELECT appointment_id FROM schedule_kept`).all();
+    expect(keptRows()).toEqual([{ appointment_id: a10 }]);
     await t.ok(t.reception, 'appointments.cancel', { id: a10, reason: 'Away' });
     expect((await t.fail(t.reception, 'schedule.keep', { appointmentId: a10 })).code).toBe('INVALID_TRANSITION');
     expect((await t.fail(t.reception, 'schedule.keep', { appointmentId: 99_999 })).code).toBe('NOT_FOUND');
@@ -102,6 +105,8 @@ describe('time off and working hours over booked patients', () => {
     expect(await unsettledIds()).toEqual([b10]);
     t.now = t.at('2026-06-16T12:00');
     expect(await unsettledIds()).toEqual([]);
+    t.desk.database.sqlite.prepare(`DELETE FROM appointments WHERE id = ?`).run(a10);
+    expect(keptRows()).toEqual([]);
   });
 
   it('a check-in never promises a time inside the practitioner’s time off', async () => {
