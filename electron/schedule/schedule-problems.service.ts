@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
 import type { Slot, UnsettledAppointment } from '../../shared/schedule/schedule.contract';
-import { scheduleProblemChecker, unsettledStatuses, type ScheduleProblem } from '../../shared/schedule/schedule-problems';
+import { scheduleCache, scheduleProblemChecker, unsettledStatuses, type ScheduleProblem } from '../../shared/schedule/schedule-problems';
 import type { WorkingMinutes } from '../../shared/schedule/slots';
 import { dayOf, type Interval } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
@@ -35,7 +35,8 @@ export async function problemsOf(db: Kysely<Database>, timeZone: string, spans: 
   for (const row of await listTimeOffRows(db, { practitionerIds, from, to })) {
     timeOff.get(row.practitioner_id)?.push({ startsAt: row.starts_at, endsAt: row.ends_at });
   }
-  const checkers = new Map(practitionerIds.map((id) => [id, scheduleProblemChecker(timeZone, hours.get(id) ?? [], timeOff.get(id) ?? [])]));
+  const shared = scheduleCache(timeZone);
+  const checkers = new Map(practitionerIds.map((id) => [id, scheduleProblemChecker(timeZone, hours.get(id) ?? [], timeOff.get(id) ?? [], shared)]));
   for (const span of spans) {
     const problem = checkers.get(span.practitionerId)!(span);
     if (problem) problems.set(span.id, problem);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterTimeOff, scheduleProblemOf } from './schedule-problems';
+import { afterTimeOff, scheduleCache, scheduleProblemChecker, scheduleProblemOf } from './schedule-problems';
 import { estimateWaits } from '../queue/wait-estimate';
 
 const utc = (iso: string) => Date.parse(`${iso}Z`);
@@ -18,6 +18,22 @@ describe('scheduleProblemOf', () => {
     expect(scheduleProblemOf(ZONE, SUNDAY_NIGHT, [span('2026-10-25T01:45', 60)], span('2026-10-25T01:30', 30))).toBe('time_off');
     // Touching time off is not overlapping it.
     expect(scheduleProblemOf(ZONE, SUNDAY_NIGHT, [span('2026-10-25T01:00', 30)], span('2026-10-25T01:30', 30))).toBe(null);
+  });
+});
+
+describe('scheduleProblemChecker', () => {
+  it('answers the same with one cache shared across practitioners and days, DST days included', () => {
+    const shared = scheduleCache(ZONE);
+    const night = scheduleProblemChecker(ZONE, SUNDAY_NIGHT, [], shared);
+    const mornings = scheduleProblemChecker(ZONE, [{ weekday: 7, startMinute: 120, endMinute: 300 }], [], shared);
+    const spans = ['2026-03-29T00:30', '2026-03-29T01:30', '2026-10-25T00:30', '2026-10-25T01:30', '2026-10-25T03:30', '2026-10-26T00:30'].map((iso) => ({
+      startsAt: utc(iso),
+      endsAt: utc(iso) + 30 * MIN,
+    }));
+    // 2026-03-29 00:30Z is 00:30 WET, 01:30Z is 02:30 WEST (the clocks jumped from 01:00 to 02:00).
+    expect(spans.map(night)).toEqual([null, null, null, null, null, 'outside_hours']);
+    expect(spans.map(mornings)).toEqual(['outside_hours', null, 'outside_hours', 'outside_hours', null, 'outside_hours']);
+    expect(spans.map((span) => scheduleProblemOf(ZONE, SUNDAY_NIGHT, [], span))).toEqual(spans.map(night));
   });
 });
 

@@ -1,5 +1,5 @@
-import { overlaps, workingDay, type WorkingMinutes } from './slots';
-import { dayOf, type Interval } from './wall-clock';
+import { overlaps, type WorkingMinutes } from './slots';
+import { dayBounds, dayOf, isoWeekday, mergeIntervals, wallRangeToIntervals, type Interval } from './wall-clock';
 
 /**
  * Why an appointment no longer fits its practitioner's time: it overlaps their time off,
@@ -16,26 +16,60 @@ export function scheduleProblemOf(zone: string, hours: readonly WorkingMinutes[]
 }
 
 /**
- * `scheduleProblemOf` for many appointments of one practitioner: each day's working blocks
- * are worked out once (a board day checks hundreds of appointments against the same day).
- * An appointment must fit the hours of the day it starts on, as a booking must.
+ * `scheduleProblemOf` for many appointments of one practitioner. For one clinic-wide call
+ * (a board day checks a thousand appointments of fifty practitioners), pass the same
+ * `shared` cache to every practitioner's checker: the days and the wall-clock ranges are
+ * then worked out once, not per appointment or per practitioner. An appointment must fit
+ * the hours of the day it starts on, as a booking must.
  */
 export function scheduleProblemChecker(
   zone: string,
   hours: readonly WorkingMinutes[],
   timeOff: readonly Interval[],
+  shared: ScheduleCache = scheduleCache(zone),
 ): (appointment: Interval) => ScheduleProblem | null {
   const blocksByDay = new Map<string, Interval[]>();
   return (appointment) => {
     if (timeOff.some((off) => overlaps(off, appointment))) return 'time_off';
-    const day = dayOf(zone, appointment.startsAt);
+    const day = shared.dayOf(appointment.startsAt);
     let blocks = blocksByDay.get(day);
     if (!blocks) {
-      // The step does not matter for the blocks; 1440 keeps the grid to one start per interval.
-      blocks = workingDay(zone, day, hours, 1440).blocks;
+      const weekday = isoWeekday(day);
+      blocks = mergeIntervals(
+        hours.filter((interval) => interval.weekday === weekday).flatMap((interval) => shared.wallRange(day, interval.startMinute, interval.endMinute)),
+      );
       blocksByDay.set(day, blocks);
     }
     return blocks.some((block) => block.startsAt <= appointment.startsAt && appointment.endsAt <= block.endsAt) ? null : 'outside_hours';
+  };
+}
+
+/** Time-zone arithmetic shared by the checkers of one call. */
+export interface ScheduleCache {
+  dayOf(instant: number): string;
+  wallRange(day: string, fromMinute: number, toMinute: number): Interval[];
+}
+
+export function scheduleCache(zone: string): ScheduleCache {
+  const days: Array<{ day: string; startsAt: number; endsAt: number }> = [];
+  const ranges = new Map<string, Interval[]>();
+  return {
+    dayOf(instant) {
+      const known = days.find((candidate) => candidate.startsAt <= instant && instant < candidate.endsAt);
+      if (known) return known.day;
+      const day = dayOf(zone, instant);
+      days.push({ day, ...dayBounds(zone, day) });
+      return day;
+    },
+    wallRange(day, fromMinute, toMinute) {
+      const key = `${day}|${fromMinute}|${toMinute}`;
+      let found = ranges.get(key);
+      if (!found) {
+        found = wallRangeToIntervals(zone, day, fromMinute, toMinute);
+        ranges.set(key, found);
+      }
+      return found;
+    },
   };
 }
 
