@@ -65,7 +65,7 @@ export function PractitionerColumn({
   const nowIndex = nowLineIndex({ day: context.now.day, zone: context.now.zone, now: context.now.at, startTimes: sorted.map((a) => a.startsAt) });
   const format = useFormat();
   const nowLine = (
-    <li className="board-now" data-testid="board-now" aria-label={`${t('board.now')} ${format.time(context.now.at)}`}>
+    <li className="board-now" role="separator" data-testid="board-now" aria-label={`${t('board.now')} ${format.time(context.now.at)}`}>
       <span className="board-now-label" aria-hidden="true">
         {format.time(context.now.at)}
       </span>
