@@ -100,7 +100,7 @@ describe('board.day', () => {
     }
     const unlinked = await t.doctor(null);
     const nothing = await t.ok(unlinked, 'board.day', { day: '2026-06-15', practitionerId: p.ana });
-    expect(nothing).toEqual({ day: '2026-06-15', timeZone: 'Europe/Lisbon', practitioners: [], appointments: [] });
+    expect(nothing).toEqual({ day: '2026-06-15', timeZone: 'Europe/Lisbon', practitioners: [], appointments: [], scheduleProblems: [] });
   });
 
   it('uses the clinic day boundaries, 23 and 25 hours long on the Lisbon DST days', async () => {

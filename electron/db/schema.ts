@@ -303,6 +303,16 @@ export interface SyncResyncSeenTable {
   uid: string;
 }
 
+/** An admin's deliberate keep of an appointment left outside its practitioner's time (0011). */
+export interface ScheduleKeptTable {
+  appointment_id: number;
+  practitioner_id: number;
+  starts_at: number;
+  ends_at: number;
+  kept_by: number | null;
+  kept_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   specialties: SpecialtiesTable;
@@ -331,6 +341,7 @@ export interface Database {
   sync_problems: SyncProblemsTable;
   sync_parked: SyncParkedTable;
   sync_resync_seen: SyncResyncSeenTable;
+  schedule_kept: ScheduleKeptTable;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

@@ -7,6 +7,7 @@ import type { ClinicSettings } from '../../shared/settings/settings.contract';
 import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import { DAY_MS } from '../../shared/time/units';
 import type { Database } from '../db/schema';
+import { listTimeOffRows } from '../practice/practice.repository';
 import { arrivalOutcomes, consultationHistory, movesOf, queueRows, specialtyMinutes, upcomingAppointments, type QueueRow } from './queue.repository';
 
 /**
@@ -100,6 +101,12 @@ export async function loadQueues(
   const history = await consultationHistory(db, planned, since, env.now);
   const outcomes = await arrivalOutcomes(db, planned, since, env.now);
   const minutes = planned.length > 0 ? await specialtyMinutes(db) : new Map<number, number>();
+  const timeOff = new Map<number, Array<{ startsAt: number; endsAt: number }>>();
+  for (const row of await listTimeOffRows(db, { practitionerIds: planned, from: env.now, to: bounds.endsAt + DAY_MS })) {
+    const own = timeOff.get(row.practitioner_id) ?? [];
+    own.push({ startsAt: row.starts_at, endsAt: row.ends_at });
+    timeOff.set(row.practitioner_id, own);
+  }
 
   const queues: PlannedQueue[] = [];
   for (const [practitionerId, own] of byPractitioner) {
@@ -120,6 +127,7 @@ export async function loadQueues(
       current: options.isFreeNow ? null : currentConsultation(active),
       upcoming: upcoming.get(practitionerId) ?? [],
       upcomingShowRate: onTimeShare(outcomes.get(practitionerId) ?? [], graceMinutes, env.now, HISTORY_DAYS),
+      timeOff: timeOff.get(practitionerId) ?? [],
     });
     const waiting = plan.order.map((entry, index) => {
       const entryMoves = moves.get(entry.id) ?? [];

@@ -84,3 +84,98 @@ export function workingHoursOf(
     .where('practitioner_id', 'in', practitionerIds)
     .execute();
 }
+
+/** An appointment still to be seen, with what settling it needs, and whether it was kept where it is. */
+export interface StillToBeSeenRow {
+  id: number;
+  practitioner_id: number;
+  practitioner_name: string;
+  specialty_id: number;
+  specialty_name_en: string;
+  specialty_name_pt: string;
+  patient_id: number;
+  patient_name: string;
+  patient_phone: string;
+  patient_language: 'en' | 'pt';
+  starts_at: number;
+  ends_at: number;
+  status: string;
+  is_kept: number;
+}
+
+/** Appointments in `statuses` ending after `from`, of one practitioner or everyone, by time. */
+export function appointmentsStillToBeSeen(
+  db: Kysely<Database>,
+  filter: { from: number; practitionerId?: number | undefined; statuses: readonly string[] },
+): Promise<StillToBeSeenRow[]> {
+  let query = db
+    .selectFrom('appointments as a')
+    .innerJoin('patients as pt', 'pt.id', 'a.patient_id')
+    .innerJoin('practitioners as pr', 'pr.id', 'a.practitioner_id')
+    .innerJoin('specialties as s', 's.id', 'a.specialty_id')
+    .leftJoin('schedule_kept as k', (join) =>
+      join
+        .onRef('k.appointment_id', '=', 'a.id')
+        .onRef('k.practitioner_id', '=', 'a.practitioner_id')
+        .onRef('k.starts_at', '=', 'a.starts_at')
+        .onRef('k.ends_at', '=', 'a.ends_at'),
+    )
+    .select([
+      'a.id',
+      'a.practitioner_id',
+      'pr.full_name as practitioner_name',
+      'a.specialty_id',
+      's.name_en as specialty_name_en',
+      's.name_pt as specialty_name_pt',
+      'a.patient_id',
+      'pt.full_name as patient_name',
+      'pt.phone as patient_phone',
+      'pt.preferred_language as patient_language',
+      'a.starts_at',
+      'a.ends_at',
+      'a.status',
+      sql<number>`k.appointment_id IS NOT NULL`.as('is_kept'),
+    ])
+    .where('a.starts_at', '>', filter.from - LONGEST_APPOINTMENT_MS)
+    .where('a.ends_at', '>', filter.from)
+    .where('a.status', 'in', filter.statuses as never);
+  if (filter.practitionerId !== undefined) query = query.where('a.practitioner_id', '=', filter.practitionerId);
+  return query.orderBy('a.starts_at').orderBy('a.id').execute();
+}
+
+/** Which of the appointments are kept where they are now (a keep for another time or practitioner does not count). */
+export async function keptAppointmentIds(db: Kysely<Database>, ids: readonly number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('schedule_kept as k')
+    .innerJoin('appointments as a', (join) =>
+      join
+        .onRef('a.id', '=', 'k.appointment_id')
+        .onRef('a.practitioner_id', '=', 'k.practitioner_id')
+        .onRef('a.starts_at', '=', 'k.starts_at')
+        .onRef('a.ends_at', '=', 'k.ends_at'),
+    )
+    .select('k.appointment_id')
+    .where('k.appointment_id', 'in', ids)
+    .execute();
+  return new Set(rows.map((row) => row.appointment_id));
+}
+
+export async function saveKept(
+  db: Kysely<Database>,
+  values: { appointment_id: number; practitioner_id: number; starts_at: number; ends_at: number; kept_by: number | null; kept_at: number },
+): Promise<void> {
+  await db
+    .insertInto('schedule_kept')
+    .values(values)
+    .onConflict((oc) =>
+      oc.column('appointment_id').doUpdateSet({
+        practitioner_id: values.practitioner_id,
+        starts_at: values.starts_at,
+        ends_at: values.ends_at,
+        kept_by: values.kept_by,
+        kept_at: values.kept_at,
+      }),
+    )
+    .execute();
+}

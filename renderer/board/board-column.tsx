@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { Fragment, useRef } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/board/board.contract';
@@ -15,6 +15,11 @@ import { StatusBadge, statusLabel } from './status-badge';
 import { ConflictFlag, useSyncConflict } from '../sync/conflict-flag';
 import type { ConflictWayOut } from '../sync/sync-state';
 import { useMay } from '../auth/use-may';
+import type { ScheduleProblem } from '../../shared/schedule/schedule-problems';
+import { useBoardStore, useUiStore } from '../stores/stores';
+import { useErrorText } from '../i18n/hooks';
+import { RpcError } from '../transport/rpc-error';
+import { nowLineIndex } from './now-line';
 
 /** Waiting this long after checking in is worth a colour: someone may have been forgotten. */
 const LONG_WAIT_MINUTES = 20;
@@ -37,6 +42,10 @@ export interface CardContext {
   onAction: (action: Action) => void;
   onCheckIn: (target: CheckInTarget) => void;
   isCheckingIn: (id: number) => boolean;
+  /** Appointments their practitioner's time off or hours no longer cover, not kept on purpose. */
+  problems: ReadonlyMap<number, ScheduleProblem>;
+  /** The day shown, the clinic's zone and the moment: where the "now" line goes. */
+  now: { day: string; zone: string; at: number };
 }
 
 export function PractitionerColumn({
@@ -53,6 +62,15 @@ export function PractitionerColumn({
   useCssVar(ref, '--practitioner-color', practitioner.color);
   const headingId = `board-col-${practitioner.id}`;
   const sorted = appointments;
+  const nowIndex = nowLineIndex({ day: context.now.day, zone: context.now.zone, now: context.now.at, startTimes: sorted.map((a) => a.startsAt) });
+  const format = useFormat();
+  const nowLine = (
+    <li className="board-now" role="separator" data-testid="board-now" aria-label={`${t('board.now')} ${format.time(context.now.at)}`}>
+      <span className="board-now-label" aria-hidden="true">
+        {format.time(context.now.at)}
+      </span>
+    </li>
+  );
   return (
     <section ref={ref} className="board-column" aria-labelledby={headingId} data-testid="board-column" data-practitioner-id={practitioner.id}>
       <header className="board-column-header">
@@ -66,11 +84,15 @@ export function PractitionerColumn({
         <p className="board-column-empty">{t('board.noAppointments')}</p>
       ) : (
         <ol className="board-cards">
-          {sorted.map((appointment) => (
-            <li key={appointment.id}>
-              <AppointmentCard appointment={appointment} context={context} />
-            </li>
+          {sorted.map((appointment, index) => (
+            <Fragment key={appointment.id}>
+              {index === nowIndex ? nowLine : null}
+              <li>
+                <AppointmentCard appointment={appointment} context={context} />
+              </li>
+            </Fragment>
           ))}
+          {nowIndex === sorted.length ? nowLine : null}
         </ol>
       )}
     </section>
@@ -97,16 +119,18 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
   const ticket = context.tickets[appointment.id];
   const isFocusable = context.focusableId === appointment.id;
   const conflict = useSyncConflict(appointment.id);
+  const problem = context.problems.get(appointment.id) ?? null;
 
   return (
     <article
-      className={`appt-card status-${appointment.status} ${context.selectedId === appointment.id ? 'is-selected' : ''} ${conflict ? 'has-conflict' : ''}`}
+      className={`appt-card status-${appointment.status} ${context.selectedId === appointment.id ? 'is-selected' : ''} ${conflict ? 'has-conflict' : ''} ${problem ? 'has-schedule-problem' : ''}`}
       aria-labelledby={titleId}
       data-testid="board-appointment"
       data-status={appointment.status}
       data-appointment-id={appointment.id}
       data-ticket={ticket?.ticket}
       data-conflict={conflict ? 'true' : undefined}
+      data-schedule-problem={problem ?? undefined}
       tabIndex={isFocusable ? 0 : -1}
       aria-keyshortcuts={canCheckIn ? 'c' : undefined}
       onFocus={(event) => {
@@ -147,6 +171,7 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
           onWayOut={(wayOut) => onAction({ kind: wayOut.kind === 'tellPatient' ? 'cancel' : 'reschedule', appointment, wayOut })}
         />
       ) : null}
+      {problem ? <ScheduleFlag appointment={appointment} problem={problem} /> : null}
       {ticket ? (
         <p className="appt-ticket">
           <TicketBadge ticket={ticket.ticket} />
@@ -235,4 +260,32 @@ function formatMinutes(t: TFunction, minutes: number): string {
   if (minutes < 60) return t('duration.minutes', { count: minutes });
   const hours = Math.floor(minutes / 60);
   return t('duration.hoursMinutes', { hours, minutes: String(minutes % 60).padStart(2, '0') });
+}
+
+/** Booked while the practitioner is away or not working: say so until it is moved, cancelled or kept. */
+function ScheduleFlag({ appointment, problem }: { appointment: BoardAppointment; problem: ScheduleProblem }) {
+  const { t } = useTranslation();
+  const board = useBoardStore();
+  const ui = useUiStore();
+  const errorText = useErrorText();
+  const mayKeep = useMay('schedule.keep');
+  const keep = async () => {
+    try {
+      await board.getState().keep(appointment.id);
+      ui.getState().toast('success', t('board.kept', { name: appointment.patientName }));
+    } catch (caught) {
+      ui.getState().toast('error', errorText(RpcError.from(caught)));
+    }
+  };
+  return (
+    <p className="appt-schedule-problem" data-testid="schedule-problem">
+      <Icon name="alert" size={14} />
+      <span>{t(`board.scheduleProblem.${problem}`)}</span>
+      {mayKeep ? (
+        <Button size="sm" variant="ghost" onClick={() => void keep()} aria-label={`${t('board.keepAsIs')}: ${appointment.patientName}`}>
+          {t('board.keepAsIs')}
+        </Button>
+      ) : null}
+    </p>
+  );
 }

@@ -4,7 +4,7 @@ import type { BoardAppointment } from '../../shared/board/board.contract';
 import { createFakeTransport, deferred, fail, flush } from '../test/fake-transport';
 import { createBoardStore, type BoardDay } from './board.store';
 
-const boardFor = (day: string): BoardDay => ({ day, timeZone: 'Europe/Lisbon', practitioners: [], appointments: [] });
+const boardFor = (day: string): BoardDay => ({ day, timeZone: 'Europe/Lisbon', practitioners: [], appointments: [], scheduleProblems: [] });
 
 describe('board store', () => {
   it('shows the newest day asked for, even if an older answer is slower', async () => {

@@ -47,6 +47,8 @@ export interface BoardState {
   reschedule(id: number, slot: Slot): Promise<Appointment>;
   cancel(id: number, reason: string): Promise<Appointment>;
   markNoShow(id: number): Promise<Appointment>;
+  /** Keeps an appointment flagged outside its practitioner's time where it is, on purpose. */
+  keep(id: number): Promise<void>;
   connect(): () => void;
 }
 
@@ -129,6 +131,11 @@ export function createBoardStore(transport: Transport, today: () => string) {
       const appointment = await transport.call('appointments.cancel', { id, reason });
       void get().load({ quiet: true });
       return appointment;
+    },
+
+    async keep(id) {
+      await transport.call('schedule.keep', { appointmentId: id });
+      void get().load({ quiet: true });
     },
 
     async markNoShow(id) {

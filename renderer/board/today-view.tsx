@@ -1,9 +1,9 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/board/board.contract';
 import { addDays, todayIn } from '../i18n/format';
-import { useFormat } from '../i18n/hooks';
-import { useBoard, useBoardStore, useUi, useUiStore } from '../stores/stores';
+import { useFormat, useNow } from '../i18n/hooks';
+import { useBoard, useBoardStore, useSession, useUi, useUiStore } from '../stores/stores';
 import { useMay } from '../auth/use-may';
 import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -15,6 +15,7 @@ import { useCheckIn } from '../checkin/check-in';
 import type { BoardDay } from './board.store';
 import { CancelDialog, NoShowDialog, RescheduleDialog } from './appointment-dialogs';
 import { isCheckable, isClosed, PractitionerColumn, type Action, type CardContext } from './board-column';
+import { isFinished } from './now-line';
 import './board.css';
 
 export function TodayView() {
@@ -31,6 +32,8 @@ export function TodayView() {
   const maySetHours = useMay('workingHours.set');
   const [action, setAction] = useState<Action | null>(null);
   const [showClosed, setShowClosed] = useState(true);
+  const [hideFinished, setHideFinished] = useHideFinished();
+  const now = useNow(30_000);
   const today = todayIn(format.zone);
   const wantedDay = route.view === 'today' && route.day ? route.day : today;
 
@@ -51,11 +54,15 @@ export function TodayView() {
     () =>
       (shownBoard?.practitioners ?? []).map((practitioner) =>
         sortedCards(
-          shownBoard?.appointments.filter((appointment) => appointment.practitionerId === practitioner.id && (showClosed || !isClosed(appointment))) ?? [],
+          shownBoard?.appointments.filter(
+            (appointment) =>
+              appointment.practitionerId === practitioner.id && (showClosed || !isClosed(appointment)) && !(hideFinished && isFinished(appointment.status)),
+          ) ?? [],
         ),
       ),
-    [shownBoard, showClosed],
+    [shownBoard, showClosed, hideFinished],
   );
+  const problems = useMemo(() => new Map((shownBoard?.scheduleProblems ?? []).map((flag) => [flag.appointmentId, flag.problem])), [shownBoard]);
   const visible = columns.flat();
   const selected = visible.find((appointment) => appointment.id === selectedId) ?? null;
   const focusableId = selected?.id ?? visible[0]?.id ?? null;
@@ -127,6 +134,17 @@ export function TodayView() {
     onAction: setAction,
     onCheckIn: (target) => void checkIn(target),
     isCheckingIn: isBusy,
+    problems,
+    now: { day, zone: format.zone, at: now },
+  };
+
+  // The column that reaches now soonest decides: the earliest "now" line comes into view.
+  const jumpToNow = () => {
+    const scroller = boardRef.current;
+    const lines = [...(scroller?.querySelectorAll<HTMLElement>('[data-testid="board-now"]') ?? [])];
+    if (!scroller || lines.length === 0) return;
+    const top = Math.min(...lines.map((line) => line.getBoundingClientRect().top)) - scroller.getBoundingClientRect().top + scroller.scrollTop;
+    scroller.scrollTo({ top: Math.max(0, top - scroller.clientHeight / 3) });
   };
 
   return (
@@ -155,7 +173,14 @@ export function TodayView() {
           </div>
         }
       >
-        <BoardSummary board={shownBoard} showClosed={showClosed} onShowClosed={setShowClosed} />
+        <BoardSummary board={shownBoard} showClosed={showClosed} onShowClosed={setShowClosed}>
+          <Checkbox label={t('board.hideFinished')} checked={hideFinished} onChange={(event) => setHideFinished(event.target.checked)} />
+          {isToday ? (
+            <Button size="sm" variant="secondary" icon="clock" onClick={jumpToNow} data-testid="jump-to-now">
+              {t('board.jumpToNow')}
+            </Button>
+          ) : null}
+        </BoardSummary>
       </PageHeader>
 
       {error && status === 'error' ? (
@@ -217,7 +242,44 @@ export function TodayView() {
 
 const sortedCards = (appointments: BoardAppointment[]) => [...appointments].sort((a, b) => a.startsAt - b.startsAt);
 
-function BoardSummary({ board, showClosed, onShowClosed }: { board: BoardDay | null; showClosed: boolean; onShowClosed: (value: boolean) => void }) {
+/** "Hide finished visits", remembered on this device for whoever is signed in. */
+function useHideFinished(): [boolean, (value: boolean) => void] {
+  const staffId = useSession((state) => state.staff?.id ?? 0);
+  const key = `frontDesk.board.hideFinished.${staffId}`;
+  const [value, setValue] = useState(() => readFlag(key));
+  useEffect(() => setValue(readFlag(key)), [key]);
+  return [
+    value,
+    (next) => {
+      setValue(next);
+      try {
+        localStorage.setItem(key, next ? '1' : '0');
+      } catch {
+        // Storage refused (private mode, full): the choice lasts for this visit only.
+      }
+    },
+  ];
+}
+
+function readFlag(key: string): boolean {
+  try {
+    return localStorage.getItem(key) === '1';
+  } catch {
+    return false;
+  }
+}
+
+function BoardSummary({
+  board,
+  showClosed,
+  onShowClosed,
+  children,
+}: {
+  board: BoardDay | null;
+  showClosed: boolean;
+  onShowClosed: (value: boolean) => void;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
   const counts = useMemo(() => {
     const list = board?.appointments ?? [];
@@ -249,7 +311,10 @@ function BoardSummary({ board, showClosed, onShowClosed }: { board: BoardDay | n
           <dd>{board ? counts.noShow : '–'}</dd>
         </div>
       </dl>
-      <Checkbox label={t('board.showClosed')} checked={showClosed} onChange={(event) => onShowClosed(event.target.checked)} />
+      <div className="board-toggles">
+        <Checkbox label={t('board.showClosed')} checked={showClosed} onChange={(event) => onShowClosed(event.target.checked)} />
+        {children}
+      </div>
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { ErrorMessage } from '../ui/error-message';
 import { SelectField } from '../ui/field';
 import { Card, CardHeader, EmptyState } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
+import { UnsettledDialog, useCheckUnsettled } from './unsettled-dialog';
 
 type Draft = Array<{ key: number; weekday: number; start: string; end: string }>;
 
@@ -71,6 +72,7 @@ export function HoursSection() {
           </>
         )}
       </div>
+      <UnsettledDialog />
     </Card>
   );
 }
@@ -85,6 +87,7 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [error, setError] = useState<RpcError | null>(null);
   const [isBusy, setIsBusy] = useState(false);
+  const checkUnsettled = useCheckUnsettled();
 
   useEffect(() => {
     void practice.getState().loadHours(practitionerId);
@@ -137,6 +140,8 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
       const result = await practice.getState().saveHours(practitionerId, intervals);
       setDraft(result.map((interval) => ({ ...interval, key: nextKey() })));
       ui.getState().toast('success', t('setup.hours.saved'));
+      // Shorter hours may leave booked patients outside them: list those to be settled.
+      void checkUnsettled(practitionerId);
     } catch (caught) {
       setError(RpcError.from(caught));
     } finally {

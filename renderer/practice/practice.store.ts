@@ -1,6 +1,7 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput } from '../../shared/contract/contract';
 import type { Practitioner, Room, Specialty, TimeOff, WorkingInterval } from '../../shared/practice/practice.contract';
+import type { Slot, UnsettledAppointment } from '../../shared/schedule/schedule.contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';
 import { toRpcError, type LoadStatus } from '../stores/store-utils';
@@ -30,6 +31,17 @@ export interface PracticeState {
   loadTimeOff(practitionerId?: number): Promise<void>;
   addTimeOff(input: MethodInput<'timeOff.add'>): Promise<TimeOff>;
   removeTimeOff(id: number): Promise<void>;
+  /**
+   * Appointments a change of hours or time off left outside the practitioner's time, shown
+   * for the admin to settle; null while nothing is being settled. Loaded after every such
+   * change and after each way out, so the list is always what is still to do.
+   */
+  unsettled: { practitionerId: number; appointments: UnsettledAppointment[] } | null;
+  checkUnsettled(practitionerId: number): Promise<void>;
+  closeUnsettled(): void;
+  moveUnsettled(row: UnsettledAppointment, slot: Slot): Promise<void>;
+  cancelUnsettled(row: UnsettledAppointment, reason: string): Promise<void>;
+  keepUnsettled(row: UnsettledAppointment): Promise<void>;
   connect(): () => void;
 }
 
@@ -49,6 +61,7 @@ export function createPracticeStore(transport: Transport) {
     timeOff: [],
     timeOffStatus: 'idle',
     timeOffError: null,
+    unsettled: null,
 
     async load() {
       if (get().status !== 'ready') set({ status: 'loading' });
@@ -117,6 +130,36 @@ export function createPracticeStore(transport: Transport) {
     async removeTimeOff(id) {
       await transport.call('timeOff.remove', { id });
       set((state) => ({ timeOff: state.timeOff.filter((row) => row.id !== id) }));
+    },
+
+    async checkUnsettled(practitionerId) {
+      const { appointments } = await transport.call('schedule.unsettled', { practitionerId });
+      // Nothing left to settle: a dialog that was open closes; none opens for nothing.
+      set({ unsettled: appointments.length > 0 || get().unsettled ? { practitionerId, appointments } : null });
+    },
+
+    closeUnsettled() {
+      set({ unsettled: null });
+    },
+
+    async moveUnsettled(row, slot) {
+      await transport.call('appointments.reschedule', {
+        id: row.appointmentId,
+        startsAt: slot.startsAt,
+        practitionerId: slot.practitionerId,
+        roomId: slot.roomId,
+      });
+      await get().checkUnsettled(row.practitionerId);
+    },
+
+    async cancelUnsettled(row, reason) {
+      await transport.call('appointments.cancel', { id: row.appointmentId, reason });
+      await get().checkUnsettled(row.practitionerId);
+    },
+
+    async keepUnsettled(row) {
+      await transport.call('schedule.keep', { appointmentId: row.appointmentId });
+      await get().checkUnsettled(row.practitionerId);
     },
 
     connect() {

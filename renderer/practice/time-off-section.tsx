@@ -13,6 +13,7 @@ import { Card, CardHeader, EmptyState } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
 import { ColorDot } from './practitioners-section';
 import { useContractForm } from '../ui/use-form';
+import { UnsettledDialog, useCheckUnsettled } from './unsettled-dialog';
 
 export function TimeOffSection() {
   const { t } = useTranslation();
@@ -126,6 +127,7 @@ export function TimeOffSection() {
       <Dialog open={isAdding} onClose={() => setIsAdding(false)} title={t('setup.timeOff.add')} testId="time-off-dialog">
         {isAdding ? <TimeOffForm defaultPractitionerId={filter ?? practitioners[0]?.id ?? null} onDone={() => setIsAdding(false)} /> : null}
       </Dialog>
+      <UnsettledDialog />
     </Card>
   );
 }
@@ -136,6 +138,7 @@ function TimeOffForm({ defaultPractitionerId, onDone }: { defaultPractitionerId:
   const practice = usePracticeStore();
   const ui = useUiStore();
   const practitioners = usePractice((state) => state.practitioners);
+  const checkUnsettled = useCheckUnsettled();
   const tomorrow = addDays(todayIn(format.zone), 1);
   const form = useContractForm({
     initial: { practitionerId: defaultPractitionerId ? String(defaultPractitionerId) : '', from: `${tomorrow}T09:00`, to: `${tomorrow}T18:00`, reason: '' },
@@ -151,7 +154,11 @@ function TimeOffForm({ defaultPractitionerId, onDone }: { defaultPractitionerId:
       const to = format.fromLocalInput(values.to);
       return from !== null && to !== null && to <= from ? { endsAt: t('setup.timeOff.endBeforeStart') } : {};
     },
-    submit: (input) => practice.getState().addTimeOff(input),
+    submit: async (input) => {
+      await practice.getState().addTimeOff(input);
+      // Patients already booked in it are listed to be settled, never left in silence.
+      void checkUnsettled(input.practitionerId);
+    },
     onDone: () => {
       ui.getState().toast('success', t('setup.timeOff.added'));
       onDone();

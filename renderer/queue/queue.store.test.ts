@@ -55,6 +55,7 @@ function setup(entries: QueueEntryView[] = []) {
         { id: 6, fullName: 'Dr.ª Ribeiro', color: '#175cd3' },
       ],
       appointments: [],
+      scheduleProblems: [],
     }),
     'checkin.checkIn': ({ appointmentId }) => ({ ...checkedIn, appointmentId }),
   });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { STAFF, method } from '../contract/method';
 import { id, isoDay } from '../contract/common';
 import { appointmentStatus } from '../appointments/appointments.contract';
+import { scheduleProblem } from '../schedule/schedule.contract';
 
 export const boardAppointment = z.strictObject({
   id,
@@ -33,6 +34,8 @@ export const boardContract = {
       timeZone: z.string(),
       practitioners: z.array(z.strictObject({ id, fullName: z.string(), color: z.string() })),
       appointments: z.array(boardAppointment),
+      /** Appointments still to be seen that their practitioner's time off or hours no longer cover, not kept on purpose. */
+      scheduleProblems: z.array(z.strictObject({ appointmentId: id, problem: scheduleProblem })),
     }),
     access: STAFF,
   }),

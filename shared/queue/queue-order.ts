@@ -1,5 +1,7 @@
 import { AppError } from '../contract/errors';
 import { MINUTE_MS } from '../time/units';
+import { afterTimeOff } from '../schedule/schedule-problems';
+import type { Interval } from '../schedule/wall-clock';
 import { isWaiting, laneOf, type ManualMove, type QueueEntry, type QueueLane, type QueueRules } from './queue-rules';
 
 /**
@@ -34,6 +36,8 @@ export interface QueueForecast {
    * for this share of its expected consultation, on average.
    */
   upcomingShowRate?: number;
+  /** The practitioner's time off: nobody is expected to be called inside it. */
+  timeOff?: readonly Interval[];
 }
 
 /** One waiting patient with the moment the projection expects them to be called. */
@@ -144,7 +148,7 @@ export function projectQueue<E extends QueueEntry>(
   forecast?: QueueForecast,
   order: 'rules' | 'asGiven' = 'rules',
 ): Array<ProjectedEntry<E>> {
-  const { minutesFor, upcoming, upcomingShowRate = 1 } = forecast ?? NO_FORECAST;
+  const { minutesFor, upcoming, upcomingShowRate = 1, timeOff = [] } = forecast ?? NO_FORECAST;
   if (!(upcomingShowRate >= 0 && upcomingShowRate <= 1)) throw new RangeError(`upcoming show rate must be from 0 to 1, not ${upcomingShowRate}`);
   const nodes: Array<Node<E>> = entries.filter(isWaiting).map((entry, index) => ({
     entry,
@@ -159,7 +163,7 @@ export function projectQueue<E extends QueueEntry>(
 
   const pending = upcoming.filter((appointment) => appointment.startsAt > now).sort((a, b) => a.startsAt - b.startsAt || a.specialtyId - b.specialtyId);
   let nextUpcoming = 0;
-  let t = Math.max(now, forecast?.freeAt ?? now);
+  let t = afterTimeOff(Math.max(now, forecast?.freeAt ?? now), timeOff);
   const result: Array<ProjectedEntry<E>> = [];
 
   const best = (candidates: Iterable<Node<E>>): Node<E> | undefined => {
@@ -177,7 +181,7 @@ export function projectQueue<E extends QueueEntry>(
       const phantomCategory = category('onTime', phantom.startsAt, t);
       const nodeCategory = category(node.lane, node.startsAt, t);
       if (phantomCategory < nodeCategory || (phantomCategory === nodeCategory && phantom.startsAt < node.startsAt)) {
-        t = Math.max(t, phantom.startsAt) + upcomingShowRate * minutesFor(phantom.specialtyId) * MINUTE_MS;
+        t = afterTimeOff(Math.max(t, phantom.startsAt), timeOff) + upcomingShowRate * minutesFor(phantom.specialtyId) * MINUTE_MS;
         nextUpcoming++;
         continue;
       }
@@ -187,7 +191,7 @@ export function projectQueue<E extends QueueEntry>(
       if (!blocker) break;
       node = blocker;
     }
-    const expectedStartAt = node.entry.kind === 'appointment' ? Math.max(t, node.entry.startsAt) : t;
+    const expectedStartAt = afterTimeOff(node.entry.kind === 'appointment' ? Math.max(t, node.entry.startsAt) : t, timeOff);
     node.isPlaced = true;
     result.push({ entry: node.entry, expectedStartAt });
     t = expectedStartAt + minutesFor(node.entry.specialtyId) * MINUTE_MS;

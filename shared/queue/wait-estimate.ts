@@ -37,6 +37,8 @@ import { MINUTE_MS } from '../time/units';
  * 4. Report. minutes = round((expectedStartAt − now) / 1 min), never below 0. Along the
  *    list, expected starts never decrease.
  *
+ * The practitioner's time off is skipped: nobody is expected to be called inside it.
+ *
  * Not modelled: breaks and the end of the practitioner's day, patients who leave, and
  * several practitioners sharing one queue (every walk-in is assigned a practitioner at
  * check-in). Ordering a specialty's unassigned walk-ins still works with `orderQueue`.
@@ -70,6 +72,8 @@ export interface WaitContext {
    * expected consultation.
    */
   upcomingShowRate?: number;
+  /** The practitioner's time off: no estimate falls inside it. */
+  timeOff?: QueueForecast['timeOff'];
   options?: Partial<DurationOptions>;
 }
 
@@ -121,7 +125,7 @@ export function queueForecast(context: WaitContext): QueueForecast {
         : remainingMinutes(samplesFor(current.specialtyId), (context.now - current.since) / MINUTE_MS, typicalNow, options);
     freeAt = context.now + left * MINUTE_MS;
   }
-  return { freeAt, minutesFor, upcoming: context.upcoming ?? [], upcomingShowRate: context.upcomingShowRate ?? 1 };
+  return { freeAt, minutesFor, upcoming: context.upcoming ?? [], upcomingShowRate: context.upcomingShowRate ?? 1, timeOff: context.timeOff ?? [] };
 }
 
 function toEstimates(projected: ReadonlyArray<{ entry: QueueEntry; expectedStartAt: number }>, now: number): WaitEstimate[] {
