@@ -13,7 +13,7 @@ import { TextField } from '../ui/field';
 import { Icon, type IconName } from '../ui/icons';
 import { Badge, Card, CardHeader, EmptyState, type Tone } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
-import { deviceStatus, type DeviceStatus, type PairingCode } from './devices.store';
+import { deviceStatus, isThrottled, type DeviceStatus, type PairingCode } from './devices.store';
 import './devices.css';
 
 const roleIcon: Record<DeviceRoleName, IconName> = { display: 'monitor', kiosk: 'tablet' };
@@ -88,7 +88,18 @@ export function ScreensCard() {
 function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (device: Device) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const now = useNow(30_000);
+  const now = useNow(5_000);
+  const store = useDevicesStore();
+  const ui = useUiStore();
+  const errorText = useErrorText();
+  const clearThrottle = async (device: Device) => {
+    try {
+      await store.getState().clearThrottle(device.id);
+      ui.getState().toast('success', t('screens.throttleCleared', { name: device.name }));
+    } catch (caught) {
+      ui.getState().toast('error', errorText(RpcError.from(caught)));
+    }
+  };
   return (
     <div className="table-wrap">
       <table className="table">
@@ -129,8 +140,18 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
                       ? t('screens.revokedOn', { when: format.dateTime(device.revokedAt) })
                       : t(`screens.status.${state}`)}
                   </Badge>
+                  {isThrottled(device, now) && device.throttledUntil !== null ? (
+                    <span className="device-throttled" data-testid="device-throttled">
+                      <Badge tone="warning">{t('screens.throttledUntil', { when: format.time(device.throttledUntil) })}</Badge>
+                    </span>
+                  ) : null}
                 </td>
                 <td className="actions">
+                  {isThrottled(device, now) ? (
+                    <Button size="sm" variant="secondary" onClick={() => void clearThrottle(device)} data-testid="device-clear-throttle">
+                      {t('screens.clearThrottle')}
+                    </Button>
+                  ) : null}
                   {state === 'revoked' ? null : (
                     <Button
                       size="sm"
