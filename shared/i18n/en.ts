@@ -1051,6 +1051,7 @@ export const en = {
     email: 'Not an email address.',
     taxId: 'Letters, digits and dashes only.',
     date: 'Enter a real date, after 1900.',
+    dateInFuture: 'This date is in the future. Enter the date of birth.',
     username: 'Letters, digits, dot, dash and underscore.',
     color: 'Choose a colour.',
     ticketPrefix: 'One or two capital letters.',

@@ -1052,6 +1052,7 @@ export const pt: Catalogue = {
     email: 'Não é um endereço de email.',
     taxId: 'Apenas letras, algarismos e hífenes.',
     date: 'Indique uma data real, posterior a 1900.',
+    dateInFuture: 'Esta data é no futuro. Indique a data de nascimento.',
     username: 'Letras, algarismos, ponto, hífen e sublinhado.',
     color: 'Escolha uma cor.',
     ticketPrefix: 'Uma ou duas letras maiúsculas.',
