@@ -294,8 +294,10 @@ async function giveTodayItsQueue(db: Kysely<Database>, day: string, dayStart: nu
         checked_in_at: visit.checkedInAt,
         ticket_day: day,
         ticket: formatTicket(visit.ticket_prefix, sequence),
-        called_at: startedAt,
-        call_count: 1,
+        // Not called on the waiting-room screen: it starts with no calls of the demo's own,
+        // so that the first call anyone makes is the one it shows.
+        called_at: null,
+        call_count: 0,
         started_at: startedAt,
         finished_at: finishedAt,
         status_changed_at: finishedAt ?? startedAt,
