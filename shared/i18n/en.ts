@@ -359,7 +359,6 @@ export const en = {
       lead: 'The weekly hours each practitioner sees patients. A day can have several periods.',
       closed: 'Not working',
       add: 'Add period',
-      addInterval: 'Add a period on {{day}}',
       removeInterval: 'Remove period {{n}} on {{day}}',
       startOf: 'Start of period {{n}} on {{day}}',
       endOf: 'End of period {{n}} on {{day}}',

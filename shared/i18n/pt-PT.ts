@@ -357,7 +357,6 @@ export const pt: Catalogue = {
       lead: 'O horário semanal de atendimento de cada profissional. Um dia pode ter vários períodos.',
       closed: 'Não trabalha',
       add: 'Adicionar período',
-      addInterval: 'Adicionar um período à {{day}}',
       removeInterval: 'Remover o período {{n}} de {{day}}',
       startOf: 'Início do período {{n}} de {{day}}',
       endOf: 'Fim do período {{n}} de {{day}}',
