@@ -141,17 +141,23 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
                       : t(`screens.status.${state}`)}
                   </Badge>
                   {isThrottled(device, now) && device.throttledUntil !== null ? (
-                    <span className="device-throttled" data-testid="device-throttled">
-                      <Badge tone="warning">{t('screens.throttledUntil', { when: format.time(device.throttledUntil) })}</Badge>
-                    </span>
+                    <div className="device-throttled" data-testid="device-throttled">
+                      <Badge tone="warning" title={t('screens.throttledUntil', { when: format.dateTime(device.throttledUntil) })}>
+                        {t('screens.throttled')}
+                      </Badge>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() => void clearThrottle(device)}
+                        aria-label={`${t('screens.clearThrottle')}: ${device.name}`}
+                        data-testid="device-clear-throttle"
+                      >
+                        {t('screens.clearThrottle')}
+                      </Button>
+                    </div>
                   ) : null}
                 </td>
                 <td className="actions">
-                  {isThrottled(device, now) ? (
-                    <Button size="sm" variant="secondary" onClick={() => void clearThrottle(device)} data-testid="device-clear-throttle">
-                      {t('screens.clearThrottle')}
-                    </Button>
-                  ) : null}
                   {state === 'revoked' ? null : (
                     <Button
                       size="sm"
