@@ -20,7 +20,8 @@ import { checkinHandlers } from '../checkin/checkin.handlers';
 import { queueHandlers } from '../queue/queue.handlers';
 import { kioskHandlers, type KioskPacing } from '../kiosk/kiosk.handlers';
 import { displayHandlers } from '../display/display.handlers';
-import { devicesHandlers } from '../devices/devices.handlers';
+import { devicesHandlers, pairingLimiter } from '../devices/devices.handlers';
+import { KioskThrottle } from '../kiosk/kiosk-throttle';
 import { DeviceRegistry } from '../devices/device-registry';
 import { NoShowTimer, sweepNoShows } from '../appointments/no-show.service';
 import { displayState } from '../display/display.service';
@@ -95,14 +96,16 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
   const sessions = new SessionStore();
   const settings = new SettingsCache();
   settings.set(await readSettings(db));
-  const devices = new DeviceRegistry(database.sqlite, db);
+  const devices = new DeviceRegistry(database.sqlite, db, () => bus.publish('devices.changed', {}));
   bus.subscribe((event) => {
     if (event === 'settings.changed') void readSettings(db).then((fresh) => settings.set(fresh));
     if (event === 'devices.changed') devices.clear();
   });
 
   const env = options.env ?? process.env;
-  const faces = createFacesModule({ db, bus, now, secretCipher, env });
+  // One set of kiosk limits for the typed and the face check-in, which the desk sees and may clear.
+  const kioskThrottle = new KioskThrottle();
+  const faces = createFacesModule({ db, bus, now, secretCipher, env, kioskThrottle });
   const sync = createSyncModule({ db, bus, now, secretCipher, env, autoStart: options.syncWorker ?? options.now === undefined });
 
   const handlers: Handlers = {
@@ -117,9 +120,9 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...boardHandlers(),
     ...checkinHandlers(),
     ...queueHandlers(),
-    ...kioskHandlers(options.kioskPacing),
+    ...kioskHandlers(options.kioskPacing, kioskThrottle),
     ...displayHandlers(),
-    ...devicesHandlers(devices),
+    ...devicesHandlers(devices, pairingLimiter(), kioskThrottle),
     ...faces.handlers,
     ...sync.handlers,
   };

@@ -38,7 +38,7 @@ describe('the demo clinic', () => {
     expect((byStatus.done ?? 0) + (byStatus.in_consultation ?? 0)).toBeGreaterThan(5);
   });
 
-  it('gives past visits a plausible history, which the wait estimates learn from, and today no tickets', () => {
+  it('gives past visits a plausible history, which the wait estimates learn from', () => {
     const past = all<{ starts_at: number; ends_at: number; checked_in_at: number; started_at: number; finished_at: number; status_changed_at: number }>(
       `SELECT starts_at, ends_at, checked_in_at, started_at, finished_at, status_changed_at FROM appointments WHERE status = 'done' AND starts_at < ?`,
       NOW - 11 * HOUR_MS,
@@ -52,8 +52,42 @@ describe('the demo clinic', () => {
       expect(visit.finished_at - visit.started_at).toBeLessThanOrEqual(booked * 1.3 + 1);
       expect(visit.status_changed_at).toBe(visit.finished_at);
     }
-    expect(all('SELECT id FROM appointments WHERE ticket IS NOT NULL')).toEqual([]);
-    expect(all(`SELECT id FROM appointments WHERE checked_in_at IS NOT NULL AND starts_at >= ?`, NOW - 11 * HOUR_MS)).toEqual([]);
+    expect(all(`SELECT id FROM appointments WHERE ticket IS NOT NULL AND starts_at < ?`, NOW - 11 * HOUR_MS)).toEqual([]);
+  });
+
+  it('shows today’s finished visits with the time they ended, and the ones under way with their ticket', () => {
+    const today = all<{
+      id: number;
+      status: string;
+      ends_at: number;
+      ticket: string | null;
+      ticket_day: string | null;
+      finished_at: number | null;
+      status_changed_at: number;
+    }>(
+      `SELECT id, status, ends_at, ticket, ticket_day, finished_at, status_changed_at FROM appointments
+       WHERE starts_at >= ? AND status IN ('done', 'in_consultation')`,
+      NOW - 11 * HOUR_MS,
+    );
+    const done = today.filter((visit) => visit.status === 'done');
+    const underWay = today.filter((visit) => visit.status === 'in_consultation');
+    expect(done.length).toBeGreaterThan(3);
+    expect(underWay.length).toBeGreaterThan(0);
+    for (const visit of done) {
+      expect(visit.finished_at).not.toBeNull();
+      expect(visit.status_changed_at).toBe(visit.finished_at);
+      expect(visit.finished_at!).toBeLessThanOrEqual(NOW);
+      expect(visit.finished_at!).toBeGreaterThan(visit.ends_at - 30 * MINUTE_MS);
+    }
+    for (const visit of today) expect([visit.ticket_day, visit.ticket]).toEqual(['2030-01-07', expect.stringMatching(/^[A-Z]-\d{3}$/)]);
+
+    // Each one under way has its ticket (the board shows it), and the next check-in carries on the numbering.
+    expect(underWay.every((visit) => visit.ticket !== null)).toBe(true);
+    const counters = all<{ prefix: string; last: number }>(`SELECT prefix, last FROM ticket_counters WHERE day = '2030-01-07'`);
+    for (const { prefix, last } of counters) {
+      const issued = today.filter((visit) => visit.ticket!.startsWith(`${prefix}-`)).length;
+      expect(last).toBe(issued);
+    }
   });
 
   it('feeds the consultation history of the last weeks', async () => {

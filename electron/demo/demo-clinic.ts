@@ -7,6 +7,7 @@ import { writeSettings } from '../settings/settings.repository';
 import { generatePatients } from './patient-generator';
 import { createRandom } from '../../shared/random/seeded-random';
 import { DAY_MS, MINUTE_MS } from '../../shared/time/units';
+import { formatTicket } from '../../shared/checkin/tickets';
 
 /** Shown on the sign-in screen, and only in demo mode. */
 export const DEMO_ACCOUNTS = [
@@ -240,7 +241,7 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
                 status,
                 status_changed_at: Math.min(now, status === 'booked' ? now - DAY_MS : startsAt),
                 // Past days' visits carry how they went, so wait estimates learn from the demo
-                // as they would from a clinic's own weeks (today's queue starts fresh: no tickets).
+                // as they would from a clinic's own weeks (today's are given theirs below).
                 ...(status === 'done' && offset < 0 ? history(startsAt, specialty.duration) : {}),
                 price_cents: specialty.price,
                 created_at: now - DAY_MS * 3,
@@ -255,4 +256,54 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
       }
     }
   }
+
+  await giveTodayItsQueue(db, today.toISODate()!, today.toMillis(), now);
+}
+
+/**
+ * Today's visits so far as the desk would have left them: those done with their end time
+ * (the board says "Done 10:42", not the start), the ones under way with the ticket they
+ * were called by; tickets numbered by arrival, per specialty, and the day's counters set
+ * after them so that the next check-in carries on from there.
+ */
+async function giveTodayItsQueue(db: Kysely<Database>, day: string, dayStart: number, now: number): Promise<void> {
+  const random = createRandom(20261207);
+  const visits = await db
+    .selectFrom('appointments')
+    .innerJoin('specialties', 'specialties.id', 'appointments.specialty_id')
+    .select(['appointments.id', 'appointments.status', 'appointments.starts_at', 'appointments.ends_at', 'specialties.ticket_prefix'])
+    .where('appointments.starts_at', '>=', dayStart)
+    .where('appointments.starts_at', '<=', now)
+    .where('appointments.status', 'in', ['done', 'in_consultation'])
+    .orderBy('appointments.starts_at')
+    .orderBy('appointments.id')
+    .execute();
+  const arrivals = visits
+    .map((visit) => ({ ...visit, checkedInAt: Math.max(dayStart, visit.starts_at - Math.round(random() * 12 * MINUTE_MS)) }))
+    .sort((a, b) => a.checkedInAt - b.checkedInAt || a.id - b.id);
+  const last = new Map<string, number>();
+  for (const visit of arrivals) {
+    const sequence = (last.get(visit.ticket_prefix) ?? 0) + 1;
+    last.set(visit.ticket_prefix, sequence);
+    const startedAt = Math.min(now, visit.starts_at + Math.round(random() * 4 * MINUTE_MS));
+    const booked = visit.ends_at - visit.starts_at;
+    const finishedAt = visit.status === 'done' ? Math.min(now, Math.max(startedAt + MINUTE_MS, startedAt + Math.round(booked * (0.8 + random() * 0.2)))) : null;
+    await db
+      .updateTable('appointments')
+      .set({
+        checked_in_at: visit.checkedInAt,
+        ticket_day: day,
+        ticket: formatTicket(visit.ticket_prefix, sequence),
+        // Not called on the waiting-room screen: it starts with no calls of the demo's own,
+        // so that the first call anyone makes is the one it shows.
+        called_at: null,
+        call_count: 0,
+        started_at: startedAt,
+        finished_at: finishedAt,
+        status_changed_at: finishedAt ?? startedAt,
+      })
+      .where('id', '=', visit.id)
+      .execute();
+  }
+  for (const [prefix, sequence] of last) await db.insertInto('ticket_counters').values({ day, prefix, last: sequence }).execute();
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { DEVICE_ONLINE_WITHIN_MS } from '../../shared/devices/devices.contract';
 import type { Database } from '../db/schema';
 import type { DeviceIdentity } from '../rpc/context';
 import { markDeviceSeen, prepareFindLiveDevice, type LiveDeviceRow } from './devices.repository';
@@ -36,6 +37,8 @@ export class DeviceRegistry {
   constructor(
     sqlite: BetterSqlite3.Database,
     private readonly db: Kysely<Database>,
+    /** A screen never seen, or not seen for a while, was heard from (and the write is done): the desk's list shows it connected. */
+    private readonly onConnected: () => void = () => undefined,
   ) {
     this.find = prepareFindLiveDevice(sqlite);
   }
@@ -58,8 +61,13 @@ export class DeviceRegistry {
   seen(token: string, now: number): void {
     const known = this.byHash.get(hashToken(token));
     if (!known || (known.lastSeenAt !== null && now - known.lastSeenAt < SEEN_EVERY_MS)) return;
+    const wasAway = known.lastSeenAt === null || now - known.lastSeenAt > DEVICE_ONLINE_WITHIN_MS;
     known.lastSeenAt = now;
-    markDeviceSeen(this.db, known.identity.id, now).catch(() => undefined); // best effort: the database may be closing
+    markDeviceSeen(this.db, known.identity.id, now)
+      .then(() => {
+        if (wasAway) this.onConnected();
+      })
+      .catch(() => undefined); // best effort: the database may be closing
   }
 
   /** Stops accepting a device's token at once. */

@@ -1,10 +1,17 @@
 import { AppError } from '../../shared/contract/errors';
 import type { HandlerGroup } from '../rpc/handlers';
 import { AttemptLimiter } from '../security/attempt-limiter';
+import type { KioskThrottle } from '../kiosk/kiosk-throttle';
+import type { Device } from '../../shared/devices/devices.contract';
 import type { DeviceRegistry } from './device-registry';
-import { createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.service';
+import { clearDeviceThrottle, createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.service';
 
-type DevicesMethods = 'devices.createPairingCode' | 'devices.pair' | 'devices.whoAmI' | 'devices.list' | 'devices.revoke';
+type DevicesMethods = 'devices.createPairingCode' | 'devices.pair' | 'devices.whoAmI' | 'devices.list' | 'devices.clearThrottle' | 'devices.revoke';
+
+/** Which kiosks must wait (kept in memory by the kiosk's handlers), and the desk's way to let one try again. */
+export type KioskWaits = Pick<KioskThrottle, 'throttledUntil' | 'clearKiosk'>;
+
+const noWaits: KioskWaits = { throttledUntil: () => null, clearKiosk: () => undefined };
 
 /**
  * A million codes and a few live at a time: wrong codes are limited per source (5 in 5
@@ -15,7 +22,9 @@ export function pairingLimiter(): AttemptLimiter {
   return new AttemptLimiter({ kind: 'window', limit: 5, windowMs: 5 * 60_000 });
 }
 
-export function devicesHandlers(registry: DeviceRegistry, limiter = pairingLimiter()): HandlerGroup<DevicesMethods> {
+export function devicesHandlers(registry: DeviceRegistry, limiter = pairingLimiter(), waits: KioskWaits = noWaits): HandlerGroup<DevicesMethods> {
+  const withWait = (device: Device, now: number): Device =>
+    device.role === 'kiosk' && device.revokedAt === null ? { ...device, throttledUntil: waits.throttledUntil(device.id, now) } : device;
   return {
     'devices.createPairingCode': async (input, ctx) => createPairingCode(ctx.db, await ctx.request(), input),
 
@@ -40,7 +49,15 @@ export function devicesHandlers(registry: DeviceRegistry, limiter = pairingLimit
 
     'devices.whoAmI': (_input, ctx) => ({ device: ctx.device ? { role: ctx.device.role, name: ctx.device.name } : null }),
 
-    'devices.list': (_input, ctx) => listDevices(ctx.db),
+    'devices.list': async (_input, ctx) => (await listDevices(ctx.db)).map((device) => withWait(device, ctx.now())),
+
+    'devices.clearThrottle': async (input, ctx) => {
+      const now = ctx.now();
+      const device = await clearDeviceThrottle(ctx.db, await ctx.request(), input.id, waits.throttledUntil(input.id, now));
+      waits.clearKiosk(input.id);
+      ctx.emit('devices.changed', {});
+      return withWait(device, now);
+    },
 
     'devices.revoke': async (input, ctx) => {
       const device = await revokeDevice(ctx.db, await ctx.request(), input.id);

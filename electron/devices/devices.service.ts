@@ -20,7 +20,15 @@ import {
 export const PAIRING_CODE_MINUTES = 10;
 
 export function toDevice(row: DeviceRow): Device {
-  return { id: row.id, name: row.name, role: row.role, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revokedAt: row.revoked_at };
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    revokedAt: row.revoked_at,
+    throttledUntil: null,
+  };
 }
 
 function hashCode(code: string): string {
@@ -64,6 +72,22 @@ export async function pairDevice(db: Kysely<Database>, req: RequestContext, code
 
 export async function listDevices(db: Kysely<Database>): Promise<Device[]> {
   return (await listDeviceRows(db)).map(toDevice);
+}
+
+/**
+ * Notes that the desk let a kiosk try again (the handler clears the wait itself: it is
+ * kept in memory). Any paired screen may be named; a display simply never waits.
+ */
+export async function clearDeviceThrottle(db: Kysely<Database>, req: RequestContext, id: number, wasWaitingUntil: number | null): Promise<Device> {
+  const row = await findDeviceRow(db, id);
+  if (!row) throw new AppError('NOT_FOUND', 'There is no such device.', { field: 'id' });
+  req.audit({
+    action: 'devices.clearThrottle',
+    entity: 'device',
+    entityId: id,
+    detail: { name: row.name, waitedSeconds: wasWaitingUntil === null ? 0 : Math.ceil((wasWaitingUntil - req.now) / 1000) },
+  });
+  return toDevice(row);
 }
 
 /** Revokes a device (again is harmless: the first revocation's time stays). */

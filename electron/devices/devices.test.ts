@@ -182,7 +182,9 @@ describe('pairing a screen', () => {
     expect(again.body.error).toMatchObject({ code: 'NOT_FOUND', details: { used: true } });
 
     const list = await rpc('devices.list', {}, withCookie(admin));
-    expect(list.body.value).toEqual([{ id: 1, name: 'Waiting room TV', role: 'display', createdAt: clock, lastSeenAt: expect.any(Number), revokedAt: null }]);
+    expect(list.body.value).toEqual([
+      { id: 1, name: 'Waiting room TV', role: 'display', createdAt: clock, lastSeenAt: expect.any(Number), revokedAt: null, throttledUntil: null },
+    ]);
   });
 
   it('refuses wrong and expired codes', async () => {

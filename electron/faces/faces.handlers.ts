@@ -1,7 +1,8 @@
 import type { MethodOutput } from '../../shared/contract/contract';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { CallContext } from '../rpc/context';
-import { AttemptLimiter, limitKey, type Attempt } from '../security/attempt-limiter';
+import type { Attempt } from '../security/attempt-limiter';
+import { KioskThrottle } from '../kiosk/kiosk-throttle';
 import { kioskCheckInPatient } from '../kiosk/kiosk.service';
 import { announceQueueChange } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
@@ -20,18 +21,11 @@ export type FaceMethods =
   | 'faces.applyRetention'
   | 'kiosk.faceCheckIn';
 
-/**
- * Failed face check-ins a kiosk may make before it has to wait. More than the typed
- * check-in's five: a kiosk sends a frame every two seconds while someone stands there, and
- * the first miss already sends the patient to the other check-in.
- */
-export const FACE_ATTEMPTS = 10;
-export const FACE_WINDOW_MS = 2 * 60_000;
-
 export function facesHandlers(
   services: FacesServices,
   bus: EventBus,
-  limiter = new AttemptLimiter({ kind: 'window', limit: FACE_ATTEMPTS, windowMs: FACE_WINDOW_MS }),
+  // The kiosk's own limits (FACE_POLICY): growing waits, shown at the desk, which may clear them.
+  throttle = new KioskThrottle(),
 ): HandlerGroup<FaceMethods> {
   // Outside a transaction the dispatcher's queued events would be lost on failure; a
   // withdrawal that stopped halfway has still changed the status, so it is published now.
@@ -78,7 +72,7 @@ export function facesHandlers(
     'kiosk.faceCheckIn': async (input, ctx) => {
       // Counted before the call to AWS, so that frames sent together each take a slot; one
       // that turns out to be no attempt (no face, the feature off or unreachable) frees it.
-      const attempt = limiter.reserve(limitKey(ctx), ctx.now(), 'Too many tries at this kiosk.');
+      const attempt = throttle.reserveFace(ctx);
       try {
         return await faceCheckIn(input.image, ctx, attempt);
       } finally {
@@ -90,7 +84,10 @@ export function facesHandlers(
   async function faceCheckIn(image: string, ctx: CallContext, attempt: Attempt): Promise<MethodOutput<'kiosk.faceCheckIn'>> {
     const who = await identification.identify(ctx.db, Buffer.from(image, 'base64'));
     if (who.kind === 'notRecognised') {
-      if (who.reason === 'noMatch') attempt.fail(ctx.now());
+      if (who.reason === 'noMatch') {
+        attempt.fail(ctx.now());
+        if (throttle.isWaiting(ctx)) ctx.emit('devices.changed', {});
+      }
       // A face that matched nobody is a failed match for the audit log (the call itself
       // succeeds: the kiosk turns to the other check-in); an empty frame or a switched-off
       // feature is not an attempt at all.
@@ -112,8 +109,10 @@ export function facesHandlers(
       });
       return outcome;
     });
-    if (isFailure) attempt.fail(ctx.now());
-    else attempt.succeed();
+    if (isFailure) {
+      attempt.fail(ctx.now());
+      if (throttle.isWaiting(ctx)) ctx.emit('devices.changed', {});
+    } else attempt.succeed();
     if (change) await announceQueueChange(ctx, change);
     return result;
   }

@@ -6,6 +6,7 @@ import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { AwsTimeouts } from './aws-clients';
+import type { KioskThrottle } from '../kiosk/kiosk-throttle';
 import { facesHandlers, type FaceMethods } from './faces.handlers';
 import { ABANDONED_AFTER_MS } from './faces-withdrawal.service';
 import { createFacesServices, type FacesServices } from './faces.service';
@@ -21,6 +22,8 @@ export interface FacesDeps {
   env: Readonly<Record<string, string | undefined>>;
   /** Run the daily retention sweep; default: only on the real clock (like the no-show timer). */
   retentionTimer?: boolean;
+  /** The kiosks' limits, shared with the typed check-in and the desk. */
+  kioskThrottle?: KioskThrottle;
   /** Shorter AWS timeouts for tests. */
   timeouts?: { desk?: AwsTimeouts; kiosk?: AwsTimeouts };
 }
@@ -49,7 +52,7 @@ const RETENTION_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'retention (daily
  */
 export function createFacesModule(deps: FacesDeps): FacesModule {
   const services = createFacesServices({ db: deps.db, now: deps.now, secretCipher: deps.secretCipher, env: deps.env, timeouts: deps.timeouts });
-  const handlers = facesHandlers(services, deps.bus);
+  const handlers = facesHandlers(services, deps.bus, deps.kioskThrottle);
 
   let timer: NodeJS.Timeout | null = null;
   let recheck: NodeJS.Timeout | null = null;

@@ -1,11 +1,7 @@
 import type { HandlerGroup } from '../rpc/handlers';
-import { AttemptLimiter, limitKey } from '../security/attempt-limiter';
 import { kioskCheckIn } from './kiosk.service';
+import { KioskThrottle } from './kiosk-throttle';
 import { announceQueueChange } from '../queue/queue-events';
-
-/** Failed look-ups a kiosk may make before it has to wait: enough for typing slips, too few to guess with. */
-export const KIOSK_ATTEMPTS = 5;
-export const KIOSK_WINDOW_MS = 5 * 60_000;
 
 /**
  * The least time an answer without a ticket takes: longer than any look-up, so that a
@@ -28,15 +24,14 @@ export const realKioskPacing: KioskPacing = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export function kioskHandlers(
-  pacing: KioskPacing = realKioskPacing,
-  limiter = new AttemptLimiter({ kind: 'window', limit: KIOSK_ATTEMPTS, windowMs: KIOSK_WINDOW_MS }),
-): HandlerGroup<'kiosk.checkIn' | 'kiosk.info'> {
+export function kioskHandlers(pacing: KioskPacing = realKioskPacing, throttle = new KioskThrottle()): HandlerGroup<'kiosk.checkIn' | 'kiosk.info'> {
   return {
     'kiosk.checkIn': async (input, ctx) => {
       const startedAt = pacing.clock();
-      // Counted before the look-up, so that look-ups sent together each take a slot.
-      const attempt = limiter.reserve(limitKey(ctx), ctx.now(), 'Too many tries at this kiosk.');
+      // Counted before the look-up, per kiosk and per identity tried, so that look-ups sent
+      // together each take a slot. A refusal says how long to wait and nothing else: it
+      // depends only on the tries, never on whether the details belong to anyone.
+      const attempt = throttle.reserveTyped(ctx, input);
       try {
         // A transaction of its own (the method does not write as a whole): the pause below
         // must not hold the database from everyone else.
@@ -45,8 +40,11 @@ export function kioskHandlers(
           if (outcome.change) await announceQueueChange(tx, outcome.change);
           return outcome;
         });
-        if (isFailure) attempt.fail(ctx.now());
-        else attempt.succeed();
+        if (isFailure) {
+          attempt.fail(ctx.now());
+          // The desk's Screens card shows a kiosk that has to wait.
+          if (throttle.isWaiting(ctx)) ctx.emit('devices.changed', {});
+        } else attempt.succeed();
         if (result.outcome === 'seeDesk') {
           const left = pacing.minimumMs - (pacing.clock() - startedAt);
           if (left > 0) await pacing.sleep(left);

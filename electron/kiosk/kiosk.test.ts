@@ -163,24 +163,6 @@ describe('kiosk.checkIn', () => {
     }
   });
 
-  it('limits failed attempts per kiosk: five in five minutes, then RATE_LIMITED until the oldest expires', async () => {
-    await bookAt(t, p, '2026-06-15T10:00', { patientId: rita });
-    t.now = t.at('2026-06-15T09:30');
-    const wrong = { dateOfBirth: '1975-05-20', phoneLast4: '0000' };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      expect(await t.ok(kiosk, 'kiosk.checkIn', wrong)).toEqual({ outcome: 'seeDesk' });
-      t.now += 10_000;
-    }
-    const limited = await t.fail(kiosk, 'kiosk.checkIn', byBirth);
-    expect(limited).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 250 } });
-    // Another kiosk is not held up, and neither is the desk.
-    expect(await t.ok(deviceCaller('kiosk', 8), 'kiosk.checkIn', wrong)).toEqual({ outcome: 'seeDesk' });
-    expect((await t.ok(t.reception, 'kiosk.info', {})).clinicName).toBe('Test Clinic');
-
-    t.now = t.at('2026-06-15T09:35');
-    expect(await t.ok(kiosk, 'kiosk.checkIn', byBirth)).toMatchObject({ outcome: 'checkedIn' });
-  });
-
   it('is for kiosks and the desk: a display or a doctor may not', async () => {
     expect((await t.fail(deviceCaller('display'), 'kiosk.checkIn', byBirth)).code).toBe('FORBIDDEN');
     expect((await t.fail(await t.doctor(p.ana), 'kiosk.checkIn', byBirth)).code).toBe('FORBIDDEN');

@@ -84,4 +84,25 @@ describe('AttemptLimiter', () => {
     reserveAll([[b, 'y']], T).release();
     expect(refusal(() => b.reserve('y', T))).toBeNull();
   });
+
+  it('backs off only for failures within the window, lists the keys that wait, and clears one', () => {
+    const limiter = new AttemptLimiter({ kind: 'backoff', free: 2, baseMs: 5_000, maxMs: 60_000, windowMs: 60_000 });
+    limiter.reserve('device:1', T).fail(T);
+    limiter.reserve('device:1', T).fail(T);
+    limiter.reserve('other', T).fail(T);
+    expect(limiter.throttled(T, 'device:')).toEqual([{ key: 'device:1', retryAfterSeconds: 5, failures: 2 }]);
+    expect(limiter.waitSeconds('device:1', T + 60_000)).toBe(0);
+    limiter.reserve('device:1', T + 60_000).fail(T + 60_000);
+    expect(limiter.waitSeconds('device:1', T + 60_000)).toBe(0);
+    limiter.reserve('device:1', T + 60_000).fail(T + 60_000);
+    expect(limiter.waitSeconds('device:1', T + 60_000)).toBe(5);
+    const inFlight = limiter.reserve('device:2', T);
+    limiter.reserve('device:2', T);
+    limiter.clear('device:1');
+    limiter.clear('device:2');
+    expect(limiter.waitSeconds('device:1', T + 60_000)).toBe(0);
+    // Attempts in flight keep their slots through a clear.
+    expect(refusal(() => limiter.reserve('device:2', T))).toMatchObject({ code: 'RATE_LIMITED' });
+    inFlight.release();
+  });
 });

@@ -5,11 +5,19 @@ import type { CallContext } from '../rpc/context';
  * How many failures a key may have before it waits, and how long:
  * - `window`: `limit` failures within `windowMs`, then until the oldest leaves the window;
  * - `backoff`: `free` failures in a row, then each further try waits twice as long as the
- *   last (`baseMs`, 2 × `baseMs`, … up to `maxMs`); a success forgets them.
+ *   last (`baseMs`, 2 × `baseMs`, … up to `maxMs`); a success forgets them (where the
+ *   limiter forgives), and so does time: with `windowMs`, failures older than that no longer count.
  */
 export type LimitPolicy =
   | { readonly kind: 'window'; readonly limit: number; readonly windowMs: number }
-  | { readonly kind: 'backoff'; readonly free: number; readonly baseMs: number; readonly maxMs: number };
+  | { readonly kind: 'backoff'; readonly free: number; readonly baseMs: number; readonly maxMs: number; readonly windowMs?: number };
+
+/** A key that must wait now, for the desk to see (and clear). */
+export interface Throttled {
+  readonly key: string;
+  readonly retryAfterSeconds: number;
+  readonly failures: number;
+}
 
 interface Entry {
   /** Failure times (window), or one entry per failure in a row (backoff: only the count and the last matter). */
@@ -59,6 +67,11 @@ export class AttemptLimiter {
       if (all.length < policy.limit) return 0;
       return seconds(all[all.length - policy.limit]! + policy.windowMs - now);
     }
+    if (policy.windowMs !== undefined) {
+      const windowMs = policy.windowMs;
+      entry.failures = entry.failures.filter((at) => now - at < windowMs);
+      if (entry.failures.length === 0 && entry.pending === 0) this.entries.delete(key);
+    }
     const count = entry.failures.length + entry.pending;
     if (count < policy.free) return 0;
     const last = entry.failures.at(-1) ?? now;
@@ -66,6 +79,28 @@ export class AttemptLimiter {
     // With a try in flight, the next waits as if it had failed.
     if (entry.pending > 0) return seconds(Math.max(blockedUntil, now + backoff(policy, count)) - now);
     return blockedUntil > now ? seconds(blockedUntil - now) : 0;
+  }
+
+  /** The keys (starting with `prefix`) that must wait now, longest wait first. */
+  throttled(now: number, prefix = ''): Throttled[] {
+    const found: Throttled[] = [];
+    for (const key of [...this.entries.keys()]) {
+      if (!key.startsWith(prefix)) continue;
+      const retryAfterSeconds = this.waitSeconds(key, now);
+      if (retryAfterSeconds > 0) found.push({ key, retryAfterSeconds, failures: this.entries.get(key)?.failures.length ?? 0 });
+    }
+    return found.sort((a, b) => b.retryAfterSeconds - a.retryAfterSeconds);
+  }
+
+  /**
+   * Forgets a key's failures (the desk saw who was at the kiosk). Attempts in flight keep
+   * their slots, so that clearing cannot let a burst sent together through.
+   */
+  clear(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.failures = [];
+    if (entry.pending === 0) this.entries.delete(key);
   }
 
   /** Takes a slot; the caller has checked the key may try. */

@@ -4,8 +4,8 @@ import { usePatientsStore, useUi, useUiStore } from '../stores/stores';
 import { Dialog } from '../ui/dialog';
 import { Icon } from '../ui/icons';
 import { KeyCombo } from '../ui/misc';
-import { foldText } from '../../shared/patients/patient-keys';
 import { commands, isAvailable, type CommandContext } from './commands';
+import { orderPalette } from './palette-rank';
 import './command-palette.css';
 
 interface PaletteItem {
@@ -45,10 +45,8 @@ function PaletteBody({ getContext }: { getContext: () => CommandContext | null }
     const ctx = getContext();
     if (!ctx) return [];
     const close = () => ui.getState().setPaletteOpen(false);
-    const folded = foldText(query);
-    const list: PaletteItem[] = commands
+    const available: PaletteItem[] = commands
       .filter((command) => command.id !== 'palette.open' && isAvailable(command, ctx))
-      .filter((command) => !folded || foldText(t(command.label)).includes(folded))
       .map((command) => ({
         id: command.id,
         label: t(command.label),
@@ -59,19 +57,21 @@ function PaletteBody({ getContext }: { getContext: () => CommandContext | null }
           command.perform(getContext() ?? ctx);
         },
       }));
-    if (query.trim().length >= 2) {
-      list.unshift({
-        id: 'patients.searchFor',
-        label: t('palette.searchPatientsFor', { query: query.trim() }),
-        icon: 'search',
-        run: () => {
-          close();
-          ui.getState().navigate({ view: 'patients' });
-          patients.getState().setQuery(query.trim());
-          ui.getState().requestFocus('patientSearch');
-        },
-      });
-    }
+    const patientSearch: PaletteItem | null =
+      query.trim().length >= 2
+        ? {
+            id: 'patients.searchFor',
+            label: t('palette.searchPatientsFor', { query: query.trim() }),
+            icon: 'search',
+            run: () => {
+              close();
+              ui.getState().navigate({ view: 'patients' });
+              patients.getState().setQuery(query.trim());
+              ui.getState().requestFocus('patientSearch');
+            },
+          }
+        : null;
+    const list = orderPalette(query, available, (item) => item.label, patientSearch);
     return list;
   }, [query, getContext, t, ui, patients]);
 

@@ -22,6 +22,8 @@ export function BookPatientCard() {
   const ui = useUiStore();
   const [isCreating, setIsCreating] = useState(false);
   const [draftQuery, setDraftQuery] = useState('');
+  /** "Change" puts the cursor in the search at once; arriving on the page does not take it from elsewhere. */
+  const [isChanging, setIsChanging] = useState(false);
 
   const pick = (summary: PatientSummary) => {
     store.getState().setPatient(summary);
@@ -50,7 +52,15 @@ export function BookPatientCard() {
                 ) : null}
               </p>
             </div>
-            <Button size="sm" variant="ghost" onClick={() => store.getState().setPatient(null)}>
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => {
+                setIsChanging(true);
+                store.getState().setPatient(null);
+              }}
+              data-testid="change-patient"
+            >
               {t('booking.changePatient')}
             </Button>
           </div>
@@ -60,6 +70,7 @@ export function BookPatientCard() {
               store={picker}
               label={t('booking.findPatient')}
               testId="booking-patient-search"
+              autoFocus={isChanging}
               onOpen={pick}
               idle={<p className="muted search-idle">{t('booking.findPatientHint')}</p>}
             />

@@ -166,6 +166,13 @@ export function BookSlotsPanel() {
             value={notes}
             maxLength={1000}
             onChange={(event) => store.getState().setNotes(event.target.value)}
+            onKeyDown={(event) => {
+              // The last field before "Book": Enter books, as in a form.
+              if (event.key !== 'Enter' || event.nativeEvent.isComposing || !patient || !selected || isBooking) return;
+              event.preventDefault();
+              void book();
+            }}
+            data-testid="booking-notes"
           />
           <Button
             variant="secondary"

@@ -1,6 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useBookingStore, useUi } from '../stores/stores';
+import { useBookingStore, usePatientPickerStore, useUi } from '../stores/stores';
 import { PageHeader } from '../ui/misc';
 import { BookPatientCard } from './book-patient-card';
 import { BookWhatWhenCard } from './book-what-when-card';
@@ -12,6 +12,20 @@ export function BookView() {
   const route = useUi((state) => state.route);
   const store = useBookingStore();
   const routePatientId = route.view === 'book' ? route.patientId : undefined;
+
+  const picker = usePatientPickerStore();
+  const openedFor = useRef(routePatientId);
+
+  // Opened afresh ("g b", the menu) for nobody in particular: the last patient's booking is
+  // not carried into the next one. Only on opening: staying on the page keeps what is typed.
+  useEffect(() => {
+    if (openedFor.current !== undefined) return;
+    const booking = store.getState();
+    booking.setPatient(null);
+    booking.selectSlot(null);
+    booking.setNotes('');
+    picker.getState().clearSearch();
+  }, [store, picker]);
 
   useEffect(() => {
     if (routePatientId) void store.getState().setPatientById(routePatientId);

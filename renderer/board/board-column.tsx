@@ -213,7 +213,7 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
               className="appt-check-in"
               isBusy={context.isCheckingIn(appointment.id)}
               onClick={() => context.onCheckIn(appointment)}
-              aria-label={`${t('queue.checkIn.action')}: ${appointment.patientName}`}
+              aria-label={`${appointment.status === 'no_show' ? t('queue.checkIn.late') : t('queue.checkIn.action')}: ${appointment.patientName}`}
               data-testid="check-in"
             >
               {appointment.status === 'no_show' ? t('queue.checkIn.late') : t('queue.checkIn.action')}

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Device } from '../../shared/devices/devices.contract';
 import { createFakeTransport, fail, flush } from '../test/fake-transport';
-import { createDevicesStore, deviceStatus, ONLINE_WITHIN_MS, sortDevices } from './devices.store';
+import { createDevicesStore, deviceStatus, isThrottled, ONLINE_WITHIN_MS, sortDevices } from './devices.store';
 import { DAY_MS } from '../../shared/time/units';
 
 const NOW = 1_900_000_000_000;
 
 function device(over: Partial<Device> & Pick<Device, 'id'>): Device {
-  return { name: `Screen ${over.id}`, role: 'display', createdAt: NOW - DAY_MS, lastSeenAt: null, revokedAt: null, ...over };
+  return { name: `Screen ${over.id}`, role: 'display', createdAt: NOW - DAY_MS, lastSeenAt: null, revokedAt: null, throttledUntil: null, ...over };
 }
 
 describe('devices store', () => {
@@ -67,5 +67,18 @@ describe('devices store', () => {
     expect(
       sortDevices([device({ id: 1, revokedAt: NOW }), device({ id: 2, createdAt: NOW - 5 }), device({ id: 3, lastSeenAt: NOW })]).map((d) => d.id),
     ).toEqual([3, 2, 1]);
+  });
+
+  it('shows a kiosk that waits after wrong check-ins until its time, and clears it at the desk', async () => {
+    const waiting = device({ id: 3, role: 'kiosk', lastSeenAt: NOW, throttledUntil: NOW + 20_000 });
+    expect(isThrottled(waiting, NOW)).toBe(true);
+    expect(isThrottled(waiting, NOW + 20_000)).toBe(false);
+    expect(isThrottled({ ...waiting, revokedAt: NOW }, NOW)).toBe(false);
+    const fake = createFakeTransport({ 'devices.list': () => [waiting], 'devices.clearThrottle': () => ({ ...waiting, throttledUntil: null }) });
+    const store = createDevicesStore(fake.transport);
+    await store.getState().load();
+    await store.getState().clearThrottle(3);
+    expect(fake.callsOf('devices.clearThrottle')).toEqual([{ method: 'devices.clearThrottle', input: { id: 3 } }]);
+    expect(isThrottled(store.getState().devices[0]!, NOW)).toBe(false);
   });
 });

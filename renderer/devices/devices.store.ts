@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Device, DeviceRoleName } from '../../shared/devices/devices.contract';
+import { DEVICE_ONLINE_WITHIN_MS, type Device, type DeviceRoleName } from '../../shared/devices/devices.contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';
 import { createLatest, toRpcError, type LoadStatus } from '../stores/store-utils';
@@ -20,6 +20,8 @@ export interface DevicesState {
   load(options?: { quiet?: boolean }): Promise<void>;
   createPairingCode(role: DeviceRoleName, name: string): Promise<PairingCode>;
   revoke(id: number): Promise<Device>;
+  /** Lets a kiosk that waits after wrong check-ins try again at once. */
+  clearThrottle(id: number): Promise<Device>;
   connect(): () => void;
 }
 
@@ -31,10 +33,15 @@ export function sortDevices(devices: readonly Device[]): Device[] {
   });
 }
 
-/** A screen counts as online when it was seen this recently (displays keep a live connection). */
-export const ONLINE_WITHIN_MS = 2 * 60_000;
+/** A screen counts as online when it was seen this recently (displays keep a live connection, kiosks a heartbeat). */
+export const ONLINE_WITHIN_MS = DEVICE_ONLINE_WITHIN_MS;
 
 export type DeviceStatus = 'revoked' | 'online' | 'offline' | 'neverSeen';
+
+/** Whether a kiosk waits now after wrong check-ins (the desk may let it try again). */
+export function isThrottled(device: Device, now: number): boolean {
+  return device.revokedAt === null && device.throttledUntil !== null && device.throttledUntil > now;
+}
 
 export function deviceStatus(device: Device, now: number): DeviceStatus {
   if (device.revokedAt !== null) return 'revoked';
@@ -71,6 +78,12 @@ export function createDevicesStore(transport: Transport) {
       const revoked = await transport.call('devices.revoke', { id });
       set((state) => ({ devices: sortDevices(state.devices.map((device) => (device.id === id ? revoked : device))) }));
       return revoked;
+    },
+
+    async clearThrottle(id) {
+      const cleared = await transport.call('devices.clearThrottle', { id });
+      set((state) => ({ devices: sortDevices(state.devices.map((device) => (device.id === id ? cleared : device))) }));
+      return cleared;
     },
 
     connect() {

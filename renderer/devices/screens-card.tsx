@@ -13,7 +13,7 @@ import { TextField } from '../ui/field';
 import { Icon, type IconName } from '../ui/icons';
 import { Badge, Card, CardHeader, EmptyState, type Tone } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
-import { deviceStatus, type DeviceStatus, type PairingCode } from './devices.store';
+import { deviceStatus, isThrottled, type DeviceStatus, type PairingCode } from './devices.store';
 import './devices.css';
 
 const roleIcon: Record<DeviceRoleName, IconName> = { display: 'monitor', kiosk: 'tablet' };
@@ -88,7 +88,18 @@ export function ScreensCard() {
 function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (device: Device) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const now = useNow(30_000);
+  const now = useNow(5_000);
+  const store = useDevicesStore();
+  const ui = useUiStore();
+  const errorText = useErrorText();
+  const clearThrottle = async (device: Device) => {
+    try {
+      await store.getState().clearThrottle(device.id);
+      ui.getState().toast('success', t('screens.throttleCleared', { name: device.name }));
+    } catch (caught) {
+      ui.getState().toast('error', errorText(RpcError.from(caught)));
+    }
+  };
   return (
     <div className="table-wrap">
       <table className="table">
@@ -129,6 +140,22 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
                       ? t('screens.revokedOn', { when: format.dateTime(device.revokedAt) })
                       : t(`screens.status.${state}`)}
                   </Badge>
+                  {isThrottled(device, now) && device.throttledUntil !== null ? (
+                    <div className="device-throttled" data-testid="device-throttled">
+                      <Badge tone="warning" title={t('screens.throttledUntil', { when: format.dateTime(device.throttledUntil) })}>
+                        {t('screens.throttled')}
+                      </Badge>
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        onClick={() => void clearThrottle(device)}
+                        aria-label={`${t('screens.clearThrottle')}: ${device.name}`}
+                        data-testid="device-clear-throttle"
+                      >
+                        {t('screens.clearThrottle')}
+                      </Button>
+                    </div>
+                  ) : null}
                 </td>
                 <td className="actions">
                   {state === 'revoked' ? null : (

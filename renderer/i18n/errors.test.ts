@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { patientFields } from '../../shared/patients/patients.contract';
 import { RpcError } from '../transport/rpc-error';
-import { clientFieldErrors, errorText, serverFieldErrors } from './errors';
+import { clientFieldErrors, errorText, futureBirthDateError, localDay, serverFieldErrors } from './errors';
 import { createI18n } from './i18n';
 
 const en = createI18n('en').t;
@@ -62,5 +62,26 @@ describe('error texts', () => {
     expect(pt('patients.age', { count: 0 })).toBe('0 anos');
     expect(pt('patients.age', { count: 1 })).toBe('1 ano');
     expect(en('patients.resultCount', { count: 1 })).toBe('1 patient found');
+  });
+});
+
+describe('a birth date in the future', () => {
+  it('says it is in the future, from the host or before sending, rather than "after 1900"', () => {
+    const error = new RpcError('VALIDATION', 'bad', {
+      fields: [{ path: 'fields.dateOfBirth', code: 'custom', message: 'the date of birth is in the future' }],
+    });
+    expect(serverFieldErrors(en, error, 'fields.')).toEqual({ dateOfBirth: 'This date is in the future. Enter the date of birth.' });
+    expect(serverFieldErrors(pt, error, 'fields.')['dateOfBirth']).toBe('Esta data é no futuro. Indique a data de nascimento.');
+    expect(futureBirthDateError(en, '2031-01-01', '2030-12-31')).toBe('This date is in the future. Enter the date of birth.');
+    expect(futureBirthDateError(en, '2030-12-31', '2030-12-31')).toBeNull();
+    expect(futureBirthDateError(en, '', '2030-12-31')).toBeNull();
+    // Too old is still the other sentence.
+    const tooOld = new RpcError('VALIDATION', 'bad', { fields: [{ path: 'fields.dateOfBirth', code: 'custom', message: 'too far in the past' }] });
+    expect(serverFieldErrors(en, tooOld, 'fields.')['dateOfBirth']).toBe('Enter a real date, after 1900.');
+  });
+
+  it('reads "today" on the desk’s own calendar', () => {
+    const at = new Date(2030, 0, 7, 23, 59).getTime();
+    expect(localDay(at)).toBe('2030-01-07');
   });
 });

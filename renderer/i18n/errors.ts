@@ -44,6 +44,8 @@ export interface IssueLike {
   minimum?: unknown;
   maximum?: unknown;
   origin?: unknown;
+  /** The server's English reason, when it sent one. */
+  message?: unknown;
 }
 
 /** One translated sentence for a field issue, whichever side (client zod or server VALIDATION) found it. */
@@ -60,6 +62,8 @@ export function issueText(t: TFunction, issue: IssueLike): string {
     return t('validation.tooLong', { max: Number(issue.maximum) });
   }
   if (issue.code === 'invalid_type') return t('validation.required');
+  // The host refuses a birth date after today: say so, not "after 1900".
+  if (field === 'dateOfBirth' && typeof issue.message === 'string' && /future/i.test(issue.message)) return t('validation.dateInFuture');
   const hint = formatHints[field];
   if (hint) return t(hint as 'validation.phone');
   return t('validation.invalid');
@@ -92,6 +96,17 @@ function limitsFrom(message: string): { origin?: string; minimum?: number; maxim
 }
 
 /** Checks form values with a contract schema before sending; the same messages as the server's. */
+/** A birth date after today (the desk's own calendar day, `today` as YYYY-MM-DD): the error to show, or null. */
+export function futureBirthDateError(t: TFunction, dateOfBirth: string, today: string): string | null {
+  return /^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) && dateOfBirth > today ? t('validation.dateInFuture') : null;
+}
+
+/** Today's calendar day on this machine, as YYYY-MM-DD. */
+export function localDay(now: number): string {
+  const date = new Date(now);
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
 export function clientFieldErrors(t: TFunction, schema: ZodType, values: unknown): Record<string, string> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return {};

@@ -1,5 +1,6 @@
-import type { ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { useStore } from 'zustand';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
@@ -105,7 +106,8 @@ function FaceFallback({ store, reason }: { store: KioskStore; reason: Extract<Ki
  */
 function SeeDesk({ store, outcome }: { store: KioskStore; outcome: Exclude<KioskOutcome, { outcome: 'checkedIn' | 'alreadyCheckedIn' | 'notRecognised' }> }) {
   const { t } = useTranslation();
-  const canRetry = outcome.outcome === 'seeDesk' || outcome.outcome === 'error';
+  const waitLeft = useCountdown(outcome.outcome === 'rateLimited' ? outcome.retryAfterSeconds : null);
+  const canRetry = outcome.outcome === 'seeDesk' || outcome.outcome === 'error' || (outcome.outcome === 'rateLimited' && outcome.retryAfterSeconds !== null);
   const [titleKey, textKey] = deskTexts[outcome.outcome];
   return (
     <>
@@ -113,12 +115,42 @@ function SeeDesk({ store, outcome }: { store: KioskStore; outcome: Exclude<Kiosk
         <Icon name="info" size={52} />
       </span>
       <h1 className="kiosk-title is-result">{t(titleKey)}</h1>
-      <p className="kiosk-result-text">{t(textKey)}</p>
+      <p className="kiosk-result-text" data-testid="kiosk-result-text">
+        {waitLeft !== null && waitLeft > 0 ? t('kiosk.rateLimitedWait', { time: waitText(t, waitLeft) }) : t(textKey)}
+      </p>
       {canRetry ? (
-        <Button variant="primary" className="kiosk-retry" onClick={() => store.getState().retry()} data-testid="kiosk-retry">
+        <Button
+          variant="primary"
+          className="kiosk-retry"
+          onClick={() => store.getState().retry()}
+          disabled={waitLeft !== null && waitLeft > 0}
+          data-testid="kiosk-retry"
+        >
           {t('kiosk.tryAgain')}
         </Button>
       ) : null}
     </>
   );
+}
+
+/** "5 seconds", "2 minutes": whole minutes from a minute and a half, rounded up, so that the wait is never shorter than said. */
+export function waitText(t: TFunction, seconds: number): string {
+  return seconds < 90 ? t('kiosk.waitForSeconds', { count: seconds }) : t('kiosk.waitForMinutes', { count: Math.ceil(seconds / 60) });
+}
+
+/** Seconds left of a wait the host asked for, counting down once a second; null without one. */
+function useCountdown(seconds: number | null): number | null {
+  const [left, setLeft] = useState(seconds);
+  useEffect(() => {
+    setLeft(seconds);
+    if (seconds === null) return;
+    const startedAt = Date.now();
+    const timer = setInterval(() => {
+      const remaining = Math.max(0, seconds - Math.floor((Date.now() - startedAt) / 1000));
+      setLeft(remaining);
+      if (remaining === 0) clearInterval(timer);
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [seconds]);
+  return left;
 }

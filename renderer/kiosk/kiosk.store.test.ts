@@ -193,4 +193,23 @@ describe('kiosk store: face check-in results', () => {
     store.getState().retry();
     expect(store.getState().step).toBe('dob');
   });
+
+  it('says it is still there while nobody checks in, so that the desk does not show it offline, and stops when disposed', async () => {
+    vi.useFakeTimers();
+    const { fake, store } = setup();
+    await store.getState().load();
+    expect(fake.callsOf('kiosk.info')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(3 * 60_000);
+    // At least once a minute (the desk counts a screen connected when heard within two).
+    expect(fake.callsOf('kiosk.info').length).toBeGreaterThanOrEqual(4);
+    // A second load (after a reconnect) does not start a second heartbeat.
+    await store.getState().load();
+    const before = fake.callsOf('kiosk.info').length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(fake.callsOf('kiosk.info').length - before).toBeLessThanOrEqual(2);
+    store.getState().dispose();
+    const after = fake.callsOf('kiosk.info').length;
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(fake.callsOf('kiosk.info')).toHaveLength(after);
+  });
 });

@@ -76,6 +76,11 @@ export interface KioskStoreOptions {
   idleMs?: number;
   /** A result stays this long (then the next patient's turn). */
   resultMs?: number;
+  /**
+   * How often an idle kiosk says it is still there, so that the desk's Screens card does
+   * not show it offline while nobody checks in (it keeps no event stream open).
+   */
+  heartbeatMs?: number;
   /** The host refused this kiosk (token revoked): the pairing screen takes over. */
   onAccessLost?(error: RpcError): void;
   initialLocale?: Locale;
@@ -141,7 +146,9 @@ export const isCheckedIn = (outcome: KioskOutcome | null): outcome is Extract<Ki
 export function createKioskStore(transport: Transport, options: KioskStoreOptions = {}) {
   const idleMs = options.idleMs ?? 60_000;
   const resultMs = options.resultMs ?? 15_000;
+  const heartbeatMs = options.heartbeatMs ?? 45_000;
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
+  let heartbeat: ReturnType<typeof setInterval> | null = null;
   let attempt = 0;
 
   return createStore<KioskState>()((set, get) => {
@@ -183,6 +190,12 @@ export function createKioskStore(transport: Transport, options: KioskStoreOption
           const isUntouched = !get().isLocaleChosen;
           set({ info, infoError: null, defaultLocale: info.locale, ...(isUntouched ? { locale: info.locale } : {}) });
           arm();
+          heartbeat ??= setInterval(() => {
+            transport.call('kiosk.info', {}, { background: true }).catch((error: unknown) => {
+              const rpcError = RpcError.from(error);
+              if (rpcError.code === 'UNAUTHENTICATED' || rpcError.code === 'FORBIDDEN') options.onAccessLost?.(rpcError);
+            });
+          }, heartbeatMs);
         } catch (error) {
           const rpcError = RpcError.from(error);
           if (rpcError.code === 'UNAUTHENTICATED' || rpcError.code === 'FORBIDDEN') options.onAccessLost?.(rpcError);
@@ -319,6 +332,8 @@ export function createKioskStore(transport: Transport, options: KioskStoreOption
       dispose() {
         if (idleTimer) clearTimeout(idleTimer);
         idleTimer = null;
+        if (heartbeat) clearInterval(heartbeat);
+        heartbeat = null;
       },
     };
   });

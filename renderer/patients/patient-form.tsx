@@ -1,7 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { patientFields, type Patient, type PatientSummary } from '../../shared/patients/patients.contract';
-import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
+import { clientFieldErrors, futureBirthDateError, localDay, serverFieldErrors } from '../i18n/errors';
 import { useFormat } from '../i18n/hooks';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
@@ -76,6 +76,8 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
   const save = async (confirmedNotDuplicate: boolean) => {
     const input = toInput(values);
     const found = clientFieldErrors(t, patientFields, input);
+    const future = found['dateOfBirth'] ? null : futureBirthDateError(t, input.dateOfBirth, localDay(Date.now()));
+    if (future) found['dateOfBirth'] = future;
     setErrors(found);
     if (Object.keys(found).length > 0) {
       setError(null);
@@ -136,6 +138,7 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
           name="dateOfBirth"
           type="date"
           min="1900-01-01"
+          max={localDay(Date.now())}
           required
           value={values.dateOfBirth}
           onChange={set('dateOfBirth')}

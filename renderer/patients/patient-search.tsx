@@ -10,6 +10,12 @@ import { EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import type { PatientsStore } from './patients.store';
 
+/** Whether the caret follows a digit: a slash there is part of a date being typed. */
+function isTypingDate(input: HTMLInputElement): boolean {
+  const caret = input.selectionStart ?? input.value.length;
+  return input.selectionEnd === caret && /\d$/.test(input.value.slice(0, caret));
+}
+
 export interface PatientSearchProps {
   store: PatientsStore;
   onOpen: (patient: PatientSummary) => void;
@@ -69,6 +75,13 @@ export function PatientSearch({
 
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
     const state = store.getState();
+    if (event.key === '/' && !event.ctrlKey && !event.altKey && !event.metaKey && !isTypingDate(event.currentTarget)) {
+      // "/" is the search shortcut: already here, it selects what is there (for a new search)
+      // rather than typing a slash no name has. Within a date (12/05/1990) it is a slash.
+      event.preventDefault();
+      event.currentTarget.select();
+      return;
+    }
     switch (event.key) {
       case 'ArrowDown':
         event.preventDefault();

@@ -206,7 +206,7 @@ function WeekEditor({ practitionerId }: { practitionerId: number }) {
                 ))}
               </div>
               <div className="week-actions" role="cell">
-                <Button size="sm" variant="ghost" icon="plus" onClick={() => add(weekday)} aria-label={t('setup.hours.addInterval', { day: dayName })}>
+                <Button size="sm" variant="ghost" icon="plus" onClick={() => add(weekday)} aria-label={`${t('setup.hours.add')}: ${dayName}`}>
                   {t('setup.hours.add')}
                 </Button>
                 {weekday <= 5 && rows.length > 0 ? (

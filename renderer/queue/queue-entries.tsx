@@ -106,7 +106,7 @@ export function CurrentEntry({ entry, size, onDialog }: { entry: QueueEntryView;
             icon="door"
             disabled={isBusy}
             onClick={() => onDialog({ kind: 'sendToRoom', entry })}
-            aria-label={`${t('queue.sendToRoom.action')}: ${name}`}
+            aria-label={`${t('queue.sendToRoom.short')}: ${name}`}
             data-testid="queue-send-room"
           >
             {t('queue.sendToRoom.short')}

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { Icon, type IconName } from './icons';
+import { initialsOf } from './initials';
 
 export type Tone = 'neutral' | 'primary' | 'info' | 'success' | 'warning' | 'danger';
 
@@ -105,13 +106,7 @@ export function KeyCombo({ keys }: { keys: string }) {
 }
 
 export function Avatar({ name, size = 'md' }: { name: string; size?: 'sm' | 'md' | 'lg' }) {
-  const initials = name
-    .split(/\s+/)
-    // Titles ("Dr.", "Dr.ª") are not part of anyone's initials.
-    .filter((part) => part && !part.includes('.'))
-    .filter((_, index, all) => index === 0 || index === all.length - 1)
-    .map((part) => part[0]?.toUpperCase() ?? '')
-    .join('');
+  const initials = initialsOf(name);
   return (
     <span className={`avatar avatar-${size}`} aria-hidden="true">
       {initials || '?'}

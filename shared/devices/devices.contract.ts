@@ -6,6 +6,12 @@ import { id, requiredText } from '../contract/common';
 export const deviceRole = z.enum(['display', 'kiosk']);
 export type DeviceRoleName = z.infer<typeof deviceRole>;
 
+/**
+ * A screen counts as connected when it was heard from this recently. An open screen is
+ * heard at least once a minute (a display's event stream, a kiosk's heartbeat).
+ */
+export const DEVICE_ONLINE_WITHIN_MS = 2 * 60_000;
+
 export const device = z.strictObject({
   id,
   name: z.string(),
@@ -13,6 +19,11 @@ export const device = z.strictObject({
   createdAt: z.number(),
   lastSeenAt: z.number().nullable(),
   revokedAt: z.number().nullable(),
+  /**
+   * A kiosk that got too many wrong check-ins waits until then (the host's clock) before
+   * its next try; null when it may try now. Kept in memory: a restart forgets it.
+   */
+  throttledUntil: z.number().nullable(),
 });
 export type Device = z.infer<typeof device>;
 
@@ -46,5 +57,14 @@ export const devicesContract = {
     access: 'public',
   }),
   'devices.list': method({ input: z.strictObject({}), output: z.array(device), access: DESK }),
+  /** The desk lets a kiosk that had to wait after wrong check-ins try again at once. */
+  'devices.clearThrottle': method({
+    input: z.strictObject({ id }),
+    output: device,
+    errors: ['NOT_FOUND'],
+    access: DESK,
+    writes: true,
+    audits: ['devices.clearThrottle'],
+  }),
   'devices.revoke': method({ input: z.strictObject({ id }), output: device, errors: ['NOT_FOUND'], access: DESK, writes: true, audits: ['devices.revoke'] }),
 } as const;

@@ -220,7 +220,7 @@ export const facesContract = {
     audits: ['faces.retention', 'faces.retention.failed', 'faces.enrol.abandoned', 'faces.enrol.abandoned.failed', 'faces.withdraw', 'faces.withdraw.failed'],
   }),
   /**
-   * A kiosk frame: JPEG, ≤ 640 px, ~100 KB. Never stored. Rate-limited per kiosk. A face
+   * A kiosk frame: JPEG, ≤ 640 px, ~100 KB. Never stored. Limited per kiosk like the typed check-in (growing waits the desk may clear). A face
    * that matches nobody (or AWS unavailable) is a failed match on record, though the call
    * succeeds; a match is recorded in the check-in's own transaction, with the check-in.
    */

@@ -54,9 +54,12 @@ export type KioskCheckInResult = z.infer<typeof kioskCheckInResult>;
 
 export const kioskContract = {
   /**
-   * Rate-limited per kiosk (RATE_LIMITED with details.retryAfterSeconds). Every answer
-   * but a ticket is padded to the same minimum time; the check-in has a transaction of its
-   * own, so that the pause holds up no one else.
+   * Limited per kiosk and per identity tried (birth date and phone digits, or code), with
+   * waits that grow rather than a lock: RATE_LIMITED with details.retryAfterSeconds, which
+   * depends only on the tries, never on whether the details belong to anyone. Every answer
+   * but a ticket (and a refusal to try) is padded to the same minimum time; the check-in
+   * has a transaction of its own, so that the pause holds up no one else. The desk sees a
+   * waiting kiosk in `devices.list` (throttledUntil) and may clear it (`devices.clearThrottle`).
    */
   'kiosk.checkIn': method({
     input: kioskCheckInInput,
