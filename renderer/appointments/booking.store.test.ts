@@ -128,6 +128,6 @@ describe('booking store', () => {
     expect(store.getState().attemptedSlot).toEqual(slot(1, 10));
     const again = await store.getState().book(store.getState().attemptedSlot!, { combinedVisit: true });
     expect(again?.id).toBe(50);
-    expect(fake.callsOf('appointments.book').map((call) => call.input.combinedVisit)).toEqual([false, true]);
+    expect(fake.callsOf('appointments.book').map((call) => (call.input as { combinedVisit: boolean }).combinedVisit)).toEqual([false, true]);
   });
 });

@@ -15,6 +15,7 @@ import { Skeleton } from '../ui/spinner';
 import { PatientTodayCheckIn } from '../checkin/check-in';
 import { FaceCheckInCard } from '../faces/face-check-in-card';
 import { MergeDialog } from './patient-merge';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 export function PatientDetail() {
   const { t } = useTranslation();
@@ -113,7 +114,7 @@ function PatientFacts({ patient }: { patient: Patient }) {
       <div className="fact">
         <dt>{t('patients.fields.phone')}</dt>
         <dd>
-          {patient.phone || none}
+          {patient.phone ? formatPhone(patient.phone) : none}
           {patient.phoneIsPtMobile ? <span className="subtle"> · {t('patients.mobile')}</span> : null}
           {patient.phoneNeedsReview ? (
             <Badge tone="warning" title={t('patients.hints.phoneNeedsReview')}>

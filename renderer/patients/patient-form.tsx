@@ -10,6 +10,7 @@ import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextArea, TextField } from '../ui/field';
 import { focusFirstError } from '../ui/use-form';
 import type { PatientFieldsInput } from './patients.store';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 type FormValues = Record<keyof PatientFieldsInput, string>;
 
@@ -200,7 +201,7 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
           onChange={set('email')}
           error={errors['email']}
         />
-        <div className="tax-id-pair">
+        <div className="tax-id-pair span-2">
           <TextField label={t('patients.fields.taxId')} name="taxId" autoComplete="off" value={values.taxId} onChange={set('taxId')} error={errors['taxId']} />
           <TextField
             label={t('patients.fields.taxCountry')}
@@ -250,7 +251,7 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
                     </p>
                     <p className="muted">
                       {format.date(match.dateOfBirth)}
-                      {match.phone ? ` · ${match.phone}` : ''}
+                      {match.phone ? ` · ${formatPhone(match.phone)}` : ''}
                       {match.taxId ? ` · ${t('patients.taxIdShort')} ${match.taxId}` : ''}
                     </p>
                   </div>

@@ -9,6 +9,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { ErrorMessage } from '../ui/error-message';
 import { TextField } from '../ui/field';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 const fillable = ['preferredName', 'sex', 'phone', 'email', 'taxId', 'address', 'notes'] as const;
 
@@ -87,7 +88,7 @@ export function MergeDialog({ survivor, open, onClose }: { survivor: Patient; op
   };
 
   const describe = (match: PatientSummary) =>
-    [format.date(match.dateOfBirth), match.phone, match.taxId ? `${t('patients.taxIdShort')} ${match.taxId}` : ''].filter(Boolean).join(' · ');
+    [format.date(match.dateOfBirth), formatPhone(match.phone), match.taxId ? `${t('patients.taxIdShort')} ${match.taxId}` : ''].filter(Boolean).join(' · ');
 
   const footer = chosen ? (
     <>
