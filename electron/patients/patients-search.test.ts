@@ -135,7 +135,7 @@ describe('search', () => {
   });
 
   it('reads every kind of query from an index, never by scanning the patients', () => {
-    for (const query of ['mari', 'maria sil', '912 34', '12/05/1990', 'ana@g', 'PT12']) {
+    for (const query of ['mari', 'maria sil', '912 34', '12/05/1990', 'ana@g', 'PT12', 'BTW877', '234567']) {
       const statement = buildSearchStatement(planSearch(query)!, 20);
       const plan = database.sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.parameters) as Array<{ detail: string }>;
       const steps = plan.map((step) => step.detail);
@@ -153,6 +153,13 @@ describe('search', () => {
     for (const index of ['patients_by_phone', 'patients_by_tax_key', 'patients_by_phone_tail']) {
       expect(digitSteps.some((step) => step.includes(`COVERING INDEX ${index} `))).toBe(true);
     }
+    // An appointment code is one lookup in the codes' unique index, and no appointment is scanned.
+    const code = buildSearchStatement(planSearch('btw877')!, 20);
+    const codeSteps = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${code.sql}`).all(...code.parameters) as Array<{ detail: string }>).map(
+      (step) => step.detail,
+    );
+    expect(codeSteps.some((step) => /SEARCH appointments USING INDEX appointments_by_code \(code=\?\)/.test(step))).toBe(true);
+    expect(codeSteps.filter((step) => step.startsWith('SCAN appointments'))).toEqual([]);
   });
 
   it('answers nothing for an empty query', async () => {
