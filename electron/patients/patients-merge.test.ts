@@ -102,6 +102,21 @@ describe('patients.merge', () => {
     expect((await t.fail(doctor, 'patients.merge', { survivorId: survivor.id, duplicateId: duplicate.id })).code).toBe('FORBIDDEN');
   });
 
+  it('is all or nothing: a merge that fails at its last step leaves every appointment where it was', async () => {
+    const { survivor, duplicate } = await twoRecords();
+    const appointment = await book(duplicate.id, '2026-06-15T09:00');
+    enrol(duplicate.id, 'key-of-the-duplicate-0001');
+    // Stands in for anything failing once the appointments, consents and face enrolment have moved.
+    sql().exec(`CREATE TRIGGER fail_merge BEFORE UPDATE OF merged_into_id ON patients BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    expect((await t.fail(t.reception, 'patients.merge', { survivorId: survivor.id, duplicateId: duplicate.id })).code).toBe('INTERNAL');
+    sql().exec('DROP TRIGGER fail_merge');
+    expect(sql().prepare('SELECT patient_id FROM appointments WHERE id = ?').pluck().get(appointment.id)).toBe(duplicate.id);
+    expect(sql().prepare('SELECT patient_id FROM face_enrolments').pluck().all()).toEqual([duplicate.id]);
+    expect(sql().prepare('SELECT patient_id FROM face_consents').pluck().all()).toEqual([duplicate.id]);
+    expect(await t.ok(t.reception, 'patients.get', { id: survivor.id })).toMatchObject({ email: '', mergedIntoId: null });
+    expect(sql().prepare(`SELECT count(*) FROM audit_log WHERE action = 'patients.merge'`).pluck().get()).toBe(0);
+  });
+
   it('moves the face enrolment and consents when only the duplicate has one', async () => {
     const { survivor, duplicate } = await twoRecords();
     enrol(duplicate.id, 'key-of-the-duplicate-0001');
