@@ -36,9 +36,11 @@ export interface NewBooking {
   created_by: number | null;
   created_at: number;
   updated_at: number;
+  /** 1: booked on purpose over another of the patient's appointments. */
+  is_combined_visit?: number;
 }
 
-const insertBookingQuery = preparedQuery((db, row: NewBooking & { code: string | null }) =>
+const insertBookingQuery = preparedQuery((db, row: Required<NewBooking> & { code: string | null }) =>
   db
     .insertInto('appointments')
     .values({
@@ -56,6 +58,7 @@ const insertBookingQuery = preparedQuery((db, row: NewBooking & { code: string |
       created_by: row.created_by,
       created_at: row.created_at,
       updated_at: row.updated_at,
+      is_combined_visit: row.is_combined_visit,
       code: row.code,
     })
     .returningAll(),
@@ -63,7 +66,7 @@ const insertBookingQuery = preparedQuery((db, row: NewBooking & { code: string |
 
 export async function insertAppointment(db: Kysely<Database>, row: NewBooking): Promise<AppointmentRow> {
   try {
-    const [inserted] = await insertBookingQuery(db, { ...row, code: newKioskCode() });
+    const [inserted] = await insertBookingQuery(db, { ...row, is_combined_visit: row.is_combined_visit ?? 0, code: newKioskCode() });
     return inserted!;
   } catch (error) {
     // One in hundreds of millions: let the database's own trigger pick a free code instead.
@@ -80,6 +83,37 @@ export async function insertAppointment(db: Kysely<Database>, row: NewBooking): 
 
 export function updateAppointment(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<AppointmentRow> {
   return db.updateTable('appointments').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Statuses in which the patient is still expected or still here: a second visit then would be at the same time. */
+const PATIENT_BUSY_STATUSES = ['booked', 'checked_in', 'called', 'in_consultation'] as const;
+
+export interface PatientClash {
+  id: number;
+  starts_at: number;
+  ends_at: number;
+  practitioner_id: number;
+  practitioner_name: string;
+}
+
+/** The patient's first appointment overlapping [startsAt, endsAt), from the (patient_id, starts_at) index. */
+export function findPatientClash(
+  db: Kysely<Database>,
+  span: { patientId: number; startsAt: number; endsAt: number; excludeId?: number | undefined },
+): Promise<PatientClash | undefined> {
+  return db
+    .selectFrom('appointments as a')
+    .innerJoin('practitioners as p', 'p.id', 'a.practitioner_id')
+    .select(['a.id', 'a.starts_at', 'a.ends_at', 'a.practitioner_id', 'p.full_name as practitioner_name'])
+    .where('a.patient_id', '=', span.patientId)
+    .where('a.starts_at', '>', span.startsAt - LONGEST_APPOINTMENT_MS)
+    .where('a.starts_at', '<', span.endsAt)
+    .where('a.ends_at', '>', span.startsAt)
+    .where('a.status', 'in', PATIENT_BUSY_STATUSES)
+    .$if(span.excludeId !== undefined, (query) => query.where('a.id', '<>', span.excludeId!))
+    .orderBy('a.starts_at')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 /** Newest first: the desk looks for the next visit or the last one. */

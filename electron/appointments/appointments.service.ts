@@ -10,6 +10,7 @@ import { bookablePractitioners } from '../schedule/schedule.repository';
 import type { RequestContext } from '../rpc/context';
 import { scheduleEnvOf, type ScheduleEnv } from '../schedule/schedule.service';
 import { assertWorking, checkPlacement, findClash, nextFree, slotTakenError, writeOrSlotTaken, type Placement } from './appointments-placement';
+import { checkPatientFree } from './patient-clash';
 import {
   appointmentsOfPatient,
   findAppointment,
@@ -112,7 +113,7 @@ async function resolveRoom(db: Kysely<Database>, asked: number | null | undefine
 function newAppointmentRow(
   req: RequestContext,
   placement: Placement,
-  fields: { patientId: number; notes: string; priceCents: number; isWalkIn: boolean },
+  fields: { patientId: number; notes: string; priceCents: number; isWalkIn: boolean; isCombinedVisit: boolean },
 ): NewBooking {
   return {
     patient_id: fields.patientId,
@@ -128,7 +129,30 @@ function newAppointmentRow(
     created_by: req.actor.staffId,
     created_at: req.now,
     updated_at: req.now,
+    is_combined_visit: fields.isCombinedVisit ? 1 : 0,
   };
+}
+
+/**
+ * Refuses an appointment just written over another of the patient's (the caller's
+ * transaction then writes nothing), or marks it a combined visit when the desk said so.
+ * Checked after the write, so that a practitioner or room already taken is the answer first:
+ * booking over it as a combined visit would fail anyway.
+ */
+async function markCombinedVisit(
+  db: Kysely<Database>,
+  written: AppointmentRow,
+  isCombinedVisit: boolean,
+): Promise<{ row: AppointmentRow; combinedWith: number | null }> {
+  const span = { patientId: written.patient_id, startsAt: written.starts_at, endsAt: written.ends_at, excludeId: written.id };
+  const combinedWith = await checkPatientFree(db, span, isCombinedVisit);
+  if (combinedWith === null) return { row: written, combinedWith };
+  return { row: await updateAppointment(db, written.id, { is_combined_visit: 1 }), combinedWith };
+}
+
+/** The audit note of a combined visit: which appointment of the patient's it was booked over. */
+function combined(combinedWith: number | null): { combinedVisitWith?: number } {
+  return combinedWith === null ? {} : { combinedVisitWith: combinedWith };
 }
 
 function change(env: ScheduleEnv, row: AppointmentRow, ...otherInstants: number[]): AppointmentChange {
@@ -149,7 +173,12 @@ export async function appointmentsForPatient(db: Kysely<Database>, patientId: nu
   return (await appointmentsOfPatient(db, patientId)).map(toAppointment);
 }
 
-export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'appointments.book'>, req: RequestContext): Promise<AppointmentChange> {
+/** A method's input as other features may pass it: `combinedVisit` left out means "not a combined visit". */
+type BookingInput<M extends 'appointments.book' | 'appointments.bookWalkIn' | 'appointments.reschedule'> = Omit<ParsedInput<M>, 'combinedVisit'> & {
+  combinedVisit?: boolean;
+};
+
+export async function bookAppointment(db: Kysely<Database>, input: BookingInput<'appointments.book'>, req: RequestContext): Promise<AppointmentChange> {
   const env = scheduleEnvOf(req);
   const { specialty, practitioner } = await requireReferences(db, input);
   const placement: Placement = {
@@ -161,13 +190,14 @@ export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'
   };
   await checkPlacement(db, env, placement);
 
-  const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: false };
-  const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
+  const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: false, isCombinedVisit: false };
+  const written = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
+  const { row, combinedWith } = await markCombinedVisit(db, written, input.combinedVisit ?? false);
   req.audit({
     action: 'appointments.book',
     entity: 'appointment',
     entityId: row.id,
-    detail: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
+    detail: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id, ...combined(combinedWith) },
   });
   return change(env, row);
 }
@@ -177,7 +207,7 @@ export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'
  * the practitioner asked for or the first one (by name) who offers the specialty, is
  * working for the whole visit and is free, along with their room.
  */
-export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
+export async function bookWalkIn(db: Kysely<Database>, input: BookingInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
   const env = scheduleEnvOf(req);
   await requirePatient(db, input.patientId);
   const specialty = await requireActiveSpecialty(db, input.specialtyId);
@@ -189,6 +219,7 @@ export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appoi
 
   const startsAt = Math.ceil(env.now / MINUTE_MS) * MINUTE_MS;
   const endsAt = startsAt + specialty.duration_minutes * MINUTE_MS;
+  const combinedWith = await checkPatientFree(db, { patientId: input.patientId, startsAt, endsAt }, input.combinedVisit ?? false);
   let firstBusy: { placement: Placement; clash: Clash } | undefined;
   let firstAway: AppError | undefined;
 
@@ -206,13 +237,19 @@ export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appoi
       firstBusy ??= { placement, clash };
       continue;
     }
-    const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: true };
+    const fields = {
+      patientId: input.patientId,
+      notes: input.notes,
+      priceCents: specialty.price_cents,
+      isWalkIn: true,
+      isCombinedVisit: combinedWith !== null,
+    };
     const row = await writeOrSlotTaken(db, env, placement, () => insertAppointment(db, newAppointmentRow(req, placement, fields)));
     req.audit({
       action: 'appointments.bookWalkIn',
       entity: 'appointment',
       entityId: row.id,
-      detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id },
+      detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id, ...combined(combinedWith) },
     });
     return change(env, row);
   }
@@ -244,7 +281,7 @@ async function requireAppointment(db: Kysely<Database>, id: number): Promise<App
 /** Moves a booked appointment; it keeps its length, price and (unless the practitioner changes) its room. */
 export async function rescheduleAppointment(
   db: Kysely<Database>,
-  input: ParsedInput<'appointments.reschedule'>,
+  input: BookingInput<'appointments.reschedule'>,
   req: RequestContext,
 ): Promise<AppointmentChange> {
   const env = scheduleEnvOf(req);
@@ -263,8 +300,7 @@ export async function rescheduleAppointment(
     excludeId: current.id,
   };
   await checkPlacement(db, env, placement);
-
-  const row = await writeOrSlotTaken(db, env, placement, () =>
+  const written = await writeOrSlotTaken(db, env, placement, () =>
     updateAppointment(db, current.id, {
       practitioner_id: practitioner.id,
       room_id: placement.roomId,
@@ -272,8 +308,10 @@ export async function rescheduleAppointment(
       ends_at: placement.endsAt,
       status_changed_at: env.now,
       updated_at: env.now,
+      is_combined_visit: 0,
     }),
   );
+  const { row, combinedWith } = await markCombinedVisit(db, written, input.combinedVisit ?? false);
   req.audit({
     action: 'appointments.reschedule',
     entity: 'appointment',
@@ -281,6 +319,7 @@ export async function rescheduleAppointment(
     detail: {
       from: { startsAt: current.starts_at, practitionerId: current.practitioner_id, roomId: current.room_id },
       to: { startsAt: row.starts_at, practitionerId: row.practitioner_id, roomId: row.room_id },
+      ...combined(combinedWith),
     },
   });
   return change(env, row, current.starts_at);

@@ -63,7 +63,7 @@ describe('appointments.book', () => {
 
   it('takes the room given, or none', async () => {
     expect((await t.ok(t.reception, 'appointments.book', book({ roomId: p.room2 }))).roomId).toBe(p.room2);
-    expect((await t.ok(t.reception, 'appointments.book', book({ practitionerId: p.bruno, roomId: null }))).roomId).toBe(null);
+    expect((await t.ok(t.reception, 'appointments.book', book({ practitionerId: p.bruno, roomId: null, patientId: p.patients[1]! }))).roomId).toBe(null);
   });
 
   it('refuses what it cannot book, and writes nothing', async () => {
@@ -122,7 +122,11 @@ describe('SLOT_TAKEN', () => {
 
   it('reports a room clash with another practitioner', async () => {
     const bruno = await t.ok(t.reception, 'appointments.book', book({ practitionerId: p.bruno, startsAt: t.at('2026-06-15T11:00') }));
-    const error = await t.fail(t.reception, 'appointments.book', book({ practitionerId: p.carla, roomId: p.room2, startsAt: t.at('2026-06-15T11:15') }));
+    const error = await t.fail(
+      t.reception,
+      'appointments.book',
+      book({ practitionerId: p.carla, roomId: p.room2, startsAt: t.at('2026-06-15T11:15'), patientId: p.patients[1]! }),
+    );
     expect(error.code).toBe('SLOT_TAKEN');
     const details = slotTakenDetails.parse(error.details);
     expect(details.clash).toMatchObject({ kind: 'room', appointmentId: bruno.id });

@@ -86,6 +86,13 @@ export interface PatientsTable {
   created_at: number;
   updated_at: number;
   uid: Generated<string>;
+  /** ISO 3166 alpha-2 country of `tax_id`; 'PT' (a NIF) unless the desk said otherwise. */
+  tax_country: Generated<string>;
+  /** 1: `phone` could not be read as a number (typed before E.164) and is kept as typed. */
+  phone_needs_review: Generated<number>;
+  /** Set when this record was a duplicate merged into another; it stays, out of search. */
+  merged_into_id: Generated<number | null>;
+  merged_at: Generated<number | null>;
 }
 
 export type AppointmentStatusColumn = 'booked' | 'checked_in' | 'called' | 'in_consultation' | 'done' | 'no_show' | 'left_unseen' | 'cancelled';
@@ -122,6 +129,8 @@ export interface AppointmentsTable {
   uid: Generated<string>;
   /** Where it was booked: '' here, another desk's id, or 'online' (from the cloud). */
   origin: Generated<string>;
+  /** 1: booked on purpose at the same time as another of the patient's appointments (a combined visit). */
+  is_combined_visit: Generated<number>;
 }
 
 export interface TicketCountersTable {

@@ -46,7 +46,7 @@ describe('generatePatients', () => {
     expect(share((row) => row.preferred_name !== '')).toBeLessThan(0.3);
     expect(share((row) => row.email !== '')).toBeGreaterThan(0.6);
     expect(share((row) => row.preferred_language === 'pt')).toBeGreaterThan(0.85);
-    expect(share((row) => /^(\+351 )?9[1236]\d \d{3} \d{3}$/.test(row.phone))).toBeGreaterThan(0.8);
+    expect(share((row) => /^\+3519[1236]\d{7}$/.test(row.phone))).toBeGreaterThan(0.8);
     const births = rows.map((row) => row.date_of_birth).sort();
     expect(births[0]! >= '1930-01-01' && births.at(-1)! <= '2024-12-31').toBe(true);
     expect(births[0]! < '1940-01-01' && births.at(-1)! > '2015-01-01').toBe(true);

@@ -197,8 +197,8 @@ export function* patientRows(count: number, seed: number, options: GeneratePatie
       const key = (index * 7_654_321 + phoneOffset) % 40_000_000;
       const rest = String(key % 10_000_000).padStart(7, '0');
       const prefix = phoneRoll < 0.05 ? pick(['21', '22']) : ['91', '92', '93', '96'][Math.floor(key / 10_000_000)]!;
-      const national = `${prefix}${rest.slice(0, 1)} ${rest.slice(1, 4)} ${rest.slice(4)}`;
-      phone = phoneRoll < 0.8 ? `+351 ${national}` : national;
+      // Stored as the desk stores phones since 0009: E.164.
+      phone = `+351${prefix}${rest}`;
     }
 
     let email = '';

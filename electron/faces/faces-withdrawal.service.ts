@@ -105,6 +105,33 @@ export class FaceWithdrawalService {
   }
 
   /**
+   * Finishes the withdrawals of these patients that were started elsewhere, in another
+   * feature's transaction (merging two records withdraws the duplicate's enrolment), now
+   * rather than at the next recovery pass. Quiet when AWS has no credentials: recovery and
+   * the daily sweep finish them later.
+   */
+  async finishStarted(patientIds: readonly number[], actor: Actor, onChange: (patientId: number) => void): Promise<number> {
+    const { db, running } = this.deps;
+    const wanted = new Set(patientIds);
+    const started = (await unfinishedBefore(db, Number.MAX_SAFE_INTEGER)).filter(
+      (row) => wanted.has(row.patient_id) && !isEnrolling(row) && !running.has(row.opaque_key),
+    );
+    if (started.length === 0 || !(await this.deps.cloud.hasCredentials(db, await readFaceSettings(db)))) return 0;
+    let finished = 0;
+    for (const row of started) {
+      try {
+        await this.deps.removal.finishRemoval(row, actor, 'faces.withdraw');
+        finished++;
+        onChange(row.patient_id);
+      } catch (error) {
+        // Recovery tries again; the audit log already says what failed.
+        if (!(error instanceof AppError)) throw error;
+      }
+    }
+    return finished;
+  }
+
+  /**
    * Withdraws the enrolments (and open consents) of patients not seen for the retention
    * time, after clearing what a crashed process left behind.
    */

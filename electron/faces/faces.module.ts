@@ -45,6 +45,7 @@ const FIRST_SWEEP_DELAY_MS = 5 * MINUTE_MS;
 /** The main process acting on its own, named in the audit log by what it was doing. */
 const RECOVERY_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'recovery (start)' };
 const RETENTION_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'retention (daily)' };
+const MERGE_ACTOR: Actor = { ...SYSTEM_ACTOR, workstation: 'patient merge' };
 
 /**
  * Face check-in: AWS Rekognition and S3 from the main process only. Credentials and AWS's
@@ -80,6 +81,15 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
       return 0;
     });
 
+  // A merge of two records marks the duplicate's enrolment withdrawing in its transaction;
+  // the AWS half runs here, once the merge is committed and announced.
+  let finishing: Promise<unknown> = Promise.resolve();
+  const unsubscribe = deps.bus.subscribe((event, payload) => {
+    if (event !== 'patients.changed' || closed) return;
+    const { patientIds } = payload as { patientIds: number[] };
+    finishing = finishing.then(() => services.withdrawal.finishStarted(patientIds, MERGE_ACTOR, publish)).catch(failed);
+  });
+
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
     if (sweeping) return;
@@ -105,7 +115,9 @@ export function createFacesModule(deps: FacesDeps): FacesModule {
     recovered,
     close: async () => {
       closed = true;
+      unsubscribe();
       await recovered;
+      await finishing;
       if (timer) clearTimeout(timer);
       if (recheck) clearTimeout(recheck);
       timer = null;

@@ -31,6 +31,13 @@ describe('planSearch', () => {
   it('finds nothing to search in blank or symbol-only input', () => {
     for (const query of ['', '   ', '"', '*', '🙂🙂', '\'";--']) expect(planSearch(query)).toBeNull();
   });
+
+  it('also reads six characters of the kiosk alphabet as an appointment code', () => {
+    expect(planSearch(' btw877 ')).toMatchObject({ kind: 'name', code: 'BTW877' });
+    expect(planSearch('234567')).toMatchObject({ kind: 'digits', digits: '234567', code: '234567' });
+    // I, L, O, 0 and 1 are never in a code; nor are five or seven characters.
+    for (const query of ['ILOVE2', 'BTW870', 'BTW87', 'BTW8777', 'btw 877']) expect(planSearch(query), query).not.toHaveProperty('code');
+  });
 });
 
 describe('nameTokens', () => {

@@ -3,8 +3,8 @@ import { foldText, phoneDigits, phoneVariants } from '../../shared/patients/pati
 
 /** What a search box entry is taken to be. Only one reading is searched, so each stays cheap. */
 export type SearchPlan =
-  | { kind: 'name'; folded: string; tokens: string[]; emailPrefix: string | null; taxPrefix: string | null }
-  | { kind: 'digits'; digits: string }
+  | { kind: 'name'; folded: string; tokens: string[]; emailPrefix: string | null; taxPrefix: string | null; code?: string }
+  | { kind: 'digits'; digits: string; code?: string }
   | { kind: 'date'; day: string }
   | { kind: 'email'; prefix: string };
 
@@ -40,6 +40,14 @@ const isoDayPattern = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 // Day first, as dates are written in Portugal: 12/05/1990 is the 12th of May.
 const dayFirstPattern = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 const phoneLikePattern = /^[\d\s+().-]+$/;
+/** An appointment's kiosk code, as 0004 makes them: six of A–Z and 2–9 without I, L, O. */
+const appointmentCodePattern = /^[A-HJKMNP-Z2-9]{6}$/;
+
+/** The appointment code a query may be (upper-cased), as an optional plan field. */
+function codeOf(trimmed: string): { code?: string } {
+  const upper = trimmed.toUpperCase();
+  return appointmentCodePattern.test(upper) ? { code: upper } : {};
+}
 
 function toDay(year: string, month: string, day: string): string | null {
   const date = DateTime.fromObject({ year: Number(year), month: Number(month), day: Number(day) }, { zone: 'utc' });
@@ -68,7 +76,7 @@ export function planSearch(query: string): SearchPlan | null {
 
   if (phoneLikePattern.test(trimmed)) {
     const digits = phoneDigits(trimmed);
-    if (digits) return { kind: 'digits', digits: digits.slice(0, 30) };
+    if (digits) return { kind: 'digits', digits: digits.slice(0, 30), ...codeOf(trimmed) };
   }
 
   const folded = foldText(trimmed).slice(0, 200);
@@ -76,7 +84,7 @@ export function planSearch(query: string): SearchPlan | null {
   if (tokens.length === 0) return null;
   const isOneWord = !/\s/.test(trimmed);
   const taxLike = isOneWord && /\d/.test(trimmed) ? trimmed.toUpperCase().replace(/[\s-]/g, '') : null;
-  return { kind: 'name', folded, tokens, emailPrefix: isOneWord ? asciiLower(trimmed) : null, taxPrefix: taxLike };
+  return { kind: 'name', folded, tokens, emailPrefix: isOneWord ? asciiLower(trimmed) : null, taxPrefix: taxLike, ...codeOf(trimmed) };
 }
 
 /** SQLite's lower() folds ASCII only; the query must be folded the same way as the e-mail index. */
@@ -145,6 +153,7 @@ export function splitTokens(tokens: string[], probe: Record<string, unknown>): T
  * bounded by the limit, not by how many of a million patients share a prefix.
  *
  * Ranks, best first:
+ *  code  -1 the patient of the appointment with that kiosk code (one row, from its unique index)
  *  names  0 the full name starts with what was typed, ending on a whole word ("maria" → Maria João);
  *         1 every word is a whole word of the name (Ana Maria); 2 the full name starts with what was
  *         typed (Mariana); 3 every word starts a word of the full or preferred name;
@@ -161,6 +170,10 @@ export function buildSearchStatement(plan: SearchPlan, limit: number, split?: To
     parameters.push(...values, limit);
   };
   const range = (key: string) => `SELECT id FROM patients WHERE (${key}) >= ? AND (${key}) < ? AND (${key}) <> '' ORDER BY (${key})`;
+
+  if ((plan.kind === 'name' || plan.kind === 'digits') && plan.code) {
+    add(-1, `SELECT patient_id AS id FROM appointments WHERE code = ?`, plan.code);
+  }
 
   switch (plan.kind) {
     case 'name': {
@@ -215,7 +228,7 @@ export function buildSearchStatement(plan: SearchPlan, limit: number, split?: To
   let rank = 'best.rank';
   if (plan.kind === 'name') {
     const checks = plan.tokens.map(() => `instr(' ' || p.name_key || ' ', ?) > 0`).join(' AND ');
-    rank = `CASE WHEN instr(p.name_key || ' ', ?) = 1 THEN 0 WHEN ${checks} THEN 1 ELSE best.rank END`;
+    rank = `CASE WHEN best.rank < 0 THEN best.rank WHEN instr(p.name_key || ' ', ?) = 1 THEN 0 WHEN ${checks} THEN 1 ELSE best.rank END`;
     parameters.push(`${plan.folded} `, ...plan.tokens.map((token) => ` ${token} `));
   }
   parameters.push(limit);
@@ -224,6 +237,7 @@ export function buildSearchStatement(plan: SearchPlan, limit: number, split?: To
 SELECT p.id, p.full_name, p.preferred_name, p.date_of_birth, p.phone, p.tax_id, p.email, ${rank} AS rank
 FROM (SELECT id, min(rank) AS rank FROM hits GROUP BY id) AS best
 JOIN patients AS p ON p.id = best.id
+WHERE p.merged_into_id IS NULL
 ORDER BY rank, p.name_key, p.id
 LIMIT ?`;
   return { sql, parameters };

@@ -49,9 +49,9 @@ describe('search', () => {
       dateOfBirth: '1990-05-12',
       phone: '+351 912 345 678',
       email: 'joao.goncalves@sapo.pt',
-      taxId: '245123456',
+      taxId: '245123458',
     });
-    await add({ fullName: 'Maria João Albuquerque', dateOfBirth: '1971-03-04', phone: '933 222 111', taxId: '198765432' });
+    await add({ fullName: 'Maria João Albuquerque', dateOfBirth: '1971-03-04', phone: '933 222 111', taxId: '198765436' });
     await add({ fullName: 'Ana Maria Silvestre', preferredName: 'Mimi', dateOfBirth: '1990-05-12', email: 'ana.silvestre@gmail.com' });
     await add({ fullName: 'Silvestre Ramalho', dateOfBirth: '1955-11-30', phone: '(+351) 213-456-789' });
     await add({ fullName: 'Albuquerque Silvestrino Matos', dateOfBirth: '2001-01-01' });
@@ -109,7 +109,8 @@ describe('search', () => {
   });
 
   it('ranks the whole number before a number that merely starts or ends with the digits', async () => {
-    const whole = await add({ fullName: 'Zacarias Exato', phone: '345 678' });
+    // A whole (foreign) tax id: a phone that short is no longer accepted.
+    const whole = await add({ fullName: 'Zacarias Exato', taxId: '345678', taxCountry: 'ES' });
     const results = await searchPatients(database.db, '345678', 20);
     expect(results[0]?.id).toBe(whole.id);
     expect(results.map((patient) => patient.fullName)).toContain('João Conceição Gonçalves');
@@ -117,7 +118,7 @@ describe('search', () => {
 
   it('finds a tax id by its start', async () => {
     expect(await names('245 12')).toEqual(['João Conceição Gonçalves']);
-    expect(await names('198765432')).toEqual(['Maria João Albuquerque']);
+    expect(await names('198765436')).toEqual(['Maria João Albuquerque']);
   });
 
   it('finds an e-mail by its start', async () => {
@@ -134,7 +135,7 @@ describe('search', () => {
   });
 
   it('reads every kind of query from an index, never by scanning the patients', () => {
-    for (const query of ['mari', 'maria sil', '912 34', '12/05/1990', 'ana@g', 'PT12']) {
+    for (const query of ['mari', 'maria sil', '912 34', '12/05/1990', 'ana@g', 'PT12', 'BTW877', '234567']) {
       const statement = buildSearchStatement(planSearch(query)!, 20);
       const plan = database.sqlite.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).all(...statement.parameters) as Array<{ detail: string }>;
       const steps = plan.map((step) => step.detail);
@@ -152,6 +153,13 @@ describe('search', () => {
     for (const index of ['patients_by_phone', 'patients_by_tax_key', 'patients_by_phone_tail']) {
       expect(digitSteps.some((step) => step.includes(`COVERING INDEX ${index} `))).toBe(true);
     }
+    // An appointment code is one lookup in the codes' unique index, and no appointment is scanned.
+    const code = buildSearchStatement(planSearch('btw877')!, 20);
+    const codeSteps = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${code.sql}`).all(...code.parameters) as Array<{ detail: string }>).map(
+      (step) => step.detail,
+    );
+    expect(codeSteps.some((step) => /SEARCH appointments USING INDEX appointments_by_code \(code=\?\)/.test(step))).toBe(true);
+    expect(codeSteps.filter((step) => step.startsWith('SCAN appointments'))).toEqual([]);
   });
 
   it('answers nothing for an empty query', async () => {

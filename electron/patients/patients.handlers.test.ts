@@ -55,7 +55,7 @@ const conceicao = {
   dateOfBirth: '1958-09-21',
   phone: '+351 936 123 987',
   email: 'conceicao.antunes@sapo.pt',
-  taxId: '187654321',
+  taxId: '187654328',
   notes: 'Alergia à penicilina.',
 };
 
@@ -75,23 +75,31 @@ describe('patients through the dispatcher', () => {
   it('creates, announces and audits a patient without writing personal data to the log', async () => {
     events.length = 0;
     const created = await ok(callers.receptionist, 'patients.create', { fields: conceicao });
-    expect(created).toMatchObject({ ...conceicao, preferredName: '', sex: 'unknown', preferredLanguage: 'pt', createdAt: NOW });
+    expect(created).toMatchObject({
+      ...conceicao,
+      phone: '+351936123987',
+      phoneIsPtMobile: true,
+      preferredName: '',
+      sex: 'unknown',
+      preferredLanguage: 'pt',
+      createdAt: NOW,
+    });
     expect(events).toEqual([{ event: 'patients.changed', payload: { patientIds: [created.id] } }]);
     const audit = desk.database.sqlite.prepare(`SELECT * FROM audit_log WHERE action = 'patients.create'`).all() as Array<Record<string, unknown>>;
     expect(audit).toEqual([expect.objectContaining({ entity: 'patient', entity_id: created.id, workstation: 'desk-receptionist', at: NOW })]);
     const logged = JSON.stringify(audit);
-    for (const personal of ['Conceição', 'Antunes', '936', 'sapo', '187654321', '1958', 'penicilina']) expect(logged).not.toContain(personal);
+    for (const personal of ['Conceição', 'Antunes', '936', 'sapo', '187654328', '1958', 'penicilina']) expect(logged).not.toContain(personal);
   });
 
   it('searches, gets and updates; the doctor may read but not write', async () => {
     const [found] = (await ok(callers.doctor, 'patients.search', { query: 'conceicao ant' })).results;
-    expect(found).toMatchObject({ fullName: conceicao.fullName, phone: conceicao.phone });
+    expect(found).toMatchObject({ fullName: conceicao.fullName, phone: '+351936123987' });
     expect(await ok(callers.doctor, 'patients.get', { id: found!.id })).toMatchObject({ notes: conceicao.notes });
     expect((await fail(callers.doctor, 'patients.update', { id: found!.id, fields: conceicao })).code).toBe('FORBIDDEN');
 
     events.length = 0;
     const updated = await ok(callers.admin, 'patients.update', { id: found!.id, fields: { ...conceicao, preferredName: 'São', phone: '936 123 000' } });
-    expect(updated).toMatchObject({ preferredName: 'São', phone: '936 123 000' });
+    expect(updated).toMatchObject({ preferredName: 'São', phone: '+351936123000' });
     expect(events).toEqual([{ event: 'patients.changed', payload: { patientIds: [found!.id] } }]);
     const detail = desk.database.sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'patients.update'`).pluck().get();
     expect(detail).toBe('changed: preferredName, phone');
@@ -112,7 +120,8 @@ describe('patients through the dispatcher', () => {
     const duplicate = { ...conceicao, fullName: 'MARIA DA CONCEICAO ANTUNES', phone: '' };
     const warning = await fail(callers.receptionist, 'patients.create', { fields: duplicate });
     expect(warning.code).toBe('POSSIBLE_DUPLICATE');
-    expect(warning.details).toEqual({ matches: [expect.objectContaining({ fullName: conceicao.fullName })] });
+    // The same NIF too: the duplicate was typed from the same card.
+    expect(warning.details).toEqual({ matches: [expect.objectContaining({ fullName: conceicao.fullName })], sameTaxId: [expect.any(Number)] });
     const { matches } = await ok(callers.receptionist, 'patients.findDuplicates', { fullName: duplicate.fullName, dateOfBirth: duplicate.dateOfBirth });
     expect(matches).toHaveLength(1);
     const created = await ok(callers.receptionist, 'patients.create', { fields: duplicate, confirmedNotDuplicate: true });

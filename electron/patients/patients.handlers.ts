@@ -1,7 +1,9 @@
 import type { HandlerGroup } from '../rpc/handlers';
+import { mergePatients, previewMerge } from './patients-merge.service';
 import { createPatient, findDuplicates, getPatient, searchPatients, updatePatientFields } from './patients.service';
 
-type PatientsMethods = 'patients.search' | 'patients.get' | 'patients.create' | 'patients.update' | 'patients.findDuplicates';
+type PatientsMethods =
+  'patients.search' | 'patients.get' | 'patients.create' | 'patients.update' | 'patients.findDuplicates' | 'patients.mergePreview' | 'patients.merge';
 
 export function patientsHandlers(): HandlerGroup<PatientsMethods> {
   return {
@@ -23,17 +25,34 @@ export function patientsHandlers(): HandlerGroup<PatientsMethods> {
     },
 
     'patients.update': async (input, ctx) => {
-      const { patient, changed } = await updatePatientFields(ctx.db, input.id, input.fields, ctx.now());
+      const { patient, changed } = await updatePatientFields(ctx.db, input.id, input.fields, ctx.now(), input.confirmedNotDuplicate);
       ctx.audit({
         action: 'patients.update',
         entity: 'patient',
         entityId: patient.id,
-        detail: changed.length > 0 ? `changed: ${changed.join(', ')}` : 'no changes',
+        detail: `${changed.length > 0 ? `changed: ${changed.join(', ')}` : 'no changes'}${input.confirmedNotDuplicate ? '; confirmed not a duplicate' : ''}`,
       });
       ctx.emit('patients.changed', { patientIds: [patient.id] });
       return patient;
     },
 
     'patients.findDuplicates': async (input, ctx) => ({ matches: await findDuplicates(ctx.db, input) }),
+
+    'patients.mergePreview': (input, ctx) => previewMerge(ctx.db, input.survivorId, input.duplicateId),
+
+    'patients.merge': async (input, ctx) => {
+      const merged = await mergePatients(ctx.db, input, { now: ctx.now(), staffId: ctx.actor.staffId });
+      ctx.audit({
+        action: 'patients.merge',
+        entity: 'patient',
+        entityId: input.survivorId,
+        detail: { duplicateId: input.duplicateId, ...merged.outcome },
+      });
+      ctx.emit('patients.changed', { patientIds: [input.survivorId, input.duplicateId] });
+      if (merged.outcome.faceEnrolment !== 'none' || merged.outcome.consents > 0) {
+        ctx.emit('faces.changed', { patientIds: [input.survivorId, input.duplicateId] });
+      }
+      return merged;
+    },
   };
 }

@@ -1,6 +1,6 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database, PatientRow } from '../db/schema';
-import type { SearchStatement } from './patient-search';
+import { indexedExpressions, type SearchStatement } from './patient-search';
 
 /** The stored columns a write sets; derived keys included, generated columns excluded. */
 export interface PatientValues {
@@ -11,11 +11,13 @@ export interface PatientValues {
   phone: string;
   email: string;
   tax_id: string;
+  tax_country: string;
   address: string;
   preferred_language: PatientRow['preferred_language'];
   notes: string;
   name_key: string;
   phone_digits: string;
+  phone_needs_review: 0 | 1;
 }
 
 export interface SummaryRow {
@@ -67,10 +69,29 @@ export function findDuplicateRows(
       if (phoneForms.length > 0) either.push(eb.and([eb('phone_digits', 'in', phoneForms), eb('phone_digits', '<>', '')]));
       return eb.or(either);
     })
+    .where('merged_into_id', 'is', null)
     .$if(excludeId !== null, (query) => query.where('id', '<>', excludeId!))
     .orderBy('name_key')
     .orderBy('id')
     .limit(limit)
+    .execute();
+}
+
+/** Patients (not merged away) with this tax id key and country, from the tax-key index. */
+export function findSameTaxId(
+  db: Kysely<Database>,
+  criteria: { key: string; country: string; excludeId: number | null; limit: number },
+): Promise<SummaryRow[]> {
+  const taxKey = sql.raw(`(${indexedExpressions.TAX_KEY})`);
+  return db
+    .selectFrom('patients')
+    .select(summaryColumns)
+    .where(sql<boolean>`${taxKey} = ${criteria.key} AND ${taxKey} <> ''`)
+    .where('tax_country', '=', criteria.country)
+    .where('merged_into_id', 'is', null)
+    .$if(criteria.excludeId !== null, (query) => query.where('id', '<>', criteria.excludeId!))
+    .orderBy('id')
+    .limit(criteria.limit)
     .execute();
 }
 

@@ -50,7 +50,15 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 describe('create, get and update', () => {
   it('stores the fields and the derived keys, and reads them back', async () => {
     const created = await add({ fullName: 'Zulmira Assunção Mourão', phone: '+351 912 000 111', email: 'zulmira@example.pt', taxId: '123456789' });
-    expect(created).toMatchObject({ fullName: 'Zulmira Assunção Mourão', phone: '+351 912 000 111', sex: 'unknown', preferredLanguage: 'pt', createdAt: NOW });
+    expect(created).toMatchObject({
+      fullName: 'Zulmira Assunção Mourão',
+      phone: '+351912000111',
+      phoneIsPtMobile: true,
+      taxCountry: 'PT',
+      sex: 'unknown',
+      preferredLanguage: 'pt',
+      createdAt: NOW,
+    });
     expect(await getPatient(database.db, created.id)).toEqual(created);
     const { PHONE_TAIL, TAX_KEY, EMAIL_KEY } = indexedExpressions;
     const row = database.sqlite
@@ -103,7 +111,7 @@ describe('duplicates', () => {
       createPatient(database.db, { fields: fields({ fullName: 'leopoldina  FÁRIA', dateOfBirth: '1944-02-29' }), confirmedNotDuplicate: false }, NOW),
     );
     expect(error.code).toBe('POSSIBLE_DUPLICATE');
-    expect(error.details).toEqual({ matches: [expect.objectContaining({ id: first.id, fullName: 'Leopoldina Faria' })] });
+    expect(error.details).toEqual({ matches: [expect.objectContaining({ id: first.id, fullName: 'Leopoldina Faria' })], sameTaxId: [] });
     const second = await createPatient(
       database.db,
       { fields: fields({ fullName: 'leopoldina  FÁRIA', dateOfBirth: '1944-02-29' }), confirmedNotDuplicate: true },

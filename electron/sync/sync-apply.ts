@@ -166,6 +166,7 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
   },
 
   patient: async (trx, uid, data, ctx) => {
+    const mergedIntoId = data.mergedIntoUid ? await idOf(trx, ctx, 'patient', data.mergedIntoUid) : null;
     const values = {
       full_name: data.fullName,
       preferred_name: data.preferredName,
@@ -179,6 +180,11 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
       notes: data.notes,
       name_key: foldText(data.fullName),
       phone_digits: phoneDigits(data.phone),
+      tax_country: data.taxCountry ?? 'PT',
+      // Another desk checked it; one that did not (an older one) may send a phone as typed.
+      phone_needs_review: data.phone === '' || /^\+[1-9]\d{6,14}$/.test(data.phone) ? 0 : 1,
+      merged_into_id: mergedIntoId,
+      merged_at: mergedIntoId === null ? null : ctx.now,
       updated_at: ctx.now,
     };
     const id = await upsertPatient(trx, uid, values, ctx.now);

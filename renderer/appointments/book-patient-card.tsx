@@ -10,6 +10,7 @@ import { PatientForm } from '../patients/patient-form';
 import { PatientSearch } from '../patients/patient-search';
 import { draftFromQuery } from '../patients/patients-view';
 import { StepTitle } from './book-step-title';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 /** Booking's step 1: the patient picked, or a search for one and a new patient form. */
 export function BookPatientCard() {
@@ -47,7 +48,7 @@ export function BookPatientCard() {
                 {patient.phone ? (
                   <>
                     {' · '}
-                    <span className="nowrap">{patient.phone}</span>
+                    <span className="nowrap">{formatPhone(patient.phone)}</span>
                   </>
                 ) : null}
               </p>

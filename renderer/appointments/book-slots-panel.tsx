@@ -9,6 +9,7 @@ import { TextField } from '../ui/field';
 import { CardHeader, EmptyState } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
 import { SlotGrid } from './slot-grid';
+import { PatientClashAlert } from './patient-clash';
 import { SlotTakenAlert } from './slot-taken';
 import { WalkInCheckInButton, WalkInTicket } from '../checkin/walk-in-check-in';
 import { StepTitle } from './book-step-title';
@@ -33,6 +34,7 @@ export function BookSlotsPanel() {
   const lastBooked = useBooking((state) => state.lastBooked);
   const lostSlot = useBooking((state) => state.lostSlot);
   const attemptedSlot = useBooking((state) => state.attemptedSlot);
+  const wasWalkIn = useBooking((state) => state.wasWalkIn);
   const practitioners = usePractice((state) => state.practitioners);
   const rooms = usePractice((state) => state.rooms);
   const specialties = usePractice((state) => state.specialties);
@@ -139,16 +141,31 @@ export function BookSlotsPanel() {
             <p>{t('booking.lostSlotHint')}</p>
           </Alert>
         ) : null}
-        <SlotTakenAlert
-          error={bookingError}
-          practitioners={practitioners}
-          rooms={rooms}
-          attempted={attemptedSlot}
-          format={format}
-          onPick={(slot) => void book(slot)}
-          isBusy={isBooking}
-          day={day}
-        />
+        {bookingError?.code === 'PATIENT_ALREADY_BOOKED' ? (
+          <PatientClashAlert
+            error={bookingError}
+            format={format}
+            isBusy={isBooking}
+            onBookAnyway={() =>
+              void (wasWalkIn
+                ? store.getState().walkIn({ combinedVisit: true })
+                : attemptedSlot
+                  ? store.getState().book(attemptedSlot, { combinedVisit: true })
+                  : null)
+            }
+          />
+        ) : (
+          <SlotTakenAlert
+            error={bookingError}
+            practitioners={practitioners}
+            rooms={rooms}
+            attempted={attemptedSlot}
+            format={format}
+            onPick={(slot) => void book(slot)}
+            isBusy={isBooking}
+            day={day}
+          />
+        )}
         <div className="confirm-summary" aria-live="polite">
           {selected && specialty ? (
             <p>

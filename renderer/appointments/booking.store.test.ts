@@ -3,7 +3,7 @@ import type { Appointment } from '../../shared/appointments/appointments.contrac
 import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { PatientSummary } from '../../shared/patients/patients.contract';
 import { createFakeTransport, fail, flush } from '../test/fake-transport';
-import { createBookingStore, slotTakenDetails } from './booking.store';
+import { createBookingStore, patientClashDetails, slotTakenDetails } from './booking.store';
 
 const day = '2030-03-04';
 const at = (hh: number, mm = 0) => Date.UTC(2030, 2, 4, hh, mm);
@@ -40,7 +40,15 @@ describe('booking store', () => {
     store.getState().selectSlot(slot(1, 10));
     const result = await store.getState().book();
     expect(result?.startsAt).toBe(at(10));
-    expect(fake.callsOf('appointments.book')[0]?.input).toEqual({ patientId: 7, specialtyId: 3, practitionerId: 1, startsAt: at(10), roomId: 1, notes: '' });
+    expect(fake.callsOf('appointments.book')[0]?.input).toEqual({
+      patientId: 7,
+      specialtyId: 3,
+      practitionerId: 1,
+      startsAt: at(10),
+      roomId: 1,
+      notes: '',
+      combinedVisit: false,
+    });
     expect(store.getState().lastBooked?.id).toBe(50);
   });
 
@@ -99,5 +107,27 @@ describe('booking store', () => {
     store.getState().setPractitioner(4);
     await flush();
     expect(fake.callsOf('schedule.freeSlots').at(-1)?.input).toEqual({ specialtyId: 3, day: '2030-03-06', practitionerId: 4 });
+  });
+
+  it('keeps a PATIENT_ALREADY_BOOKED answer, and books the same time again as a combined visit when asked', async () => {
+    const clash = { appointmentId: 9, startsAt: at(10), endsAt: at(10, 30), practitionerId: 2, practitionerName: 'Bruno Borges' };
+    let attempts = 0;
+    const fake = createFakeTransport({
+      'schedule.freeSlots': () => ({ slots: [slot(1, 10)] }),
+      'appointments.book': (input) =>
+        attempts++ === 0
+          ? fail('PATIENT_ALREADY_BOOKED', { clash })
+          : booked({ practitionerId: input.practitionerId, roomId: 1, startsAt: input.startsAt, endsAt: at(10, 20) }),
+    });
+    const store = createBookingStore(fake.transport, () => day);
+    store.getState().setSpecialty(3);
+    await flush();
+    store.getState().setPatient(patient);
+    expect(await store.getState().book(slot(1, 10))).toBeNull();
+    expect(patientClashDetails(store.getState().bookingError)).toEqual({ clash });
+    expect(store.getState().attemptedSlot).toEqual(slot(1, 10));
+    const again = await store.getState().book(store.getState().attemptedSlot!, { combinedVisit: true });
+    expect(again?.id).toBe(50);
+    expect(fake.callsOf('appointments.book').map((call) => (call.input as { combinedVisit: boolean }).combinedVisit)).toEqual([false, true]);
   });
 });

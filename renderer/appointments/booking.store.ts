@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { Appointment, SlotTakenDetails } from '../../shared/appointments/appointments.contract';
+import type { Appointment, PatientClashDetails, SlotTakenDetails } from '../../shared/appointments/appointments.contract';
 import type { Slot } from '../../shared/schedule/schedule.contract';
 import type { PatientSummary } from '../../shared/patients/patients.contract';
 import type { Transport } from '../transport/transport';
@@ -23,6 +23,8 @@ export interface BookingState {
   bookingError: RpcError | null;
   /** The slot the failed booking asked for, so the error can name who or what was busy. */
   attemptedSlot: Slot | null;
+  /** The failed booking was a walk-in (so "book anyway" books the walk-in again). */
+  wasWalkIn: boolean;
   lastBooked: Appointment | null;
 
   setSpecialty(id: number | null): void;
@@ -35,11 +37,23 @@ export interface BookingState {
   selectSlot(slot: Slot | null): void;
   setNotes(notes: string): void;
   /** Books the selected slot, or the one given (a one-click alternative after SLOT_TAKEN). */
-  book(slot?: Slot): Promise<Appointment | null>;
-  walkIn(): Promise<Appointment | null>;
+  book(slot?: Slot, options?: BookOptions): Promise<Appointment | null>;
+  walkIn(options?: BookOptions): Promise<Appointment | null>;
   clearOutcome(): void;
   reset(day: string): void;
   connect(): () => void;
+}
+
+export interface BookOptions {
+  /** The desk confirmed the patient is to be seen by two practitioners at once. */
+  combinedVisit?: boolean;
+}
+
+export function patientClashDetails(error: RpcError | null): PatientClashDetails | null {
+  if (!error || error.code !== 'PATIENT_ALREADY_BOOKED') return null;
+  const { clash } = error.details as Partial<PatientClashDetails>;
+  if (!clash || typeof clash.startsAt !== 'number') return null;
+  return { clash };
 }
 
 export function slotTakenDetails(error: RpcError | null): SlotTakenDetails | null {
@@ -65,6 +79,7 @@ export function createBookingStore(transport: Transport, today: () => string) {
     isBooking: false,
     bookingError: null,
     attemptedSlot: null,
+    wasWalkIn: false,
     lastBooked: null,
 
     setSpecialty(specialtyId) {
@@ -128,11 +143,11 @@ export function createBookingStore(transport: Transport, today: () => string) {
       set({ notes });
     },
 
-    async book(slotOverride) {
+    async book(slotOverride, options = {}) {
       const { patient, specialtyId, notes } = get();
       const slot = slotOverride ?? get().selectedSlot;
       if (!patient || specialtyId === null || !slot) return null;
-      set({ isBooking: true, bookingError: null, selectedSlot: slot });
+      set({ isBooking: true, bookingError: null, selectedSlot: slot, wasWalkIn: false });
       try {
         const appointment = await transport.call('appointments.book', {
           patientId: patient.id,
@@ -141,6 +156,7 @@ export function createBookingStore(transport: Transport, today: () => string) {
           startsAt: slot.startsAt,
           roomId: slot.roomId,
           notes,
+          combinedVisit: options.combinedVisit === true,
         });
         set({ isBooking: false, lastBooked: appointment, selectedSlot: null, lostSlot: null, notes: '' });
         void get().loadSlots({ quiet: true });
@@ -152,15 +168,16 @@ export function createBookingStore(transport: Transport, today: () => string) {
       }
     },
 
-    async walkIn() {
+    async walkIn(options = {}) {
       const { patient, specialtyId, practitionerId, notes } = get();
       if (!patient || specialtyId === null) return null;
-      set({ isBooking: true, bookingError: null });
+      set({ isBooking: true, bookingError: null, wasWalkIn: true });
       try {
         const appointment = await transport.call('appointments.bookWalkIn', {
           patientId: patient.id,
           specialtyId,
           notes,
+          combinedVisit: options.combinedVisit === true,
           ...(practitionerId !== null ? { practitionerId } : {}),
         });
         set({ isBooking: false, lastBooked: appointment, selectedSlot: null, notes: '' });

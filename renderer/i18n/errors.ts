@@ -80,7 +80,8 @@ export function serverFieldErrors(t: TFunction, error: RpcError | null, prefix =
     const path = prefix && issue.path.startsWith(prefix) ? issue.path.slice(prefix.length) : issue.path;
     if (!(path in result)) result[path] = issueText(t, { ...limitsFrom(issue.message), ...issue, path });
   }
-  const field = typeof error.details.field === 'string' ? error.details.field : null;
+  const named = typeof error.details.field === 'string' ? error.details.field : null;
+  const field = named && prefix && named.startsWith(prefix) ? named.slice(prefix.length) : named;
   if (field && !(field in result))
     result[field] = error.code === 'ALREADY_EXISTS' && field === 'username' ? t('validation.usernameTaken') : errorText(t, error);
   return result;

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Appointment } from '../../shared/appointments/appointments.contract';
 import type { Patient } from '../../shared/patients/patients.contract';
@@ -14,6 +14,8 @@ import { Avatar, Badge, Card, CardHeader, EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { PatientTodayCheckIn } from '../checkin/check-in';
 import { FaceCheckInCard } from '../faces/face-check-in-card';
+import { MergeDialog } from './patient-merge';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 export function PatientDetail() {
   const { t } = useTranslation();
@@ -21,6 +23,8 @@ export function PatientDetail() {
   const ui = useUiStore();
   const mayUpdate = useMay('patients.update');
   const mayBook = useMay('appointments.book');
+  const mayMerge = useMay('patients.merge');
+  const [isMerging, setIsMerging] = useState(false);
   const focusRequest = useUi((state) => state.focusRequest);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const hasPatient = !!detail?.patient;
@@ -48,8 +52,13 @@ export function PatientDetail() {
             </h2>
             {patient.preferredName ? <p className="muted">{t('patients.prefersToBeCalled', { name: patient.preferredName })}</p> : null}
           </div>
-          {mayUpdate || mayBook ? (
+          {(mayUpdate || mayBook) && patient.mergedIntoId === null ? (
             <div className="patient-hero-actions">
+              {mayMerge ? (
+                <Button icon="users" onClick={() => setIsMerging(true)} data-testid="merge-with">
+                  {t('patients.merge.action')}
+                </Button>
+              ) : null}
               {mayUpdate ? (
                 <Button icon="edit" onClick={() => ui.getState().navigate({ view: 'patients', patientId: patient.id, mode: 'edit' })}>
                   {t('common.edit')}
@@ -63,8 +72,19 @@ export function PatientDetail() {
             </div>
           ) : null}
         </div>
+        {patient.mergedIntoId !== null ? (
+          <div className="alert alert-warning" role="status" data-testid="merged-notice">
+            <div className="alert-body">
+              <p>{t('patients.merge.mergedNotice')}</p>
+              <Button size="sm" onClick={() => ui.getState().navigate({ view: 'patients', patientId: patient.mergedIntoId! })}>
+                {t('patients.merge.openSurvivor')}
+              </Button>
+            </div>
+          </div>
+        ) : null}
         <PatientFacts patient={patient} />
       </Card>
+      {mayMerge ? <MergeDialog survivor={patient} open={isMerging} onClose={() => setIsMerging(false)} /> : null}
       <PatientTodayCheckIn patientId={patient.id} patientName={patient.fullName} appointments={detail.appointments} />
       <AppointmentsCard appointments={detail.appointments} isLoading={detail.status === 'loading' && !detail.appointments} />
       <FaceCheckInCard key={patient.id} patientId={patient.id} patientName={patient.fullName} preferredLanguage={patient.preferredLanguage} />
@@ -93,7 +113,15 @@ function PatientFacts({ patient }: { patient: Patient }) {
       </div>
       <div className="fact">
         <dt>{t('patients.fields.phone')}</dt>
-        <dd>{patient.phone || none}</dd>
+        <dd>
+          {patient.phone ? formatPhone(patient.phone) : none}
+          {patient.phoneIsPtMobile ? <span className="subtle"> · {t('patients.mobile')}</span> : null}
+          {patient.phoneNeedsReview ? (
+            <Badge tone="warning" title={t('patients.hints.phoneNeedsReview')}>
+              {t('patients.phoneToCheck')}
+            </Badge>
+          ) : null}
+        </dd>
       </div>
       <div className="fact">
         <dt>{t('patients.fields.email')}</dt>
@@ -101,7 +129,10 @@ function PatientFacts({ patient }: { patient: Patient }) {
       </div>
       <div className="fact">
         <dt>{t('patients.fields.taxId')}</dt>
-        <dd>{patient.taxId || none}</dd>
+        <dd>
+          {patient.taxId || none}
+          {patient.taxId && patient.taxCountry !== 'PT' ? <span className="subtle"> · {patient.taxCountry}</span> : null}
+        </dd>
       </div>
       <div className="fact">
         <dt>{t('patients.fields.preferredLanguage')}</dt>

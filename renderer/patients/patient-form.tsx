@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { patientFields, type Patient, type PatientSummary } from '../../shared/patients/patients.contract';
 import { clientFieldErrors, futureBirthDateError, localDay, serverFieldErrors } from '../i18n/errors';
@@ -9,6 +10,7 @@ import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextArea, TextField } from '../ui/field';
 import { focusFirstError } from '../ui/use-form';
 import type { PatientFieldsInput } from './patients.store';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 type FormValues = Record<keyof PatientFieldsInput, string>;
 
@@ -20,6 +22,7 @@ const empty: FormValues = {
   phone: '',
   email: '',
   taxId: '',
+  taxCountry: 'PT',
   address: '',
   preferredLanguage: 'pt',
   notes: '',
@@ -27,16 +30,36 @@ const empty: FormValues = {
 
 function valuesOf(patient: Patient | null, draft?: Partial<FormValues>): FormValues {
   if (!patient) return { ...empty, ...draft };
-  const { fullName, preferredName, dateOfBirth, sex, phone, email, taxId, address, preferredLanguage, notes } = patient;
-  return { fullName, preferredName, dateOfBirth, sex, phone, email, taxId, address, preferredLanguage, notes };
+  const { fullName, preferredName, dateOfBirth, sex, phone, email, taxId, taxCountry, address, preferredLanguage, notes } = patient;
+  return { fullName, preferredName, dateOfBirth, sex, phone, email, taxId, taxCountry, address, preferredLanguage, notes };
 }
 
 function toInput(values: FormValues): PatientFieldsInput {
   return {
     ...values,
     sex: values.sex as PatientFieldsInput['sex'],
+    taxCountry: values.taxCountry.trim().toUpperCase(),
     preferredLanguage: values.preferredLanguage === 'en' ? 'en' : 'pt',
   };
+}
+
+/** The matches of a POSSIBLE_DUPLICATE that share the tax id typed (the strongest sign). */
+function sameTaxIds(error: RpcError | null): number[] {
+  if (!error || error.code !== 'POSSIBLE_DUPLICATE' || !Array.isArray(error.details.sameTaxId)) return [];
+  return error.details.sameTaxId as number[];
+}
+
+const taxIdProblems = ['check_digit', 'first_digit', 'length', 'country'] as const;
+
+/** A tax id or phone the main process refused, said on its field. */
+function identityErrors(t: TFunction, error: RpcError): Record<string, string> {
+  const reason = taxIdProblems.find((problem) => problem === error.details.reason);
+  if (error.code === 'INVALID_TAX_ID') {
+    const text = reason ? t(`patients.taxIdProblem.${reason}`) : t('errors.INVALID_TAX_ID');
+    return { [reason === 'country' ? 'taxCountry' : 'taxId']: text };
+  }
+  if (error.code === 'INVALID_PHONE') return { phone: t('errors.INVALID_PHONE') };
+  return {};
 }
 
 export function possibleDuplicates(error: RpcError | null): PatientSummary[] {
@@ -66,6 +89,7 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
   const [isBusy, setIsBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const duplicates = possibleDuplicates(error);
+  const sameTax = sameTaxIds(error);
 
   const set = (key: keyof FormValues) => (event: { target: { value: string } }) => {
     const value = event.target.value;
@@ -92,9 +116,9 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
     } catch (caught) {
       const rpcError = RpcError.from(caught);
       setError(rpcError);
-      setErrors(serverFieldErrors(t, rpcError, 'fields.'));
+      setErrors({ ...serverFieldErrors(t, rpcError, 'fields.'), ...identityErrors(t, rpcError) });
       setIsBusy(false);
-      if (rpcError.code === 'VALIDATION') focusFirstError(formRef.current ?? document);
+      if (['VALIDATION', 'INVALID_TAX_ID', 'INVALID_PHONE'].includes(rpcError.code)) focusFirstError(formRef.current ?? document);
     }
   };
 
@@ -169,6 +193,7 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
           value={values.phone}
           onChange={set('phone')}
           error={errors['phone']}
+          hint={patient?.phoneNeedsReview && values.phone === patient.phone ? t('patients.hints.phoneNeedsReview') : undefined}
         />
         <TextField
           label={t('patients.fields.email')}
@@ -179,7 +204,20 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
           onChange={set('email')}
           error={errors['email']}
         />
-        <TextField label={t('patients.fields.taxId')} name="taxId" autoComplete="off" value={values.taxId} onChange={set('taxId')} error={errors['taxId']} />
+        <div className="tax-id-pair span-2">
+          <TextField label={t('patients.fields.taxId')} name="taxId" autoComplete="off" value={values.taxId} onChange={set('taxId')} error={errors['taxId']} />
+          <TextField
+            label={t('patients.fields.taxCountry')}
+            name="taxCountry"
+            autoComplete="off"
+            maxLength={2}
+            className="tax-country"
+            value={values.taxCountry}
+            onChange={set('taxCountry')}
+            error={errors['taxCountry']}
+            hint={t('patients.hints.taxCountry')}
+          />
+        </div>
         <TextField
           className="span-all"
           label={t('patients.fields.address')}
@@ -205,15 +243,18 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
         <div className="alert alert-warning duplicate-alert" role="alert" data-testid="duplicate-warning">
           <div className="alert-body">
             <p className="alert-title">{t('patients.duplicate.title')}</p>
-            <p>{t('patients.duplicate.lead')}</p>
+            <p>{sameTax.length > 0 ? t('patients.duplicate.leadTaxId') : t('patients.duplicate.lead')}</p>
             <ul className="duplicate-list">
               {duplicates.map((match) => (
                 <li key={match.id} className="duplicate-row" data-testid="duplicate-match">
                   <div>
-                    <p className="result-name">{match.fullName}</p>
+                    <p className="result-name">
+                      {match.fullName}
+                      {sameTax.includes(match.id) ? <span className="badge badge-warning duplicate-reason">{t('patients.duplicate.sameTaxId')}</span> : null}
+                    </p>
                     <p className="muted">
                       {format.date(match.dateOfBirth)}
-                      {match.phone ? ` · ${match.phone}` : ''}
+                      {match.phone ? ` · ${formatPhone(match.phone)}` : ''}
                       {match.taxId ? ` · ${t('patients.taxIdShort')} ${match.taxId}` : ''}
                     </p>
                   </div>
@@ -225,7 +266,7 @@ export function PatientForm({ patient, draft, onSubmit, onSaved, onCancel, onOpe
             </ul>
             <div className="row">
               <Button variant="primary" size="sm" isBusy={isBusy} onClick={() => void save(true)}>
-                {t('patients.duplicate.createAnyway')}
+                {patient ? t('patients.duplicate.saveAnyway') : t('patients.duplicate.createAnyway')}
               </Button>
             </div>
           </div>

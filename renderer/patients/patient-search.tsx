@@ -9,6 +9,7 @@ import { Icon } from '../ui/icons';
 import { EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import type { PatientsStore } from './patients.store';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 /** Whether the caret follows a digit: a slash there is part of a date being typed. */
 function isTypingDate(input: HTMLInputElement): boolean {
@@ -205,7 +206,7 @@ export function PatientSearch({
                 {patient.phone ? (
                   <span>
                     <span className="visually-hidden">{t('patients.fields.phone')}: </span>
-                    {patient.phone}
+                    {formatPhone(patient.phone)}
                   </span>
                 ) : null}
                 {patient.taxId ? (

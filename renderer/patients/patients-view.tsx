@@ -66,7 +66,7 @@ export function PatientsView() {
           <PatientForm
             key={detail.patient.id}
             patient={detail.patient}
-            onSubmit={(fields) => store.getState().update(patientId, fields)}
+            onSubmit={(fields, confirmed) => store.getState().update(patientId, fields, confirmed)}
             onSaved={(patient) => {
               ui.getState().toast('success', t('patients.saved', { name: patient.fullName }));
               ui.getState().navigate({ view: 'patients', patientId }, { replace: true });

@@ -85,3 +85,38 @@ describe('patients store: search as you type', () => {
     expect(fake.callsOf('patients.search')).toHaveLength(2);
   });
 });
+
+describe('patients store: merging a duplicate', () => {
+  it('offers other records only, merges, drops the duplicate from the results and shows the survivor', async () => {
+    const outcome = { appointments: 2, consents: 0, faceEnrolment: 'none' as const, filledFields: ['email'] };
+    const survivor = {
+      ...person(1, 'Maria Antunes'),
+      sex: 'female' as const,
+      taxCountry: 'PT',
+      address: '',
+      preferredLanguage: 'pt' as const,
+      notes: '',
+      phoneIsPtMobile: false,
+      phoneNeedsReview: false,
+      mergedIntoId: null,
+      createdAt: 0,
+      updatedAt: 0,
+    };
+    const fake = createFakeTransport({
+      'patients.search': () => ({ results: [person(1, 'Maria Antunes'), person(2, 'Maria A.')] }),
+      'patients.merge': () => ({ patient: survivor, outcome }),
+      'patients.get': () => survivor,
+      'appointments.listForPatient': () => [],
+    });
+    const store = createPatientsStore(fake.transport, { debounceMs: 0 });
+    expect((await store.getState().findMergeCandidates('maria', 1)).map((row) => row.id)).toEqual([2]);
+    store.getState().setQuery('maria');
+    await flush();
+    expect(store.getState().results).toHaveLength(2);
+
+    expect(await store.getState().merge(1, 2)).toEqual(outcome);
+    expect(fake.callsOf('patients.merge')[0]?.input).toEqual({ survivorId: 1, duplicateId: 2 });
+    expect(store.getState().results.map((row) => row.id)).toEqual([1]);
+    expect(store.getState().detail?.id).toBe(1);
+  });
+});

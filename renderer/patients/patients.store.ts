@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { Appointment } from '../../shared/appointments/appointments.contract';
-import type { Patient, PatientSummary } from '../../shared/patients/patients.contract';
+import type { MergeOutcome, Patient, PatientSummary } from '../../shared/patients/patients.contract';
 import type { MethodInput } from '../../shared/contract/contract';
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';
@@ -36,7 +36,13 @@ export interface PatientsState {
   openDetail(id: number): Promise<void>;
   refreshDetail(): Promise<void>;
   create(fields: PatientFieldsInput, confirmedNotDuplicate?: boolean): Promise<Patient>;
-  update(id: number, fields: PatientFieldsInput): Promise<Patient>;
+  update(id: number, fields: PatientFieldsInput, confirmedNotDuplicate?: boolean): Promise<Patient>;
+  /** Other records that may be the same person, for "Merge with…" (not the search box's list). */
+  findMergeCandidates(query: string, survivorId: number): Promise<PatientSummary[]>;
+  /** What merging `duplicateId` into `survivorId` would move (for the confirmation). */
+  previewMerge(survivorId: number, duplicateId: number): Promise<MergeOutcome>;
+  /** Merges the duplicate into the survivor, and shows the survivor. */
+  merge(survivorId: number, duplicateId: number): Promise<MergeOutcome>;
   connect(): () => void;
 }
 
@@ -141,8 +147,26 @@ export function createPatientsStore(transport: Transport, options: PatientsStore
       return patient;
     },
 
-    async update(id, fields) {
-      const patient = await transport.call('patients.update', { id, fields });
+    async findMergeCandidates(query, survivorId) {
+      if (query.trim() === '') return [];
+      const { results } = await transport.call('patients.search', { query, limit: 8 });
+      return results.filter((row) => row.id !== survivorId);
+    },
+
+    previewMerge(survivorId, duplicateId) {
+      return transport.call('patients.mergePreview', { survivorId, duplicateId });
+    },
+
+    async merge(survivorId, duplicateId) {
+      const { outcome } = await transport.call('patients.merge', { survivorId, duplicateId });
+      // The duplicate no longer turns up in search.
+      set((state) => ({ results: state.results.filter((row) => row.id !== duplicateId) }));
+      await get().openDetail(survivorId);
+      return outcome;
+    },
+
+    async update(id, fields, confirmedNotDuplicate = false) {
+      const patient = await transport.call('patients.update', { id, fields, confirmedNotDuplicate });
       set((state) => ({
         detail: state.detail?.id === id ? { ...state.detail, patient } : state.detail,
         results: state.results.map((row) =>

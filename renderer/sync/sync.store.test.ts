@@ -68,6 +68,10 @@ const patient = (id: number): Patient => ({
   address: '',
   preferredLanguage: 'pt',
   notes: '',
+  taxCountry: 'PT',
+  phoneIsPtMobile: true,
+  phoneNeedsReview: false,
+  mergedIntoId: null,
   createdAt: NOW,
   updatedAt: NOW,
 });

@@ -41,9 +41,28 @@ export const slotTakenDetails = z.strictObject({
 });
 export type SlotTakenDetails = z.infer<typeof slotTakenDetails>;
 
+/** Details of a PATIENT_ALREADY_BOOKED error: the patient's appointment at that time. */
+export const patientClashDetails = z.strictObject({
+  clash: z.strictObject({
+    appointmentId: id,
+    startsAt: z.number(),
+    endsAt: z.number(),
+    practitionerId: id,
+    practitionerName: z.string(),
+  }),
+});
+export type PatientClashDetails = z.infer<typeof patientClashDetails>;
+
+/** Set when the desk means the patient to be seen by two practitioners at once. */
+const combinedVisit = z.boolean().default(false);
+
 export const appointmentsContract = {
   'appointments.get': method({ input: z.strictObject({ id }), output: appointment, errors: ['NOT_FOUND'], access: STAFF }),
-  /** Refused with SLOT_TAKEN (details: SlotTakenDetails) when the practitioner or the room is busy. */
+  /**
+   * Refused with SLOT_TAKEN (details: SlotTakenDetails) when the practitioner or the room is busy,
+   * and with PATIENT_ALREADY_BOOKED (details: PatientClashDetails) when the patient has another
+   * appointment at that time, unless `combinedVisit` says it is meant so.
+   */
   'appointments.book': method({
     input: z.strictObject({
       patientId: id,
@@ -52,26 +71,28 @@ export const appointmentsContract = {
       startsAt: instant,
       roomId: id.nullable().optional(),
       notes: text(1000).default(''),
+      combinedVisit,
     }),
     output: appointment,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.book'],
   }),
   /** A patient who walked in: the first practitioner (or the one asked for) free right now. */
   'appointments.bookWalkIn': method({
-    input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional(), notes: text(1000).default('') }),
+    input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional(), notes: text(1000).default(''), combinedVisit }),
     output: appointment,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.bookWalkIn'],
   }),
+  /** Refused as `appointments.book` is when the new time overlaps another of the patient's appointments. */
   'appointments.reschedule': method({
-    input: z.strictObject({ id, startsAt: instant, practitionerId: id.optional(), roomId: id.nullable().optional() }),
+    input: z.strictObject({ id, startsAt: instant, practitionerId: id.optional(), roomId: id.nullable().optional(), combinedVisit }),
     output: appointment,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST', 'INVALID_TRANSITION'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST', 'INVALID_TRANSITION', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.reschedule'],

@@ -28,7 +28,7 @@ export const checkinContract = {
   'checkin.walkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),
     output: checkInResult,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'INVALID_TRANSITION'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'INVALID_TRANSITION', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.bookWalkIn', 'checkin.walkIn'],

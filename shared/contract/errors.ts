@@ -18,6 +18,14 @@ export const errorCodes = [
   'INVALID_TRANSITION',
   'ALREADY_EXISTS',
   'POSSIBLE_DUPLICATE',
+  /** A tax id that cannot be right: a NIF whose check digit or first digit is wrong (details.reason), or an unknown country. */
+  'INVALID_TAX_ID',
+  /** A phone number that cannot be read as one (details.reason). */
+  'INVALID_PHONE',
+  /** The patient already has an active appointment at that time (details.clash); book it as a combined visit if intended. */
+  'PATIENT_ALREADY_BOOKED',
+  /** These two records cannot be merged (details.reason: same patient, or one is already merged). */
+  'MERGE_REFUSED',
   'IN_USE',
   'NOT_SET_UP',
   'ALREADY_SET_UP',
@@ -89,6 +97,10 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   INVALID_TRANSITION: 409,
   ALREADY_EXISTS: 409,
   POSSIBLE_DUPLICATE: 409,
+  INVALID_TAX_ID: 422,
+  INVALID_PHONE: 422,
+  PATIENT_ALREADY_BOOKED: 409,
+  MERGE_REFUSED: 409,
   IN_USE: 409,
   NOT_SET_UP: 409,
   ALREADY_SET_UP: 409,

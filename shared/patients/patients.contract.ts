@@ -19,6 +19,11 @@ export const patientFields = z.strictObject({
   taxId: text(20)
     .regex(/^[A-Za-z0-9\-\s]*$/, 'letters, digits and dashes only')
     .default(''),
+  /** The country that issued the tax id (ISO 3166-1 alpha-2); a Portuguese NIF's check digit is verified. */
+  taxCountry: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'two letters (ISO 3166 country code)')
+    .default('PT'),
   address: text(300).default(''),
   preferredLanguage: locale.default('pt'),
   notes: text(2000).default(''),
@@ -34,9 +39,16 @@ export const patient = z.strictObject({
   phone: z.string(),
   email: z.string(),
   taxId: z.string(),
+  taxCountry: z.string(),
   address: z.string(),
   preferredLanguage: locale,
   notes: z.string(),
+  /** The phone is a Portuguese mobile (can take SMS and MB WAY). */
+  phoneIsPtMobile: z.boolean(),
+  /** The phone was typed before numbers were checked and could not be read: kept as typed, to be fixed. */
+  phoneNeedsReview: z.boolean(),
+  /** Set when this record was merged, as a duplicate, into that patient. */
+  mergedIntoId: id.nullable(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -54,6 +66,17 @@ export const patientSummary = z.strictObject({
 });
 export type PatientSummary = z.infer<typeof patientSummary>;
 
+/** What a merge moves (or moved) from the duplicate to the survivor. */
+export const mergeOutcome = z.strictObject({
+  appointments: z.number().int(),
+  consents: z.number().int(),
+  /** The duplicate's face enrolment: moved to the survivor, withdrawn (the survivor has one), or none. */
+  faceEnrolment: z.enum(['moved', 'withdrawn', 'none']),
+  /** The survivor's empty fields filled in from the duplicate. */
+  filledFields: z.array(z.string()),
+});
+export type MergeOutcome = z.infer<typeof mergeOutcome>;
+
 export const patientsContract = {
   /**
    * Search-as-you-type over name (accent- and case-insensitive, prefix of any word),
@@ -67,28 +90,61 @@ export const patientsContract = {
   }),
   'patients.get': method({ input: z.strictObject({ id }), output: patient, errors: ['NOT_FOUND'], access: STAFF }),
   /**
-   * Refused with POSSIBLE_DUPLICATE (details.matches) when someone with the same name
-   * and birth date, or the same phone, exists, unless `confirmedNotDuplicate` is set.
+   * Refused with POSSIBLE_DUPLICATE (details.matches; details.sameTaxId: the ids among them
+   * with the same tax id) when someone with the same name and birth date, the same phone or
+   * the same tax id exists, unless `confirmedNotDuplicate` is set. The phone is stored in E.164.
    */
   'patients.create': method({
     input: z.strictObject({ fields: patientFields, confirmedNotDuplicate: z.boolean().default(false) }),
     output: patient,
-    errors: ['POSSIBLE_DUPLICATE'],
+    errors: ['POSSIBLE_DUPLICATE', 'INVALID_TAX_ID', 'INVALID_PHONE'],
     access: DESK,
     writes: true,
     audits: ['patients.create'],
   }),
+  /** Refused with POSSIBLE_DUPLICATE (as create) when the tax id changes to another patient's, unless `confirmedNotDuplicate` is set. */
   'patients.update': method({
-    input: z.strictObject({ id, fields: patientFields }),
+    input: z.strictObject({ id, fields: patientFields, confirmedNotDuplicate: z.boolean().default(false) }),
     output: patient,
-    errors: ['NOT_FOUND'],
+    errors: ['NOT_FOUND', 'POSSIBLE_DUPLICATE', 'INVALID_TAX_ID', 'INVALID_PHONE'],
     access: DESK,
     writes: true,
     audits: ['patients.update'],
   }),
   'patients.findDuplicates': method({
-    input: z.strictObject({ fullName: text(120), dateOfBirth: isoDay.optional(), phone: phone.optional(), excludeId: id.optional() }),
+    input: z.strictObject({
+      fullName: text(120),
+      dateOfBirth: isoDay.optional(),
+      phone: phone.optional(),
+      taxId: text(20).optional(),
+      taxCountry: z
+        .string()
+        .regex(/^[A-Za-z]{2}$/)
+        .optional(),
+      excludeId: id.optional(),
+    }),
     output: z.strictObject({ matches: z.array(patientSummary) }),
     access: DESK,
+  }),
+  /** What merging `duplicateId` into `survivorId` would move, for the desk to confirm. */
+  'patients.mergePreview': method({
+    input: z.strictObject({ survivorId: id, duplicateId: id }),
+    output: mergeOutcome,
+    errors: ['NOT_FOUND', 'MERGE_REFUSED'],
+    access: DESK,
+  }),
+  /**
+   * Merges a duplicate record into the surviving one, in one transaction: appointments (with
+   * their queue history) and face consents move, the face enrolment moves too unless both
+   * have one (the duplicate's is then withdrawn), the survivor's empty fields are filled from
+   * the duplicate's, and the duplicate stays, marked merged, out of search.
+   */
+  'patients.merge': method({
+    input: z.strictObject({ survivorId: id, duplicateId: id }),
+    output: z.strictObject({ patient, outcome: mergeOutcome }),
+    errors: ['NOT_FOUND', 'MERGE_REFUSED'],
+    access: DESK,
+    writes: true,
+    audits: ['patients.merge'],
   }),
 } as const;

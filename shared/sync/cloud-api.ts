@@ -54,6 +54,13 @@ export const patientData = z.strictObject({
   address: shortText(300),
   preferredLanguage: z.enum(['en', 'pt']),
   notes: shortText(2000),
+  /** The tax id's country (ISO 3166-1 alpha-2); absent from older desks and the portal: PT. */
+  taxCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
+  /** Set when this record was merged, as a duplicate, into that patient; absent: not merged. */
+  mergedIntoUid: uid.nullable().optional(),
 });
 
 /** Statuses that hold their slot: the server refuses an overlap between two of these. */

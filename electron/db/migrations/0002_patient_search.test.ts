@@ -43,6 +43,8 @@ describe('0002_patient_search', () => {
       'patients_by_phone_tail',
       'patients_by_tax_key',
     ]);
+    // Searched with today's search, so on today's schema: the rows indexed here are still found after every later migration.
+    expect((await migrator.migrateToLatest()).error).toBeUndefined();
     for (const query of ['magalhaes', 'dita', '7888', '912 777', '1234', 'dita@', '03/03/1933']) {
       expect(
         (await searchPatients(database.db, query, 20)).map((patient) => patient.fullName),
