@@ -1,6 +1,7 @@
 import type { HandlerGroup } from '../rpc/handlers';
 import type { CallContext } from '../rpc/context';
 import { announceQueueOnly } from '../queue/queue-events';
+import { assertMayReadPatient } from '../patients/patient-reach';
 import {
   appointmentsForPatient,
   bookAppointment,
@@ -28,8 +29,17 @@ function announce(ctx: CallContext, { appointment, days }: AppointmentChange) {
 
 export function appointmentsHandlers(): HandlerGroup<AppointmentMethods> {
   return {
-    'appointments.get': (input, ctx) => getAppointment(ctx.db, input.id),
-    'appointments.listForPatient': (input, ctx) => appointmentsForPatient(ctx.db, input.patientId),
+    'appointments.get': async (input, ctx) => {
+      const appointment = await getAppointment(ctx.db, input.id);
+      await assertMayReadPatient(ctx.db, ctx.actor, appointment.patientId);
+      return appointment;
+    },
+    'appointments.listForPatient': async (input, ctx) => {
+      const appointments = await appointmentsForPatient(ctx.db, input.patientId);
+      await assertMayReadPatient(ctx.db, ctx.actor, input.patientId);
+      ctx.audit({ action: 'patients.read', entity: 'patient', entityId: input.patientId, detail: 'appointments' });
+      return appointments;
+    },
     'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await ctx.request())),
     'appointments.bookWalkIn': async (input, ctx) => announce(ctx, await bookWalkIn(ctx.db, input, await ctx.request())),
     'appointments.reschedule': async (input, ctx) => announce(ctx, await rescheduleAppointment(ctx.db, input, await ctx.request())),

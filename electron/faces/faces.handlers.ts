@@ -7,6 +7,7 @@ import { kioskCheckInPatient } from '../kiosk/kiosk.service';
 import { announceQueueChange } from '../queue/queue-events';
 import type { EventBus } from '../events/event-bus';
 import type { FacesServices } from './faces.service';
+import { assertMayReadPatient } from '../patients/patient-reach';
 
 export type FaceMethods =
   | 'faces.settings'
@@ -46,7 +47,11 @@ export function facesHandlers(
 
     'faces.availability': async (_input, ctx) => ({ faceCheckIn: await settings.isAvailable(ctx.db) }),
 
-    'faces.status': (input, ctx) => enrolment.status(ctx.db, input.patientId),
+    'faces.status': async (input, ctx) => {
+      const status = await enrolment.status(ctx.db, input.patientId);
+      await assertMayReadPatient(ctx.db, ctx.actor, input.patientId);
+      return status;
+    },
 
     'faces.consentText': (input, ctx) => enrolment.consentText(ctx.db, input.patientId, input.locale),
 

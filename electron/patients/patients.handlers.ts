@@ -1,4 +1,5 @@
 import type { HandlerGroup } from '../rpc/handlers';
+import { assertMayReadPatient, readablePatientIds } from './patient-reach';
 import { mergePatients, previewMerge } from './patients-merge.service';
 import { createPatient, findDuplicates, getPatient, searchPatients, updatePatientFields } from './patients.service';
 
@@ -7,9 +8,24 @@ type PatientsMethods =
 
 export function patientsHandlers(): HandlerGroup<PatientsMethods> {
   return {
-    'patients.search': async (input, ctx) => ({ results: await searchPatients(ctx.db, input.query, input.limit) }),
+    'patients.search': async (input, ctx) => {
+      const results = await searchPatients(ctx.db, input.query, input.limit);
+      if (ctx.actor.role !== 'doctor') return { results };
+      const readable = await readablePatientIds(
+        ctx.db,
+        ctx.actor,
+        results.map((result) => result.id),
+      );
+      return { results: results.filter((result) => readable.has(result.id)) };
+    },
 
-    'patients.get': (input, ctx) => getPatient(ctx.db, input.id),
+    'patients.get': async (input, ctx) => {
+      const patient = await getPatient(ctx.db, input.id);
+      await assertMayReadPatient(ctx.db, ctx.actor, patient.id);
+      // Who read whose record, when and from where: never what was in it.
+      ctx.audit({ action: 'patients.read', entity: 'patient', entityId: patient.id, detail: 'record' });
+      return patient;
+    },
 
     'patients.create': async (input, ctx) => {
       const patient = await createPatient(ctx.db, input, ctx.now());

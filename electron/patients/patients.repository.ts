@@ -99,3 +99,20 @@ export function findSameTaxId(
 export async function runStatement<Row>(db: Kysely<Database>, statement: SearchStatement): Promise<Row[]> {
   return (await db.executeQuery<Row>(CompiledQuery.raw(statement.sql, statement.parameters))).rows;
 }
+
+/**
+ * Of `patientIds`, those with an appointment with this practitioner that was not
+ * cancelled: the patients a doctor has seen or is due to see (see patient-reach.ts).
+ */
+export async function patientsOfPractitioner(db: Kysely<Database>, practitionerId: number, patientIds: readonly number[]): Promise<Set<number>> {
+  if (patientIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('appointments')
+    .select('patient_id')
+    .distinct()
+    .where('practitioner_id', '=', practitionerId)
+    .where('status', '!=', 'cancelled')
+    .where('patient_id', 'in', [...patientIds])
+    .execute();
+  return new Set(rows.map((row) => row.patient_id));
+}

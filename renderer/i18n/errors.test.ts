@@ -26,6 +26,12 @@ describe('error texts', () => {
     expect(errorText(pt, error)).toBe('Esse horário acabou de ser ocupado.');
   });
 
+  it("says a doctor's refused read is about whose patient it is, not the account's role", () => {
+    const error = new RpcError('FORBIDDEN', 'This patient is not one of yours.', { reason: 'NOT_YOUR_PATIENT' });
+    expect(errorText(en, error)).toMatch(/not one of yours/);
+    expect(errorText(en, new RpcError('FORBIDDEN', 'No.'))).toBe('Your account may not do this.');
+  });
+
   it('maps a VALIDATION answer onto form fields, without the input prefix', () => {
     const error = new RpcError('VALIDATION', 'bad', {
       fields: [

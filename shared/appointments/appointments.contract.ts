@@ -57,6 +57,7 @@ export type PatientClashDetails = z.infer<typeof patientClashDetails>;
 const combinedVisit = z.boolean().default(false);
 
 export const appointmentsContract = {
+  /** A doctor reads only their own patients' appointments (FORBIDDEN, details.reason NOT_YOUR_PATIENT). */
   'appointments.get': method({ input: z.strictObject({ id }), output: appointment, errors: ['NOT_FOUND'], access: STAFF }),
   /**
    * Refused with SLOT_TAKEN (details: SlotTakenDetails) when the practitioner or the room is busy,
@@ -113,10 +114,12 @@ export const appointmentsContract = {
     writes: true,
     audits: ['appointments.markNoShow'],
   }),
+  /** A patient's appointments: part of their record, so audited; a doctor reads only their own patients'. */
   'appointments.listForPatient': method({
     input: z.strictObject({ patientId: id }),
     output: z.array(appointment),
     errors: ['NOT_FOUND'],
     access: STAFF,
+    audits: ['patients.read'],
   }),
 } as const;

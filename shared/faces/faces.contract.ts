@@ -161,6 +161,7 @@ export const facesContract = {
     output: z.strictObject({ faceCheckIn: z.boolean() }),
     access: ['kiosk', 'admin', 'receptionist'],
   }),
+  /** A doctor sees only their own patients' (FORBIDDEN, details.reason NOT_YOUR_PATIENT). */
   'faces.status': method({ input: z.strictObject({ patientId: id }), output: faceStatus, errors: ['NOT_FOUND'], access: STAFF }),
   /** The current consent text in the patient's language (or the one asked for). */
   'faces.consentText': method({

@@ -144,6 +144,7 @@ export const en = {
     loadFailed: 'The clinic’s specialties and practitioners could not be loaded.',
   },
   patients: {
+    notYourPatient: 'This patient is not one of yours: a doctor sees the patients they have seen or are due to see.',
     title: 'Patients',
     subtitle: 'Find, register and update patients.',
     new: 'New patient',

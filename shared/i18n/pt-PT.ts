@@ -142,6 +142,7 @@ export const pt: Catalogue = {
     loadFailed: 'Não foi possível carregar as especialidades e os profissionais da clínica.',
   },
   patients: {
+    notYourPatient: 'Este utente não é seu: um médico vê os utentes que já consultou ou que tem marcados consigo.',
     title: 'Utentes',
     subtitle: 'Encontrar, registar e atualizar utentes.',
     new: 'Novo utente',

@@ -81,14 +81,16 @@ export const patientsContract = {
   /**
    * Search-as-you-type over name (accent- and case-insensitive, prefix of any word),
    * phone digits (prefix or last digits), email, tax id and date of birth.
-   * Best matches first.
+   * Best matches first. A doctor finds only their own patients (those with an appointment
+   * with them that was not cancelled).
    */
   'patients.search': method({
     input: z.strictObject({ query: z.string().max(200), limit: z.number().int().min(1).max(50).default(20) }),
     output: z.strictObject({ results: z.array(patientSummary) }),
     access: STAFF,
   }),
-  'patients.get': method({ input: z.strictObject({ id }), output: patient, errors: ['NOT_FOUND'], access: STAFF }),
+  /** One patient's record; audited for everyone. A doctor reads only their own patients (FORBIDDEN, details.reason NOT_YOUR_PATIENT). */
+  'patients.get': method({ input: z.strictObject({ id }), output: patient, errors: ['NOT_FOUND'], access: STAFF, audits: ['patients.read'] }),
   /**
    * Refused with POSSIBLE_DUPLICATE (details.matches; details.sameTaxId: the ids among them
    * with the same tax id) when someone with the same name and birth date, the same phone or
