@@ -172,13 +172,11 @@ export async function bookAppointment(db: Kysely<Database>, input: ParsedInput<'
   return change(env, row);
 }
 
-/**
- * A patient who walked in: starts now (to the next whole minute), off the slot grid, with
- * the practitioner asked for or the first one (by name) who offers the specialty, is
- * working for the whole visit and is free, along with their room.
- */
-export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
-  const env = scheduleEnvOf(req);
+/** Who may see a walk-in for a specialty: the practitioner asked for, or everyone active who offers it (by name). */
+export async function walkInCandidates(
+  db: Kysely<Database>,
+  input: { patientId: number; specialtyId: number; practitionerId?: number | undefined },
+): Promise<{ specialty: SpecialtyRow; candidates: Array<{ id: number; full_name: string; default_room_id: number | null }> }> {
   await requirePatient(db, input.patientId);
   const specialty = await requireActiveSpecialty(db, input.specialtyId);
   const candidates: Array<{ id: number; full_name: string; default_room_id: number | null }> =
@@ -186,6 +184,17 @@ export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appoi
       ? await bookablePractitioners(db, specialty.id)
       : [await requireBookablePractitioner(db, input.practitionerId, specialty)];
   if (candidates.length === 0) throw fieldError('specialtyId', `Nobody offers ${specialty.name_en} at the moment.`);
+  return { specialty, candidates };
+}
+
+/**
+ * A patient who walked in: starts now (to the next whole minute), off the slot grid, with
+ * the practitioner asked for or the first one (by name) who offers the specialty, is
+ * working for the whole visit and is free, along with their room.
+ */
+export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
+  const env = scheduleEnvOf(req);
+  const { specialty, candidates } = await walkInCandidates(db, input);
 
   const startsAt = Math.ceil(env.now / MINUTE_MS) * MINUTE_MS;
   const endsAt = startsAt + specialty.duration_minutes * MINUTE_MS;

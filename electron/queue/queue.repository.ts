@@ -228,6 +228,40 @@ export async function saveTicketNumber(db: Kysely<Database>, day: string, prefix
     .execute();
 }
 
+/** A walk-in straight into the queue: checked in, with their ticket. */
+export async function insertWaitingWalkIn(
+  db: Kysely<Database>,
+  values: {
+    patient_id: number;
+    practitioner_id: number;
+    room_id: number | null;
+    specialty_id: number;
+    starts_at: number;
+    ends_at: number;
+    price_cents: number;
+    created_by: number | null;
+    now: number;
+    ticket_day: string;
+    ticket: string;
+  },
+): Promise<number> {
+  const { now, ...row } = values;
+  const inserted = await db
+    .insertInto('appointments')
+    .values({
+      ...row,
+      status: 'checked_in',
+      status_changed_at: now,
+      is_walk_in: 1,
+      checked_in_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
 export async function setQueueFields(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<void> {
   await db.updateTable('appointments').set(values).where('id', '=', id).execute();
 }

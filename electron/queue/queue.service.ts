@@ -8,7 +8,8 @@ import { MINUTE_MS } from '../../shared/time/units';
 import type { Actor } from '../audit/audit';
 import type { RequestContext } from '../rpc/context';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
-import { findPractitioner, findRoom } from '../practice/practice.repository';
+import { firstClash } from '../appointments/appointments.repository';
+import { findPractitioner, findRoom, findSpecialty } from '../practice/practice.repository';
 import { findQueueRow, insertMove, setQueueFields, type QueueRow } from './queue.repository';
 import { loadQueues, queueViews, toQueueEntryView, type QueueEnv } from './queue-view.service';
 
@@ -101,6 +102,31 @@ async function stampCall(db: Kysely<Database>, env: QueueEnv, row: QueueRow, val
 }
 
 /**
+ * The slot a walk-in takes when called: from now, or the end of whatever the practitioner
+ * still holds now (a consultation booked longer than it lasted), for the specialty's
+ * length or until their next appointment, whichever comes first. Free by construction, so
+ * the overlap triggers accept it; a walk-in never double-books anyone.
+ */
+async function walkInSlot(db: Kysely<Database>, env: QueueEnv, row: QueueRow): Promise<{ starts_at: number; ends_at: number }> {
+  const specialty = await findSpecialty(db, row.specialty_id);
+  const duration = (specialty?.duration_minutes ?? Math.round((row.ends_at - row.starts_at) / MINUTE_MS)) * MINUTE_MS;
+  // Each holder asked on its own: the earliest clash of either is the one that matters.
+  const holders = [{ practitionerId: row.practitioner_id }, ...(row.room_id === null ? [] : [{ roomId: row.room_id }])];
+  const earliestClash = async (interval: { startsAt: number; endsAt: number }) => {
+    const clashes = await Promise.all(holders.map((holder) => firstClash(db, holder, interval, row.id)));
+    return clashes.filter((clash) => clash !== undefined).sort((a, b) => a.starts_at - b.starts_at)[0];
+  };
+  let startsAt = Math.floor(env.now / MINUTE_MS) * MINUTE_MS;
+  for (;;) {
+    const clash = await earliestClash({ startsAt, endsAt: startsAt + MINUTE_MS });
+    if (!clash) break;
+    startsAt = clash.ends_at;
+  }
+  const next = await earliestClash({ startsAt, endsAt: startsAt + duration });
+  return { starts_at: startsAt, ends_at: next ? next.starts_at : startsAt + duration };
+}
+
+/**
  * Calls the first waiting patient of the practitioner's queue (rules of queue-rules.ts),
  * to the room asked for, else the appointment's room, else the practitioner's own.
  */
@@ -114,6 +140,7 @@ export async function callNext(db: Kysely<Database>, req: RequestContext, practi
   const next = queue?.waiting[0];
   if (!next) return null;
   const room = askedRoom ?? next.row.room_id ?? practitioner.default_room_id;
+  if (next.row.is_walk_in === 1) await setQueueFields(db, next.row.id, await walkInSlot(db, req, next.row));
   await stampCall(db, req, next.row, { status: 'called', roomId: room });
   req.audit({ action: 'queue.callNext', entity: 'appointment', entityId: next.row.id, detail: { ticket: next.row.ticket, roomId: room } });
   const { row, view } = await freshView(db, req, next.row.id);

@@ -61,7 +61,8 @@ export interface WaitContext {
   specialtyMinutes: ReadonlyMap<number, number>;
   /** Finished consultations; others' and older ones are ignored, so passing more is harmless. */
   history: readonly ConsultationRecord[];
-  current?: CurrentConsultation | null;
+  /** What occupies the practitioner before the waiting list: one consultation, or several (one under way, patients already called). */
+  current?: CurrentConsultation | readonly CurrentConsultation[] | null;
   /** This practitioner's booked appointments not checked in yet; those starting after `now` count. */
   upcoming?: readonly UpcomingAppointment[];
   /**
@@ -113,13 +114,14 @@ export function queueForecast(context: WaitContext): QueueForecast {
 
   let freeAt = context.now;
   const current = context.current;
-  if (current) {
-    const typicalNow = minutesFor(current.specialtyId);
+  const busy: readonly CurrentConsultation[] = current ? (Array.isArray(current) ? current : [current as CurrentConsultation]) : [];
+  for (const consultation of busy) {
+    const typicalNow = minutesFor(consultation.specialtyId);
     const left =
-      current.status === 'called'
+      consultation.status === 'called'
         ? typicalNow
-        : remainingMinutes(samplesFor(current.specialtyId), (context.now - current.since) / MINUTE_MS, typicalNow, options);
-    freeAt = context.now + left * MINUTE_MS;
+        : remainingMinutes(samplesFor(consultation.specialtyId), (context.now - consultation.since) / MINUTE_MS, typicalNow, options);
+    freeAt += left * MINUTE_MS;
   }
   return { freeAt, minutesFor, upcoming: context.upcoming ?? [], upcomingShowRate: context.upcomingShowRate ?? 1 };
 }

@@ -7,6 +7,7 @@ import * as m0005 from './0005_secrets';
 import * as m0006 from './0006_faces';
 import * as m0007 from './0007_sync';
 import * as m0008 from './0008_sync_resync';
+import * as m0010 from './0010_queue_truth';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_faces': m0006,
   '0007_sync': m0007,
   '0008_sync_resync': m0008,
+  '0010_queue_truth': m0010,
 };

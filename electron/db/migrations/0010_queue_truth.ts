@@ -1,0 +1,108 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * What the queue needs the database to guarantee. Frozen in time like every migration.
+ *
+ * 1. A walk-in waits without a slot. While a checked-in walk-in has never been called (or
+ *    left so), their starts_at/ends_at only say when they arrived, and the overlap triggers
+ *    ignore them, on either side: a queue of walk-ins never double-books anyone. Calling one gives them a
+ *    real, free slot (the queue service), and from then on the triggers judge them like any
+ *    appointment. The triggers are those of 0004 otherwise, and also fire on `called_at`.
+ * 2. A room holds one consultation at a time: a partial unique index on the room of the
+ *    consultations under way. Where two are already recorded in one room, the latest call
+ *    there keeps it and the others' room becomes unknown (NULL).
+ * 3. Ticket prefixes are unique among active specialties (whatever the case), so no two
+ *    specialties hand out the same "A-003". Existing clashes are resolved first, the lowest
+ *    id keeping its prefix and the others taking the first free of their own letter with
+ *    a digit (A2…A9), then any free pair of letters.
+ */
+
+const HOLDS_SLOT = (row: string) => `NOT (${row}.is_walk_in = 1 AND ${row}.called_at IS NULL AND ${row}.status IN ('checked_in', 'left_unseen'))`;
+
+async function dropOverlapTriggers(db: Kysely<any>): Promise<void> {
+  for (const event of ['insert', 'update']) {
+    await sql.raw(`DROP TRIGGER IF EXISTS appointments_no_practitioner_overlap_${event}`).execute(db);
+    await sql.raw(`DROP TRIGGER IF EXISTS appointments_no_room_overlap_${event}`).execute(db);
+  }
+}
+
+async function createOverlapTriggers(db: Kysely<any>, judged: string, withWalkIns: boolean): Promise<void> {
+  const own = withWalkIns ? `AND ${HOLDS_SLOT('NEW')}` : '';
+  const others = withWalkIns ? `AND ${HOLDS_SLOT('other')}` : '';
+  for (const event of ['INSERT', 'UPDATE']) {
+    const guard = event === 'INSERT' ? '' : 'AND other.id <> NEW.id';
+    const on = event === 'UPDATE' ? `UPDATE OF ${judged}` : event;
+    for (const [kind, column] of [
+      ['practitioner', 'practitioner_id'],
+      ['room', 'room_id'],
+    ] as const) {
+      const hasRoom = kind === 'room' ? 'NEW.room_id IS NOT NULL AND' : '';
+      await sql
+        .raw(
+          `CREATE TRIGGER appointments_no_${kind}_overlap_${event.toLowerCase()}
+           BEFORE ${on} ON appointments
+           WHEN ${hasRoom} NEW.status NOT IN ('cancelled', 'no_show') ${own}
+           BEGIN
+             SELECT RAISE(ABORT, 'SLOT_TAKEN:${kind}')
+             WHERE EXISTS (
+               SELECT 1 FROM appointments AS other
+               WHERE other.${column} = NEW.${column}
+                 AND other.starts_at > NEW.starts_at - 43200000
+                 AND other.starts_at < NEW.ends_at
+                 AND other.ends_at > NEW.starts_at
+                 AND other.status NOT IN ('cancelled', 'no_show')
+                 ${others}
+                 ${guard}
+             );
+           END`,
+        )
+        .execute(db);
+    }
+  }
+}
+
+/** The first prefix not in `taken` for a specialty whose prefix clashes. */
+function freePrefix(prefix: string, taken: ReadonlySet<string>): string {
+  const letter = prefix[0]!;
+  for (let digit = 2; digit <= 9; digit++) if (!taken.has(`${letter}${digit}`)) return `${letter}${digit}`;
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  for (const first of letters) for (const second of letters) if (!taken.has(first + second)) return first + second;
+  throw new Error('no free ticket prefix');
+}
+
+export async function up(db: Kysely<any>): Promise<void> {
+  await dropOverlapTriggers(db);
+  await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status, is_walk_in, called_at', true);
+
+  // Two consultations already recorded in one room: the latest call there is where the
+  // patients were last sent, the others' room is no longer known.
+  await sql`UPDATE appointments SET called_room_id = NULL
+    WHERE status = 'in_consultation' AND called_room_id IS NOT NULL
+      AND EXISTS (SELECT 1 FROM appointments AS later
+        WHERE later.status = 'in_consultation' AND later.called_room_id = appointments.called_room_id
+          AND (later.called_at > appointments.called_at OR (later.called_at = appointments.called_at AND later.id > appointments.id)))`.execute(db);
+  await sql`CREATE UNIQUE INDEX appointments_one_consultation_per_room ON appointments (called_room_id)
+    WHERE status = 'in_consultation' AND called_room_id IS NOT NULL`.execute(db);
+
+  const specialties = await sql<{ id: number; ticket_prefix: string }>`
+    SELECT id, ticket_prefix FROM specialties WHERE is_active = 1 ORDER BY id`.execute(db);
+  const taken = new Set<string>();
+  for (const row of specialties.rows) {
+    const prefix = row.ticket_prefix.toUpperCase();
+    if (!taken.has(prefix)) {
+      taken.add(prefix);
+      continue;
+    }
+    const fresh = freePrefix(prefix, taken);
+    taken.add(fresh);
+    await sql`UPDATE specialties SET ticket_prefix = ${fresh} WHERE id = ${row.id}`.execute(db);
+  }
+  await sql`CREATE UNIQUE INDEX specialties_active_prefix ON specialties (upper(ticket_prefix)) WHERE is_active = 1`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  await sql`DROP INDEX specialties_active_prefix`.execute(db);
+  await sql`DROP INDEX appointments_one_consultation_per_room`.execute(db);
+  await dropOverlapTriggers(db);
+  await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status', false);
+}
