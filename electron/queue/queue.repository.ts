@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { ArrivalOutcome, ConsultationRecord } from '../../shared/queue/durations';
 import type { UpcomingAppointment } from '../../shared/queue/queue-order';
 import type { ManualMove } from '../../shared/queue/queue-rules';
@@ -173,6 +173,35 @@ export async function arrivalOutcomes(
 export async function specialtyMinutes(db: Kysely<Database>): Promise<Map<number, number>> {
   const rows = await db.selectFrom('specialties').select(['id', 'duration_minutes']).execute();
   return new Map(rows.map((row) => [row.id, row.duration_minutes]));
+}
+
+// Rooms
+
+/** Each active room and the consultation under way in it (at most one: migration 0010's index), by room name. */
+export function roomsInUse(db: Kysely<Database>): Promise<
+  Array<{
+    room_id: number;
+    room_name: string;
+    appointment_id: number | null;
+    ticket: string | null;
+    practitioner_id: number | null;
+    practitioner_name: string | null;
+  }>
+> {
+  return db
+    .selectFrom('rooms as r')
+    .leftJoin('appointments as a', (join) => join.onRef('a.called_room_id', '=', 'r.id').on('a.status', '=', 'in_consultation'))
+    .leftJoin('practitioners as pr', 'pr.id', 'a.practitioner_id')
+    .select(['r.id as room_id', 'r.name as room_name', 'a.id as appointment_id', 'a.ticket', 'a.practitioner_id', 'pr.full_name as practitioner_name'])
+    .where('r.is_active', '=', 1)
+    .orderBy(sql`r.name COLLATE NOCASE`)
+    .orderBy('r.id')
+    .execute();
+}
+
+/** Whether a write was refused because the room already holds a consultation. */
+export function isRoomOccupiedError(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: index 'appointments_one_consultation_per_room'|appointments\.called_room_id/.test(error.message);
 }
 
 // Manual moves

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
-import type { QueueEntryView } from '../../shared/queue/queue.contract';
+import type { QueueEntryView, RoomInUse } from '../../shared/queue/queue.contract';
 import { moveInQueue } from '../../shared/queue/queue-order';
 import { canTransition, type QueueStatus } from '../../shared/queue/queue-rules';
 import { dayOf } from '../../shared/schedule/wall-clock';
@@ -10,7 +10,7 @@ import type { RequestContext } from '../rpc/context';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
 import { firstClash } from '../appointments/appointments.repository';
 import { findPractitioner, findRoom, findSpecialty } from '../practice/practice.repository';
-import { findQueueRow, insertMove, setQueueFields, type QueueRow } from './queue.repository';
+import { findQueueRow, insertMove, isRoomOccupiedError, roomsInUse, setQueueFields, type QueueRow } from './queue.repository';
 import { loadQueues, queueViews, toQueueEntryView, type QueueEnv } from './queue-view.service';
 
 /**
@@ -178,6 +178,49 @@ export function recall(db: Kysely<Database>, req: RequestContext, appointmentId:
   );
 }
 
+/** The active rooms, free ones first, each with the consultation in it. */
+export async function listRooms(db: Kysely<Database>): Promise<RoomInUse[]> {
+  const rooms = (await roomsInUse(db)).map((row): RoomInUse => ({
+    roomId: row.room_id,
+    roomName: row.room_name,
+    occupant:
+      row.appointment_id === null
+        ? null
+        : { appointmentId: row.appointment_id, ticket: row.ticket ?? '', practitionerId: row.practitioner_id!, practitionerName: row.practitioner_name ?? '' },
+  }));
+  return [...rooms.filter((room) => !room.occupant), ...rooms.filter((room) => room.occupant)];
+}
+
+async function roomOccupied(db: Kysely<Database>, roomId: number, appointmentId: number): Promise<AppError> {
+  const room = (await roomsInUse(db)).find((candidate) => candidate.room_id === roomId);
+  const who = room?.ticket ? `${room.ticket} with ${room.practitioner_name ?? ''}` : 'another patient';
+  return new AppError('ROOM_OCCUPIED', `${room?.room_name ?? 'That room'} has ${who} in consultation.`, {
+    roomId,
+    appointmentId: room?.appointment_id ?? null,
+    ticket: room?.ticket ?? null,
+    practitionerName: room?.practitioner_name ?? null,
+    forAppointmentId: appointmentId,
+  });
+}
+
+/**
+ * A write that puts a consultation in a room: refused with ROOM_OCCUPIED when another one
+ * holds it. The pre-check names who is there; the unique index is the guarantee, for two
+ * desks at once.
+ */
+async function intoRoom(db: Kysely<Database>, row: QueueRow, roomId: number | null, willConsult: boolean, write: () => Promise<void>): Promise<void> {
+  if (roomId !== null && willConsult) {
+    const holder = (await roomsInUse(db)).find((candidate) => candidate.room_id === roomId);
+    if (holder?.appointment_id != null && holder.appointment_id !== row.id) throw await roomOccupied(db, roomId, row.id);
+  }
+  try {
+    await write();
+  } catch (error) {
+    if (roomId !== null && isRoomOccupiedError(error)) throw await roomOccupied(db, roomId, row.id);
+    throw error;
+  }
+}
+
 export function start(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
   return actOn(
     db,
@@ -185,7 +228,9 @@ export function start(db: Kysely<Database>, req: RequestContext, appointmentId: 
     appointmentId,
     async (row) => {
       assertTransition(row, 'in_consultation', 'seen now');
-      await setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now });
+      await intoRoom(db, row, row.called_room_id, true, () =>
+        setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now }),
+      );
       return {};
     },
     'queue.start',
@@ -217,7 +262,8 @@ export function sendToRoom(db: Kysely<Database>, req: RequestContext, appointmen
         throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be sent to a room.`, { status: row.status });
       }
       const room = await requireActiveRoom(db, roomId);
-      await stampCall(db, req, row, { roomId: room });
+      // Called patients too: they are sent there to be seen, and the choice offers only free rooms.
+      await intoRoom(db, row, room, true, () => stampCall(db, req, row, { roomId: room }));
       return { from: row.called_room_id, roomId: room };
     },
     'queue.sendToRoom',

@@ -637,6 +637,8 @@ export const en = {
       textFrom: 'The patient is now called to {{room}}. They are called again to the room you choose.',
       room: 'Room',
       noRooms: 'No other room',
+      free: '{{room}} · free',
+      busy: '{{room}} · in use: {{ticket}} with {{practitioner}}',
       confirm: 'Send there',
       done: '{{ticket}} · {{name}} is sent to {{room}}',
     },
@@ -1079,6 +1081,8 @@ export const en = {
     WITHDRAWAL_UNFINISHED:
       'The withdrawal is not finished. The consent is withdrawn, so face check-in is off for this patient, but some face data or photos could not be deleted yet. Use “Finish withdrawal” to delete them.',
     SECURE_STORAGE_UNAVAILABLE: 'This computer cannot store secrets encrypted, so they were not saved.',
+    ROOM_OCCUPIED: 'That room has another patient in consultation. Choose a free room, or finish that consultation first.',
+    TICKET_PREFIX_TAKEN: 'Another specialty already uses that ticket letter. Choose a different one.',
     INTERNAL: 'Something went wrong on our side. Nothing was saved.',
     offline: 'Front Desk cannot be reached. Check the connection and try again.',
   },

@@ -635,6 +635,8 @@ export const pt: Catalogue = {
       textFrom: 'O utente está chamado para {{room}}. Será chamado de novo para a sala que escolher.',
       room: 'Sala',
       noRooms: 'Não há outra sala',
+      free: '{{room}} · livre',
+      busy: '{{room}} · ocupada: {{ticket}} com {{practitioner}}',
       confirm: 'Enviar',
       done: '{{ticket}} · {{name}} foi enviado para {{room}}',
     },
@@ -1080,6 +1082,8 @@ export const pt: Catalogue = {
     WITHDRAWAL_UNFINISHED:
       'A retirada não ficou concluída. O consentimento foi retirado, por isso o check-in facial está desligado para este utente, mas alguns dados faciais ou fotografias ainda não puderam ser apagados. Use “Concluir a retirada” para os apagar.',
     SECURE_STORAGE_UNAVAILABLE: 'Este computador não consegue guardar segredos cifrados, por isso não foram guardados.',
+    ROOM_OCCUPIED: 'Essa sala tem outro utente em consulta. Escolha uma sala livre ou termine primeiro essa consulta.',
+    TICKET_PREFIX_TAKEN: 'Outra especialidade já usa essa letra de senha. Escolha outra.',
     INTERNAL: 'Algo correu mal do nosso lado. Nada foi guardado.',
     offline: 'Não é possível contactar o Front Desk. Verifique a ligação e tente de novo.',
   },
