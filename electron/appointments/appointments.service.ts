@@ -192,7 +192,11 @@ export async function walkInCandidates(
  * the practitioner asked for or the first one (by name) who offers the specialty, is
  * working for the whole visit and is free, along with their room.
  */
-export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
+export async function bookWalkIn(
+  db: Kysely<Database>,
+  input: ParsedInput<'appointments.bookWalkIn'>,
+  req: RequestContext,
+): Promise<AppointmentChange & { practitionerName: string }> {
   const env = scheduleEnvOf(req);
   const { specialty, candidates } = await walkInCandidates(db, input);
 
@@ -223,11 +227,12 @@ export async function bookWalkIn(db: Kysely<Database>, input: ParsedInput<'appoi
       entityId: row.id,
       detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id },
     });
-    return change(env, row);
+    return { ...change(env, row), practitionerName: practitioner.full_name };
   }
 
   if (firstBusy) {
-    throw await slotTakenError(db, env, firstBusy.placement, firstBusy.clash, input.practitionerId);
+    // Nobody named: everyone's free times (undefined here would mean the first one's only).
+    throw await slotTakenError(db, env, firstBusy.placement, firstBusy.clash, input.practitionerId ?? null);
   }
   throw new AppError(
     'OUTSIDE_WORKING_HOURS',

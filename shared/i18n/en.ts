@@ -241,6 +241,7 @@ export const en = {
     walkIn: 'Walk-in now',
     booked: 'Appointment booked',
     walkInBooked: 'Walk-in booked',
+    walkInBookedWith: 'Walk-in booked with {{name}}',
     viewOnBoard: 'See on the board',
     checkInCode: 'Check-in code for the kiosk: {{code}}',
     bookAnother: 'Book another',

@@ -239,6 +239,7 @@ export const pt: Catalogue = {
     walkIn: 'Sem marcação, agora',
     booked: 'Marcação feita',
     walkInBooked: 'Utente sem marcação registado',
+    walkInBookedWith: 'Utente sem marcação registado com {{name}}',
     viewOnBoard: 'Ver no quadro',
     checkInCode: 'Código para o registo de chegada no quiosque: {{code}}',
     bookAnother: 'Fazer outra',
