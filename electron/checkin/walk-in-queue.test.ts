@@ -119,3 +119,29 @@ describe('a walk-in waits in the queue; they are never refused for a busy practi
     expectNoDoubleBooking(p.ana);
   });
 });
+
+describe('a waiting walk-in and the clinic’s cloud', () => {
+  const outbox = () =>
+    t.desk.database.sqlite.prepare(`SELECT entity, op, data FROM sync_outbox WHERE entity = 'appointment' ORDER BY seq`).all() as Array<{
+      entity: string;
+      op: string;
+      data: string;
+    }>;
+
+  it('is not sent while they wait (the cloud would take their arrival for a slot); the call sends them with their real slot', async () => {
+    t.desk.database.sqlite.prepare('UPDATE sync_state SET tracking = 1').run();
+    await bookAt(t, p, '2026-06-15T09:00', { patientId: p.patients[0] });
+    t.now = t.at('2026-06-15T09:05');
+    const walkIn = await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[2]!, specialtyId: p.general, practitionerId: p.ana });
+    const left = await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[3]!, specialtyId: p.general, practitionerId: p.ana });
+    await t.ok(t.reception, 'queue.leftUnseen', { appointmentId: left.appointmentId, reason: '' });
+    expect(outbox()).toHaveLength(1);
+
+    t.now = t.at('2026-06-15T09:40');
+    await t.ok(t.reception, 'queue.callNext', { practitionerId: p.ana });
+    const sent = outbox().map((entry) => JSON.parse(entry.data) as { isWalkIn: boolean; status: string; startsAt: number; endsAt: number });
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toMatchObject({ isWalkIn: true, status: 'called', startsAt: t.at('2026-06-15T09:40'), endsAt: t.at('2026-06-15T10:10') });
+    expect(walkIn.appointmentId).toBeGreaterThan(0);
+  });
+});

@@ -11,6 +11,10 @@ import { sql, type Kysely } from 'kysely';
  * 2. A room holds one consultation at a time: a partial unique index on the room of the
  *    consultations under way. Where two are already recorded in one room, the latest call
  *    there keeps it and the others' room becomes unknown (NULL).
+ *    A waiting walk-in is also not sent to the clinic's cloud (the appointment outbox
+ *    triggers of 0007, recreated here, skip them): the cloud refuses overlapping
+ *    appointments and would take the arrival time for a slot. The first call sends them,
+ *    with their real slot; one who leaves before it stays local.
  * 3. Ticket prefixes are unique among active specialties (whatever the case), so no two
  *    specialties hand out the same "A-003". Existing clashes are resolved first, the lowest
  *    id keeping its prefix and the others taking the first free of their own letter with
@@ -61,6 +65,60 @@ async function createOverlapTriggers(db: Kysely<any>, judged: string, withWalkIn
   }
 }
 
+// Frozen copies of 0007's helpers for the appointment outbox triggers.
+const UUID = `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`;
+const NOW_MS = `CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)`;
+const IS_TRACKING = `(SELECT tracking = 1 AND applying = 0 FROM sync_state WHERE id = 1)`;
+const SYNCED_COLUMNS = [
+  'patient_id',
+  'practitioner_id',
+  'room_id',
+  'specialty_id',
+  'starts_at',
+  'ends_at',
+  'status',
+  'cancel_reason',
+  'notes',
+  'price_cents',
+  'is_walk_in',
+  'origin',
+];
+
+function recordAppointmentUpsert(rowId: string, guard: string): string {
+  const newestIsThisRow = `
+    seq = (SELECT max(seq) FROM sync_outbox) AND entity = 'appointment' AND op = 'upsert' AND attempts = 0
+    AND uid = (SELECT uid FROM appointments WHERE id = ${rowId})`;
+  return `
+    UPDATE sync_outbox SET data = (SELECT data FROM sync_data_appointment WHERE id = ${rowId}), created_at = ${NOW_MS}
+      WHERE ${IS_TRACKING} ${guard} AND ${newestIsThisRow};
+    INSERT INTO sync_outbox (mutation_id, entity, uid, op, data, created_at)
+      SELECT ${UUID}, 'appointment', v.uid, 'upsert', v.data, ${NOW_MS} FROM sync_data_appointment v
+      WHERE v.id = ${rowId} AND v.uid IS NOT NULL AND ${IS_TRACKING} ${guard}
+        AND NOT EXISTS (SELECT 1 FROM sync_outbox WHERE ${newestIsThisRow});`;
+}
+
+async function createAppointmentOutboxTriggers(db: Kysely<any>, skipWaitingWalkIns: boolean): Promise<void> {
+  await sql`DROP TRIGGER IF EXISTS appointments_sync_after_insert`.execute(db);
+  await sql`DROP TRIGGER IF EXISTS appointments_sync_after_update`.execute(db);
+  const guard = skipWaitingWalkIns ? `AND ${HOLDS_SLOT('NEW')}` : '';
+  await sql
+    .raw(
+      `CREATE TRIGGER appointments_sync_after_insert AFTER INSERT ON appointments BEGIN
+         UPDATE appointments SET uid = ${UUID} WHERE NEW.uid IS NULL AND id = NEW.id;
+         ${recordAppointmentUpsert('NEW.id', guard)}
+       END`,
+    )
+    .execute(db);
+  const changed = SYNCED_COLUMNS.map((column) => `NEW.${column} IS NOT OLD.${column}`).join(' OR ');
+  await sql
+    .raw(
+      `CREATE TRIGGER appointments_sync_after_update AFTER UPDATE OF ${SYNCED_COLUMNS.join(', ')} ON appointments
+       WHEN ${changed}
+       BEGIN ${recordAppointmentUpsert('NEW.id', guard)} END`,
+    )
+    .execute(db);
+}
+
 /** The first prefix not in `taken` for a specialty whose prefix clashes. */
 function freePrefix(prefix: string, taken: ReadonlySet<string>): string {
   const letter = prefix[0]!;
@@ -73,6 +131,7 @@ function freePrefix(prefix: string, taken: ReadonlySet<string>): string {
 export async function up(db: Kysely<any>): Promise<void> {
   await dropOverlapTriggers(db);
   await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status, is_walk_in, called_at', true);
+  await createAppointmentOutboxTriggers(db, true);
 
   // Two consultations already recorded in one room: the latest call there is where the
   // patients were last sent, the others' room is no longer known.
@@ -103,6 +162,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX specialties_active_prefix`.execute(db);
   await sql`DROP INDEX appointments_one_consultation_per_room`.execute(db);
+  await createAppointmentOutboxTriggers(db, false);
   await dropOverlapTriggers(db);
   await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status', false);
 }
