@@ -86,4 +86,19 @@ describe('a room holds one consultation at a time', () => {
     const error = await setQueueFields(t.desk.database.db, brunos, { called_room_id: p.room1 }).catch((caught: unknown) => caught);
     expect(isRoomOccupiedError(error)).toBe(true);
   });
+
+  it('counts every patient already called, whatever room they were sent to, before anyone who waits', async () => {
+    const anas = await inConsultation(0, p.ana);
+    t.now = t.at('2026-06-15T08:00');
+    const next = await bookAt(t, p, '2026-06-15T09:30', { patientId: p.patients[2], practitionerId: p.ana });
+    t.now = t.at('2026-06-15T09:05');
+    await t.ok(t.reception, 'checkin.checkIn', { appointmentId: next });
+    // Ana calls her 09:30 patient to Room 3 while the 09:00 one is still with her.
+    t.now = t.at('2026-06-15T09:10');
+    await t.ok(t.reception, 'queue.callNext', { practitionerId: p.ana, roomId: room3 });
+    const walkIn = await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[3]!, specialtyId: p.general, practitionerId: p.ana });
+    // 20 minutes left of the consultation under way (30 typical, 10 gone), then 30 for the one called.
+    expect(walkIn.estimatedWaitMinutes).toBe(50);
+    expect(anas).toBeGreaterThan(0);
+  });
 });

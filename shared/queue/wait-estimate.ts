@@ -15,11 +15,13 @@ import { MINUTE_MS } from '../time/units';
  * 2. Free at. If a consultation is under way, the practitioner is free after its expected
  *    remainder: the median remaining length among their past consultations that lasted
  *    longer than this one has so far, or typical − elapsed with too few of those, never
- *    under a 2-minute floor (`remainingMinutes`, which says why). A patient already
- *    called but not yet in the room counts as a whole typical consultation. Idle: now.
+ *    under a 2-minute floor (`remainingMinutes`, which says why). Each patient already
+ *    called but not yet in the room (whatever room they were called or sent to) adds a
+ *    whole typical consultation: they are seen before anyone waiting. Idle: now.
  * 3. Walk the list. From that moment, each waiting patient in turn is expected to start
  *    at max(the running time, their appointment's start) (rule 3 of queue-rules.ts: an
- *    on-time patient with an appointment at 10:30 is never told 10:10), and the running
+ *    on-time patient with an appointment at 10:30 is never told 10:10, unless staff moved
+ *    them ahead of someone due earlier, who they replace), and the running
  *    time moves on by their typical consultation. Booked appointments not yet checked in
  *    (`upcoming`) take their turn when due, as the queue rules would give it to them, so
  *    a walk-in is not promised the slot of a patient who is about to arrive. Since some
