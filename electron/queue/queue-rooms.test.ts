@@ -101,4 +101,15 @@ describe('a room holds one consultation at a time', () => {
     expect(walkIn.estimatedWaitMinutes).toBe(50);
     expect(anas).toBeGreaterThan(0);
   });
+
+  it('is one consultation a day: one nobody finished yesterday does not lock the room today', async () => {
+    const yesterday = await inConsultation(0, p.ana);
+    t.desk.database.sqlite
+      .prepare(`UPDATE appointments SET starts_at = starts_at - 86400000, ends_at = ends_at - 86400000, ticket_day = '2026-06-14' WHERE id = ?`)
+      .run(yesterday);
+    const today = await inConsultation(1, p.bruno);
+    await t.ok(t.reception, 'queue.sendToRoom', { appointmentId: today, roomId: p.room1 });
+    const { rooms } = await t.ok(t.reception, 'queue.rooms', {});
+    expect(rooms.find((room) => room.roomId === p.room1)?.occupant?.appointmentId).toBe(today);
+  });
 });

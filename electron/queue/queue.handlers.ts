@@ -31,7 +31,7 @@ export function queueHandlers(): HandlerGroup<QueueMethods> {
       return { entries: await listQueue(ctx.db, req, { day: input.day, practitionerId }) };
     },
 
-    'queue.rooms': async (_input, ctx) => ({ rooms: await listRooms(ctx.db) }),
+    'queue.rooms': async (_input, ctx) => ({ rooms: await listRooms(ctx.db, await ctx.request()) }),
 
     'queue.callNext': async (input, ctx) => {
       const outcome = await callNext(ctx.db, await ctx.request(), input.practitionerId, input.roomId);

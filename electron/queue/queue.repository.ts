@@ -177,8 +177,16 @@ export async function specialtyMinutes(db: Kysely<Database>): Promise<Map<number
 
 // Rooms
 
-/** Each active room and the consultation under way in it (at most one: migration 0010's index), by room name. */
-export function roomsInUse(db: Kysely<Database>): Promise<
+/**
+ * Each active room, by name, with the consultations under way in it today: where the
+ * patient was called or sent, else their booked room. Migration 0010's index allows one
+ * per room and ticket day; rows never checked in through the queue (no ticket) are counted
+ * by their start.
+ */
+export function roomsInUse(
+  db: Kysely<Database>,
+  today: { day: string; from: number; to: number },
+): Promise<
   Array<{
     room_id: number;
     room_name: string;
@@ -190,12 +198,23 @@ export function roomsInUse(db: Kysely<Database>): Promise<
 > {
   return db
     .selectFrom('rooms as r')
-    .leftJoin('appointments as a', (join) => join.onRef('a.called_room_id', '=', 'r.id').on('a.status', '=', 'in_consultation'))
+    .leftJoin('appointments as a', (join) =>
+      join
+        .on((eb) => eb(eb.fn.coalesce('a.called_room_id', 'a.room_id'), '=', eb.ref('r.id')))
+        .on('a.status', '=', 'in_consultation')
+        .on((eb) =>
+          eb.or([
+            eb('a.ticket_day', '=', today.day),
+            eb.and([eb('a.ticket_day', 'is', null), eb('a.starts_at', '>=', today.from), eb('a.starts_at', '<', today.to)]),
+          ]),
+        ),
+    )
     .leftJoin('practitioners as pr', 'pr.id', 'a.practitioner_id')
     .select(['r.id as room_id', 'r.name as room_name', 'a.id as appointment_id', 'a.ticket', 'a.practitioner_id', 'pr.full_name as practitioner_name'])
     .where('r.is_active', '=', 1)
     .orderBy(sql`r.name COLLATE NOCASE`)
     .orderBy('r.id')
+    .orderBy('a.id')
     .execute();
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { QueueEntryView, RoomInUse } from '../../shared/queue/queue.contract';
 import { moveInQueue } from '../../shared/queue/queue-order';
 import { canTransition, type QueueStatus } from '../../shared/queue/queue-rules';
-import { dayOf } from '../../shared/schedule/wall-clock';
+import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
 import type { Actor } from '../audit/audit';
 import type { RequestContext } from '../rpc/context';
@@ -178,45 +178,63 @@ export function recall(db: Kysely<Database>, req: RequestContext, appointmentId:
   );
 }
 
-/** The active rooms, free ones first, each with the consultation in it. */
-export async function listRooms(db: Kysely<Database>): Promise<RoomInUse[]> {
-  const rooms = (await roomsInUse(db)).map((row): RoomInUse => ({
-    roomId: row.room_id,
-    roomName: row.room_name,
-    occupant:
-      row.appointment_id === null
-        ? null
-        : { appointmentId: row.appointment_id, ticket: row.ticket ?? '', practitionerId: row.practitioner_id!, practitionerName: row.practitioner_name ?? '' },
-  }));
+function todayOf(env: QueueEnv): { day: string; from: number; to: number } {
+  const day = dayOf(env.settings.timeZone, env.now);
+  const bounds = dayBounds(env.settings.timeZone, day);
+  return { day, from: bounds.startsAt, to: bounds.endsAt };
+}
+
+/** The active rooms, free ones first, each with the consultation in it today. */
+export async function listRooms(db: Kysely<Database>, env: QueueEnv): Promise<RoomInUse[]> {
+  const seen = new Set<number>();
+  const rooms: RoomInUse[] = [];
+  for (const row of await roomsInUse(db, todayOf(env))) {
+    if (seen.has(row.room_id)) continue;
+    seen.add(row.room_id);
+    rooms.push({
+      roomId: row.room_id,
+      roomName: row.room_name,
+      occupant:
+        row.appointment_id === null
+          ? null
+          : {
+              appointmentId: row.appointment_id,
+              ticket: row.ticket ?? '',
+              practitionerId: row.practitioner_id!,
+              practitionerName: row.practitioner_name ?? '',
+            },
+    });
+  }
   return [...rooms.filter((room) => !room.occupant), ...rooms.filter((room) => room.occupant)];
 }
 
-async function roomOccupied(db: Kysely<Database>, roomId: number, appointmentId: number): Promise<AppError> {
-  const room = (await roomsInUse(db)).find((candidate) => candidate.room_id === roomId);
-  const who = room?.ticket ? `${room.ticket} with ${room.practitioner_name ?? ''}` : 'another patient';
-  return new AppError('ROOM_OCCUPIED', `${room?.room_name ?? 'That room'} has ${who} in consultation.`, {
+async function roomOccupied(db: Kysely<Database>, env: QueueEnv, roomId: number, appointmentId: number): Promise<AppError> {
+  const room = (await listRooms(db, env)).find((candidate) => candidate.roomId === roomId);
+  const occupant = room?.occupant;
+  const who = occupant ? `${occupant.ticket || 'a patient'} with ${occupant.practitionerName}` : 'another patient';
+  return new AppError('ROOM_OCCUPIED', `${room?.roomName ?? 'That room'} has ${who} in consultation.`, {
     roomId,
-    appointmentId: room?.appointment_id ?? null,
-    ticket: room?.ticket ?? null,
-    practitionerName: room?.practitioner_name ?? null,
+    appointmentId: occupant?.appointmentId ?? null,
+    ticket: occupant?.ticket ?? null,
+    practitionerName: occupant?.practitionerName ?? null,
     forAppointmentId: appointmentId,
   });
 }
 
 /**
  * A write that puts a consultation in a room: refused with ROOM_OCCUPIED when another one
- * holds it. The pre-check names who is there; the unique index is the guarantee, for two
- * desks at once.
+ * holds it today. The pre-check names who is there; the unique index is the guarantee, for
+ * two desks at once.
  */
-async function intoRoom(db: Kysely<Database>, row: QueueRow, roomId: number | null, willConsult: boolean, write: () => Promise<void>): Promise<void> {
-  if (roomId !== null && willConsult) {
-    const holder = (await roomsInUse(db)).find((candidate) => candidate.room_id === roomId);
-    if (holder?.appointment_id != null && holder.appointment_id !== row.id) throw await roomOccupied(db, roomId, row.id);
+async function intoRoom(db: Kysely<Database>, env: QueueEnv, row: QueueRow, roomId: number | null, write: () => Promise<void>): Promise<void> {
+  if (roomId !== null) {
+    const holder = (await listRooms(db, env)).find((candidate) => candidate.roomId === roomId)?.occupant;
+    if (holder && holder.appointmentId !== row.id) throw await roomOccupied(db, env, roomId, row.id);
   }
   try {
     await write();
   } catch (error) {
-    if (roomId !== null && isRoomOccupiedError(error)) throw await roomOccupied(db, roomId, row.id);
+    if (roomId !== null && isRoomOccupiedError(error)) throw await roomOccupied(db, env, roomId, row.id);
     throw error;
   }
 }
@@ -228,7 +246,7 @@ export function start(db: Kysely<Database>, req: RequestContext, appointmentId: 
     appointmentId,
     async (row) => {
       assertTransition(row, 'in_consultation', 'seen now');
-      await intoRoom(db, row, row.called_room_id, true, () =>
+      await intoRoom(db, req, row, row.called_room_id ?? row.room_id, () =>
         setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now }),
       );
       return {};
@@ -263,7 +281,7 @@ export function sendToRoom(db: Kysely<Database>, req: RequestContext, appointmen
       }
       const room = await requireActiveRoom(db, roomId);
       // Called patients too: they are sent there to be seen, and the choice offers only free rooms.
-      await intoRoom(db, row, room, true, () => stampCall(db, req, row, { roomId: room }));
+      await intoRoom(db, req, row, room, () => stampCall(db, req, row, { roomId: room }));
       return { from: row.called_room_id, roomId: room };
     },
     'queue.sendToRoom',

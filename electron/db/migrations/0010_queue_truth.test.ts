@@ -88,19 +88,25 @@ describe('0010_queue_truth', () => {
     expect(() => run(`UPDATE specialties SET is_active = 1 WHERE id = 5`)).toThrow(/UNIQUE/);
   });
 
-  it('lets a room hold one consultation at a time, keeping the latest call where two were recorded', async () => {
+  it('lets a room hold one consultation a day at a time, the latest to start keeping it where two were recorded', async () => {
     expect((await migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
     seed();
     insert({ id: 1, practitioner: 1, room: 1, at: T0, status: 'in_consultation', calledRoom: 4, calledAt: T0 });
     insert({ id: 2, practitioner: 2, room: 4, at: T0, status: 'in_consultation', calledRoom: 4, calledAt: T0 + MINUTE_MS });
+    // Yesterday's consultation nobody finished, in the same room: another day, no clash.
+    insert({ id: 3, practitioner: 2, room: 4, at: T0 - 24 * HOUR_MS, status: 'in_consultation' });
+    run(`UPDATE appointments SET ticket_day = '2026-06-15', ticket = 'A-00' || id WHERE id IN (1, 2)`);
+    run(`UPDATE appointments SET ticket_day = '2026-06-14', ticket = 'A-001' WHERE id = 3`);
     expect((await migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
-    expect(all(`SELECT id, called_room_id FROM appointments ORDER BY id`)).toEqual([
-      { id: 1, called_room_id: null },
-      { id: 2, called_room_id: 4 },
+    expect(all(`SELECT id, status, called_room_id FROM appointments ORDER BY id`)).toEqual([
+      { id: 1, status: 'done', called_room_id: 4 },
+      { id: 2, status: 'in_consultation', called_room_id: 4 },
+      { id: 3, status: 'in_consultation', called_room_id: null },
     ]);
-    expect(() => run(`UPDATE appointments SET called_room_id = 4 WHERE id = 1`)).toThrow(/UNIQUE/);
+    expect(() => run(`UPDATE appointments SET status = 'in_consultation' WHERE id = 1`)).toThrow(/UNIQUE/);
     // Called to an occupied room is fine (they wait at the door); only the consultations are one per room.
-    run(`UPDATE appointments SET status = 'called', called_room_id = 4 WHERE id = 1`);
+    run(`UPDATE appointments SET status = 'called' WHERE id = 2`);
+    run(`UPDATE appointments SET status = 'in_consultation' WHERE id = 1`);
   });
 
   it('lets a walk-in wait without a slot, and judges them like any appointment from their first call', async () => {

@@ -8,13 +8,15 @@ import { sql, type Kysely } from 'kysely';
  *    ignore them, on either side: a queue of walk-ins never double-books anyone. Calling one gives them a
  *    real, free slot (the queue service), and from then on the triggers judge them like any
  *    appointment. The triggers are those of 0004 otherwise, and also fire on `called_at`.
- * 2. A room holds one consultation at a time: a partial unique index on the room of the
- *    consultations under way. Where two are already recorded in one room, the latest call
- *    there keeps it and the others' room becomes unknown (NULL).
  *    A waiting walk-in is also not sent to the clinic's cloud (the appointment outbox
  *    triggers of 0007, recreated here, skip them): the cloud refuses overlapping
  *    appointments and would take the arrival time for a slot. The first call sends them,
  *    with their real slot; one who leaves before it stays local.
+ * 2. A room holds one consultation at a time, each clinic day: a partial unique index on
+ *    the room a patient in consultation is in (where called or sent, else the booked one)
+ *    and their ticket's day, so a consultation nobody finished yesterday does not lock the
+ *    room today. Where two of one day already share a room, the latest to start keeps
+ *    it and the earlier ones are recorded as done (someone else was seen there after them).
  * 3. Ticket prefixes are unique among active specialties (whatever the case), so no two
  *    specialties hand out the same "A-003". Existing clashes are resolved first, the lowest
  *    id keeping its prefix and the others taking the first free of their own letter with
@@ -133,15 +135,22 @@ export async function up(db: Kysely<any>): Promise<void> {
   await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status, is_walk_in, called_at', true);
   await createAppointmentOutboxTriggers(db, true);
 
-  // Two consultations already recorded in one room: the latest call there is where the
-  // patients were last sent, the others' room is no longer known.
-  await sql`UPDATE appointments SET called_room_id = NULL
-    WHERE status = 'in_consultation' AND called_room_id IS NOT NULL
-      AND EXISTS (SELECT 1 FROM appointments AS later
-        WHERE later.status = 'in_consultation' AND later.called_room_id = appointments.called_room_id
-          AND (later.called_at > appointments.called_at OR (later.called_at = appointments.called_at AND later.id > appointments.id)))`.execute(db);
-  await sql`CREATE UNIQUE INDEX appointments_one_consultation_per_room ON appointments (called_room_id)
-    WHERE status = 'in_consultation' AND called_room_id IS NOT NULL`.execute(db);
+  // Two consultations of one day already recorded in one room: the latest to start is the
+  // one there now; the earlier ones ended when it began.
+  const ROOM = (row: string) => `coalesce(${row}.called_room_id, ${row}.room_id)`;
+  const BEGAN = (row: string) => `coalesce(${row}.started_at, ${row}.called_at, ${row}.starts_at)`;
+  await sql
+    .raw(
+      `UPDATE appointments SET status = 'done'
+       WHERE status = 'in_consultation' AND ticket_day IS NOT NULL AND ${ROOM('appointments')} IS NOT NULL
+         AND EXISTS (SELECT 1 FROM appointments AS later
+           WHERE later.status = 'in_consultation' AND later.ticket_day = appointments.ticket_day
+             AND ${ROOM('later')} = ${ROOM('appointments')}
+             AND (${BEGAN('later')} > ${BEGAN('appointments')} OR (${BEGAN('later')} = ${BEGAN('appointments')} AND later.id > appointments.id)))`,
+    )
+    .execute(db);
+  await sql`CREATE UNIQUE INDEX appointments_one_consultation_per_room ON appointments (coalesce(called_room_id, room_id), ticket_day)
+    WHERE status = 'in_consultation' AND ticket_day IS NOT NULL`.execute(db);
 
   const specialties = await sql<{ id: number; ticket_prefix: string }>`
     SELECT id, ticket_prefix FROM specialties WHERE is_active = 1 ORDER BY id`.execute(db);
