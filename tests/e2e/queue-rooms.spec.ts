@@ -25,6 +25,8 @@ test('the room choice offers free rooms first and says who is in a busy one; a w
   const colleague = await setUpTodayClinic(admin, { practitioner: 'Dr.ª Inês Faria', room: 'Sala 8' }, { id: clinic.specialtyId });
   const leonor = await createPatient(admin, { fullName: 'Leonor Quintanilha Barbosa', dateOfBirth: '1987-04-12', phone: '+351 936 472 815' });
   const rui = await createPatient(admin, { fullName: 'Rui Tavares Coelho', dateOfBirth: '1979-09-03', phone: '+351 912 048 337' });
+  // A room nobody uses: the demo's own may all be in use at the hour the test runs.
+  await admin.call('rooms.save', { name: 'Sala 9' });
   const marta = await createPatient(admin, { fullName: 'Marta Sequeira Lobo', dateOfBirth: '1991-02-20', phone: '+351 961 220 418' });
 
   // Leonor is in consultation with Dr. Tomás in Sala 7; Rui is called by Dr.ª Inês to Sala 8.
@@ -47,6 +49,7 @@ test('the room choice offers free rooms first and says who is in a busy one; a w
   // Free rooms first: the busy one comes after every free one, and is not what is offered.
   const labels = await select.locator('option').allTextContents();
   expect(labels.at(-1)).toContain('in use');
+  expect(labels).toContain('Sala 9 · free');
   expect(labels[0]).toContain('free');
   expect(await select.inputValue()).not.toBe(await busy.getAttribute('value'));
   for (const size of SIZES) {
