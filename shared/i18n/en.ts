@@ -240,7 +240,6 @@ export const en = {
     confirm: 'Book',
     walkIn: 'Walk-in now',
     booked: 'Appointment booked',
-    walkInBooked: 'Walk-in booked',
     walkInBookedWith: 'Walk-in booked with {{name}}',
     viewOnBoard: 'See on the board',
     checkInCode: 'Check-in code for the kiosk: {{code}}',

@@ -238,7 +238,6 @@ export const pt: Catalogue = {
     confirm: 'Marcar',
     walkIn: 'Sem marcação, agora',
     booked: 'Marcação feita',
-    walkInBooked: 'Utente sem marcação registado',
     walkInBookedWith: 'Utente sem marcação registado com {{name}}',
     viewOnBoard: 'Ver no quadro',
     checkInCode: 'Código para o registo de chegada no quiosque: {{code}}',
