@@ -182,6 +182,7 @@ export async function checkInWalkIn(
     now: req.now,
     ticket_day: today,
     ticket,
+    for_specialty: input.practitionerId === undefined ? 1 : 0,
   });
   await saveTicketNumber(db, today, prefix, sequence);
 

@@ -145,3 +145,46 @@ describe('a waiting walk-in and the clinic’s cloud', () => {
     expect(walkIn.appointmentId).toBeGreaterThan(0);
   });
 });
+
+describe('a walk-in for the specialty', () => {
+  it('is seen by whoever offering it is free first; one who asked for a practitioner waits for them', async () => {
+    // Ana, Bruno and Carla are all with patients from 09:00.
+    const visits: number[] = [];
+    for (const [index, practitionerId] of [p.ana, p.bruno, p.carla].entries()) {
+      t.now = t.at('2026-06-15T08:00');
+      const id = await bookAt(t, p, '2026-06-15T09:00', { patientId: p.patients[index], practitionerId });
+      t.now = t.at('2026-06-15T08:55');
+      await t.ok(t.reception, 'checkin.checkIn', { appointmentId: id });
+      t.now = t.at('2026-06-15T09:00');
+      await t.ok(t.reception, 'queue.callNext', { practitionerId });
+      await t.ok(t.reception, 'queue.start', { appointmentId: id });
+      visits.push(id);
+    }
+    t.now = t.at('2026-06-15T09:05');
+    const anyone = await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[5]!, specialtyId: p.general });
+    // Queued with Ana (as soon as the others, first by name).
+    expect(anyone.practitionerName).toBe('Ana Almeida');
+    const forAna = await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[4]!, specialtyId: p.general, practitionerId: p.ana });
+
+    // Bruno finishes first, with nobody waiting for him: he takes the walk-in for the specialty, not Ana's.
+    t.now = t.at('2026-06-15T09:20');
+    const brunoQueue = async () => (await t.ok(t.reception, 'queue.list', { practitionerId: p.bruno })).entries;
+    await t.ok(t.reception, 'queue.finish', { appointmentId: visits[1]! });
+    t.events.length = 0;
+    const { called } = await t.ok(t.reception, 'queue.callNext', { practitionerId: p.bruno });
+    expect(called).toMatchObject({ appointmentId: anyone.appointmentId, practitionerId: p.bruno, status: 'called', roomName: 'Room 2' });
+    // Its slot starts where Bruno's 09:00–09:30 booking ends: never over anyone else's.
+    expect(rowsOf(p.bruno).find((row) => row.id === anyone.appointmentId)).toMatchObject({
+      starts_at: t.at('2026-06-15T09:30'),
+      ends_at: t.at('2026-06-15T10:00'),
+    });
+    expectNoDoubleBooking(p.bruno);
+    expect(await brunoQueue()).toHaveLength(1);
+    // Nobody else for Bruno: Ana's own walk-in stays hers.
+    await t.ok(t.reception, 'queue.start', { appointmentId: anyone.appointmentId });
+    await t.ok(t.reception, 'queue.finish', { appointmentId: anyone.appointmentId });
+    expect((await t.ok(t.reception, 'queue.callNext', { practitionerId: p.bruno })).called).toBeNull();
+    const anas = (await t.ok(t.reception, 'queue.list', { practitionerId: p.ana })).entries;
+    expect(anas.map((entry) => entry.appointmentId)).toContain(forAna.appointmentId);
+  });
+});

@@ -122,6 +122,8 @@ export interface AppointmentsTable {
   uid: Generated<string>;
   /** Where it was booked: '' here, another desk's id, or 'online' (from the cloud). */
   origin: Generated<string>;
+  /** 1: a walk-in for the specialty, not for a practitioner: whoever offers it and is free first may call them (local, not synced). */
+  for_specialty: Generated<number>;
 }
 
 export interface TicketCountersTable {

@@ -291,6 +291,7 @@ export async function insertWaitingWalkIn(
     now: number;
     ticket_day: string;
     ticket: string;
+    for_specialty: number;
   },
 ): Promise<number> {
   const { now, ...row } = values;
@@ -308,6 +309,29 @@ export async function insertWaitingWalkIn(
     .returning('id')
     .executeTakeFirstOrThrow();
   return inserted.id;
+}
+
+/**
+ * The longest-waiting walk-in for the specialty (nobody named) queued with another
+ * practitioner, in a specialty this one offers, among appointments starting in [from, to).
+ */
+export async function specialtyWalkInFor(db: Kysely<Database>, practitionerId: number, range: { from: number; to: number }): Promise<number | null> {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('practitioner_specialties as ps', (join) => join.onRef('ps.specialty_id', '=', 'a.specialty_id').on('ps.practitioner_id', '=', practitionerId))
+    .select('a.id')
+    .where('a.status', '=', 'checked_in')
+    .where('a.is_walk_in', '=', 1)
+    .where('a.for_specialty', '=', 1)
+    .where('a.called_at', 'is', null)
+    .where('a.practitioner_id', '<>', practitionerId)
+    .where('a.starts_at', '>=', range.from)
+    .where('a.starts_at', '<', range.to)
+    .orderBy('a.checked_in_at')
+    .orderBy('a.id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
 }
 
 export async function setQueueFields(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<void> {

@@ -10,7 +10,7 @@ import type { RequestContext } from '../rpc/context';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
 import { firstClash } from '../appointments/appointments.repository';
 import { findPractitioner, findRoom, findSpecialty } from '../practice/practice.repository';
-import { findQueueRow, insertMove, isRoomOccupiedError, roomsInUse, setQueueFields, type QueueRow } from './queue.repository';
+import { findQueueRow, insertMove, isRoomOccupiedError, roomsInUse, setQueueFields, specialtyWalkInFor, type QueueRow } from './queue.repository';
 import { loadQueues, queueViews, toQueueEntryView, type QueueEnv } from './queue-view.service';
 
 /**
@@ -127,6 +127,23 @@ async function walkInSlot(db: Kysely<Database>, env: QueueEnv, row: QueueRow): P
 }
 
 /**
+ * With nobody waiting for them, a practitioner takes the longest-waiting walk-in for a
+ * specialty they offer who is queued with someone else: a walk-in for the specialty is
+ * seen by whoever is free first. Waiting, they hold no slot, so the move needs none.
+ */
+async function takeSpecialtyWalkIn(
+  db: Kysely<Database>,
+  req: RequestContext,
+  practitioner: { id: number; default_room_id: number | null },
+): Promise<{ id: number; from: number } | null> {
+  const id = await specialtyWalkInFor(db, practitioner.id, todayOf(req));
+  if (id === null) return null;
+  const row = await requireQueueRow(db, id);
+  await setQueueFields(db, id, { practitioner_id: practitioner.id, room_id: practitioner.default_room_id, updated_at: req.now });
+  return { id, from: row.practitioner_id };
+}
+
+/**
  * Calls the first waiting patient of the practitioner's queue (rules of queue-rules.ts),
  * to the room asked for, else the appointment's room, else the practitioner's own.
  */
@@ -136,15 +153,25 @@ export async function callNext(db: Kysely<Database>, req: RequestContext, practi
   if (!practitioner) throw new AppError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
   const askedRoom = roomId === undefined ? undefined : await requireActiveRoom(db, roomId);
   // Whoever calls is free now: rule 7 decides the head at the moment the practitioner is free.
-  const queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
+  let queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
+  const taken = queue?.waiting[0] ? null : await takeSpecialtyWalkIn(db, req, practitioner);
+  if (taken) queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
   const next = queue?.waiting[0];
   if (!next) return null;
   const room = askedRoom ?? next.row.room_id ?? practitioner.default_room_id;
   if (next.row.is_walk_in === 1) await setQueueFields(db, next.row.id, await walkInSlot(db, req, next.row));
   await stampCall(db, req, next.row, { status: 'called', roomId: room });
-  req.audit({ action: 'queue.callNext', entity: 'appointment', entityId: next.row.id, detail: { ticket: next.row.ticket, roomId: room } });
+  req.audit({
+    action: 'queue.callNext',
+    entity: 'appointment',
+    entityId: next.row.id,
+    detail: { ticket: next.row.ticket, roomId: room, ...(taken ? { takenFrom: taken.from } : {}) },
+  });
   const { row, view } = await freshView(db, req, next.row.id);
-  return { view, change: changeOf(req, [row]) };
+  const change = changeOf(req, [row]);
+  // The queue they were taken from changed too.
+  if (taken) change.practitionerIds.push(taken.from);
+  return { view, change };
 }
 
 async function actOn(

@@ -12,6 +12,9 @@ import { sql, type Kysely } from 'kysely';
  *    triggers of 0007, recreated here, skip them): the cloud refuses overlapping
  *    appointments and would take the arrival time for a slot. The first call sends them,
  *    with their real slot; one who leaves before it stays local.
+ *    A walk-in for the specialty (nobody named) is marked `for_specialty`: queued with whoever
+ *    would see them soonest, they go to any practitioner of the specialty who calls with
+ *    nobody else waiting. The mark is the desk's own, not synced.
  * 2. A room holds one consultation at a time, each clinic day: a partial unique index on
  *    the room a patient in consultation is in (where called or sent, else the booked one)
  *    and their ticket's day, so a consultation nobody finished yesterday does not lock the
@@ -131,6 +134,7 @@ function freePrefix(prefix: string, taken: ReadonlySet<string>): string {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
+  await sql`ALTER TABLE appointments ADD COLUMN for_specialty INTEGER NOT NULL DEFAULT 0 CHECK (for_specialty IN (0, 1))`.execute(db);
   await dropOverlapTriggers(db);
   await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status, is_walk_in, called_at', true);
   await createAppointmentOutboxTriggers(db, true);
@@ -172,6 +176,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP INDEX specialties_active_prefix`.execute(db);
   await sql`DROP INDEX appointments_one_consultation_per_room`.execute(db);
   await createAppointmentOutboxTriggers(db, false);
+  await sql`ALTER TABLE appointments DROP COLUMN for_specialty`.execute(db);
   await dropOverlapTriggers(db);
   await createOverlapTriggers(db, 'practitioner_id, room_id, starts_at, ends_at, status', false);
 }
