@@ -65,12 +65,13 @@ export async function slotTakenError(
   env: ScheduleEnv,
   placement: Placement,
   clash: Clash,
-  alternativesFor: number | undefined = placement.practitioner.id,
+  /** Whose free times to offer: this practitioner's by default, everyone's who offers the specialty with null. */
+  alternativesFor: number | null = placement.practitioner.id,
 ): Promise<AppError> {
   const { kind } = clash;
   const details: SlotTakenDetails = {
     clash: { kind, appointmentId: clash.id, startsAt: clash.starts_at, endsAt: clash.ends_at },
-    nextFree: await nextFree(db, env, placement.specialtyId, alternativesFor, placement.startsAt),
+    nextFree: await nextFree(db, env, placement.specialtyId, alternativesFor ?? undefined, placement.startsAt),
   };
   const when = `${clock(env, clash.starts_at)}–${clock(env, clash.ends_at, 'HH:mm')}`;
   const message =

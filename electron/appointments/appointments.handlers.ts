@@ -41,7 +41,10 @@ export function appointmentsHandlers(): HandlerGroup<AppointmentMethods> {
       return appointments;
     },
     'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await ctx.request())),
-    'appointments.bookWalkIn': async (input, ctx) => announce(ctx, await bookWalkIn(ctx.db, input, await ctx.request())),
+    'appointments.bookWalkIn': async (input, ctx) => {
+      const { practitionerName, ...change } = await bookWalkIn(ctx.db, input, await ctx.request());
+      return { ...announce(ctx, change), practitionerName };
+    },
     'appointments.reschedule': async (input, ctx) => announce(ctx, await rescheduleAppointment(ctx.db, input, await ctx.request())),
     'appointments.cancel': async (input, ctx) => {
       const before = await getAppointment(ctx.db, input.id);

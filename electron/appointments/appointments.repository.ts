@@ -4,7 +4,7 @@ import { activeStatuses } from '../../shared/appointments/appointments.contract'
 import { preparedQuery } from '../db/prepared-query';
 import type { AppointmentRow, AppointmentsTable, Database } from '../db/schema';
 import type { PractitionerRow, SpecialtyRow } from '../practice/practice.repository';
-import { LONGEST_APPOINTMENT_MS } from '../schedule/schedule.repository';
+import { holdsSlot, LONGEST_APPOINTMENT_MS } from '../schedule/schedule.repository';
 
 export function findAppointment(db: Kysely<Database>, id: number): Promise<AppointmentRow | undefined> {
   return db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
@@ -215,7 +215,8 @@ export async function firstClash(
     .where('starts_at', '>', interval.startsAt - LONGEST_APPOINTMENT_MS)
     .where('starts_at', '<', interval.endsAt)
     .where('ends_at', '>', interval.startsAt)
-    .where('status', 'in', activeStatuses);
+    .where('status', 'in', activeStatuses)
+    .where(holdsSlot);
   if (excludeId !== undefined) query = query.where('id', '<>', excludeId);
   const row = await query.orderBy('is_practitioner', 'desc').orderBy('starts_at').limit(1).executeTakeFirst();
   return row && { kind: row.is_practitioner === 1 ? 'practitioner' : 'room', id: row.id, starts_at: row.starts_at, ends_at: row.ends_at };

@@ -202,13 +202,11 @@ export async function bookAppointment(db: Kysely<Database>, input: BookingInput<
   return change(env, row);
 }
 
-/**
- * A patient who walked in: starts now (to the next whole minute), off the slot grid, with
- * the practitioner asked for or the first one (by name) who offers the specialty, is
- * working for the whole visit and is free, along with their room.
- */
-export async function bookWalkIn(db: Kysely<Database>, input: BookingInput<'appointments.bookWalkIn'>, req: RequestContext): Promise<AppointmentChange> {
-  const env = scheduleEnvOf(req);
+/** Who may see a walk-in for a specialty: the practitioner asked for, or everyone active who offers it (by name). */
+export async function walkInCandidates(
+  db: Kysely<Database>,
+  input: { patientId: number; specialtyId: number; practitionerId?: number | undefined },
+): Promise<{ specialty: SpecialtyRow; candidates: Array<{ id: number; full_name: string; default_room_id: number | null }> }> {
   await requirePatient(db, input.patientId);
   const specialty = await requireActiveSpecialty(db, input.specialtyId);
   const candidates: Array<{ id: number; full_name: string; default_room_id: number | null }> =
@@ -216,6 +214,21 @@ export async function bookWalkIn(db: Kysely<Database>, input: BookingInput<'appo
       ? await bookablePractitioners(db, specialty.id)
       : [await requireBookablePractitioner(db, input.practitionerId, specialty)];
   if (candidates.length === 0) throw fieldError('specialtyId', `Nobody offers ${specialty.name_en} at the moment.`);
+  return { specialty, candidates };
+}
+
+/**
+ * A patient who walked in: starts now (to the next whole minute), off the slot grid, with
+ * the practitioner asked for or the first one (by name) who offers the specialty, is
+ * working for the whole visit and is free, along with their room.
+ */
+export async function bookWalkIn(
+  db: Kysely<Database>,
+  input: ParsedInput<'appointments.bookWalkIn'>,
+  req: RequestContext,
+): Promise<AppointmentChange & { practitionerName: string }> {
+  const env = scheduleEnvOf(req);
+  const { specialty, candidates } = await walkInCandidates(db, input);
 
   const startsAt = Math.ceil(env.now / MINUTE_MS) * MINUTE_MS;
   const endsAt = startsAt + specialty.duration_minutes * MINUTE_MS;
@@ -251,11 +264,12 @@ export async function bookWalkIn(db: Kysely<Database>, input: BookingInput<'appo
       entityId: row.id,
       detail: { startsAt, practitionerId: practitioner.id, roomId: row.room_id, ...combined(combinedWith) },
     });
-    return change(env, row);
+    return { ...change(env, row), practitionerName: practitioner.full_name };
   }
 
   if (firstBusy) {
-    throw await slotTakenError(db, env, firstBusy.placement, firstBusy.clash, input.practitionerId);
+    // Nobody named: everyone's free times (undefined here would mean the first one's only).
+    throw await slotTakenError(db, env, firstBusy.placement, firstBusy.clash, input.practitionerId ?? null);
   }
   throw new AppError(
     'OUTSIDE_WORKING_HOURS',

@@ -217,6 +217,8 @@ describe('appointments.bookWalkIn', () => {
       endsAt: t.at('2026-06-15T10:33'),
       isWalkIn: true,
       status: 'booked',
+      // The practitioner it picked, named.
+      practitionerName: 'Bruno Borges',
     });
     expect(auditActions().at(-1)).toBe('appointments.bookWalkIn');
   });
@@ -244,6 +246,23 @@ describe('appointments.bookWalkIn', () => {
     expect(error.code).toBe('SLOT_TAKEN');
     const details = slotTakenDetails.parse(error.details);
     expect(details.nextFree[0]?.startsAt).toBe(t.at('2026-06-15T10:30'));
+  });
+
+  it("offers the next free times of everyone who offers the specialty, from today when today has any, not only the first one's", async () => {
+    t.now = t.at('2026-06-15T17:00');
+    for (const [i, practitionerId] of [p.ana, p.bruno, p.carla].entries()) {
+      await t.ok(t.reception, 'appointments.bookWalkIn', { patientId: p.patients[i]!, specialtyId: p.general, practitionerId });
+    }
+    const error = await t.fail(t.reception, 'appointments.bookWalkIn', { patientId: p.patients[3]!, specialtyId: p.general });
+    const details = slotTakenDetails.parse(error.details);
+    expect(details.nextFree.map((slot) => slot.startsAt)).toEqual([
+      t.at('2026-06-15T17:30'),
+      t.at('2026-06-15T17:30'),
+      t.at('2026-06-15T17:30'),
+      t.at('2026-06-16T09:00'),
+      t.at('2026-06-16T09:00'),
+    ]);
+    expect(details.nextFree.map((slot) => slot.practitionerId)).toEqual([p.ana, p.bruno, p.carla, p.ana, p.bruno]);
   });
 });
 

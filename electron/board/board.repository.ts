@@ -18,7 +18,8 @@ export async function boardAppointmentRows(db: Kysely<Database>, range: { from: 
     .innerJoin('patients as pt', 'pt.id', 'a.patient_id')
     .innerJoin('practitioners as pr', 'pr.id', 'a.practitioner_id')
     .innerJoin('specialties as s', 's.id', 'a.specialty_id')
-    .leftJoin('rooms as r', 'r.id', 'a.room_id')
+    // The room the patient is in once called (or sent elsewhere), else the booked one.
+    .leftJoin('rooms as r', (join) => join.on((eb) => eb('r.id', '=', eb.fn.coalesce('a.called_room_id', 'a.room_id'))))
     .select(
       sql<string | null>`json_group_array(json_object(
         'id', a.id,
@@ -27,7 +28,7 @@ export async function boardAppointmentRows(db: Kysely<Database>, range: { from: 
         'patientPreferredName', pt.preferred_name,
         'patientPhone', pt.phone,
         'practitionerId', a.practitioner_id,
-        'roomId', a.room_id,
+        'roomId', coalesce(a.called_room_id, a.room_id),
         'roomName', r.name,
         'specialtyId', a.specialty_id,
         'specialtyNameEn', s.name_en,

@@ -4,16 +4,16 @@ import type { CheckInResult } from '../../shared/checkin/checkin.contract';
 import { formatTicket, nextTicketSequence } from '../../shared/checkin/tickets';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
-import { writeOrSlotTaken } from '../appointments/appointments-placement';
-import { bookWalkIn } from '../appointments/appointments.service';
+import { assertWorking, findClash, nextFree, writeOrSlotTaken } from '../appointments/appointments-placement';
+import { walkInCandidates } from '../appointments/appointments.service';
 import { findAppointment } from '../appointments/appointments.repository';
 import type { Database } from '../db/schema';
 import { findPractitioner, findSpecialty } from '../practice/practice.repository';
 import type { RequestContext } from '../rpc/context';
 import { scheduleEnvOf } from '../schedule/schedule.service';
-import { lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from '../queue/queue.repository';
+import { insertWaitingWalkIn, lastTicketNumber, saveTicketNumber, setQueueFields, type QueueRow } from '../queue/queue.repository';
 import { changeOf, requireQueueRow, type QueueChange } from '../queue/queue.service';
-import { loadQueues, type QueueEnv } from '../queue/queue-view.service';
+import { loadQueues, walkInWait, type QueueEnv } from '../queue/queue-view.service';
 
 export interface CheckInOutcome {
   result: CheckInResult;
@@ -125,14 +125,74 @@ export async function checkInAppointment(
 }
 
 /**
- * A walk-in: books them now with the practitioner asked for, or the first free one who
- * offers the specialty (the appointments service's walk-in booking), and checks them in.
+ * A walk-in joins a queue at once, whoever is busy: the practitioner asked for, or, of those
+ * who offer the specialty and work at the time they would be seen, the one who would see
+ * them soonest (ties by name). They wait without a slot (migration 0010): the slot is
+ * given when they are called, so waiting never double-books anyone.
  */
 export async function checkInWalkIn(
   db: Kysely<Database>,
   req: RequestContext,
   input: { patientId: number; specialtyId: number; practitionerId?: number | undefined },
 ): Promise<CheckInOutcome> {
-  const booked = await bookWalkIn(db, { patientId: input.patientId, specialtyId: input.specialtyId, practitionerId: input.practitionerId, notes: '' }, req);
-  return checkInAppointment(db, req, booked.appointment.id, 'checkin.walkIn');
+  const env = scheduleEnvOf(req);
+  const { specialty, candidates } = await walkInCandidates(db, input);
+  const duration = specialty.duration_minutes * MINUTE_MS;
+
+  let chosen: { practitioner: (typeof candidates)[number]; expectedStartAt: number; isBooked: boolean } | undefined;
+  let firstAway: AppError | undefined;
+  for (const practitioner of candidates) {
+    const { expectedStartAt } = await walkInWait(db, req, { practitionerId: practitioner.id, specialtyId: specialty.id });
+    const startsAt = Math.floor(expectedStartAt / MINUTE_MS) * MINUTE_MS;
+    try {
+      await assertWorking(db, env, { practitioner, specialtyId: specialty.id, roomId: null, startsAt, endsAt: startsAt + duration });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'OUTSIDE_WORKING_HOURS') throw error;
+      firstAway ??= error;
+      continue;
+    }
+    // Of two who would see them as soon, the one with nothing booked now: a booked patient may still walk in.
+    const isBooked = (await findClash(db, { practitioner, specialtyId: specialty.id, roomId: null, startsAt, endsAt: startsAt + duration })) !== undefined;
+    if (!chosen || expectedStartAt < chosen.expectedStartAt || (expectedStartAt === chosen.expectedStartAt && chosen.isBooked && !isBooked)) {
+      chosen = { practitioner, expectedStartAt, isBooked };
+    }
+  }
+  if (!chosen) {
+    throw new AppError(
+      'OUTSIDE_WORKING_HOURS',
+      candidates.length === 1 && firstAway ? firstAway.message : `Nobody who offers ${specialty.name_en} is working then.`,
+      { nextFree: await nextFree(db, env, specialty.id, input.practitionerId, req.now) },
+    );
+  }
+
+  const today = dayOf(req.settings.timeZone, req.now);
+  const prefix = specialty.ticket_prefix.toUpperCase();
+  const { sequence, ticket } = await nextTicket(db, today, prefix);
+  // When they arrived, not a slot: the overlap triggers ignore a walk-in until the first call.
+  const arrivedAt = Math.floor(req.now / MINUTE_MS) * MINUTE_MS;
+  const id = await insertWaitingWalkIn(db, {
+    patient_id: input.patientId,
+    practitioner_id: chosen.practitioner.id,
+    room_id: chosen.practitioner.default_room_id,
+    specialty_id: specialty.id,
+    starts_at: arrivedAt,
+    ends_at: arrivedAt + duration,
+    price_cents: specialty.price_cents,
+    created_by: req.actor.staffId,
+    now: req.now,
+    ticket_day: today,
+    ticket,
+    for_specialty: input.practitionerId === undefined ? 1 : 0,
+  });
+  await saveTicketNumber(db, today, prefix, sequence);
+
+  req.audit({
+    action: 'appointments.bookWalkIn',
+    entity: 'appointment',
+    entityId: id,
+    detail: { practitionerId: chosen.practitioner.id, queued: true },
+  });
+  req.audit({ action: 'checkin.walkIn', entity: 'appointment', entityId: id, detail: { ticket, from: 'walk_in', minutesAfterStart: 0 } });
+  const row = await requireQueueRow(db, id);
+  return { result: await checkInResultOf(db, req, row), row, change: changeOf(req, [row]) };
 }

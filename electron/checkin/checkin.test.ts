@@ -148,15 +148,15 @@ describe('checkin.checkIn', () => {
     const [entry] = (await t.ok(t.reception, 'queue.list', { practitionerId: p.ana })).entries;
     expect(entry).toMatchObject({ appointmentId: late, status: 'checked_in', isLate: true, arrivedAt: t.now });
 
-    // Bruno's 10:00–11:00 becomes a no-show at 10:30, a walk-in takes 10:30–11:00, then the patient arrives.
+    // Bruno's 10:00–11:00 becomes a no-show at 10:30, a walk-in booked now takes 10:30–11:00, then the patient arrives.
     t.now = t.at('2026-06-15T10:30');
     await t.desk.runNoShowSweep();
-    await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[2]!, specialtyId: p.general, practitionerId: p.bruno });
+    await t.ok(t.reception, 'appointments.bookWalkIn', { patientId: p.patients[2]!, specialtyId: p.general, practitionerId: p.bruno });
     t.now = t.at('2026-06-15T10:35');
     const refused = await t.fail(t.reception, 'checkin.checkIn', { appointmentId: given });
     expect(refused.code).toBe('SLOT_TAKEN');
     expect(row(given)).toMatchObject({ status: 'no_show', ticket: null });
-    expect(counters()).toEqual([{ day: '2026-06-15', prefix: 'G', last: 2 }]);
+    expect(counters()).toEqual([{ day: '2026-06-15', prefix: 'G', last: 1 }]);
   });
 });
 
@@ -171,14 +171,17 @@ describe('checkin.walkIn', () => {
     expect(entry).toMatchObject({ isWalkIn: true, isLate: false, ticket: 'G-001' });
   });
 
-  it('with no practitioner named, takes the first free one who offers the specialty; refused walk-ins write nothing', async () => {
+  it('with no practitioner named, takes one who would see them soonest, nothing booked now first; refused walk-ins write nothing', async () => {
     await bookAt(t, p, '2026-06-15T09:00', { practitionerId: p.ana });
     t.now = t.at('2026-06-15T09:05');
     const result = await t.ok(t.reception, 'checkin.walkIn', { patientId: p.patients[1]!, specialtyId: p.general });
     expect(result.practitionerName).toBe('Bruno Borges');
     const appointments = t.count('appointments');
-    expect((await t.fail(t.reception, 'checkin.walkIn', { patientId: p.patients[2]!, specialtyId: p.general, practitionerId: p.ana })).code).toBe('SLOT_TAKEN');
     expect((await t.fail(t.reception, 'checkin.walkIn', { patientId: 9999, specialtyId: p.general })).code).toBe('NOT_FOUND');
+    t.now = t.at('2026-06-15T19:05');
+    expect((await t.fail(t.reception, 'checkin.walkIn', { patientId: p.patients[2]!, specialtyId: p.general, practitionerId: p.ana })).code).toBe(
+      'OUTSIDE_WORKING_HOURS',
+    );
     expect(t.count('appointments')).toBe(appointments);
     expect(counters()).toEqual([{ day: '2026-06-15', prefix: 'G', last: 1 }]);
   });

@@ -131,6 +131,8 @@ export interface AppointmentsTable {
   origin: Generated<string>;
   /** 1: booked on purpose at the same time as another of the patient's appointments (a combined visit). */
   is_combined_visit: Generated<number>;
+  /** 1: a walk-in for the specialty, not for a practitioner: whoever offers it and is free first may call them (local, not synced). */
+  for_specialty: Generated<number>;
 }
 
 export interface TicketCountersTable {

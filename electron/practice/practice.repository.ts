@@ -22,6 +22,22 @@ export function findSpecialty(db: Kysely<Database>, id: number): Promise<Special
   return db.selectFrom('specialties').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** The active specialty (other than `exceptId`) whose ticket prefix is this one, whatever the case. */
+export function findActiveSpecialtyByPrefix(db: Kysely<Database>, prefix: string, exceptId?: number): Promise<SpecialtyRow | undefined> {
+  let query = db
+    .selectFrom('specialties')
+    .selectAll()
+    .where('is_active', '=', 1)
+    .where(sql<string>`upper(ticket_prefix)`, '=', prefix.toUpperCase());
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  return query.executeTakeFirst();
+}
+
+/** Whether a write was refused by the unique ticket prefix of active specialties (migration 0010). */
+export function isTicketPrefixClash(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: index 'specialties_active_prefix'/.test(error.message);
+}
+
 export interface SpecialtyValues {
   name_en: string;
   name_pt: string;

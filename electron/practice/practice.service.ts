@@ -8,6 +8,7 @@ import type { Database } from '../db/schema';
 import {
   deleteTimeOff,
   existingIds,
+  findActiveSpecialtyByPrefix,
   findPractitioner,
   findRoomByName,
   findTimeOff,
@@ -15,6 +16,7 @@ import {
   insertRoom,
   insertSpecialty,
   insertTimeOff,
+  isTicketPrefixClash,
   listPractitionerRows,
   listRooms,
   listSpecialties,
@@ -91,10 +93,26 @@ export async function saveSpecialty(db: Kysely<Database>, input: ParsedInput<'sp
     ticket_prefix: input.ticketPrefix,
     is_active: input.isActive ? 1 : 0,
   };
-  if (input.id === undefined) return toSpecialty(await insertSpecialty(db, values));
-  const row = await updateSpecialty(db, input.id, values);
-  if (!row) throw new AppError('NOT_FOUND', 'There is no such specialty.', { field: 'id' });
-  return toSpecialty(row);
+  const prefixTaken = async (): Promise<AppError> => {
+    const other = await findActiveSpecialtyByPrefix(db, input.ticketPrefix, input.id);
+    return new AppError('TICKET_PREFIX_TAKEN', `${other?.name_en ?? 'Another specialty'} already hands out ${input.ticketPrefix} tickets.`, {
+      field: 'ticketPrefix',
+      prefix: input.ticketPrefix,
+      specialtyId: other?.id ?? null,
+      fields: [{ path: 'ticketPrefix', code: 'custom', message: 'taken' }],
+    });
+  };
+  // Two specialties with one prefix would hand out the same ticket twice a day.
+  if (input.isActive && (await findActiveSpecialtyByPrefix(db, input.ticketPrefix, input.id))) throw await prefixTaken();
+  try {
+    if (input.id === undefined) return toSpecialty(await insertSpecialty(db, values));
+    const row = await updateSpecialty(db, input.id, values);
+    if (!row) throw new AppError('NOT_FOUND', 'There is no such specialty.', { field: 'id' });
+    return toSpecialty(row);
+  } catch (error) {
+    if (isTicketPrefixClash(error)) throw await prefixTaken();
+    throw error;
+  }
 }
 
 // Rooms

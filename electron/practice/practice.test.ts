@@ -34,6 +34,25 @@ describe('specialties', () => {
   });
 });
 
+describe('ticket prefixes', () => {
+  it('are unique among active specialties, whatever the case; an inactive one may share, until it is active again', async () => {
+    const fields = { namePt: 'X', durationMinutes: 15, priceCents: 0 };
+    const evaluation = await t.ok(t.admin, 'specialties.save', { ...fields, nameEn: 'Evaluation', ticketPrefix: 'A' });
+    const refused = await t.fail(t.admin, 'specialties.save', { ...fields, nameEn: 'Acupuncture', ticketPrefix: 'A' });
+    expect(refused).toMatchObject({ code: 'TICKET_PREFIX_TAKEN', details: { prefix: 'A', specialtyId: evaluation.id } });
+    expect(t.count('specialties')).toBe(1);
+
+    const acupuncture = await t.ok(t.admin, 'specialties.save', { ...fields, nameEn: 'Acupuncture', ticketPrefix: 'AC' });
+    expect((await t.fail(t.admin, 'specialties.save', { ...acupuncture, ticketPrefix: 'A' })).code).toBe('TICKET_PREFIX_TAKEN');
+    // Saving a specialty with its own prefix is no clash.
+    await t.ok(t.admin, 'specialties.save', { ...evaluation, durationMinutes: 30 });
+    // Retired, its prefix is free; it cannot come back while another uses it.
+    await t.ok(t.admin, 'specialties.save', { ...evaluation, isActive: false });
+    await t.ok(t.admin, 'specialties.save', { ...acupuncture, ticketPrefix: 'A' });
+    expect((await t.fail(t.admin, 'specialties.save', { ...evaluation, isActive: true })).code).toBe('TICKET_PREFIX_TAKEN');
+  });
+});
+
 describe('rooms', () => {
   it('refuses a duplicate name whatever its case, but lets a room keep its own name', async () => {
     const room = await t.ok(t.admin, 'rooms.save', { name: 'Blue room' });

@@ -53,20 +53,37 @@ function toEntry(row: QueueRow, moves: QueueEntry['moves']): QueueEntry {
   return row.is_walk_in === 1 ? { ...base, kind: 'walkIn' } : { ...base, kind: 'appointment', startsAt: row.starts_at };
 }
 
-/** The consultation that keeps the practitioner busy: one under way, else the latest call. */
-function currentConsultation(active: readonly QueueRow[]): CurrentConsultation | null {
+/**
+ * What keeps the practitioner busy before the next waiting patient: the consultation
+ * under way (the latest started), and every patient already called and not yet in, since
+ * those are seen before anyone who waits, whichever room they were called or sent to.
+ */
+function currentConsultations(active: readonly QueueRow[]): CurrentConsultation[] {
   const inRoom = active.filter((row) => row.status === 'in_consultation').sort((a, b) => (b.started_at ?? 0) - (a.started_at ?? 0))[0];
-  if (inRoom) return { specialtyId: inRoom.specialty_id, status: 'in_consultation', since: inRoom.started_at ?? inRoom.called_at ?? inRoom.starts_at };
-  const called = active.filter((row) => row.status === 'called').sort((a, b) => (b.called_at ?? 0) - (a.called_at ?? 0))[0];
-  if (called) return { specialtyId: called.specialty_id, status: 'called', since: called.called_at ?? called.starts_at };
-  return null;
+  const busy: CurrentConsultation[] = inRoom
+    ? [{ specialtyId: inRoom.specialty_id, status: 'in_consultation', since: inRoom.started_at ?? inRoom.called_at ?? inRoom.starts_at }]
+    : [];
+  for (const row of active) {
+    if (row.status === 'called') busy.push({ specialtyId: row.specialty_id, status: 'called', since: row.called_at ?? row.starts_at });
+  }
+  return busy;
 }
+
+/** A walk-in who is not in the queue yet, to ask where they would land. */
+export interface WalkInProbe {
+  practitionerId: number;
+  specialtyId: number;
+}
+
+/** The id of the probe's stand-in entry: no appointment has it, and it loses every tie as a newcomer would. */
+const PROBE_ID = Number.MAX_SAFE_INTEGER;
 
 /**
  * The queues of a clinic day (today unless said), each ordered by the queue rules and
  * estimated by the method of shared/queue/wait-estimate.ts: the practitioner's own
- * consultation lengths of the last 28 days, the consultation under way, the appointments
- * still to come (weighed by the practitioner's share of on-time arrivals).
+ * consultation lengths of the last 28 days, the consultation under way and the patients
+ * already called, the appointments still to come (weighed by the practitioner's share of
+ * on-time arrivals).
  */
 export async function loadQueues(
   db: Kysely<Database>,
@@ -78,20 +95,36 @@ export async function loadQueues(
     isFreeNow?: boolean;
   } = {},
 ): Promise<PlannedQueue[]> {
+  return (await planQueues(db, env, options)).queues;
+}
+
+/** When a walk-in arriving now would be called by this practitioner, as the queue rules would place them. */
+export async function walkInWait(db: Kysely<Database>, env: QueueEnv, probe: WalkInProbe): Promise<WaitEstimate> {
+  const { probed } = await planQueues(db, env, { practitionerId: probe.practitionerId }, probe);
+  return probed ?? { entryId: PROBE_ID, minutes: 0, expectedStartAt: env.now };
+}
+
+async function planQueues(
+  db: Kysely<Database>,
+  env: QueueEnv,
+  options: { day?: string | undefined; practitionerId?: number | undefined; isFreeNow?: boolean },
+  probe?: WalkInProbe,
+): Promise<{ queues: PlannedQueue[]; probed?: WaitEstimate }> {
   const { timeZone, graceMinutes } = env.settings;
   const day = options.day ?? dayOf(timeZone, env.now);
   const bounds = dayBounds(timeZone, day);
   const rows = await queueRows(db, { from: bounds.startsAt, to: bounds.endsAt }, options.practitionerId);
-  if (rows.length === 0) return [];
+  if (rows.length === 0 && !probe) return { queues: [] };
 
   const byPractitioner = new Map<number, QueueRow[]>();
+  if (probe) byPractitioner.set(probe.practitionerId, []);
   for (const row of rows) {
     const own = byPractitioner.get(row.practitioner_id);
     if (own) own.push(row);
     else byPractitioner.set(row.practitioner_id, [row]);
   }
   const waitingRows = rows.filter((row) => row.status === 'checked_in');
-  const planned = [...new Set(waitingRows.map((row) => row.practitioner_id))];
+  const planned = [...new Set([...waitingRows.map((row) => row.practitioner_id), ...(probe ? [probe.practitionerId] : [])])];
   const since = env.now - HISTORY_DAYS * DAY_MS;
   const moves = await movesOf(
     db,
@@ -109,39 +142,49 @@ export async function loadQueues(
   }
 
   const queues: PlannedQueue[] = [];
+  let probed: WaitEstimate | undefined;
   for (const [practitionerId, own] of byPractitioner) {
     const active = own.filter((row) => row.status !== 'checked_in').sort((a, b) => (a.called_at ?? 0) - (b.called_at ?? 0) || a.id - b.id);
     const waitingOwn = own.filter((row) => row.status === 'checked_in');
     const rowById = new Map(waitingOwn.map((row) => [row.id, row]));
-    if (waitingOwn.length === 0) {
-      queues.push({ practitionerId, practitionerName: own[0]!.practitioner_name, active, waiting: [] });
+    const isProbed = probe?.practitionerId === practitionerId;
+    const practitionerName = own[0]?.practitioner_name ?? '';
+    if (waitingOwn.length === 0 && !isProbed) {
+      queues.push({ practitionerId, practitionerName, active, waiting: [] });
       continue;
     }
     const entries = waitingOwn.map((row) => toEntry(row, moves.get(row.id)));
+    if (isProbed) entries.push({ id: PROBE_ID, kind: 'walkIn', specialtyId: probe.specialtyId, arrivedAt: env.now, status: 'checked_in', moves: [] });
     const plan = planQueue(entries, {
       now: env.now,
       practitionerId,
       rules: { graceMinutes },
       specialtyMinutes: minutes,
       history,
-      current: options.isFreeNow ? null : currentConsultation(active),
+      current: options.isFreeNow ? null : currentConsultations(active),
       upcoming: upcoming.get(practitionerId) ?? [],
       upcomingShowRate: onTimeShare(outcomes.get(practitionerId) ?? [], graceMinutes, env.now, HISTORY_DAYS),
       timeOff: timeOff.get(practitionerId) ?? [],
     });
-    const waiting = plan.order.map((entry, index) => {
+    const waiting: WaitingPatient[] = [];
+    plan.order.forEach((entry, index) => {
+      if (entry.id === PROBE_ID) {
+        probed = plan.waits[index]!;
+        return;
+      }
       const entryMoves = moves.get(entry.id) ?? [];
-      return {
+      waiting.push({
         row: rowById.get(entry.id)!,
         entry,
         lane: laneOf(entry, { graceMinutes }),
         wait: plan.waits[index]!,
         movedReason: entryMoves.length > 0 ? entryMoves[entryMoves.length - 1]!.reason : null,
-      };
+      });
     });
-    queues.push({ practitionerId, practitionerName: own[0]!.practitioner_name, active, waiting });
+    if (own.length > 0) queues.push({ practitionerId, practitionerName, active, waiting });
   }
-  return queues.sort((a, b) => a.practitionerName.localeCompare(b.practitionerName) || a.practitionerId - b.practitionerId);
+  queues.sort((a, b) => a.practitionerName.localeCompare(b.practitionerName) || a.practitionerId - b.practitionerId);
+  return probed ? { queues, probed } : { queues };
 }
 
 /** A queue row as staff see it; `waiting` (its place and estimate) for a patient still waiting. */

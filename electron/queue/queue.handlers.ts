@@ -5,10 +5,11 @@ import type { HandlerGroup } from '../rpc/handlers';
 import { requireSession, type CallContext } from '../rpc/context';
 import { announceQueueChange } from './queue-events';
 import { listQueue } from './queue-view.service';
-import { callNext, finish, leftUnseen, move, recall, sendToRoom, start, type QueueOutcome } from './queue.service';
+import { callNext, finish, leftUnseen, listRooms, move, recall, sendToRoom, start, type QueueOutcome } from './queue.service';
 import type { RequestContext } from '../rpc/context';
 
-type QueueMethods = 'queue.list' | 'queue.callNext' | 'queue.recall' | 'queue.start' | 'queue.finish' | 'queue.sendToRoom' | 'queue.move' | 'queue.leftUnseen';
+type QueueMethods =
+  'queue.list' | 'queue.rooms' | 'queue.callNext' | 'queue.recall' | 'queue.start' | 'queue.finish' | 'queue.sendToRoom' | 'queue.move' | 'queue.leftUnseen';
 
 export function queueHandlers(): HandlerGroup<QueueMethods> {
   /** Runs one action on a queue entry and sends its events. */
@@ -29,6 +30,8 @@ export function queueHandlers(): HandlerGroup<QueueMethods> {
       const practitionerId = session.role === 'doctor' ? session.practitionerId! : input.practitionerId;
       return { entries: await listQueue(ctx.db, req, { day: input.day, practitionerId }) };
     },
+
+    'queue.rooms': async (_input, ctx) => ({ rooms: await listRooms(ctx.db, await ctx.request()) }),
 
     'queue.callNext': async (input, ctx) => {
       const outcome = await callNext(ctx.db, await ctx.request(), input.practitionerId, input.roomId);

@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import { sql, type Kysely, type Updateable } from 'kysely';
 import type { ArrivalOutcome, ConsultationRecord } from '../../shared/queue/durations';
 import type { UpcomingAppointment } from '../../shared/queue/queue-order';
 import type { ManualMove } from '../../shared/queue/queue-rules';
@@ -175,6 +175,54 @@ export async function specialtyMinutes(db: Kysely<Database>): Promise<Map<number
   return new Map(rows.map((row) => [row.id, row.duration_minutes]));
 }
 
+// Rooms
+
+/**
+ * Each active room, by name, with the consultations under way in it today: where the
+ * patient was called or sent, else their booked room. Migration 0010's index allows one
+ * per room and ticket day; rows never checked in through the queue (no ticket) are counted
+ * by their start.
+ */
+export function roomsInUse(
+  db: Kysely<Database>,
+  today: { day: string; from: number; to: number },
+): Promise<
+  Array<{
+    room_id: number;
+    room_name: string;
+    appointment_id: number | null;
+    ticket: string | null;
+    practitioner_id: number | null;
+    practitioner_name: string | null;
+  }>
+> {
+  return db
+    .selectFrom('rooms as r')
+    .leftJoin('appointments as a', (join) =>
+      join
+        .on((eb) => eb(eb.fn.coalesce('a.called_room_id', 'a.room_id'), '=', eb.ref('r.id')))
+        .on('a.status', '=', 'in_consultation')
+        .on((eb) =>
+          eb.or([
+            eb('a.ticket_day', '=', today.day),
+            eb.and([eb('a.ticket_day', 'is', null), eb('a.starts_at', '>=', today.from), eb('a.starts_at', '<', today.to)]),
+          ]),
+        ),
+    )
+    .leftJoin('practitioners as pr', 'pr.id', 'a.practitioner_id')
+    .select(['r.id as room_id', 'r.name as room_name', 'a.id as appointment_id', 'a.ticket', 'a.practitioner_id', 'pr.full_name as practitioner_name'])
+    .where('r.is_active', '=', 1)
+    .orderBy(sql`r.name COLLATE NOCASE`)
+    .orderBy('r.id')
+    .orderBy('a.id')
+    .execute();
+}
+
+/** Whether a write was refused because the room already holds a consultation. */
+export function isRoomOccupiedError(error: unknown): boolean {
+  return error instanceof Error && /UNIQUE constraint failed: index 'appointments_one_consultation_per_room'|appointments\.called_room_id/.test(error.message);
+}
+
 // Manual moves
 
 export async function movesOf(db: Kysely<Database>, appointmentIds: readonly number[]): Promise<Map<number, Array<ManualMove & { id: number }>>> {
@@ -226,6 +274,64 @@ export async function saveTicketNumber(db: Kysely<Database>, day: string, prefix
     .values({ day, prefix, last })
     .onConflict((conflict) => conflict.columns(['day', 'prefix']).doUpdateSet({ last }))
     .execute();
+}
+
+/** A walk-in straight into the queue: checked in, with their ticket. */
+export async function insertWaitingWalkIn(
+  db: Kysely<Database>,
+  values: {
+    patient_id: number;
+    practitioner_id: number;
+    room_id: number | null;
+    specialty_id: number;
+    starts_at: number;
+    ends_at: number;
+    price_cents: number;
+    created_by: number | null;
+    now: number;
+    ticket_day: string;
+    ticket: string;
+    for_specialty: number;
+  },
+): Promise<number> {
+  const { now, ...row } = values;
+  const inserted = await db
+    .insertInto('appointments')
+    .values({
+      ...row,
+      status: 'checked_in',
+      status_changed_at: now,
+      is_walk_in: 1,
+      checked_in_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return inserted.id;
+}
+
+/**
+ * The longest-waiting walk-in for the specialty (nobody named) queued with another
+ * practitioner, in a specialty this one offers, among appointments starting in [from, to).
+ */
+export async function specialtyWalkInFor(db: Kysely<Database>, practitionerId: number, range: { from: number; to: number }): Promise<number | null> {
+  const row = await db
+    .selectFrom('appointments as a')
+    .innerJoin('practitioner_specialties as ps', (join) => join.onRef('ps.specialty_id', '=', 'a.specialty_id').on('ps.practitioner_id', '=', practitionerId))
+    .select('a.id')
+    .where('a.status', '=', 'checked_in')
+    .where('a.is_walk_in', '=', 1)
+    .where('a.for_specialty', '=', 1)
+    .where('a.called_at', 'is', null)
+    .where('a.practitioner_id', '<>', practitionerId)
+    .where('a.starts_at', '>=', range.from)
+    .where('a.starts_at', '<', range.to)
+    .orderBy('a.checked_in_at')
+    .orderBy('a.id')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id ?? null;
 }
 
 export async function setQueueFields(db: Kysely<Database>, id: number, values: Updateable<AppointmentsTable>): Promise<void> {

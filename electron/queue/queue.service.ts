@@ -1,15 +1,16 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
-import type { QueueEntryView } from '../../shared/queue/queue.contract';
+import type { QueueEntryView, RoomInUse } from '../../shared/queue/queue.contract';
 import { moveInQueue } from '../../shared/queue/queue-order';
 import { canTransition, type QueueStatus } from '../../shared/queue/queue-rules';
-import { dayOf } from '../../shared/schedule/wall-clock';
+import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
 import type { Actor } from '../audit/audit';
 import type { RequestContext } from '../rpc/context';
 import type { AppointmentStatusColumn, Database } from '../db/schema';
-import { findPractitioner, findRoom } from '../practice/practice.repository';
-import { findQueueRow, insertMove, setQueueFields, type QueueRow } from './queue.repository';
+import { firstClash } from '../appointments/appointments.repository';
+import { findPractitioner, findRoom, findSpecialty } from '../practice/practice.repository';
+import { findQueueRow, insertMove, isRoomOccupiedError, roomsInUse, setQueueFields, specialtyWalkInFor, type QueueRow } from './queue.repository';
 import { loadQueues, queueViews, toQueueEntryView, type QueueEnv } from './queue-view.service';
 
 /**
@@ -101,6 +102,48 @@ async function stampCall(db: Kysely<Database>, env: QueueEnv, row: QueueRow, val
 }
 
 /**
+ * The slot a walk-in takes when called: from now, or the end of whatever the practitioner
+ * still holds now (a consultation booked longer than it lasted), for the specialty's
+ * length or until their next appointment, whichever comes first. Free by construction, so
+ * the overlap triggers accept it; a walk-in never double-books anyone.
+ */
+async function walkInSlot(db: Kysely<Database>, env: QueueEnv, row: QueueRow): Promise<{ starts_at: number; ends_at: number }> {
+  const specialty = await findSpecialty(db, row.specialty_id);
+  const duration = (specialty?.duration_minutes ?? Math.round((row.ends_at - row.starts_at) / MINUTE_MS)) * MINUTE_MS;
+  // Each holder asked on its own: the earliest clash of either is the one that matters.
+  const holders = [{ practitionerId: row.practitioner_id }, ...(row.room_id === null ? [] : [{ roomId: row.room_id }])];
+  const earliestClash = async (interval: { startsAt: number; endsAt: number }) => {
+    const clashes = await Promise.all(holders.map((holder) => firstClash(db, holder, interval, row.id)));
+    return clashes.filter((clash) => clash !== undefined).sort((a, b) => a.starts_at - b.starts_at)[0];
+  };
+  let startsAt = Math.floor(env.now / MINUTE_MS) * MINUTE_MS;
+  for (;;) {
+    const clash = await earliestClash({ startsAt, endsAt: startsAt + MINUTE_MS });
+    if (!clash) break;
+    startsAt = clash.ends_at;
+  }
+  const next = await earliestClash({ startsAt, endsAt: startsAt + duration });
+  return { starts_at: startsAt, ends_at: next ? next.starts_at : startsAt + duration };
+}
+
+/**
+ * With nobody waiting for them, a practitioner takes the longest-waiting walk-in for a
+ * specialty they offer who is queued with someone else: a walk-in for the specialty is
+ * seen by whoever is free first. Waiting, they hold no slot, so the move needs none.
+ */
+async function takeSpecialtyWalkIn(
+  db: Kysely<Database>,
+  req: RequestContext,
+  practitioner: { id: number; default_room_id: number | null },
+): Promise<{ id: number; from: number } | null> {
+  const id = await specialtyWalkInFor(db, practitioner.id, todayOf(req));
+  if (id === null) return null;
+  const row = await requireQueueRow(db, id);
+  await setQueueFields(db, id, { practitioner_id: practitioner.id, room_id: practitioner.default_room_id, updated_at: req.now });
+  return { id, from: row.practitioner_id };
+}
+
+/**
  * Calls the first waiting patient of the practitioner's queue (rules of queue-rules.ts),
  * to the room asked for, else the appointment's room, else the practitioner's own.
  */
@@ -110,14 +153,25 @@ export async function callNext(db: Kysely<Database>, req: RequestContext, practi
   if (!practitioner) throw new AppError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
   const askedRoom = roomId === undefined ? undefined : await requireActiveRoom(db, roomId);
   // Whoever calls is free now: rule 7 decides the head at the moment the practitioner is free.
-  const queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
+  let queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
+  const taken = queue?.waiting[0] ? null : await takeSpecialtyWalkIn(db, req, practitioner);
+  if (taken) queue = (await loadQueues(db, req, { practitionerId, isFreeNow: true }))[0];
   const next = queue?.waiting[0];
   if (!next) return null;
   const room = askedRoom ?? next.row.room_id ?? practitioner.default_room_id;
+  if (next.row.is_walk_in === 1) await setQueueFields(db, next.row.id, await walkInSlot(db, req, next.row));
   await stampCall(db, req, next.row, { status: 'called', roomId: room });
-  req.audit({ action: 'queue.callNext', entity: 'appointment', entityId: next.row.id, detail: { ticket: next.row.ticket, roomId: room } });
+  req.audit({
+    action: 'queue.callNext',
+    entity: 'appointment',
+    entityId: next.row.id,
+    detail: { ticket: next.row.ticket, roomId: room, ...(taken ? { takenFrom: taken.from } : {}) },
+  });
   const { row, view } = await freshView(db, req, next.row.id);
-  return { view, change: changeOf(req, [row]) };
+  const change = changeOf(req, [row]);
+  // The queue they were taken from changed too.
+  if (taken) change.practitionerIds.push(taken.from);
+  return { view, change };
 }
 
 async function actOn(
@@ -151,6 +205,67 @@ export function recall(db: Kysely<Database>, req: RequestContext, appointmentId:
   );
 }
 
+function todayOf(env: QueueEnv): { day: string; from: number; to: number } {
+  const day = dayOf(env.settings.timeZone, env.now);
+  const bounds = dayBounds(env.settings.timeZone, day);
+  return { day, from: bounds.startsAt, to: bounds.endsAt };
+}
+
+/** The active rooms, free ones first, each with the consultation in it today. */
+export async function listRooms(db: Kysely<Database>, env: QueueEnv): Promise<RoomInUse[]> {
+  const seen = new Set<number>();
+  const rooms: RoomInUse[] = [];
+  for (const row of await roomsInUse(db, todayOf(env))) {
+    if (seen.has(row.room_id)) continue;
+    seen.add(row.room_id);
+    rooms.push({
+      roomId: row.room_id,
+      roomName: row.room_name,
+      occupant:
+        row.appointment_id === null
+          ? null
+          : {
+              appointmentId: row.appointment_id,
+              ticket: row.ticket ?? '',
+              practitionerId: row.practitioner_id!,
+              practitionerName: row.practitioner_name ?? '',
+            },
+    });
+  }
+  return [...rooms.filter((room) => !room.occupant), ...rooms.filter((room) => room.occupant)];
+}
+
+async function roomOccupied(db: Kysely<Database>, env: QueueEnv, roomId: number, appointmentId: number): Promise<AppError> {
+  const room = (await listRooms(db, env)).find((candidate) => candidate.roomId === roomId);
+  const occupant = room?.occupant;
+  const who = occupant ? `${occupant.ticket || 'a patient'} with ${occupant.practitionerName}` : 'another patient';
+  return new AppError('ROOM_OCCUPIED', `${room?.roomName ?? 'That room'} has ${who} in consultation.`, {
+    roomId,
+    appointmentId: occupant?.appointmentId ?? null,
+    ticket: occupant?.ticket ?? null,
+    practitionerName: occupant?.practitionerName ?? null,
+    forAppointmentId: appointmentId,
+  });
+}
+
+/**
+ * A write that puts a consultation in a room: refused with ROOM_OCCUPIED when another one
+ * holds it today. The pre-check names who is there; the unique index is the guarantee, for
+ * two desks at once.
+ */
+async function intoRoom(db: Kysely<Database>, env: QueueEnv, row: QueueRow, roomId: number | null, write: () => Promise<void>): Promise<void> {
+  if (roomId !== null) {
+    const holder = (await listRooms(db, env)).find((candidate) => candidate.roomId === roomId)?.occupant;
+    if (holder && holder.appointmentId !== row.id) throw await roomOccupied(db, env, roomId, row.id);
+  }
+  try {
+    await write();
+  } catch (error) {
+    if (roomId !== null && isRoomOccupiedError(error)) throw await roomOccupied(db, env, roomId, row.id);
+    throw error;
+  }
+}
+
 export function start(db: Kysely<Database>, req: RequestContext, appointmentId: number): Promise<QueueOutcome> {
   return actOn(
     db,
@@ -158,7 +273,9 @@ export function start(db: Kysely<Database>, req: RequestContext, appointmentId: 
     appointmentId,
     async (row) => {
       assertTransition(row, 'in_consultation', 'seen now');
-      await setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now });
+      await intoRoom(db, req, row, row.called_room_id ?? row.room_id, () =>
+        setQueueFields(db, row.id, { status: 'in_consultation', started_at: req.now, status_changed_at: req.now, updated_at: req.now }),
+      );
       return {};
     },
     'queue.start',
@@ -190,7 +307,8 @@ export function sendToRoom(db: Kysely<Database>, req: RequestContext, appointmen
         throw new AppError('INVALID_TRANSITION', `A patient who is ${statusWords[row.status]} cannot be sent to a room.`, { status: row.status });
       }
       const room = await requireActiveRoom(db, roomId);
-      await stampCall(db, req, row, { roomId: room });
+      // Called patients too: they are sent there to be seen, and the choice offers only free rooms.
+      await intoRoom(db, req, row, room, () => stampCall(db, req, row, { roomId: room }));
       return { from: row.called_room_id, roomId: room };
     },
     'queue.sendToRoom',

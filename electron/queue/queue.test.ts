@@ -215,7 +215,9 @@ describe('calling, recalling and rooms', () => {
     expect((await t.ok(t.reception, 'queue.list', {})).entries).toEqual([]);
     // The slot stays held: history is not rewritten.
     t.now = t.at('2026-06-15T09:05');
-    expect((await t.fail(t.reception, 'checkin.walkIn', { patientId: p.patients[1]!, specialtyId: p.general, practitionerId: p.ana })).code).toBe('SLOT_TAKEN');
+    expect((await t.fail(t.reception, 'appointments.bookWalkIn', { patientId: p.patients[1]!, specialtyId: p.general, practitionerId: p.ana })).code).toBe(
+      'SLOT_TAKEN',
+    );
   });
 });
 

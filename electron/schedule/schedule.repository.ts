@@ -1,10 +1,18 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { activeStatuses } from '../../shared/appointments/appointments.contract';
 import { HOUR_MS } from '../../shared/time/units';
 import type { Database } from '../db/schema';
 
 /** The overlap triggers cap an appointment at 12 hours; so does every range query here. */
 export const LONGEST_APPOINTMENT_MS = 12 * HOUR_MS;
+
+/**
+ * Whether an active appointment holds its slot: a checked-in walk-in who has never been
+ * called waits without one (migration 0010's overlap triggers judge the same way).
+ */
+export function holdsSlot(eb: ExpressionBuilder<Database, 'appointments'>) {
+  return eb.not(eb.and([eb('is_walk_in', '=', 1), eb('called_at', 'is', null), eb('status', 'in', ['checked_in', 'left_unseen'])]));
+}
 
 export interface BookablePractitionerRow {
   id: number;
@@ -56,6 +64,7 @@ export async function activeAppointmentsOverlapping(
     .where('starts_at', '<', range.to)
     .where('ends_at', '>', range.from)
     .where('status', 'in', activeStatuses)
+    .where(holdsSlot)
     .where((eb) => {
       const holdersOf = [];
       if (holders.practitionerIds.length > 0) holdersOf.push(eb('practitioner_id', 'in', holders.practitionerIds));

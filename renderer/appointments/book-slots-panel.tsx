@@ -104,7 +104,11 @@ export function BookSlotsPanel() {
           <Alert
             tone="success"
             role="status"
-            title={lastBooked.isWalkIn ? t('booking.walkInBooked') : t('booking.booked')}
+            title={
+              lastBooked.isWalkIn
+                ? t('booking.walkInBookedWith', { name: practitioners.find((p) => p.id === lastBooked.practitionerId)?.fullName ?? '' })
+                : t('booking.booked')
+            }
             action={
               <div className="row">
                 <Button

@@ -1,6 +1,6 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { QueueEntryView } from '../../shared/queue/queue.contract';
+import type { QueueEntryView, RoomInUse } from '../../shared/queue/queue.contract';
 import { serverFieldErrors } from '../i18n/errors';
 import { usePractice, useQueueStore, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
@@ -119,17 +119,44 @@ function SendToRoomBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
   const { t } = useTranslation();
   const store = useQueueStore();
   const ui = useUiStore();
-  const rooms = usePractice((state) => state.rooms).filter((room) => room.isActive && room.id !== entry.roomId);
-  const [roomId, setRoomId] = useState<number | ''>(rooms[0]?.id ?? '');
+  const practiceRooms = usePractice((state) => state.rooms);
+  // Until the server says which rooms are in use, every active room, as free; then free ones first.
+  const [inUse, setInUse] = useState<RoomInUse[] | null>(null);
+  const rooms: RoomInUse[] = (
+    inUse ?? practiceRooms.filter((room) => room.isActive).map((room) => ({ roomId: room.id, roomName: room.name, occupant: null }))
+  ).filter((room) => room.roomId !== entry.roomId);
+  const firstFree = rooms.find((room) => !isTakenByOther(room, entry))?.roomId;
+  const [picked, setPicked] = useState<number | ''>('');
+  const roomId = picked !== '' && rooms.some((room) => room.roomId === picked && !isTakenByOther(room, entry)) ? picked : (firstFree ?? '');
   const { error, isBusy, run } = useRpcAction();
+
+  useEffect(() => {
+    let isCurrent = true;
+    store
+      .getState()
+      .rooms()
+      .then((list) => {
+        if (isCurrent) setInUse(list);
+      })
+      .catch(() => undefined);
+    return () => {
+      isCurrent = false;
+    };
+  }, [store]);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     if (roomId === '') return;
     await run(async () => {
-      const moved = await store.getState().sendToRoom(entry.appointmentId, roomId);
-      ui.getState().toast('success', t('queue.sendToRoom.done', { ticket: moved.ticket, name: moved.patientName, room: moved.roomName ?? '' }));
-      onClose();
+      try {
+        const moved = await store.getState().sendToRoom(entry.appointmentId, roomId);
+        ui.getState().toast('success', t('queue.sendToRoom.done', { ticket: moved.ticket, name: moved.patientName, room: moved.roomName ?? '' }));
+        onClose();
+      } catch (caught) {
+        // Taken meanwhile: show the rooms as they are now.
+        if (RpcError.from(caught).code === 'ROOM_OCCUPIED') setInUse(await store.getState().rooms());
+        throw caught;
+      }
     });
   };
 
@@ -142,13 +169,17 @@ function SendToRoomBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
         value={roomId}
         required
         autoFocus
-        onChange={(event) => setRoomId(event.target.value ? Number(event.target.value) : '')}
+        onChange={(event) => setPicked(event.target.value ? Number(event.target.value) : '')}
         data-testid="queue-send-room-select"
       >
-        {rooms.length === 0 ? <option value="">{t('queue.sendToRoom.noRooms')}</option> : null}
+        {firstFree === undefined ? <option value="">{t('queue.sendToRoom.noRooms')}</option> : null}
         {rooms.map((room) => (
-          <option key={room.id} value={room.id}>
-            {room.name}
+          <option key={room.roomId} value={room.roomId} disabled={isTakenByOther(room, entry)}>
+            {room.occupant && room.occupant.appointmentId !== entry.appointmentId
+              ? t('queue.sendToRoom.busy', { room: room.roomName, ticket: room.occupant.ticket, practitioner: room.occupant.practitionerName })
+              : inUse
+                ? t('queue.sendToRoom.free', { room: room.roomName })
+                : room.roomName}
           </option>
         ))}
       </SelectField>
@@ -163,6 +194,11 @@ function SendToRoomBody({ entry, onClose }: { entry: QueueEntryView; onClose: ()
       </div>
     </form>
   );
+}
+
+/** A room with someone else's consultation in it: shown, not offered. */
+function isTakenByOther(room: RoomInUse, entry: QueueEntryView): boolean {
+  return room.occupant !== null && room.occupant.appointmentId !== entry.appointmentId;
 }
 
 function LeftUnseenBody({ entry, onClose }: { entry: QueueEntryView; onClose: () => void }) {

@@ -1,6 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { MethodInput, MethodOutput } from '../../shared/contract/contract';
-import { queueContract, type QueueEntryView } from '../../shared/queue/queue.contract';
+import { queueContract, type QueueEntryView, type RoomInUse } from '../../shared/queue/queue.contract';
 import { type CheckInResult } from '../../shared/checkin/checkin.contract';
 import type { Transport } from '../transport/transport';
 import { RpcError } from '../transport/rpc-error';
@@ -43,6 +43,8 @@ export interface QueueState {
   start(appointmentId: number): Promise<QueueEntryView>;
   finish(appointmentId: number): Promise<QueueEntryView>;
   sendToRoom(appointmentId: number, roomId: number): Promise<QueueEntryView>;
+  /** The active rooms as they are now, free ones first, with who is in each busy one (not kept: asked when choosing). */
+  rooms(): Promise<RoomInUse[]>;
   /** Moves a waiting patient; refused here, before any call, without a reason of at least three characters. */
   move(appointmentId: number, places: number, reason: string): Promise<void>;
   leftUnseen(appointmentId: number, reason?: string): Promise<QueueEntryView>;
@@ -205,6 +207,10 @@ export function createQueueStore(transport: Transport, today: () => string, now:
 
       sendToRoom(appointmentId, roomId) {
         return act(`entry:${appointmentId}`, () => transport.call('queue.sendToRoom', { appointmentId, roomId }), replace);
+      },
+
+      async rooms() {
+        return (await transport.call('queue.rooms', {})).rooms;
       },
 
       async move(appointmentId, places, reason) {

@@ -80,10 +80,13 @@ export const appointmentsContract = {
     writes: true,
     audits: ['appointments.book'],
   }),
-  /** A patient who walked in: the first practitioner (or the one asked for) free right now. */
+  /**
+   * A patient who walked in, booked from now: the practitioner asked for, or the first (by
+   * name) free right now, named in the answer. To wait for whoever is busy, use checkin.walkIn.
+   */
   'appointments.bookWalkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional(), notes: text(1000).default(''), combinedVisit }),
-    output: appointment,
+    output: appointment.extend({ practitionerName: z.string() }),
     errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,

@@ -24,11 +24,16 @@ export const checkinContract = {
     writes: true,
     audits: ['checkin.checkIn'],
   }),
-  /** A walk-in joins the queue of a practitioner, or of whoever offers the specialty and is free first. */
+  /**
+   * A walk-in joins a queue at once, however busy: the practitioner asked for, or whoever
+   * offers the specialty and would see them soonest (named in the answer), with the
+   * estimated wait. They hold no slot until called. OUTSIDE_WORKING_HOURS when nobody
+   * works then.
+   */
   'checkin.walkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),
     output: checkInResult,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'INVALID_TRANSITION', 'PATIENT_ALREADY_BOOKED'],
+    errors: ['NOT_FOUND', 'OUTSIDE_WORKING_HOURS', 'INVALID_TRANSITION'],
     access: DESK,
     writes: true,
     audits: ['appointments.bookWalkIn', 'checkin.walkIn'],

@@ -47,6 +47,10 @@ export const errorCodes = [
   'WITHDRAWAL_UNFINISHED',
   /** Secrets cannot be stored encrypted on this machine (details.reason). */
   'SECURE_STORAGE_UNAVAILABLE',
+  /** A room that already holds another consultation (details.roomId, details.ticket, details.practitionerName). */
+  'ROOM_OCCUPIED',
+  /** A ticket prefix another active specialty hands out already (details.prefix, details.specialtyId). */
+  'TICKET_PREFIX_TAKEN',
   'INTERNAL',
 ] as const;
 
@@ -112,6 +116,8 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   CLOUD_UNAVAILABLE: 503,
   WITHDRAWAL_UNFINISHED: 503,
   SECURE_STORAGE_UNAVAILABLE: 409,
+  ROOM_OCCUPIED: 409,
+  TICKET_PREFIX_TAKEN: 409,
   INTERNAL: 500,
 };
 

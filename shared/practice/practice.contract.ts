@@ -54,7 +54,8 @@ export const practiceContract = {
       isActive: z.boolean().default(true),
     }),
     output: specialty,
-    errors: ['NOT_FOUND'],
+    /** TICKET_PREFIX_TAKEN: another active specialty hands out tickets with that prefix. */
+    errors: ['NOT_FOUND', 'TICKET_PREFIX_TAKEN'],
     access: ADMIN,
     writes: true,
     audits: ['specialties.save'],

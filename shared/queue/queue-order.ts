@@ -43,7 +43,10 @@ export interface QueueForecast {
 /** One waiting patient with the moment the projection expects them to be called. */
 export interface ProjectedEntry<E extends QueueEntry> {
   entry: E;
-  /** Never before `now`, nor before the appointment's start (rule 3). */
+  /**
+   * Never before `now`, nor before the appointment's start (rule 3), unless staff moved
+   * the patient ahead of someone who is due earlier: then when that one would have been called.
+   */
   expectedStartAt: number;
 }
 
@@ -133,9 +136,10 @@ function moveConstraints<E extends QueueEntry>(nodes: Node<E>[]): void {
  * (booked appointments still to come compete as on-time patients from their start, and
  * take `upcomingShowRate` × their expected consultation).
  * If that is a real patient who must wait for others (a manual move, or the given order),
- * place instead the best of those others, recursively. An upcoming appointment only
- * advances t. Placing a patient sets t to max(t, their start if an appointment) plus
- * their expected consultation.
+ * place instead the best of those others, recursively, at the moment the first pick would
+ * have been called. An upcoming appointment only advances t. Placing a patient sets t to
+ * their expected start (max(t, their start if an appointment, or the displaced pick's if
+ * earlier)) plus their expected consultation.
  *
  * @param order `'rules'` orders by the rules and the manual moves; `'asGiven'` keeps the
  *   entries in the order given (only upcoming appointments are fitted in), for estimating
@@ -186,12 +190,21 @@ export function projectQueue<E extends QueueEntry>(
         continue;
       }
     }
+    // The rules' pick is called when due: at once for a walk-in or a late patient, from
+    // their start for one on time. Whoever staff put ahead of them is called in their place,
+    // then, not later (rule 3 holds a patient back only where the rules placed them).
+    const picked = node;
     for (;;) {
       const blocker = best(node.before.map((index) => nodes[index]!));
       if (!blocker) break;
       node = blocker;
     }
-    const expectedStartAt = afterTimeOff(node.entry.kind === 'appointment' ? Math.max(t, node.entry.startsAt) : t, timeOff);
+    // A patient moved up is due when the one they displaced was; none is promised a time inside time off.
+    const dueAt = node === picked || picked.lane !== 'onTime' ? Number.NEGATIVE_INFINITY : picked.startsAt;
+    const expectedStartAt = afterTimeOff(
+      node.entry.kind === 'appointment' ? Math.max(t, node === picked ? node.entry.startsAt : Math.min(node.entry.startsAt, dueAt)) : t,
+      timeOff,
+    );
     node.isPlaced = true;
     result.push({ entry: node.entry, expectedStartAt });
     t = expectedStartAt + minutesFor(node.entry.specialtyId) * MINUTE_MS;

@@ -12,12 +12,16 @@ import { MINUTE_MS } from '../time/units';
  *    `in_consultation` → `done`; a called patient who does not come in may go back to
  *    `checked_in`; a waiting or called patient may leave without being seen
  *    (`left_unseen`); a booked appointment nobody checked in becomes `no_show` (rule 8).
+ *    A walk-in joins a queue at once, however busy the practitioner, and holds no slot
+ *    while waiting; the call gives them one, from when the practitioner is free and
+ *    never over anyone else's.
  * 2. On time. An appointment patient who checks in no later than start + grace
  *    (`graceMinutes`, default 10; checking in exactly at the end of the grace is on time)
  *    is on time. On-time patients are called in appointment order.
  * 3. Not before their time. An on-time patient is due from their appointment's start, not
  *    earlier: arriving early does not move them ahead of anyone, and they are never told
- *    they will be seen before their appointment time.
+ *    they will be seen before their appointment time, unless staff move them ahead of
+ *    someone who is due: then they are expected when that patient would have been called.
  * 4. Late. A patient who checks in after start + grace has lost the claim to their slot:
  *    they go behind every on-time patient who is due and wait like a walk-in (rule 5).
  * 5. Walk-ins fill gaps. A walk-in (or late patient) is called only when no on-time

@@ -32,7 +32,28 @@ export const queueEntry = z.strictObject({
 });
 export type QueueEntryView = z.infer<typeof queueEntry>;
 
+/** An active room and the consultation in it now, if any (a room holds one at a time). */
+export const roomInUse = z.strictObject({
+  roomId: id,
+  roomName: z.string(),
+  occupant: z
+    .strictObject({
+      appointmentId: id,
+      ticket: z.string(),
+      practitionerId: id,
+      practitionerName: z.string(),
+    })
+    .nullable(),
+});
+export type RoomInUse = z.infer<typeof roomInUse>;
+
 export const queueContract = {
+  /** The active rooms, free ones first (by name), each with the consultation that holds it now. */
+  'queue.rooms': method({
+    input: z.strictObject({}),
+    output: z.strictObject({ rooms: z.array(roomInUse) }),
+    access: STAFF,
+  }),
   /**
    * Today's queue: everyone checked in, called or in consultation, in calling order, with
    * estimated waits. A doctor sees their own practitioner's queue only.
@@ -60,10 +81,11 @@ export const queueContract = {
     writes: true,
     audits: ['queue.recall'],
   }),
+  /** The patient goes into the consultation, in the room they were called to; refused while another consultation holds that room. */
   'queue.start': method({
     input: z.strictObject({ appointmentId: id }),
     output: queueEntry,
-    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'ROOM_OCCUPIED'],
     access: STAFF,
     writes: true,
     audits: ['queue.start'],
@@ -76,11 +98,11 @@ export const queueContract = {
     writes: true,
     audits: ['queue.finish'],
   }),
-  /** Sends a called or in-consultation patient to another room (and calls them there). */
+  /** Sends a called or in-consultation patient to another room (and calls them there); refused when another consultation holds it. */
   'queue.sendToRoom': method({
     input: z.strictObject({ appointmentId: id, roomId: id }),
     output: queueEntry,
-    errors: ['NOT_FOUND', 'INVALID_TRANSITION'],
+    errors: ['NOT_FOUND', 'INVALID_TRANSITION', 'ROOM_OCCUPIED'],
     access: STAFF,
     writes: true,
     audits: ['queue.sendToRoom'],

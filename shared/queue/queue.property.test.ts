@@ -159,16 +159,17 @@ describe('orderQueue properties', () => {
 });
 
 describe('estimateWaits properties', () => {
-  it("gives non-negative, non-decreasing estimates, never before now nor an appointment's start", () => {
+  it("gives non-negative, non-decreasing estimates, never before now nor (unmoved) an appointment's start", () => {
     fc.assert(
       fc.property(movedEntriesArbitrary, contextArbitrary, (entries, ctx) => {
         const { order, waits } = planQueue(entries, ctx);
+        const isMoved = entries.some((entry) => (entry.moves ?? []).length > 0);
         expect(waits.map((wait) => wait.entryId)).toEqual(ids(order));
         for (const [index, wait] of waits.entries()) {
           const entry = order[index]!;
           expect(wait.minutes).toBeGreaterThanOrEqual(0);
           expect(wait.expectedStartAt).toBeGreaterThanOrEqual(ctx.now);
-          if (entry.kind === 'appointment') expect(wait.expectedStartAt).toBeGreaterThanOrEqual(entry.startsAt);
+          if (entry.kind === 'appointment' && !isMoved) expect(wait.expectedStartAt).toBeGreaterThanOrEqual(entry.startsAt);
           if (index > 0) {
             expect(wait.expectedStartAt).toBeGreaterThanOrEqual(waits[index - 1]!.expectedStartAt);
             expect(wait.minutes).toBeGreaterThanOrEqual(waits[index - 1]!.minutes);
@@ -197,6 +198,21 @@ describe('estimateWaits properties', () => {
         const first = order[0]!;
         const expected = first.kind === 'appointment' ? Math.max(freeAt, first.startsAt) : freeAt;
         expect(waits[0]!.expectedStartAt).toBe(expected);
+      }),
+    );
+  });
+
+  it('tells the head of the queue they are called as soon as the practitioner is free, whenever anyone waiting could be called then', () => {
+    fc.assert(
+      fc.property(movedEntriesArbitrary, contextArbitrary, (generated, ctx) => {
+        // Everyone waiting has arrived by now.
+        const entries = generated.map((entry) => ({ ...entry, arrivedAt: Math.min(entry.arrivedAt, ctx.now) }));
+        const { order, waits, freeAt } = planQueue(entries, { ...ctx, upcoming: [] });
+        fc.pre(order.length > 0);
+        const at = Math.max(ctx.now, freeAt);
+        // A walk-in, a late patient or an on-time patient already due: the practitioner calls the head then.
+        const anyoneCallable = order.some((entry) => laneOf(entry, rules) !== 'onTime' || (entry.kind === 'appointment' && entry.startsAt <= at));
+        if (anyoneCallable) expect(waits[0]!.expectedStartAt).toBe(at);
       }),
     );
   });

@@ -15,11 +15,13 @@ import { MINUTE_MS } from '../time/units';
  * 2. Free at. If a consultation is under way, the practitioner is free after its expected
  *    remainder: the median remaining length among their past consultations that lasted
  *    longer than this one has so far, or typical − elapsed with too few of those, never
- *    under a 2-minute floor (`remainingMinutes`, which says why). A patient already
- *    called but not yet in the room counts as a whole typical consultation. Idle: now.
+ *    under a 2-minute floor (`remainingMinutes`, which says why). Each patient already
+ *    called but not yet in the room (whatever room they were called or sent to) adds a
+ *    whole typical consultation: they are seen before anyone waiting. Idle: now.
  * 3. Walk the list. From that moment, each waiting patient in turn is expected to start
  *    at max(the running time, their appointment's start) (rule 3 of queue-rules.ts: an
- *    on-time patient with an appointment at 10:30 is never told 10:10), and the running
+ *    on-time patient with an appointment at 10:30 is never told 10:10, unless staff moved
+ *    them ahead of someone due earlier, who they replace), and the running
  *    time moves on by their typical consultation. Booked appointments not yet checked in
  *    (`upcoming`) take their turn when due, as the queue rules would give it to them, so
  *    a walk-in is not promised the slot of a patient who is about to arrive. Since some
@@ -63,7 +65,8 @@ export interface WaitContext {
   specialtyMinutes: ReadonlyMap<number, number>;
   /** Finished consultations; others' and older ones are ignored, so passing more is harmless. */
   history: readonly ConsultationRecord[];
-  current?: CurrentConsultation | null;
+  /** What occupies the practitioner before the waiting list: one consultation, or several (one under way, patients already called). */
+  current?: CurrentConsultation | readonly CurrentConsultation[] | null;
   /** This practitioner's booked appointments not checked in yet; those starting after `now` count. */
   upcoming?: readonly UpcomingAppointment[];
   /**
@@ -117,13 +120,14 @@ export function queueForecast(context: WaitContext): QueueForecast {
 
   let freeAt = context.now;
   const current = context.current;
-  if (current) {
-    const typicalNow = minutesFor(current.specialtyId);
+  const busy: readonly CurrentConsultation[] = current ? (Array.isArray(current) ? current : [current as CurrentConsultation]) : [];
+  for (const consultation of busy) {
+    const typicalNow = minutesFor(consultation.specialtyId);
     const left =
-      current.status === 'called'
+      consultation.status === 'called'
         ? typicalNow
-        : remainingMinutes(samplesFor(current.specialtyId), (context.now - current.since) / MINUTE_MS, typicalNow, options);
-    freeAt = context.now + left * MINUTE_MS;
+        : remainingMinutes(samplesFor(consultation.specialtyId), (context.now - consultation.since) / MINUTE_MS, typicalNow, options);
+    freeAt += left * MINUTE_MS;
   }
   return { freeAt, minutesFor, upcoming: context.upcoming ?? [], upcomingShowRate: context.upcomingShowRate ?? 1, timeOff: context.timeOff ?? [] };
 }

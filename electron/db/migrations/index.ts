@@ -8,6 +8,7 @@ import * as m0006 from './0006_faces';
 import * as m0007 from './0007_sync';
 import * as m0008 from './0008_sync_resync';
 import * as m0009 from './0009_patient_identity';
+import * as m0010 from './0010_queue_truth';
 import * as m0011 from './0011_schedule_kept';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007_sync': m0007,
   '0008_sync_resync': m0008,
   '0009_patient_identity': m0009,
+  '0010_queue_truth': m0010,
   '0011_schedule_kept': m0011,
 };
