@@ -91,10 +91,13 @@ describe('patients through the dispatcher', () => {
     for (const personal of ['Conceição', 'Antunes', '936', 'sapo', '187654328', '1958', 'penicilina']) expect(logged).not.toContain(personal);
   });
 
-  it('searches, gets and updates; the doctor may read but not write', async () => {
-    const [found] = (await ok(callers.doctor, 'patients.search', { query: 'conceicao ant' })).results;
+  it('searches, gets and updates; a doctor who has not seen the patient may neither read nor write', async () => {
+    const [found] = (await ok(callers.receptionist, 'patients.search', { query: 'conceicao ant' })).results;
     expect(found).toMatchObject({ fullName: conceicao.fullName, phone: '+351936123987' });
-    expect(await ok(callers.doctor, 'patients.get', { id: found!.id })).toMatchObject({ notes: conceicao.notes });
+    expect(await ok(callers.receptionist, 'patients.get', { id: found!.id })).toMatchObject({ notes: conceicao.notes });
+    // This doctor's account is linked to no practitioner: nobody is their patient (patient-reach.test.ts has the rest).
+    expect((await ok(callers.doctor, 'patients.search', { query: 'conceicao ant' })).results).toEqual([]);
+    expect((await fail(callers.doctor, 'patients.get', { id: found!.id })).code).toBe('FORBIDDEN');
     expect((await fail(callers.doctor, 'patients.update', { id: found!.id, fields: conceicao })).code).toBe('FORBIDDEN');
 
     events.length = 0;
