@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -135,5 +136,13 @@ describe('the browser host on the LAN', () => {
     });
     expect(rpc.status).toBe(308);
     expect(rpc.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('closes, and lets the host close, a connection that never says a word', async () => {
+    const silent = connect(portOf(host.url), '127.0.0.1');
+    await new Promise((resolve) => silent.once('connect', resolve));
+    const closed = new Promise((resolve) => silent.once('close', resolve));
+    await host.close();
+    await closed;
   });
 });

@@ -353,14 +353,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     // The clinic's certificate authority, for a tablet or TV to trust once: public, like any certificate.
     if (url.pathname === '/ca.crt' && options.tls) {
-      void options.tls.credentials().then(({ caCert }) => {
-        res.writeHead(200, {
-          'Content-Type': 'application/x-x509-ca-cert',
-          'Content-Disposition': 'attachment; filename="front-desk-ca.crt"',
-          'Cache-Control': 'no-store',
-        });
-        res.end(req.method === 'HEAD' ? undefined : caCert);
-      });
+      options.tls.credentials().then(
+        ({ caCert }) => {
+          res.writeHead(200, {
+            'Content-Type': 'application/x-x509-ca-cert',
+            'Content-Disposition': 'attachment; filename="front-desk-ca.crt"',
+            'Cache-Control': 'no-store',
+          });
+          res.end(req.method === 'HEAD' ? undefined : caCert);
+        },
+        (error: unknown) => {
+          console.error('certificate authority unavailable:', error);
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
       return;
     }
     assets(req, res, () => {
@@ -394,9 +400,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     http.headersTimeout = 10_000;
   }
   // One port for both: a TLS handshake starts with byte 0x16 (a handshake record), HTTP with a method name.
+  // A connection that says nothing is not kept waiting for ever (nor does it keep close() waiting).
+  const undecided = new Set<Socket>();
   const server: Server = secure
     ? createNetServer({ pauseOnConnect: true }, (socket: Socket) => {
+        undecided.add(socket);
+        socket.setTimeout(10_000, () => socket.destroy());
+        socket.once('close', () => undecided.delete(socket));
         socket.once('readable', () => {
+          undecided.delete(socket);
+          socket.setTimeout(0);
           const first = socket.read(1) as Buffer | null;
           if (first === null) {
             socket.destroy();
@@ -449,6 +462,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       for (const stream of streams) stream.res.end();
       streams.clear();
       for (const http of [plain, secure, redirect]) http?.closeAllConnections();
+      for (const socket of undecided) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
