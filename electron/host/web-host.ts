@@ -177,7 +177,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   const heartbeat = setInterval(() => {
-    const now = Date.now();
+    // The app's clock (a test clock in test runs): presence is judged on it.
+    const now = app.now();
     for (const stream of streams) {
       stream.res.write(': keep-alive\n\n');
       if (stream.deviceToken) app.devices.seen(stream.deviceToken, now);
@@ -208,7 +209,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     return {
       current: () => {
         const device = token ? app.devices.identify(token) : null;
-        if (device && token) app.devices.seen(token, Date.now());
+        if (device && token) app.devices.seen(token, app.now());
         return device;
       },
       pair: (fresh) => {
@@ -306,7 +307,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       sendError(res, { ok: false, error: { code: 'UNAUTHENTICATED', message: 'Please sign in, or pair this screen, first.' } });
       return;
     }
-    if (stream.deviceToken) app.devices.seen(stream.deviceToken, Date.now());
+    if (stream.deviceToken) app.devices.seen(stream.deviceToken, app.now());
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',

@@ -8,6 +8,7 @@ import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Badge, EmptyState } from '../ui/misc';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 /** Loads what a change left to settle (the dialog opens if anything is); a failure is told, not swallowed. */
 export function useCheckUnsettled(): (practitionerId: number) => Promise<void> {
@@ -108,7 +109,10 @@ function UnsettledRow({ row }: { row: UnsettledAppointment }) {
         </span>
         <Badge tone="warning">{t(`board.scheduleProblem.${row.problem}`)}</Badge>
         <span className="subtle" data-testid="unsettled-contact">
-          {t('setup.unsettled.call', { phone: row.patientPhone || t('sync.conflict.none'), language: t(`sync.conflict.languages.${row.patientLanguage}`) })}
+          {t('setup.unsettled.call', {
+            phone: row.patientPhone ? formatPhone(row.patientPhone) : t('sync.conflict.none'),
+            language: t(`sync.conflict.languages.${row.patientLanguage}`),
+          })}
         </span>
       </div>
       {isCancelling ? (

@@ -10,6 +10,7 @@ import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
 import type { ConflictWayOut } from './sync-state';
 import './sync.css';
+import { formatPhone } from '../../shared/patients/phone-format';
 
 /** The conflict of one board card, or undefined: each card subscribes to its own. */
 export function useSyncConflict(appointmentId: number): SyncConflict | undefined {
@@ -140,7 +141,7 @@ export function PatientContact({ patientId }: { patientId: number }) {
           <div>
             <dt>{t('sync.conflict.phone')}</dt>
             <dd data-testid="patient-contact-phone">
-              {patient.phone ? <a href={`tel:${patient.phone.replace(/[^\d+]/g, '')}`}>{patient.phone}</a> : t('sync.conflict.none')}
+              {patient.phone ? <a href={`tel:${patient.phone.replace(/[^\d+]/g, '')}`}>{formatPhone(patient.phone)}</a> : t('sync.conflict.none')}
             </dd>
           </div>
           <div>

@@ -245,7 +245,7 @@ test('an appointment the cloud refused is flagged on the board, with one-click w
   await card.getByRole('button', { name: 'Cancel and tell the patient: Marta Desk Conflito' }).click();
   const cancel = page.getByTestId('cancel-dialog');
   await expect(cancel.getByLabel('Reason')).toHaveValue(/taken online meanwhile/);
-  await expect(cancel.getByTestId('patient-contact-phone')).toHaveText('+351912345678');
+  await expect(cancel.getByTestId('patient-contact-phone')).toHaveText('+351 912 345 678');
   await expect(cancel.getByTestId('patient-contact-language')).toHaveText('Portuguese');
   await page.screenshot({ path: testInfo.outputPath('sync-conflict-cancel.png') });
   await cancel.getByRole('button', { name: 'Keep the appointment' }).click();
