@@ -59,7 +59,10 @@ test('the board fits 1280 px: its own scroller, sticky names, a now line and fin
   // board's end: a demo column may be the longest, and how long depends on the hour.)
   const header = column.locator('.board-column-header');
   await header.scrollIntoViewIfNeeded();
-  await column.getByTestId('board-appointment').last().evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  await column
+    .getByTestId('board-appointment')
+    .last()
+    .evaluate((el) => el.scrollIntoView({ block: 'end' }));
   await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(200);
   await expect(column.getByTestId('board-appointment').last()).toBeInViewport();
   await expect(header).toBeInViewport();
