@@ -26,7 +26,7 @@ export function clinicUids(seeder: SyncDesk, practice: Practice): ClinicUids {
 }
 
 /** Errors that are the desk saying no to the user (nothing acknowledged, nothing written). */
-const REFUSALS = /"code":"(SLOT_TAKEN|INVALID_TRANSITION|IN_THE_PAST|OUTSIDE_WORKING_HOURS)"/;
+const REFUSALS = /"code":"(SLOT_TAKEN|INVALID_TRANSITION|IN_THE_PAST|OUTSIDE_WORKING_HOURS|PATIENT_ALREADY_BOOKED)"/;
 
 async function refusedIsNull<T>(call: Promise<T>): Promise<T | null> {
   try {
