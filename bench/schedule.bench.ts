@@ -39,6 +39,8 @@ interface Clinic {
   specialtyId: number;
   practitionerIds: number[];
   patientIds: number[];
+  /** Patients with nothing booked: who the booking benchmark books (a patient is in one place at a time). */
+  freePatientIds: number[];
   /** Grid starts (30-minute visits) left free, per practitioner, in time order. */
   free: Array<{ practitionerId: number; roomId: number; startsAt: number }>;
 }
@@ -78,6 +80,10 @@ async function openClinic(dir: string, shape: ClinicShape, now: number): Promise
     );
     const patientIds = Array.from({ length: 2000 }, (_, i) =>
       Number(patient.run(`Patient ${i + 1}`, `+351 910 000 ${String(i).padStart(3, '0')}`, now, now).lastInsertRowid),
+    );
+
+    const freePatientIds = Array.from({ length: 2000 }, (_, i) =>
+      Number(patient.run(`New patient ${i + 1}`, `+351 911 000 ${String(i).padStart(3, '0')}`, now, now).lastInsertRowid),
     );
 
     const room = sqlite.prepare(`INSERT INTO rooms (name) VALUES (?)`);
@@ -120,7 +126,7 @@ async function openClinic(dir: string, shape: ClinicShape, now: number): Promise
         }
       }
     }
-    return { specialtyId, staffId, practitionerIds, patientIds, free };
+    return { specialtyId, staffId, practitionerIds, patientIds, freePatientIds, free };
   })();
   desk.settings.set(await readSettings(desk.database.db));
 
@@ -191,7 +197,7 @@ async function benchBook(workDir: string): Promise<BenchResult> {
     if (ours.free.length < needed) throw new Error(`only ${ours.free.length} free slots to book`);
     const actor: Actor = { staffId: ours.staffId, role: 'receptionist', practitionerId: null, workstation: 'bench' };
     const input = (i: number, clinic: Clinic) => ({
-      patientId: clinic.patientIds[i % clinic.patientIds.length]!,
+      patientId: clinic.freePatientIds[i % clinic.freePatientIds.length]!,
       specialtyId: clinic.specialtyId,
       practitionerId: clinic.free[i]!.practitionerId,
       startsAt: clinic.free[i]!.startsAt,
@@ -210,7 +216,7 @@ async function benchBook(workDir: string): Promise<BenchResult> {
     );
     const insertOne = sqlite.transaction((i: number) => {
       const slot = reference.free[i]!;
-      const patientId = reference.patientIds[i % reference.patientIds.length];
+      const patientId = reference.freePatientIds[i % reference.freePatientIds.length];
       insert.run(patientId, slot.practitionerId, slot.roomId, reference.specialtyId, slot.startsAt, slot.startsAt + 30 * MINUTE_MS, now, now, now);
     });
     const { db } = ours.desk.database;
