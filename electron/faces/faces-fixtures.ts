@@ -5,7 +5,7 @@ import { startLocalAws, type LocalAws } from '../../tests/aws/local-aws';
 import { addPatient, deviceCaller } from '../queue/queue-fixtures';
 import type { Caller } from '../rpc/dispatch';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
-import { safeStorageCipher, type SafeStorageLike } from '../secrets/safe-storage-cipher';
+import { fakeKeyring } from '../secrets/fake-keyring';
 import type { SecretCipher } from '../secrets/secret-cipher';
 
 /**
@@ -14,14 +14,7 @@ import type { SecretCipher } from '../secrets/secret-cipher';
  * of a test file; the bindings below are live and hold the current test's values.
  */
 
-/** A stand-in for the OS keyring: reversible, and visibly not the plain text. */
-const keyring: SafeStorageLike = {
-  isEncryptionAvailable: () => true,
-  encryptString: (plain) => Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`),
-  decryptString: (sealed) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'base64').toString(),
-  getSelectedStorageBackend: () => 'gnome_libsecret',
-};
-export const cipher = safeStorageCipher(keyring, 'linux');
+export const cipher = fakeKeyring;
 
 export let aws: LocalAws;
 export let t: TestDesk;

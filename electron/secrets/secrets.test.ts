@@ -4,19 +4,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/contract/errors';
 import { openMigratedDatabase, type OpenedDatabase } from '../db/database';
-import { safeStorageCipher, type SafeStorageLike } from './safe-storage-cipher';
+import { fakeSafeStorage } from './fake-keyring';
+import { safeStorageCipher } from './safe-storage-cipher';
 import { noSecretCipher } from './secret-cipher';
 import { readSecret, storeSecret } from './secrets.repository';
-
-/** A stand-in for the OS keyring: reversible, and visibly not the plain text. */
-function fakeSafeStorage(backend: string, available = true): SafeStorageLike {
-  return {
-    isEncryptionAvailable: () => available,
-    encryptString: (plain) => Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`),
-    decryptString: (sealed) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'base64').toString(),
-    getSelectedStorageBackend: () => backend,
-  };
-}
 
 describe('secrets', () => {
   let dir: string;

@@ -9,20 +9,9 @@ import { startFrontDesk, type FrontDesk } from '../../electron/app/front-desk';
 import { hashPassword } from '../../electron/auth/password';
 import type { Caller } from '../../electron/rpc/dispatch';
 import { callAs, localCaller } from '../../electron/rpc/local-caller';
-import { safeStorageCipher } from '../../electron/secrets/safe-storage-cipher';
+import { fakeKeyring } from '../../electron/secrets/fake-keyring';
 import { writeSettings } from '../../electron/settings/settings.repository';
 import { insertStaff } from '../../electron/staff/staff.repository';
-
-/** A keyring stand-in: reversible, and visibly not the plain text. */
-const fakeKeyring = safeStorageCipher(
-  {
-    isEncryptionAvailable: () => true,
-    encryptString: (plain) => Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`),
-    decryptString: (sealed) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'base64').toString(),
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-  },
-  'linux',
-);
 
 const NOW = Date.UTC(2030, 0, 7, 9, 0);
 

@@ -10,20 +10,9 @@ import { hashPassword } from '../../electron/auth/password';
 import { insertStaff } from '../../electron/staff/staff.repository';
 import { callAs, localCaller } from '../../electron/rpc/local-caller';
 import type { Caller } from '../../electron/rpc/dispatch';
-import { safeStorageCipher } from '../../electron/secrets/safe-storage-cipher';
+import { fakeKeyring } from '../../electron/secrets/fake-keyring';
 import type { SecretCipher } from '../../electron/secrets/secret-cipher';
 import { writeSettings } from '../../electron/settings/settings.repository';
-
-/** A keyring stand-in: reversible, and visibly not the plain text. */
-const fakeKeyring: SecretCipher = safeStorageCipher(
-  {
-    isEncryptionAvailable: () => true,
-    encryptString: (plain) => Buffer.from(`sealed:${Buffer.from(plain).toString('base64')}`),
-    decryptString: (sealed) => Buffer.from(sealed.toString().replace(/^sealed:/, ''), 'base64').toString(),
-    getSelectedStorageBackend: () => 'gnome_libsecret',
-  },
-  'linux',
-);
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
