@@ -1,36 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator, type MigrationProvider } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR_MS } from '../../../shared/time/units';
-import { openDatabase, type OpenedDatabase } from '../database';
-import { migrations } from './index';
+import { useMigrationDatabase } from './migration-test-database';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
 const T0 = Date.UTC(2026, 5, 15, 9);
 
-let dir: string;
-let database: OpenedDatabase;
-let migrator: Migrator;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-'));
-  database = openDatabase(join(dir, 'front-desk.db'));
-  migrator = new Migrator({ db: database.db, provider });
-});
-
-afterEach(async () => {
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const m = useMigrationDatabase();
 
 function run(sql: string, ...params: unknown[]) {
-  return database.sqlite.prepare(sql).run(...params);
+  return m.database.sqlite.prepare(sql).run(...params);
 }
 
 function all<T>(sql: string, ...params: unknown[]): T[] {
-  return database.sqlite.prepare(sql).all(...params) as T[];
+  return m.database.sqlite.prepare(sql).all(...params) as T[];
 }
 
 /** A small clinic on the 0003 schema: two practitioners, one room, appointments in every old status. */
@@ -39,7 +20,7 @@ function seedOldClinic(): void {
   run(`INSERT INTO rooms (id, name) VALUES (1, 'Room 1')`);
   run(`INSERT INTO practitioners (id, full_name, default_room_id) VALUES (1, 'Ana Almeida', 1), (2, 'Bruno Borges', NULL)`);
   run(`INSERT INTO patients (id, full_name, date_of_birth, created_at, updated_at) VALUES (1, 'Rita Rocha', '1980-01-01', 0, 0)`);
-  const insert = database.sqlite.prepare(
+  const insert = m.database.sqlite.prepare(
     `INSERT INTO appointments (id, patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, status_changed_at, notes, price_cents, created_at, updated_at)
      VALUES (?, 1, ?, ?, 1, ?, ?, ?, 0, ?, 4000, 0, 0)`,
   );
@@ -52,11 +33,11 @@ function seedOldClinic(): void {
 
 describe('0004_queue', () => {
   it('rebuilds appointments keeping every row, index and overlap guard, and adds the queue columns', async () => {
-    expect((await migrator.migrateTo('0003_appointment_spans')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0003_appointment_spans')).error).toBeUndefined();
     seedOldClinic();
     const before = all<Record<string, unknown>>(`SELECT * FROM appointments ORDER BY id`);
 
-    expect((await migrator.migrateTo('0004_queue')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0004_queue')).error).toBeUndefined();
 
     const after = all<Record<string, unknown>>(`SELECT * FROM appointments ORDER BY id`);
     expect(
@@ -137,8 +118,8 @@ describe('0004_queue', () => {
       'appointments_no_room_overlap_insert',
       'appointments_no_room_overlap_update',
     ]);
-    expect(database.sqlite.pragma('foreign_key_check')).toEqual([]);
-    expect(database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(m.database.sqlite.pragma('foreign_key_check')).toEqual([]);
+    expect(m.database.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
 
     const insertAt = (practitionerId: number, roomId: number | null, startsAt: number, status = 'booked') =>
       run(
@@ -173,11 +154,11 @@ describe('0004_queue', () => {
   });
 
   it('can be undone, keeping the rows', async () => {
-    expect((await migrator.migrateTo('0003_appointment_spans')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0003_appointment_spans')).error).toBeUndefined();
     seedOldClinic();
-    expect((await migrator.migrateTo('0004_queue')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0004_queue')).error).toBeUndefined();
     run(`UPDATE appointments SET status = 'left_unseen', cancel_reason = 'went home' WHERE id = 2`);
-    expect((await migrator.migrateTo('0003_appointment_spans')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0003_appointment_spans')).error).toBeUndefined();
     const rows = all<{ id: number; status: string; cancel_reason: string }>(`SELECT id, status, cancel_reason FROM appointments ORDER BY id`);
     expect(rows).toHaveLength(9);
     expect(rows[1]).toEqual({ id: 2, status: 'cancelled', cancel_reason: 'went home' });
@@ -187,14 +168,14 @@ describe('0004_queue', () => {
   });
 
   it('gives each of thousands of appointments inserted at once a distinct code', async () => {
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator.migrateToLatest()).error).toBeUndefined();
     run(`INSERT INTO specialties (id, name_en, name_pt, duration_minutes, price_cents, ticket_prefix) VALUES (1, 'General', 'Geral', 30, 4000, 'G')`);
     run(`INSERT INTO practitioners (id, full_name) VALUES (1, 'Ana Almeida')`);
     run(`INSERT INTO patients (id, full_name, date_of_birth, created_at, updated_at) VALUES (1, 'Rita Rocha', '1980-01-01', 0, 0)`);
-    const insert = database.sqlite.prepare(
+    const insert = m.database.sqlite.prepare(
       `INSERT INTO appointments (patient_id, practitioner_id, specialty_id, starts_at, ends_at, status_changed_at, created_at, updated_at) VALUES (1, 1, 1, ?, ?, 0, 0, 0)`,
     );
-    database.sqlite.transaction(() => {
+    m.database.sqlite.transaction(() => {
       for (let i = 0; i < 5000; i++) insert.run(T0 + i * HOUR_MS, T0 + i * HOUR_MS + HOUR_MS / 2);
     })();
     const codes = all<{ code: string | null }>(`SELECT code FROM appointments`).map((row) => row.code);

@@ -1,33 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator, type MigrationProvider } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../database';
-import { migrations } from './index';
+import { describe, expect, it } from 'vitest';
+import { useMigrationDatabase } from './migration-test-database';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-let dir: string;
-let database: OpenedDatabase;
-let migrator: Migrator;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-'));
-  database = openDatabase(join(dir, 'front-desk.db'));
-  migrator = new Migrator({ db: database.db, provider });
-});
-
-afterEach(async () => {
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const m = useMigrationDatabase();
 
 describe('migration 0007_sync', () => {
   it('gives existing rows a uid, makes this desk an id, writes no outbox, and can be undone', async () => {
-    expect((await migrator.migrateTo('0005_secrets')).error).toBeUndefined();
-    const sqlite = database.sqlite;
+    expect((await m.migrator.migrateTo('0005_secrets')).error).toBeUndefined();
+    const sqlite = m.database.sqlite;
     sqlite.exec(`
       INSERT INTO specialties (id, name_en, name_pt, duration_minutes, price_cents, ticket_prefix) VALUES (1, 'General', 'Geral', 30, 4000, 'G');
       INSERT INTO rooms (id, name) VALUES (1, 'Room 1');
@@ -35,7 +16,7 @@ describe('migration 0007_sync', () => {
       INSERT INTO patients (id, full_name, date_of_birth, created_at, updated_at) VALUES (1, 'Maria', '1980-01-01', 0, 0);
       INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status_changed_at, created_at, updated_at)
         VALUES (1, 1, 1, 1, 0, 1800000, 0, 0, 0), (1, 2, NULL, 1, 0, 1800000, 0, 0, 0);`);
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator.migrateToLatest()).error).toBeUndefined();
 
     const uids = ['specialties', 'rooms', 'practitioners', 'patients', 'appointments'].flatMap((table) =>
       (sqlite.prepare(`SELECT uid FROM ${table}`).all() as Array<{ uid: string }>).map((row) => row.uid),
@@ -50,7 +31,7 @@ describe('migration 0007_sync', () => {
     expect(() => sqlite.prepare(`UPDATE rooms SET uid = (SELECT uid FROM specialties) WHERE id = 1`).run()).not.toThrow(); // uids are unique per table
     expect(() => sqlite.prepare(`UPDATE practitioners SET uid = (SELECT uid FROM practitioners WHERE id = 1) WHERE id = 2`).run()).toThrow(/UNIQUE/);
 
-    expect((await migrator.migrateTo('0005_secrets')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0005_secrets')).error).toBeUndefined();
     expect(sqlite.prepare(`SELECT count(*) FROM sqlite_schema WHERE name LIKE 'sync_%' OR sql LIKE '%uid TEXT%'`).pluck().get()).toBe(0);
     expect(sqlite.prepare('SELECT count(*) FROM appointments').pluck().get()).toBe(2);
   });

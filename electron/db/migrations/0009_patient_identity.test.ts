@@ -1,39 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator, type MigrationProvider } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenedDatabase } from '../database';
-import { migrations } from './index';
+import { describe, expect, it } from 'vitest';
+import { useMigrationDatabase } from './migration-test-database';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
-
-let dir: string;
-let database: OpenedDatabase;
-let migrator: Migrator;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-'));
-  database = openDatabase(join(dir, 'front-desk.db'));
-  migrator = new Migrator({ db: database.db, provider });
-});
-
-afterEach(async () => {
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const m = useMigrationDatabase();
 
 describe('migration 0009_patient_identity', () => {
   it('rewrites readable phones in E.164, keeps and flags the rest, and can be undone', async () => {
-    expect((await migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
-    const sqlite = database.sqlite;
+    expect((await m.migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
+    const sqlite = m.database.sqlite;
     const typed = ['912 345 678', '+351 912-345-678', '00351 212345678', '351912345679', '+44 20 7946 0958', '0033 1 23 45 67 89', 'ext. 12', '12345', ''];
     const insert = sqlite.prepare(
       `INSERT INTO patients (full_name, date_of_birth, phone, phone_digits, created_at, updated_at) VALUES ('P', '1980-01-01', ?, ?, 0, 0)`,
     );
     for (const phone of typed) insert.run(phone, phone.replace(/\D+/g, ''));
 
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator.migrateToLatest()).error).toBeUndefined();
     const rows = sqlite.prepare('SELECT phone, phone_digits, phone_needs_review, tax_country FROM patients ORDER BY id').all();
     expect(rows).toEqual([
       { phone: '+351912345678', phone_digits: '351912345678', phone_needs_review: 0, tax_country: 'PT' },
@@ -52,8 +32,8 @@ describe('migration 0009_patient_identity', () => {
     expect(sqlite.prepare(`SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH 'p' ORDER BY rowid`).pluck().all()).not.toContain(2);
     expect(() => sqlite.prepare('UPDATE patients SET merged_into_id = 3 WHERE id = 3').run()).toThrow(/CHECK/);
 
-    expect((await migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
     expect(sqlite.prepare(`SELECT rowid FROM patient_name_search WHERE patient_name_search MATCH 'p' ORDER BY rowid`).pluck().all()).toContain(2);
-    expect((await migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator.migrateToLatest()).error).toBeUndefined();
   });
 });

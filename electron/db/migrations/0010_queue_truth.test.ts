@@ -1,36 +1,17 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Migrator, type MigrationProvider } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HOUR_MS, MINUTE_MS } from '../../../shared/time/units';
-import { openDatabase, type OpenedDatabase } from '../database';
-import { migrations } from './index';
+import { useMigrationDatabase } from './migration-test-database';
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
 const T0 = Date.UTC(2026, 5, 15, 9);
 
-let dir: string;
-let database: OpenedDatabase;
-let migrator: Migrator;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'fd-'));
-  database = openDatabase(join(dir, 'front-desk.db'));
-  migrator = new Migrator({ db: database.db, provider });
-});
-
-afterEach(async () => {
-  await database.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const m = useMigrationDatabase();
 
 function run(sql: string, ...params: unknown[]) {
-  return database.sqlite.prepare(sql).run(...params);
+  return m.database.sqlite.prepare(sql).run(...params);
 }
 
 function all<T>(sql: string, ...params: unknown[]): T[] {
-  return database.sqlite.prepare(sql).all(...params) as T[];
+  return m.database.sqlite.prepare(sql).all(...params) as T[];
 }
 
 /** A small clinic; on the old schema three specialties hand out "A" tickets. */
@@ -73,9 +54,9 @@ const insert = (values: {
 
 describe('0010_queue_truth', () => {
   it('gives clashing ticket prefixes of active specialties a free one, the oldest keeping its own, and then refuses a clash', async () => {
-    expect((await migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
     seed();
-    expect((await migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
     expect(all(`SELECT id, ticket_prefix FROM specialties ORDER BY id`)).toEqual([
       { id: 1, ticket_prefix: 'A' },
       { id: 2, ticket_prefix: 'A2' },
@@ -89,7 +70,7 @@ describe('0010_queue_truth', () => {
   });
 
   it('lets a room hold one consultation a day at a time, the latest to start keeping it where two were recorded', async () => {
-    expect((await migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
     seed();
     insert({ id: 1, practitioner: 1, room: 1, at: T0, status: 'in_consultation', calledRoom: 4, calledAt: T0 });
     insert({ id: 2, practitioner: 2, room: 4, at: T0, status: 'in_consultation', calledRoom: 4, calledAt: T0 + MINUTE_MS });
@@ -97,7 +78,7 @@ describe('0010_queue_truth', () => {
     insert({ id: 3, practitioner: 2, room: 4, at: T0 - 24 * HOUR_MS, status: 'in_consultation' });
     run(`UPDATE appointments SET ticket_day = '2026-06-15', ticket = 'A-00' || id WHERE id IN (1, 2)`);
     run(`UPDATE appointments SET ticket_day = '2026-06-14', ticket = 'A-001' WHERE id = 3`);
-    expect((await migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
     expect(all(`SELECT id, status, called_room_id FROM appointments ORDER BY id`)).toEqual([
       { id: 1, status: 'done', called_room_id: 4 },
       { id: 2, status: 'in_consultation', called_room_id: 4 },
@@ -110,7 +91,7 @@ describe('0010_queue_truth', () => {
   });
 
   it('lets a walk-in wait without a slot, and judges them like any appointment from their first call', async () => {
-    expect((await migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
     seed(['A', 'U', 'R']);
     insert({ id: 1, practitioner: 1, room: 1, at: T0, status: 'booked' });
     insert({ id: 2, practitioner: 1, room: 1, at: T0 + 10 * MINUTE_MS, status: 'checked_in', walkIn: 1 });
@@ -125,8 +106,8 @@ describe('0010_queue_truth', () => {
   });
 
   it('goes down again', async () => {
-    expect((await migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
-    expect((await migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0010_queue_truth')).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0008_sync_resync')).error).toBeUndefined();
     seed();
     insert({ id: 1, practitioner: 1, room: 1, at: T0, status: 'booked' });
     expect(() => insert({ id: 2, practitioner: 1, room: null, at: T0, status: 'checked_in', walkIn: 1 })).toThrow(/SLOT_TAKEN:practitioner/);
