@@ -46,6 +46,16 @@ function normalise(name: string): string {
   return lower.startsWith('[') && lower.endsWith(']') ? lower.slice(1, -1) : lower;
 }
 
+/** This machine's interface addresses, as a Host header names them. */
+function interfaceAddresses(): Set<string> {
+  const names = new Set<string>();
+  for (const list of Object.values(networkInterfaces())) {
+    // A link-local IPv6 address comes with its zone (fe80::1%eth0); a Host header cannot carry one.
+    for (const info of list ?? []) names.add(normalise(info.address.replace(/%.*$/, '')));
+  }
+  return names;
+}
+
 /**
  * The names and addresses a host bound to `boundHost` answers to besides its extra names:
  * what its TLS certificate must cover.
@@ -53,7 +63,7 @@ function normalise(name: string): string {
 export function ownNames(boundHost: string): string[] {
   const names = new Set<string>(LOOPBACK_NAMES);
   if (isWildcard(boundHost)) {
-    for (const list of Object.values(networkInterfaces())) for (const info of list ?? []) if (!info.address.includes('%')) names.add(info.address);
+    for (const address of interfaceAddresses()) names.add(address);
   } else {
     names.add(normalise(boundHost));
   }
@@ -74,14 +84,7 @@ export function createHostCheck(options: HostCheckOptions): (hostHeader: string 
   let interfaces: { at: number; names: Set<string> } | null = null;
   const interfaceNames = (): Set<string> => {
     const now = Date.now();
-    if (!interfaces || now - interfaces.at > INTERFACES_TTL_MS) {
-      const names = new Set<string>();
-      for (const list of Object.values(networkInterfaces())) {
-        // A link-local IPv6 address comes with its zone (fe80::1%eth0); a Host header cannot carry one.
-        for (const info of list ?? []) names.add(normalise(info.address.replace(/%.*$/, '')));
-      }
-      interfaces = { at: now, names };
-    }
+    if (!interfaces || now - interfaces.at > INTERFACES_TTL_MS) interfaces = { at: now, names: interfaceAddresses() };
     return interfaces.names;
   };
 
