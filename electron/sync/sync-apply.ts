@@ -15,7 +15,7 @@ import {
   upsertRoom,
   upsertSpecialty,
 } from './sync-apply.repository';
-import { localIdOf, setVersion } from './sync.repository';
+import { clearConflict, localIdOf, recordProblem, setVersion } from './sync.repository';
 
 /** What applying server rows changed here, for the events the screens refresh on. */
 export class AppliedEffects {
@@ -45,7 +45,7 @@ export interface ApplyContext {
  * (a reference not here, a local appointment in the slot, a row still in use); the caller
  * keeps it and tries again later. invalid: the server's data breaks the wire schema.
  */
-export type ApplyOutcome = { status: 'applied' } | { status: 'parked'; reason: string } | { status: 'invalid'; message: string };
+export type ApplyOutcome = { status: 'applied'; isConflictSettled: boolean } | { status: 'parked'; reason: string } | { status: 'invalid'; message: string };
 
 class Park extends Error {
   constructor(readonly reason: string) {
@@ -86,7 +86,7 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
     else await writers[row.entity](trx, row.uid, data as never, ctx);
     await setVersion(trx, row.entity, row.uid, row.version);
     if (isSavepoint) await releaseApplySavepoint(trx);
-    return { status: 'applied' };
+    return { status: 'applied', isConflictSettled: row.entity === 'appointment' && (await settleConflict(trx, row.uid, ctx)) };
   } catch (error) {
     if (isSavepoint) await rollBackApplySavepoint(trx);
     ctx.ids.delete(`${row.entity}:${row.uid}`);
@@ -99,6 +99,25 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
     if (/constraint failed/i.test(message)) return { status: 'parked', reason: 'LOCAL_CONSTRAINT' };
     throw error;
   }
+}
+
+/**
+ * The cloud's row of an appointment it had refused a change of (a conflict) is here now: the
+ * refused change is over, whichever way the row went (moved, cancelled at another desk). A
+ * conflict left behind would hide the row from every later pull and offer ways out of a
+ * clash that is gone. Staff are told, as for any change the cloud's row replaced.
+ */
+async function settleConflict(trx: Kysely<Database>, uid: string, ctx: ApplyContext): Promise<boolean> {
+  if (!(await clearConflict(trx, uid))) return false;
+  await recordProblem(trx, {
+    entity: 'appointment',
+    uid,
+    op: 'upsert',
+    reason: 'SUPERSEDED',
+    message: 'This appointment was changed elsewhere while the cloud refused this desk’s change of it; the cloud’s version was kept.',
+    at: ctx.now,
+  });
+  return true;
 }
 
 async function deleteLocal(trx: Kysely<Database>, entity: SyncEntity, uid: string, ctx: ApplyContext): Promise<void> {

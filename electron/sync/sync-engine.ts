@@ -127,6 +127,8 @@ async function settleResults(deps: EngineDeps, sent: readonly OutboxRow[], resul
           done.push(entry.mutation_id);
         } else if (result.status === 'rejected') {
           await recordProblem(trx, { entity, uid: entry.uid, op: entry.op, reason: result.reason, message: result.message, at: ctx.now });
+          // The problem says what became of the change now: a conflict flag would offer ways out of another answer.
+          if (entity === 'appointment') await clearConflict(trx, entry.uid);
           done.push(entry.mutation_id);
         } else if (result.clash) {
           // The slot is taken on the server: the local appointment stays as it is, flagged,
@@ -169,11 +171,14 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
   if (isSame) {
     await setVersion(trx, entity, entry.uid, current.version);
     await deleteEntries(trx, [entry.mutation_id]);
+    if (entity === 'appointment') await clearConflict(trx, entry.uid);
     return;
   }
   await deleteEntriesOfRow(trx, entity, entry.uid);
   const outcome = await applyServerRow(trx, current, ctx);
   if (outcome.status === 'parked') await parkRow(trx, current, outcome.reason, ctx.now);
+  // Settling a conflict said so already.
+  if (outcome.status === 'applied' && outcome.isConflictSettled) return;
   await recordProblem(trx, {
     entity,
     uid: entry.uid,
@@ -185,9 +190,10 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
 }
 
 /**
- * One pulled change. A row with a local change pending (or an appointment the cloud refused,
- * still unresolved) is not overwritten: that change will meet the server's version when
- * pushed. One the desk already has (our own change coming back) is skipped.
+ * One pulled change. A row with a local change pending is not overwritten: that change will
+ * meet the server's version when pushed. One the desk already has (our own change coming
+ * back) is skipped. An appointment the cloud refused (a conflict) with nothing pending takes
+ * the cloud's later row, which settles the conflict (see applyServerRow).
  */
 async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyContext, hasParked: boolean): Promise<void> {
   const { known, isPending } = await localSyncState(trx, change.entity, change.uid);

@@ -108,11 +108,10 @@ export async function rekeyEntry(db: Kysely<Database>, mutationId: string, newMu
   await db.updateTable('sync_outbox').set({ mutation_id: newMutationId, attempts: 0, base_version: null }).where('mutation_id', '=', mutationId).execute();
 }
 
+/** A local change of the row waits in the outbox (a refused appointment, flagged as a conflict, is not one: the cloud's later rows settle it). */
 export async function hasPendingChange(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<boolean> {
-  const { rows } = await sql<{ one: number }>`
-    SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ${entity} AND uid = ${uid})
-       OR (${entity} = 'appointment' AND EXISTS (SELECT 1 FROM sync_conflicts WHERE appointment_uid = ${uid}))`.execute(db);
-  return rows.length > 0;
+  const row = await db.selectFrom('sync_outbox').select('seq').where('entity', '=', entity).where('uid', '=', uid).limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The version this desk has of a row, and whether a local change of it waits (both in one query: the pull asks for every row). */
@@ -120,9 +119,8 @@ export async function localSyncState(db: Kysely<Database>, entity: SyncEntity, u
   const { rows } = await db.executeQuery<{ known: number | null; pending: number }>(
     CompiledQuery.raw(
       `SELECT (SELECT version FROM sync_versions WHERE entity = ? AND uid = ?) AS known,
-              EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ? AND uid = ?)
-                OR (? = 'appointment' AND EXISTS (SELECT 1 FROM sync_conflicts WHERE appointment_uid = ?)) AS pending`,
-      [entity, uid, entity, uid, entity, uid],
+              EXISTS (SELECT 1 FROM sync_outbox WHERE entity = ? AND uid = ?) AS pending`,
+      [entity, uid, entity, uid],
     ),
   );
   return { known: rows[0]!.known, isPending: rows[0]!.pending === 1 };
@@ -174,8 +172,10 @@ export async function recordConflict(
     .execute();
 }
 
-export async function clearConflict(db: Kysely<Database>, appointmentUid: string): Promise<void> {
-  await db.deleteFrom('sync_conflicts').where('appointment_uid', '=', appointmentUid).execute();
+/** Returns whether there was one. */
+export async function clearConflict(db: Kysely<Database>, appointmentUid: string): Promise<boolean> {
+  const result = await db.deleteFrom('sync_conflicts').where('appointment_uid', '=', appointmentUid).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 export async function recordProblem(
