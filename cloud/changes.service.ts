@@ -1,4 +1,4 @@
-import { syncEntity, type SyncEntity } from '../shared/sync/cloud-api';
+import { syncEntity, type CursorRefusal, type SyncEntity } from '../shared/sync/cloud-api';
 import type { CloudDb } from './cloud-db';
 
 /**
@@ -13,10 +13,12 @@ interface ClinicState {
   epoch: string;
   lastSeq: number;
   horizon: number;
+  /** See cloud-db.ts: new rows start above it. */
+  purgedVersion: number;
 }
 
 export function clinicState(db: CloudDb): ClinicState {
-  return db.prepare('SELECT epoch, last_seq AS lastSeq, horizon FROM clinic WHERE id = 1').get() as ClinicState;
+  return db.prepare('SELECT epoch, last_seq AS lastSeq, horizon, purged_version AS purgedVersion FROM clinic WHERE id = 1').get() as ClinicState;
 }
 
 /**
@@ -34,20 +36,22 @@ export function encodeCursor(epoch: string, position: FeedPosition): string {
   return position.snapshot === null || position.seq >= position.snapshot ? `v1.${epoch}.${position.seq}` : `v1.${epoch}.${position.seq}.${position.snapshot}`;
 }
 
-export type CursorCheck = { ok: true; position: FeedPosition } | { ok: false; status: 400 | 410; message: string };
+export type CursorCheck = { ok: true; position: FeedPosition } | { ok: false; status: 400 | 410; message: string; reason?: CursorRefusal };
 
 export function checkCursor(state: ClinicState, cursor: string): CursorCheck {
   const match = /^v1\.([0-9a-f]{1,32})\.(0|[1-9]\d{0,15})(?:\.([1-9]\d{0,15}))?$/.exec(cursor);
   if (!match) return { ok: false, status: 400, message: 'The cursor is not one this API hands out.' };
   const seq = Number(match[2]);
   const snapshot = match[3] === undefined ? null : Number(match[3]);
-  if (match[1] !== state.epoch) return { ok: false, status: 410, message: 'The cursor belongs to another database: pull again without a cursor.' };
+  if (match[1] !== state.epoch) {
+    return { ok: false, status: 410, reason: 'OTHER_DATABASE', message: 'The cursor belongs to another database: pull again without a cursor.' };
+  }
   // Ahead of us: the database was restored from an older backup. The client may hold changes we lost.
   if (seq > state.lastSeq || (snapshot ?? 0) > state.lastSeq) {
-    return { ok: false, status: 410, message: 'The cursor is ahead of the server (restored from a backup?): pull again without a cursor.' };
+    return { ok: false, status: 410, reason: 'AHEAD', message: 'The cursor is ahead of the server (restored from a backup?): pull again without a cursor.' };
   }
   if (Math.max(seq, snapshot ?? 0) < state.horizon) {
-    return { ok: false, status: 410, message: 'The cursor is too old: deletes after it were compacted away. Pull again without a cursor.' };
+    return { ok: false, status: 410, reason: 'TOO_OLD', message: 'The cursor is too old: deletes after it were compacted away. Pull again without a cursor.' };
   }
   return { ok: true, position: { seq, snapshot } };
 }
@@ -107,8 +111,9 @@ export function compact(db: CloudDb, keepLast: number): { purged: number; horizo
       if (cut <= state.horizon) return { purged: 0, horizon: state.horizon };
       const last = db.prepare('SELECT MAX(seq) AS seq FROM rows WHERE deleted = 1 AND seq <= ?').get(cut) as { seq: number | null };
       if (last.seq === null) return { purged: 0, horizon: state.horizon };
+      const purged = db.prepare('SELECT MAX(version) AS version FROM rows WHERE deleted = 1 AND seq <= ?').get(last.seq) as { version: number };
       const { changes } = db.prepare('DELETE FROM rows WHERE deleted = 1 AND seq <= ?').run(last.seq);
-      db.prepare('UPDATE clinic SET horizon = ? WHERE id = 1').run(last.seq);
+      db.prepare('UPDATE clinic SET horizon = ?, purged_version = MAX(purged_version, ?) WHERE id = 1').run(last.seq, purged.version);
       return { purged: changes, horizon: last.seq };
     })
     .immediate();

@@ -15,7 +15,7 @@ export type CloudDb = BetterSqlite3.Database;
 /** The longest appointment the overlap triggers can see (they look back only this far, to stay on the index). */
 export const MAX_APPOINTMENT_MS = 12 * HOUR_MS;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 const ACTIVE = quoted(activeAppointmentStatuses);
@@ -48,7 +48,10 @@ const schema = `
     -- The change sequence: the last seq handed out.
     last_seq INTEGER NOT NULL,
     -- Tombstones up to this seq were purged: a cursor before it would miss deletes (410).
-    horizon INTEGER NOT NULL
+    horizon INTEGER NOT NULL,
+    -- The highest version a purged tombstone had: a row created now starts above it, so a uid
+    -- deleted, purged and created again never comes with a version a client already holds.
+    purged_version INTEGER NOT NULL DEFAULT 0
   ) STRICT;
 
   CREATE TABLE rows (
@@ -115,6 +118,13 @@ export function openCloudDb(dataDir: string): CloudDb {
     db.transaction(() => {
       db.exec(schema);
       db.prepare('INSERT INTO clinic (id, epoch, last_seq, horizon) VALUES (1, ?, 0, 0)').run(randomBytes(6).toString('hex'));
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  } else if (version === 1) {
+    db.transaction(() => {
+      db.exec('ALTER TABLE clinic ADD COLUMN purged_version INTEGER NOT NULL DEFAULT 0');
+      // Version 1 kept no record of what it purged: every version ever handed out is at most the last seq.
+      db.exec('UPDATE clinic SET purged_version = CASE WHEN horizon > 0 THEN last_seq ELSE 0 END');
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   } else if (version !== SCHEMA_VERSION) {

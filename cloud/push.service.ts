@@ -39,6 +39,7 @@ function prepare(db: CloudDb) {
     row: db.prepare<[string, string], StoredRow>('SELECT entity, uid, version, deleted, data FROM rows WHERE entity = ? AND uid = ?'),
     isLive: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM rows WHERE entity = ? AND uid = ? AND deleted = 0'),
     nextSeq: db.prepare<[], { seq: number }>('UPDATE clinic SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq AS seq'),
+    purgedVersion: db.prepare<[], { version: number }>('SELECT purged_version AS version FROM clinic WHERE id = 1'),
     upsertRow: db.prepare<[string, string, number, number, string | null, number, string, number]>(
       `INSERT INTO rows (entity, uid, version, deleted, data, seq, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (entity, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data,
@@ -148,6 +149,15 @@ interface ApplyContext {
   now: number;
 }
 
+/**
+ * The version a write gives the row: one more than the row's, or for a row the server does not
+ * hold, one more than any purged tombstone had (the uid may be one deleted and purged: a client
+ * that applied that delete holds its version and must not take the new row for an old one).
+ */
+function nextVersion(s: Statements, current: StoredRow | undefined): number {
+  return (current?.version ?? s.purgedVersion.get()!.version) + 1;
+}
+
 /** Writes one mutation; throws an Outcome (inside the savepoint, which is then rolled back) when it cannot. */
 function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null): MutationResult {
   const { s } = ctx;
@@ -163,7 +173,7 @@ function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | n
       const referrer = s.referrer.get(m.entity, m.uid);
       if (referrer) throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${referrer.entity} ${referrer.uid}.`, true);
     }
-    const version = (current?.version ?? 0) + 1;
+    const version = nextVersion(s, current);
     const { seq } = s.nextSeq.get()!;
     s.upsertRow.run(m.entity, m.uid, version, 1, null, seq, ctx.clientId, ctx.now);
     s.dropRefs.run(m.entity, m.uid);
@@ -176,7 +186,7 @@ function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | n
   for (const [entity, uid] of refs) {
     if (!s.isLive.get(entity, uid)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
   }
-  const version = (current?.version ?? 0) + 1;
+  const version = nextVersion(s, current);
   const { seq } = s.nextSeq.get()!;
   s.upsertRow.run(m.entity, m.uid, version, 0, JSON.stringify(data), seq, ctx.clientId, ctx.now);
   s.dropRefs.run(m.entity, m.uid);

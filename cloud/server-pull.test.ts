@@ -154,6 +154,39 @@ describe('pull', () => {
     await expectError(raw('/v1/changes?limit=5&limit=6'), 400, 'INVALID_REQUEST');
   });
 
+  it('never hands out a version again: a row re-created after its tombstone was purged starts above it', async () => {
+    const uid = randomUUID();
+    await cloud.desk.push('desk-1', [upsert('patient', uid, patient())]);
+    await cloud.desk.push('desk-1', [upsert('patient', uid, patient('Renamed'), 1)]);
+    expect(only((await cloud.desk.push('desk-1', [remove('patient', uid, 2)])).results)).toMatchObject({ status: 'applied', version: 3 });
+    cloud.server.compact(0);
+    // A desk that applied the delete knows version 3: the new row must not look older than that.
+    const again = only((await cloud.desk.push('desk-2', [upsert('patient', uid, patient('Back again'))])).results);
+    expect(again).toMatchObject({ status: 'applied' });
+    expect((again as { version: number }).version).toBeGreaterThan(3);
+    // A row the server never had still starts at a version no client can already hold for it, and then counts up by one.
+    const other = randomUUID();
+    const created = only((await cloud.desk.push('desk-1', [upsert('patient', other, patient())])).results) as { version: number };
+    expect(only((await cloud.desk.push('desk-1', [upsert('patient', other, patient('Two'), created.version)])).results)).toMatchObject({
+      version: created.version + 1,
+    });
+  });
+
+  it('says why a cursor is refused: too old, ahead of the server, or from another database', async () => {
+    await cloud.server.close();
+    cloud = { ...cloud, server: await startCloudServer({ port: 0, dataDir: cloud.dataDir, tokens: { desk: [DESK_TOKEN] }, changeRetention: 1 }) };
+    const desk = cloudClient(cloud.server.url, DESK_TOKEN);
+    const fresh = (await desk.pullAll()).cursor;
+    const reason = async (path: string) => ((await (await raw(path)).json()) as { error: { reason?: string } }).error.reason;
+    expect(await reason(`/v1/changes?cursor=${fresh.replace(/\.\d+$/, '.999999')}`)).toBe('AHEAD');
+    expect(await reason('/v1/changes?cursor=v1.abcdef.1')).toBe('OTHER_DATABASE');
+    const uid = randomUUID();
+    await desk.push('desk-1', [upsert('patient', uid, patient())]);
+    await desk.push('desk-1', [remove('patient', uid, 1)]);
+    await desk.push('desk-1', [upsert('patient', randomUUID(), patient())]);
+    expect(await reason(`/v1/changes?cursor=${fresh}`)).toBe('TOO_OLD');
+  });
+
   it('keeps data and cursors across a restart', async () => {
     const { cursor, changes } = await cloud.desk.pullAll();
     await cloud.server.close();

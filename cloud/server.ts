@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PULL_PAGE_MAX, pushRequest, type ErrorResponse } from '../shared/sync/cloud-api';
+import { PULL_PAGE_MAX, pushRequest, type CursorRefusal, type ErrorResponse } from '../shared/sync/cloud-api';
 import { checkCursor, clinicState, compact, pullPage } from './changes.service';
 import { findOverlaps, openCloudDb, type CloudDb, type Overlap } from './cloud-db';
 import { applyPush, type Principal } from './push.service';
@@ -53,6 +53,7 @@ class HttpError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    readonly reason?: CursorRefusal,
   ) {
     super(message);
   }
@@ -73,7 +74,7 @@ function sendError(res: ServerResponse, error: HttpError): void {
     res.destroy();
     return;
   }
-  const body: ErrorResponse = { error: { code: error.code, message: error.message.slice(0, 500) } };
+  const body: ErrorResponse = { error: { code: error.code, message: error.message.slice(0, 500), ...(error.reason ? { reason: error.reason } : {}) } };
   sendJson(res, error.status, JSON.stringify(body), error.headers);
 }
 
@@ -229,7 +230,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       let position = null;
       if (cursor !== null && cursor !== '') {
         const check = checkCursor(clinicState(db), cursor);
-        if (!check.ok) throw new HttpError(check.status, check.status === 410 ? 'CURSOR_EXPIRED' : 'INVALID_REQUEST', check.message);
+        if (!check.ok) throw new HttpError(check.status, check.status === 410 ? 'CURSOR_EXPIRED' : 'INVALID_REQUEST', check.message, {}, check.reason);
         position = check.position;
       }
       const page = pullPage(db, position, limit, principal === 'portal' ? ['patient'] : []);

@@ -165,11 +165,21 @@ export const pullResponse = z.strictObject({
 });
 export type PullResponse = z.infer<typeof pullResponse>;
 
-/** Every error body. 410 CURSOR_EXPIRED means: start again without a cursor (a full resync). */
+/**
+ * Why a cursor cannot be served. TOO_OLD: deletes after it were purged (the client missed them).
+ * AHEAD: the server is behind the client (restored from an older backup), and OTHER_DATABASE:
+ * the cursor is another database's (the server was replaced): in both the client may hold
+ * changes the server lost, and sends them again.
+ */
+export const cursorRefusal = z.enum(['TOO_OLD', 'AHEAD', 'OTHER_DATABASE']);
+export type CursorRefusal = z.infer<typeof cursorRefusal>;
+
+/** Every error body. 410 CURSOR_EXPIRED means: start again without a cursor (a full resync); `reason` says why. */
 export const errorResponse = z.strictObject({
   error: z.strictObject({
     code: z.enum(['UNAUTHORIZED', 'FORBIDDEN', 'INVALID_REQUEST', 'PAYLOAD_TOO_LARGE', 'CURSOR_EXPIRED', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
     message: shortText(500),
+    reason: cursorRefusal.optional(),
   }),
 });
 export type ErrorResponse = z.infer<typeof errorResponse>;
