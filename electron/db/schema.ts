@@ -256,6 +256,10 @@ export interface SyncStateTable {
   pull_interval_seconds: number;
   cursor: string | null;
   last_synced_at: number | null;
+  /** The resync under way began because the cloud lost what this desk knows: it sends back, never deletes. */
+  resync_lost: Generated<number>;
+  /** No request to the cloud before this instant (its Retry-After). */
+  not_before: number | null;
 }
 
 export interface SyncOutboxTable {
@@ -286,6 +290,8 @@ export interface SyncConflictsTable {
   clash_starts_at: number;
   clash_ends_at: number;
   refused_at: number;
+  /** Where the appointment in the way was booked: 'online', a desk's id, or null (not said). */
+  clash_origin: string | null;
 }
 
 export interface SyncProblemsTable {
@@ -312,6 +318,8 @@ export interface SyncParkedTable {
 export interface SyncResyncSeenTable {
   entity: string;
   uid: string;
+  /** Delivered in a state older than this desk's (a cloud that lost it): sent back at the end (0012). */
+  resend: Generated<number>;
 }
 
 /** An admin's deliberate keep of an appointment left outside its practitioner's time (0011). */

@@ -22,6 +22,8 @@ export class CloudRequestError extends Error {
     readonly status: number | null = null,
     readonly code: string | null = null,
     readonly retryAfterMs: number | null = null,
+    /** With 410 CURSOR_EXPIRED: why (TOO_OLD, AHEAD, OTHER_DATABASE); null when not said. */
+    readonly reason: string | null = null,
   ) {
     super(message);
     this.name = 'CloudRequestError';
@@ -128,6 +130,7 @@ export class CloudHttp {
         response.status,
         parsed.success ? parsed.data.error.code : null,
         parseRetryAfter(response.headers.get('retry-after'), this.options.now()),
+        parsed.success ? (parsed.data.error.reason ?? null) : null,
       );
     }
     const parsed = schema.safeParse(body);

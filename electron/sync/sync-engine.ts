@@ -13,12 +13,16 @@ import {
   deleteEntries,
   deleteEntriesOfRow,
   deleteVersion,
+  enqueueRow,
   entityOrder,
   hasParkedRows,
   hasPendingChange,
   isResyncUnderway,
   localSyncState,
+  listLostRows,
   listUnseenVersions,
+  localWireData,
+  markResend,
   markResyncSeen,
   markSent,
   nextBatch,
@@ -195,8 +199,9 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
  * back) is skipped. An appointment the cloud refused (a conflict) with nothing pending takes
  * the cloud's later row, which settles the conflict (see applyServerRow).
  */
-async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyContext, hasParked: boolean): Promise<void> {
+async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyContext, hasParked: boolean, isLost: boolean): Promise<void> {
   const { known, isPending } = await localSyncState(trx, change.entity, change.uid);
+  if (isLost && known !== null && known >= change.version && !isPending) return keepOrSendBack(trx, change);
   if (known !== null && known >= change.version) return;
   if (isPending) return;
   const row: ServerRow = { entity: change.entity, uid: change.uid, version: change.version, deleted: change.deleted, data: change.data };
@@ -213,6 +218,19 @@ async function applyPulled(trx: Kysely<Database>, change: Change, ctx: ApplyCont
       message: outcome.message,
       at: ctx.now,
     });
+}
+
+/**
+ * A resync from a cloud that lost state (restored from an older backup) delivered a row at a
+ * version this desk already holds or passed. The same data: the cloud's version is taken.
+ * Other data: the cloud lost this desk's later change (a version it hands out again may even
+ * name another state), so the row is sent back at the end of the resync.
+ */
+async function keepOrSendBack(trx: Kysely<Database>, change: Change): Promise<void> {
+  const local = await localWireData(trx, change.entity, change.uid);
+  const isSame = local === null ? change.deleted : !change.deleted && canonicalJson(JSON.parse(local)) === canonicalJson(change.data);
+  await setVersion(trx, change.entity, change.uid, change.version);
+  if (!isSame) await markResend(trx, change.entity, change.uid);
 }
 
 /** Retries the parked rows in a transaction of their own (after a push freed a slot, say). */
@@ -236,6 +254,16 @@ function isCursorRefused(error: unknown): boolean {
 }
 
 /**
+ * Whether the cloud refused the cursor for having lost what this desk knows. Only a cursor
+ * too old (deletes purged after it) means the rows it does not send are gone; any other
+ * refusal (ahead of a restored cloud, another database, a cursor it cannot read, a reason
+ * not given) may mean the cloud lost changes: they are sent back, never deleted.
+ */
+function isLostState(error: unknown): boolean {
+  return !(error instanceof CloudRequestError && error.status === 410 && error.reason === 'TOO_OLD');
+}
+
+/**
  * Pulls every page after the cursor. Each page is applied and the cursor advanced in one
  * transaction: a crash between pages repeats at most the page that was not committed.
  *
@@ -248,9 +276,11 @@ function isCursorRefused(error: unknown): boolean {
  * its own cursors fails the round instead of looping).
  */
 export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<number> {
-  let cursor = (await readState(deps.db)).cursor;
+  const state = await readState(deps.db);
+  let cursor = state.cursor;
   let pulled = 0;
   let isResync = cursor === null || (await isResyncUnderway(deps.db));
+  let isLost = isResync && state.resync_lost === 1;
   let isRestarted = false;
   for (;;) {
     let page;
@@ -260,6 +290,7 @@ export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<nu
       if (cursor !== null && !isRestarted && isCursorRefused(error)) {
         cursor = null;
         isResync = true;
+        isLost = isLostState(error);
         isRestarted = true;
         continue;
       }
@@ -277,14 +308,19 @@ export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<nu
       whileApplying(trx, async () => {
         if (isResync) {
           // A snapshot from no cursor is a new one: what an earlier, abandoned one delivered says nothing now.
-          if (isSnapshotStart) await clearResyncSeen(trx);
+          if (isSnapshotStart) {
+            await clearResyncSeen(trx);
+            await updateState(trx, { resync_lost: isLost ? 1 : 0 });
+          }
           await markResyncSeen(trx, changes);
         }
         const hasParked = await hasParkedRows(trx);
-        for (const change of changes) await applyPulled(trx, change, ctx, hasParked);
+        for (const change of changes) await applyPulled(trx, change, ctx, hasParked, isLost);
         if (isResyncEnd) {
-          await dropUnseen(trx, ctx);
+          if (isLost) await sendBackLost(trx, ctx);
+          else await dropUnseen(trx, ctx);
           await clearResyncSeen(trx);
+          await updateState(trx, { resync_lost: 0 });
         }
         if (changes.length > 0 || isResyncEnd) await retryParked(trx, ctx);
         await updateState(trx, { cursor: nextCursor });
@@ -314,6 +350,38 @@ async function dropUnseen(trx: Kysely<Database>, ctx: ApplyContext): Promise<voi
     const tombstone: ServerRow = { entity, uid: row.uid, version: row.version + 1, deleted: true, data: null };
     const outcome = await applyServerRow(trx, tombstone, ctx);
     if (outcome.status === 'parked') await parkRow(trx, tombstone, outcome.reason, ctx.now);
+  }
+}
+
+/**
+ * At the end of a resync from a cloud that lost state: every row it did not deliver, and every
+ * row it delivered in an older state, goes back to it as a new change (referenced rows first),
+ * and staff are told each one (RESENT). Nothing is deleted here. Parked rows not delivered are
+ * dropped, as after any resync.
+ */
+async function sendBackLost(trx: Kysely<Database>, ctx: ApplyContext): Promise<void> {
+  await unparkUnseen(trx);
+  const lost = await listLostRows(trx);
+  lost.sort((a, b) => entityOrder.indexOf(a.entity as SyncEntity) - entityOrder.indexOf(b.entity as SyncEntity));
+  for (const row of lost) {
+    const entity = row.entity as SyncEntity;
+    if (await hasPendingChange(trx, entity, row.uid)) continue;
+    const data = await localWireData(trx, entity, row.uid);
+    if (row.isUnseen === 1) {
+      // The cloud does not have it: it is created again (no base version).
+      await deleteVersion(trx, entity, row.uid);
+      // Gone here and there alike: nothing to send.
+      if (data === null) continue;
+    }
+    await enqueueRow(trx, { mutationId: randomUUID(), entity, uid: row.uid, op: data === null ? 'delete' : 'upsert', data, now: ctx.now });
+    await recordProblem(trx, {
+      entity,
+      uid: row.uid,
+      op: data === null ? 'delete' : 'upsert',
+      reason: 'RESENT',
+      message: `The cloud had lost this ${entity} (restored from an older backup, or replaced); this desk sent its copy again.`,
+      at: ctx.now,
+    });
   }
 }
 

@@ -300,6 +300,40 @@ export async function listUnseenVersions(db: Kysely<Database>): Promise<Array<{ 
   return rows;
 }
 
+/** A row the resync delivered in a state older than this desk's: sent back at its end. */
+export async function markResend(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<void> {
+  await db.updateTable('sync_resync_seen').set({ resend: 1 }).where('entity', '=', entity).where('uid', '=', uid).execute();
+}
+
+/** After a resync from a cloud that lost state: rows it did not deliver (`isUnseen`) and rows it delivered in an older state. */
+export async function listLostRows(db: Kysely<Database>): Promise<Array<{ entity: string; uid: string; isUnseen: number }>> {
+  const { rows } = await sql<{ entity: string; uid: string; isUnseen: number }>`
+    SELECT v.entity, v.uid, 1 AS isUnseen FROM sync_versions v
+    WHERE NOT EXISTS (SELECT 1 FROM sync_resync_seen s WHERE s.entity = v.entity AND s.uid = v.uid)
+    UNION ALL
+    SELECT entity, uid, 0 AS isUnseen FROM sync_resync_seen WHERE resend = 1`.execute(db);
+  return rows;
+}
+
+/** The row as this desk would push it now (the wire format's JSON), or null when it is not here. */
+export async function localWireData(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<string | null> {
+  // The view's name is spliced: only ever one of the known entities'.
+  if (!Object.hasOwn(tableOf, entity)) throw new Error(`not a synced entity: ${entity}`);
+  const { rows } = await db.executeQuery<{ data: string }>(CompiledQuery.raw(`SELECT data FROM sync_data_${entity} WHERE uid = ?`, [uid]));
+  return rows[0]?.data ?? null;
+}
+
+/** Queues a row to be sent as a new change (the base version is taken at its first send, as for any entry). */
+export async function enqueueRow(
+  db: Kysely<Database>,
+  entry: { mutationId: string; entity: SyncEntity; uid: string; op: 'upsert' | 'delete'; data: string | null; now: number },
+): Promise<void> {
+  await db
+    .insertInto('sync_outbox')
+    .values({ mutation_id: entry.mutationId, entity: entry.entity, uid: entry.uid, op: entry.op, data: entry.data, created_at: entry.now, base_version: null })
+    .execute();
+}
+
 /** Parked server rows the resync did not deliver: states of rows the cloud no longer has. */
 export async function unparkUnseen(db: Kysely<Database>): Promise<void> {
   await sql`

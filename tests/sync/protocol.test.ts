@@ -186,7 +186,7 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     expect(a.appointments().map((row) => row.uid)).toEqual(server);
   });
 
-  it('starts again from scratch when the cloud cannot read the cursor (400, a replaced server), and drops rows deleted meanwhile', async () => {
+  it('starts again from scratch when the cloud cannot read the cursor (400, a replaced server), deleting nothing: what it lacks is sent back', async () => {
     const booked = await book('2030-01-07T10:00');
     await a.sync();
     const uid = a.uidOf('appointments', booked.id);
@@ -197,10 +197,17 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     expect(results[0]!.status).toBe('applied');
     // A cursor of the server this desk knew before: the new one hands out others.
     a.desk.database.sqlite.prepare(`UPDATE sync_state SET cursor = 'opaque:previous-server:8812'`).run();
+    // A server that hands out other cursors may have lost what this desk knows: the booking it
+    // does not send is not taken for deleted, it goes back up, and staff are told.
     const status = await a.sync();
-    expect(status).toMatchObject({ connection: 'online', pending: 0, problems: 0 });
-    expect(a.localId('appointments', uid)).toBeNaN();
+    expect(status).toMatchObject({ connection: 'online', problems: 1 });
+    expect(a.localId('appointments', uid)).not.toBeNaN();
+    expect((await a.ok(a.reception, 'sync.issues', {})).problems).toMatchObject([{ reason: 'RESENT', entityId: booked.id }]);
     expect(a.desk.database.sqlite.prepare('SELECT cursor FROM sync_state').pluck().get()).toMatch(/^v1\./);
+    // This cloud did delete it (its tombstone is newer than anything the desk sent): the cloud's word is kept, and said.
+    expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0 });
+    expect(a.localId('appointments', uid)).toBeNaN();
+    expect((await a.ok(a.reception, 'sync.issues', {})).problems.map((problem) => problem.reason).sort()).toEqual(['RESENT', 'SUPERSEDED']);
     // Only the one refused pull, then the snapshot: not a loop.
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0 });
   });
