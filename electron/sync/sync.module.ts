@@ -12,7 +12,7 @@ import type { AppliedEffects } from './sync-apply';
 import { runRound, type EngineDeps } from './sync-engine';
 import { defaultRetryPolicy, type RetryPolicy } from './sync-retries';
 import { syncHandlers, type SyncMethods } from './sync.handlers';
-import { counts, readState } from './sync.repository';
+import { counts, readState, updateState } from './sync.repository';
 import { readConfig, type SyncConfig } from './sync.service';
 
 export interface SyncDeps {
@@ -63,6 +63,12 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
   const closing = new AbortController();
 
   let connection: 'online' | 'offline' | 'unauthorised' = 'offline';
+  /** The cloud's Retry-After, as an instant (sync_state.not_before, read by each round). */
+  let notBefore: number | null = null;
+  const setNotBefore = async (at: number | null): Promise<void> => {
+    notBefore = at;
+    await updateState(db, { not_before: at });
+  };
   let failures = 0;
   let nextAttemptAt: number | null = null;
   let lastConfig: SyncConfig | null = null;
@@ -160,17 +166,27 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
       nextAttemptAt = null;
       return;
     }
+    // The cloud asked us to wait (Retry-After): no request before then, whatever started this round.
+    notBefore = (await readState(db)).not_before;
+    if (notBefore !== null && now() < notBefore) {
+      nextAttemptAt = notBefore;
+      if (autoStart) listen(config);
+      return;
+    }
     const http = new CloudHttp({ baseUrl: config.url, token: config.token, fetch: fetchImpl, timeoutMs, now, signal: closing.signal });
     try {
       await runRound({ ...engine, hurry }, http, config.clientId);
       connection = 'online';
       failures = 0;
       nextAttemptAt = null;
+      if (notBefore !== null) await setNotBefore(null);
     } catch (error) {
       if (!(error instanceof CloudRequestError)) console.error('sync round failed:', error);
       connection = error instanceof CloudRequestError && error.isUnauthorised ? 'unauthorised' : 'offline';
       const retryAfter = error instanceof CloudRequestError ? error.retryAfterMs : null;
       nextAttemptAt = now() + (retryAfter ?? Math.max(1_000, fullJitterDelay(failures, ROUND_BACKOFF)));
+      // Kept (across a restart too): the server's word holds for every round, and the event stream.
+      if (retryAfter !== null) await setNotBefore(nextAttemptAt);
       failures += 1;
     }
     if (autoStart) listen(config);
@@ -262,6 +278,8 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     const done = (async () => {
       let attempt = 0;
       while (!controller.signal.aborted) {
+        if (notBefore !== null && notBefore > now()) await abortableSleep(notBefore - now(), controller.signal);
+        if (controller.signal.aborted) return;
         try {
           await http.listen(controller.signal, () => {
             attempt = 0;
