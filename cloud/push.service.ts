@@ -34,6 +34,13 @@ function toServerRow(row: StoredRow): ServerRow {
 
 type Statements = ReturnType<typeof prepare>;
 
+interface ClashRow {
+  uid: string;
+  startsAt: number;
+  endsAt: number;
+  origin: string | null;
+}
+
 function prepare(db: CloudDb) {
   return {
     row: db.prepare<[string, string], StoredRow>('SELECT entity, uid, version, deleted, data FROM rows WHERE entity = ? AND uid = ?'),
@@ -59,17 +66,19 @@ function prepare(db: CloudDb) {
     ),
     dropSpan: db.prepare<[string]>('DELETE FROM appointment_spans WHERE uid = ?'),
     clashWith: {
-      practitioner: db.prepare<[string, string, number, number, number], { uid: string; startsAt: number; endsAt: number }>(
-        `SELECT uid, starts_at AS startsAt, ends_at AS endsAt FROM appointment_spans
-         WHERE practitioner_uid = ? AND uid <> ? AND starts_at > ? AND starts_at < ? AND ends_at > ?
-           AND status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
-         ORDER BY starts_at LIMIT 1`,
+      practitioner: db.prepare<[string, string, number, number, number], ClashRow>(
+        `SELECT s.uid, s.starts_at AS startsAt, s.ends_at AS endsAt, r.data ->> '$.origin' AS origin
+         FROM appointment_spans s JOIN rows r ON r.entity = 'appointment' AND r.uid = s.uid
+         WHERE s.practitioner_uid = ? AND s.uid <> ? AND s.starts_at > ? AND s.starts_at < ? AND s.ends_at > ?
+           AND s.status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
+         ORDER BY s.starts_at LIMIT 1`,
       ),
-      room: db.prepare<[string, string, number, number, number], { uid: string; startsAt: number; endsAt: number }>(
-        `SELECT uid, starts_at AS startsAt, ends_at AS endsAt FROM appointment_spans
-         WHERE room_uid = ? AND uid <> ? AND starts_at > ? AND starts_at < ? AND ends_at > ?
-           AND status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
-         ORDER BY starts_at LIMIT 1`,
+      room: db.prepare<[string, string, number, number, number], ClashRow>(
+        `SELECT s.uid, s.starts_at AS startsAt, s.ends_at AS endsAt, r.data ->> '$.origin' AS origin
+         FROM appointment_spans s JOIN rows r ON r.entity = 'appointment' AND r.uid = s.uid
+         WHERE s.room_uid = ? AND s.uid <> ? AND s.starts_at > ? AND s.starts_at < ? AND s.ends_at > ?
+           AND s.status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
+         ORDER BY s.starts_at LIMIT 1`,
       ),
     },
     stored: db.prepare<[string], { fingerprint: string; result: string }>('SELECT fingerprint, result FROM mutations WHERE mutation_id = ?'),
@@ -208,10 +217,21 @@ function writeSpan(ctx: ApplyContext, m: Mutation, current: StoredRow | undefine
   } catch (error) {
     const match = error instanceof Error ? /OVERLAP:(practitioner|room)/.exec(error.message) : null;
     if (!match) throw error;
-    // The trigger said no; which appointment it was is worth a second look, the client shows it.
-    const kind = match[1] as 'practitioner' | 'room';
-    const other = s.clashWith[kind].get(kind === 'practitioner' ? practitionerUid : roomUid!, m.uid, startsAt - MAX_APPOINTMENT_MS, endsAt, startsAt);
-    throw conflict(m, current, other ? { kind, uid: other.uid, startsAt: other.startsAt, endsAt: other.endsAt } : null);
+    // The trigger said no; which appointment it was is worth a second look, the client shows
+    // it. The practitioner first: whichever trigger fired, a taken practitioner is what staff
+    // must hear of (another room would not help).
+    const window = [m.uid, startsAt - MAX_APPOINTMENT_MS, endsAt, startsAt] as const;
+    const byPractitioner = s.clashWith.practitioner.get(practitionerUid, ...window);
+    const byRoom = byPractitioner || roomUid === null ? undefined : s.clashWith.room.get(roomUid, ...window);
+    const kind = byPractitioner ? 'practitioner' : 'room';
+    const other = byPractitioner ?? byRoom;
+    throw conflict(
+      m,
+      current,
+      other
+        ? { kind, uid: other.uid, startsAt: other.startsAt, endsAt: other.endsAt, ...(other.origin === null ? {} : { origin: other.origin.slice(0, 100) }) }
+        : null,
+    );
   }
 }
 

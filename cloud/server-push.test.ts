@@ -99,7 +99,7 @@ describe('push', () => {
       mutationId: online.mutationId,
       status: 'conflict',
       current: null,
-      clash: { kind: 'practitioner', uid: first.uid, startsAt: MONDAY_10, endsAt: MONDAY_10 + HOUR_MS / 3 },
+      clash: { kind: 'practitioner', uid: first.uid, startsAt: MONDAY_10, endsAt: MONDAY_10 + HOUR_MS / 3, origin: 'desk-1' },
     });
     // Touching is not overlapping.
     const next = upsert('appointment', randomUUID(), appointment(clinic, { startsAt: MONDAY_10 + HOUR_MS / 3, endsAt: MONDAY_10 + (2 * HOUR_MS) / 3 }));
@@ -114,6 +114,18 @@ describe('push', () => {
     expect(only((await cloud.desk.push('desk-2', [sameRoom])).results)).toMatchObject({ status: 'conflict', clash: { kind: 'room', uid: first.uid } });
     const otherRoom = upsert('appointment', randomUUID(), appointment(clinic, { practitionerUid: clinic.practitionerUids[1], roomUid: clinic.roomUids[1] }));
     expect(only((await cloud.desk.push('desk-2', [otherRoom])).results)).toMatchObject({ status: 'applied' });
+  });
+
+  it('names the practitioner when both the practitioner and the room clash, and where the booking in the way came from', async () => {
+    const online = upsert('appointment', randomUUID(), appointment(clinic, { origin: 'online' }));
+    await cloud.desk.push('portal', [online]);
+    const both = upsert('appointment', randomUUID(), appointment(clinic, { origin: 'desk-2' }));
+    expect(only((await cloud.desk.push('desk-2', [both])).results)).toMatchObject({
+      status: 'conflict',
+      clash: { kind: 'practitioner', uid: online.uid, origin: 'online' },
+    });
+    const sameRoom = upsert('appointment', randomUUID(), appointment(clinic, { practitionerUid: clinic.practitionerUids[1], origin: 'desk-2' }));
+    expect(only((await cloud.desk.push('desk-2', [sameRoom])).results)).toMatchObject({ clash: { kind: 'room', uid: online.uid, origin: 'online' } });
   });
 
   it('a cancelled appointment holds no slot, and cannot be revived over one that took it', async () => {

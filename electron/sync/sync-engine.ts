@@ -143,6 +143,7 @@ async function settleResults(deps: EngineDeps, sent: readonly OutboxRow[], resul
             clashUid: result.clash.uid,
             startsAt: result.clash.startsAt,
             endsAt: result.clash.endsAt,
+            origin: result.clash.origin ?? null,
             at: ctx.now,
           });
           done.push(entry.mutation_id);

@@ -155,9 +155,10 @@ export async function localIdOf(db: Kysely<Database>, entity: SyncEntity, uid: s
 
 export async function recordConflict(
   db: Kysely<Database>,
-  conflict: { appointmentUid: string; kind: 'practitioner' | 'room'; clashUid: string; startsAt: number; endsAt: number; at: number },
+  conflict: { appointmentUid: string; kind: 'practitioner' | 'room'; clashUid: string; startsAt: number; endsAt: number; origin: string | null; at: number },
 ): Promise<void> {
   const values = {
+    clash_origin: conflict.origin,
     appointment_uid: conflict.appointmentUid,
     clash_kind: conflict.kind,
     clash_uid: conflict.clashUid,
@@ -195,10 +196,13 @@ export async function listConflicts(db: Kysely<Database>) {
     clash_starts_at: number;
     clash_ends_at: number;
     clash_appointment_id: number | null;
+    clash_origin: string | null;
     refused_at: number;
   }>`
     SELECT a.id AS appointment_id, c.clash_kind, c.clash_starts_at, c.clash_ends_at, c.refused_at,
-           (SELECT other.id FROM appointments other WHERE other.uid = c.clash_uid) AS clash_appointment_id
+           (SELECT other.id FROM appointments other WHERE other.uid = c.clash_uid) AS clash_appointment_id,
+           -- An older cloud does not say; the appointment in the way may be here by now.
+           coalesce(c.clash_origin, (SELECT other.origin FROM appointments other WHERE other.uid = c.clash_uid)) AS clash_origin
     FROM sync_conflicts c JOIN appointments a ON a.uid = c.appointment_uid
     ORDER BY c.refused_at, a.id`.execute(db);
   return rows;

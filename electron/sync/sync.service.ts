@@ -156,7 +156,13 @@ async function cloudHoldsData(deps: SyncEnv, url: string, token: string): Promis
 export async function getIssues(db: Kysely<Database>): Promise<{ conflicts: SyncConflict[]; problems: SyncProblem[] }> {
   const conflicts = (await listConflicts(db)).map((row): SyncConflict => ({
     appointmentId: row.appointment_id,
-    clash: { kind: row.clash_kind, startsAt: row.clash_starts_at, endsAt: row.clash_ends_at, appointmentId: row.clash_appointment_id },
+    clash: {
+      kind: row.clash_kind,
+      startsAt: row.clash_starts_at,
+      endsAt: row.clash_ends_at,
+      appointmentId: row.clash_appointment_id,
+      takenBy: row.clash_origin === null ? null : row.clash_origin === 'online' ? 'online' : 'desk',
+    },
     refusedAt: row.refused_at,
   }));
   const problems: SyncProblem[] = [];

@@ -195,16 +195,33 @@ export function CancelDialog({
   const { t } = useTranslation();
   return (
     <Dialog open={!!appointment} onClose={onClose} title={t('board.cancelTitle')} size="sm" testId="cancel-dialog">
-      {appointment ? <CancelBody appointment={appointment} onClose={onClose} tellPatient={wayOut?.kind === 'tellPatient'} /> : null}
+      {appointment ? (
+        <CancelBody
+          appointment={appointment}
+          onClose={onClose}
+          tellPatient={wayOut?.kind === 'tellPatient' ? (wayOut.conflict.clash.takenBy ?? 'online') : null}
+        />
+      ) : null}
     </Dialog>
   );
 }
 
-function CancelBody({ appointment, onClose, tellPatient = false }: { appointment: BoardAppointment; onClose: () => void; tellPatient?: boolean }) {
+/** `tellPatient`: cancelled as the way out of a sync conflict, with where the time was taken. */
+function CancelBody({
+  appointment,
+  onClose,
+  tellPatient = null,
+}: {
+  appointment: BoardAppointment;
+  onClose: () => void;
+  tellPatient?: 'online' | 'desk' | null;
+}) {
   const { t } = useTranslation();
   const store = useBoardStore();
   const ui = useUiStore();
-  const [reason, setReason] = useState(() => (tellPatient ? t('sync.conflict.cancelReason') : ''));
+  const [reason, setReason] = useState(() =>
+    tellPatient === null ? '' : t(tellPatient === 'desk' ? 'sync.conflict.cancelReasonDesk' : 'sync.conflict.cancelReason'),
+  );
   const [fieldError, setFieldError] = useState<string | undefined>();
   const { error, isBusy, run } = useRpcAction();
   const errorText = useErrorText();

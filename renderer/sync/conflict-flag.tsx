@@ -17,7 +17,7 @@ export function useSyncConflict(appointmentId: number): SyncConflict | undefined
   return useSync((state) => state.conflictByAppointment[appointmentId]);
 }
 
-/** "Taken online meanwhile: 10:00–10:30 (Dr. Sousa)": what is in the way, named when this desk knows it. */
+/** "Taken online meanwhile: 10:00–10:30 (Dr. Sousa)": what is in the way and where it was booked, named when this desk knows it. */
 export function useClashText(): (conflict: SyncConflict, appointment: { practitionerId: number; roomId: number | null } | null) => string {
   const { t } = useTranslation();
   const format = useFormat();
@@ -26,12 +26,13 @@ export function useClashText(): (conflict: SyncConflict, appointment: { practiti
   return useCallback(
     (conflict, appointment) => {
       const when = format.timeRange(conflict.clash.startsAt, conflict.clash.endsAt);
+      const taken = t(`sync.conflict.takenBy.${conflict.clash.takenBy ?? 'unknown'}`);
       if (conflict.clash.kind === 'room') {
         const room = appointment?.roomId ? rooms.find((candidate) => candidate.id === appointment.roomId)?.name : undefined;
-        return room ? t('sync.conflict.takenRoom', { when, room }) : t('sync.conflict.takenRoomUnnamed', { when });
+        return room ? t('sync.conflict.takenRoom', { taken, when, room }) : t('sync.conflict.takenRoomUnnamed', { taken, when });
       }
       const name = appointment ? practitioners.find((candidate) => candidate.id === appointment.practitionerId)?.fullName : undefined;
-      return name ? t('sync.conflict.takenPractitioner', { when, name }) : t('sync.conflict.takenPractitionerUnnamed', { when });
+      return name ? t('sync.conflict.takenPractitioner', { taken, when, name }) : t('sync.conflict.takenPractitionerUnnamed', { taken, when });
     },
     [t, format, practitioners, rooms],
   );

@@ -210,6 +210,10 @@ function ConflictItem({ conflict, onShow }: { conflict: SyncConflict; onShow: ()
   );
 }
 
+/** Answers this desk words itself (translated); the cloud's refusals come as the cloud words them. */
+const ownReasons: readonly string[] = ['SUPERSEDED', 'RESENT', 'LOCAL_CONSTRAINT'] satisfies OwnReason[];
+type OwnReason = 'SUPERSEDED' | 'RESENT' | 'LOCAL_CONSTRAINT';
+
 function ProblemItem({ problem, onError }: { problem: SyncProblem; onError: (error: RpcError) => void }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -233,7 +237,7 @@ function ProblemItem({ problem, onError }: { problem: SyncProblem; onError: (err
   return (
     <li className="sync-item" data-testid="sync-problem-item">
       <div className="sync-item-text">
-        <strong>{problem.message}</strong>
+        <strong>{ownReasons.includes(problem.reason) ? t(`sync.panel.reasons.${problem.reason as OwnReason}`) : problem.message}</strong>
         <span className="muted">
           {t('sync.panel.problemMeta', {
             entity: t(`sync.entity.${entity}`),

@@ -72,7 +72,7 @@ describe('relative time', () => {
 describe('conflict ways out', () => {
   const conflict: SyncConflict = {
     appointmentId: 9,
-    clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 30 * MINUTE_MS, appointmentId: null },
+    clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 30 * MINUTE_MS, appointmentId: null, takenBy: 'online' },
     refusedAt: NOW,
   };
 

@@ -19,7 +19,7 @@ const status = (over: Partial<SyncStatus> = {}): SyncStatus => ({
 });
 const conflict = (appointmentId: number): SyncConflict => ({
   appointmentId,
-  clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 1_800_000, appointmentId: null },
+  clash: { kind: 'practitioner', startsAt: NOW, endsAt: NOW + 1_800_000, appointmentId: null, takenBy: 'online' },
   refusedAt: NOW,
 });
 const problem = (id: number): SyncProblem => ({

@@ -126,10 +126,13 @@ export const serverRow = z.strictObject({
 export type ServerRow = z.infer<typeof serverRow>;
 
 export const clash = z.strictObject({
+  /** The practitioner when both the practitioner and the room are taken. */
   kind: z.enum(['practitioner', 'room']),
   uid,
   startsAt: instantMs,
   endsAt: instantMs,
+  /** Where the appointment in the way was booked (its `origin`: 'online' or a desk's id); absent from older servers. */
+  origin: shortText(100).optional(),
 });
 export type Clash = z.infer<typeof clash>;
 

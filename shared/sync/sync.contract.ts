@@ -43,6 +43,8 @@ export const syncConflict = z.strictObject({
     startsAt: z.number(),
     endsAt: z.number(),
     appointmentId: id.nullable(),
+    /** Where the appointment in the way was booked: the patient portal, another desk, or not known. */
+    takenBy: z.enum(['online', 'desk']).nullable(),
   }),
   refusedAt: z.number(),
 });

@@ -234,9 +234,9 @@ test('an appointment the cloud refused is flagged on the board, with one-click w
   await expect(card).toHaveAttribute('data-conflict', 'true');
   const flag = sync.conflictOn(card);
   await expect(flag).toContainText('Sync conflict');
-  // Practitioner and room are both taken: the cloud names whichever it found first.
+  // Practitioner and room are both taken: the practitioner is named.
   await expect(flag.getByTestId('sync-conflict-clash')).toHaveText(
-    new RegExp(`^Taken online meanwhile: \\d\\d:\\d\\d–\\d\\d:\\d\\d \\((${clinic.practitionerName}|room ${clinic.roomName})\\)$`),
+    new RegExp(`^Taken online meanwhile: \\d\\d:\\d\\d–\\d\\d:\\d\\d \\(${clinic.practitionerName}\\)$`),
   );
   await expect(sync.indicator().getByTestId('sync-conflicts')).toHaveText('1 conflict');
   await page.screenshot({ path: testInfo.outputPath('sync-conflict.png'), fullPage: true });

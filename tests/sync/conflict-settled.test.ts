@@ -112,4 +112,31 @@ describe('a conflict superseded by a change at another desk', () => {
     expect(await a.sync()).toMatchObject({ conflicts: 0, pending: 0 });
     expect(startAt(a, x.atA).status).toBe('cancelled');
   });
+
+  it('says where the time was taken: at another desk, naming the practitioner when the room is taken too', async () => {
+    const atB = await b.ok(b.reception, 'appointments.book', {
+      patientId: b.localId('patients', a.uidOf('patients', practice.patients[1]!)),
+      specialtyId: b.localId('specialties', a.uidOf('specialties', practice.general)),
+      practitionerId: b.localId('practitioners', a.uidOf('practitioners', practice.ana)),
+      startsAt: at('2030-01-07T11:00'),
+    });
+    await b.sync();
+    await a.ok(a.reception, 'appointments.reschedule', { id: x.atA, startsAt: at('2030-01-07T11:00') });
+    expect(await a.sync()).toMatchObject({ conflicts: 1 });
+    const { conflicts } = await a.ok(a.reception, 'sync.issues', {});
+    expect(conflicts).toEqual([
+      {
+        appointmentId: x.atA,
+        // B's booking waits (parked) while A's sits on its slot: where it came from is the cloud's word.
+        clash: { kind: 'practitioner', startsAt: atB.startsAt, endsAt: atB.endsAt, appointmentId: null, takenBy: 'desk' },
+        refusedAt: clock.now,
+      },
+    ]);
+  });
+
+  it('says "taken online" for a booking from the portal', async () => {
+    await conflictAtA();
+    const { conflicts } = await a.ok(a.reception, 'sync.issues', {});
+    expect(conflicts[0]!.clash).toMatchObject({ kind: 'practitioner', takenBy: 'online' });
+  });
 });
