@@ -15,6 +15,7 @@ export type CloudDb = BetterSqlite3.Database;
 /** The longest appointment the overlap triggers can see (they look back only this far, to stay on the index). */
 export const MAX_APPOINTMENT_MS = 12 * HOUR_MS;
 
+/** 2: the `rows` CHECK admits the staff and clinic entities; `clinic.purged_version` (new rows start above purged versions). */
 const SCHEMA_VERSION = 2;
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
@@ -40,6 +41,29 @@ function overlapTrigger(kind: 'practitioner' | 'room', event: 'INSERT' | 'UPDATE
     END;`;
 }
 
+const rowsTable = (name: string) => `
+  CREATE TABLE ${name} (
+    entity TEXT NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
+    uid TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+    data TEXT CHECK ((deleted = 1) = (data IS NULL)),
+    seq INTEGER NOT NULL UNIQUE,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (entity, uid)
+  ) STRICT;`;
+
+/** Version 1 to 2: SQLite cannot change a CHECK in place, so `rows` is copied into a new table. */
+const upgradeTo2 = `
+  ${rowsTable('rows_v2')}
+  INSERT INTO rows_v2 SELECT entity, uid, version, deleted, data, seq, updated_by, updated_at FROM rows;
+  DROP TABLE rows;
+  ALTER TABLE rows_v2 RENAME TO rows;
+  CREATE INDEX rows_live_by_seq ON rows (seq) WHERE deleted = 0;
+  CREATE INDEX rows_tombstones_by_seq ON rows (seq) WHERE deleted = 1;
+`;
+
 const schema = `
   CREATE TABLE clinic (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -54,19 +78,10 @@ const schema = `
     purged_version INTEGER NOT NULL DEFAULT 0
   ) STRICT;
 
-  CREATE TABLE rows (
-    entity TEXT NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
-    uid TEXT NOT NULL,
-    version INTEGER NOT NULL CHECK (version >= 1),
-    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
-    data TEXT CHECK ((deleted = 1) = (data IS NULL)),
-    seq INTEGER NOT NULL UNIQUE,
-    updated_by TEXT NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (entity, uid)
-  ) STRICT;
+  ${rowsTable('rows')}
   CREATE INDEX rows_live_by_seq ON rows (seq) WHERE deleted = 0;
   CREATE INDEX rows_tombstones_by_seq ON rows (seq) WHERE deleted = 1;
+
 
   -- Which live row refers to which: a reference must exist when written, and a row still referred to cannot be deleted.
   CREATE TABLE refs (
@@ -122,6 +137,7 @@ export function openCloudDb(dataDir: string): CloudDb {
     })();
   } else if (version === 1) {
     db.transaction(() => {
+      db.exec(upgradeTo2);
       db.exec('ALTER TABLE clinic ADD COLUMN purged_version INTEGER NOT NULL DEFAULT 0');
       // Version 1 kept no record of what it purged: every version ever handed out is at most the last seq.
       db.exec('UPDATE clinic SET purged_version = CASE WHEN horizon > 0 THEN last_seq ELSE 0 END');

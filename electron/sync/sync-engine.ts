@@ -184,6 +184,8 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
   if (outcome.status === 'parked') await parkRow(trx, current, outcome.reason, ctx.now);
   // Settling a conflict said so already.
   if (outcome.status === 'applied' && outcome.isConflictSettled) return;
+  // A desk joining a clinic sends its own settings as new and takes the clinic's: expected, not a problem.
+  if (entity === 'clinic' && entry.base_version === null) return;
   await recordProblem(trx, {
     entity,
     uid: entry.uid,
