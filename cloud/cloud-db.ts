@@ -15,7 +15,7 @@ export type CloudDb = BetterSqlite3.Database;
 /** The longest appointment the overlap triggers can see (they look back only this far, to stay on the index). */
 export const MAX_APPOINTMENT_MS = 12 * HOUR_MS;
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 const ACTIVE = quoted(activeAppointmentStatuses);
@@ -102,6 +102,30 @@ const schema = `
   ) STRICT;
 `;
 
+/** Version 2: desks join with one-time codes and get tokens of their own (cloud/join.service.ts). Only hashes are kept. */
+const joinSchema = `
+  CREATE TABLE join_codes (
+    code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL CHECK (expires_at > created_at),
+    -- Set once, by the redemption that wins: a code is good for one desk.
+    used_at INTEGER
+  ) STRICT;
+  CREATE TABLE desk_tokens (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    desk_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) STRICT;
+  -- A used code stays used.
+  CREATE TRIGGER join_codes_used_once BEFORE UPDATE OF used_at ON join_codes
+  WHEN OLD.used_at IS NOT NULL
+  BEGIN
+    SELECT RAISE(ABORT, 'JOIN_CODE_USED');
+  END;
+`;
+
 /** Opens (creating if needed) `<dataDir>/cloud.sqlite`. */
 export function openCloudDb(dataDir: string): CloudDb {
   mkdirSync(dataDir, { recursive: true });
@@ -114,7 +138,13 @@ export function openCloudDb(dataDir: string): CloudDb {
   if (version === 0) {
     db.transaction(() => {
       db.exec(schema);
+      db.exec(joinSchema);
       db.prepare('INSERT INTO clinic (id, epoch, last_seq, horizon) VALUES (1, ?, 0, 0)').run(randomBytes(6).toString('hex'));
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  } else if (version === 1) {
+    db.transaction(() => {
+      db.exec(joinSchema);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   } else if (version !== SCHEMA_VERSION) {

@@ -1166,6 +1166,7 @@ export const en = {
     PHOTO_UNUSABLE: 'That photo cannot be used: it needs exactly one face, clearly in view. Please try again.',
     PHOTOS_NOT_SAME_PERSON: 'The photos do not show the same person. Nothing was saved: take three new photos of the patient.',
     CLOUD_UNAVAILABLE: 'The online service could not be reached. Nothing was changed; try again in a moment.',
+    JOIN_CODE_INVALID: 'The cloud did not accept that code: it may be mistyped, used already or expired. Ask for a new one.',
     WITHDRAWAL_UNFINISHED:
       'The withdrawal is not finished. The consent is withdrawn, so face check-in is off for this patient, but some face data or photos could not be deleted yet. Use “Finish withdrawal” to delete them.',
     SECURE_STORAGE_UNAVAILABLE: 'This computer cannot store secrets encrypted, so they were not saved.',

@@ -1167,6 +1167,7 @@ export const pt: Catalogue = {
     PHOTO_UNUSABLE: 'Essa fotografia não serve: tem de mostrar um só rosto, bem visível. Tente novamente.',
     PHOTOS_NOT_SAME_PERSON: 'As fotografias não mostram a mesma pessoa. Nada foi guardado: tire três fotografias novas ao utente.',
     CLOUD_UNAVAILABLE: 'Não foi possível contactar o serviço online. Nada foi alterado; tente de novo dentro de momentos.',
+    JOIN_CODE_INVALID: 'A nuvem não aceitou esse código: pode estar mal escrito, já ter sido usado ou ter expirado. Peça um novo.',
     WITHDRAWAL_UNFINISHED:
       'A retirada não ficou concluída. O consentimento foi retirado, por isso o check-in facial está desligado para este utente, mas alguns dados faciais ou fotografias ainda não puderam ser apagados. Use “Concluir a retirada” para os apagar.',
     SECURE_STORAGE_UNAVAILABLE: 'Este computador não consegue guardar segredos cifrados, por isso não foram guardados.',
