@@ -94,6 +94,21 @@ export const en = {
       adminSection: 'Your administrator account',
       submit: 'Create the clinic',
     },
+    join: {
+      title: 'Join a clinic',
+      text: 'This clinic already works on another desk and syncs with a cloud: bring its patients, bookings and staff accounts to this computer.',
+      action: 'Join a clinic',
+      lead: 'On a desk already in the clinic, an administrator opens Settings › Cloud sync › Add a desk and reads you the code.',
+      cloudUrl: 'Cloud URL',
+      cloudUrlHint: 'The same address the other desk syncs with, for example https://api.clinic.example',
+      code: 'Join code',
+      codeHint: 'Ten letters and digits; good once, for a day.',
+      submit: 'Join the clinic',
+      progressTitle: 'Downloading the clinic…',
+      progressText: 'Patients, bookings and staff accounts are being copied to this computer. This takes a few seconds; then you sign in.',
+      unfinished:
+        'This desk joined the clinic, but the download did not finish. Check the connection and press “Join the clinic” again to finish; the same code is not needed again.',
+    },
   },
   lock: {
     title: 'Screen locked',
@@ -916,6 +931,15 @@ export const en = {
       },
     },
     settings: {
+      addDesk: {
+        title: 'Add a desk',
+        lead: 'Another computer joins this clinic with a one-time code: its patients, bookings, staff accounts and settings come from the cloud.',
+        action: 'Create a join code',
+        again: 'Create another code',
+        howTo: 'On the new computer: first run › Join a clinic, then enter {{url}} and this code.',
+        expires: 'Good once, until {{time}}.',
+        needsSync: 'Set up sync first (the cloud URL and a token): a new desk joins through the cloud.',
+      },
       title: 'Cloud sync',
       lead: 'Connect this desk to the clinic’s cloud API: online bookings appear on the board and desk bookings reach the cloud.',
       enabled: 'Sync with the clinic’s cloud',
@@ -1137,6 +1161,7 @@ export const en = {
     passwordsDiffer: 'The two passwords are not the same.',
     usernameTaken: 'That username is taken.',
     serviceUrl: 'An https:// address (plain http:// only to this computer).',
+    joinCode: 'Ten letters and digits, as XXXXX-XXXXX.',
   },
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',
