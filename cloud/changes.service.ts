@@ -9,6 +9,12 @@ import type { CloudDb } from './cloud-db';
  * tombstone could miss that delete, so it is refused with CURSOR_EXPIRED.
  */
 
+/**
+ * What the patient portal never reads: the patient register, and staff accounts (password
+ * hashes) and the clinic's settings, which are the desks' business.
+ */
+export const PORTAL_HIDDEN: readonly SyncEntity[] = ['patient', 'staff', 'clinic'];
+
 interface ClinicState {
   epoch: string;
   lastSeq: number;

@@ -15,7 +15,8 @@ export type CloudDb = BetterSqlite3.Database;
 /** The longest appointment the overlap triggers can see (they look back only this far, to stay on the index). */
 export const MAX_APPOINTMENT_MS = 12 * HOUR_MS;
 
-const SCHEMA_VERSION = 2;
+/** 2: the `rows` CHECK admits the staff and clinic entities. 3: join codes and joined desks' tokens. */
+const SCHEMA_VERSION = 3;
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 const ACTIVE = quoted(activeAppointmentStatuses);
@@ -40,6 +41,29 @@ function overlapTrigger(kind: 'practitioner' | 'room', event: 'INSERT' | 'UPDATE
     END;`;
 }
 
+const rowsTable = (name: string) => `
+  CREATE TABLE ${name} (
+    entity TEXT NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
+    uid TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+    data TEXT CHECK ((deleted = 1) = (data IS NULL)),
+    seq INTEGER NOT NULL UNIQUE,
+    updated_by TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (entity, uid)
+  ) STRICT;`;
+
+/** Version 1 to 2: SQLite cannot change a CHECK in place, so `rows` is copied into a new table. */
+const upgradeTo2 = `
+  ${rowsTable('rows_v2')}
+  INSERT INTO rows_v2 SELECT entity, uid, version, deleted, data, seq, updated_by, updated_at FROM rows;
+  DROP TABLE rows;
+  ALTER TABLE rows_v2 RENAME TO rows;
+  CREATE INDEX rows_live_by_seq ON rows (seq) WHERE deleted = 0;
+  CREATE INDEX rows_tombstones_by_seq ON rows (seq) WHERE deleted = 1;
+`;
+
 const schema = `
   CREATE TABLE clinic (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -51,19 +75,10 @@ const schema = `
     horizon INTEGER NOT NULL
   ) STRICT;
 
-  CREATE TABLE rows (
-    entity TEXT NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
-    uid TEXT NOT NULL,
-    version INTEGER NOT NULL CHECK (version >= 1),
-    deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
-    data TEXT CHECK ((deleted = 1) = (data IS NULL)),
-    seq INTEGER NOT NULL UNIQUE,
-    updated_by TEXT NOT NULL,
-    updated_at INTEGER NOT NULL,
-    PRIMARY KEY (entity, uid)
-  ) STRICT;
+  ${rowsTable('rows')}
   CREATE INDEX rows_live_by_seq ON rows (seq) WHERE deleted = 0;
   CREATE INDEX rows_tombstones_by_seq ON rows (seq) WHERE deleted = 1;
+
 
   -- Which live row refers to which: a reference must exist when written, and a row still referred to cannot be deleted.
   CREATE TABLE refs (
@@ -102,7 +117,7 @@ const schema = `
   ) STRICT;
 `;
 
-/** Version 2: desks join with one-time codes and get tokens of their own (cloud/join.service.ts). Only hashes are kept. */
+/** Version 3: desks join with one-time codes and get tokens of their own (cloud/join.service.ts). Only hashes are kept. */
 const joinSchema = `
   CREATE TABLE join_codes (
     code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),
@@ -126,7 +141,7 @@ const joinSchema = `
   END;
 `;
 
-/** Opens (creating if needed) `<dataDir>/cloud.sqlite`. */
+/** Opens (creating if needed) `<dataDir>/cloud.sqlite`, upgrading an older one step by step. */
 export function openCloudDb(dataDir: string): CloudDb {
   mkdirSync(dataDir, { recursive: true });
   const db = new BetterSqlite3(join(dataDir, 'cloud.sqlite'));
@@ -142,8 +157,9 @@ export function openCloudDb(dataDir: string): CloudDb {
       db.prepare('INSERT INTO clinic (id, epoch, last_seq, horizon) VALUES (1, ?, 0, 0)').run(randomBytes(6).toString('hex'));
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
-  } else if (version === 1) {
+  } else if (version === 1 || version === 2) {
     db.transaction(() => {
+      if (version === 1) db.exec(upgradeTo2);
       db.exec(joinSchema);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();

@@ -52,6 +52,8 @@ const pairs: Array<[string, z.ZodType]> = [
   ['PractitionerData', api.practitionerData],
   ['PatientData', api.patientData],
   ['AppointmentData', api.appointmentData],
+  ['StaffData', api.staffData],
+  ['ClinicData', api.clinicData],
   ['Mutation', api.mutation],
   ['PushRequest', api.pushRequest],
   ['ServerRow', api.serverRow],

@@ -1,9 +1,21 @@
 import { createHash } from 'node:crypto';
-import { entityData, type Clash, type Mutation, type MutationResult, type PushRequest, type ServerRow, type SyncEntity } from '../shared/sync/cloud-api';
+import {
+  CLINIC_SETTINGS_UID,
+  entityData,
+  type Clash,
+  type Mutation,
+  type MutationResult,
+  type PushRequest,
+  type ServerRow,
+  type SyncEntity,
+} from '../shared/sync/cloud-api';
 import { canonicalJson } from '../shared/sync/canonical-json';
 import { MAX_APPOINTMENT_MS, type CloudDb } from './cloud-db';
 
-/** Who is pushing: a front desk may change anything; the patient portal may only create patients and online bookings. */
+/**
+ * Who is pushing: a front desk may change anything; the patient portal may only create
+ * patients and online bookings (never staff accounts or the clinic's settings).
+ */
 export type Principal = 'desk' | 'portal';
 
 interface StoredRow {
@@ -48,6 +60,9 @@ function prepare(db: CloudDb) {
     addRef: db.prepare<[string, string, string, string]>('INSERT OR IGNORE INTO refs (from_entity, from_uid, to_entity, to_uid) VALUES (?, ?, ?, ?)'),
     referrer: db.prepare<[string, string], { entity: string; uid: string }>(
       'SELECT from_entity AS entity, from_uid AS uid FROM refs WHERE to_entity = ? AND to_uid = ? LIMIT 1',
+    ),
+    usernameHolder: db.prepare<[string, string], { uid: string }>(
+      `SELECT uid FROM rows WHERE entity = 'staff' AND deleted = 0 AND uid <> ? AND lower(json_extract(data, '$.username')) = lower(?) LIMIT 1`,
     ),
     hasSpan: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM appointment_spans WHERE uid = ?'),
     insertSpan: db.prepare<[string, string, string | null, number, number, string]>(
@@ -104,6 +119,8 @@ function referencesOf(entity: SyncEntity, data: Record<string, unknown>): Array<
   } else if (entity === 'practitioner') {
     if (data.defaultRoomUid !== null) refs.push(['room', data.defaultRoomUid as string]);
     for (const specialtyUid of data.specialtyUids as string[]) refs.push(['specialty', specialtyUid]);
+  } else if (entity === 'staff' && data.practitionerUid !== null) {
+    refs.push(['practitioner', data.practitionerUid as string]);
   }
   return refs;
 }
@@ -117,8 +134,13 @@ function checkStatelessly(m: Mutation, principal: Principal): Record<string, unk
   if (principal === 'portal' && !((m.entity === 'appointment' || m.entity === 'patient') && m.op === 'upsert' && m.baseVersion === null)) {
     throw rejected(m, 'FORBIDDEN', 'The portal may only create patients and appointments.', false);
   }
+  if (m.entity === 'clinic' && m.uid !== CLINIC_SETTINGS_UID)
+    throw rejected(m, 'INVALID', `The clinic's settings are the one row ${CLINIC_SETTINGS_UID}.`, false);
   if (m.op === 'delete') {
     if (m.data !== null) throw rejected(m, 'INVALID', 'A delete carries no data (data must be null).', false);
+    // Audit trails on every desk name accounts: an account is disabled, never deleted; the settings always exist.
+    if (m.entity === 'staff' || m.entity === 'clinic')
+      throw rejected(m, 'INVALID', `A ${m.entity} row cannot be deleted${m.entity === 'staff' ? ' (disable the account)' : ''}.`, false);
     return null;
   }
   if (m.data === null) throw rejected(m, 'INVALID', 'An upsert carries the whole row (data must not be null).', false);
@@ -175,6 +197,10 @@ function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | n
   const refs = referencesOf(m.entity, data!);
   for (const [entity, uid] of refs) {
     if (!s.isLive.get(entity, uid)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
+  }
+  // Usernames are the clinic's, as on each desk (case aside): two desks may not both make "maria".
+  if (m.entity === 'staff' && s.usernameHolder.get(m.uid, data!.username as string)) {
+    throw rejected(m, 'INVALID', `The username ${data!.username as string} is taken by another account of the clinic.`, true);
   }
   const version = (current?.version ?? 0) + 1;
   const { seq } = s.nextSeq.get()!;

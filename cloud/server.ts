@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { joinRequest, PULL_PAGE_MAX, pushRequest, type ErrorResponse } from '../shared/sync/cloud-api';
-import { checkCursor, clinicState, compact, pullPage } from './changes.service';
+import { checkCursor, clinicState, compact, PORTAL_HIDDEN, pullPage } from './changes.service';
 import { findOverlaps, openCloudDb, type CloudDb, type Overlap } from './cloud-db';
 import { isJoinedDeskToken, JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
 import { applyPush, type Principal } from './push.service';
@@ -243,7 +243,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
         if (!check.ok) throw new HttpError(check.status, check.status === 410 ? 'CURSOR_EXPIRED' : 'INVALID_REQUEST', check.message);
         position = check.position;
       }
-      const page = pullPage(db, position, limit, principal === 'portal' ? ['patient'] : []);
+      const page = pullPage(db, position, limit, principal === 'portal' ? PORTAL_HIDDEN : []);
       return sendJson(res, 200, page.body);
     }
 

@@ -106,7 +106,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
   // One set of kiosk limits for the typed and the face check-in, which the desk sees and may clear.
   const kioskThrottle = new KioskThrottle();
   const faces = createFacesModule({ db, bus, now, secretCipher, env, kioskThrottle });
-  const sync = createSyncModule({ db, bus, now, secretCipher, env, autoStart: options.syncWorker ?? options.now === undefined });
+  const sync = createSyncModule({ db, bus, now, secretCipher, env, sessions, autoStart: options.syncWorker ?? options.now === undefined });
 
   const handlers: Handlers = {
     ...authHandlers(sessions),

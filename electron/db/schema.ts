@@ -67,6 +67,8 @@ export interface StaffTable {
   locale: Generated<'en' | 'pt'>;
   is_active: Generated<number>;
   created_at: number;
+  /** The account's name on the cloud API (migration 0013); set by a trigger on insert when not given. */
+  uid: Generated<string>;
 }
 
 export interface PatientsTable {

@@ -1,7 +1,6 @@
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import type { SyncEntity } from '../../shared/sync/cloud-api';
-import type { AppointmentsTable, Database, PatientsTable, PractitionersTable, RoomsTable, SpecialtiesTable } from '../db/schema';
-import { localIdOf, tableOf } from './sync.repository';
+import type { AppointmentsTable, Database, PatientsTable, PractitionersTable, RoomsTable, SpecialtiesTable, StaffTable } from '../db/schema';
+import { localIdOf, tableOf, type TableEntity } from './sync.repository';
 
 /**
  * The writes of a server row applied here (see sync-apply.ts, which decides what is written):
@@ -12,6 +11,7 @@ export type SpecialtyColumns = Omit<Selectable<SpecialtiesTable>, 'id' | 'uid'>;
 export type RoomColumns = Omit<Selectable<RoomsTable>, 'id' | 'uid'>;
 export type PractitionerColumns = Omit<Selectable<PractitionersTable>, 'id' | 'uid' | 'color'>;
 export type PatientColumns = Omit<Selectable<PatientsTable>, 'id' | 'uid' | 'created_at'>;
+export type StaffColumns = Omit<Selectable<StaffTable>, 'id' | 'uid' | 'created_at'>;
 export type AppointmentColumns = Pick<
   Selectable<AppointmentsTable>,
   | 'patient_id'
@@ -70,7 +70,7 @@ export async function deleteAppointmentByUid(trx: Kysely<Database>, uid: string)
 }
 
 /** Deletes the row with this uid; returns its local id, or null when this desk has none. */
-export async function deleteRowByUid(trx: Kysely<Database>, entity: Exclude<SyncEntity, 'appointment'>, uid: string): Promise<number | null> {
+export async function deleteRowByUid(trx: Kysely<Database>, entity: Exclude<TableEntity, 'appointment'>, uid: string): Promise<number | null> {
   const id = await localIdOf(trx, entity, uid);
   if (id === null) return null;
   await trx.deleteFrom(tableOf[entity]).where('id', '=', id).execute();
@@ -121,6 +121,33 @@ export async function upsertPractitioner(trx: Kysely<Database>, uid: string, val
 /** `createdAt` is for a patient new here. */
 export async function upsertPatient(trx: Kysely<Database>, uid: string, values: PatientColumns, createdAt: number): Promise<number> {
   return upsertByUid(trx, 'patients', uid, values, { ...values, created_at: createdAt });
+}
+
+/** What an account was before a pulled change: whether its sessions must end depends on it. */
+export type StaffBefore = Pick<Selectable<StaffTable>, 'id' | 'role' | 'password_hash' | 'is_active'>;
+
+/** Updates the account with this uid, or inserts it (created now); returns its id and what it was. */
+export async function upsertStaff(
+  trx: Kysely<Database>,
+  uid: string,
+  values: StaffColumns,
+  createdAt: number,
+): Promise<{ id: number; before: StaffBefore | undefined }> {
+  const before = await trx.selectFrom('staff').select(['id', 'role', 'password_hash', 'is_active']).where('uid', '=', uid).executeTakeFirst();
+  const id = await upsertByUid(trx, 'staff', uid, values, { ...values, created_at: createdAt });
+  return { id, before };
+}
+
+/** Writes the clinic-wide settings (JSON per key, as settings.repository stores them). Several statements: run it in the savepoint. */
+export async function writeClinicSettings(trx: Kysely<Database>, values: Readonly<Record<string, unknown>>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    const json = JSON.stringify(value);
+    await trx
+      .insertInto('settings')
+      .values({ key, value: json })
+      .onConflict((conflict) => conflict.column('key').doUpdateSet({ value: json }))
+      .execute();
+  }
 }
 
 /**
@@ -176,7 +203,7 @@ async function rawRows<Row>(db: Kysely<Database>, sqlText: string, parameters: r
   return (await db.executeQuery<Row>(CompiledQuery.raw(sqlText, parameters as unknown[]))).rows;
 }
 
-type UidTable = 'specialties' | 'rooms' | 'practitioners' | 'patients';
+type UidTable = 'specialties' | 'rooms' | 'practitioners' | 'patients' | 'staff';
 
 /** Updates the row with this uid, or inserts it; returns the local id. */
 async function upsertByUid(

@@ -14,6 +14,8 @@ import {
   upsertPractitioner,
   upsertRoom,
   upsertSpecialty,
+  upsertStaff,
+  writeClinicSettings,
 } from './sync-apply.repository';
 import { localIdOf, setVersion } from './sync.repository';
 
@@ -26,9 +28,15 @@ export class AppliedEffects {
   isPracticeChanged = false;
   /** An appointment of today (on the clinic's clock) changed, came or went: the queues and the waiting room show it. */
   isTodayTouched = false;
+  /** The clinic-wide settings changed: the settings cache and the screens refresh. */
+  isSettingsChanged = false;
+  /** Accounts disabled, or given another role or password, elsewhere: their sessions here end (after the commit). */
+  readonly signedOutStaffIds = new Set<number>();
 
   get isEmpty(): boolean {
-    return this.appointmentIds.size === 0 && this.patientIds.size === 0 && !this.isPracticeChanged;
+    return (
+      this.appointmentIds.size === 0 && this.patientIds.size === 0 && !this.isPracticeChanged && !this.isSettingsChanged && this.signedOutStaffIds.size === 0
+    );
   }
 }
 
@@ -77,9 +85,9 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
     if (!parsed.success) return { status: 'invalid', message: `The cloud sent an invalid ${row.entity}: ${parsed.error.issues[0]?.message ?? 'invalid data'}` };
     data = parsed.data as Record<string, unknown>;
   }
-  // Every writer but the practitioner's writes one statement, after its lookups: a failed
-  // statement undoes itself. The practitioner's several need a savepoint.
-  const isSavepoint = row.entity === 'practitioner';
+  // Every writer but the practitioner's and the clinic's writes one statement, after its
+  // lookups: a failed statement undoes itself. Those two write several: a savepoint.
+  const isSavepoint = row.entity === 'practitioner' || row.entity === 'clinic';
   if (isSavepoint) await beginApplySavepoint(trx);
   try {
     if (data === null) await deleteLocal(trx, row.entity, row.uid, ctx);
@@ -102,6 +110,10 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
 }
 
 async function deleteLocal(trx: Kysely<Database>, entity: SyncEntity, uid: string, ctx: ApplyContext): Promise<void> {
+  // The cloud refuses to delete either; a tombstone means a cloud that lost the row (restored
+  // from a backup, seen by a resync). Nobody is locked out for that, and the settings stay:
+  // the next change here sends the row again as new.
+  if (entity === 'staff' || entity === 'clinic') return;
   if (entity === 'appointment') {
     const before = await deleteAppointmentByUid(trx, uid);
     if (!before) return;
@@ -189,6 +201,35 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
     };
     const id = await upsertPatient(trx, uid, values, ctx.now);
     ctx.effects.patientIds.add(id);
+  },
+
+  /**
+   * An account as the clinic holds it. A username taken here by another account is a UNIQUE
+   * failure: parked (LOCAL_CONSTRAINT). The local rules about one's own account (an admin
+   * cannot disable themself) guard an action taken here, not a pulled row: the desk that made
+   * the change checked them, and the account that made it is an admin on every desk.
+   */
+  staff: async (trx, uid, data, ctx) => {
+    const values = {
+      username: data.username,
+      display_name: data.displayName,
+      role: data.role,
+      password_hash: data.passwordHash,
+      practitioner_id: data.practitionerUid === null ? null : await idOf(trx, ctx, 'practitioner', data.practitionerUid),
+      locale: data.locale,
+      is_active: bool(!data.isDisabled),
+    };
+    const { id, before } = await upsertStaff(trx, uid, values, ctx.now);
+    // As staff.update does here: a disabled account, a new role or a new password ends that person's sessions.
+    if (before && (values.is_active === 0 || before.role !== values.role || before.password_hash !== values.password_hash)) {
+      ctx.effects.signedOutStaffIds.add(id);
+    }
+  },
+
+  /** The clinic-wide settings; the per-desk ones are not on the wire, so they stay as they are. */
+  clinic: async (trx, _uid, data, ctx) => {
+    await writeClinicSettings(trx, data);
+    ctx.effects.isSettingsChanged = true;
   },
 
   appointment: async (trx, uid, data, ctx) => {

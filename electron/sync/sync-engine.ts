@@ -174,6 +174,8 @@ async function settleStale(trx: Kysely<Database>, entry: OutboxRow, current: Ser
   await deleteEntriesOfRow(trx, entity, entry.uid);
   const outcome = await applyServerRow(trx, current, ctx);
   if (outcome.status === 'parked') await parkRow(trx, current, outcome.reason, ctx.now);
+  // A desk joining a clinic sends its own settings as new and takes the clinic's: expected, not a problem.
+  if (entity === 'clinic' && entry.base_version === null) return;
   await recordProblem(trx, {
     entity,
     uid: entry.uid,

@@ -3,6 +3,7 @@ import { AppError } from '../../shared/contract/errors';
 import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
+import type { SessionStore } from '../auth/session-store';
 import type { SecretCipher } from '../secrets/secret-cipher';
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import { readSettings } from '../settings/settings.repository';
@@ -25,6 +26,8 @@ export interface SyncDeps {
   secretCipher: SecretCipher;
   /** FRONT_DESK_CLOUD_URL / FRONT_DESK_CLOUD_TOKEN for hosts without a keyring (process.env in the app). */
   env: Readonly<Record<string, string | undefined>>;
+  /** This desk's sessions: an account disabled (or given another role or password) elsewhere is signed out here. */
+  sessions?: Pick<SessionStore, 'deleteForStaff'>;
   /** Injected in tests (a fault-injecting proxy is simpler over real HTTP, though). */
   fetch?: typeof globalThis.fetch;
   /** Start the background worker (default true; tests drive `runOnce` themselves). */
@@ -119,6 +122,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
 
   const publish = (effects: AppliedEffects): void => {
     if (effects.isEmpty) return;
+    for (const staffId of effects.signedOutStaffIds) deps.sessions?.deleteForStaff(staffId);
     // Our own events must not look like local changes that need a push.
     isPublishing = true;
     try {
@@ -132,6 +136,8 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
       }
       if (effects.patientIds.size > 0) bus.publish('patients.changed', { patientIds: [...effects.patientIds] });
       if (effects.isPracticeChanged) bus.publish('practice.changed', {});
+      // What settings.update publishes: the settings cache, the screens and the host follow it.
+      if (effects.isSettingsChanged) bus.publish('settings.changed', {});
     } finally {
       isPublishing = false;
     }
@@ -303,7 +309,9 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
 
   const unsubscribe = bus.subscribe((event) => {
     if (isPublishing) return;
-    if (event === 'appointments.changed' || event === 'patients.changed' || event === 'practice.changed') wakeSoon(PUSH_DELAY_MS);
+    if (event === 'appointments.changed' || event === 'patients.changed' || event === 'practice.changed' || event === 'settings.changed') {
+      wakeSoon(PUSH_DELAY_MS);
+    }
   });
 
   if (autoStart) setTimeout(() => void runNow(), 0).unref?.();

@@ -6,17 +6,24 @@ export type SyncStateRow = Selectable<SyncStateTable>;
 export type OutboxRow = Selectable<SyncOutboxTable>;
 export type ParkedRow = Selectable<SyncParkedTable>;
 
-/** The local table of each synced entity. */
+/** The synced entities kept as rows of a table of their own (the clinic's settings are key-value pairs). */
+export type TableEntity = Exclude<SyncEntity, 'clinic'>;
+
+/** The local table of each synced entity that has one. */
 export const tableOf = {
   specialty: 'specialties',
   room: 'rooms',
   practitioner: 'practitioners',
+  staff: 'staff',
   patient: 'patients',
   appointment: 'appointments',
-} as const satisfies Record<SyncEntity, keyof Database>;
+} as const satisfies Record<TableEntity, keyof Database>;
 
-/** A referenced row is created before the rows that refer to it: the order of a first upload. */
-export const entityOrder: readonly SyncEntity[] = ['specialty', 'room', 'practitioner', 'patient', 'appointment'];
+/**
+ * A referenced row is created before the rows that refer to it: the order of a first upload.
+ * The clinic's settings first (the time zone the rest is read on), staff after practitioners.
+ */
+export const entityOrder: readonly SyncEntity[] = ['clinic', 'specialty', 'room', 'practitioner', 'staff', 'patient', 'appointment'];
 
 /** A random UUID v4 in SQL (the same expression as migration 0007's). */
 const SQL_UUID = sql.raw(
@@ -148,7 +155,9 @@ export async function deleteVersion(db: Kysely<Database>, entity: SyncEntity, ui
   await db.deleteFrom('sync_versions').where('entity', '=', entity).where('uid', '=', uid).execute();
 }
 
+/** The local id of a synced row; null when this desk has none (and for the clinic's settings, which are no row). */
 export async function localIdOf(db: Kysely<Database>, entity: SyncEntity, uid: string): Promise<number | null> {
+  if (entity === 'clinic') return null;
   const row = await db.selectFrom(tableOf[entity]).select('id').where('uid', '=', uid).executeTakeFirst();
   return row?.id ?? null;
 }

@@ -217,7 +217,8 @@ function ProblemItem({ problem, onError }: { problem: SyncProblem; onError: (err
   const ui = useUiStore();
   const mayDismiss = useMay('sync.dismissProblem');
   const [isBusy, setIsBusy] = useState(false);
-  const entity = (['specialty', 'room', 'practitioner', 'patient', 'appointment'] as const).find((name) => name === problem.entity) ?? 'other';
+  const entity =
+    (['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic'] as const).find((name) => name === problem.entity) ?? 'other';
 
   const dismiss = async () => {
     setIsBusy(true);

@@ -903,6 +903,8 @@ export const en = {
       practitioner: 'Practitioner',
       patient: 'Patient',
       appointment: 'Appointment',
+      staff: 'Staff account',
+      clinic: 'Clinic settings',
       other: 'Record',
     },
     operation: {

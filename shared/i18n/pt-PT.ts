@@ -903,6 +903,8 @@ export const pt: Catalogue = {
       practitioner: 'Profissional',
       patient: 'Utente',
       appointment: 'Marcação',
+      staff: 'Conta de funcionário',
+      clinic: 'Definições da clínica',
       other: 'Registo',
     },
     operation: {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { roles } from '../contract/method';
+import { displayPrivacy } from '../display/display.contract';
 
 /**
  * The wire format of the clinic's cloud API (docs/cloud-api/openapi.yaml says the same for
@@ -10,7 +12,7 @@ import { z } from 'zod';
  */
 
 export const uid = z.uuid();
-export const syncEntity = z.enum(['specialty', 'room', 'practitioner', 'patient', 'appointment']);
+export const syncEntity = z.enum(['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic']);
 export type SyncEntity = z.infer<typeof syncEntity>;
 
 const instantMs = z.number().int().min(0).max(7_258_118_400_000);
@@ -82,12 +84,57 @@ export const appointmentData = z.strictObject({
   origin: shortText(100),
 });
 
+/**
+ * A member of staff's account, the same on every desk of the clinic. The password travels
+ * only as its stored hash (scrypt, with its salt and cost), so staff sign in offline on any
+ * desk; per-desk state (failed attempts, lockouts, sessions) never travels. Accounts are
+ * disabled, never deleted: the server refuses a delete.
+ */
+export const staffData = z.strictObject({
+  username: z
+    .string()
+    .min(2)
+    .max(40)
+    .regex(/^[a-zA-Z0-9._-]+$/),
+  displayName: shortText(80).min(1),
+  role: z.enum(roles),
+  passwordHash: shortText(500).min(1),
+  practitionerUid: uid.nullable(),
+  locale: z.enum(['en', 'pt']),
+  isDisabled: z.boolean(),
+});
+
+/** The uid of the clinic's one settings row (entity `clinic`): the same on every desk and server. */
+export const CLINIC_SETTINGS_UID = '00000000-0000-4000-8000-000000000001';
+
+/**
+ * The clinic-wide settings, one row (uid CLINIC_SETTINGS_UID). What belongs to one desk (the
+ * names its browser host answers to, its second screen, whether it is the demo, when it was
+ * set up, its paired screens, its secrets) never travels. The server refuses a delete.
+ */
+export const clinicData = z.strictObject({
+  clinicName: shortText(120),
+  timeZone: shortText(64).min(1),
+  locale: z.enum(['en', 'pt']),
+  currency: z.string().regex(/^[A-Z]{3}$/),
+  idleLockMinutes: z.number().int().min(1).max(480),
+  slotStepMinutes: z.literal([5, 10, 15, 20, 30, 60]),
+  graceMinutes: z.number().int().min(0).max(60),
+  noShowAfterMinutes: z.number().int().min(5).max(240),
+  kioskEarlyMinutes: z.number().int().min(0).max(240),
+  kioskLateMinutes: z.number().int().min(0).max(120),
+  displayPrivacy,
+  announcementLanguage: z.enum(['clinic', 'patient']),
+});
+
 export const entityData = {
   specialty: specialtyData,
   room: roomData,
   practitioner: practitionerData,
   patient: patientData,
   appointment: appointmentData,
+  staff: staffData,
+  clinic: clinicData,
 } as const satisfies Record<SyncEntity, z.ZodType>;
 
 export type EntityData<E extends SyncEntity> = z.infer<(typeof entityData)[E]>;

@@ -28,7 +28,8 @@ describe('sync between a desk, the cloud and another desk', () => {
     expect(await a.sync()).toMatchObject({ enabled: false, connection: 'off' });
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     const pending = (await a.ok(a.reception, 'sync.status', {})).pending;
-    expect(pending).toBe(1 + 2 + 2 + 6);
+    // The clinic's settings, its specialty, rooms, practitioners, two accounts and six patients.
+    expect(pending).toBe(1 + 1 + 2 + 2 + 2 + 6);
     expect(await a.sync()).toMatchObject({ enabled: true, connection: 'online', pending: 0, problems: 0, conflicts: 0 });
 
     await b.ok(b.admin, 'sync.updateSettings', { enabled: true });

@@ -43,8 +43,8 @@ export interface SyncDesk {
   sync(): Promise<SyncStatus>;
   /** Every appointment as the cloud names it, sorted by uid: what replicas must agree on. */
   appointments(): AppointmentView[];
-  localId(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms', uid: string): number;
-  uidOf(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms', id: number): string;
+  localId(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms' | 'staff', uid: string): number;
+  uidOf(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms' | 'staff', id: number): string;
   close(): Promise<void>;
 }
 

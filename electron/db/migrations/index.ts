@@ -10,6 +10,7 @@ import * as m0008 from './0008_sync_resync';
 import * as m0009 from './0009_patient_identity';
 import * as m0010 from './0010_queue_truth';
 import * as m0011 from './0011_schedule_kept';
+import * as m0013 from './0013_staff_sync';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0009_patient_identity': m0009,
   '0010_queue_truth': m0010,
   '0011_schedule_kept': m0011,
+  '0013_staff_sync': m0013,
 };

@@ -1,0 +1,116 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLINIC_SETTINGS_UID, type EntityData, type MutationResult } from '../shared/sync/cloud-api';
+import { openCloudDb } from './cloud-db';
+import { only, remove, seedClinic, startTestCloud, upsert, type Clinic, type TestCloud } from './test-fixtures';
+
+/** The reference server's rules for staff accounts and the clinic's settings row. */
+
+let cloud: TestCloud;
+let clinic: Clinic;
+
+beforeEach(async () => {
+  cloud = await startTestCloud();
+  clinic = await seedClinic(cloud.desk);
+});
+afterEach(async () => {
+  await cloud.close();
+});
+
+const account = (overrides: Partial<EntityData<'staff'>> = {}): EntityData<'staff'> => ({
+  username: 'dr.ana',
+  displayName: 'Dr. Ana',
+  role: 'doctor',
+  passwordHash: 'scrypt$16384$8$1$c2FsdA==$aGFzaA==',
+  practitionerUid: null,
+  locale: 'pt',
+  isDisabled: false,
+  ...overrides,
+});
+
+const settings: EntityData<'clinic'> = {
+  clinicName: 'Clínica',
+  timeZone: 'Europe/Lisbon',
+  locale: 'pt',
+  currency: 'EUR',
+  idleLockMinutes: 10,
+  slotStepMinutes: 15,
+  graceMinutes: 10,
+  noShowAfterMinutes: 30,
+  kioskEarlyMinutes: 60,
+  kioskLateMinutes: 30,
+  displayPrivacy: 'initials',
+  announcementLanguage: 'clinic',
+};
+
+const outcome = (result: MutationResult) => (result.status === 'rejected' ? `${result.reason}: ${result.message}` : result.status);
+
+describe('staff and clinic rows', () => {
+  it('needs a live practitioner for a linked account, and keeps it from being deleted', async () => {
+    const missing = only((await cloud.desk.push('d', [upsert('staff', randomUUID(), account({ practitionerUid: randomUUID() }))])).results);
+    expect(outcome(missing)).toMatch(/^MISSING_REFERENCE/);
+    const linked = only((await cloud.desk.push('d', [upsert('staff', randomUUID(), account({ practitionerUid: clinic.practitionerUids[0] }))])).results);
+    expect(linked.status).toBe('applied');
+    const gone = only((await cloud.desk.push('d', [remove('practitioner', clinic.practitionerUids[0], 1)])).results);
+    expect(outcome(gone)).toMatch(/^INVALID: This practitioner is still referred to by staff/);
+  });
+
+  it('refuses deleting an account or the settings, a settings row under another uid, and a username another account holds', async () => {
+    const uid = randomUUID();
+    expect(only((await cloud.desk.push('d', [upsert('staff', uid, account())])).results).status).toBe('applied');
+    expect(outcome(only((await cloud.desk.push('d', [remove('staff', uid, 1)])).results))).toMatch(/^INVALID: A staff row cannot be deleted/);
+
+    const taken = only((await cloud.desk.push('d', [upsert('staff', randomUUID(), account({ username: 'DR.ANA' }))])).results);
+    expect(outcome(taken)).toMatch(/^INVALID: The username DR.ANA is taken/);
+    // The account itself keeps its name on a later change.
+    expect(only((await cloud.desk.push('d', [upsert('staff', uid, account({ displayName: 'Ana' }), 1)])).results).status).toBe('applied');
+
+    expect(outcome(only((await cloud.desk.push('d', [upsert('clinic', randomUUID(), settings)])).results))).toMatch(
+      /^INVALID: The clinic's settings are the one row/,
+    );
+    expect(only((await cloud.desk.push('d', [upsert('clinic', CLINIC_SETTINGS_UID, settings)])).results).status).toBe('applied');
+    // A second desk sending its own as new: a conflict, with the server's row.
+    const second = only((await cloud.desk.push('d2', [upsert('clinic', CLINIC_SETTINGS_UID, { ...settings, clinicName: 'Other' })])).results);
+    expect(second).toMatchObject({ status: 'conflict', current: { uid: CLINIC_SETTINGS_UID, version: 1, data: settings } });
+    expect(outcome(only((await cloud.desk.push('d', [remove('clinic', CLINIC_SETTINGS_UID, 1)])).results))).toMatch(/^INVALID: A clinic row cannot be deleted/);
+  });
+});
+
+describe('the cloud database', () => {
+  it('upgrades a version 1 database so that it takes staff and clinic rows, keeping its rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-cloud-v1-'));
+    try {
+      const old = new BetterSqlite3(join(dir, 'cloud.sqlite'));
+      old.exec(`
+        CREATE TABLE clinic (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL, last_seq INTEGER NOT NULL, horizon INTEGER NOT NULL) STRICT;
+        INSERT INTO clinic VALUES (1, 'abc', 1, 0);
+        CREATE TABLE rows (
+          entity TEXT NOT NULL CHECK (entity IN ('specialty', 'room', 'practitioner', 'patient', 'appointment')),
+          uid TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+          data TEXT CHECK ((deleted = 1) = (data IS NULL)), seq INTEGER NOT NULL UNIQUE, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
+          PRIMARY KEY (entity, uid)) STRICT;
+        CREATE INDEX rows_live_by_seq ON rows (seq) WHERE deleted = 0;
+        CREATE INDEX rows_tombstones_by_seq ON rows (seq) WHERE deleted = 1;
+        INSERT INTO rows VALUES ('room', 'r1', 1, 0, '{"name":"Room 1","isActive":true}', 1, 'd', 0);
+        PRAGMA user_version = 1;`);
+      old.close();
+      const db = openCloudDb(dir);
+      try {
+        // Through version 2 to 3 (join codes) in one opening.
+        expect(db.pragma('user_version', { simple: true })).toBe(3);
+        expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name IN ('join_codes', 'desk_tokens')`).pluck().get()).toBe(2);
+        expect(db.prepare('SELECT entity, uid, seq FROM rows').all()).toEqual([{ entity: 'room', uid: 'r1', seq: 1 }]);
+        expect(() => db.prepare(`INSERT INTO rows VALUES ('staff', 's1', 1, 0, '{}', 2, 'd', 0)`).run()).not.toThrow();
+        expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name IN ('rows_live_by_seq', 'rows_tombstones_by_seq')`).pluck().get()).toBe(2);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
