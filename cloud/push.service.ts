@@ -194,13 +194,13 @@ function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | n
   }
 
   if (!isBaseCurrent) throw conflict(m, current, null);
-  const refs = referencesOf(m.entity, data!);
-  for (const [entity, uid] of refs) {
-    if (!s.isLive.get(entity, uid)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
-  }
   // Usernames are the clinic's, as on each desk (case aside): two desks may not both make "maria".
   if (m.entity === 'staff' && s.usernameHolder.get(m.uid, data!.username as string)) {
     throw rejected(m, 'INVALID', `The username ${data!.username as string} is taken by another account of the clinic.`, true);
+  }
+  const refs = referencesOf(m.entity, data!);
+  for (const [entity, uid] of refs) {
+    if (!s.isLive.get(entity, uid)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
   }
   const version = (current?.version ?? 0) + 1;
   const { seq } = s.nextSeq.get()!;

@@ -99,6 +99,8 @@ describe('staff accounts and clinic settings between desks', () => {
       displayOnSecondScreen: true,
     });
     expect(eventsAtB).toContain('settings.changed');
+    // The waiting-room view is rebuilt for the new privacy mode, as after settings.update here.
+    await expect.poll(() => eventsAtB).toContain('display.changed');
     // The cache the dispatcher reads (refreshed on the event) follows.
     await expect.poll(() => b.desk.settings.get().clinicName).toBe('Clínica Central');
     expect(b.desk.settings.get().timeZone).toBe('Atlantic/Azores');
@@ -178,6 +180,27 @@ describe('staff accounts and clinic settings between desks', () => {
     // A never hears of B's: the cloud holds one "maria".
     expect(await a.sync()).toMatchObject({ problems: 0 });
     expect(a.desk.database.sqlite.prepare(`SELECT count(*) FROM staff WHERE username = 'maria'`).pluck().get()).toBe(1);
+  });
+
+  it('a cloud that lost an account and the settings (restored from a backup) locks nobody out, and gets them back with the next change', async () => {
+    const rita = await a.ok(a.admin, 'staff.create', { username: 'rita', displayName: 'Rita', role: 'receptionist', password: PASSWORD });
+    await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
+    expect(await a.sync()).toMatchObject({ pending: 0, problems: 0 });
+    const ritaUid = a.uidOf('staff', rita.id);
+    cloud.server.db.prepare(`DELETE FROM rows WHERE entity IN ('staff', 'clinic')`).run();
+    // A full resync: what it does not deliver is gone from the cloud.
+    a.desk.database.sqlite.prepare('UPDATE sync_state SET cursor = NULL').run();
+    expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0 });
+    expect(staffRow(a, 'rita')).toMatchObject({ uid: ritaUid, is_active: 1 });
+    expect(await a.ok(a.admin, 'settings.get', {})).toMatchObject({ clinicName: 'Clinic a' });
+    expect((await personAt(a, clock, 'a-front').call('auth.signIn', { username: 'rita', password: PASSWORD })).ok).toBe(true);
+
+    await a.ok(a.admin, 'staff.update', { id: rita.id, displayName: 'Rita Reis' });
+    await a.ok(a.admin, 'settings.update', { clinicName: 'Clínica Reposta' });
+    expect(await a.sync()).toMatchObject({ pending: 0, problems: 0 });
+    const rows = replay((await cloud.desk.pullAll()).changes);
+    expect([...rows.values()].find((row) => row.uid === ritaUid)?.data).toMatchObject({ displayName: 'Rita Reis' });
+    expect([...rows.values()].find((row) => row.uid === CLINIC_SETTINGS_UID)?.data).toMatchObject({ clinicName: 'Clínica Reposta' });
   });
 
   it('the portal never reads staff accounts (password hashes) or the clinic settings, and cannot write them', async () => {
