@@ -7,6 +7,9 @@ import { JOIN_CODE_TTL_MS } from '../../cloud/join.service';
 import { DESK_TOKEN, PORTAL_TOKEN, rawRequest, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
 import type { CloudServerOptions } from '../../cloud/server';
 import { HOUR_MS, MINUTE_MS } from '../../shared/time/units';
+import type { FrontDesk } from '../../electron/app/front-desk';
+import type { Caller } from '../../electron/rpc/dispatch';
+import type { Session, SessionBinding } from '../../electron/rpc/context';
 import { seedBusyClinic } from './busy-clinic';
 import { at, seedPractice, signedInAs, startFreshDesk, startSyncDesk, type Clock, type FreshDesk, type SyncDesk } from './sync-fixtures';
 
@@ -15,6 +18,7 @@ import { at, seedPractice, signedInAs, startFreshDesk, startSyncDesk, type Clock
  * it on its first run and has the clinic when the call returns. Real HTTP to the reference cloud.
  */
 
+const PASSWORD = 'correct horse battery';
 const CODE = /^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/;
 const json = { 'Content-Type': 'application/json' };
 
@@ -54,6 +58,24 @@ function footprint(fresh: FreshDesk): unknown {
     outbox: sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get(),
     practitioners: sqlite.prepare('SELECT count(*) FROM practitioners').pluck().get(),
   };
+}
+
+/** Someone at a desk's window, signing in with auth.signIn (a session on the test clock). */
+function personAt(desk: FrontDesk, workstation: string): Caller {
+  let token: string | null = null;
+  const auth: SessionBinding = {
+    current: () => desk.sessions.get(token),
+    signIn: (staff) => {
+      const session: Session = desk.sessions.create(staff, clock.now);
+      token = session.token;
+      return session;
+    },
+    signOut: () => {
+      if (token) desk.sessions.delete(token);
+      token = null;
+    },
+  };
+  return { transport: 'ipc', workstation, auth, isBackground: false };
 }
 
 /** A port nothing listens on. */
@@ -173,7 +195,17 @@ describe('join codes on the cloud', () => {
 describe('a desk joins a clinic on its first run', () => {
   it('with a code made in a desk’s Settings: the clinic is here when it returns, nothing was uploaded, and it syncs with its own token', async () => {
     const a = await firstDesk();
-    await seedPractice(a, 3);
+    const practice = await seedPractice(a, 3);
+    // The clinic's own accounts and settings, which the joining desk must get.
+    await a.ok(a.admin, 'staff.create', {
+      username: 'dr.ana',
+      displayName: 'Dr. Ana Almeida',
+      role: 'doctor',
+      password: PASSWORD,
+      practitionerId: practice.ana,
+    });
+    await a.ok(a.admin, 'staff.create', { username: 'rita', displayName: 'Rita Reis', role: 'receptionist', password: PASSWORD, practitionerId: null });
+    await a.ok(a.admin, 'settings.update', { clinicName: 'Clínica Central', timeZone: 'Atlantic/Azores', displayPrivacy: 'ticketOnly' });
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0 });
 
@@ -196,7 +228,22 @@ describe('a desk joins a clinic on its first run', () => {
     expect(sqlite.prepare('SELECT enabled, tracking, cloud_url FROM sync_state').get()).toEqual({ enabled: 1, tracking: 1, cloud_url: cloud.server.url });
     expect(sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
     expect(cloud.server.lastSeq()).toBe(seqBefore);
-    expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: true, isDemo: false } });
+    expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: true, isDemo: false, clinicName: 'Clínica Central' } });
+    // The clinic's settings and accounts came with it; its people sign in here with their own passwords.
+    expect(b.desk.settings.get()).toMatchObject({ clinicName: 'Clínica Central', timeZone: 'Atlantic/Azores', displayPrivacy: 'ticketOnly' });
+    const accountsAtA = a.desk.database.sqlite.prepare('SELECT uid, username, display_name, role, password_hash FROM staff ORDER BY uid').all();
+    expect(sqlite.prepare('SELECT uid, username, display_name, role, password_hash FROM staff ORDER BY uid').all()).toEqual(accountsAtA);
+    expect(sqlite.prepare(`SELECT p.full_name FROM staff s JOIN practitioners p ON p.id = s.practitioner_id WHERE s.username = 'dr.ana'`).pluck().get()).toBe(
+      'Ana Almeida',
+    );
+    const rita = personAt(b.desk, 'b-desk');
+    expect(await b.call(rita, 'auth.signIn', { username: 'rita', password: 'wrong password' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_CREDENTIALS' },
+    });
+    expect(await b.call(rita, 'auth.signIn', { username: 'rita', password: PASSWORD })).toMatchObject({ ok: true, value: { staff: { username: 'rita' } } });
+    const board = await b.call(rita, 'board.day', { day: '2030-01-07' });
+    expect(board).toMatchObject({ ok: true, value: { timeZone: 'Atlantic/Azores' } });
     // The token is sealed in the keyring, for the cloud's origin.
     const sealed = sqlite.prepare(`SELECT sealed FROM secrets WHERE name = 'cloud.token'`).pluck().get() as Buffer;
     expect(Buffer.from(sealed).toString()).toMatch(/^sealed:/);
@@ -207,8 +254,7 @@ describe('a desk joins a clinic on its first run', () => {
     expect((await redeem(cloud.server.url, code)).status).toBe(403);
 
     // B works on its own token: its changes go up, A's come down.
-    const reception = await signedInAs(b.desk, 'b', clock, 'receptionist');
-    const created = await b.call(reception, 'patients.create', {
+    const created = await b.call(rita, 'patients.create', {
       fields: {
         fullName: 'Joined Later',
         preferredName: '',
@@ -224,7 +270,7 @@ describe('a desk joins a clinic on its first run', () => {
       confirmedNotDuplicate: true,
     });
     expect(created.ok).toBe(true);
-    expect(await b.call(reception, 'sync.now', {})).toMatchObject({ ok: true, value: { connection: 'online', pending: 0 } });
+    expect(await b.call(rita, 'sync.now', {})).toMatchObject({ ok: true, value: { connection: 'online', pending: 0 } });
     await a.sync();
     expect(a.desk.database.sqlite.prepare(`SELECT count(*) FROM patients WHERE full_name = 'Joined Later'`).pluck().get()).toBe(1);
   });
