@@ -105,7 +105,16 @@ test('a new desk joins the clinic from its first-run screen with a code from the
     await page.setViewportSize({ width: 1440, height: 900 });
     await shoot(page, 'first-run-1440.png');
     await page.setViewportSize({ width: 1280, height: 800 });
+    // In European Portuguese too.
+    await page.getByTestId('language-select').selectOption('pt');
+    await expect(page.getByRole('heading', { name: 'Juntar-se a uma clínica' })).toBeVisible();
+    await shoot(page, 'first-run-pt-1280.png');
     await page.getByTestId('first-run-join').click();
+    await page.getByTestId('join-code').fill('ABC');
+    await page.getByTestId('join-submit').click();
+    await expect(page.getByText('Dez letras e algarismos, como XXXXX-XXXXX.')).toBeVisible();
+    await shoot(page, 'join-form-pt-1280.png');
+    await page.getByTestId('language-select').selectOption('en');
 
     // A mistyped code: said so, and nothing is spent or saved.
     await page.getByTestId('join-cloud-url').fill(cloud.url);
@@ -124,8 +133,16 @@ test('a new desk joins the clinic from its first-run screen with a code from the
     await page.getByTestId('join-code').fill(codeText.replace('-', '').toLowerCase());
     await expect(page.getByTestId('join-code')).toHaveValue(codeText);
     await shoot(page, 'join-form-1280.png');
+    // Held back a moment, so that the progress state can be seen (the download itself is quick).
+    await page.route('**/api/rpc/setup.joinClinic', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await route.continue();
+    });
     await page.getByTestId('join-submit').click();
+    await expect(page.getByTestId('join-progress')).toContainText('Downloading the clinic…');
+    await shoot(page, 'join-progress-1280.png');
     await expect(page.getByLabel('Username')).toBeVisible({ timeout: 60_000 });
+    await page.unroute('**/api/rpc/setup.joinClinic');
     await shoot(page, 'joined-sign-in-1280.png');
 
     // The same code does nothing a second time (here, straight at the cloud).
