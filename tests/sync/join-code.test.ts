@@ -301,6 +301,56 @@ describe('a desk joins a clinic on its first run', () => {
     expect(await join(cloud.server.url, code)).toEqual({ ok: true, value: { ok: true } });
   });
 
+  it('two desks with one code: exactly one joins, the other writes nothing; a second click on one desk spends no second code', async () => {
+    const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const [b, c] = [await freshDesk('b'), await freshDesk('c')];
+    const before = [footprint(b), footprint(c)];
+    const answers = await Promise.all([b, c].map((desk) => desk.call(desk.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code })));
+    const codes = answers.map((answer) => (answer.ok ? 'ok' : answer.error.code)).sort();
+    expect(codes).toEqual(['JOIN_CODE_INVALID', 'ok']);
+    const loser = answers[0]!.ok ? 1 : 0;
+    expect(footprint([b, c][loser]!)).toEqual(before[loser]);
+
+    const d = await freshDesk('d');
+    const second = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const [first, again] = await Promise.all([
+      d.call(d.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code: second.code }),
+      d.call(d.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code: second.code }),
+    ]);
+    expect(first).toEqual({ ok: true, value: { ok: true } });
+    expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_SET_UP', details: { reason: 'JOIN_UNDERWAY' } } });
+    expect(cloud.server.db.prepare('SELECT count(*) FROM desk_tokens').pluck().get()).toBe(2);
+  });
+
+  it('a download cut off after the code was used keeps the token: joining again with the same URL finishes it, without a new code', async () => {
+    let isRevoking = true;
+    // The cloud takes the code, then refuses the new token for the first pull (as if the line dropped there).
+    const flaky = await cloudWith({
+      log: (line) => {
+        if (isRevoking && line.startsWith('desk joined')) flaky.server.db.prepare('UPDATE desk_tokens SET revoked_at = 1').run();
+      },
+    });
+    const a = await firstDesk(flaky.server.url);
+    await seedPractice(a, 2);
+    await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
+    await a.sync();
+    const { code } = mintJoinCodeIn(flaky.dataDir, clock.now);
+    const b = await freshDesk('b');
+    expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: flaky.server.url, code })).toMatchObject({
+      ok: false,
+      error: { code: 'CLOUD_UNAVAILABLE', details: { problem: 'UNAUTHORISED', joined: true } },
+    });
+    expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: false } });
+
+    isRevoking = false;
+    flaky.server.db.prepare('UPDATE desk_tokens SET revoked_at = NULL').run();
+    // The code is spent; any code of the right shape will do, as it is not sent again.
+    expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: flaky.server.url, code: 'AAAAA-AAAAA' })).toEqual({ ok: true, value: { ok: true } });
+    expect(b.desk.database.sqlite.prepare('SELECT count(*) FROM practitioners').pluck().get()).toBe(2);
+    expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: true } });
+    expect(flaky.server.db.prepare('SELECT count(*) FROM desk_tokens').pluck().get()).toBe(1);
+  });
+
   it('a code needs sync set up, and a cloud that answers', async () => {
     const a = await startSyncDesk({ name: 'alone', clock, cloudUrl: '', token: '' });
     cleanups.push(() => a.close());
