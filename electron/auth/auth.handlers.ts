@@ -27,10 +27,15 @@ export function authHandlers(sessions: Pick<SessionStore, 'deleteForStaff'>, lim
       return { ok: true };
     },
 
-    'auth.updateMe': (input, ctx) => updateMe(ctx.db, requireSession(ctx).staffId, input),
+    'auth.updateMe': async (input, ctx) => {
+      const me = await updateMe(ctx.db, requireSession(ctx).staffId, input);
+      ctx.emit('staff.changed', {});
+      return me;
+    },
 
     'auth.changePassword': async (input, ctx) => {
       await changePassword(ctx.db, await ctx.request(), sessions, requireSession(ctx), input);
+      ctx.emit('staff.changed', {});
       return { ok: true };
     },
   };

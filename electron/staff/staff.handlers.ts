@@ -7,7 +7,15 @@ type StaffMethods = 'staff.list' | 'staff.create' | 'staff.update';
 export function staffHandlers(sessions: SessionStore): HandlerGroup<StaffMethods> {
   return {
     'staff.list': (_input, ctx) => allStaff(ctx.db),
-    'staff.create': async (input, ctx) => createStaff(ctx.db, await ctx.request(), input),
-    'staff.update': async (input, ctx) => updateStaffAccount(ctx.db, await ctx.request(), sessions, input),
+    'staff.create': async (input, ctx) => {
+      const created = await createStaff(ctx.db, await ctx.request(), input);
+      ctx.emit('staff.changed', {});
+      return created;
+    },
+    'staff.update': async (input, ctx) => {
+      const updated = await updateStaffAccount(ctx.db, await ctx.request(), sessions, input);
+      ctx.emit('staff.changed', {});
+      return updated;
+    },
   };
 }

@@ -30,13 +30,13 @@ export class AppliedEffects {
   isTodayTouched = false;
   /** The clinic-wide settings changed: the settings cache and the screens refresh. */
   isSettingsChanged = false;
+  /** An account came or changed. */
+  isStaffChanged = false;
   /** Accounts disabled, or given another role or password, elsewhere: their sessions here end (after the commit). */
   readonly signedOutStaffIds = new Set<number>();
 
   get isEmpty(): boolean {
-    return (
-      this.appointmentIds.size === 0 && this.patientIds.size === 0 && !this.isPracticeChanged && !this.isSettingsChanged && this.signedOutStaffIds.size === 0
-    );
+    return this.appointmentIds.size === 0 && this.patientIds.size === 0 && !this.isPracticeChanged && !this.isSettingsChanged && !this.isStaffChanged;
   }
 }
 
@@ -220,6 +220,7 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
       is_active: bool(!data.isDisabled),
     };
     const { id, before } = await upsertStaff(trx, uid, values, ctx.now);
+    ctx.effects.isStaffChanged = true;
     // As staff.update does here: a disabled account, a new role or a new password ends that person's sessions.
     if (before && (values.is_active === 0 || before.role !== values.role || before.password_hash !== values.password_hash)) {
       ctx.effects.signedOutStaffIds.add(id);

@@ -138,6 +138,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
       if (effects.isPracticeChanged) bus.publish('practice.changed', {});
       // What settings.update publishes: the settings cache, the screens and the host follow it.
       if (effects.isSettingsChanged) bus.publish('settings.changed', {});
+      if (effects.isStaffChanged) bus.publish('staff.changed', {});
     } finally {
       isPublishing = false;
     }
@@ -309,7 +310,13 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
 
   const unsubscribe = bus.subscribe((event) => {
     if (isPublishing) return;
-    if (event === 'appointments.changed' || event === 'patients.changed' || event === 'practice.changed' || event === 'settings.changed') {
+    if (
+      event === 'appointments.changed' ||
+      event === 'patients.changed' ||
+      event === 'practice.changed' ||
+      event === 'settings.changed' ||
+      event === 'staff.changed'
+    ) {
       wakeSoon(PUSH_DELAY_MS);
     }
   });

@@ -14,6 +14,8 @@ export interface StaffState {
   loadStaff(): Promise<void>;
   createStaff(input: MethodInput<'staff.create'>): Promise<StaffView>;
   updateStaff(input: MethodInput<'staff.update'>): Promise<StaffView>;
+  /** Follows changes made elsewhere (another admin, another desk); returns the unsubscribe. */
+  connect(): () => void;
 }
 
 export function createStaffStore(transport: Transport) {
@@ -41,6 +43,15 @@ export function createStaffStore(transport: Transport) {
       const updated = await transport.call('staff.update', input);
       set((state) => ({ staff: state.staff.map((row) => (row.id === updated.id ? updated : row)) }));
       return updated;
+    },
+
+    connect() {
+      // Only a screen that shows the list refetches it (only admins may list accounts).
+      const refresh = () => {
+        if (get().staffStatus !== 'idle') void get().loadStaff();
+      };
+      const off = [transport.subscribe('staff.changed', refresh), transport.onReconnect(refresh)];
+      return () => off.forEach((unsubscribe) => unsubscribe());
     },
   }));
 }

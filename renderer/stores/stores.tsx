@@ -78,6 +78,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       stores.board.getState().connect(),
       stores.queue.getState().connect(),
       stores.devices.getState().connect(),
+      stores.staff.getState().connect(),
       stores.sync.getState().connect(),
     ];
     void stores.practice.getState().load();

@@ -17,6 +17,8 @@ export const events = {
   'faces.changed': z.strictObject({ patientIds: z.array(id) }),
   /** The sync status, conflicts or problems changed. */
   'sync.changed': z.strictObject({}),
+  /** A staff account was created or changed (here, or at another desk of the clinic). */
+  'staff.changed': z.strictObject({}),
 } as const;
 
 const STAFF_ONLY: readonly CallerRole[] = ['admin', 'receptionist', 'doctor'];
@@ -35,6 +37,8 @@ export const eventAudience: { readonly [E in keyof typeof events]: readonly Call
   'devices.changed': STAFF_ONLY,
   'faces.changed': STAFF_ONLY,
   'sync.changed': STAFF_ONLY,
+  // Only administrators list the accounts.
+  'staff.changed': ['admin'],
 };
 
 export type Events = typeof events;

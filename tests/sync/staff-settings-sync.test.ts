@@ -82,6 +82,12 @@ describe('staff accounts and clinic settings between desks', () => {
     });
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0 });
+    // A local change of an account is announced (the worker pushes soon after it, as after any change).
+    const eventsAtA: EventName[] = [];
+    a.desk.bus.subscribe((event) => eventsAtA.push(event));
+    await a.ok(a.admin, 'staff.update', { id: doctor.id, displayName: 'Dra. Ana Almeida' });
+    expect(eventsAtA).toEqual(['staff.changed']);
+    expect(await a.sync()).toMatchObject({ pending: 0, problems: 0 });
 
     // B: set up as a clinic of its own ("Clinic b", Lisbon), with its own host names, then joined.
     await b.ok(b.admin, 'settings.update', { hostNames: ['recepcao-b.local'], displayOnSecondScreen: true });
@@ -109,6 +115,9 @@ describe('staff accounts and clinic settings between desks', () => {
     expect(clinicRow.uid).toBe(CLINIC_SETTINGS_UID);
     expect(Object.keys(clinicRow.data!)).not.toContain('hostNames');
     expect(Object.keys(clinicRow.data!)).not.toContain('displayOnSecondScreen');
+
+    // The admin's list of accounts follows.
+    expect(eventsAtB).toContain('staff.changed');
 
     // At B the doctor signs in with the same password, linked to the same practitioner.
     const atB = personAt(b, clock, 'b-front');

@@ -55,7 +55,11 @@ const CLINIC_VIEW = `SELECT 1 AS id, '${CLINIC_UID}' AS uid, json_object(${CLINI
 ).join(', ')}) AS data
   WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'setUpAt')`;
 
-/** As 0007 wrote it: fold into the newest unsent entry of this row, or append. */
+/**
+ * As 0007 wrote it: fold into the newest unsent entry of this row, or append. The fold also
+ * needs the view's row (the clinic's is absent until the desk is set up): an upsert entry
+ * with no data would break the outbox's CHECK, and with it the settings write.
+ */
 function recordUpsert(entity: 'staff' | 'clinic', rowUid: string, viewWhere: string): string {
   const newestIsThisRow = `
     seq = (SELECT max(seq) FROM sync_outbox) AND entity = '${entity}' AND op = 'upsert' AND attempts = 0 AND uid = ${rowUid}`;
