@@ -15,8 +15,8 @@ export type CloudDb = BetterSqlite3.Database;
 /** The longest appointment the overlap triggers can see (they look back only this far, to stay on the index). */
 export const MAX_APPOINTMENT_MS = 12 * HOUR_MS;
 
-/** 2: the `rows` CHECK admits the staff and clinic entities. 3: join codes and joined desks' tokens. */
-const SCHEMA_VERSION = 3;
+/** 2: the `rows` CHECK admits the staff and clinic entities. */
+const SCHEMA_VERSION = 2;
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
 const ACTIVE = quoted(activeAppointmentStatuses);
@@ -117,9 +117,13 @@ const schema = `
   ) STRICT;
 `;
 
-/** Version 3: desks join with one-time codes and get tokens of their own (cloud/join.service.ts). Only hashes are kept. */
+/**
+ * Desks join with one-time codes and get tokens of their own (cloud/join.service.ts); only
+ * hashes are kept. Two new tables and nothing changed: made when missing at every opening,
+ * so they need no version step of their own (and a database of any version gains them).
+ */
 const joinSchema = `
-  CREATE TABLE join_codes (
+  CREATE TABLE IF NOT EXISTS join_codes (
     code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),
     created_by TEXT NOT NULL,
     created_at INTEGER NOT NULL,
@@ -127,21 +131,21 @@ const joinSchema = `
     -- Set once, by the redemption that wins: a code is good for one desk.
     used_at INTEGER
   ) STRICT;
-  CREATE TABLE desk_tokens (
+  CREATE TABLE IF NOT EXISTS desk_tokens (
     token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
     desk_name TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
   ) STRICT;
   -- A used code stays used.
-  CREATE TRIGGER join_codes_used_once BEFORE UPDATE OF used_at ON join_codes
+  CREATE TRIGGER IF NOT EXISTS join_codes_used_once BEFORE UPDATE OF used_at ON join_codes
   WHEN OLD.used_at IS NOT NULL
   BEGIN
     SELECT RAISE(ABORT, 'JOIN_CODE_USED');
   END;
 `;
 
-/** Opens (creating if needed) `<dataDir>/cloud.sqlite`, upgrading an older one step by step. */
+/** Opens (creating if needed) `<dataDir>/cloud.sqlite`. */
 export function openCloudDb(dataDir: string): CloudDb {
   mkdirSync(dataDir, { recursive: true });
   const db = new BetterSqlite3(join(dataDir, 'cloud.sqlite'));
@@ -153,20 +157,19 @@ export function openCloudDb(dataDir: string): CloudDb {
   if (version === 0) {
     db.transaction(() => {
       db.exec(schema);
-      db.exec(joinSchema);
       db.prepare('INSERT INTO clinic (id, epoch, last_seq, horizon) VALUES (1, ?, 0, 0)').run(randomBytes(6).toString('hex'));
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
-  } else if (version === 1 || version === 2) {
+  } else if (version === 1) {
     db.transaction(() => {
-      if (version === 1) db.exec(upgradeTo2);
-      db.exec(joinSchema);
+      db.exec(upgradeTo2);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
     })();
   } else if (version !== SCHEMA_VERSION) {
     db.close();
     throw new Error(`cloud.sqlite has schema version ${version}; this server knows ${SCHEMA_VERSION}`);
   }
+  db.exec(joinSchema);
   return db;
 }
 

@@ -181,12 +181,13 @@ describe('join codes on the cloud', () => {
     expect((await redeem(again.server.url, code)).status).toBe(403);
     await again.server.close();
 
-    // Version 2: the same database without the two tables.
+    // The same database without the two tables, as a server before join codes left it.
     const old = new BetterSqlite3(join(cloud.dataDir, 'cloud.sqlite'));
-    old.exec('DROP TABLE join_codes; DROP TABLE desk_tokens; PRAGMA user_version = 2;');
+    const version = old.pragma('user_version', { simple: true });
+    old.exec('DROP TABLE join_codes; DROP TABLE desk_tokens;');
     old.close();
     const upgraded = await cloudWith({ dataDir: cloud.dataDir });
-    expect(upgraded.server.db.pragma('user_version', { simple: true })).toBe(3);
+    expect(upgraded.server.db.pragma('user_version', { simple: true })).toBe(version);
     const fresh = mintJoinCodeIn(cloud.dataDir, clock.now);
     expect((await redeem(upgraded.server.url, fresh.code)).status).toBe(201);
   });
