@@ -15,6 +15,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run(options: BenchOpti
   { name: 'ui', load: () => import('./ui.bench') },
   { name: 'display', load: () => import('./display.bench') },
   { name: 'sync', load: () => import('./sync.bench') },
+  { name: 'sync-join', load: async () => ({ run: (await import('./sync.bench')).runJoin }) },
   { name: 'faces', load: () => import('./faces.bench') },
 ];
 

@@ -120,6 +120,34 @@ const schema = `
   ) STRICT;
 `;
 
+/**
+ * Desks join with one-time codes and get tokens of their own (cloud/join.service.ts); only
+ * hashes are kept. Two new tables and nothing changed: made when missing at every opening,
+ * so they need no version step of their own (and a database of any version gains them).
+ */
+const joinSchema = `
+  CREATE TABLE IF NOT EXISTS join_codes (
+    code_hash BLOB PRIMARY KEY CHECK (length(code_hash) = 32),
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL CHECK (expires_at > created_at),
+    -- Set once, by the redemption that wins: a code is good for one desk.
+    used_at INTEGER
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS desk_tokens (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    desk_name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  ) STRICT;
+  -- A used code stays used.
+  CREATE TRIGGER IF NOT EXISTS join_codes_used_once BEFORE UPDATE OF used_at ON join_codes
+  WHEN OLD.used_at IS NOT NULL
+  BEGIN
+    SELECT RAISE(ABORT, 'JOIN_CODE_USED');
+  END;
+`;
+
 /** Opens (creating if needed) `<dataDir>/cloud.sqlite`. */
 export function openCloudDb(dataDir: string): CloudDb {
   mkdirSync(dataDir, { recursive: true });
@@ -147,6 +175,7 @@ export function openCloudDb(dataDir: string): CloudDb {
     db.close();
     throw new Error(`cloud.sqlite has schema version ${version}; this server knows ${SCHEMA_VERSION}`);
   }
+  db.exec(joinSchema);
   return db;
 }
 

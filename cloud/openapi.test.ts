@@ -64,6 +64,9 @@ const pairs: Array<[string, z.ZodType]> = [
   ['PullResponse', api.pullResponse],
   ['ErrorResponse', api.errorResponse],
   ['ChangesEvent', api.changesEvent],
+  ['JoinCodeResponse', api.joinCodeResponse],
+  ['JoinRequest', api.joinRequest],
+  ['JoinResponse', api.joinResponse],
 ];
 
 describe('openapi.yaml and cloud-api.ts', () => {
@@ -78,7 +81,7 @@ describe('openapi.yaml and cloud-api.ts', () => {
     expect(schemas.AppointmentData!['x-active-statuses']).toEqual([...api.activeAppointmentStatuses]);
     const limit = document.paths['/v1/changes']!.get!.parameters!.find((parameter) => parameter.name === 'limit')!;
     expect(limit.schema.maximum).toBe(api.PULL_PAGE_MAX);
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/changes', '/v1/events', '/v1/health', '/v1/push']);
+    expect(Object.keys(document.paths).sort()).toEqual(['/v1/changes', '/v1/events', '/v1/health', '/v1/join', '/v1/join-codes', '/v1/push']);
     const text = readFileSync(new URL('../docs/cloud-api/openapi.yaml', import.meta.url), 'utf8');
     for (const code of api.errorResponse.shape.error.shape.code.options) expect(text).toContain(`${code}:`);
   });

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PULL_PAGE_MAX, pushRequest, type CursorRefusal, type ErrorResponse } from '../shared/sync/cloud-api';
+import { joinRequest, PULL_PAGE_MAX, pushRequest, type CursorRefusal, type ErrorResponse } from '../shared/sync/cloud-api';
 import { checkCursor, clinicState, compact, PORTAL_HIDDEN, pullPage } from './changes.service';
 import { findOverlaps, openCloudDb, type CloudDb, type Overlap } from './cloud-db';
+import { isJoinedDeskToken, JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
 import { applyPush, type Principal } from './push.service';
 
 /**
@@ -26,6 +27,10 @@ export interface CloudServerOptions {
   heartbeatMs?: number;
   now?: () => number;
   log?: (line: string) => void;
+  /** Wrong join codes allowed per source address (see JoinThrottle). */
+  joinThrottle?: JoinThrottleOptions;
+  /** How long a join code is good for (default 24 h). */
+  joinCodeTtlMs?: number;
 }
 
 export interface CloudServer {
@@ -80,8 +85,11 @@ function sendError(res: ServerResponse, error: HttpError): void {
 
 const digest = (token: string) => createHash('sha256').update(token).digest();
 
-/** Compares digests in constant time, so the answer's timing says nothing about a token's prefix. */
-function makeAuthenticator(tokens: CloudServerOptions['tokens']): (header: string | undefined) => Principal | null {
+/**
+ * Compares digests in constant time, so the answer's timing says nothing about a token's
+ * prefix; a token no static one matches may be a joined desk's (found by its hash).
+ */
+function makeAuthenticator(tokens: CloudServerOptions['tokens'], db: CloudDb): (header: string | undefined) => Principal | null {
   const known: Array<[Buffer, Principal]> = [
     ...tokens.desk.map((token): [Buffer, Principal] => [digest(token), 'desk']),
     ...(tokens.portal ?? []).map((token): [Buffer, Principal] => [digest(token), 'portal']),
@@ -92,6 +100,7 @@ function makeAuthenticator(tokens: CloudServerOptions['tokens']): (header: strin
     const presented = digest(match[1]!);
     let principal: Principal | null = null;
     for (const [expected, who] of known) if (timingSafeEqual(expected, presented)) principal = who;
+    if (principal === null && isJoinedDeskToken(db, match[1]!)) principal = 'desk';
     return principal;
   };
 }
@@ -147,7 +156,8 @@ function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: st
 
 export async function startCloudServer(options: CloudServerOptions): Promise<CloudServer> {
   const db = openCloudDb(options.dataDir);
-  const authenticate = makeAuthenticator(options.tokens);
+  const authenticate = makeAuthenticator(options.tokens, db);
+  const joinThrottle = new JoinThrottle(options.joinThrottle);
   const retention = options.changeRetention ?? DEFAULT_CHANGE_RETENTION;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const now = options.now ?? Date.now;
@@ -191,7 +201,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       throw new HttpError(400, 'INVALID_REQUEST', 'The request target is not a URL.');
     }
     const route = `${req.method} ${url.pathname}`;
-    const routes = ['POST /v1/push', 'GET /v1/changes', 'GET /v1/events', 'GET /v1/health'];
+    const routes = ['POST /v1/push', 'GET /v1/changes', 'GET /v1/events', 'GET /v1/health', 'POST /v1/join-codes', 'POST /v1/join'];
     if (!routes.includes(route)) {
       const allowed = routes.filter((r) => r.endsWith(` ${url.pathname}`)).map((r) => r.split(' ')[0]!);
       if (allowed.length > 0) throw new HttpError(405, 'INVALID_REQUEST', `Use ${allowed.join(', ')} here.`, { Allow: allowed.join(', ') });
@@ -199,6 +209,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     }
 
     if (route === 'GET /v1/health') return sendJson(res, 200, '{"status":"ok"}');
+    if (route === 'POST /v1/join') return join(req, res);
 
     const principal = authenticate(req.headers.authorization);
     if (!principal) {
@@ -237,8 +248,38 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       return sendJson(res, 200, page.body);
     }
 
+    if (route === 'POST /v1/join-codes') {
+      if (principal !== 'desk') throw new HttpError(403, 'FORBIDDEN', 'Only a front desk may let another desk join.');
+      const minted = mintJoinCode(db, now(), `desk:${(req.headers['user-agent'] ?? '').slice(0, 60)}`, options.joinCodeTtlMs);
+      log('join code created by a desk');
+      return sendJson(res, 201, JSON.stringify(minted));
+    }
+
     if (principal !== 'desk') throw new HttpError(403, 'FORBIDDEN', 'The event stream is for front desks.');
     openEvents(req, res);
+  }
+
+  /**
+   * A join code for a desk token. Every refused code gets the same answer, whether it was
+   * never issued, has expired or was used: a guesser learns nothing but "no".
+   */
+  async function join(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const wait = joinThrottle.waitMs(address, now());
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new HttpError(429, 'RATE_LIMITED', `Too many wrong join codes from this address; try again in ${seconds} s.`, { 'Retry-After': String(seconds) });
+    }
+    requireJson(req);
+    const parsed = joinRequest.safeParse(parseJson(await readBody(req, 4096)));
+    if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', describeIssues(parsed.error.issues));
+    const token = redeemJoinCode(db, parsed.data.code, parsed.data.deskName, now());
+    if (token === null) {
+      joinThrottle.fail(address, now());
+      throw new HttpError(403, 'FORBIDDEN', 'This join code is not valid: it may be mistyped, used already or expired.');
+    }
+    log(`desk joined: ${parsed.data.deskName.slice(0, 100)}`);
+    return sendJson(res, 201, JSON.stringify({ token }));
   }
 
   const server = createServer((req, res) => {

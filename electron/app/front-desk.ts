@@ -110,7 +110,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
 
   const handlers: Handlers = {
     ...authHandlers(sessions),
-    ...setupHandlers(),
+    ...setupHandlers(sync.joiner),
     ...staffHandlers(sessions),
     ...settingsHandlers({ dataDir: options.dataDir }),
     ...patientsHandlers(),

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { hostName } from '../../shared/settings/settings.contract';
 import { startFrontDesk } from '../app/front-desk';
+import { fileKeyCipher } from '../secrets/file-key-cipher';
 import { readSettings } from '../settings/settings.repository';
 import { parseTestClock, testClock, TEST_RUN_ENV } from '../app/test-clock';
 import { isLoopbackAddress, ownNames } from './host-check';
@@ -74,7 +75,13 @@ async function main(): Promise<void> {
 
   const dataDir = resolve(values['data-dir']);
   // On a test clock the timers still run: the suite exercises the app as it runs, only at another hour.
-  const app = await startFrontDesk({ dataDir, demo: values.demo, ...(now ? { now, noShowTimer: true, syncWorker: true } : {}) });
+  // No OS keyring here: secrets (a joined desk's cloud token, AWS keys) are sealed with a key in the data folder.
+  const app = await startFrontDesk({
+    dataDir,
+    demo: values.demo,
+    secretCipher: fileKeyCipher(dataDir),
+    ...(now ? { now, noShowTimer: true, syncWorker: true } : {}),
+  });
   // On the LAN, HTTPS: passwords and session cookies never cross the clinic's Wi-Fi in the clear.
   const boundHost = values.host;
   const tls = isLoopbackAddress(boundHost)

@@ -6,6 +6,8 @@ import type { Database } from '../db/schema';
 import { seedDemoClinic } from '../demo/demo-clinic';
 import { readSettings, writeSettings } from '../settings/settings.repository';
 import { anyStaffExists, insertStaff } from '../staff/staff.repository';
+import type { Joiner } from '../sync/sync.module';
+import { fetchClinic } from './join-clinic';
 
 /** First run only: a clinic with a set-up time or any account is set up. */
 async function assertNotSetUp(db: Kysely<Database>): Promise<void> {
@@ -38,4 +40,16 @@ export async function createClinic(db: Kysely<Database>, now: number, input: Par
     locale: input.locale,
     now,
   });
+}
+
+/**
+ * First run, "join a clinic": the clinic is fetched (join-clinic.ts), then the desk is set up. Whatever the clinic's settings brought, this desk is not the demo.
+ */
+export async function joinClinic(db: Kysely<Database>, now: () => number, input: ParsedInput<'setup.joinClinic'>, joiner: Joiner): Promise<void> {
+  const cloudUrl = input.cloudUrl.replace(/\/+$/, '');
+  // Staff a first, interrupted download brought do not stop it from being finished.
+  if (!(await joiner.isUnfinished(cloudUrl))) await assertNotSetUp(db);
+  else if ((await readSettings(db)).setUpAt !== null) throw new AppError('ALREADY_SET_UP', 'This clinic is already set up.');
+  await fetchClinic(joiner, cloudUrl, input.code);
+  await writeSettings(db, { isDemo: false, setUpAt: now() });
 }

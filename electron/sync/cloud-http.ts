@@ -2,9 +2,14 @@ import type { z } from 'zod';
 import {
   changesEvent,
   errorResponse,
+  joinCodeResponse,
+  joinResponse,
   PULL_PAGE_MAX,
   pullResponse,
   pushResponse,
+  type JoinCodeResponse,
+  type JoinRequest,
+  type JoinResponse,
   type PullResponse,
   type PushRequest,
   type PushResponse,
@@ -43,6 +48,7 @@ export class CloudRequestError extends Error {
 
 export interface CloudHttpOptions {
   baseUrl: string;
+  /** '' for the one call made without a token (joining with a code). */
   token: string;
   fetch: typeof globalThis.fetch;
   /**
@@ -103,6 +109,16 @@ export class CloudHttp {
     return this.call(`/v1/changes?${query}`, { method: 'GET' }, pullResponse);
   }
 
+  /** A one-time code for another desk to join with (POST /v1/join-codes); never retried: each call makes a code. */
+  createJoinCode(): Promise<JoinCodeResponse> {
+    return this.call('/v1/join-codes', { method: 'POST', body: '{}' }, joinCodeResponse);
+  }
+
+  /** A join code for this desk's own token (POST /v1/join, without a token). */
+  join(request: JoinRequest): Promise<JoinResponse> {
+    return this.call('/v1/join', { method: 'POST', body: JSON.stringify(request) }, joinResponse);
+  }
+
   private async call<S extends z.ZodType>(path: string, init: RequestInit, schema: S): Promise<z.infer<S>> {
     const { timeoutMs } = this.options;
     const sending = typeof init.body === 'string' ? Buffer.byteLength(init.body) : 0;
@@ -144,7 +160,7 @@ export class CloudHttp {
       return await this.options.fetch(`${this.base}${path}`, {
         ...init,
         headers: {
-          Authorization: `Bearer ${this.options.token}`,
+          ...(this.options.token ? { Authorization: `Bearer ${this.options.token}` } : {}),
           Accept: 'application/json',
           ...(init.body ? { 'Content-Type': 'application/json' } : {}),
         },

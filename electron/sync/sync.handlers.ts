@@ -1,8 +1,9 @@
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import type { HandlerGroup } from '../rpc/handlers';
+import { createJoinCode } from './sync-join';
 import { dismissProblem, getIssues, getSettings, updateSettings, type SyncEnv } from './sync.service';
 
-export type SyncMethods = 'sync.status' | 'sync.settings' | 'sync.updateSettings' | 'sync.now' | 'sync.issues' | 'sync.dismissProblem';
+export type SyncMethods = 'sync.status' | 'sync.settings' | 'sync.updateSettings' | 'sync.createJoinCode' | 'sync.now' | 'sync.issues' | 'sync.dismissProblem';
 
 /** What the handlers ask of the worker that the sync module runs. */
 export interface SyncWorker {
@@ -22,6 +23,12 @@ export function syncHandlers(env: SyncEnv, worker: SyncWorker): HandlerGroup<Syn
       ctx.emit('sync.changed', {});
       worker.settingsSaved();
       return settings;
+    },
+    'sync.createJoinCode': async (_input, ctx) => {
+      const joinCode = await createJoinCode(env);
+      // Who let a desk in, and until when the code was good; never the code itself.
+      ctx.audit({ action: 'sync.joinCodeCreated', detail: { expiresAt: joinCode.expiresAt } });
+      return joinCode;
     },
     'sync.now': async () => {
       await worker.syncNow();

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AppError } from '../../shared/contract/errors';
 import type { Database } from '../db/schema';
 import type { EventBus } from '../events/event-bus';
 import type { HandlerGroup } from '../rpc/handlers';
@@ -15,6 +16,8 @@ import { defaultRetryPolicy, type RetryPolicy } from './sync-retries';
 import { syncHandlers, type SyncMethods } from './sync.handlers';
 import { counts, readState, updateState } from './sync.repository';
 import { readConfig, type SyncConfig } from './sync.service';
+import { isJoinUnfinished, saveJoinedCloud } from './sync-join';
+import type { SecretStorageProblem } from '../secrets/secret-cipher';
 
 export interface SyncDeps {
   db: Kysely<Database>;
@@ -41,6 +44,8 @@ export interface SyncModule {
   runOnce(): Promise<void>;
   /** What `sync.now` runs: like runOnce, but hurried while the cloud is known to be away. */
   syncNow(): Promise<void>;
+  /** What `setup.joinClinic` asks of sync (electron/setup/join-clinic.ts). */
+  joiner: Joiner;
   close(): Promise<void>;
 }
 
@@ -50,6 +55,20 @@ const ROUND_BACKOFF = { baseMs: 1_000, capMs: 5 * 60_000 };
 const STREAM_BACKOFF = { baseMs: 1_000, capMs: 60_000 };
 /** A local change is pushed this soon after it (changes in a burst go in one round). */
 const PUSH_DELAY_MS = 300;
+
+/** Sync's part in joining a clinic on the first run. */
+export interface Joiner {
+  /** How to reach the cloud (the worker's fetch, timeout and clock). */
+  http: { fetch: typeof globalThis.fetch; timeoutMs: number; now: () => number };
+  /** Why a token could not be kept here, or null. */
+  secretProblem(): SecretStorageProblem | null;
+  /** A join with this URL that got its token but not its first pull (finished without a new code). */
+  isUnfinished(cloudUrl: string): Promise<boolean>;
+  /** Keeps the token for the URL's origin and turns sync on, with nothing to upload. */
+  keepToken(cloudUrl: string, token: string): Promise<void>;
+  /** The first full pull, now; CLOUD_UNAVAILABLE (details.joined) when it cannot finish. */
+  firstPull(): Promise<void>;
+}
 
 /**
  * Sync with the clinic's cloud: the worker that runs rounds (push the outbox, then pull)
@@ -322,6 +341,17 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
 
   if (autoStart) setTimeout(() => void runNow(), 0).unref?.();
 
+  /** The first full pull of a desk that joined: now, and it must reach the cloud. */
+  async function firstPull(): Promise<void> {
+    await runNow();
+    if (connection !== 'online') {
+      throw new AppError('CLOUD_UNAVAILABLE', 'This desk joined the clinic, but the clinic could not be downloaded yet. Try again to finish.', {
+        problem: connection === 'unauthorised' ? 'UNAUTHORISED' : 'FIRST_PULL',
+        joined: true,
+      });
+    }
+  }
+
   return {
     handlers: syncHandlers(env, {
       status: () => status(),
@@ -333,6 +363,13 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
     }),
     runOnce: () => runNow(),
     syncNow: () => syncNow(),
+    joiner: {
+      http: { fetch: fetchImpl, timeoutMs, now },
+      secretProblem: () => deps.secretCipher.problem(),
+      isUnfinished: (cloudUrl) => isJoinUnfinished(env, cloudUrl),
+      keepToken: (cloudUrl, token) => db.transaction().execute((trx) => saveJoinedCloud(env, trx, cloudUrl, token, now())),
+      firstPull,
+    },
     close: async () => {
       closed = true;
       closing.abort();

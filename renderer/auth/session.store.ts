@@ -30,6 +30,8 @@ export interface SessionState {
   setGuestLocale(locale: Locale): void;
   startDemo(): Promise<void>;
   createClinic(input: MethodInput<'setup.createClinic'>): Promise<void>;
+  /** First run: join a clinic with a code; resolves when it is downloaded (then the sign-in screen). */
+  joinClinic(input: MethodInput<'setup.joinClinic'>): Promise<void>;
   signIn(username: string, password: string): Promise<void>;
   signOut(): Promise<void>;
   lock(): void;
@@ -106,6 +108,11 @@ export function createSessionStore(transport: Transport) {
         set({ status });
         // The admin just chose the password: signing in straight away saves typing it twice.
         await get().signIn(input.admin.username, input.admin.password);
+      },
+
+      async joinClinic(input) {
+        await transport.call('setup.joinClinic', input);
+        await get().load();
       },
 
       async signIn(username, password) {

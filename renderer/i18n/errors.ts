@@ -8,6 +8,7 @@ export function errorText(t: TFunction, error: RpcError): string {
   if (error.code === 'INTERNAL' && error.details.offline === true) return t('errors.offline');
   if (!isErrorCode(error.code)) return error.message;
   if (error.code === 'WITHDRAWAL_UNFINISHED') return withdrawalUnfinishedText(t, error);
+  if (error.code === 'CLOUD_UNAVAILABLE' && error.details.joined === true) return t('firstRun.join.unfinished');
   if (error.code === 'FORBIDDEN' && error.details.reason === 'NOT_YOUR_PATIENT') return t('patients.notYourPatient');
   return t(`errors.${error.code}`, { defaultValue: error.message });
 }

@@ -11,8 +11,9 @@ import { Icon } from '../ui/icons';
 import { focusFirstError } from '../ui/use-form';
 import { AuthLayout } from '../auth/auth-layout';
 import { TimeZoneOptions, currencies, defaultTimeZone } from '../settings/zones';
+import { JoinClinicForm } from './join-clinic-form';
 
-type Mode = 'choose' | 'create';
+type Mode = 'choose' | 'create' | 'join';
 
 export function FirstRunScreen() {
   const { t } = useTranslation();
@@ -29,6 +30,14 @@ export function FirstRunScreen() {
     );
   }
 
+  if (mode === 'join') {
+    return (
+      <AuthLayout>
+        <JoinClinicForm onBack={() => setMode('choose')} />
+      </AuthLayout>
+    );
+  }
+
   return (
     <AuthLayout wide>
       <div className="first-run">
@@ -36,7 +45,7 @@ export function FirstRunScreen() {
           <h1 className="auth-title">{t('firstRun.title')}</h1>
           <p className="auth-lead">{t('firstRun.lead')}</p>
         </div>
-        <div className="choice-grid">
+        <div className="choice-grid choice-grid-3">
           <section className="choice-card" aria-labelledby="choice-demo">
             <span className="choice-icon">
               <Icon name="zap" size={22} />
@@ -74,6 +83,18 @@ export function FirstRunScreen() {
             <p className="muted">{t('firstRun.create.text')}</p>
             <Button variant="secondary" size="lg" onClick={() => setMode('create')}>
               {t('firstRun.create.action')}
+            </Button>
+          </section>
+          <section className="choice-card" aria-labelledby="choice-join">
+            <span className="choice-icon">
+              <Icon name="users" size={22} />
+            </span>
+            <h2 id="choice-join" className="choice-title">
+              {t('firstRun.join.title')}
+            </h2>
+            <p className="muted">{t('firstRun.join.text')}</p>
+            <Button variant="secondary" size="lg" onClick={() => setMode('join')} data-testid="first-run-join">
+              {t('firstRun.join.action')}
             </Button>
           </section>
         </div>

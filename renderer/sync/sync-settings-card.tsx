@@ -12,6 +12,7 @@ import { Checkbox, TextField } from '../ui/field';
 import { Card, CardHeader } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
 import { settingsForm, settingsInput, settingsRefusalOf, type SyncSettingsForm } from './sync-state';
+import { AddDeskSection } from './add-desk';
 import './sync.css';
 
 /** Admin: the cloud's address and token, the pull interval, and sync on or off. */
@@ -32,7 +33,10 @@ export function SyncSettingsCard() {
       <CardHeader titleId="sync-settings-title" title={t('sync.settings.title')} subtitle={t('sync.settings.lead')} />
       {settings ? (
         // A new form after each save: the token box empties and the values are the saved ones.
-        <SettingsForm key={saves} settings={settings} onSaved={() => setSaves((count) => count + 1)} />
+        <>
+          <SettingsForm key={saves} settings={settings} onSaved={() => setSaves((count) => count + 1)} />
+          <AddDeskSection settings={settings} />
+        </>
       ) : status === 'error' ? (
         <div className="card-body">
           <ErrorMessage

@@ -1,7 +1,10 @@
 import { createStore } from 'zustand/vanilla';
 import type { Appointment } from '../../shared/appointments/appointments.contract';
 import type { Patient } from '../../shared/patients/patients.contract';
+import type { MethodOutput } from '../../shared/contract/contract';
 import type { SyncConflict, SyncProblem, SyncSettings, SyncStatus } from '../../shared/sync/sync.contract';
+
+export type JoinCode = MethodOutput<'sync.createJoinCode'>;
 import type { Transport } from '../transport/transport';
 import type { RpcError } from '../transport/rpc-error';
 import { createLatest, toRpcError, type LoadStatus } from '../stores/store-utils';
@@ -37,6 +40,8 @@ export interface SyncState {
   patient(id: number): Promise<Patient>;
   loadSettings(): Promise<void>;
   saveSettings(input: SyncSettingsInput & { forgetToken?: true }): Promise<SyncSettings>;
+  /** "Add a desk": a one-time code from the cloud (admin). */
+  createJoinCode(): Promise<JoinCode>;
   connect(): () => void;
 }
 
@@ -139,6 +144,8 @@ export function createSyncStore(transport: Transport) {
         set({ settingsStatus: 'error', settingsError: toRpcError(error) });
       }
     },
+
+    createJoinCode: () => transport.call('sync.createJoinCode', {}),
 
     async saveSettings(input) {
       const settings = await transport.call('sync.updateSettings', input);

@@ -40,6 +40,8 @@ export const errorCodes = [
   'PHOTOS_NOT_SAME_PERSON',
   /** A cloud service (AWS, the clinic's cloud API) could not be reached or refused us (details.problem). */
   'CLOUD_UNAVAILABLE',
+  /** The cloud refused a join code (mistyped, used or expired: it does not say which). */
+  'JOIN_CODE_INVALID',
   /**
    * A face check-in withdrawal stopped halfway: the consent is withdrawn, some AWS steps are
    * done and others remain, to be finished by running it again (details.done, details.remaining, details.problem).
@@ -114,6 +116,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   PHOTO_UNUSABLE: 422,
   PHOTOS_NOT_SAME_PERSON: 422,
   CLOUD_UNAVAILABLE: 503,
+  JOIN_CODE_INVALID: 422,
   WITHDRAWAL_UNFINISHED: 503,
   SECURE_STORAGE_UNAVAILABLE: 409,
   ROOM_OCCUPIED: 409,

@@ -94,6 +94,21 @@ export const en = {
       adminSection: 'Your administrator account',
       submit: 'Create the clinic',
     },
+    join: {
+      title: 'Join a clinic',
+      text: 'This clinic already works on another desk and syncs with a cloud: bring its patients, bookings and staff accounts to this computer.',
+      action: 'Join a clinic',
+      lead: 'On a desk already in the clinic, an administrator opens Settings › Cloud sync › Add a desk and reads you the code.',
+      cloudUrl: 'Cloud URL',
+      cloudUrlHint: 'The same address the other desk syncs with, for example https://api.clinic.example',
+      code: 'Join code',
+      codeHint: 'Ten letters and digits; good once, for a day.',
+      submit: 'Join the clinic',
+      progressTitle: 'Downloading the clinic…',
+      progressText: 'Patients, bookings and staff accounts are being copied to this computer. This takes a few seconds; then you sign in.',
+      unfinished:
+        'This desk joined the clinic, but the download did not finish. Check the connection and press “Join the clinic” again to finish; the same code is not needed again.',
+    },
   },
   lock: {
     title: 'Screen locked',
@@ -930,6 +945,15 @@ export const en = {
       },
     },
     settings: {
+      addDesk: {
+        title: 'Add a desk',
+        lead: 'Another computer joins this clinic with a one-time code: its patients, bookings, staff accounts and settings come from the cloud.',
+        action: 'Create a join code',
+        again: 'Create another code',
+        howTo: 'On the new computer: first run › Join a clinic, then enter {{url}} and this code.',
+        expires: 'Good once, until {{time}}.',
+        needsSync: 'Set up sync first (the cloud URL and a token): a new desk joins through the cloud.',
+      },
       title: 'Cloud sync',
       lead: 'Connect this desk to the clinic’s cloud API: online bookings appear on the board and desk bookings reach the cloud.',
       enabled: 'Sync with the clinic’s cloud',
@@ -1151,6 +1175,7 @@ export const en = {
     passwordsDiffer: 'The two passwords are not the same.',
     usernameTaken: 'That username is taken.',
     serviceUrl: 'An https:// address (plain http:// only to this computer).',
+    joinCode: 'Ten letters and digits, as XXXXX-XXXXX.',
   },
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',
@@ -1180,6 +1205,7 @@ export const en = {
     PHOTO_UNUSABLE: 'That photo cannot be used: it needs exactly one face, clearly in view. Please try again.',
     PHOTOS_NOT_SAME_PERSON: 'The photos do not show the same person. Nothing was saved: take three new photos of the patient.',
     CLOUD_UNAVAILABLE: 'The online service could not be reached. Nothing was changed; try again in a moment.',
+    JOIN_CODE_INVALID: 'The cloud did not accept that code: it may be mistyped, used already or expired. Ask for a new one.',
     WITHDRAWAL_UNFINISHED:
       'The withdrawal is not finished. The consent is withdrawn, so face check-in is off for this patient, but some face data or photos could not be deleted yet. Use “Finish withdrawal” to delete them.',
     SECURE_STORAGE_UNAVAILABLE: 'This computer cannot store secrets encrypted, so they were not saved.',

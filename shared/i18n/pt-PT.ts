@@ -92,6 +92,21 @@ export const pt: Catalogue = {
       adminSection: 'A sua conta de administrador',
       submit: 'Criar a clínica',
     },
+    join: {
+      title: 'Juntar-se a uma clínica',
+      text: 'A clínica já funciona noutro posto e sincroniza com uma nuvem: traga os utentes, as marcações e as contas da equipa para este computador.',
+      action: 'Juntar-se a uma clínica',
+      lead: 'Num posto que já está na clínica, um administrador abre Definições › Sincronização na nuvem › Adicionar um posto e lê-lhe o código.',
+      cloudUrl: 'URL da nuvem',
+      cloudUrlHint: 'O mesmo endereço com que o outro posto sincroniza, por exemplo https://api.clinica.exemplo',
+      code: 'Código de adesão',
+      codeHint: 'Dez letras e algarismos; válido uma vez, durante um dia.',
+      submit: 'Juntar-se à clínica',
+      progressTitle: 'A descarregar a clínica…',
+      progressText: 'Os utentes, as marcações e as contas da equipa estão a ser copiados para este computador. Demora alguns segundos; depois inicia sessão.',
+      unfinished:
+        'Este posto juntou-se à clínica, mas a descarga não terminou. Verifique a ligação e prima “Juntar-se à clínica” outra vez para terminar; não precisa do mesmo código.',
+    },
   },
   lock: {
     title: 'Ecrã bloqueado',
@@ -929,6 +944,15 @@ export const pt: Catalogue = {
       },
     },
     settings: {
+      addDesk: {
+        title: 'Adicionar um posto',
+        lead: 'Outro computador junta-se a esta clínica com um código de utilização única: os utentes, as marcações, as contas da equipa e as definições vêm da nuvem.',
+        action: 'Criar um código de adesão',
+        again: 'Criar outro código',
+        howTo: 'No computador novo: primeiro arranque › Juntar-se a uma clínica, e depois introduza {{url}} e este código.',
+        expires: 'Válido uma vez, até {{time}}.',
+        needsSync: 'Configure primeiro a sincronização (o URL da nuvem e um token): um posto novo junta-se através da nuvem.',
+      },
       title: 'Sincronização com a nuvem',
       lead: 'Ligue este posto à API da nuvem da clínica: as marcações online aparecem no quadro e as marcações do posto chegam à nuvem.',
       enabled: 'Sincronizar com a nuvem da clínica',
@@ -1151,6 +1175,7 @@ export const pt: Catalogue = {
     passwordsDiffer: 'As duas palavras-passe não são iguais.',
     usernameTaken: 'Esse nome de utilizador já existe.',
     serviceUrl: 'Um endereço https:// (http:// simples só para este computador).',
+    joinCode: 'Dez letras e algarismos, como XXXXX-XXXXX.',
   },
   errors: {
     VALIDATION: 'Alguns dados não são válidos. Verifique os campos assinalados.',
@@ -1180,6 +1205,7 @@ export const pt: Catalogue = {
     PHOTO_UNUSABLE: 'Essa fotografia não serve: tem de mostrar um só rosto, bem visível. Tente novamente.',
     PHOTOS_NOT_SAME_PERSON: 'As fotografias não mostram a mesma pessoa. Nada foi guardado: tire três fotografias novas ao utente.',
     CLOUD_UNAVAILABLE: 'Não foi possível contactar o serviço online. Nada foi alterado; tente de novo dentro de momentos.',
+    JOIN_CODE_INVALID: 'A nuvem não aceitou esse código: pode estar mal escrito, já ter sido usado ou ter expirado. Peça um novo.',
     WITHDRAWAL_UNFINISHED:
       'A retirada não ficou concluída. O consentimento foi retirado, por isso o check-in facial está desligado para este utente, mas alguns dados faciais ou fotografias ainda não puderam ser apagados. Use “Concluir a retirada” para os apagar.',
     SECURE_STORAGE_UNAVAILABLE: 'Este computador não consegue guardar segredos cifrados, por isso não foram guardados.',

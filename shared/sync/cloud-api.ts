@@ -236,3 +236,26 @@ export type ErrorResponse = z.infer<typeof errorResponse>;
 
 /** Server-sent events at GET /v1/events: `event: changes` with `{ "seq": n }` when something was applied. */
 export const changesEvent = z.strictObject({ seq: z.number().int().min(0) });
+
+/** POST /v1/join-codes (a desk's token): a one-time code another desk joins the clinic with. */
+export const joinCodeResponse = z.strictObject({
+  /** XXXXX-XXXXX, Crockford base32 (shared/sync/join-code.ts). */
+  code: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$/),
+  expiresAt: instantMs,
+});
+export type JoinCodeResponse = z.infer<typeof joinCodeResponse>;
+
+/** POST /v1/join (no token): a code, once, for this desk's own token. */
+export const joinRequest = z.strictObject({
+  /** As typed: case, spaces and the dash do not matter. */
+  code: z.string().min(1).max(40),
+  /** How the cloud's records name the new desk. */
+  deskName: z.string().min(1).max(100),
+});
+export type JoinRequest = z.infer<typeof joinRequest>;
+
+export const joinResponse = z.strictObject({
+  /** The new desk's bearer token (shown once; the cloud keeps only its hash). */
+  token: z.string().min(32).max(200),
+});
+export type JoinResponse = z.infer<typeof joinResponse>;

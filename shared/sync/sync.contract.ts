@@ -85,6 +85,17 @@ export const syncContract = {
     access: ADMIN,
     writes: true,
   }),
+  /**
+   * "Add a desk": a one-time code (XXXXX-XXXXX) from the cloud that another desk joins this
+   * clinic with on its first run, and when it stops being good (about a day).
+   */
+  'sync.createJoinCode': method({
+    input: z.strictObject({}),
+    output: z.strictObject({ code: z.string(), expiresAt: z.number() }),
+    errors: ['NOT_SET_UP', 'CLOUD_UNAVAILABLE'],
+    access: ADMIN,
+    audits: ['sync.joinCodeCreated'],
+  }),
   /** Push and pull now, without waiting for the interval; answers when the round is over. */
   'sync.now': method({ input: z.strictObject({}), output: syncStatus, access: DESK }),
   'sync.issues': method({

@@ -57,7 +57,7 @@ const test = base.extend<{ cloud: Cloud; host: RunningHost; app: FrontDeskApp; a
     await use(cloud);
     await cloud.dispose();
   },
-  // The browser host cannot seal a token (no keyring): it is given the cloud by its environment.
+  // The cloud by the environment (a desk may also seal a token, or join with a code: join-clinic.spec.ts).
   host: async ({ cloud }, use) => {
     // Some tests book hours ahead today: near midnight the host runs at noon instead.
     const host = await startHost({ demo: true, minutesOfToday: 240, env: { FRONT_DESK_CLOUD_URL: cloud.url, FRONT_DESK_CLOUD_TOKEN: DESK_TOKEN } });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { MethodInput, MethodName, MethodOutput } from '../../shared/contract/contract';
-import type { ErrorBody } from '../../shared/contract/errors';
+import type { ErrorBody, RpcResult } from '../../shared/contract/errors';
 import type { Role } from '../../shared/contract/method';
 import type { SyncStatus } from '../../shared/sync/sync.contract';
 import { startFrontDesk, type FrontDesk } from '../../electron/app/front-desk';
@@ -13,6 +13,9 @@ import { insertStaff } from '../../electron/staff/staff.repository';
 import type { Caller } from '../../electron/rpc/dispatch';
 import type { Session, SessionBinding } from '../../electron/rpc/context';
 import { writeSettings } from '../../electron/settings/settings.repository';
+import { fakeKeyring } from '../../electron/secrets/fake-keyring';
+import type { SecretCipher } from '../../electron/secrets/secret-cipher';
+import { localCaller } from '../../electron/rpc/local-caller';
 
 export const TIME_ZONE = 'Europe/Lisbon';
 
@@ -57,6 +60,7 @@ export interface AppointmentView {
 }
 
 const TEST_COST = { N: 1024, r: 8, p: 1 };
+let testHash: Promise<string> | null = null;
 
 export interface SyncDeskOptions {
   name: string;
@@ -82,38 +86,7 @@ export async function startSyncDesk(options: SyncDeskOptions): Promise<SyncDesk>
   }
   desk.settings.set({ ...desk.settings.get(), timeZone: TIME_ZONE, slotStepMinutes: 15 });
 
-  const passwordHash = await hashPassword('test', TEST_COST);
-  const signedIn = async (role: Role): Promise<Caller> => {
-    const row = await insertStaff(db, {
-      username: `${role}-${randomBytes(4).toString('hex')}`,
-      displayName: role,
-      role,
-      passwordHash,
-      practitionerId: null,
-      locale: 'en',
-      now: options.clock.now,
-    });
-    const session: Session = {
-      token: randomBytes(8).toString('hex'),
-      staffId: row.id,
-      username: row.username,
-      role,
-      practitionerId: null,
-      lastActiveAt: options.clock.now,
-      isLocked: false,
-    };
-    const auth: SessionBinding = {
-      current: () => {
-        session.lastActiveAt = options.clock.now;
-        return session;
-      },
-      signIn: () => {
-        throw new Error('not used in these tests');
-      },
-      signOut: () => {},
-    };
-    return { transport: 'ipc', workstation: `${options.name}-${role}`, auth };
-  };
+  const signedIn = (role: Role) => signedInAs(desk, options.name, options.clock, role);
   const admin = await signedIn('admin');
   const reception = await signedIn('receptionist');
 
@@ -151,6 +124,70 @@ export async function startSyncDesk(options: SyncDeskOptions): Promise<SyncDesk>
     close: async () => {
       await desk.close();
       if (!options.dataDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A member of staff made for the test, signed in on this desk (its session held in memory). */
+export async function signedInAs(desk: FrontDesk, name: string, clock: Clock, role: Role): Promise<Caller> {
+  const row = await insertStaff(desk.database.db, {
+    username: `${role}-${randomBytes(4).toString('hex')}`,
+    displayName: role,
+    role,
+    passwordHash: await (testHash ??= hashPassword('test', TEST_COST)),
+    practitionerId: null,
+    locale: 'en',
+    now: clock.now,
+  });
+  const session: Session = {
+    token: randomBytes(8).toString('hex'),
+    staffId: row.id,
+    username: row.username,
+    role,
+    practitionerId: null,
+    lastActiveAt: clock.now,
+    isLocked: false,
+  };
+  const auth: SessionBinding = {
+    current: () => {
+      session.lastActiveAt = clock.now;
+      return session;
+    },
+    signIn: () => {
+      throw new Error('not used in these tests');
+    },
+    signOut: () => {},
+  };
+  return { transport: 'ipc', workstation: `${name}-${role}`, auth };
+}
+
+/** A desk on its first run: nothing set up, no cloud in its environment, a keyring to keep a token in. */
+export interface FreshDesk {
+  readonly desk: FrontDesk;
+  readonly dir: string;
+  /** Nobody signed in: what the first-run screen calls as. */
+  readonly anonymous: Caller;
+  call<M extends MethodName>(caller: Caller, method: M, input: MethodInput<M>): Promise<RpcResult<MethodOutput<M>>>;
+  close(): Promise<void>;
+}
+
+export async function startFreshDesk(options: { name: string; clock: Clock; secretCipher?: SecretCipher }): Promise<FreshDesk> {
+  const dir = mkdtempSync(join(tmpdir(), `fd-fresh-${options.name}-`));
+  const desk = await startFrontDesk({
+    dataDir: dir,
+    now: () => options.clock.now,
+    env: {},
+    syncWorker: false,
+    secretCipher: options.secretCipher ?? fakeKeyring,
+  });
+  return {
+    desk,
+    dir,
+    anonymous: localCaller(desk.sessions, `${options.name}-first-run`),
+    call: async (caller, method, input) => (await desk.dispatch(caller, method, input)) as never,
+    close: async () => {
+      await desk.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
