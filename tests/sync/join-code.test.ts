@@ -1,17 +1,19 @@
 import BetterSqlite3 from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintJoinCodeIn } from '../../cloud/join-cli';
 import { JOIN_CODE_TTL_MS } from '../../cloud/join.service';
-import { DESK_TOKEN, PORTAL_TOKEN, rawRequest, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
+import { DESK_TOKEN, PORTAL_TOKEN, rawRequest, startTestCloud, upsert, type TestCloud } from '../../cloud/test-fixtures';
+import { hashPassword } from '../../electron/auth/password';
 import type { CloudServerOptions } from '../../cloud/server';
 import { HOUR_MS, MINUTE_MS } from '../../shared/time/units';
 import type { FrontDesk } from '../../electron/app/front-desk';
 import type { Caller } from '../../electron/rpc/dispatch';
 import type { Session, SessionBinding } from '../../electron/rpc/context';
 import { seedBusyClinic } from './busy-clinic';
-import { at, seedPractice, signedInAs, startFreshDesk, startSyncDesk, type Clock, type FreshDesk, type SyncDesk } from './sync-fixtures';
+import { at, seedPractice, startFreshDesk, startSyncDesk, type Clock, type FreshDesk, type SyncDesk } from './sync-fixtures';
 
 /**
  * "Join a clinic": one desk (or the cloud's console) makes a one-time code, a new desk types
@@ -361,16 +363,28 @@ describe('a desk joins a clinic on its first run', () => {
     expect(away.desk.database.sqlite.prepare(`SELECT count(*) FROM audit_log WHERE action = 'sync.joinCodeCreated'`).pluck().get()).toBe(0);
   });
 
-  it('joins a clinic in use (300 patients, 900 appointments) with a code from the cloud’s console, and its board shows the bookings', async () => {
+  it('joins a clinic in use (300 patients, 900 appointments) with a code from the cloud’s console: its staff sign in and its board shows the bookings', async () => {
     const busy = await seedBusyClinic(cloud.desk, { patients: 300, appointments: 900, firstDay: '2030-01-07', timeZone: 'Europe/Lisbon' });
+    // The clinic's receptionist, as another desk made her account.
+    const account = upsert('staff', randomUUID(), {
+      username: 'marta',
+      displayName: 'Marta',
+      role: 'receptionist',
+      passwordHash: await hashPassword(PASSWORD, { N: 1024, r: 8, p: 1 }),
+      practitionerUid: null,
+      locale: 'pt',
+      isDisabled: false,
+    });
+    expect((await cloud.desk.push('desk-b', [account])).results[0]).toMatchObject({ status: 'applied' });
     const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
     const c = await freshDesk('c');
     expect(await c.call(c.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code })).toEqual({ ok: true, value: { ok: true } });
     const sqlite = c.desk.database.sqlite;
     expect(sqlite.prepare('SELECT count(*) FROM patients').pluck().get()).toBe(300);
     expect(sqlite.prepare('SELECT count(*) FROM appointments').pluck().get()).toBe(900);
-    const reception = await signedInAs(c.desk, 'c', clock, 'receptionist');
-    const board = await c.call(reception, 'board.day', { day: '2030-01-09' });
+    const marta = personAt(c.desk, 'c-window');
+    expect(await c.call(marta, 'auth.signIn', { username: 'marta', password: PASSWORD })).toMatchObject({ ok: true, value: { staff: { username: 'marta' } } });
+    const board = await c.call(marta, 'board.day', { day: '2030-01-09' });
     if (!board.ok) throw new Error(JSON.stringify(board.error));
     expect(board.value.practitioners).toHaveLength(6);
     expect(board.value.appointments).toHaveLength(busy.perDay.get('2030-01-09')!);
