@@ -46,6 +46,11 @@ export interface ApplyContext {
   effects: AppliedEffects;
   /** Local ids by `entity:uid`, for one transaction: a page refers to the same few practitioners again and again. */
   ids: Map<string, number>;
+  /**
+   * False when the caller knows no conflict is recorded (a page of a pull found none when it
+   * began, and a pull records none): no appointment it applies then has one to settle.
+   */
+  mayHaveConflicts?: boolean;
 }
 
 /**
@@ -94,7 +99,8 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
     else await writers[row.entity](trx, row.uid, data as never, ctx);
     await setVersion(trx, row.entity, row.uid, row.version);
     if (isSavepoint) await releaseApplySavepoint(trx);
-    return { status: 'applied', isConflictSettled: row.entity === 'appointment' && (await settleConflict(trx, row.uid, ctx)) };
+    const isConflictSettled = row.entity === 'appointment' && ctx.mayHaveConflicts !== false && (await settleConflict(trx, row.uid, ctx));
+    return { status: 'applied', isConflictSettled };
   } catch (error) {
     if (isSavepoint) await rollBackApplySavepoint(trx);
     ctx.ids.delete(`${row.entity}:${row.uid}`);

@@ -15,6 +15,7 @@ import {
   deleteVersion,
   enqueueRow,
   entityOrder,
+  hasConflicts,
   hasParkedRows,
   hasPendingChange,
   isResyncUnderway,
@@ -318,6 +319,7 @@ export async function pullChanges(deps: EngineDeps, http: CloudHttp): Promise<nu
           await markResyncSeen(trx, changes);
         }
         const hasParked = await hasParkedRows(trx);
+        ctx.mayHaveConflicts = await hasConflicts(trx);
         for (const change of changes) await applyPulled(trx, change, ctx, hasParked, isLost);
         if (isResyncEnd) {
           if (isLost) await sendBackLost(trx, ctx);

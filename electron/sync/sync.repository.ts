@@ -182,6 +182,10 @@ export async function recordConflict(
     .execute();
 }
 
+export async function hasConflicts(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('sync_conflicts').select('appointment_uid').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** Returns whether there was one. */
 export async function clearConflict(db: Kysely<Database>, appointmentUid: string): Promise<boolean> {
   const result = await db.deleteFrom('sync_conflicts').where('appointment_uid', '=', appointmentUid).executeTakeFirst();
