@@ -59,7 +59,7 @@ describe('hostile input', () => {
       ),
       { numRuns: 150 },
     );
-    expect(cloud.server.overlaps()).toEqual([]);
+    expect(await cloud.server.overlaps()).toEqual([]);
     expect((await cloud.desk.pullAll()).changes.length).toBeGreaterThan(0);
   });
 

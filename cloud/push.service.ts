@@ -10,7 +10,10 @@ import {
   type SyncEntity,
 } from '../shared/sync/cloud-api';
 import { canonicalJson } from '../shared/sync/canonical-json';
-import { MAX_APPOINTMENT_MS, type CloudDb } from './cloud-db';
+import type { CloudDb, Executor } from './db/cloud-db';
+import * as repo from './db/cloud.repository';
+import type { Span, StoredRow } from './db/cloud.repository';
+import { MAX_APPOINTMENT_MS } from './db/limits';
 
 /**
  * Who is pushing: a front desk may change anything; the patient portal may only create
@@ -18,19 +21,19 @@ import { MAX_APPOINTMENT_MS, type CloudDb } from './cloud-db';
  */
 export type Principal = 'desk' | 'portal';
 
-interface StoredRow {
-  entity: SyncEntity;
-  uid: string;
-  version: number;
-  deleted: number;
-  data: string | null;
-}
-
 /** An answer that ends one mutation early; `isStored` says whether a replay must get it again. */
 class Outcome {
   constructor(
     readonly result: MutationResult,
     readonly isStored: boolean,
+  ) {}
+}
+
+/** The exclusion constraint said no; the clash is looked up once the savepoint is rolled back. */
+class Overlapping {
+  constructor(
+    readonly current: StoredRow | undefined,
+    readonly span: Span,
   ) {}
 }
 
@@ -41,77 +44,10 @@ const conflict = (m: Mutation, current: StoredRow | undefined, clash: Clash | nu
   new Outcome({ mutationId: m.mutationId, status: 'conflict', current: current ? toServerRow(current) : null, clash }, true);
 
 function toServerRow(row: StoredRow): ServerRow {
-  return { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted === 1, data: row.data === null ? null : JSON.parse(row.data) };
+  return { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted, data: row.data === null ? null : JSON.parse(row.data) };
 }
 
-type Statements = ReturnType<typeof prepare>;
-
-interface ClashRow {
-  uid: string;
-  startsAt: number;
-  endsAt: number;
-  origin: string | null;
-}
-
-function prepare(db: CloudDb) {
-  return {
-    row: db.prepare<[string, string], StoredRow>('SELECT entity, uid, version, deleted, data FROM rows WHERE entity = ? AND uid = ?'),
-    isLive: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM rows WHERE entity = ? AND uid = ? AND deleted = 0'),
-    nextSeq: db.prepare<[], { seq: number }>('UPDATE clinic SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq AS seq'),
-    purgedVersion: db.prepare<[], { version: number }>('SELECT purged_version AS version FROM clinic WHERE id = 1'),
-    upsertRow: db.prepare<[string, string, number, number, string | null, number, string, number]>(
-      `INSERT INTO rows (entity, uid, version, deleted, data, seq, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (entity, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data,
-         seq = excluded.seq, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-    ),
-    dropRefs: db.prepare<[string, string]>('DELETE FROM refs WHERE from_entity = ? AND from_uid = ?'),
-    addRef: db.prepare<[string, string, string, string]>('INSERT OR IGNORE INTO refs (from_entity, from_uid, to_entity, to_uid) VALUES (?, ?, ?, ?)'),
-    referrer: db.prepare<[string, string], { entity: string; uid: string }>(
-      'SELECT from_entity AS entity, from_uid AS uid FROM refs WHERE to_entity = ? AND to_uid = ? LIMIT 1',
-    ),
-    usernameHolder: db.prepare<[string, string], { uid: string }>(
-      `SELECT uid FROM rows WHERE entity = 'staff' AND deleted = 0 AND uid <> ? AND lower(json_extract(data, '$.username')) = lower(?) LIMIT 1`,
-    ),
-    hasSpan: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM appointment_spans WHERE uid = ?'),
-    insertSpan: db.prepare<[string, string, string | null, number, number, string]>(
-      'INSERT INTO appointment_spans (uid, practitioner_uid, room_uid, starts_at, ends_at, status) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    updateSpan: db.prepare<[string, string | null, number, number, string, string]>(
-      'UPDATE appointment_spans SET practitioner_uid = ?, room_uid = ?, starts_at = ?, ends_at = ?, status = ? WHERE uid = ?',
-    ),
-    dropSpan: db.prepare<[string]>('DELETE FROM appointment_spans WHERE uid = ?'),
-    clashWith: {
-      practitioner: db.prepare<[string, string, number, number, number], ClashRow>(
-        `SELECT s.uid, s.starts_at AS startsAt, s.ends_at AS endsAt, r.data ->> '$.origin' AS origin
-         FROM appointment_spans s JOIN rows r ON r.entity = 'appointment' AND r.uid = s.uid
-         WHERE s.practitioner_uid = ? AND s.uid <> ? AND s.starts_at > ? AND s.starts_at < ? AND s.ends_at > ?
-           AND s.status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
-         ORDER BY s.starts_at LIMIT 1`,
-      ),
-      room: db.prepare<[string, string, number, number, number], ClashRow>(
-        `SELECT s.uid, s.starts_at AS startsAt, s.ends_at AS endsAt, r.data ->> '$.origin' AS origin
-         FROM appointment_spans s JOIN rows r ON r.entity = 'appointment' AND r.uid = s.uid
-         WHERE s.room_uid = ? AND s.uid <> ? AND s.starts_at > ? AND s.starts_at < ? AND s.ends_at > ?
-           AND s.status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
-         ORDER BY s.starts_at LIMIT 1`,
-      ),
-    },
-    stored: db.prepare<[string], { fingerprint: string; result: string }>('SELECT fingerprint, result FROM mutations WHERE mutation_id = ?'),
-    store: db.prepare<[string, string, string, string, number]>(
-      'INSERT INTO mutations (mutation_id, fingerprint, result, client_id, at) VALUES (?, ?, ?, ?, ?)',
-    ),
-  };
-}
-
-const statementsByDb = new WeakMap<CloudDb, Statements>();
-function statementsOf(db: CloudDb): Statements {
-  let statements = statementsByDb.get(db);
-  if (!statements) {
-    statements = prepare(db);
-    statementsByDb.set(db, statements);
-  }
-  return statements;
-}
+const pgError = (error: unknown): { code?: string; constraint?: string } => (typeof error === 'object' && error !== null ? error : {});
 
 /** Key order must not matter: a client may serialise the same change differently on a retry. */
 function fingerprintOf(m: Mutation, data: Record<string, unknown> | null): string {
@@ -173,11 +109,14 @@ function checkStatelessly(m: Mutation, principal: Principal): Record<string, unk
 }
 
 interface ApplyContext {
-  db: CloudDb;
-  s: Statements;
+  trx: Executor;
+  clinicId: number;
   principal: Principal;
   clientId: string;
   now: number;
+  /** The last seq given out in this push (the clinic's lock is held: nobody else gives any out). */
+  seq: number;
+  purgedVersion: number;
 }
 
 /**
@@ -185,139 +124,163 @@ interface ApplyContext {
  * hold, one more than any purged tombstone had (the uid may be one deleted and purged: a client
  * that applied that delete holds its version and must not take the new row for an old one).
  */
-function nextVersion(s: Statements, current: StoredRow | undefined): number {
-  return (current?.version ?? s.purgedVersion.get()!.version) + 1;
-}
+const nextVersion = (ctx: ApplyContext, current: StoredRow | undefined): number => (current?.version ?? ctx.purgedVersion) + 1;
 
-/** Writes one mutation; throws an Outcome (inside the savepoint, which is then rolled back) when it cannot. */
-function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null): MutationResult {
-  const { s } = ctx;
-  const current = s.row.get(m.entity, m.uid);
+/** Writes one mutation; throws an Outcome or Overlapping (the caller rolls the savepoint back) when it cannot. */
+async function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null): Promise<MutationResult> {
+  const { trx, clinicId } = ctx;
+  const current = await repo.rowOf(trx, clinicId, m.entity, m.uid);
   // A conflict would show the portal a row it may not read (a patient named in an appointment it sees).
   if (ctx.principal === 'portal' && current) throw rejected(m, 'FORBIDDEN', 'The portal may only create new rows.', false);
-  const isBaseCurrent = m.baseVersion === null ? current === undefined : current !== undefined && current.deleted === 0 && current.version === m.baseVersion;
+  const isBaseCurrent = m.baseVersion === null ? current === undefined : current !== undefined && !current.deleted && current.version === m.baseVersion;
 
   if (m.op === 'delete') {
     // With a null base and no row (created and deleted before the server saw it) the delete is still recorded, as a tombstone.
     if (!isBaseCurrent) throw conflict(m, current, null);
     if (current) {
-      const referrer = s.referrer.get(m.entity, m.uid);
+      const referrer = await repo.referrerOf(trx, clinicId, m.entity, m.uid);
       if (referrer) throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${referrer.entity} ${referrer.uid}.`, true);
     }
-    const version = nextVersion(s, current);
-    const { seq } = s.nextSeq.get()!;
-    s.upsertRow.run(m.entity, m.uid, version, 1, null, seq, ctx.clientId, ctx.now);
-    s.dropRefs.run(m.entity, m.uid);
-    if (m.entity === 'appointment') s.dropSpan.run(m.uid);
+    const version = nextVersion(ctx, current);
+    await repo.putRow(trx, clinicId, { entity: m.entity, uid: m.uid, version, data: null, seq: ++ctx.seq, updatedBy: ctx.clientId, updatedAt: ctx.now });
+    await repo.setRefs(trx, clinicId, m.entity, m.uid, []);
+    if (m.entity === 'appointment') await repo.dropSpan(trx, clinicId, m.uid);
     return { mutationId: m.mutationId, status: 'applied', version };
   }
 
   if (!isBaseCurrent) throw conflict(m, current, null);
-  // Usernames are the clinic's, as on each desk (case aside): two desks may not both make "maria".
-  if (m.entity === 'staff' && s.usernameHolder.get(m.uid, data!.username as string)) {
-    throw rejected(m, 'INVALID', `The username ${data!.username as string} is taken by another account of the clinic.`, true);
-  }
+  const username = m.entity === 'staff' ? (data!.username as string) : null;
+  if (username !== null && (await repo.usernameHolder(trx, clinicId, m.uid, username))) throw usernameTaken(m, username);
   const refs = referencesOf(m.entity, data!);
+  const live = await repo.liveOf(trx, clinicId, refs);
   for (const [entity, uid] of refs) {
-    if (!s.isLive.get(entity, uid)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
+    if (!live.has(`${entity}:${uid}`)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
   }
-  const version = nextVersion(s, current);
-  const { seq } = s.nextSeq.get()!;
-  s.upsertRow.run(m.entity, m.uid, version, 0, JSON.stringify(data), seq, ctx.clientId, ctx.now);
-  s.dropRefs.run(m.entity, m.uid);
-  for (const [entity, uid] of refs) s.addRef.run(m.entity, m.uid, entity, uid);
-  if (m.entity === 'appointment') writeSpan(ctx, m, current, data!);
+  const version = nextVersion(ctx, current);
+  await repo.putRow(trx, clinicId, {
+    entity: m.entity,
+    uid: m.uid,
+    version,
+    data: JSON.stringify(data),
+    seq: ++ctx.seq,
+    updatedBy: ctx.clientId,
+    updatedAt: ctx.now,
+  });
+  await repo.setRefs(trx, clinicId, m.entity, m.uid, refs);
+  if (m.entity === 'appointment') {
+    const span: Span = {
+      uid: m.uid,
+      practitionerUid: data!.practitionerUid as string,
+      roomUid: data!.roomUid as string | null,
+      startsAt: data!.startsAt as number,
+      endsAt: data!.endsAt as number,
+      status: data!.status as string,
+    };
+    try {
+      await repo.putSpan(trx, clinicId, span);
+    } catch (error) {
+      if (pgError(error).code === EXCLUSION_VIOLATION) throw new Overlapping(current, span);
+      throw error;
+    }
+  }
   return { mutationId: m.mutationId, status: 'applied', version };
 }
 
-function writeSpan(ctx: ApplyContext, m: Mutation, current: StoredRow | undefined, data: Record<string, unknown>): void {
-  const { s } = ctx;
-  const practitionerUid = data.practitionerUid as string;
-  const roomUid = data.roomUid as string | null;
-  const startsAt = data.startsAt as number;
-  const endsAt = data.endsAt as number;
-  const status = data.status as string;
-  try {
-    if (s.hasSpan.get(m.uid)) s.updateSpan.run(practitionerUid, roomUid, startsAt, endsAt, status, m.uid);
-    else s.insertSpan.run(m.uid, practitionerUid, roomUid, startsAt, endsAt, status);
-  } catch (error) {
-    const match = error instanceof Error ? /OVERLAP:(practitioner|room)/.exec(error.message) : null;
-    if (!match) throw error;
-    // The trigger said no; which appointment it was is worth a second look, the client shows
-    // it. The practitioner first: whichever trigger fired, a taken practitioner is what staff
-    // must hear of (another room would not help).
-    const window = [m.uid, startsAt - MAX_APPOINTMENT_MS, endsAt, startsAt] as const;
-    const byPractitioner = s.clashWith.practitioner.get(practitionerUid, ...window);
-    const byRoom = byPractitioner || roomUid === null ? undefined : s.clashWith.room.get(roomUid, ...window);
-    const kind = byPractitioner ? 'practitioner' : 'room';
-    const other = byPractitioner ?? byRoom;
-    throw conflict(
-      m,
-      current,
-      other
-        ? { kind, uid: other.uid, startsAt: other.startsAt, endsAt: other.endsAt, ...(other.origin === null ? {} : { origin: other.origin.slice(0, 100) }) }
-        : null,
-    );
-  }
+const EXCLUSION_VIOLATION = '23P01';
+const UNIQUE_VIOLATION = '23505';
+
+const usernameTaken = (m: Mutation, username: string) => rejected(m, 'INVALID', `The username ${username} is taken by another account of the clinic.`, true);
+
+/**
+ * Which appointment the exclusion constraint saw is worth a second look: the client shows it.
+ * The practitioner first: whichever constraint fired, a taken practitioner is what staff must
+ * hear of (another room would not help).
+ */
+async function overlapConflict(ctx: ApplyContext, m: Mutation, overlap: Overlapping): Promise<Outcome> {
+  const { span } = overlap;
+  const byPractitioner = await repo.clashWith(ctx.trx, ctx.clinicId, 'practitioner', span.practitionerUid, span.uid, span.startsAt, span.endsAt);
+  const byRoom =
+    byPractitioner || span.roomUid === null
+      ? undefined
+      : await repo.clashWith(ctx.trx, ctx.clinicId, 'room', span.roomUid, span.uid, span.startsAt, span.endsAt);
+  const kind = byPractitioner ? 'practitioner' : 'room';
+  const other = byPractitioner ?? byRoom;
+  return conflict(
+    m,
+    overlap.current,
+    other
+      ? { kind, uid: other.uid, startsAt: other.startsAt, endsAt: other.endsAt, ...(other.origin === null ? {} : { origin: other.origin.slice(0, 100) }) }
+      : null,
+  );
 }
 
 /**
- * Applies one mutation in its own transaction, together with its idempotency record:
- * either both are written or neither. A mutation id seen before gets the stored answer
- * and writes nothing.
+ * Applies one mutation in a savepoint, together with its idempotency record: either both are
+ * written or neither. A mutation id seen before gets the stored answer and writes nothing.
  */
-export function applyMutation(db: CloudDb, m: Mutation, principal: Principal, clientId: string, now: number): MutationResult {
+async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<MutationResult> {
   let data: Record<string, unknown> | null;
   try {
-    data = checkStatelessly(m, principal);
+    data = checkStatelessly(m, ctx.principal);
   } catch (error) {
     if (error instanceof Outcome) return error.result;
     throw error;
   }
   const fingerprint = fingerprintOf(m, data);
-  const ctx: ApplyContext = { db, s: statementsOf(db), principal, clientId, now };
-  const attempt = db.transaction(() => write(ctx, m, data));
-  return db
-    .transaction((): MutationResult => {
-      const stored = ctx.s.stored.get(m.mutationId);
-      if (stored) {
-        if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
-        return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
-      }
-      let result: MutationResult;
-      try {
-        // Nested: a savepoint, rolled back when the mutation is refused, while its answer is still recorded.
-        result = attempt();
-      } catch (error) {
-        if (!(error instanceof Outcome)) throw error;
-        if (!error.isStored) return error.result;
-        result = error.result;
-      }
-      ctx.s.store.run(m.mutationId, fingerprint, JSON.stringify(result), clientId, now);
-      return result;
-    })
-    .immediate();
+  const stored = await repo.storedResult(ctx.trx, ctx.clinicId, m.mutationId);
+  if (stored) {
+    if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
+    return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
+  }
+  const seqBefore = ctx.seq;
+  let result: MutationResult;
+  await repo.savepoint(ctx.trx, 'SAVEPOINT');
+  try {
+    result = await write(ctx, m, data);
+    await repo.savepoint(ctx.trx, 'RELEASE SAVEPOINT');
+  } catch (error) {
+    // Refused: nothing of it stays, while its answer is still recorded.
+    await repo.savepoint(ctx.trx, 'ROLLBACK TO SAVEPOINT');
+    ctx.seq = seqBefore;
+    let outcome: Outcome;
+    if (error instanceof Outcome) outcome = error;
+    else if (error instanceof Overlapping) outcome = await overlapConflict(ctx, m, error);
+    else if (pgError(error).code === UNIQUE_VIOLATION && pgError(error).constraint === 'rows_staff_username')
+      outcome = usernameTaken(m, data!.username as string);
+    else throw error;
+    if (!outcome.isStored) return outcome.result;
+    result = outcome.result;
+  }
+  await repo.storeResult(ctx.trx, ctx.clinicId, m.mutationId, fingerprint, JSON.stringify(result), ctx.clientId, ctx.now);
+  return result;
 }
 
 export interface PushOutcome {
   results: MutationResult[];
   /** How many mutations were applied now (not replays). */
   applied: number;
+  /** The clinic's last seq after the push. */
+  lastSeq: number;
 }
 
 /**
  * Applies a batch in order, each mutation on its own: one refused does not stop the next.
  * Each mutation is atomic by itself (a savepoint holding its rows and its idempotency
- * record); the batch is committed once, before anything is answered (one fsync per batch,
- * not per mutation). Nothing is acknowledged before it is durable.
+ * record); the batch is committed once, before anything is answered. Nothing is
+ * acknowledged before it is durable.
+ *
+ * The clinic's row lock is taken first and held to commit: the clinic's pushes run one at a
+ * time, so every read below sees every earlier push (no baseVersion check races another),
+ * and seqs are committed in the order they are given out (the feed's promise, see
+ * docs/cloud-api/README.md).
  */
-export function applyPush(db: CloudDb, request: PushRequest, principal: Principal, now: number): PushOutcome {
-  const lastSeq = db.prepare<[], { last_seq: number }>('SELECT last_seq FROM clinic WHERE id = 1');
-  return db
-    .transaction((): PushOutcome => {
-      const before = lastSeq.get()!.last_seq;
-      const results = request.mutations.map((m) => applyMutation(db, m, principal, request.clientId, now));
-      return { results, applied: lastSeq.get()!.last_seq - before };
-    })
-    .immediate();
+export async function applyPush(db: CloudDb, clinicId: number, request: PushRequest, principal: Principal, now: number): Promise<PushOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const clinic = await repo.lockClinic(trx, clinicId);
+    const ctx: ApplyContext = { trx, clinicId, principal, clientId: request.clientId, now, seq: clinic.lastSeq, purgedVersion: clinic.purgedVersion };
+    const results: MutationResult[] = [];
+    for (const m of request.mutations) results.push(await applyMutation(ctx, m));
+    if (ctx.seq > clinic.lastSeq) await repo.setLastSeq(trx, clinicId, ctx.seq);
+    return { results, applied: ctx.seq - clinic.lastSeq, lastSeq: ctx.seq };
+  });
 }

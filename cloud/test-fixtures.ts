@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { errorResponse, type EntityData, type Mutation, type MutationResult, type SyncEntity } from '../shared/sync/cloud-api';
 import { cloudClient, type CloudClient } from './cloud-client';
+import { createTestDatabase, type TestDatabase } from './db/test-database';
 import { startCloudServer, type CloudServer, type CloudServerOptions } from './server';
 import { HOUR_MS } from '../shared/time/units';
 
@@ -15,21 +13,26 @@ export interface TestCloud {
   server: CloudServer;
   desk: CloudClient;
   portal: CloudClient;
-  dataDir: string;
+  /** The cloud's own database (fresh for each test cloud; dropped on close). */
+  database: TestDatabase;
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
+/** A cloud on a fresh PostgreSQL database (or on `options.databaseUrl`'s, which it then leaves in place). */
 export async function startTestCloud(options: Partial<CloudServerOptions> = {}): Promise<TestCloud> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fd-cloud-'));
-  const server = await startCloudServer({ port: 0, dataDir, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options });
+  const database = options.databaseUrl ? null : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database!.url;
+  const server = await startCloudServer({ port: 0, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options, databaseUrl });
   return {
     server,
-    dataDir,
+    database: database ?? { url: databaseUrl, copy: () => Promise.reject(new Error('not this cloud’s database')), drop: () => Promise.resolve() },
+    databaseUrl,
     desk: cloudClient(server.url, DESK_TOKEN),
     portal: cloudClient(server.url, PORTAL_TOKEN),
     close: async () => {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
 }

@@ -95,7 +95,7 @@ describe('a cloud restored from an older backup', () => {
     expect(onCloud).toHaveLength(4);
     const byUid = new Map(onCloud.map((row) => [row.uid, row.data as { startsAt: number }]));
     for (const appointment of acknowledged) expect(byUid.get(appointment.uid)?.startsAt).toBe(appointment.startsAt);
-    expect(server.overlaps()).toEqual([]);
+    expect(await server.overlaps()).toEqual([]);
 
     // Staff are told what was sent again: at A its two new/moved rows the cloud lost.
     const resent = (await a.ok(a.reception, 'sync.issues', {})).problems.filter((problem) => problem.reason === 'RESENT');

@@ -114,7 +114,7 @@ export async function expectInvariants(
     const status = await desk.ok(desk.reception, 'sync.status', {});
     expect(status, `${desk.name} status`).toMatchObject({ pending: 0, conflicts: 0, ...(options.isConcurrent ? {} : { problems: 0 }) });
   }
-  expect(cloud.server.overlaps()).toEqual([]);
+  expect(await cloud.server.overlaps()).toEqual([]);
 
   const byUid = new Map(server.map((row) => [row.uid, row]));
   const isSame = (row: AppointmentView | undefined, state: AckedState) => row !== undefined && row.startsAt === state.startsAt && row.status === state.status;
@@ -166,7 +166,7 @@ export async function expectInvariants(
   const applied = (cloud.server.db.prepare('SELECT result FROM mutations').all() as Array<{ result: string }>).filter(
     (row) => (JSON.parse(row.result) as MutationResult).status === 'applied',
   ).length;
-  expect(applied, 'applied answers = changes in the log').toBe(cloud.server.lastSeq());
+  expect(applied, 'applied answers = changes in the log').toBe(await cloud.server.lastSeq());
 }
 
 /** An online booking as the patient portal makes it (a new patient, origin 'online'); null when the slot is taken. */

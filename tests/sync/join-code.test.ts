@@ -220,7 +220,7 @@ describe('a desk joins a clinic on its first run', () => {
     expect(audit).toEqual([{ action: 'sync.joinCodeCreated', detail: JSON.stringify({ expiresAt }) }]);
 
     const b = await freshDesk('b');
-    const seqBefore = cloud.server.lastSeq();
+    const seqBefore = await cloud.server.lastSeq();
     expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: `${cloud.server.url}/`, code: ` ${code.toLowerCase()} ` })).toEqual({
       ok: true,
       value: { ok: true },
@@ -230,7 +230,7 @@ describe('a desk joins a clinic on its first run', () => {
     expect(sqlite.prepare('SELECT count(*) FROM patients').pluck().get()).toBe(3);
     expect(sqlite.prepare('SELECT enabled, tracking, cloud_url FROM sync_state').get()).toEqual({ enabled: 1, tracking: 1, cloud_url: cloud.server.url });
     expect(sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
-    expect(cloud.server.lastSeq()).toBe(seqBefore);
+    expect(await cloud.server.lastSeq()).toBe(seqBefore);
     expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: true, isDemo: false, clinicName: 'Clínica Central' } });
     // The clinic's settings and accounts came with it; its people sign in here with their own passwords.
     expect(b.desk.settings.get()).toMatchObject({ clinicName: 'Clínica Central', timeZone: 'Atlantic/Azores', displayPrivacy: 'ticketOnly' });

@@ -44,7 +44,7 @@ describe('the sync client against the reference cloud, fault by fault', () => {
 
   it('replays a push whose answer was lost after the cloud committed it: the same answer, nothing applied twice', async () => {
     const booked = await book('2030-01-07T10:00');
-    const seqBefore = cloud.server.lastSeq();
+    const seqBefore = await cloud.server.lastSeq();
     let pushes = 0;
     proxy.onServerAnswered = (path) => {
       if (path === '/v1/push' && ++pushes === 1) proxy.setPlan({ dropResponse: 1 });
@@ -53,8 +53,8 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     proxy.setPlan({ dropResponse: 1 });
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0, conflicts: 0 });
     expect(proxy.stats.droppedResponses).toBeGreaterThanOrEqual(1);
-    expect(cloud.server.lastSeq()).toBe(seqBefore + 1);
-    expect(appliedAnswers()).toBe(cloud.server.lastSeq());
+    expect(await cloud.server.lastSeq()).toBe(seqBefore + 1);
+    expect(appliedAnswers()).toBe(await cloud.server.lastSeq());
     const uid = a.uidOf('appointments', booked.id);
     expect(cloud.server.db.prepare(`SELECT version FROM rows WHERE uid = ?`).pluck().get(uid)).toBe(1);
   });
@@ -178,7 +178,7 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     ]);
     expect(results[0]!.status).toBe('applied');
     await book('2030-01-07T11:00', 1);
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
     const status = await a.sync();
     expect(status).toMatchObject({ connection: 'online', pending: 0 });
     expect(a.localId('appointments', uid)).toBeNaN();
