@@ -57,7 +57,7 @@ describe('a full resync interrupted partway', () => {
   });
 
   const deleteInCloud = async (uid: string) => {
-    const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
+    const version = (await cloud.versionOf(uid))!;
     const { results } = await cloud.desk.push('admin', [
       { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
     ]);
