@@ -261,6 +261,8 @@ export interface PushOutcome {
   applied: number;
   /** The clinic's last seq after the push. */
   lastSeq: number;
+  /** The clinic's compaction horizon (tombstones up to it are purged). */
+  horizon: number;
 }
 
 /**
@@ -281,6 +283,6 @@ export async function applyPush(db: CloudDb, clinicId: number, request: PushRequ
     const results: MutationResult[] = [];
     for (const m of request.mutations) results.push(await applyMutation(ctx, m));
     if (ctx.seq > clinic.lastSeq) await repo.setLastSeq(trx, clinicId, ctx.seq);
-    return { results, applied: ctx.seq - clinic.lastSeq, lastSeq: ctx.seq };
+    return { results, applied: ctx.seq - clinic.lastSeq, lastSeq: ctx.seq, horizon: clinic.horizon };
   });
 }

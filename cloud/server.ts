@@ -251,7 +251,8 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', describeIssues(parsed.error.issues));
       const outcome = await applyPush(db, caller.clinicId, parsed.data, principal, now());
       if (outcome.applied > 0) {
-        await compact(db, caller.clinicId, retention);
+        // Compaction only once changes have gone past the retention (a transaction saved on most pushes).
+        if (outcome.lastSeq - retention > outcome.horizon) await compact(db, caller.clinicId, retention);
         broadcast(caller.clinicId, outcome.lastSeq);
       }
       log(`push ${parsed.data.clientId} (${principal}): ${parsed.data.mutations.length} mutations, ${outcome.applied} applied`);
