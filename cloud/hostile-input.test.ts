@@ -75,3 +75,16 @@ describe('hostile input', () => {
     );
   });
 });
+
+describe('text PostgreSQL cannot hold', () => {
+  it('answers a NUL character in a row with a rejection, and in a client id by storing a stand-in, never with 500', async () => {
+    const withNul = { ...appointment(clinic), origin: 'desk\u0000-1', startsAt: Date.UTC(2031, 0, 6, 10), endsAt: Date.UTC(2031, 0, 6, 11) };
+    const mutation = { mutationId: randomUUID(), entity: 'appointment', uid: randomUUID(), op: 'upsert', baseVersion: null, data: withNul };
+    const answer = await post(JSON.stringify({ clientId: 'desk\u0000', mutations: [mutation] }));
+    expect(answer.status).toBe(200);
+    expect(pushResponse.parse(answer.body).results[0]).toMatchObject({ status: 'rejected', reason: 'INVALID' });
+    const clean = { ...mutation, mutationId: randomUUID(), data: { ...withNul, origin: 'desk-1' } };
+    const applied = await post(JSON.stringify({ clientId: 'desk\u0000', mutations: [clean] }));
+    expect(pushResponse.parse(applied.body).results[0]).toMatchObject({ status: 'applied' });
+  });
+});

@@ -35,7 +35,7 @@ export async function redeemJoinCode(db: CloudDb, typed: string, deskName: strin
     const clinicId = await repo.useJoinCode(trx, sha256(plain), now);
     if (clinicId === undefined) return null;
     const token = randomBytes(32).toString('base64url');
-    await repo.insertDeskToken(trx, clinicId, sha256(token), deskName.slice(0, 100), now);
+    await repo.insertDeskToken(trx, clinicId, sha256(token), deskName.slice(0, 100).replaceAll('\u0000', '\ufffd'), now);
     return token;
   });
 }

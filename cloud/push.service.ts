@@ -47,6 +47,8 @@ function toServerRow(row: StoredRow): ServerRow {
   return { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted, data: row.data === null ? null : JSON.parse(row.data) };
 }
 
+const withoutNul = (text: string): string => text.replaceAll('\u0000', '\ufffd');
+
 const pgError = (error: unknown): { code?: string; constraint?: string } => (typeof error === 'object' && error !== null ? error : {});
 
 /** Key order must not matter: a client may serialise the same change differently on a retry. */
@@ -96,6 +98,8 @@ function checkStatelessly(m: Mutation, principal: Principal): Record<string, unk
     throw rejected(m, 'INVALID', `Invalid ${m.entity}: ${issue ? `${issue.path.join('.') || '(row)'}: ${issue.message}` : 'invalid data'}`, false);
   }
   const data = parsed.data as Record<string, unknown>;
+  // PostgreSQL's text cannot hold U+0000 (nor can JSON read back as text): no desk writes one.
+  if (JSON.stringify(data).includes('\\u0000')) throw rejected(m, 'INVALID', 'Text may not contain the character U+0000.', false);
   if (m.entity === 'appointment') {
     const startsAt = data.startsAt as number;
     const endsAt = data.endsAt as number;
@@ -277,9 +281,11 @@ export interface PushOutcome {
  * docs/cloud-api/README.md).
  */
 export async function applyPush(db: CloudDb, clinicId: number, request: PushRequest, principal: Principal, now: number): Promise<PushOutcome> {
+  // Only a label: a character PostgreSQL's text cannot hold is replaced, not refused.
+  const clientId = withoutNul(request.clientId);
   return db.transaction().execute(async (trx) => {
     const clinic = await repo.lockClinic(trx, clinicId);
-    const ctx: ApplyContext = { trx, clinicId, principal, clientId: request.clientId, now, seq: clinic.lastSeq, purgedVersion: clinic.purgedVersion };
+    const ctx: ApplyContext = { trx, clinicId, principal, clientId, now, seq: clinic.lastSeq, purgedVersion: clinic.purgedVersion };
     const results: MutationResult[] = [];
     for (const m of request.mutations) results.push(await applyMutation(ctx, m));
     if (ctx.seq > clinic.lastSeq) await repo.setLastSeq(trx, clinicId, ctx.seq);
