@@ -13,6 +13,8 @@ import { canonicalJson } from '../shared/sync/canonical-json';
 import type { CloudDb, Executor } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
 import type { Span, StoredRow } from './db/cloud.repository';
+import * as pushRepo from './db/push.repository';
+import type { MutationFacts } from './db/push.repository';
 import { MAX_APPOINTMENT_MS } from './db/limits';
 
 /**
@@ -130,64 +132,76 @@ interface ApplyContext {
  */
 const nextVersion = (ctx: ApplyContext, current: StoredRow | undefined): number => (current?.version ?? ctx.purgedVersion) + 1;
 
-/** Writes one mutation; throws an Outcome or Overlapping (the caller rolls the savepoint back) when it cannot. */
-async function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null): Promise<MutationResult> {
-  const { trx, clinicId } = ctx;
-  const current = await repo.rowOf(trx, clinicId, m.entity, m.uid);
+/**
+ * Writes one mutation, with its idempotency record, from the facts read for it; throws an
+ * Outcome or Overlapping (the caller rolls the savepoint back) when it cannot.
+ */
+async function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null, facts: MutationFacts, fingerprint: string): Promise<MutationResult> {
+  const current = facts.current ?? undefined;
   // A conflict would show the portal a row it may not read (a patient named in an appointment it sees).
   if (ctx.principal === 'portal' && current) throw rejected(m, 'FORBIDDEN', 'The portal may only create new rows.', false);
   const isBaseCurrent = m.baseVersion === null ? current === undefined : current !== undefined && !current.deleted && current.version === m.baseVersion;
-
-  if (m.op === 'delete') {
-    // With a null base and no row (created and deleted before the server saw it) the delete is still recorded, as a tombstone.
-    if (!isBaseCurrent) throw conflict(m, current, null);
-    if (current) {
-      const referrer = await repo.referrerOf(trx, clinicId, m.entity, m.uid);
-      if (referrer) throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${referrer.entity} ${referrer.uid}.`, true);
-    }
-    const version = nextVersion(ctx, current);
-    await repo.putRow(trx, clinicId, { entity: m.entity, uid: m.uid, version, data: null, seq: ++ctx.seq, updatedBy: ctx.clientId, updatedAt: ctx.now });
-    await repo.setRefs(trx, clinicId, m.entity, m.uid, []);
-    if (m.entity === 'appointment') await repo.dropSpan(trx, clinicId, m.uid);
-    return { mutationId: m.mutationId, status: 'applied', version };
-  }
-
   if (!isBaseCurrent) throw conflict(m, current, null);
-  const username = m.entity === 'staff' ? (data!.username as string) : null;
-  if (username !== null && (await repo.usernameHolder(trx, clinicId, m.uid, username))) throw usernameTaken(m, username);
-  const refs = referencesOf(m.entity, data!);
-  const live = await repo.liveOf(trx, clinicId, refs);
-  for (const [entity, uid] of refs) {
-    if (!live.has(`${entity}:${uid}`)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
-  }
   const version = nextVersion(ctx, current);
-  await repo.putRow(trx, clinicId, {
+  const result: MutationResult = { mutationId: m.mutationId, status: 'applied', version };
+  const change = {
     entity: m.entity,
     uid: m.uid,
     version,
-    data: JSON.stringify(data),
-    seq: ++ctx.seq,
     updatedBy: ctx.clientId,
     updatedAt: ctx.now,
-  });
-  await repo.setRefs(trx, clinicId, m.entity, m.uid, refs);
-  if (m.entity === 'appointment') {
-    const span: Span = {
-      uid: m.uid,
-      practitionerUid: data!.practitionerUid as string,
-      roomUid: data!.roomUid as string | null,
-      startsAt: data!.startsAt as number,
-      endsAt: data!.endsAt as number,
-      status: data!.status as string,
-    };
-    try {
-      await repo.putSpan(trx, clinicId, span);
-    } catch (error) {
-      if (pgError(error).code === EXCLUSION_VIOLATION) throw new Overlapping(current, span);
-      throw error;
-    }
+    record: { mutationId: m.mutationId, fingerprint, result: JSON.stringify(result) },
+  };
+
+  if (m.op === 'delete') {
+    // With a null base and no row (created and deleted before the server saw it) the delete is still recorded, as a tombstone.
+    if (current && facts.referrer)
+      throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${facts.referrer.entity} ${facts.referrer.uid}.`, true);
+    await writeGuarded(ctx, m, current, { ...change, data: null, seq: ++ctx.seq, refs: [], span: null, dropSpan: m.entity === 'appointment' });
+    return result;
   }
-  return { mutationId: m.mutationId, status: 'applied', version };
+
+  // Usernames are the clinic's, as on each desk (case aside): two desks may not both make "maria".
+  if (m.entity === 'staff' && facts.usernameHolder !== null) throw usernameTaken(m, data!.username as string);
+  const refs = referencesOf(m.entity, data!);
+  const live = new Set(facts.live);
+  for (const [entity, uid] of refs) {
+    if (!live.has(`${entity}:${uid}`)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
+  }
+  const span: Span | null =
+    m.entity === 'appointment'
+      ? {
+          uid: m.uid,
+          practitionerUid: data!.practitionerUid as string,
+          roomUid: data!.roomUid as string | null,
+          startsAt: data!.startsAt as number,
+          endsAt: data!.endsAt as number,
+          status: data!.status as string,
+        }
+      : null;
+  await writeGuarded(ctx, m, current, { ...change, data: JSON.stringify(data), seq: ++ctx.seq, refs, span, dropSpan: false });
+  return result;
+}
+
+/**
+ * The write, inside a savepoint where the database may refuse it as the rules expect (an
+ * overlap: the exclusion constraint; a username: the unique index); such a refusal rolls the
+ * savepoint back and becomes the mutation's answer. Other rows cannot be refused so: no
+ * savepoint (a round trip saved), and an error there fails the whole push.
+ */
+async function writeGuarded(ctx: ApplyContext, m: Mutation, current: StoredRow | undefined, change: pushRepo.Change): Promise<void> {
+  if (m.entity !== 'appointment' && m.entity !== 'staff') return pushRepo.writeChange(ctx.trx, ctx.clinicId, change);
+  await repo.savepoint(ctx.trx, 'SAVEPOINT');
+  try {
+    await pushRepo.writeChange(ctx.trx, ctx.clinicId, change);
+  } catch (error) {
+    await repo.savepoint(ctx.trx, 'ROLLBACK TO SAVEPOINT');
+    const { code, constraint } = pgError(error);
+    if (change.span && code === EXCLUSION_VIOLATION) throw new Overlapping(current, change.span);
+    if (code === UNIQUE_VIOLATION && constraint === 'rows_staff_username') throw usernameTaken(m, (JSON.parse(change.data!) as { username: string }).username);
+    throw error;
+  }
+  await repo.savepoint(ctx.trx, 'RELEASE SAVEPOINT');
 }
 
 const EXCLUSION_VIOLATION = '23P01';
@@ -231,26 +245,29 @@ async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<MutationRe
     throw error;
   }
   const fingerprint = fingerprintOf(m, data);
-  const stored = await repo.storedResult(ctx.trx, ctx.clinicId, m.mutationId);
+  const facts = await pushRepo.mutationFacts(ctx.trx, ctx.clinicId, {
+    mutationId: m.mutationId,
+    entity: m.entity,
+    uid: m.uid,
+    refs: data === null ? [] : referencesOf(m.entity, data),
+    username: m.entity === 'staff' && data !== null ? (data.username as string) : null,
+  });
+  const stored = facts.stored;
   if (stored) {
     if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
     return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
   }
   const seqBefore = ctx.seq;
   let result: MutationResult;
-  await repo.savepoint(ctx.trx, 'SAVEPOINT');
   try {
-    result = await write(ctx, m, data);
-    await repo.savepoint(ctx.trx, 'RELEASE SAVEPOINT');
+    // Applied: the idempotency record was written with the row.
+    return await write(ctx, m, data, facts, fingerprint);
   } catch (error) {
-    // Refused: nothing of it stays, while its answer is still recorded.
-    await repo.savepoint(ctx.trx, 'ROLLBACK TO SAVEPOINT');
+    // Refused: nothing of it stays (write wrote nothing, or rolled its savepoint back), while its answer is still recorded.
     ctx.seq = seqBefore;
     let outcome: Outcome;
     if (error instanceof Outcome) outcome = error;
     else if (error instanceof Overlapping) outcome = await overlapConflict(ctx, m, error);
-    else if (pgError(error).code === UNIQUE_VIOLATION && pgError(error).constraint === 'rows_staff_username')
-      outcome = usernameTaken(m, data!.username as string);
     else throw error;
     if (!outcome.isStored) return outcome.result;
     result = outcome.result;
