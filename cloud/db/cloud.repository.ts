@@ -64,56 +64,6 @@ export interface StoredRow {
   data: string | null;
 }
 
-export async function rowOf(ex: Executor, clinicId: number, entity: SyncEntity, uid: string): Promise<StoredRow | undefined> {
-  return first<StoredRow>(ex, sql`SELECT entity, uid, version, deleted, data FROM rows WHERE clinic_id = ${clinicId} AND entity = ${entity} AND uid = ${uid}`);
-}
-
-/** Which of these rows are live. */
-export async function liveOf(ex: Executor, clinicId: number, keys: Array<[SyncEntity, string]>): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const rows = await all<{ entity: string; uid: string }>(
-    ex,
-    sql`SELECT entity, uid FROM rows WHERE clinic_id = ${clinicId} AND NOT deleted
-        AND (entity, uid) IN (${sql.join(keys.map(([entity, uid]) => sql`(${entity}, ${uid})`))})`,
-  );
-  return new Set(rows.map((row) => `${row.entity}:${row.uid}`));
-}
-
-export async function putRow(
-  ex: Executor,
-  clinicId: number,
-  row: { entity: SyncEntity; uid: string; version: number; data: string | null; seq: number; updatedBy: string; updatedAt: number },
-): Promise<void> {
-  await sql`INSERT INTO rows (clinic_id, entity, uid, version, deleted, data, seq, updated_by, updated_at)
-    VALUES (${clinicId}, ${row.entity}, ${row.uid}, ${row.version}, ${row.data === null}, ${row.data}, ${row.seq}, ${row.updatedBy}, ${row.updatedAt})
-    ON CONFLICT (clinic_id, entity, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data,
-      seq = excluded.seq, updated_by = excluded.updated_by, updated_at = excluded.updated_at`.execute(ex);
-}
-
-export async function setRefs(ex: Executor, clinicId: number, entity: SyncEntity, uid: string, refs: Array<[SyncEntity, string]>): Promise<void> {
-  await sql`DELETE FROM refs WHERE clinic_id = ${clinicId} AND from_entity = ${entity} AND from_uid = ${uid}`.execute(ex);
-  if (refs.length === 0) return;
-  await sql`INSERT INTO refs (clinic_id, from_entity, from_uid, to_entity, to_uid)
-    VALUES ${sql.join(refs.map(([toEntity, toUid]) => sql`(${clinicId}, ${entity}, ${uid}, ${toEntity}, ${toUid})`))}
-    ON CONFLICT DO NOTHING`.execute(ex);
-}
-
-export async function referrerOf(ex: Executor, clinicId: number, entity: SyncEntity, uid: string): Promise<{ entity: string; uid: string } | undefined> {
-  return first(
-    ex,
-    sql`SELECT from_entity AS entity, from_uid AS uid FROM refs WHERE clinic_id = ${clinicId} AND to_entity = ${entity} AND to_uid = ${uid} LIMIT 1`,
-  );
-}
-
-export async function usernameHolder(ex: Executor, clinicId: number, uid: string, username: string): Promise<string | undefined> {
-  const row = await first<{ uid: string }>(
-    ex,
-    sql`SELECT uid FROM rows WHERE clinic_id = ${clinicId} AND entity = 'staff' AND NOT deleted AND uid <> ${uid}
-        AND lower(data::json ->> 'username') = lower(${username}) LIMIT 1`,
-  );
-  return row?.uid;
-}
-
 // --- appointment spans ---
 
 export interface Span {
@@ -123,17 +73,6 @@ export interface Span {
   startsAt: number;
   endsAt: number;
   status: string;
-}
-
-export async function putSpan(ex: Executor, clinicId: number, span: Span): Promise<void> {
-  await sql`INSERT INTO appointment_spans (clinic_id, uid, practitioner_uid, room_uid, starts_at, ends_at, status)
-    VALUES (${clinicId}, ${span.uid}, ${span.practitionerUid}, ${span.roomUid}, ${span.startsAt}, ${span.endsAt}, ${span.status})
-    ON CONFLICT (clinic_id, uid) DO UPDATE SET practitioner_uid = excluded.practitioner_uid, room_uid = excluded.room_uid,
-      starts_at = excluded.starts_at, ends_at = excluded.ends_at, status = excluded.status`.execute(ex);
-}
-
-export async function dropSpan(ex: Executor, clinicId: number, uid: string): Promise<void> {
-  await sql`DELETE FROM appointment_spans WHERE clinic_id = ${clinicId} AND uid = ${uid}`.execute(ex);
 }
 
 export interface ClashRow {
@@ -186,10 +125,6 @@ export async function findOverlaps(ex: Executor, clinicId: number): Promise<Over
 }
 
 // --- idempotency records ---
-
-export async function storedResult(ex: Executor, clinicId: number, mutationId: string): Promise<{ fingerprint: string; result: string } | undefined> {
-  return first(ex, sql`SELECT fingerprint, result FROM mutations WHERE clinic_id = ${clinicId} AND mutation_id = ${mutationId}`);
-}
 
 export async function storeResult(ex: Executor, clinicId: number, mutationId: string, fingerprint: string, result: string, clientId: string, at: number) {
   await sql`INSERT INTO mutations (clinic_id, mutation_id, fingerprint, result, client_id, at)
