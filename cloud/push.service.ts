@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  activeAppointmentStatuses,
   CLINIC_SETTINGS_UID,
   entityData,
   type Clash,
@@ -12,7 +13,7 @@ import {
 import { canonicalJson } from '../shared/sync/canonical-json';
 import type { CloudDb, Executor } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
-import type { Span, StoredRow } from './db/cloud.repository';
+import type { ClashRow, Span, StoredRow } from './db/cloud.repository';
 import * as pushRepo from './db/push.repository';
 import type { MutationFacts } from './db/push.repository';
 import { MAX_APPOINTMENT_MS } from './db/limits';
@@ -168,17 +169,11 @@ async function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknow
   for (const [entity, uid] of refs) {
     if (!live.has(`${entity}:${uid}`)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
   }
-  const span: Span | null =
-    m.entity === 'appointment'
-      ? {
-          uid: m.uid,
-          practitionerUid: data!.practitionerUid as string,
-          roomUid: data!.roomUid as string | null,
-          startsAt: data!.startsAt as number,
-          endsAt: data!.endsAt as number,
-          status: data!.status as string,
-        }
-      : null;
+  const span: Span | null = m.entity === 'appointment' ? spanOf(m, data!) : null;
+  // Known before writing (the clinic's lock is held, nothing else writes): a conflict costs no
+  // savepoint. The practitioner first: a taken practitioner is what staff must hear of.
+  const clash = facts.practitionerClash ?? facts.roomClash;
+  if (clash) throw conflict(m, current, clashOf(facts.practitionerClash ? 'practitioner' : 'room', clash));
   await writeGuarded(ctx, m, current, { ...change, data: JSON.stringify(data), seq: ++ctx.seq, refs, span, dropSpan: false });
   return result;
 }
@@ -221,15 +216,29 @@ async function overlapConflict(ctx: ApplyContext, m: Mutation, overlap: Overlapp
     byPractitioner || span.roomUid === null
       ? undefined
       : await repo.clashWith(ctx.trx, ctx.clinicId, 'room', span.roomUid, span.uid, span.startsAt, span.endsAt);
-  const kind = byPractitioner ? 'practitioner' : 'room';
   const other = byPractitioner ?? byRoom;
-  return conflict(
-    m,
-    overlap.current,
-    other
-      ? { kind, uid: other.uid, startsAt: other.startsAt, endsAt: other.endsAt, ...(other.origin === null ? {} : { origin: other.origin.slice(0, 100) }) }
-      : null,
-  );
+  return conflict(m, overlap.current, other ? clashOf(byPractitioner ? 'practitioner' : 'room', other) : null);
+}
+
+const clashOf = (kind: Clash['kind'], other: ClashRow): Clash => ({
+  kind,
+  uid: other.uid,
+  startsAt: other.startsAt,
+  endsAt: other.endsAt,
+  ...(other.origin === null ? {} : { origin: other.origin.slice(0, 100) }),
+});
+
+const isActive = (status: string) => (activeAppointmentStatuses as readonly string[]).includes(status);
+
+function spanOf(m: Mutation, data: Record<string, unknown>): Span {
+  return {
+    uid: m.uid,
+    practitionerUid: data.practitionerUid as string,
+    roomUid: data.roomUid as string | null,
+    startsAt: data.startsAt as number,
+    endsAt: data.endsAt as number,
+    status: data.status as string,
+  };
 }
 
 /**
@@ -251,6 +260,7 @@ async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<MutationRe
     uid: m.uid,
     refs: data === null ? [] : referencesOf(m.entity, data),
     username: m.entity === 'staff' && data !== null ? (data.username as string) : null,
+    activeSpan: m.entity === 'appointment' && data !== null && isActive(data.status as string) ? spanOf(m, data) : null,
   });
   const stored = facts.stored;
   if (stored) {

@@ -1,7 +1,9 @@
 import { sql } from 'kysely';
-import type { SyncEntity } from '../../shared/sync/cloud-api';
+import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
-import type { Span, StoredRow } from './cloud.repository';
+import type { ClashRow, Span, StoredRow } from './cloud.repository';
+
+const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
 
 /**
  * The push's two statements per mutation: everything it must know, read at once, and
@@ -18,6 +20,19 @@ export interface MutationFacts {
   usernameHolder: string | null;
   /** A live row referring to this one. */
   referrer: { entity: string; uid: string } | null;
+  /** The first active appointment in the way of `span`, by practitioner and by room. */
+  practitionerClash: ClashRow | null;
+  roomClash: ClashRow | null;
+}
+
+/** One clash, as JSON, of `span` with an active appointment of the same practitioner (or room). */
+function clashOf(clinicId: number, column: 'practitioner_uid' | 'room_uid', who: string | null, span: Span | null) {
+  return sql`(SELECT json_build_object('uid', s.uid, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'origin', r.data::json ->> 'origin')
+      FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
+      WHERE ${who}::text IS NOT NULL AND s.clinic_id = ${clinicId} AND ${sql.ref(`s.${column}`)} = ${who}::text AND s.uid <> ${span?.uid ?? ''}
+        AND int8range(s.starts_at, s.ends_at) && int8range(${span?.startsAt ?? 0}::bigint, ${span?.endsAt ?? 1}::bigint)
+        AND s.status IN (${ACTIVE})
+      ORDER BY s.starts_at LIMIT 1)`;
 }
 
 const split = (refs: Array<[SyncEntity, string]>) => [refs.map(([entity]) => entity), refs.map(([, uid]) => uid)] as const;
@@ -25,8 +40,9 @@ const split = (refs: Array<[SyncEntity, string]>) => [refs.map(([entity]) => ent
 export async function mutationFacts(
   ex: Executor,
   clinicId: number,
-  m: { mutationId: string; entity: SyncEntity; uid: string; refs: Array<[SyncEntity, string]>; username: string | null },
+  m: { mutationId: string; entity: SyncEntity; uid: string; refs: Array<[SyncEntity, string]>; username: string | null; activeSpan: Span | null },
 ): Promise<MutationFacts> {
+  const span = m.activeSpan;
   const [entities, uids] = split(m.refs);
   const { rows } = await sql<MutationFacts>`SELECT
       (SELECT json_build_object('fingerprint', fingerprint, 'result', result) FROM mutations
@@ -38,7 +54,9 @@ export async function mutationFacts(
       (SELECT uid FROM rows WHERE ${m.username}::text IS NOT NULL AND clinic_id = ${clinicId} AND entity = 'staff' AND NOT deleted
         AND uid <> ${m.uid} AND lower(data::json ->> 'username') = lower(${m.username}::text) LIMIT 1) AS "usernameHolder",
       (SELECT json_build_object('entity', from_entity, 'uid', from_uid) FROM refs
-        WHERE clinic_id = ${clinicId} AND to_entity = ${m.entity} AND to_uid = ${m.uid} LIMIT 1) AS referrer`.execute(ex);
+        WHERE clinic_id = ${clinicId} AND to_entity = ${m.entity} AND to_uid = ${m.uid} LIMIT 1) AS referrer,
+      ${clashOf(clinicId, 'practitioner_uid', span?.practitionerUid ?? null, span)} AS "practitionerClash",
+      ${clashOf(clinicId, 'room_uid', span?.roomUid ?? null, span)} AS "roomClash"`.execute(ex);
   return rows[0]!;
 }
 
