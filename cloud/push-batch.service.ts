@@ -20,7 +20,7 @@ interface HeldSpan extends Span {
   origin: string | null;
 }
 
-interface Decided {
+export interface Decided {
   m: Mutation;
   data: Record<string, unknown> | null;
   fingerprint: string;
@@ -32,20 +32,40 @@ class BatchState {
   readonly usernameOf = new Map<string, string>();
   readonly lowered = new Map<string, string>();
   readonly stored = new Map<string, { fingerprint: string; result: string }>();
-  /** Active spans that may be in the way, by appointment uid. */
+  /** Spans that may be in the way, by appointment uid, and the uids by practitioner and by room. */
   readonly spans = new Map<string, HeldSpan>();
+  readonly holding = new Map<string, Set<string>>();
   /** For each row the batch deletes: the rows referring to it. */
   readonly referrers = new Map<string, Set<string>>();
+
+  setSpan(span: HeldSpan): void {
+    this.deleteSpan(span.uid);
+    this.spans.set(span.uid, span);
+    for (const who of whoOf(span)) {
+      const uids = this.holding.get(who) ?? new Set<string>();
+      this.holding.set(who, uids.add(span.uid));
+    }
+  }
+
+  deleteSpan(uid: string): void {
+    const old = this.spans.get(uid);
+    if (!old) return;
+    this.spans.delete(uid);
+    for (const who of whoOf(old)) this.holding.get(who)?.delete(uid);
+  }
 }
+
+const whoOf = (span: Span) =>
+  span.roomUid === null ? [`practitioner:${span.practitionerUid}`] : [`practitioner:${span.practitionerUid}`, `room:${span.roomUid}`];
 
 function clashIn(state: BatchState, span: Span): Clash | null {
   let best: { kind: Clash['kind']; other: HeldSpan } | null = null;
   for (const kind of ['practitioner', 'room'] as const) {
     const who = kind === 'practitioner' ? span.practitionerUid : span.roomUid;
     if (who === null) continue;
-    for (const other of state.spans.values()) {
+    for (const uid of state.holding.get(`${kind}:${who}`) ?? []) {
+      const other = state.spans.get(uid)!;
       if (other.uid === span.uid || !isActive(other.status)) continue;
-      if ((kind === 'practitioner' ? other.practitionerUid : other.roomUid) !== who) continue;
       if (!(other.startsAt < span.endsAt && span.startsAt < other.endsAt)) continue;
       if (!best || other.startsAt < best.other.startsAt) best = { kind, other };
     }
@@ -64,7 +84,7 @@ function clashIn(state: BatchState, span: Span): Clash | null {
 }
 
 /** Reads what the batch needs, and the state it starts from. */
-async function readState(trx: Executor, clinicId: number, decided: Decided[]): Promise<BatchState> {
+async function readState(trx: Executor, clinicId: number, decided: Decided[]): Promise<{ state: BatchState; clinic: ClinicState }> {
   const rowKeys = new Map<string, [SyncEntity, string]>();
   const deleted: Array<[SyncEntity, string]> = [];
   const usernames: string[] = [];
@@ -94,13 +114,13 @@ async function readState(trx: Executor, clinicId: number, decided: Decided[]): P
   }
   for (const holder of facts.holders) state.usernameOf.set(holder.uid, holder.username);
   for (const { name, lower } of facts.usernames) state.lowered.set(name, lower);
-  for (const span of facts.spans) state.spans.set(span.uid, span);
+  for (const span of facts.spans) state.setSpan(span);
   for (const [entity, uid] of deleted) state.referrers.set(keyOf(entity, uid), new Set());
   for (const ref of facts.referrers) state.referrers.get(keyOf(ref.toEntity, ref.toUid))?.add(keyOf(ref.fromEntity, ref.fromUid));
-  return state;
+  return { state, clinic: facts.clinic };
 }
 
-interface Written {
+export interface Written {
   entity: SyncEntity;
   uid: string;
   version: number;
@@ -109,25 +129,13 @@ interface Written {
   refs: Array<[SyncEntity, string]>;
 }
 
-export interface BatchResult {
-  results: MutationResult[];
-  lastSeq: number;
+/** The batch after the checks that need no database: each mutation's answer, or what to decide it with. */
+export interface Prepared {
+  results: Array<MutationResult | null>;
+  decided: Decided[];
 }
 
-/**
- * Decides every mutation of the batch in order and writes the end state. The caller holds the
- * clinic's lock (taken first in this transaction) and gets the answers once the write is done;
- * a constraint that fires in the write (see writeBatch) fails the transaction.
- */
-export async function applyBatch(
-  trx: Executor,
-  clinicId: number,
-  clinic: ClinicState,
-  mutations: Mutation[],
-  principal: Principal,
-  clientId: string,
-  now: number,
-): Promise<BatchResult> {
+export function prepareBatch(mutations: Mutation[], principal: Principal): Prepared {
   const results: Array<MutationResult | null> = [];
   const decided: Decided[] = [];
   for (const m of mutations) {
@@ -140,14 +148,27 @@ export async function applyBatch(
       results.push(error.result);
     }
   }
-  const state = decided.length === 0 ? new BatchState() : await readState(trx, clinicId, decided);
+  return { results, decided };
+}
+
+export interface BatchDecision {
+  results: MutationResult[];
+  /** The rows written, each at its last state, in the order of their last writes. */
+  written: Map<string, Written>;
+  records: BatchWrite['records'];
+  lastSeq: number;
+}
+
+/** Decides every mutation in order against the state the earlier ones leave. */
+function decideBatch(prepared: Prepared, state: BatchState, clinic: ClinicState, principal: Principal): BatchDecision {
+  const results = [...prepared.results];
   let seq = clinic.lastSeq;
   const written = new Map<string, Written>();
   const records: BatchWrite['records'] = [];
   let next = 0;
   for (let i = 0; i < results.length; i++) {
     if (results[i] !== null) continue;
-    const { m, data, fingerprint } = decided[next++]!;
+    const { m, data, fingerprint } = prepared.decided[next++]!;
     const known = state.stored.get(m.mutationId);
     if (known) {
       results[i] =
@@ -173,8 +194,54 @@ export async function applyBatch(
     state.stored.set(m.mutationId, record);
     records.push({ mutationId: m.mutationId, ...record });
   }
-  if (records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(written, records, seq, clientId, now));
-  return { results: results as MutationResult[], lastSeq: seq };
+  return { results: results as MutationResult[], written, records, lastSeq: seq };
+}
+
+/**
+ * Decides and writes the batch. The caller holds the clinic's lock (taken first in this
+ * transaction), so the read sees every earlier push and nothing changes it before commit; a
+ * constraint that fires in the write (see writeBatch) fails the transaction.
+ */
+export async function applyBatch(
+  trx: Executor,
+  clinicId: number,
+  clinic: ClinicState,
+  prepared: Prepared,
+  principal: Principal,
+  clientId: string,
+  now: number,
+): Promise<BatchDecision> {
+  const { state } = prepared.decided.length === 0 ? { state: new BatchState() } : await readState(trx, clinicId, prepared.decided);
+  const decision = decideBatch(prepared, state, clinic, principal);
+  if (decision.records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(decision.written, decision.records, decision.lastSeq, clientId, now));
+  return decision;
+}
+
+/**
+ * A batch that changes no row (a booking on a slot already taken, a stale change, a replay)
+ * needs neither the clinic's lock nor a seq: decided against one snapshot of the clinic,
+ * which holds a prefix of the seq order (pushes commit in seq order), its answers are the
+ * ones it would get at that instant, and only its idempotency records are written, by one
+ * statement that inserts none already there. Undefined when the batch would change a row or
+ * a record was written meanwhile (a retry of the same mutation): the caller then takes the
+ * lock and decides again. So many clients racing for a few slots queue for the lock only
+ * while they can still win one.
+ */
+export async function answerWithoutLock(
+  db: Executor,
+  clinicId: number,
+  prepared: Prepared,
+  principal: Principal,
+  clientId: string,
+  now: number,
+): Promise<{ decision: BatchDecision; clinic: ClinicState } | undefined> {
+  if (prepared.decided.length === 0) return undefined;
+  const { state, clinic } = await readState(db, clinicId, prepared.decided);
+  const decision = decideBatch(prepared, state, clinic, principal);
+  if (decision.written.size > 0) return undefined;
+  if (decision.records.length === 0) return { decision, clinic };
+  const recorded = await batchRepo.recordAnswers(db, clinicId, decision.records, clientId, now);
+  return recorded === decision.records.length ? { decision, clinic } : undefined;
 }
 
 function endState(written: Map<string, Written>, records: BatchWrite['records'], lastSeq: number, updatedBy: string, updatedAt: number): BatchWrite {
@@ -218,7 +285,7 @@ function decide(state: BatchState, m: Mutation, data: Record<string, unknown> | 
       throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${entity} ${uid}.`, true);
     }
     state.rows.set(key, { entity: m.entity, uid: m.uid, version, deleted: true, data: null });
-    state.spans.delete(m.uid);
+    state.deleteSpan(m.uid);
     updateReferrers(state, key, new Set());
     return { entity: m.entity, uid: m.uid, version, data: null, refs: [] };
   }
@@ -241,7 +308,7 @@ function decide(state: BatchState, m: Mutation, data: Record<string, unknown> | 
   const text = JSON.stringify(data);
   state.rows.set(key, { entity: m.entity, uid: m.uid, version, deleted: false, data: text });
   if (m.entity === 'staff') state.usernameOf.set(m.uid, state.lowered.get(data.username as string)!);
-  if (span) state.spans.set(m.uid, { ...span, origin: typeof data.origin === 'string' ? data.origin : null });
+  if (span) state.setSpan({ ...span, origin: typeof data.origin === 'string' ? data.origin : null });
   updateReferrers(state, key, new Set(refs.map(([entity, uid]) => keyOf(entity, uid))));
   return { entity: m.entity, uid: m.uid, version, data: text, refs };
 }

@@ -3,7 +3,7 @@ import type { CloudDb, Executor } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
 import type { Span, StoredRow } from './db/cloud.repository';
 import * as pushRepo from './db/push.repository';
-import { applyBatch } from './push-batch.service';
+import { answerWithoutLock, applyBatch, prepareBatch } from './push-batch.service';
 import type { MutationFacts } from './db/push.repository';
 import {
   checkStatelessly,
@@ -205,6 +205,12 @@ export interface PushOutcome {
  * rolled back and the batch applied again, one mutation at a time, where each write sees the
  * previous one's.
  */
+/**
+ * Batches this small first try the lock-free path (answerWithoutLock): one booking, a desk's
+ * few changes. A big batch nearly always writes, and would read twice.
+ */
+const LOCK_FREE_MAX = 20;
+
 export async function applyPush(
   db: CloudDb,
   clinicId: number,
@@ -216,10 +222,15 @@ export async function applyPush(
   // Only a label: a character PostgreSQL's text cannot hold is replaced, not refused.
   const clientId = withoutNul(request.clientId);
   if (!options.oneByOne) {
+    const prepared = prepareBatch(request.mutations, principal);
+    if (request.mutations.length <= LOCK_FREE_MAX) {
+      const answered = await answerWithoutLock(db, clinicId, prepared, principal, clientId, now);
+      if (answered) return { results: answered.decision.results, applied: 0, lastSeq: answered.clinic.lastSeq, horizon: answered.clinic.horizon };
+    }
     try {
       return await db.transaction().execute(async (trx) => {
         const clinic = await repo.lockClinic(trx, clinicId);
-        const { results, lastSeq } = await applyBatch(trx, clinicId, clinic, request.mutations, principal, clientId, now);
+        const { results, lastSeq } = await applyBatch(trx, clinicId, clinic, prepared, principal, clientId, now);
         return { results, applied: lastSeq - clinic.lastSeq, lastSeq, horizon: clinic.horizon };
       });
     } catch (error) {

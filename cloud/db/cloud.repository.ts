@@ -42,11 +42,15 @@ export async function clinicState(ex: Executor, clinicId: number): Promise<Clini
   ))!;
 }
 
-/** Takes the clinic's row lock (held to commit): the clinic's writers go one at a time, in seq order. */
+/**
+ * Takes the clinic's row lock (held to commit): the clinic's writers go one at a time, in seq
+ * order. NO KEY: the foreign keys of the clinic's tables (which take KEY SHARE on it) stay
+ * free, so a push that writes only idempotency records does not queue behind it.
+ */
 export async function lockClinic(ex: Executor, clinicId: number): Promise<ClinicState> {
   return (await first<ClinicState>(
     ex,
-    sql`SELECT epoch, last_seq AS "lastSeq", horizon, purged_version AS "purgedVersion" FROM clinics WHERE id = ${clinicId} FOR UPDATE`,
+    sql`SELECT epoch, last_seq AS "lastSeq", horizon, purged_version AS "purgedVersion" FROM clinics WHERE id = ${clinicId} FOR NO KEY UPDATE`,
   ))!;
 }
 

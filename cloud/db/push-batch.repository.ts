@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
-import type { Span, StoredRow } from './cloud.repository';
+import type { ClinicState, Span, StoredRow } from './cloud.repository';
 
 const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
 
@@ -24,6 +24,8 @@ export interface BatchQuestion {
 }
 
 export interface BatchFacts {
+  /** The clinic as this statement sees it (the lock-free path's snapshot). */
+  clinic: ClinicState;
   stored: Array<{ mutationId: string; fingerprint: string; result: string }>;
   /** With, for a live staff account, its username as the database lowers it. */
   rows: Array<StoredRow & { username: string | null }>;
@@ -38,15 +40,30 @@ export interface BatchFacts {
 
 const split = (pairs: Array<[SyncEntity, string]>) => [pairs.map(([entity]) => entity), pairs.map(([, uid]) => uid)] as const;
 
+/**
+ * The times each practitioner (or room) of the batch is asked for, overlapping ones merged:
+ * a batch of a day's appointments asks the index a few times, not once per appointment.
+ */
+function windows(spans: Array<{ who: string; startsAt: number; endsAt: number }>) {
+  const merged: typeof spans = [];
+  const sorted = [...spans].sort((a, b) => (a.who === b.who ? a.startsAt - b.startsAt : a.who < b.who ? -1 : 1));
+  for (const span of sorted) {
+    const last = merged.at(-1);
+    if (last && last.who === span.who && span.startsAt <= last.endsAt) last.endsAt = Math.max(last.endsAt, span.endsAt);
+    else merged.push({ ...span });
+  }
+  return { who: merged.map((w) => w.who), startsAt: merged.map((w) => w.startsAt), endsAt: merged.map((w) => w.endsAt) };
+}
+
 export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestion): Promise<BatchFacts> {
   const [entities, uids] = split(q.rows);
   const [deletedEntities, deletedUids] = split(q.deleted);
-  const practitioners = q.spans.map((span) => span.practitionerUid);
-  const rooms = q.spans.map((span) => span.roomUid);
-  const starts = q.spans.map((span) => span.startsAt);
-  const ends = q.spans.map((span) => span.endsAt);
+  const practitioners = windows(q.spans.map((span) => ({ who: span.practitionerUid, startsAt: span.startsAt, endsAt: span.endsAt })));
+  const rooms = windows(q.spans.flatMap((span) => (span.roomUid === null ? [] : [{ who: span.roomUid, startsAt: span.startsAt, endsAt: span.endsAt }])));
   const lowered = sql`(SELECT lower(n) FROM unnest(${q.usernames}::text[]) AS n)`;
   const { rows } = await sql<BatchFacts>`SELECT
+      (SELECT json_build_object('epoch', epoch, 'lastSeq', last_seq, 'horizon', horizon, 'purgedVersion', purged_version)
+        FROM clinics WHERE id = ${clinicId}) AS clinic,
       (SELECT coalesce(json_agg(json_build_object('mutationId', mutation_id, 'fingerprint', fingerprint, 'result', result)), '[]'::json)
         FROM mutations WHERE clinic_id = ${clinicId} AND mutation_id = ANY(${q.mutationIds}::text[])) AS stored,
       (SELECT coalesce(json_agg(json_build_object('entity', entity, 'uid', uid, 'version', version, 'deleted', deleted, 'data', data,
@@ -63,15 +80,15 @@ export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestio
           'startsAt', s.starts_at, 'endsAt', s.ends_at, 'status', s.status, 'origin', r.data::json ->> 'origin')), '[]'::json)
         FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
         WHERE s.clinic_id = ${clinicId} AND s.uid IN (
-          SELECT o.uid FROM appointment_spans o
-            JOIN unnest(${practitioners}::text[], ${starts}::bigint[], ${ends}::bigint[]) AS b(who, starts_at, ends_at)
-              ON o.practitioner_uid = b.who AND int8range(o.starts_at, o.ends_at) && int8range(b.starts_at, b.ends_at)
-            WHERE o.clinic_id = ${clinicId} AND o.status IN (${ACTIVE})
+          SELECT o.uid FROM unnest(${practitioners.who}::text[], ${practitioners.startsAt}::bigint[], ${practitioners.endsAt}::bigint[]) AS b(who, starts_at, ends_at)
+            CROSS JOIN LATERAL (SELECT o.uid FROM appointment_spans o WHERE o.clinic_id = ${clinicId} AND o.practitioner_uid = b.who
+              AND int8range(o.starts_at, o.ends_at) && int8range(b.starts_at, b.ends_at) AND o.status IN (${ACTIVE})) AS o
           UNION
-          SELECT o.uid FROM appointment_spans o
-            JOIN unnest(${rooms}::text[], ${starts}::bigint[], ${ends}::bigint[]) AS b(who, starts_at, ends_at)
-              ON o.room_uid = b.who AND int8range(o.starts_at, o.ends_at) && int8range(b.starts_at, b.ends_at)
-            WHERE o.clinic_id = ${clinicId} AND o.status IN (${ACTIVE}) AND o.room_uid IS NOT NULL)) AS spans`.execute(ex);
+          SELECT o.uid FROM unnest(${rooms.who}::text[], ${rooms.startsAt}::bigint[], ${rooms.endsAt}::bigint[]) AS b(who, starts_at, ends_at)
+            CROSS JOIN LATERAL (SELECT o.uid FROM appointment_spans o WHERE o.clinic_id = ${clinicId} AND o.room_uid = b.who
+              AND int8range(o.starts_at, o.ends_at) && int8range(b.starts_at, b.ends_at) AND o.status IN (${ACTIVE}) AND o.room_uid IS NOT NULL) AS o)) AS spans`.execute(
+    ex,
+  );
   return rows[0]!;
 }
 
@@ -139,4 +156,15 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
       UPDATE clinics SET last_seq = ${w.lastSeq} WHERE id = ${clinicId} AND last_seq < ${w.lastSeq}
       RETURNING 1)
     SELECT 1`.execute(ex);
+}
+
+/** Idempotency records alone (answers that changed no row), none already there; how many were new. */
+export async function recordAnswers(ex: Executor, clinicId: number, records: BatchWrite['records'], clientId: string, at: number): Promise<number> {
+  const { rows } = await sql`INSERT INTO mutations (clinic_id, mutation_id, fingerprint, result, client_id, at)
+    SELECT ${clinicId}, r.mutation_id, r.fingerprint, r.result, ${clientId}, ${at}
+      FROM unnest(${records.map((r) => r.mutationId)}::text[], ${records.map((r) => r.fingerprint)}::text[], ${records.map((r) => r.result)}::text[])
+        AS r(mutation_id, fingerprint, result)
+    ON CONFLICT DO NOTHING
+    RETURNING 1`.execute(ex);
+  return rows.length;
 }
