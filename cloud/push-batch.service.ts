@@ -127,6 +127,8 @@ export interface Written {
   data: string | null;
   seq: number;
   refs: Array<[SyncEntity, string]>;
+  updatedBy: string;
+  updatedAt: number;
 }
 
 /** The batch after the checks that need no database: each mutation's answer, or what to decide it with. */
@@ -151,100 +153,107 @@ export function prepareBatch(mutations: Mutation[], principal: Principal): Prepa
   return { results, decided };
 }
 
+/** One push request of a group decided in one transaction. */
+export interface Pushed {
+  prepared: Prepared;
+  principal: Principal;
+  clientId: string;
+  now: number;
+}
+
+/** What a group of pushes decided: each one's answers, and what to write. */
 export interface BatchDecision {
-  results: MutationResult[];
+  results: MutationResult[][];
+  /** How many of each push's mutations were applied now (not replays). */
+  applied: number[];
   /** The rows written, each at its last state, in the order of their last writes. */
   written: Map<string, Written>;
   records: BatchWrite['records'];
   lastSeq: number;
 }
 
-/** Decides every mutation in order against the state the earlier ones leave. */
-function decideBatch(prepared: Prepared, state: BatchState, clinic: ClinicState, principal: Principal): BatchDecision {
-  const results = [...prepared.results];
+/** Decides every mutation of every push in order, each against the state the earlier ones leave. */
+function decideAll(pushes: Pushed[], state: BatchState, clinic: ClinicState): BatchDecision {
   let seq = clinic.lastSeq;
   const written = new Map<string, Written>();
   const records: BatchWrite['records'] = [];
-  let next = 0;
-  for (let i = 0; i < results.length; i++) {
-    if (results[i] !== null) continue;
-    const { m, data, fingerprint } = prepared.decided[next++]!;
-    const known = state.stored.get(m.mutationId);
-    if (known) {
-      results[i] =
-        known.fingerprint === fingerprint
-          ? (JSON.parse(known.result) as MutationResult)
-          : rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
-      continue;
+  const all: MutationResult[][] = [];
+  const applied: number[] = [];
+  for (const { prepared, principal, clientId, now } of pushes) {
+    const seqBefore = seq;
+    const results = [...prepared.results];
+    let next = 0;
+    for (let i = 0; i < results.length; i++) {
+      if (results[i] !== null) continue;
+      const { m, data, fingerprint } = prepared.decided[next++]!;
+      const known = state.stored.get(m.mutationId);
+      if (known) {
+        results[i] =
+          known.fingerprint === fingerprint
+            ? (JSON.parse(known.result) as MutationResult)
+            : rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
+        continue;
+      }
+      let outcome: Outcome;
+      try {
+        const change = decide(state, m, data, principal, clinic.purgedVersion);
+        outcome = new Outcome({ mutationId: m.mutationId, status: 'applied', version: change.version }, true);
+        const key = keyOf(m.entity, m.uid);
+        written.delete(key); // re-inserted: the map keeps the order of each row's last write
+        written.set(key, { ...change, seq: ++seq, updatedBy: clientId, updatedAt: now });
+      } catch (error) {
+        if (!(error instanceof Outcome)) throw error;
+        outcome = error;
+      }
+      results[i] = outcome.result;
+      if (!outcome.isStored) continue;
+      const record = { fingerprint, result: JSON.stringify(outcome.result) };
+      state.stored.set(m.mutationId, record);
+      records.push({ mutationId: m.mutationId, ...record, clientId, at: now });
     }
-    let outcome: Outcome;
-    try {
-      const change = decide(state, m, data, principal, clinic.purgedVersion);
-      outcome = new Outcome({ mutationId: m.mutationId, status: 'applied', version: change.version }, true);
-      const key = keyOf(m.entity, m.uid);
-      written.delete(key); // re-inserted: the map keeps the order of each row's last write
-      written.set(key, { ...change, seq: ++seq });
-    } catch (error) {
-      if (!(error instanceof Outcome)) throw error;
-      outcome = error;
-    }
-    results[i] = outcome.result;
-    if (!outcome.isStored) continue;
-    const record = { fingerprint, result: JSON.stringify(outcome.result) };
-    state.stored.set(m.mutationId, record);
-    records.push({ mutationId: m.mutationId, ...record });
+    all.push(results as MutationResult[]);
+    applied.push(seq - seqBefore);
   }
-  return { results: results as MutationResult[], written, records, lastSeq: seq };
+  return { results: all, applied, written, records, lastSeq: seq };
 }
 
+const decidedOf = (pushes: Pushed[]) => pushes.flatMap(({ prepared }) => prepared.decided);
+
 /**
- * Decides and writes the batch. The caller holds the clinic's lock (taken first in this
- * transaction), so the read sees every earlier push and nothing changes it before commit; a
- * constraint that fires in the write (see writeBatch) fails the transaction.
+ * Decides and writes a group of pushes, in order, as if one after the other. The caller holds
+ * the clinic's lock (taken first in this transaction), so the read sees every earlier push
+ * and nothing changes it before commit; a constraint that fires in the write (see
+ * writeBatch) fails the transaction.
  */
-export async function applyBatch(
-  trx: Executor,
-  clinicId: number,
-  clinic: ClinicState,
-  prepared: Prepared,
-  principal: Principal,
-  clientId: string,
-  now: number,
-): Promise<BatchDecision> {
-  const { state } = prepared.decided.length === 0 ? { state: new BatchState() } : await readState(trx, clinicId, prepared.decided);
-  const decision = decideBatch(prepared, state, clinic, principal);
-  if (decision.records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(decision.written, decision.records, decision.lastSeq, clientId, now));
+export async function applyBatch(trx: Executor, clinicId: number, clinic: ClinicState, pushes: Pushed[]): Promise<BatchDecision> {
+  const decided = decidedOf(pushes);
+  const { state } = decided.length === 0 ? { state: new BatchState() } : await readState(trx, clinicId, decided);
+  const decision = decideAll(pushes, state, clinic);
+  if (decision.records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(decision.written, decision.records, decision.lastSeq));
   return decision;
 }
 
 /**
- * A batch that changes no row (a booking on a slot already taken, a stale change, a replay)
+ * A push that changes no row (a booking on a slot already taken, a stale change, a replay)
  * needs neither the clinic's lock nor a seq: decided against one snapshot of the clinic,
  * which holds a prefix of the seq order (pushes commit in seq order), its answers are the
  * ones it would get at that instant, and only its idempotency records are written, by one
- * statement that inserts none already there. Undefined when the batch would change a row or
+ * statement that inserts none already there. Undefined when the push would change a row or
  * a record was written meanwhile (a retry of the same mutation): the caller then takes the
- * lock and decides again. So many clients racing for a few slots queue for the lock only
- * while they can still win one.
+ * lock and decides again.
  */
-export async function answerWithoutLock(
-  db: Executor,
-  clinicId: number,
-  prepared: Prepared,
-  principal: Principal,
-  clientId: string,
-  now: number,
-): Promise<{ decision: BatchDecision; clinic: ClinicState } | undefined> {
-  if (prepared.decided.length === 0) return undefined;
-  const { state, clinic } = await readState(db, clinicId, prepared.decided);
-  const decision = decideBatch(prepared, state, clinic, principal);
+export async function answerWithoutLock(db: Executor, clinicId: number, push: Pushed): Promise<{ results: MutationResult[]; clinic: ClinicState } | undefined> {
+  if (push.prepared.decided.length === 0) return undefined;
+  const { state, clinic } = await readState(db, clinicId, push.prepared.decided);
+  const decision = decideAll([push], state, clinic);
   if (decision.written.size > 0) return undefined;
-  if (decision.records.length === 0) return { decision, clinic };
-  const recorded = await batchRepo.recordAnswers(db, clinicId, decision.records, clientId, now);
-  return recorded === decision.records.length ? { decision, clinic } : undefined;
+  const answer = { results: decision.results[0]!, clinic };
+  if (decision.records.length === 0) return answer;
+  const recorded = await batchRepo.recordAnswers(db, clinicId, decision.records);
+  return recorded === decision.records.length ? answer : undefined;
 }
 
-function endState(written: Map<string, Written>, records: BatchWrite['records'], lastSeq: number, updatedBy: string, updatedAt: number): BatchWrite {
+function endState(written: Map<string, Written>, records: BatchWrite['records'], lastSeq: number): BatchWrite {
   const rows = [...written.values()];
   const spans: Span[] = [];
   const freedSpans: string[] = [];
@@ -254,14 +263,12 @@ function endState(written: Map<string, Written>, records: BatchWrite['records'],
     else spans.push(spanOf({ uid: row.uid } as Mutation, JSON.parse(row.data) as Record<string, unknown>));
   }
   return {
-    rows: rows.map(({ entity, uid, version, data, seq }) => ({ entity, uid, version, data, seq })),
+    rows: rows.map(({ entity, uid, version, data, seq, updatedBy, updatedAt }) => ({ entity, uid, version, data, seq, updatedBy, updatedAt })),
     refs: rows.flatMap((row) => row.refs.map(([toEntity, toUid]) => ({ fromEntity: row.entity, fromUid: row.uid, toEntity, toUid }))),
     spans,
     freedSpans,
     records,
     lastSeq,
-    updatedBy,
-    updatedAt,
   };
 }
 
@@ -269,7 +276,13 @@ function endState(written: Map<string, Written>, records: BatchWrite['records'],
  * One mutation against the batch's state, as push.service.ts's `write` decides it against the
  * database; applied, the state changes as the database would. Throws the Outcome otherwise.
  */
-function decide(state: BatchState, m: Mutation, data: Record<string, unknown> | null, principal: Principal, purgedVersion: number): Omit<Written, 'seq'> {
+function decide(
+  state: BatchState,
+  m: Mutation,
+  data: Record<string, unknown> | null,
+  principal: Principal,
+  purgedVersion: number,
+): Omit<Written, 'seq' | 'updatedBy' | 'updatedAt'> {
   const key = keyOf(m.entity, m.uid);
   const current = state.rows.get(key);
   if (principal === 'portal' && current) throw rejected(m, 'FORBIDDEN', 'The portal may only create new rows.', false);

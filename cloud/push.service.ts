@@ -3,7 +3,7 @@ import type { CloudDb, Executor } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
 import type { Span, StoredRow } from './db/cloud.repository';
 import * as pushRepo from './db/push.repository';
-import { answerWithoutLock, applyBatch, prepareBatch } from './push-batch.service';
+import { answerWithoutLock, applyBatch, prepareBatch, type Pushed } from './push-batch.service';
 import type { MutationFacts } from './db/push.repository';
 import {
   checkStatelessly,
@@ -191,26 +191,25 @@ export interface PushOutcome {
 /**
  * Applies a batch in order, each mutation on its own: one refused does not stop the next.
  * Each mutation is atomic by itself (its rows and its idempotency record, or nothing of it);
- * the batch is committed once, before anything is answered. Nothing is acknowledged before
- * it is durable.
+ * the batch is committed before anything is answered. Nothing is acknowledged before it is
+ * durable.
  *
- * The clinic's row lock is taken first and held to commit: the clinic's pushes run one at a
- * time, so every read below sees every earlier push (no baseVersion check races another),
- * and seqs are committed in the order they are given out (the feed's promise, see
- * docs/cloud-api/README.md).
+ * Whatever writes rows runs in a transaction that takes the clinic's row lock first and holds
+ * it to commit: the clinic's writers go one at a time, so every read sees every earlier push
+ * (no baseVersion check races another), and seqs are committed in the order they are given
+ * out (the feed's promise, see docs/cloud-api/README.md).
  *
- * The batch is decided as a whole (push-batch.service.ts: a few statements whatever its
- * size). Should its one write trip a constraint (only a batch that swaps two appointments'
- * times or two accounts' usernames can, as rows are written in one pass), the transaction is
- * rolled back and the batch applied again, one mutation at a time, where each write sees the
- * previous one's.
+ * - A small push first tries to be answered without the lock (answerWithoutLock): one that
+ *   changes no row, such as a booking on a slot already taken, writes only its records.
+ * - Pushes of one clinic that arrive while its transaction runs wait in this process and then
+ *   go together, in arrival order, in one transaction (one lock, one read, one write, one
+ *   commit), each decided as if alone after the earlier ones: a hundred clients booking at
+ *   once cost a few transactions, not a hundred in line for the lock.
+ * - Decided as a whole (push-batch.service.ts), a group's one write can still trip a
+ *   constraint (only a batch that swaps two appointments' times or two accounts' usernames
+ *   can, as rows are written in one pass): then each push is applied again alone, one
+ *   mutation at a time, where each write sees the previous one's.
  */
-/**
- * Batches this small first try the lock-free path (answerWithoutLock): one booking, a desk's
- * few changes. A big batch nearly always writes, and would read twice.
- */
-const LOCK_FREE_MAX = 20;
-
 export async function applyPush(
   db: CloudDb,
   clinicId: number,
@@ -221,23 +220,100 @@ export async function applyPush(
 ): Promise<PushOutcome> {
   // Only a label: a character PostgreSQL's text cannot hold is replaced, not refused.
   const clientId = withoutNul(request.clientId);
-  if (!options.oneByOne) {
-    const prepared = prepareBatch(request.mutations, principal);
-    if (request.mutations.length <= LOCK_FREE_MAX) {
-      const answered = await answerWithoutLock(db, clinicId, prepared, principal, clientId, now);
-      if (answered) return { results: answered.decision.results, applied: 0, lastSeq: answered.clinic.lastSeq, horizon: answered.clinic.horizon };
+  if (options.oneByOne) return applyOneByOne(db, clinicId, request, principal, clientId, now);
+  const push: Waiting['push'] = { prepared: prepareBatch(request.mutations, principal), principal, clientId, now };
+  if (request.mutations.length <= LOCK_FREE_MAX) {
+    const answered = await answerWithoutLock(db, clinicId, push);
+    if (answered) return { results: answered.results, applied: 0, lastSeq: answered.clinic.lastSeq, horizon: answered.clinic.horizon };
+  }
+  return new Promise<PushOutcome>((resolve, reject) => {
+    let clinics = waiting.get(db);
+    if (!clinics) waiting.set(db, (clinics = new Map()));
+    const queue = clinics.get(clinicId);
+    const entry: Waiting = { push, request, resolve, reject };
+    if (queue) queue.push(entry);
+    else {
+      const fresh = [entry];
+      clinics.set(clinicId, fresh);
+      void drain(db, clinicId, clinics, fresh);
     }
+  });
+}
+
+/**
+ * Batches this small first try the lock-free path: one booking, a desk's few changes. A big
+ * batch nearly always writes, and would read twice.
+ */
+const LOCK_FREE_MAX = 20;
+/** At most this many mutations in one group's transaction (a push alone may be 500). */
+const GROUP_MAX = 1000;
+
+interface Waiting {
+  push: Pushed;
+  request: PushRequest;
+  resolve(outcome: PushOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** Per database, per clinic: the pushes waiting for the clinic's transaction (present while one runs). */
+const waiting = new WeakMap<CloudDb, Map<number, Waiting[]>>();
+
+async function drain(db: CloudDb, clinicId: number, clinics: Map<number, Waiting[]>, queue: Waiting[]): Promise<void> {
+  while (queue.length > 0) {
+    let count = 0;
+    let take = 0;
+    while (take < queue.length && (take === 0 || count + queue[take]!.request.mutations.length <= GROUP_MAX)) {
+      count += queue[take]!.request.mutations.length;
+      take++;
+    }
+    const group = queue.splice(0, take);
     try {
-      return await db.transaction().execute(async (trx) => {
-        const clinic = await repo.lockClinic(trx, clinicId);
-        const { results, lastSeq } = await applyBatch(trx, clinicId, clinic, prepared, principal, clientId, now);
-        return { results, applied: lastSeq - clinic.lastSeq, lastSeq, horizon: clinic.horizon };
-      });
+      const outcomes = await applyGroup(db, clinicId, group);
+      group.forEach((entry, i) => entry.resolve(outcomes[i]!));
     } catch (error) {
-      const { code } = pgError(error);
-      if (code !== EXCLUSION_VIOLATION && code !== UNIQUE_VIOLATION) throw error;
+      // One push's trouble is not the others': each again alone.
+      for (const entry of group) {
+        try {
+          entry.resolve(group.length === 1 ? await afterFailure(db, clinicId, entry, error) : await applyAlone(db, clinicId, entry));
+        } catch (failure) {
+          entry.reject(failure);
+        }
+      }
     }
   }
+  clinics.delete(clinicId);
+}
+
+const isConstraint = (error: unknown) => [EXCLUSION_VIOLATION, UNIQUE_VIOLATION].includes(pgError(error).code ?? '');
+
+async function applyAlone(db: CloudDb, clinicId: number, entry: Waiting): Promise<PushOutcome> {
+  try {
+    return (await applyGroup(db, clinicId, [entry]))[0]!;
+  } catch (error) {
+    return afterFailure(db, clinicId, entry, error);
+  }
+}
+
+async function afterFailure(db: CloudDb, clinicId: number, entry: Waiting, error: unknown): Promise<PushOutcome> {
+  if (!isConstraint(error)) throw error;
+  return applyOneByOne(db, clinicId, entry.request, entry.push.principal, entry.push.clientId, entry.push.now);
+}
+
+async function applyGroup(db: CloudDb, clinicId: number, group: Waiting[]): Promise<PushOutcome[]> {
+  return db.transaction().execute(async (trx) => {
+    const clinic = await repo.lockClinic(trx, clinicId);
+    const { results, applied, lastSeq } = await applyBatch(
+      trx,
+      clinicId,
+      clinic,
+      group.map((entry) => entry.push),
+    );
+    return results.map((answers, i) => ({ results: answers, applied: applied[i]!, lastSeq, horizon: clinic.horizon }));
+  });
+}
+
+/** The reference path: each mutation read and written on its own (a savepoint where the database may refuse it). */
+async function applyOneByOne(db: CloudDb, clinicId: number, request: PushRequest, principal: Principal, clientId: string, now: number): Promise<PushOutcome> {
   return db.transaction().execute(async (trx) => {
     const clinic = await repo.lockClinic(trx, clinicId);
     const ctx: ApplyContext = { trx, clinicId, principal, clientId, now, seq: clinic.lastSeq, purgedVersion: clinic.purgedVersion };

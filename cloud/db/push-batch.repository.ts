@@ -94,16 +94,14 @@ export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestio
 
 export interface BatchWrite {
   /** Each row once, at its last state in the batch (null data: a tombstone). */
-  rows: Array<{ entity: SyncEntity; uid: string; version: number; data: string | null; seq: number }>;
+  rows: Array<{ entity: SyncEntity; uid: string; version: number; data: string | null; seq: number; updatedBy: string; updatedAt: number }>;
   /** The references of those rows, all of them (the others are dropped). */
   refs: Array<{ fromEntity: SyncEntity; fromUid: string; toEntity: SyncEntity; toUid: string }>;
   /** Appointment spans at their last state, and the uids of deleted appointments whose spans go. */
   spans: Span[];
   freedSpans: string[];
-  records: Array<{ mutationId: string; fingerprint: string; result: string }>;
+  records: Array<{ mutationId: string; fingerprint: string; result: string; clientId: string; at: number }>;
   lastSeq: number;
-  updatedBy: string;
-  updatedAt: number;
 }
 
 /**
@@ -118,9 +116,10 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
   await sql`WITH
     written AS (
       INSERT INTO rows (clinic_id, entity, uid, version, deleted, data, seq, updated_by, updated_at)
-      SELECT ${clinicId}, w.entity, w.uid, w.version, w.data IS NULL, w.data, w.seq, ${w.updatedBy}, ${w.updatedAt}
+      SELECT ${clinicId}, w.entity, w.uid, w.version, w.data IS NULL, w.data, w.seq, w.updated_by, w.updated_at
         FROM unnest(${col(rows, 'entity')}::text[], ${col(rows, 'uid')}::text[], ${col(rows, 'version')}::bigint[], ${col(rows, 'data')}::text[],
-          ${col(rows, 'seq')}::bigint[]) AS w(entity, uid, version, data, seq)
+          ${col(rows, 'seq')}::bigint[], ${col(rows, 'updatedBy')}::text[], ${col(rows, 'updatedAt')}::bigint[])
+          AS w(entity, uid, version, data, seq, updated_by, updated_at)
       ON CONFLICT (clinic_id, entity, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data,
         seq = excluded.seq, updated_by = excluded.updated_by, updated_at = excluded.updated_at
       RETURNING 1),
@@ -148,9 +147,8 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
       RETURNING 1),
     recorded AS (
       INSERT INTO mutations (clinic_id, mutation_id, fingerprint, result, client_id, at)
-      SELECT ${clinicId}, r.mutation_id, r.fingerprint, r.result, ${w.updatedBy}, ${w.updatedAt}
-        FROM unnest(${col(w.records, 'mutationId')}::text[], ${col(w.records, 'fingerprint')}::text[], ${col(w.records, 'result')}::text[])
-          AS r(mutation_id, fingerprint, result)
+      SELECT ${clinicId}, * FROM unnest(${col(w.records, 'mutationId')}::text[], ${col(w.records, 'fingerprint')}::text[],
+        ${col(w.records, 'result')}::text[], ${col(w.records, 'clientId')}::text[], ${col(w.records, 'at')}::bigint[])
       RETURNING 1),
     bumped AS (
       UPDATE clinics SET last_seq = ${w.lastSeq} WHERE id = ${clinicId} AND last_seq < ${w.lastSeq}
@@ -159,11 +157,10 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
 }
 
 /** Idempotency records alone (answers that changed no row), none already there; how many were new. */
-export async function recordAnswers(ex: Executor, clinicId: number, records: BatchWrite['records'], clientId: string, at: number): Promise<number> {
+export async function recordAnswers(ex: Executor, clinicId: number, records: BatchWrite['records']): Promise<number> {
   const { rows } = await sql`INSERT INTO mutations (clinic_id, mutation_id, fingerprint, result, client_id, at)
-    SELECT ${clinicId}, r.mutation_id, r.fingerprint, r.result, ${clientId}, ${at}
-      FROM unnest(${records.map((r) => r.mutationId)}::text[], ${records.map((r) => r.fingerprint)}::text[], ${records.map((r) => r.result)}::text[])
-        AS r(mutation_id, fingerprint, result)
+    SELECT ${clinicId}, * FROM unnest(${records.map((r) => r.mutationId)}::text[], ${records.map((r) => r.fingerprint)}::text[],
+      ${records.map((r) => r.result)}::text[], ${records.map((r) => r.clientId)}::text[], ${records.map((r) => r.at)}::bigint[])
     ON CONFLICT DO NOTHING
     RETURNING 1`.execute(ex);
   return rows.length;
