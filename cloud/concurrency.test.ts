@@ -42,8 +42,8 @@ describe('a PostgreSQL cloud under concurrent clients', () => {
     const pushers = 8;
     const pushesEach = 15;
     let pushing = true;
-    const follow = async () => {
-      let cursor: string | null = (await cloud.desk.pull(null)).cursor;
+    const follow = async (start: string) => {
+      let cursor = start;
       const seen = new Map<string, Change>();
       let lastSeq = 0;
       const drain = async () => {
@@ -63,7 +63,9 @@ describe('a PostgreSQL cloud under concurrent clients', () => {
       await drain();
       return seen;
     };
-    const pullers = Array.from({ length: 3 }, follow);
+    // Each puller's first cursor is taken before any push: rows of that first page would not be counted as seen.
+    const starts = await Promise.all(Array.from({ length: 3 }, async () => (await cloud.desk.pull(null)).cursor));
+    const pullers = starts.map(follow);
     await Promise.all(
       Array.from({ length: pushers }, async (_, p) => {
         for (let i = 0; i < pushesEach; i++) {
