@@ -84,7 +84,7 @@ function clashIn(state: BatchState, span: Span): Clash | null {
 }
 
 /** Reads what the batch needs, and the state it starts from. */
-async function readState(trx: Executor, clinicId: number, decided: Decided[]): Promise<{ state: BatchState; clinic: ClinicState }> {
+async function readState(trx: Executor, clinicId: number, decided: Decided[]): Promise<BatchState> {
   const rowKeys = new Map<string, [SyncEntity, string]>();
   const deleted: Array<[SyncEntity, string]> = [];
   const usernames: string[] = [];
@@ -117,7 +117,7 @@ async function readState(trx: Executor, clinicId: number, decided: Decided[]): P
   for (const span of facts.spans) state.setSpan(span);
   for (const [entity, uid] of deleted) state.referrers.set(keyOf(entity, uid), new Set());
   for (const ref of facts.referrers) state.referrers.get(keyOf(ref.toEntity, ref.toUid))?.add(keyOf(ref.fromEntity, ref.fromUid));
-  return { state, clinic: facts.clinic };
+  return state;
 }
 
 export interface Written {
@@ -227,30 +227,10 @@ const decidedOf = (pushes: Pushed[]) => pushes.flatMap(({ prepared }) => prepare
  */
 export async function applyBatch(trx: Executor, clinicId: number, clinic: ClinicState, pushes: Pushed[]): Promise<BatchDecision> {
   const decided = decidedOf(pushes);
-  const { state } = decided.length === 0 ? { state: new BatchState() } : await readState(trx, clinicId, decided);
+  const state = decided.length === 0 ? new BatchState() : await readState(trx, clinicId, decided);
   const decision = decideAll(pushes, state, clinic);
   if (decision.records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(decision.written, decision.records, decision.lastSeq));
   return decision;
-}
-
-/**
- * A push that changes no row (a booking on a slot already taken, a stale change, a replay)
- * needs neither the clinic's lock nor a seq: decided against one snapshot of the clinic,
- * which holds a prefix of the seq order (pushes commit in seq order), its answers are the
- * ones it would get at that instant, and only its idempotency records are written, by one
- * statement that inserts none already there. Undefined when the push would change a row or
- * a record was written meanwhile (a retry of the same mutation): the caller then takes the
- * lock and decides again.
- */
-export async function answerWithoutLock(db: Executor, clinicId: number, push: Pushed): Promise<{ results: MutationResult[]; clinic: ClinicState } | undefined> {
-  if (push.prepared.decided.length === 0) return undefined;
-  const { state, clinic } = await readState(db, clinicId, push.prepared.decided);
-  const decision = decideAll([push], state, clinic);
-  if (decision.written.size > 0) return undefined;
-  const answer = { results: decision.results[0]!, clinic };
-  if (decision.records.length === 0) return answer;
-  const recorded = await batchRepo.recordAnswers(db, clinicId, decision.records);
-  return recorded === decision.records.length ? answer : undefined;
 }
 
 function endState(written: Map<string, Written>, records: BatchWrite['records'], lastSeq: number): BatchWrite {

@@ -159,30 +159,42 @@ describe('a push decided per batch', () => {
     expect(await sides[0].cloud.server.overlaps()).toEqual([]);
   });
 
-  it('answers a booking on a taken slot while another push holds the clinic lock; a booking that can win waits for it', async () => {
+  it('pushes waiting for the clinic go together, each decided after the ones that came before it', async () => {
     const side = sides[0];
     const { clinic, mutations } = seed();
     await push(side, mutations);
-    expect(only((await push(side, [upsert('appointment', randomUUID(), appointment(clinic))])).results).status).toBe('applied');
 
     const holder = new pg.Client({ connectionString: side.cloud.databaseUrl });
     await holder.connect();
     try {
+      // Another writer (another server process) holds the clinic: the pushes below wait, the later ones in this process.
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM clinics WHERE id = $1 FOR NO KEY UPDATE', [side.cloud.server.clinicId]);
-      const loser = upsert('appointment', randomUUID(), appointment(clinic, { origin: 'late' }));
-      expect(only((await push(side, [loser])).results)).toMatchObject({ status: 'conflict', clash: { kind: 'practitioner' } });
-      let settled = false;
-      const winner = push(side, [upsert('appointment', randomUUID(), appointment(clinic, { startsAt: at(60), endsAt: at(80) }))]).then((outcome) => {
-        settled = true;
-        return outcome;
-      });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      expect(settled).toBe(false);
+      const first = randomUUID();
+      const newPatient = randomUUID();
+      const pushes = [
+        push(side, [upsert('appointment', first, appointment(clinic, { origin: 'first' }))]),
+        push(side, [upsert('appointment', randomUUID(), appointment(clinic, { origin: 'second' }))]),
+        push(side, [upsert('patient', newPatient, patient('João Sousa'))]),
+        push(side, [upsert('appointment', randomUUID(), appointment(clinic, { patientUid: newPatient, startsAt: at(60), endsAt: at(80) }))]),
+        push(side, [upsert('appointment', randomUUID(), appointment(clinic, { patientUid: randomUUID(), startsAt: at(120), endsAt: at(140) }))]),
+      ];
+      await new Promise((resolve) => setTimeout(resolve, 100));
       await holder.query('COMMIT');
-      expect(only((await winner).results)).toMatchObject({ status: 'applied' });
-      // The lock-free answer was recorded: a replay gets it.
-      expect(only((await push(side, [loser])).results)).toMatchObject({ status: 'conflict' });
+      const outcomes = await Promise.all(pushes);
+      const answers = outcomes.map((outcome) => only(outcome.results));
+      expect(answers.map((answer) => (answer.status === 'rejected' ? answer.reason : answer.status))).toEqual([
+        'applied',
+        'conflict',
+        'applied',
+        'applied',
+        'MISSING_REFERENCE',
+      ]);
+      expect(answers[1]).toMatchObject({ clash: { kind: 'practitioner', uid: first, origin: 'first' } });
+      expect(outcomes.map((outcome) => outcome.applied)).toEqual([1, 0, 1, 1, 0]);
+      // The last three went in one transaction: they end at the same last seq.
+      expect(new Set(outcomes.slice(1).map((outcome) => outcome.lastSeq)).size).toBe(1);
+      expect(outcomes[4]!.lastSeq).toBe(await side.cloud.server.lastSeq());
     } finally {
       await holder.end();
     }

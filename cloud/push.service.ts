@@ -3,7 +3,7 @@ import type { CloudDb, Executor } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
 import type { Span, StoredRow } from './db/cloud.repository';
 import * as pushRepo from './db/push.repository';
-import { answerWithoutLock, applyBatch, prepareBatch, type Pushed } from './push-batch.service';
+import { applyBatch, prepareBatch, type Pushed } from './push-batch.service';
 import type { MutationFacts } from './db/push.repository';
 import {
   checkStatelessly,
@@ -199,8 +199,6 @@ export interface PushOutcome {
  * (no baseVersion check races another), and seqs are committed in the order they are given
  * out (the feed's promise, see docs/cloud-api/README.md).
  *
- * - A small push first tries to be answered without the lock (answerWithoutLock): one that
- *   changes no row, such as a booking on a slot already taken, writes only its records.
  * - Pushes of one clinic that arrive while its transaction runs wait in this process and then
  *   go together, in arrival order, in one transaction (one lock, one read, one write, one
  *   commit), each decided as if alone after the earlier ones: a hundred clients booking at
@@ -222,10 +220,6 @@ export async function applyPush(
   const clientId = withoutNul(request.clientId);
   if (options.oneByOne) return applyOneByOne(db, clinicId, request, principal, clientId, now);
   const push: Waiting['push'] = { prepared: prepareBatch(request.mutations, principal), principal, clientId, now };
-  if (request.mutations.length <= LOCK_FREE_MAX) {
-    const answered = await answerWithoutLock(db, clinicId, push);
-    if (answered) return { results: answered.results, applied: 0, lastSeq: answered.clinic.lastSeq, horizon: answered.clinic.horizon };
-  }
   return new Promise<PushOutcome>((resolve, reject) => {
     let clinics = waiting.get(db);
     if (!clinics) waiting.set(db, (clinics = new Map()));
@@ -240,11 +234,6 @@ export async function applyPush(
   });
 }
 
-/**
- * Batches this small first try the lock-free path: one booking, a desk's few changes. A big
- * batch nearly always writes, and would read twice.
- */
-const LOCK_FREE_MAX = 20;
 /** At most this many mutations in one group's transaction (a push alone may be 500). */
 const GROUP_MAX = 1000;
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
-import type { ClinicState, Span, StoredRow } from './cloud.repository';
+import type { Span, StoredRow } from './cloud.repository';
 
 const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
 
@@ -24,8 +24,6 @@ export interface BatchQuestion {
 }
 
 export interface BatchFacts {
-  /** The clinic as this statement sees it (the lock-free path's snapshot). */
-  clinic: ClinicState;
   stored: Array<{ mutationId: string; fingerprint: string; result: string }>;
   /** With, for a live staff account, its username as the database lowers it. */
   rows: Array<StoredRow & { username: string | null }>;
@@ -62,8 +60,6 @@ export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestio
   const rooms = windows(q.spans.flatMap((span) => (span.roomUid === null ? [] : [{ who: span.roomUid, startsAt: span.startsAt, endsAt: span.endsAt }])));
   const lowered = sql`(SELECT lower(n) FROM unnest(${q.usernames}::text[]) AS n)`;
   const { rows } = await sql<BatchFacts>`SELECT
-      (SELECT json_build_object('epoch', epoch, 'lastSeq', last_seq, 'horizon', horizon, 'purgedVersion', purged_version)
-        FROM clinics WHERE id = ${clinicId}) AS clinic,
       (SELECT coalesce(json_agg(json_build_object('mutationId', mutation_id, 'fingerprint', fingerprint, 'result', result)), '[]'::json)
         FROM mutations WHERE clinic_id = ${clinicId} AND mutation_id = ANY(${q.mutationIds}::text[])) AS stored,
       (SELECT coalesce(json_agg(json_build_object('entity', entity, 'uid', uid, 'version', version, 'deleted', deleted, 'data', data,
@@ -154,14 +150,4 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
       UPDATE clinics SET last_seq = ${w.lastSeq} WHERE id = ${clinicId} AND last_seq < ${w.lastSeq}
       RETURNING 1)
     SELECT 1`.execute(ex);
-}
-
-/** Idempotency records alone (answers that changed no row), none already there; how many were new. */
-export async function recordAnswers(ex: Executor, clinicId: number, records: BatchWrite['records']): Promise<number> {
-  const { rows } = await sql`INSERT INTO mutations (clinic_id, mutation_id, fingerprint, result, client_id, at)
-    SELECT ${clinicId}, * FROM unnest(${records.map((r) => r.mutationId)}::text[], ${records.map((r) => r.fingerprint)}::text[],
-      ${records.map((r) => r.result)}::text[], ${records.map((r) => r.clientId)}::text[], ${records.map((r) => r.at)}::bigint[])
-    ON CONFLICT DO NOTHING
-    RETURNING 1`.execute(ex);
-  return rows.length;
 }
