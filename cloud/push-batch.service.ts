@@ -228,12 +228,14 @@ const decidedOf = (pushes: Pushed[]) => pushes.flatMap(({ prepared }) => prepare
 export async function applyBatch(trx: Executor, clinicId: number, clinic: ClinicState, pushes: Pushed[]): Promise<BatchDecision> {
   const decided = decidedOf(pushes);
   const state = decided.length === 0 ? new BatchState() : await readState(trx, clinicId, decided);
+  const before = new Set(state.rows.keys());
   const decision = decideAll(pushes, state, clinic);
-  if (decision.records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(decision.written, decision.records, decision.lastSeq));
+  if (decision.records.length > 0) await batchRepo.writeBatch(trx, clinicId, endState(decision, before));
   return decision;
 }
 
-function endState(written: Map<string, Written>, records: BatchWrite['records'], lastSeq: number): BatchWrite {
+/** What the database must hold after the batch; `before`: the rows it held before (theirs are the refs that may go). */
+function endState({ written, records, lastSeq }: BatchDecision, before: Set<string>): BatchWrite {
   const rows = [...written.values()];
   const spans: Span[] = [];
   const freedSpans: string[] = [];
@@ -244,6 +246,7 @@ function endState(written: Map<string, Written>, records: BatchWrite['records'],
   }
   return {
     rows: rows.map(({ entity, uid, version, data, seq, updatedBy, updatedAt }) => ({ entity, uid, version, data, seq, updatedBy, updatedAt })),
+    replaced: rows.filter((row) => before.has(keyOf(row.entity, row.uid))).map((row) => [row.entity, row.uid]),
     refs: rows.flatMap((row) => row.refs.map(([toEntity, toUid]) => ({ fromEntity: row.entity, fromUid: row.uid, toEntity, toUid }))),
     spans,
     freedSpans,

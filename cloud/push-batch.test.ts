@@ -121,9 +121,11 @@ describe('a push decided per batch', () => {
       upsert('appointment', g, appointment(clinic, { practitionerUid: p1, roomUid: r1, startsAt: at(300), endsAt: at(320) }), 1),
       upsert('appointment', f, appointment(clinic, { practitionerUid: p1, roomUid: r1, startsAt: at(320), endsAt: at(340) }), 2),
     ];
+    // A row that was there before changes its references: the one no longer made goes.
+    const moved = [upsert('practitioner', clinic.practitionerUids[0], practitioner([clinic.specialtyUid], r1), 1)];
     const answers: MutationResult[][][] = [[], []];
     for (const [i, side] of sides.entries()) {
-      for (const mutations of [seeding, batch, swap]) answers[i]!.push((await push(side, mutations, i === 1)).results);
+      for (const mutations of [seeding, batch, swap, moved]) answers[i]!.push((await push(side, mutations, i === 1)).results);
     }
     expect(answers[0]).toEqual(answers[1]);
     expect(await tables(sides[0])).toEqual(await tables(sides[1]));
@@ -156,6 +158,9 @@ describe('a push decided per batch', () => {
     expect(results[8]).toMatchObject({ version: 3 });
     expect(results[11]).toEqual(results[0]);
     expect(answers[0]![2]!.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(answers[0]![3]).toMatchObject([{ status: 'applied', version: 2 }]);
+    const practitionerRefs = (await tables(sides[0])).refs.filter((ref) => ref.from_uid === clinic.practitionerUids[0]);
+    expect(practitionerRefs.map((ref) => ref.to_uid).sort()).toEqual([clinic.specialtyUid, r1].sort());
     expect(await sides[0].cloud.server.overlaps()).toEqual([]);
   });
 

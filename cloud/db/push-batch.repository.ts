@@ -91,6 +91,8 @@ export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestio
 export interface BatchWrite {
   /** Each row once, at its last state in the batch (null data: a tombstone). */
   rows: Array<{ entity: SyncEntity; uid: string; version: number; data: string | null; seq: number; updatedBy: string; updatedAt: number }>;
+  /** The rows that were there before the batch (their references no longer made are dropped). */
+  replaced: Array<[SyncEntity, string]>;
   /** The references of those rows, all of them (the others are dropped). */
   refs: Array<{ fromEntity: SyncEntity; fromUid: string; toEntity: SyncEntity; toUid: string }>;
   /** Appointment spans at their last state, and the uids of deleted appointments whose spans go. */
@@ -109,6 +111,16 @@ export interface BatchWrite {
 export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite): Promise<void> {
   const col = <T, K extends keyof T>(items: T[], key: K) => items.map((item) => item[key]);
   const { rows, refs, spans } = w;
+  // Only rows that were there before the batch can have references to drop: a batch of new rows skips the statement.
+  const droppedRefs =
+    w.replaced.length === 0
+      ? sql``
+      : sql`dropped_refs AS (
+      DELETE FROM refs r USING unnest(${col(w.replaced, 0)}::text[], ${col(w.replaced, 1)}::text[]) AS w(entity, uid)
+      WHERE r.clinic_id = ${clinicId} AND r.from_entity = w.entity AND r.from_uid = w.uid
+        AND (r.from_entity, r.from_uid, r.to_entity, r.to_uid) NOT IN (
+          SELECT * FROM unnest(${col(refs, 'fromEntity')}::text[], ${col(refs, 'fromUid')}::text[], ${col(refs, 'toEntity')}::text[], ${col(refs, 'toUid')}::text[]))
+      RETURNING 1),`;
   await sql`WITH
     written AS (
       INSERT INTO rows (clinic_id, entity, uid, version, deleted, data, seq, updated_by, updated_at)
@@ -119,12 +131,7 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
       ON CONFLICT (clinic_id, entity, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data,
         seq = excluded.seq, updated_by = excluded.updated_by, updated_at = excluded.updated_at
       RETURNING 1),
-    dropped_refs AS (
-      DELETE FROM refs r USING unnest(${col(rows, 'entity')}::text[], ${col(rows, 'uid')}::text[]) AS w(entity, uid)
-      WHERE r.clinic_id = ${clinicId} AND r.from_entity = w.entity AND r.from_uid = w.uid
-        AND (r.from_entity, r.from_uid, r.to_entity, r.to_uid) NOT IN (
-          SELECT * FROM unnest(${col(refs, 'fromEntity')}::text[], ${col(refs, 'fromUid')}::text[], ${col(refs, 'toEntity')}::text[], ${col(refs, 'toUid')}::text[]))
-      RETURNING 1),
+    ${droppedRefs}
     made_refs AS (
       INSERT INTO refs (clinic_id, from_entity, from_uid, to_entity, to_uid)
       SELECT ${clinicId}, * FROM unnest(${col(refs, 'fromEntity')}::text[], ${col(refs, 'fromUid')}::text[], ${col(refs, 'toEntity')}::text[],
