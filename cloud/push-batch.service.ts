@@ -2,6 +2,8 @@ import type { Clash, Mutation, MutationResult, SyncEntity } from '../shared/sync
 import type { Executor } from './db/cloud-db';
 import type { ClinicState, Span, StoredRow } from './db/cloud.repository';
 import * as batchRepo from './db/push-batch.repository';
+import { MAX_APPOINTMENT_MS } from './db/limits';
+import { HOUR_MS } from '../shared/time/units';
 import type { BatchWrite } from './db/push-batch.repository';
 import { checkStatelessly, conflict, fingerprintOf, isActive, Outcome, referencesOf, rejected, spanOf, usernameTaken, type Principal } from './push-rules';
 
@@ -32,7 +34,7 @@ class BatchState {
   readonly usernameOf = new Map<string, string>();
   readonly lowered = new Map<string, string>();
   readonly stored = new Map<string, { fingerprint: string; result: string }>();
-  /** Spans that may be in the way, by appointment uid, and the uids by practitioner and by room. */
+  /** Spans that may be in the way, by appointment uid, and their uids by practitioner (or room) and hour of start. */
   readonly spans = new Map<string, HeldSpan>();
   readonly holding = new Map<string, Set<string>>();
   /** For each row the batch deletes: the rows referring to it. */
@@ -42,8 +44,9 @@ class BatchState {
     this.deleteSpan(span.uid);
     this.spans.set(span.uid, span);
     for (const who of whoOf(span)) {
-      const uids = this.holding.get(who) ?? new Set<string>();
-      this.holding.set(who, uids.add(span.uid));
+      const key = bucketOf(who, hourOf(span.startsAt));
+      const uids = this.holding.get(key) ?? new Set<string>();
+      this.holding.set(key, uids.add(span.uid));
     }
   }
 
@@ -51,20 +54,29 @@ class BatchState {
     const old = this.spans.get(uid);
     if (!old) return;
     this.spans.delete(uid);
-    for (const who of whoOf(old)) this.holding.get(who)?.delete(uid);
+    for (const who of whoOf(old)) this.holding.get(bucketOf(who, hourOf(old.startsAt)))?.delete(uid);
   }
 }
 
 const whoOf = (span: Span) =>
   span.roomUid === null ? [`practitioner:${span.practitionerUid}`] : [`practitioner:${span.practitionerUid}`, `room:${span.roomUid}`];
 
+const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
+const bucketOf = (who: string, hour: number) => `${who}@${hour}`;
+
+/** The spans of `who` that may overlap [startsAt, endsAt): those starting less than the longest appointment before it. */
+function* near(state: BatchState, who: string, startsAt: number, endsAt: number): Generator<HeldSpan> {
+  for (let hour = hourOf(startsAt - MAX_APPOINTMENT_MS); hour <= hourOf(endsAt - 1); hour++) {
+    for (const uid of state.holding.get(bucketOf(who, hour)) ?? []) yield state.spans.get(uid)!;
+  }
+}
+
 function clashIn(state: BatchState, span: Span): Clash | null {
   let best: { kind: Clash['kind']; other: HeldSpan } | null = null;
   for (const kind of ['practitioner', 'room'] as const) {
     const who = kind === 'practitioner' ? span.practitionerUid : span.roomUid;
     if (who === null) continue;
-    for (const uid of state.holding.get(`${kind}:${who}`) ?? []) {
-      const other = state.spans.get(uid)!;
+    for (const other of near(state, `${kind}:${who}`, span.startsAt, span.endsAt)) {
       if (other.uid === span.uid || !isActive(other.status)) continue;
       if (!(other.startsAt < span.endsAt && span.startsAt < other.endsAt)) continue;
       if (!best || other.startsAt < best.other.startsAt) best = { kind, other };

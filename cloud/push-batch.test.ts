@@ -5,6 +5,8 @@ import type { Mutation, MutationResult } from '../shared/sync/cloud-api';
 import { MINUTE_MS } from '../shared/time/units';
 import { openCloudDb, type CloudDb } from './db/cloud-db';
 import { applyPush } from './push.service';
+import { applyBatch, prepareBatch } from './push-batch.service';
+import { lockClinic } from './db/cloud.repository';
 import {
   appointment,
   MONDAY_10,
@@ -52,6 +54,15 @@ afterEach(async () => {
 
 const push = (side: Side, mutations: Mutation[], oneByOne = false) =>
   applyPush(side.db, side.cloud.server.clinicId, { clientId: 'desk-1', mutations }, 'desk', NOW, { oneByOne });
+
+/** The batch path alone, with no fallback. */
+async function batchOnly(side: Side, mutations: Mutation[]): Promise<MutationResult[]> {
+  const clinicId = side.cloud.server.clinicId;
+  return side.db.transaction().execute(async (trx) => {
+    const pushed = { prepared: prepareBatch(mutations, 'desk'), principal: 'desk' as const, clientId: 'desk-1', now: NOW };
+    return (await applyBatch(trx, clinicId, await lockClinic(trx, clinicId), [pushed])).results[0]!;
+  });
+}
 
 /** Everything a push leaves in the clinic's tables. */
 async function tables(side: Side) {
@@ -122,10 +133,18 @@ describe('a push decided per batch', () => {
       upsert('appointment', f, appointment(clinic, { practitionerUid: p1, roomUid: r1, startsAt: at(320), endsAt: at(340) }), 2),
     ];
     // A row that was there before changes its references: the one no longer made goes.
-    const moved = [upsert('practitioner', clinic.practitionerUids[0], practitioner([clinic.specialtyUid], r1), 1)];
+    // And a long appointment is found in the way of one starting ten hours after it.
+    const long = randomUUID();
+    const moved = [
+      upsert('practitioner', clinic.practitionerUids[0], practitioner([clinic.specialtyUid], r1), 1),
+      upsert('appointment', long, appointment(clinic, { roomUid: null, startsAt: at(24 * 60), endsAt: at(24 * 60 + 11 * 60) })),
+      upsert('appointment', randomUUID(), appointment(clinic, { roomUid: null, startsAt: at(34 * 60), endsAt: at(34 * 60 + 20) })),
+    ];
     const answers: MutationResult[][][] = [[], []];
     for (const [i, side] of sides.entries()) {
-      for (const mutations of [seeding, batch, swap, moved]) answers[i]!.push((await push(side, mutations, i === 1)).results);
+      for (const mutations of [seeding, batch, swap]) answers[i]!.push((await push(side, mutations, i === 1)).results);
+      // Decided as a whole, without the one-by-one path behind it: a clash missed would fail here (23P01).
+      answers[i]!.push(i === 1 ? (await push(side, moved, true)).results : await batchOnly(side, moved));
     }
     expect(answers[0]).toEqual(answers[1]);
     expect(await tables(sides[0])).toEqual(await tables(sides[1]));
@@ -158,7 +177,11 @@ describe('a push decided per batch', () => {
     expect(results[8]).toMatchObject({ version: 3 });
     expect(results[11]).toEqual(results[0]);
     expect(answers[0]![2]!.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
-    expect(answers[0]![3]).toMatchObject([{ status: 'applied', version: 2 }]);
+    expect(answers[0]![3]).toMatchObject([
+      { status: 'applied', version: 2 },
+      { status: 'applied' },
+      { status: 'conflict', clash: { kind: 'practitioner', uid: long } },
+    ]);
     const practitionerRefs = (await tables(sides[0])).refs.filter((ref) => ref.from_uid === clinic.practitionerUids[0]);
     expect(practitionerRefs.map((ref) => ref.to_uid).sort()).toEqual([clinic.specialtyUid, r1].sort());
     expect(await sides[0].cloud.server.overlaps()).toEqual([]);
