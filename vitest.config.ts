@@ -12,6 +12,8 @@ export default defineConfig({
     ],
     exclude: ['tests/e2e/**', 'node_modules/**', 'dist/**'],
     environment: 'node',
+    // One PostgreSQL server for the run (the cloud's tests); TEST_DATABASE_URL names an existing one instead.
+    globalSetup: ['tests/postgres.setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Two cores: one worker per core keeps the SQLite-file tests from starving each other.

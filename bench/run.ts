@@ -16,6 +16,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run(options: BenchOpti
   { name: 'display', load: () => import('./display.bench') },
   { name: 'sync', load: () => import('./sync.bench') },
   { name: 'sync-join', load: async () => ({ run: (await import('./sync.bench')).runJoin }) },
+  { name: 'cloud', load: () => import('./cloud.bench') },
   { name: 'faces', load: () => import('./faces.bench') },
 ];
 

@@ -1,5 +1,7 @@
-import { syncEntity, type CursorRefusal, type SyncEntity } from '../shared/sync/cloud-api';
-import type { CloudDb } from './cloud-db';
+import { type CursorRefusal, type SyncEntity } from '../shared/sync/cloud-api';
+import type { CloudDb } from './db/cloud-db';
+import * as repo from './db/cloud.repository';
+import type { ClinicState } from './db/cloud.repository';
 
 /**
  * Pulling changes. Every row sits in `rows` at its latest version with the seq of its
@@ -15,17 +17,7 @@ import type { CloudDb } from './cloud-db';
  */
 export const PORTAL_HIDDEN: readonly SyncEntity[] = ['patient', 'staff', 'clinic'];
 
-interface ClinicState {
-  epoch: string;
-  lastSeq: number;
-  horizon: number;
-  /** See cloud-db.ts: new rows start above it. */
-  purgedVersion: number;
-}
-
-export function clinicState(db: CloudDb): ClinicState {
-  return db.prepare('SELECT epoch, last_seq AS lastSeq, horizon, purged_version AS purgedVersion FROM clinic WHERE id = 1').get() as ClinicState;
-}
+export type { ClinicState };
 
 /**
  * Where a client is in the change feed. `snapshot` is set while a full snapshot (a pull
@@ -62,15 +54,6 @@ export function checkCursor(state: ClinicState, cursor: string): CursorCheck {
   return { ok: true, position: { seq, snapshot } };
 }
 
-interface ChangeRow {
-  entity: string;
-  uid: string;
-  version: number;
-  deleted: number;
-  data: string | null;
-  seq: number;
-}
-
 export interface PullPage {
   /** The response body, already JSON: rows' data is stored as JSON and is spliced, not re-serialised. */
   body: string;
@@ -78,49 +61,59 @@ export interface PullPage {
 }
 
 /**
- * One page of changes after `position`; null starts a full snapshot of the live rows.
+ * One page of changes after `cursor`; null starts a full snapshot of the live rows.
  * `hidden` entities are left out (the portal sees no patient register).
  * Snapshot pages are ordered by seq like any other, so a row changed while the snapshot
  * is paged moves past the cursor and comes again later, in its new state.
+ *
+ * One REPEATABLE READ snapshot holds the cursor check, the clinic's last seq and the rows:
+ * every seq up to that last seq is committed in it, and none smaller can commit later
+ * (pushes commit in seq order: see push.service.ts), so nothing is skipped.
  */
-export function pullPage(db: CloudDb, position: FeedPosition | null, limit: number, hidden: readonly SyncEntity[] = []): PullPage {
-  return db.transaction((): PullPage => {
-    const state = clinicState(db);
-    const from = position ?? { seq: 0, snapshot: state.lastSeq };
-    // Entity names come from the schema's enum, never from a request.
-    const notHidden = hidden.length === 0 ? '' : `AND entity NOT IN (${hidden.map((entity) => `'${syncEntity.parse(entity)}'`).join(', ')})`;
-    const rows = db
-      .prepare(`SELECT entity, uid, version, deleted, data, seq FROM rows WHERE seq > ? AND (deleted = 0 OR seq > ?) ${notHidden} ORDER BY seq LIMIT ?`)
-      .all(from.seq, from.snapshot ?? 0, limit + 1) as ChangeRow[];
-    const hasMore = rows.length > limit;
-    if (hasMore) rows.length = limit;
-    // Nothing more: everything up to the last seq handed out has been seen (including purged and overwritten seqs).
-    const seq = hasMore ? rows[rows.length - 1]!.seq : Math.max(from.seq, state.lastSeq);
-    const changes = rows.map(
-      (row) =>
-        `{"entity":${JSON.stringify(row.entity)},"uid":${JSON.stringify(row.uid)},"version":${row.version},"deleted":${row.deleted === 1},"data":${row.data ?? 'null'},"seq":${row.seq}}`,
-    );
-    const cursor = encodeCursor(state.epoch, { seq, snapshot: from.snapshot });
-    return { body: `{"changes":[${changes.join(',')}],"cursor":${JSON.stringify(cursor)},"hasMore":${hasMore}}`, count: rows.length };
-  })();
+export async function pullPage(
+  db: CloudDb,
+  clinicId: number,
+  cursor: string | null,
+  limit: number,
+  hidden: readonly SyncEntity[] = [],
+): Promise<PullPage | Extract<CursorCheck, { ok: false }>> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      const state = await repo.clinicState(trx, clinicId);
+      let position: FeedPosition | null = null;
+      if (cursor !== null) {
+        const check = checkCursor(state, cursor);
+        if (!check.ok) return check;
+        position = check.position;
+      }
+      const from = position ?? { seq: 0, snapshot: state.lastSeq };
+      const rows = await repo.changesAfter(trx, clinicId, from.seq, from.snapshot ?? 0, limit + 1, hidden);
+      const hasMore = rows.length > limit;
+      if (hasMore) rows.length = limit;
+      // Nothing more: everything up to the last seq handed out has been seen (including purged and overwritten seqs).
+      const seq = hasMore ? rows[rows.length - 1]!.seq : Math.max(from.seq, state.lastSeq);
+      const changes = rows.map(
+        (row) =>
+          `{"entity":${JSON.stringify(row.entity)},"uid":${JSON.stringify(row.uid)},"version":${row.version},"deleted":${row.deleted},"data":${row.data ?? 'null'},"seq":${row.seq}}`,
+      );
+      const next = encodeCursor(state.epoch, { seq, snapshot: from.snapshot });
+      return { body: `{"changes":[${changes.join(',')}],"cursor":${JSON.stringify(next)},"hasMore":${hasMore}}`, count: rows.length };
+    });
 }
 
 /**
  * Purges tombstones older than the last `keepLast` changes (0: all of them) and moves the
- * horizon past them. Live rows are never purged: they are the data.
+ * horizon past them. Live rows are never purged: they are the data. Under the clinic's lock,
+ * so a push and a compaction never interleave.
  */
-export function compact(db: CloudDb, keepLast: number): { purged: number; horizon: number } {
-  return db
-    .transaction(() => {
-      const state = clinicState(db);
-      const cut = state.lastSeq - keepLast;
-      if (cut <= state.horizon) return { purged: 0, horizon: state.horizon };
-      const last = db.prepare('SELECT MAX(seq) AS seq FROM rows WHERE deleted = 1 AND seq <= ?').get(cut) as { seq: number | null };
-      if (last.seq === null) return { purged: 0, horizon: state.horizon };
-      const purged = db.prepare('SELECT MAX(version) AS version FROM rows WHERE deleted = 1 AND seq <= ?').get(last.seq) as { version: number };
-      const { changes } = db.prepare('DELETE FROM rows WHERE deleted = 1 AND seq <= ?').run(last.seq);
-      db.prepare('UPDATE clinic SET horizon = ?, purged_version = MAX(purged_version, ?) WHERE id = 1').run(last.seq, purged.version);
-      return { purged: changes, horizon: last.seq };
-    })
-    .immediate();
+export async function compact(db: CloudDb, clinicId: number, keepLast: number): Promise<{ purged: number; horizon: number }> {
+  return db.transaction().execute(async (trx) => {
+    const state = await repo.lockClinic(trx, clinicId);
+    const cut = state.lastSeq - keepLast;
+    if (cut <= state.horizon) return { purged: 0, horizon: state.horizon };
+    return (await repo.purgeTombstones(trx, clinicId, cut)) ?? { purged: 0, horizon: state.horizon };
+  });
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorResponse, pushResponse, syncEntity } from '../shared/sync/cloud-api';
-import { DESK_TOKEN, PORTAL_TOKEN, appointment, seedClinic, startTestCloud, type Clinic, type TestCloud } from './test-fixtures';
+import { DESK_TOKEN, PORTAL_TOKEN, appointment, patient, seedClinic, startTestCloud, type Clinic, type TestCloud } from './test-fixtures';
 
 let cloud: TestCloud;
 let clinic: Clinic;
@@ -59,7 +59,7 @@ describe('hostile input', () => {
       ),
       { numRuns: 150 },
     );
-    expect(cloud.server.overlaps()).toEqual([]);
+    expect(await cloud.server.overlaps()).toEqual([]);
     expect((await cloud.desk.pullAll()).changes.length).toBeGreaterThan(0);
   });
 
@@ -73,5 +73,18 @@ describe('hostile input', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('text PostgreSQL cannot hold', () => {
+  it('answers a NUL character in a row with a rejection, and in a client id by storing a stand-in, never with 500', async () => {
+    // A patient refers to nothing: the rows the property test above may have deleted do not matter.
+    const mutation = { mutationId: randomUUID(), entity: 'patient', uid: randomUUID(), op: 'upsert', baseVersion: null, data: patient('Maria\u0000 Silva') };
+    const answer = await post(JSON.stringify({ clientId: 'desk\u0000', mutations: [mutation] }));
+    expect(answer.status).toBe(200);
+    expect(pushResponse.parse(answer.body).results[0]).toMatchObject({ status: 'rejected', reason: 'INVALID' });
+    const clean = { ...mutation, mutationId: randomUUID(), data: patient('Maria Silva') };
+    const applied = await post(JSON.stringify({ clientId: 'desk\u0000', mutations: [clean] }));
+    expect(pushResponse.parse(applied.body).results[0]).toMatchObject({ status: 'applied' });
   });
 });

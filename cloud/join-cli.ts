@@ -1,17 +1,19 @@
 import type { JoinCodeResponse } from '../shared/sync/cloud-api';
-import { openCloudDb } from './cloud-db';
+import { openCloudDb } from './db/cloud-db';
+import { ensureClinic } from './db/cloud.repository';
 import { mintJoinCode } from './join.service';
+import { DEFAULT_CLINIC } from './server';
 
 /**
  * `join-code` on the cloud's own computer: a code straight into its database (the server
- * may be running: SQLite's WAL lets both write, one at a time).
+ * may be running: PostgreSQL takes both).
  */
-export function mintJoinCodeIn(dataDir: string, now: number): JoinCodeResponse {
-  const db = openCloudDb(dataDir);
+export async function mintJoinCodeIn(databaseUrl: string, now: number, clinic = DEFAULT_CLINIC): Promise<JoinCodeResponse> {
+  const db = await openCloudDb(databaseUrl, 1);
   try {
-    return mintJoinCode(db, now, 'console');
+    return await mintJoinCode(db, await ensureClinic(db, clinic, now), now, 'console');
   } finally {
-    db.close();
+    await db.destroy();
   }
 }
 

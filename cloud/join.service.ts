@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { JoinCodeResponse } from '../shared/sync/cloud-api';
 import { joinCodeFromBytes, normaliseJoinCode } from '../shared/sync/join-code';
 import { HOUR_MS, MINUTE_MS } from '../shared/time/units';
-import type { CloudDb } from './cloud-db';
+import type { CloudDb } from './db/cloud-db';
+import * as repo from './db/cloud.repository';
 
 /**
  * Join codes and the desk tokens they are exchanged for. The database keeps SHA-256 hashes
@@ -14,41 +15,34 @@ export const JOIN_CODE_TTL_MS = 24 * HOUR_MS;
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-/** A new one-time code, good for `ttlMs`. `createdBy`: who asked (a desk, or the console). */
-export function mintJoinCode(db: CloudDb, now: number, createdBy: string, ttlMs = JOIN_CODE_TTL_MS): JoinCodeResponse {
+/** A new one-time code for a desk to join `clinicId`, good for `ttlMs`. `createdBy`: who asked (a desk, or the console). */
+export async function mintJoinCode(db: CloudDb, clinicId: number, now: number, createdBy: string, ttlMs = JOIN_CODE_TTL_MS): Promise<JoinCodeResponse> {
   const code = joinCodeFromBytes(randomBytes(10));
   const expiresAt = now + ttlMs;
-  db.prepare('INSERT INTO join_codes (code_hash, created_by, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
-    sha256(normaliseJoinCode(code)!),
-    createdBy.slice(0, 100),
-    now,
-    expiresAt,
-  );
+  await repo.insertJoinCode(db, clinicId, sha256(normaliseJoinCode(code)!), createdBy.slice(0, 100), now, expiresAt);
   return { code, expiresAt };
 }
 
 /**
- * Uses the code, if it is good (known, unused, not expired), for a new desk token; null
- * otherwise, whichever the reason. One statement marks it used: of two redemptions at once,
- * exactly one sees its row change.
+ * Uses the code, if it is good (known, unused, not expired), for a new desk token of the
+ * code's clinic; null otherwise, whichever the reason. One statement marks it used: of two
+ * redemptions at once, the second waits for the first and then finds the code used.
  */
-export function redeemJoinCode(db: CloudDb, typed: string, deskName: string, now: number): string | null {
+export async function redeemJoinCode(db: CloudDb, typed: string, deskName: string, now: number): Promise<string | null> {
   const plain = normaliseJoinCode(typed);
   if (plain === null) return null;
-  return db
-    .transaction(() => {
-      const used = db.prepare('UPDATE join_codes SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ?').run(now, sha256(plain), now);
-      if (used.changes !== 1) return null;
-      const token = randomBytes(32).toString('base64url');
-      db.prepare('INSERT INTO desk_tokens (token_hash, desk_name, created_at) VALUES (?, ?, ?)').run(sha256(token), deskName.slice(0, 100), now);
-      return token;
-    })
-    .immediate();
+  return db.transaction().execute(async (trx) => {
+    const clinicId = await repo.useJoinCode(trx, sha256(plain), now);
+    if (clinicId === undefined) return null;
+    const token = randomBytes(32).toString('base64url');
+    await repo.insertDeskToken(trx, clinicId, sha256(token), deskName.slice(0, 100).replaceAll('\u0000', '\ufffd'), now);
+    return token;
+  });
 }
 
-/** Whether the token is a desk token handed out by a join (and not revoked). */
-export function isJoinedDeskToken(db: CloudDb, token: string): boolean {
-  return db.prepare('SELECT 1 FROM desk_tokens WHERE token_hash = ? AND revoked_at IS NULL').get(sha256(token)) !== undefined;
+/** The clinic of a desk token handed out by a join (and not revoked), or undefined. */
+export async function joinedDeskClinic(db: CloudDb, token: string): Promise<number | undefined> {
+  return repo.deskTokenClinic(db, sha256(token));
 }
 
 export interface JoinThrottleOptions {

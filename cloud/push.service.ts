@@ -1,183 +1,47 @@
-import { createHash } from 'node:crypto';
+import type { MutationResult, PushRequest, Mutation } from '../shared/sync/cloud-api';
+import type { CloudDb, Executor } from './db/cloud-db';
+import * as repo from './db/cloud.repository';
+import type { Span, StoredRow } from './db/cloud.repository';
+import * as pushRepo from './db/push.repository';
+import { applyBatch, prepareBatch, type Pushed } from './push-batch.service';
+import type { MutationFacts } from './db/push.repository';
 import {
-  CLINIC_SETTINGS_UID,
-  entityData,
-  type Clash,
-  type Mutation,
-  type MutationResult,
-  type PushRequest,
-  type ServerRow,
-  type SyncEntity,
-} from '../shared/sync/cloud-api';
-import { canonicalJson } from '../shared/sync/canonical-json';
-import { MAX_APPOINTMENT_MS, type CloudDb } from './cloud-db';
+  checkStatelessly,
+  clashOf,
+  conflict,
+  EXCLUSION_VIOLATION,
+  fingerprintOf,
+  isActive,
+  Outcome,
+  pgError,
+  referencesOf,
+  rejected,
+  spanOf,
+  UNIQUE_VIOLATION,
+  usernameTaken,
+  withoutNul,
+  type Principal,
+} from './push-rules';
 
-/**
- * Who is pushing: a front desk may change anything; the patient portal may only create
- * patients and online bookings (never staff accounts or the clinic's settings).
- */
-export type Principal = 'desk' | 'portal';
+export type { Principal } from './push-rules';
 
-interface StoredRow {
-  entity: SyncEntity;
-  uid: string;
-  version: number;
-  deleted: number;
-  data: string | null;
-}
-
-/** An answer that ends one mutation early; `isStored` says whether a replay must get it again. */
-class Outcome {
+/** The exclusion constraint said no; the clash is looked up once the savepoint is rolled back. */
+class Overlapping {
   constructor(
-    readonly result: MutationResult,
-    readonly isStored: boolean,
+    readonly current: StoredRow | undefined,
+    readonly span: Span,
   ) {}
 }
 
-const rejected = (m: Mutation, reason: 'INVALID' | 'MISSING_REFERENCE' | 'FORBIDDEN', message: string, isStored: boolean) =>
-  new Outcome({ mutationId: m.mutationId, status: 'rejected', reason, message: message.slice(0, 500) }, isStored);
-
-const conflict = (m: Mutation, current: StoredRow | undefined, clash: Clash | null) =>
-  new Outcome({ mutationId: m.mutationId, status: 'conflict', current: current ? toServerRow(current) : null, clash }, true);
-
-function toServerRow(row: StoredRow): ServerRow {
-  return { entity: row.entity, uid: row.uid, version: row.version, deleted: row.deleted === 1, data: row.data === null ? null : JSON.parse(row.data) };
-}
-
-type Statements = ReturnType<typeof prepare>;
-
-interface ClashRow {
-  uid: string;
-  startsAt: number;
-  endsAt: number;
-  origin: string | null;
-}
-
-function prepare(db: CloudDb) {
-  return {
-    row: db.prepare<[string, string], StoredRow>('SELECT entity, uid, version, deleted, data FROM rows WHERE entity = ? AND uid = ?'),
-    isLive: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM rows WHERE entity = ? AND uid = ? AND deleted = 0'),
-    nextSeq: db.prepare<[], { seq: number }>('UPDATE clinic SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq AS seq'),
-    purgedVersion: db.prepare<[], { version: number }>('SELECT purged_version AS version FROM clinic WHERE id = 1'),
-    upsertRow: db.prepare<[string, string, number, number, string | null, number, string, number]>(
-      `INSERT INTO rows (entity, uid, version, deleted, data, seq, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (entity, uid) DO UPDATE SET version = excluded.version, deleted = excluded.deleted, data = excluded.data,
-         seq = excluded.seq, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-    ),
-    dropRefs: db.prepare<[string, string]>('DELETE FROM refs WHERE from_entity = ? AND from_uid = ?'),
-    addRef: db.prepare<[string, string, string, string]>('INSERT OR IGNORE INTO refs (from_entity, from_uid, to_entity, to_uid) VALUES (?, ?, ?, ?)'),
-    referrer: db.prepare<[string, string], { entity: string; uid: string }>(
-      'SELECT from_entity AS entity, from_uid AS uid FROM refs WHERE to_entity = ? AND to_uid = ? LIMIT 1',
-    ),
-    usernameHolder: db.prepare<[string, string], { uid: string }>(
-      `SELECT uid FROM rows WHERE entity = 'staff' AND deleted = 0 AND uid <> ? AND lower(json_extract(data, '$.username')) = lower(?) LIMIT 1`,
-    ),
-    hasSpan: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM appointment_spans WHERE uid = ?'),
-    insertSpan: db.prepare<[string, string, string | null, number, number, string]>(
-      'INSERT INTO appointment_spans (uid, practitioner_uid, room_uid, starts_at, ends_at, status) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    updateSpan: db.prepare<[string, string | null, number, number, string, string]>(
-      'UPDATE appointment_spans SET practitioner_uid = ?, room_uid = ?, starts_at = ?, ends_at = ?, status = ? WHERE uid = ?',
-    ),
-    dropSpan: db.prepare<[string]>('DELETE FROM appointment_spans WHERE uid = ?'),
-    clashWith: {
-      practitioner: db.prepare<[string, string, number, number, number], ClashRow>(
-        `SELECT s.uid, s.starts_at AS startsAt, s.ends_at AS endsAt, r.data ->> '$.origin' AS origin
-         FROM appointment_spans s JOIN rows r ON r.entity = 'appointment' AND r.uid = s.uid
-         WHERE s.practitioner_uid = ? AND s.uid <> ? AND s.starts_at > ? AND s.starts_at < ? AND s.ends_at > ?
-           AND s.status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
-         ORDER BY s.starts_at LIMIT 1`,
-      ),
-      room: db.prepare<[string, string, number, number, number], ClashRow>(
-        `SELECT s.uid, s.starts_at AS startsAt, s.ends_at AS endsAt, r.data ->> '$.origin' AS origin
-         FROM appointment_spans s JOIN rows r ON r.entity = 'appointment' AND r.uid = s.uid
-         WHERE s.room_uid = ? AND s.uid <> ? AND s.starts_at > ? AND s.starts_at < ? AND s.ends_at > ?
-           AND s.status IN ('booked', 'checked_in', 'called', 'in_consultation', 'done', 'left_unseen')
-         ORDER BY s.starts_at LIMIT 1`,
-      ),
-    },
-    stored: db.prepare<[string], { fingerprint: string; result: string }>('SELECT fingerprint, result FROM mutations WHERE mutation_id = ?'),
-    store: db.prepare<[string, string, string, string, number]>(
-      'INSERT INTO mutations (mutation_id, fingerprint, result, client_id, at) VALUES (?, ?, ?, ?, ?)',
-    ),
-  };
-}
-
-const statementsByDb = new WeakMap<CloudDb, Statements>();
-function statementsOf(db: CloudDb): Statements {
-  let statements = statementsByDb.get(db);
-  if (!statements) {
-    statements = prepare(db);
-    statementsByDb.set(db, statements);
-  }
-  return statements;
-}
-
-/** Key order must not matter: a client may serialise the same change differently on a retry. */
-function fingerprintOf(m: Mutation, data: Record<string, unknown> | null): string {
-  return createHash('sha256')
-    .update(canonicalJson({ entity: m.entity, uid: m.uid, op: m.op, baseVersion: m.baseVersion, data }))
-    .digest('base64url');
-}
-
-/** The rows a row refers to; each must be live on the server when the row is written. */
-function referencesOf(entity: SyncEntity, data: Record<string, unknown>): Array<[SyncEntity, string]> {
-  const refs: Array<[SyncEntity, string]> = [];
-  if (entity === 'appointment') {
-    refs.push(['patient', data.patientUid as string], ['practitioner', data.practitionerUid as string], ['specialty', data.specialtyUid as string]);
-    if (data.roomUid !== null) refs.push(['room', data.roomUid as string]);
-  } else if (entity === 'practitioner') {
-    if (data.defaultRoomUid !== null) refs.push(['room', data.defaultRoomUid as string]);
-    for (const specialtyUid of data.specialtyUids as string[]) refs.push(['specialty', specialtyUid]);
-  } else if (entity === 'staff' && data.practitionerUid !== null) {
-    refs.push(['practitioner', data.practitionerUid as string]);
-  }
-  return refs;
-}
-
-/**
- * What can be said without the database: the shape of the data, and what the principal
- * may do. These answers depend on nothing stored, so they are not recorded: a replay
- * gets the same answer by computing it again.
- */
-function checkStatelessly(m: Mutation, principal: Principal): Record<string, unknown> | null {
-  if (principal === 'portal' && !((m.entity === 'appointment' || m.entity === 'patient') && m.op === 'upsert' && m.baseVersion === null)) {
-    throw rejected(m, 'FORBIDDEN', 'The portal may only create patients and appointments.', false);
-  }
-  if (m.entity === 'clinic' && m.uid !== CLINIC_SETTINGS_UID)
-    throw rejected(m, 'INVALID', `The clinic's settings are the one row ${CLINIC_SETTINGS_UID}.`, false);
-  if (m.op === 'delete') {
-    if (m.data !== null) throw rejected(m, 'INVALID', 'A delete carries no data (data must be null).', false);
-    // Audit trails on every desk name accounts: an account is disabled, never deleted; the settings always exist.
-    if (m.entity === 'staff' || m.entity === 'clinic')
-      throw rejected(m, 'INVALID', `A ${m.entity} row cannot be deleted${m.entity === 'staff' ? ' (disable the account)' : ''}.`, false);
-    return null;
-  }
-  if (m.data === null) throw rejected(m, 'INVALID', 'An upsert carries the whole row (data must not be null).', false);
-  const parsed = entityData[m.entity].safeParse(m.data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw rejected(m, 'INVALID', `Invalid ${m.entity}: ${issue ? `${issue.path.join('.') || '(row)'}: ${issue.message}` : 'invalid data'}`, false);
-  }
-  const data = parsed.data as Record<string, unknown>;
-  if (m.entity === 'appointment') {
-    const startsAt = data.startsAt as number;
-    const endsAt = data.endsAt as number;
-    if (!(endsAt > startsAt)) throw rejected(m, 'INVALID', 'An appointment must end after it starts.', false);
-    if (endsAt - startsAt > MAX_APPOINTMENT_MS) throw rejected(m, 'INVALID', 'An appointment lasts at most 12 hours.', false);
-    if (principal === 'portal' && (data.status !== 'booked' || data.origin !== 'online')) {
-      throw rejected(m, 'FORBIDDEN', "The portal books with status 'booked' and origin 'online' only.", false);
-    }
-  }
-  return data;
-}
-
 interface ApplyContext {
-  db: CloudDb;
-  s: Statements;
+  trx: Executor;
+  clinicId: number;
   principal: Principal;
   clientId: string;
   now: number;
+  /** The last seq given out in this push (the clinic's lock is held: nobody else gives any out). */
+  seq: number;
+  purgedVersion: number;
 }
 
 /**
@@ -185,139 +49,266 @@ interface ApplyContext {
  * hold, one more than any purged tombstone had (the uid may be one deleted and purged: a client
  * that applied that delete holds its version and must not take the new row for an old one).
  */
-function nextVersion(s: Statements, current: StoredRow | undefined): number {
-  return (current?.version ?? s.purgedVersion.get()!.version) + 1;
-}
+const nextVersion = (ctx: ApplyContext, current: StoredRow | undefined): number => (current?.version ?? ctx.purgedVersion) + 1;
 
-/** Writes one mutation; throws an Outcome (inside the savepoint, which is then rolled back) when it cannot. */
-function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null): MutationResult {
-  const { s } = ctx;
-  const current = s.row.get(m.entity, m.uid);
+/**
+ * Writes one mutation, with its idempotency record, from the facts read for it; throws an
+ * Outcome or Overlapping (the caller rolls the savepoint back) when it cannot.
+ */
+async function write(ctx: ApplyContext, m: Mutation, data: Record<string, unknown> | null, facts: MutationFacts, fingerprint: string): Promise<MutationResult> {
+  const current = facts.current ?? undefined;
   // A conflict would show the portal a row it may not read (a patient named in an appointment it sees).
   if (ctx.principal === 'portal' && current) throw rejected(m, 'FORBIDDEN', 'The portal may only create new rows.', false);
-  const isBaseCurrent = m.baseVersion === null ? current === undefined : current !== undefined && current.deleted === 0 && current.version === m.baseVersion;
+  const isBaseCurrent = m.baseVersion === null ? current === undefined : current !== undefined && !current.deleted && current.version === m.baseVersion;
+  if (!isBaseCurrent) throw conflict(m, current, null);
+  const version = nextVersion(ctx, current);
+  const result: MutationResult = { mutationId: m.mutationId, status: 'applied', version };
+  const change = {
+    entity: m.entity,
+    uid: m.uid,
+    version,
+    updatedBy: ctx.clientId,
+    updatedAt: ctx.now,
+    record: { mutationId: m.mutationId, fingerprint, result: JSON.stringify(result) },
+  };
 
   if (m.op === 'delete') {
     // With a null base and no row (created and deleted before the server saw it) the delete is still recorded, as a tombstone.
-    if (!isBaseCurrent) throw conflict(m, current, null);
-    if (current) {
-      const referrer = s.referrer.get(m.entity, m.uid);
-      if (referrer) throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${referrer.entity} ${referrer.uid}.`, true);
-    }
-    const version = nextVersion(s, current);
-    const { seq } = s.nextSeq.get()!;
-    s.upsertRow.run(m.entity, m.uid, version, 1, null, seq, ctx.clientId, ctx.now);
-    s.dropRefs.run(m.entity, m.uid);
-    if (m.entity === 'appointment') s.dropSpan.run(m.uid);
-    return { mutationId: m.mutationId, status: 'applied', version };
+    if (current && facts.referrer)
+      throw rejected(m, 'INVALID', `This ${m.entity} is still referred to by ${facts.referrer.entity} ${facts.referrer.uid}.`, true);
+    await writeGuarded(ctx, m, current, { ...change, data: null, seq: ++ctx.seq, refs: [], span: null, dropSpan: m.entity === 'appointment' });
+    return result;
   }
 
-  if (!isBaseCurrent) throw conflict(m, current, null);
   // Usernames are the clinic's, as on each desk (case aside): two desks may not both make "maria".
-  if (m.entity === 'staff' && s.usernameHolder.get(m.uid, data!.username as string)) {
-    throw rejected(m, 'INVALID', `The username ${data!.username as string} is taken by another account of the clinic.`, true);
-  }
+  if (m.entity === 'staff' && facts.usernameHolder !== null) throw usernameTaken(m, data!.username as string);
   const refs = referencesOf(m.entity, data!);
+  const live = new Set(facts.live);
   for (const [entity, uid] of refs) {
-    if (!s.isLive.get(entity, uid)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
+    if (!live.has(`${entity}:${uid}`)) throw rejected(m, 'MISSING_REFERENCE', `The ${entity} ${uid} is not on the server.`, true);
   }
-  const version = nextVersion(s, current);
-  const { seq } = s.nextSeq.get()!;
-  s.upsertRow.run(m.entity, m.uid, version, 0, JSON.stringify(data), seq, ctx.clientId, ctx.now);
-  s.dropRefs.run(m.entity, m.uid);
-  for (const [entity, uid] of refs) s.addRef.run(m.entity, m.uid, entity, uid);
-  if (m.entity === 'appointment') writeSpan(ctx, m, current, data!);
-  return { mutationId: m.mutationId, status: 'applied', version };
-}
-
-function writeSpan(ctx: ApplyContext, m: Mutation, current: StoredRow | undefined, data: Record<string, unknown>): void {
-  const { s } = ctx;
-  const practitionerUid = data.practitionerUid as string;
-  const roomUid = data.roomUid as string | null;
-  const startsAt = data.startsAt as number;
-  const endsAt = data.endsAt as number;
-  const status = data.status as string;
-  try {
-    if (s.hasSpan.get(m.uid)) s.updateSpan.run(practitionerUid, roomUid, startsAt, endsAt, status, m.uid);
-    else s.insertSpan.run(m.uid, practitionerUid, roomUid, startsAt, endsAt, status);
-  } catch (error) {
-    const match = error instanceof Error ? /OVERLAP:(practitioner|room)/.exec(error.message) : null;
-    if (!match) throw error;
-    // The trigger said no; which appointment it was is worth a second look, the client shows
-    // it. The practitioner first: whichever trigger fired, a taken practitioner is what staff
-    // must hear of (another room would not help).
-    const window = [m.uid, startsAt - MAX_APPOINTMENT_MS, endsAt, startsAt] as const;
-    const byPractitioner = s.clashWith.practitioner.get(practitionerUid, ...window);
-    const byRoom = byPractitioner || roomUid === null ? undefined : s.clashWith.room.get(roomUid, ...window);
-    const kind = byPractitioner ? 'practitioner' : 'room';
-    const other = byPractitioner ?? byRoom;
-    throw conflict(
-      m,
-      current,
-      other
-        ? { kind, uid: other.uid, startsAt: other.startsAt, endsAt: other.endsAt, ...(other.origin === null ? {} : { origin: other.origin.slice(0, 100) }) }
-        : null,
-    );
-  }
+  const span: Span | null = m.entity === 'appointment' ? spanOf(m, data!) : null;
+  // Known before writing (the clinic's lock is held, nothing else writes): a conflict costs no
+  // savepoint. The practitioner first: a taken practitioner is what staff must hear of.
+  const clash = facts.practitionerClash ?? facts.roomClash;
+  if (clash) throw conflict(m, current, clashOf(facts.practitionerClash ? 'practitioner' : 'room', clash));
+  await writeGuarded(ctx, m, current, { ...change, data: JSON.stringify(data), seq: ++ctx.seq, refs, span, dropSpan: false });
+  return result;
 }
 
 /**
- * Applies one mutation in its own transaction, together with its idempotency record:
- * either both are written or neither. A mutation id seen before gets the stored answer
- * and writes nothing.
+ * The write, inside a savepoint where the database may refuse it as the rules expect (an
+ * overlap: the exclusion constraint; a username: the unique index); such a refusal rolls the
+ * savepoint back and becomes the mutation's answer. Other rows cannot be refused so: no
+ * savepoint (a round trip saved), and an error there fails the whole push.
  */
-export function applyMutation(db: CloudDb, m: Mutation, principal: Principal, clientId: string, now: number): MutationResult {
+async function writeGuarded(ctx: ApplyContext, m: Mutation, current: StoredRow | undefined, change: pushRepo.Change): Promise<void> {
+  if (m.entity !== 'appointment' && m.entity !== 'staff') return pushRepo.writeChange(ctx.trx, ctx.clinicId, change);
+  await repo.savepoint(ctx.trx, 'SAVEPOINT');
+  try {
+    await pushRepo.writeChange(ctx.trx, ctx.clinicId, change);
+  } catch (error) {
+    await repo.savepoint(ctx.trx, 'ROLLBACK TO SAVEPOINT');
+    const { code, constraint } = pgError(error);
+    if (change.span && code === EXCLUSION_VIOLATION) throw new Overlapping(current, change.span);
+    if (code === UNIQUE_VIOLATION && constraint === 'rows_staff_username') throw usernameTaken(m, (JSON.parse(change.data!) as { username: string }).username);
+    throw error;
+  }
+  await repo.savepoint(ctx.trx, 'RELEASE SAVEPOINT');
+}
+
+/**
+ * Which appointment the exclusion constraint saw is worth a second look: the client shows it.
+ * The practitioner first: whichever constraint fired, a taken practitioner is what staff must
+ * hear of (another room would not help).
+ */
+async function overlapConflict(ctx: ApplyContext, m: Mutation, overlap: Overlapping): Promise<Outcome> {
+  const { span } = overlap;
+  const byPractitioner = await repo.clashWith(ctx.trx, ctx.clinicId, 'practitioner', span.practitionerUid, span.uid, span.startsAt, span.endsAt);
+  const byRoom =
+    byPractitioner || span.roomUid === null
+      ? undefined
+      : await repo.clashWith(ctx.trx, ctx.clinicId, 'room', span.roomUid, span.uid, span.startsAt, span.endsAt);
+  const other = byPractitioner ?? byRoom;
+  return conflict(m, overlap.current, other ? clashOf(byPractitioner ? 'practitioner' : 'room', other) : null);
+}
+
+/**
+ * Applies one mutation in a savepoint, together with its idempotency record: either both are
+ * written or neither. A mutation id seen before gets the stored answer and writes nothing.
+ */
+async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<MutationResult> {
   let data: Record<string, unknown> | null;
   try {
-    data = checkStatelessly(m, principal);
+    data = checkStatelessly(m, ctx.principal);
   } catch (error) {
     if (error instanceof Outcome) return error.result;
     throw error;
   }
   const fingerprint = fingerprintOf(m, data);
-  const ctx: ApplyContext = { db, s: statementsOf(db), principal, clientId, now };
-  const attempt = db.transaction(() => write(ctx, m, data));
-  return db
-    .transaction((): MutationResult => {
-      const stored = ctx.s.stored.get(m.mutationId);
-      if (stored) {
-        if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
-        return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
-      }
-      let result: MutationResult;
-      try {
-        // Nested: a savepoint, rolled back when the mutation is refused, while its answer is still recorded.
-        result = attempt();
-      } catch (error) {
-        if (!(error instanceof Outcome)) throw error;
-        if (!error.isStored) return error.result;
-        result = error.result;
-      }
-      ctx.s.store.run(m.mutationId, fingerprint, JSON.stringify(result), clientId, now);
-      return result;
-    })
-    .immediate();
+  const facts = await pushRepo.mutationFacts(ctx.trx, ctx.clinicId, {
+    mutationId: m.mutationId,
+    entity: m.entity,
+    uid: m.uid,
+    refs: data === null ? [] : referencesOf(m.entity, data),
+    username: m.entity === 'staff' && data !== null ? (data.username as string) : null,
+    activeSpan: m.entity === 'appointment' && data !== null && isActive(data.status as string) ? spanOf(m, data) : null,
+  });
+  const stored = facts.stored;
+  if (stored) {
+    if (stored.fingerprint === fingerprint) return JSON.parse(stored.result) as MutationResult;
+    return rejected(m, 'INVALID', 'This mutationId was already used for a different change.', false).result;
+  }
+  const seqBefore = ctx.seq;
+  let result: MutationResult;
+  try {
+    // Applied: the idempotency record was written with the row.
+    return await write(ctx, m, data, facts, fingerprint);
+  } catch (error) {
+    // Refused: nothing of it stays (write wrote nothing, or rolled its savepoint back), while its answer is still recorded.
+    ctx.seq = seqBefore;
+    let outcome: Outcome;
+    if (error instanceof Outcome) outcome = error;
+    else if (error instanceof Overlapping) outcome = await overlapConflict(ctx, m, error);
+    else throw error;
+    if (!outcome.isStored) return outcome.result;
+    result = outcome.result;
+  }
+  await repo.storeResult(ctx.trx, ctx.clinicId, m.mutationId, fingerprint, JSON.stringify(result), ctx.clientId, ctx.now);
+  return result;
 }
 
 export interface PushOutcome {
   results: MutationResult[];
   /** How many mutations were applied now (not replays). */
   applied: number;
+  /** The clinic's last seq after the push. */
+  lastSeq: number;
+  /** The clinic's compaction horizon (tombstones up to it are purged). */
+  horizon: number;
 }
 
 /**
  * Applies a batch in order, each mutation on its own: one refused does not stop the next.
- * Each mutation is atomic by itself (a savepoint holding its rows and its idempotency
- * record); the batch is committed once, before anything is answered (one fsync per batch,
- * not per mutation). Nothing is acknowledged before it is durable.
+ * Each mutation is atomic by itself (its rows and its idempotency record, or nothing of it);
+ * the batch is committed before anything is answered. Nothing is acknowledged before it is
+ * durable.
+ *
+ * Whatever writes rows runs in a transaction that takes the clinic's row lock first and holds
+ * it to commit: the clinic's writers go one at a time, so every read sees every earlier push
+ * (no baseVersion check races another), and seqs are committed in the order they are given
+ * out (the feed's promise, see docs/cloud-api/README.md).
+ *
+ * - Pushes of one clinic that arrive while its transaction runs wait in this process and then
+ *   go together, in arrival order, in one transaction (one lock, one read, one write, one
+ *   commit), each decided as if alone after the earlier ones: a hundred clients booking at
+ *   once cost a few transactions, not a hundred in line for the lock.
+ * - Decided as a whole (push-batch.service.ts), a group's one write can still trip a
+ *   constraint (only a batch that swaps two appointments' times or two accounts' usernames
+ *   can, as rows are written in one pass): then each push is applied again alone, one
+ *   mutation at a time, where each write sees the previous one's.
  */
-export function applyPush(db: CloudDb, request: PushRequest, principal: Principal, now: number): PushOutcome {
-  const lastSeq = db.prepare<[], { last_seq: number }>('SELECT last_seq FROM clinic WHERE id = 1');
-  return db
-    .transaction((): PushOutcome => {
-      const before = lastSeq.get()!.last_seq;
-      const results = request.mutations.map((m) => applyMutation(db, m, principal, request.clientId, now));
-      return { results, applied: lastSeq.get()!.last_seq - before };
-    })
-    .immediate();
+export async function applyPush(
+  db: CloudDb,
+  clinicId: number,
+  request: PushRequest,
+  principal: Principal,
+  now: number,
+  options: { oneByOne?: boolean } = {},
+): Promise<PushOutcome> {
+  // Only a label: a character PostgreSQL's text cannot hold is replaced, not refused.
+  const clientId = withoutNul(request.clientId);
+  if (options.oneByOne) return applyOneByOne(db, clinicId, request, principal, clientId, now);
+  const push: Waiting['push'] = { prepared: prepareBatch(request.mutations, principal), principal, clientId, now };
+  return new Promise<PushOutcome>((resolve, reject) => {
+    let clinics = waiting.get(db);
+    if (!clinics) waiting.set(db, (clinics = new Map()));
+    const queue = clinics.get(clinicId);
+    const entry: Waiting = { push, request, resolve, reject };
+    if (queue) queue.push(entry);
+    else {
+      const fresh = [entry];
+      clinics.set(clinicId, fresh);
+      void drain(db, clinicId, clinics, fresh);
+    }
+  });
+}
+
+/** At most this many mutations in one group's transaction (a push alone may be 500). */
+const GROUP_MAX = 1000;
+
+interface Waiting {
+  push: Pushed;
+  request: PushRequest;
+  resolve(outcome: PushOutcome): void;
+  reject(error: unknown): void;
+}
+
+/** Per database, per clinic: the pushes waiting for the clinic's transaction (present while one runs). */
+const waiting = new WeakMap<CloudDb, Map<number, Waiting[]>>();
+
+async function drain(db: CloudDb, clinicId: number, clinics: Map<number, Waiting[]>, queue: Waiting[]): Promise<void> {
+  while (queue.length > 0) {
+    let count = 0;
+    let take = 0;
+    while (take < queue.length && (take === 0 || count + queue[take]!.request.mutations.length <= GROUP_MAX)) {
+      count += queue[take]!.request.mutations.length;
+      take++;
+    }
+    const group = queue.splice(0, take);
+    try {
+      const outcomes = await applyGroup(db, clinicId, group);
+      group.forEach((entry, i) => entry.resolve(outcomes[i]!));
+    } catch (error) {
+      // One push's trouble is not the others': each again alone.
+      for (const entry of group) {
+        try {
+          entry.resolve(group.length === 1 ? await afterFailure(db, clinicId, entry, error) : await applyAlone(db, clinicId, entry));
+        } catch (failure) {
+          entry.reject(failure);
+        }
+      }
+    }
+  }
+  clinics.delete(clinicId);
+}
+
+const isConstraint = (error: unknown) => [EXCLUSION_VIOLATION, UNIQUE_VIOLATION].includes(pgError(error).code ?? '');
+
+async function applyAlone(db: CloudDb, clinicId: number, entry: Waiting): Promise<PushOutcome> {
+  try {
+    return (await applyGroup(db, clinicId, [entry]))[0]!;
+  } catch (error) {
+    return afterFailure(db, clinicId, entry, error);
+  }
+}
+
+async function afterFailure(db: CloudDb, clinicId: number, entry: Waiting, error: unknown): Promise<PushOutcome> {
+  if (!isConstraint(error)) throw error;
+  return applyOneByOne(db, clinicId, entry.request, entry.push.principal, entry.push.clientId, entry.push.now);
+}
+
+async function applyGroup(db: CloudDb, clinicId: number, group: Waiting[]): Promise<PushOutcome[]> {
+  return db.transaction().execute(async (trx) => {
+    const clinic = await repo.lockClinic(trx, clinicId);
+    const { results, applied, lastSeq } = await applyBatch(
+      trx,
+      clinicId,
+      clinic,
+      group.map((entry) => entry.push),
+    );
+    return results.map((answers, i) => ({ results: answers, applied: applied[i]!, lastSeq, horizon: clinic.horizon }));
+  });
+}
+
+/** The reference path: each mutation read and written on its own (a savepoint where the database may refuse it). */
+async function applyOneByOne(db: CloudDb, clinicId: number, request: PushRequest, principal: Principal, clientId: string, now: number): Promise<PushOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const clinic = await repo.lockClinic(trx, clinicId);
+    const ctx: ApplyContext = { trx, clinicId, principal, clientId, now, seq: clinic.lastSeq, purgedVersion: clinic.purgedVersion };
+    const results: MutationResult[] = [];
+    for (const m of request.mutations) results.push(await applyMutation(ctx, m));
+    if (ctx.seq > clinic.lastSeq) await repo.setLastSeq(trx, clinicId, ctx.seq);
+    return { results, applied: ctx.seq - clinic.lastSeq, lastSeq: ctx.seq, horizon: clinic.horizon };
+  });
 }

@@ -155,10 +155,10 @@ describe('events', () => {
       req.end();
     });
     await waitFor(() => events.length === 1);
-    expect(events[0]).toBe(cloud.server.lastSeq());
+    expect(events[0]).toBe(await cloud.server.lastSeq());
     await cloud.desk.push('desk-1', [upsert('patient', randomUUID(), patient())]);
     await done;
-    expect(events[1]).toBe(cloud.server.lastSeq());
+    expect(events[1]).toBe(await cloud.server.lastSeq());
     expect(events[1]).toBe(events[0]! + 1);
   });
 });

@@ -124,7 +124,7 @@ describe('pull', () => {
 
   it('answers 410 CURSOR_EXPIRED for a cursor from before compacted tombstones, and 400 for a foreign one', async () => {
     await cloud.server.close();
-    cloud = { ...cloud, server: await startCloudServer({ port: 0, dataDir: cloud.dataDir, tokens: { desk: [DESK_TOKEN] }, changeRetention: 3 }) };
+    cloud = { ...cloud, server: await startCloudServer({ port: 0, databaseUrl: cloud.databaseUrl, tokens: { desk: [DESK_TOKEN] }, changeRetention: 3 }) };
     const desk = cloudClient(cloud.server.url, DESK_TOKEN);
     const old = (await desk.pullAll()).cursor;
     const uid = randomUUID();
@@ -159,7 +159,7 @@ describe('pull', () => {
     await cloud.desk.push('desk-1', [upsert('patient', uid, patient())]);
     await cloud.desk.push('desk-1', [upsert('patient', uid, patient('Renamed'), 1)]);
     expect(only((await cloud.desk.push('desk-1', [remove('patient', uid, 2)])).results)).toMatchObject({ status: 'applied', version: 3 });
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
     // A desk that applied the delete knows version 3: the new row must not look older than that.
     const again = only((await cloud.desk.push('desk-2', [upsert('patient', uid, patient('Back again'))])).results);
     expect(again).toMatchObject({ status: 'applied' });
@@ -174,7 +174,7 @@ describe('pull', () => {
 
   it('says why a cursor is refused: too old, ahead of the server, or from another database', async () => {
     await cloud.server.close();
-    cloud = { ...cloud, server: await startCloudServer({ port: 0, dataDir: cloud.dataDir, tokens: { desk: [DESK_TOKEN] }, changeRetention: 1 }) };
+    cloud = { ...cloud, server: await startCloudServer({ port: 0, databaseUrl: cloud.databaseUrl, tokens: { desk: [DESK_TOKEN] }, changeRetention: 1 }) };
     const desk = cloudClient(cloud.server.url, DESK_TOKEN);
     const fresh = (await desk.pullAll()).cursor;
     const reason = async (path: string) => ((await (await raw(path)).json()) as { error: { reason?: string } }).error.reason;
@@ -190,7 +190,7 @@ describe('pull', () => {
   it('keeps data and cursors across a restart', async () => {
     const { cursor, changes } = await cloud.desk.pullAll();
     await cloud.server.close();
-    cloud = { ...cloud, server: await startCloudServer({ port: 0, dataDir: cloud.dataDir, tokens: { desk: [DESK_TOKEN] } }) };
+    cloud = { ...cloud, server: await startCloudServer({ port: 0, databaseUrl: cloud.databaseUrl, tokens: { desk: [DESK_TOKEN] } }) };
     const desk = cloudClient(cloud.server.url, DESK_TOKEN);
     expect((await desk.pull(cursor)).changes).toEqual([]);
     expect((await desk.pullAll()).changes).toEqual(changes);

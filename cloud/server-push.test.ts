@@ -36,7 +36,7 @@ describe('push', () => {
     const mutation = upsert('appointment', randomUUID(), appointment(clinic));
     const first = only((await cloud.desk.push('desk-1', [mutation])).results);
     expect(first).toEqual({ mutationId: mutation.mutationId, status: 'applied', version: 1 });
-    const seq = cloud.server.lastSeq();
+    const seq = await cloud.server.lastSeq();
 
     expect(only((await cloud.desk.push('desk-1', [mutation])).results)).toEqual(first);
     // The same mutation retried inside another batch, after a new one.
@@ -44,7 +44,7 @@ describe('push', () => {
     const { results } = await cloud.desk.push('desk-1', [other, mutation]);
     expect(results[0]).toMatchObject({ status: 'applied', version: 1 });
     expect(results[1]).toEqual(first);
-    expect(cloud.server.lastSeq()).toBe(seq + 1);
+    expect(await cloud.server.lastSeq()).toBe(seq + 1);
 
     const { changes } = await cloud.desk.pullAll();
     expect(changes.filter((change) => change.uid === mutation.uid)).toHaveLength(1);
@@ -57,10 +57,10 @@ describe('push', () => {
     const reordered = { ...mutation, data: Object.fromEntries(Object.entries(mutation.data!).reverse()) };
     expect(only((await cloud.desk.push('desk-1', [reordered])).results)).toMatchObject({ status: 'applied', version: 1 });
 
-    const seq = cloud.server.lastSeq();
+    const seq = await cloud.server.lastSeq();
     const reused = { ...mutation, data: { ...mutation.data, fullName: 'Someone Else' } };
     expect(only((await cloud.desk.push('desk-1', [reused])).results)).toMatchObject({ status: 'rejected', reason: 'INVALID' });
-    expect(cloud.server.lastSeq()).toBe(seq);
+    expect(await cloud.server.lastSeq()).toBe(seq);
     const row = (await cloud.desk.pullAll()).changes.find((change) => change.uid === uid);
     expect(row?.data).toMatchObject({ fullName: 'Maria Silva' });
   });
@@ -104,7 +104,7 @@ describe('push', () => {
     // Touching is not overlapping.
     const next = upsert('appointment', randomUUID(), appointment(clinic, { startsAt: MONDAY_10 + HOUR_MS / 3, endsAt: MONDAY_10 + (2 * HOUR_MS) / 3 }));
     expect(only((await cloud.desk.push('desk-2', [next])).results)).toMatchObject({ status: 'applied' });
-    expect(cloud.server.overlaps()).toEqual([]);
+    expect(await cloud.server.overlaps()).toEqual([]);
   });
 
   it('refuses an overlap in the same room with another practitioner', async () => {
@@ -149,11 +149,11 @@ describe('push', () => {
       ).results,
     );
     expect(move).toMatchObject({ status: 'applied', version: 2 });
-    expect(cloud.server.overlaps()).toEqual([]);
+    expect(await cloud.server.overlaps()).toEqual([]);
   });
 
   it('rejects invalid data and missing references, and the refusal of a reference is kept for replays', async () => {
-    const seq = cloud.server.lastSeq();
+    const seq = await cloud.server.lastSeq();
     const bad = [
       { ...upsert('patient', randomUUID(), patient()), data: { ...patient(), dateOfBirth: 'yesterday' } },
       { ...upsert('patient', randomUUID(), patient()), data: { ...patient(), isAdmin: true } },
@@ -170,7 +170,7 @@ describe('push', () => {
     expect(only((await cloud.desk.push('desk-1', [orphan])).results)).toMatchObject({ status: 'rejected', reason: 'MISSING_REFERENCE' });
     const practitionerWithoutRoom = upsert('practitioner', randomUUID(), practitioner([clinic.specialtyUid], randomUUID()));
     expect(only((await cloud.desk.push('desk-1', [practitionerWithoutRoom])).results)).toMatchObject({ status: 'rejected', reason: 'MISSING_REFERENCE' });
-    expect(cloud.server.lastSeq()).toBe(seq);
+    expect(await cloud.server.lastSeq()).toBe(seq);
 
     await cloud.desk.push('desk-1', [upsert('patient', patientUid, patient())]);
     expect(only((await cloud.desk.push('desk-1', [orphan])).results)).toMatchObject({ status: 'rejected', reason: 'MISSING_REFERENCE' });
@@ -192,10 +192,10 @@ describe('push', () => {
 describe('concurrency', () => {
   it('the same mutation sent many times at once is applied once, and every copy gets the same answer', async () => {
     const mutation = upsert('appointment', randomUUID(), appointment(clinic));
-    const seq = cloud.server.lastSeq();
+    const seq = await cloud.server.lastSeq();
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => cloudClient(cloud.server.url, DESK_TOKEN).push(`desk-${i % 2}`, [mutation])));
     for (const answer of answers) expect(only(answer.results)).toEqual({ mutationId: mutation.mutationId, status: 'applied', version: 1 });
-    expect(cloud.server.lastSeq()).toBe(seq + 1);
+    expect(await cloud.server.lastSeq()).toBe(seq + 1);
   });
 
   it('many parallel pushes from two desks and the portal never make an overlap', async () => {
@@ -222,7 +222,7 @@ describe('concurrency', () => {
     expect(statuses.every((status) => status === 'applied' || status === 'conflict')).toBe(true);
     expect(applied.length).toBeGreaterThan(0);
     expect(applied.length).toBeLessThan(attempts.length);
-    expect(cloud.server.overlaps()).toEqual([]);
+    expect(await cloud.server.overlaps()).toEqual([]);
 
     const live = [...replay((await cloud.desk.pullAll()).changes).values()].filter((c) => c.entity === 'appointment');
     expect(live.map((c) => c.uid).sort()).toEqual([...applied].sort());

@@ -2,22 +2,26 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { joinRequest, PULL_PAGE_MAX, pushRequest, type CursorRefusal, type ErrorResponse } from '../shared/sync/cloud-api';
-import { checkCursor, clinicState, compact, PORTAL_HIDDEN, pullPage } from './changes.service';
-import { findOverlaps, openCloudDb, type CloudDb, type Overlap } from './cloud-db';
-import { isJoinedDeskToken, JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
+import { compact, PORTAL_HIDDEN, pullPage } from './changes.service';
+import { openCloudDb, type CloudDb } from './db/cloud-db';
+import { clinicState, ensureClinic, findOverlaps, runStatement, type Overlap } from './db/cloud.repository';
+import { joinedDeskClinic, JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
 import { applyPush, type Principal } from './push.service';
 
 /**
  * The reference cloud server: the contract of docs/cloud-api/openapi.yaml over node:http,
- * on its own SQLite database. Small on purpose; what a real deployment would do
- * differently is in docs/cloud-api/README.md.
+ * on PostgreSQL. Small on purpose; what a real deployment would do differently is in
+ * docs/cloud-api/README.md.
  */
 
 export interface CloudServerOptions {
   /** 0: any free port (tests). */
   port?: number;
   host?: string;
-  dataDir: string;
+  /** postgres://… of the cloud's database (migrated on start). */
+  databaseUrl: string;
+  /** The clinic the static tokens belong to (made on first start). */
+  clinic?: string;
   /** Bearer tokens: a desk may push and pull anything; the portal creates patients and online bookings. */
   tokens: { desk: readonly string[]; portal?: readonly string[] };
   /** Tombstones older than the last this many changes are purged; older cursors get 410. */
@@ -37,14 +41,21 @@ export interface CloudServer {
   url: string;
   port: number;
   db: CloudDb;
-  /** The last seq handed out. */
-  lastSeq(): number;
+  /** The clinic of the static tokens. */
+  clinicId: number;
+  /** The clinic's last seq. */
+  lastSeq(): Promise<number>;
   /** Compaction now (keeping the last `keepLast` changes; default: the configured retention). */
-  compact(keepLast?: number): { purged: number; horizon: number };
-  /** Pairs of overlapping active appointments: always empty (the triggers see to it). */
-  overlaps(): Overlap[];
+  compact(keepLast?: number): Promise<{ purged: number; horizon: number }>;
+  /** Pairs of overlapping active appointments: always empty (the exclusion constraints see to it). */
+  overlaps(): Promise<Overlap[]>;
+  /** A statement on the cloud's database, for tests and checks (never from a request). */
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
+
+/** The clinic static tokens belong to when none is named. */
+export const DEFAULT_CLINIC = 'default';
 
 export const DEFAULT_BODY_LIMIT = 5 * 1024 * 1024;
 export const DEFAULT_CHANGE_RETENTION = 100_000;
@@ -89,19 +100,25 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
  * Compares digests in constant time, so the answer's timing says nothing about a token's
  * prefix; a token no static one matches may be a joined desk's (found by its hash).
  */
-function makeAuthenticator(tokens: CloudServerOptions['tokens'], db: CloudDb): (header: string | undefined) => Principal | null {
+interface Caller {
+  principal: Principal;
+  clinicId: number;
+}
+
+function makeAuthenticator(tokens: CloudServerOptions['tokens'], db: CloudDb, clinicId: number): (header: string | undefined) => Promise<Caller | null> {
   const known: Array<[Buffer, Principal]> = [
     ...tokens.desk.map((token): [Buffer, Principal] => [digest(token), 'desk']),
     ...(tokens.portal ?? []).map((token): [Buffer, Principal] => [digest(token), 'portal']),
   ];
-  return (header) => {
+  return async (header) => {
     const match = header === undefined ? null : /^Bearer +([\x21-\x7e]{1,4096})$/i.exec(header);
     if (!match) return null;
     const presented = digest(match[1]!);
     let principal: Principal | null = null;
     for (const [expected, who] of known) if (timingSafeEqual(expected, presented)) principal = who;
-    if (principal === null && isJoinedDeskToken(db, match[1]!)) principal = 'desk';
-    return principal;
+    if (principal !== null) return { principal, clinicId };
+    const joinedClinic = await joinedDeskClinic(db, match[1]!);
+    return joinedClinic === undefined ? null : { principal: 'desk', clinicId: joinedClinic };
   };
 }
 
@@ -155,23 +172,33 @@ function describeIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: st
 }
 
 export async function startCloudServer(options: CloudServerOptions): Promise<CloudServer> {
-  const db = openCloudDb(options.dataDir);
-  const authenticate = makeAuthenticator(options.tokens, db);
+  const db = await openCloudDb(options.databaseUrl);
+  const now = options.now ?? Date.now;
+  let clinicId: number;
+  try {
+    clinicId = await ensureClinic(db, options.clinic ?? DEFAULT_CLINIC, now());
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const authenticate = makeAuthenticator(options.tokens, db, clinicId);
   const joinThrottle = new JoinThrottle(options.joinThrottle);
   const retention = options.changeRetention ?? DEFAULT_CHANGE_RETENTION;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
-  const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
-  const streams = new Set<ServerResponse>();
+  // Event streams by clinic. One process for now: a push here tells the streams here; the
+  // LISTEN/NOTIFY increment calls broadcast from the notification instead.
+  const streams = new Map<number, Set<ServerResponse>>();
 
-  const lastSeq = () => clinicState(db).lastSeq;
+  const lastSeqOf = async (clinic: number) => (await clinicState(db, clinic)).lastSeq;
 
-  function broadcast(seq: number): void {
+  function broadcast(clinic: number, seq: number): void {
     const frame = `id: ${seq}\nevent: changes\ndata: {"seq":${seq}}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const stream of streams.get(clinic) ?? []) stream.write(frame);
   }
 
-  function openEvents(req: IncomingMessage, res: ServerResponse): void {
+  async function openEvents(req: IncomingMessage, res: ServerResponse, clinic: number): Promise<void> {
+    const seq = await lastSeqOf(clinic);
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -179,15 +206,16 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       // Tell buffering proxies (nginx) to pass events through as they come.
       'X-Accel-Buffering': 'no',
     });
-    const seq = lastSeq();
     // The current seq at once: a client that missed events while reconnecting pulls if it is behind.
     res.write(`retry: 5000\n\nid: ${seq}\nevent: changes\ndata: {"seq":${seq}}\n\n`);
-    streams.add(res);
+    const clinicStreams = streams.get(clinic) ?? new Set<ServerResponse>();
+    streams.set(clinic, clinicStreams);
+    clinicStreams.add(res);
     const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 25_000);
     heartbeat.unref();
     const stop = () => {
       clearInterval(heartbeat);
-      streams.delete(res);
+      clinicStreams.delete(res);
     };
     req.on('close', stop);
     res.on('close', stop);
@@ -211,19 +239,21 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     if (route === 'GET /v1/health') return sendJson(res, 200, '{"status":"ok"}');
     if (route === 'POST /v1/join') return join(req, res);
 
-    const principal = authenticate(req.headers.authorization);
-    if (!principal) {
+    const caller = await authenticate(req.headers.authorization);
+    if (!caller) {
       throw new HttpError(401, 'UNAUTHORIZED', 'A valid bearer token is required.', { 'WWW-Authenticate': 'Bearer realm="front-desk-cloud"' });
     }
+    const { principal } = caller;
 
     if (route === 'POST /v1/push') {
       requireJson(req);
       const parsed = pushRequest.safeParse(parseJson(await readBody(req, bodyLimit)));
       if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', describeIssues(parsed.error.issues));
-      const outcome = applyPush(db, parsed.data, principal, now());
+      const outcome = await applyPush(db, caller.clinicId, parsed.data, principal, now());
       if (outcome.applied > 0) {
-        compact(db, retention);
-        broadcast(lastSeq());
+        // Compaction only once changes have gone past the retention (a transaction saved on most pushes).
+        if (outcome.lastSeq - retention > outcome.horizon) await compact(db, caller.clinicId, retention);
+        broadcast(caller.clinicId, outcome.lastSeq);
       }
       log(`push ${parsed.data.clientId} (${principal}): ${parsed.data.mutations.length} mutations, ${outcome.applied} applied`);
       return sendJson(res, 200, JSON.stringify({ results: outcome.results }));
@@ -238,25 +268,20 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       const limit = limitText === null ? DEFAULT_PAGE : /^[1-9]\d{0,5}$/.test(limitText) ? Number(limitText) : NaN;
       if (!(limit >= 1 && limit <= PULL_PAGE_MAX)) throw new HttpError(400, 'INVALID_REQUEST', `limit must be an integer from 1 to ${PULL_PAGE_MAX}.`);
       const cursor = url.searchParams.get('cursor');
-      let position = null;
-      if (cursor !== null && cursor !== '') {
-        const check = checkCursor(clinicState(db), cursor);
-        if (!check.ok) throw new HttpError(check.status, check.status === 410 ? 'CURSOR_EXPIRED' : 'INVALID_REQUEST', check.message, {}, check.reason);
-        position = check.position;
-      }
-      const page = pullPage(db, position, limit, principal === 'portal' ? PORTAL_HIDDEN : []);
+      const page = await pullPage(db, caller.clinicId, cursor === '' ? null : cursor, limit, principal === 'portal' ? PORTAL_HIDDEN : []);
+      if ('ok' in page) throw new HttpError(page.status, page.status === 410 ? 'CURSOR_EXPIRED' : 'INVALID_REQUEST', page.message, {}, page.reason);
       return sendJson(res, 200, page.body);
     }
 
     if (route === 'POST /v1/join-codes') {
       if (principal !== 'desk') throw new HttpError(403, 'FORBIDDEN', 'Only a front desk may let another desk join.');
-      const minted = mintJoinCode(db, now(), `desk:${(req.headers['user-agent'] ?? '').slice(0, 60)}`, options.joinCodeTtlMs);
+      const minted = await mintJoinCode(db, caller.clinicId, now(), `desk:${(req.headers['user-agent'] ?? '').slice(0, 60)}`, options.joinCodeTtlMs);
       log('join code created by a desk');
       return sendJson(res, 201, JSON.stringify(minted));
     }
 
     if (principal !== 'desk') throw new HttpError(403, 'FORBIDDEN', 'The event stream is for front desks.');
-    openEvents(req, res);
+    await openEvents(req, res, caller.clinicId);
   }
 
   /**
@@ -273,7 +298,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     requireJson(req);
     const parsed = joinRequest.safeParse(parseJson(await readBody(req, 4096)));
     if (!parsed.success) throw new HttpError(400, 'INVALID_REQUEST', describeIssues(parsed.error.issues));
-    const token = redeemJoinCode(db, parsed.data.code, parsed.data.deskName, now());
+    const token = await redeemJoinCode(db, parsed.data.code, parsed.data.deskName, now());
     if (token === null) {
       joinThrottle.fail(address, now());
       throw new HttpError(403, 'FORBIDDEN', 'This join code is not valid: it may be mistyped, used already or expired.');
@@ -286,7 +311,8 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     handle(req, res).catch((error: unknown) => {
       if (error instanceof HttpError) return sendError(res, error);
       const code = (error as { code?: unknown }).code;
-      if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED') {
+      // Too many connections, a server shutting down, a deadlock or serialisation failure: worth a retry.
+      if (typeof code === 'string' && (code.startsWith('53') || code.startsWith('57P') || code === '40P01' || code === '40001')) {
         return sendError(res, new HttpError(503, 'UNAVAILABLE', 'The database is busy; try again shortly.', { 'Retry-After': '1' }));
       }
       log(`error on ${req.method} ${req.url}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -316,16 +342,17 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     url: `http://${host}:${port}`,
     port,
     db,
-    lastSeq,
-    compact: (keepLast = retention) => compact(db, keepLast),
-    overlaps: () => findOverlaps(db),
+    clinicId,
+    lastSeq: () => lastSeqOf(clinicId),
+    compact: (keepLast = retention) => compact(db, clinicId, keepLast),
+    overlaps: () => findOverlaps(db, clinicId),
+    query: <T>(text: string, params: readonly unknown[] = []) => runStatement<T>(db, text, params),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
-        for (const stream of streams) stream.end();
+        for (const clinicStreams of streams.values()) for (const stream of clinicStreams) stream.end();
         streams.clear();
         server.close(() => {
-          db.close();
-          resolve();
+          void db.destroy().then(resolve, resolve);
         });
         server.closeAllConnections();
       });

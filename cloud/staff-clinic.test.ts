@@ -1,11 +1,6 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLINIC_SETTINGS_UID, type EntityData, type MutationResult } from '../shared/sync/cloud-api';
-import { openCloudDb } from './cloud-db';
 import { only, remove, seedClinic, startTestCloud, upsert, type Clinic, type TestCloud } from './test-fixtures';
 
 /** The reference server's rules for staff accounts and the clinic's settings row. */
@@ -77,38 +72,5 @@ describe('staff and clinic rows', () => {
     const second = only((await cloud.desk.push('d2', [upsert('clinic', CLINIC_SETTINGS_UID, { ...settings, clinicName: 'Other' })])).results);
     expect(second).toMatchObject({ status: 'conflict', current: { uid: CLINIC_SETTINGS_UID, version: 1, data: settings } });
     expect(outcome(only((await cloud.desk.push('d', [remove('clinic', CLINIC_SETTINGS_UID, 1)])).results))).toMatch(/^INVALID: A clinic row cannot be deleted/);
-  });
-});
-
-describe('the cloud database', () => {
-  it('upgrades a version 1 database so that it takes staff and clinic rows, keeping its rows', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fd-cloud-v1-'));
-    try {
-      const old = new BetterSqlite3(join(dir, 'cloud.sqlite'));
-      old.exec(`
-        CREATE TABLE clinic (id INTEGER PRIMARY KEY CHECK (id = 1), epoch TEXT NOT NULL, last_seq INTEGER NOT NULL, horizon INTEGER NOT NULL) STRICT;
-        INSERT INTO clinic VALUES (1, 'abc', 1, 0);
-        CREATE TABLE rows (
-          entity TEXT NOT NULL CHECK (entity IN ('specialty', 'room', 'practitioner', 'patient', 'appointment')),
-          uid TEXT NOT NULL, version INTEGER NOT NULL CHECK (version >= 1), deleted INTEGER NOT NULL CHECK (deleted IN (0, 1)),
-          data TEXT CHECK ((deleted = 1) = (data IS NULL)), seq INTEGER NOT NULL UNIQUE, updated_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
-          PRIMARY KEY (entity, uid)) STRICT;
-        CREATE INDEX rows_live_by_seq ON rows (seq) WHERE deleted = 0;
-        CREATE INDEX rows_tombstones_by_seq ON rows (seq) WHERE deleted = 1;
-        INSERT INTO rows VALUES ('room', 'r1', 1, 0, '{"name":"Room 1","isActive":true}', 1, 'd', 0);
-        PRAGMA user_version = 1;`);
-      old.close();
-      const db = openCloudDb(dir);
-      try {
-        expect(db.pragma('user_version', { simple: true })).toBe(2);
-        expect(db.prepare('SELECT entity, uid, seq FROM rows').all()).toEqual([{ entity: 'room', uid: 'r1', seq: 1 }]);
-        expect(() => db.prepare(`INSERT INTO rows VALUES ('staff', 's1', 1, 0, '{}', 2, 'd', 0)`).run()).not.toThrow();
-        expect(db.prepare(`SELECT count(*) FROM sqlite_schema WHERE name IN ('rows_live_by_seq', 'rows_tombstones_by_seq')`).pluck().get()).toBe(2);
-      } finally {
-        db.close();
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
   });
 });

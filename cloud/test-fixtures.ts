@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { errorResponse, type EntityData, type Mutation, type MutationResult, type SyncEntity } from '../shared/sync/cloud-api';
 import { cloudClient, type CloudClient } from './cloud-client';
+import { createTestDatabase, type TestDatabase } from './db/test-database';
 import { startCloudServer, type CloudServer, type CloudServerOptions } from './server';
 import { HOUR_MS } from '../shared/time/units';
 
@@ -15,23 +13,78 @@ export interface TestCloud {
   server: CloudServer;
   desk: CloudClient;
   portal: CloudClient;
-  dataDir: string;
+  /** The cloud's own database (fresh for each test cloud; dropped on close). */
+  database: TestDatabase;
+  databaseUrl: string;
+  /** The version the cloud holds of row `uid` (undefined when none). */
+  versionOf(uid: string): Promise<number | undefined>;
+  /** The row as stored (data as JSON text). */
+  rowOf(uid: string): Promise<{ version: number; deleted: boolean; data: string | null } | undefined>;
+  /** How many rows (tombstones too) of `entity` the cloud holds. */
+  countOf(entity: SyncEntity): Promise<number>;
+  /** How many idempotency records say 'applied'. */
+  appliedAnswers(): Promise<number>;
+  /** The highest version a purged tombstone had. */
+  purgedVersion(): Promise<number>;
   close(): Promise<void>;
 }
 
-export async function startTestCloud(options: Partial<CloudServerOptions> = {}): Promise<TestCloud> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'fd-cloud-'));
-  const server = await startCloudServer({ port: 0, dataDir, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options });
+/** Reads about the clinic of the static tokens, for assertions. */
+function inspect(server: CloudServer) {
+  const clinic = server.clinicId;
+  const rowOf = async (uid: string) =>
+    (
+      await server.query<{ version: number; deleted: boolean; data: string | null }>(
+        'SELECT version, deleted, data FROM rows WHERE clinic_id = $1 AND uid = $2',
+        [clinic, uid],
+      )
+    )[0];
   return {
+    rowOf,
+    versionOf: async (uid: string) => (await rowOf(uid))?.version,
+    countOf: async (entity: SyncEntity) =>
+      Number((await server.query<{ n: string }>('SELECT count(*) AS n FROM rows WHERE clinic_id = $1 AND entity = $2', [clinic, entity]))[0]!.n),
+    appliedAnswers: async () =>
+      (await server.query<{ result: string }>('SELECT result FROM mutations WHERE clinic_id = $1', [clinic])).filter(
+        (row) => (JSON.parse(row.result) as MutationResult).status === 'applied',
+      ).length,
+    purgedVersion: async () => (await server.query<{ v: number }>('SELECT purged_version AS v FROM clinics WHERE id = $1', [clinic]))[0]!.v,
+  };
+}
+
+/** A cloud on a fresh PostgreSQL database (or on `options.databaseUrl`'s, which it then leaves in place). */
+export async function startTestCloud(options: Partial<CloudServerOptions> = {}): Promise<TestCloud> {
+  const database = options.databaseUrl ? null : await createTestDatabase();
+  const databaseUrl = options.databaseUrl ?? database!.url;
+  const server = await startCloudServer({ port: 0, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options, databaseUrl });
+  const cloud: TestCloud = {
     server,
-    dataDir,
+    // Methods on `this`: a test that swaps `server` (a restart) reads the new one.
+    versionOf(uid) {
+      return inspect(this.server).versionOf(uid);
+    },
+    rowOf(uid) {
+      return inspect(this.server).rowOf(uid);
+    },
+    countOf(entity) {
+      return inspect(this.server).countOf(entity);
+    },
+    appliedAnswers() {
+      return inspect(this.server).appliedAnswers();
+    },
+    purgedVersion() {
+      return inspect(this.server).purgedVersion();
+    },
+    database: database ?? { url: databaseUrl, copy: () => Promise.reject(new Error('not this cloud’s database')), drop: () => Promise.resolve() },
+    databaseUrl,
     desk: cloudClient(server.url, DESK_TOKEN),
     portal: cloudClient(server.url, PORTAL_TOKEN),
     close: async () => {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await database?.drop();
     },
   };
+  return cloud;
 }
 
 /** The one result of a push of one mutation. */

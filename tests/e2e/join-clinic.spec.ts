@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { createTestDatabase, type TestDatabase } from '../../cloud/db/test-database';
 import { startCloudServer, type CloudServer } from '../../cloud/server';
 import { bookToday, ClinicApi, createPatient, setUpTodayClinic } from './clinic-api';
 import { startHost, type RunningHost } from './host';
@@ -16,19 +16,20 @@ const SCREENS = '/work/screens/join-clinic';
 /** The reference cloud on a free port, its own data folder. */
 class Cloud {
   server: CloudServer | null = null;
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'fd-e2e-join-cloud-'));
+  private database: TestDatabase | null = null;
 
   get url(): string {
     return this.server!.url;
   }
 
   async start(): Promise<void> {
-    this.server = await startCloudServer({ port: 0, host: '127.0.0.1', dataDir: this.dataDir, tokens: { desk: [DESK_TOKEN] } });
+    this.database = await createTestDatabase();
+    this.server = await startCloudServer({ port: 0, host: '127.0.0.1', databaseUrl: this.database.url, tokens: { desk: [DESK_TOKEN] } });
   }
 
   async dispose(): Promise<void> {
     await this.server?.close();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    await this.database?.drop();
   }
 }
 

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test as base, expect } from '@playwright/test';
 import type { EntityData, Mutation, MutationResult } from '../../shared/sync/cloud-api';
 import { cloudClient, replay } from '../../cloud/cloud-client';
+import { createTestDatabase, type TestDatabase } from '../../cloud/db/test-database';
 import { startCloudServer, type CloudServer } from '../../cloud/server';
 import { bookToday, clinicNow, ClinicApi, createPatient, setUpTodayClinic, type TodayClinic } from './clinic-api';
 import { startHost, type RunningHost } from './host';
@@ -20,14 +18,20 @@ const PULL_SECONDS = 5;
 class Cloud {
   private server: CloudServer | null = null;
   private port = 0;
-  readonly dataDir = mkdtempSync(join(tmpdir(), 'fd-e2e-cloud-'));
+  private database: TestDatabase | null = null;
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<void> {
-    this.server = await startCloudServer({ port: this.port, host: '127.0.0.1', dataDir: this.dataDir, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] } });
+    this.database ??= await createTestDatabase();
+    this.server = await startCloudServer({
+      port: this.port,
+      host: '127.0.0.1',
+      databaseUrl: this.database.url,
+      tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] },
+    });
     this.port = this.server.port;
   }
 
@@ -36,8 +40,8 @@ class Cloud {
     this.server = null;
   }
 
-  overlaps() {
-    return this.server?.overlaps() ?? [];
+  async overlaps() {
+    return (await this.server?.overlaps()) ?? [];
   }
 
   portal() {
@@ -46,7 +50,7 @@ class Cloud {
 
   async dispose(): Promise<void> {
     await this.stop();
-    rmSync(this.dataDir, { recursive: true, force: true });
+    await this.database?.drop();
   }
 }
 
@@ -198,7 +202,7 @@ test('online bookings reach the board; desk bookings wait while the cloud is dow
   expect(onCloud.filter((row) => row.startsAt === deskAppointment.startsAt && row.practitionerUid === practitionerUid && row.origin !== 'online')).toHaveLength(
     1,
   );
-  expect(cloud.overlaps()).toEqual([]);
+  expect(await cloud.overlaps()).toEqual([]);
   await expect(admin.call('sync.issues', {})).resolves.toEqual({ conflicts: [], problems: [] });
 });
 
@@ -281,5 +285,5 @@ test('an appointment the cloud refused is flagged on the board, with one-click w
   await expect(sync.indicator().getByTestId('sync-conflicts')).toHaveCount(0, { timeout: 30_000 });
   await expect(board.appointment('Paulo Online Primeiro')).toHaveCount(1, { timeout: (PULL_SECONDS + 15) * 1000 });
   await waitUntilSynced(admin);
-  expect(cloud.overlaps()).toEqual([]);
+  expect(await cloud.overlaps()).toEqual([]);
 });

@@ -137,6 +137,6 @@ describe('sync between a desk, the cloud and another desk', () => {
     expect(a.localId('appointments', onlineAppointment)).not.toBeNaN();
     const server = [...replay((await cloud.desk.pullAll()).changes).values()].filter((row) => row.entity === 'appointment');
     expect(server.map((row) => row.uid).sort()).toEqual(a.appointments().map((row) => row.uid));
-    expect(cloud.server.overlaps()).toEqual([]);
+    expect(await cloud.server.overlaps()).toEqual([]);
   });
 });

@@ -1,8 +1,6 @@
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudClient, replay } from '../../cloud/cloud-client';
+import { createTestDatabase, restoreDatabase, type TestDatabase } from '../../cloud/db/test-database';
 import { DESK_TOKEN } from '../../cloud/test-fixtures';
 import { startCloudServer, type CloudServer } from '../../cloud/server';
 import { at, seedPractice, startSyncDesk, type Clock, type Practice, type SyncDesk } from './sync-fixtures';
@@ -13,19 +11,18 @@ import { at, seedPractice, startSyncDesk, type Clock, type Practice, type SyncDe
  * acknowledged is deleted anywhere, and staff see what was sent again.
  */
 describe('a cloud restored from an older backup', () => {
-  let dataDir: string;
-  let backupDir: string;
+  let database: TestDatabase;
+  let backup: TestDatabase | undefined;
   let server: CloudServer;
   let clock: Clock;
   let a: SyncDesk;
   let b: SyncDesk;
   let practice: Practice;
 
-  const start = (port = 0) => startCloudServer({ port, dataDir, tokens: { desk: [DESK_TOKEN] } });
+  const start = (port = 0) => startCloudServer({ port, databaseUrl: database.url, tokens: { desk: [DESK_TOKEN] } });
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'fd-restore-cloud-'));
-    backupDir = mkdtempSync(join(tmpdir(), 'fd-restore-backup-'));
+    database = await createTestDatabase();
     server = await start();
     clock = { now: at('2030-01-07T08:00') };
     a = await startSyncDesk({ name: 'a', clock, cloudUrl: server.url, token: DESK_TOKEN });
@@ -40,8 +37,8 @@ describe('a cloud restored from an older backup', () => {
     await a.close();
     await b.close();
     await server.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    rmSync(backupDir, { recursive: true, force: true });
+    await database.drop();
+    await backup?.drop();
   });
 
   const book = (desk: SyncDesk, patient: number, time: string, practitioner = practice.ana) =>
@@ -57,7 +54,11 @@ describe('a cloud restored from an older backup', () => {
     const x2 = await book(a, practice.patients[1]!, '09:30');
     await a.sync();
     await b.sync();
-    await server.db.backup(join(backupDir, 'cloud.sqlite'));
+    // A backup: a copy of the database (PostgreSQL copies a database nobody is connected to, so the cloud stops for a moment).
+    const port = server.port;
+    await server.close();
+    backup = await database.copy();
+    server = await start(port);
 
     // After the backup, all acknowledged by the cloud: two new bookings, a move at each desk.
     const x3 = await book(a, practice.patients[2]!, '11:00');
@@ -72,10 +73,8 @@ describe('a cloud restored from an older backup', () => {
     expect(b.appointments()).toEqual(acknowledged);
 
     // The cloud is restored from the backup, on the same address.
-    const port = server.port;
     await server.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(join(dataDir, `cloud.sqlite${suffix}`), { force: true });
-    copyFileSync(join(backupDir, 'cloud.sqlite'), join(dataDir, 'cloud.sqlite'));
+    await restoreDatabase(backup, database);
     server = await start(port);
     const cloudAppointments = async () => {
       const client = cloudClient(server.url, DESK_TOKEN);
@@ -95,7 +94,7 @@ describe('a cloud restored from an older backup', () => {
     expect(onCloud).toHaveLength(4);
     const byUid = new Map(onCloud.map((row) => [row.uid, row.data as { startsAt: number }]));
     for (const appointment of acknowledged) expect(byUid.get(appointment.uid)?.startsAt).toBe(appointment.startsAt);
-    expect(server.overlaps()).toEqual([]);
+    expect(await server.overlaps()).toEqual([]);
 
     // Staff are told what was sent again: at A its two new/moved rows the cloud lost.
     const resent = (await a.ok(a.reception, 'sync.issues', {})).problems.filter((problem) => problem.reason === 'RESENT');

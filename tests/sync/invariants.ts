@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import type { EntityData, MutationResult, PushRequest, PushResponse } from '../../shared/sync/cloud-api';
+import type { EntityData, PushRequest, PushResponse } from '../../shared/sync/cloud-api';
 import { replay } from '../../cloud/cloud-client';
 import type { TestCloud } from '../../cloud/test-fixtures';
 import type { FaultProxy } from './fault-proxy';
@@ -114,7 +114,7 @@ export async function expectInvariants(
     const status = await desk.ok(desk.reception, 'sync.status', {});
     expect(status, `${desk.name} status`).toMatchObject({ pending: 0, conflicts: 0, ...(options.isConcurrent ? {} : { problems: 0 }) });
   }
-  expect(cloud.server.overlaps()).toEqual([]);
+  expect(await cloud.server.overlaps()).toEqual([]);
 
   const byUid = new Map(server.map((row) => [row.uid, row]));
   const isSame = (row: AppointmentView | undefined, state: AckedState) => row !== undefined && row.startsAt === state.startsAt && row.status === state.status;
@@ -151,22 +151,21 @@ export async function expectInvariants(
   // (consecutive unsent writes of a row fold into one change, so it may be below). A row
   // created after tombstones were purged starts above the highest purged version: counted
   // from there (for a row older than the last purge this only undercounts).
-  const floor = cloud.server.db.prepare('SELECT purged_version FROM clinic').pluck().get() as number;
+  const floor = await cloud.purgedVersion();
   const versions = new Map(
-    (cloud.server.db.prepare(`SELECT uid, version FROM rows WHERE entity = 'appointment'`).all() as Array<{ uid: string; version: number }>).map((row) => [
-      row.uid,
-      row.version > floor ? row.version - floor : row.version,
-    ]),
+    (
+      await cloud.server.query<{ uid: string; version: number }>(`SELECT uid, version FROM rows WHERE clinic_id = $1 AND entity = 'appointment'`, [
+        cloud.server.clinicId,
+      ])
+    ).map((row) => [row.uid, row.version > floor ? row.version - floor : row.version]),
   );
   const overApplied = [...acked]
     .filter(([uid, state]) => (versions.get(uid) ?? 0) > state.writes)
     .map(([uid, state]) => ({ uid, writes: state.writes, version: versions.get(uid) }));
   expect(overApplied, 'rows changed more often on the cloud than they were written').toEqual([]);
 
-  const applied = (cloud.server.db.prepare('SELECT result FROM mutations').all() as Array<{ result: string }>).filter(
-    (row) => (JSON.parse(row.result) as MutationResult).status === 'applied',
-  ).length;
-  expect(applied, 'applied answers = changes in the log').toBe(cloud.server.lastSeq());
+  const applied = await cloud.appliedAnswers();
+  expect(applied, 'applied answers = changes in the log').toBe(await cloud.server.lastSeq());
 }
 
 /** An online booking as the patient portal makes it (a new patient, origin 'online'); null when the slot is taken. */

@@ -1,7 +1,5 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintJoinCodeIn } from '../../cloud/join-cli';
 import { JOIN_CODE_TTL_MS } from '../../cloud/join.service';
@@ -45,6 +43,8 @@ async function freshDesk(name: string): Promise<FreshDesk> {
   cleanups.push(() => desk.close());
   return desk;
 }
+
+const deskTokens = async (of: TestCloud) => Number((await of.server.query<{ n: string }>('SELECT count(*) AS n FROM desk_tokens'))[0]!.n);
 
 const redeem = (url: string, code: string, deskName = 'test') =>
   rawRequest(url, '/v1/join', { token: null, method: 'POST', headers: json, body: JSON.stringify({ code, deskName }) });
@@ -117,10 +117,10 @@ describe('join codes on the cloud', () => {
     // The new token syncs; the cloud keeps hashes only.
     expect((await rawRequest(cloud.server.url, '/v1/changes', { token })).status).toBe(200);
     expect((await rawRequest(cloud.server.url, '/v1/changes', { token: DESK_TOKEN })).status).toBe(200);
-    const stored = cloud.server.db.prepare('SELECT * FROM desk_tokens').all() as Array<Record<string, unknown>>;
+    const stored = await cloud.server.query('SELECT * FROM desk_tokens');
     expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(token);
-    expect(JSON.stringify(cloud.server.db.prepare('SELECT * FROM join_codes').all())).not.toContain(code.replace('-', ''));
+    expect(JSON.stringify(await cloud.server.query('SELECT * FROM join_codes'))).not.toContain(code.replace('-', ''));
 
     // Used, wrong and expired codes get one and the same answer.
     const used = await redeem(cloud.server.url, code);
@@ -138,8 +138,8 @@ describe('join codes on the cloud', () => {
   });
 
   it('is good until its expiry, not after', async () => {
-    const made = mintJoinCodeIn(cloud.dataDir, clock.now);
-    const late = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const made = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
+    const late = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
     clock.now += JOIN_CODE_TTL_MS - MINUTE_MS;
     expect((await redeem(cloud.server.url, made.code)).status).toBe(201);
     clock.now += MINUTE_MS;
@@ -148,16 +148,16 @@ describe('join codes on the cloud', () => {
 
   it('goes to exactly one of two desks redeeming it at once', async () => {
     for (let round = 0; round < 5; round++) {
-      const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
+      const { code } = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
       const answers = await Promise.all([redeem(cloud.server.url, code, 'x'), redeem(cloud.server.url, code, 'y'), redeem(cloud.server.url, code, 'z')]);
       expect(answers.map((answer) => answer.status).sort()).toEqual([201, 403, 403]);
     }
-    expect(cloud.server.db.prepare('SELECT count(*) FROM desk_tokens').pluck().get()).toBe(5);
+    expect(await deskTokens(cloud)).toBe(5);
   });
 
   it('throttles wrong guesses per address (429 with Retry-After), even a right code meanwhile', async () => {
     const throttled = await cloudWith({ joinThrottle: { maxFailures: 3, windowMs: 10 * MINUTE_MS } });
-    const { code } = mintJoinCodeIn(throttled.dataDir, clock.now);
+    const { code } = await mintJoinCodeIn(throttled.databaseUrl, clock.now);
     for (let i = 0; i < 3; i++) expect((await redeem(throttled.server.url, `AAAAA-AAAA${i}`)).status).toBe(403);
     clock.now += MINUTE_MS;
     const refused = await redeem(throttled.server.url, code);
@@ -174,24 +174,15 @@ describe('join codes on the cloud', () => {
     expect(await fresh.call(fresh.anonymous, 'setup.joinClinic', { cloudUrl: throttled.server.url, code })).toEqual({ ok: true, value: { ok: true } });
   });
 
-  it('survive a restart of the cloud; a database made before join codes is upgraded', async () => {
-    const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
+  it('survive a restart of the cloud', async () => {
+    const { code } = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
     const { token } = (await redeem(cloud.server.url, code)).json() as { token: string };
     await cloud.server.close();
-    const again = await cloudWith({ dataDir: cloud.dataDir });
+    const again = await cloudWith({ databaseUrl: cloud.databaseUrl });
     expect((await rawRequest(again.server.url, '/v1/changes', { token })).status).toBe(200);
     expect((await redeem(again.server.url, code)).status).toBe(403);
-    await again.server.close();
-
-    // The same database without the two tables, as a server before join codes left it.
-    const old = new BetterSqlite3(join(cloud.dataDir, 'cloud.sqlite'));
-    const version = old.pragma('user_version', { simple: true });
-    old.exec('DROP TABLE join_codes; DROP TABLE desk_tokens;');
-    old.close();
-    const upgraded = await cloudWith({ dataDir: cloud.dataDir });
-    expect(upgraded.server.db.pragma('user_version', { simple: true })).toBe(version);
-    const fresh = mintJoinCodeIn(cloud.dataDir, clock.now);
-    expect((await redeem(upgraded.server.url, fresh.code)).status).toBe(201);
+    const fresh = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
+    expect((await redeem(again.server.url, fresh.code)).status).toBe(201);
   });
 });
 
@@ -220,7 +211,7 @@ describe('a desk joins a clinic on its first run', () => {
     expect(audit).toEqual([{ action: 'sync.joinCodeCreated', detail: JSON.stringify({ expiresAt }) }]);
 
     const b = await freshDesk('b');
-    const seqBefore = cloud.server.lastSeq();
+    const seqBefore = await cloud.server.lastSeq();
     expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: `${cloud.server.url}/`, code: ` ${code.toLowerCase()} ` })).toEqual({
       ok: true,
       value: { ok: true },
@@ -230,7 +221,7 @@ describe('a desk joins a clinic on its first run', () => {
     expect(sqlite.prepare('SELECT count(*) FROM patients').pluck().get()).toBe(3);
     expect(sqlite.prepare('SELECT enabled, tracking, cloud_url FROM sync_state').get()).toEqual({ enabled: 1, tracking: 1, cloud_url: cloud.server.url });
     expect(sqlite.prepare('SELECT count(*) FROM sync_outbox').pluck().get()).toBe(0);
-    expect(cloud.server.lastSeq()).toBe(seqBefore);
+    expect(await cloud.server.lastSeq()).toBe(seqBefore);
     expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: true, isDemo: false, clinicName: 'Clínica Central' } });
     // The clinic's settings and accounts came with it; its people sign in here with their own passwords.
     expect(b.desk.settings.get()).toMatchObject({ clinicName: 'Clínica Central', timeZone: 'Atlantic/Azores', displayPrivacy: 'ticketOnly' });
@@ -250,7 +241,7 @@ describe('a desk joins a clinic on its first run', () => {
     // The token is sealed in the keyring, for the cloud's origin.
     const sealed = sqlite.prepare(`SELECT sealed FROM secrets WHERE name = 'cloud.token'`).pluck().get() as Buffer;
     expect(Buffer.from(sealed).toString()).toMatch(/^sealed:/);
-    expect(cloud.server.db.prepare('SELECT count(*) FROM desk_tokens').pluck().get()).toBe(1);
+    expect(await deskTokens(cloud)).toBe(1);
 
     // Set up now: a second join (or create) is refused, and the code is spent anyway.
     expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code })).toMatchObject({ ok: false, error: { code: 'ALREADY_SET_UP' } });
@@ -294,7 +285,7 @@ describe('a desk joins a clinic on its first run', () => {
     expect(footprint(b)).toEqual(before);
 
     // A desk that cannot keep a token does not spend the code.
-    const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const { code } = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
     const noKeyring = await startFreshDesk({ name: 'c', clock, secretCipher: (await import('../../electron/secrets/secret-cipher')).noSecretCipher });
     cleanups.push(() => noKeyring.close());
     expect(await noKeyring.call(noKeyring.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code })).toMatchObject({
@@ -305,7 +296,7 @@ describe('a desk joins a clinic on its first run', () => {
   });
 
   it('two desks with one code: exactly one joins, the other writes nothing; a second click on one desk spends no second code', async () => {
-    const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const { code } = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
     const [b, c] = [await freshDesk('b'), await freshDesk('c')];
     const before = [footprint(b), footprint(c)];
     const answers = await Promise.all([b, c].map((desk) => desk.call(desk.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code })));
@@ -315,14 +306,14 @@ describe('a desk joins a clinic on its first run', () => {
     expect(footprint([b, c][loser]!)).toEqual(before[loser]);
 
     const d = await freshDesk('d');
-    const second = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const second = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
     const [first, again] = await Promise.all([
       d.call(d.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code: second.code }),
       d.call(d.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code: second.code }),
     ]);
     expect(first).toEqual({ ok: true, value: { ok: true } });
     expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_SET_UP', details: { reason: 'JOIN_UNDERWAY' } } });
-    expect(cloud.server.db.prepare('SELECT count(*) FROM desk_tokens').pluck().get()).toBe(2);
+    expect(await deskTokens(cloud)).toBe(2);
   });
 
   it('a download cut off after the code was used keeps the token: joining again with the same URL finishes it, without a new code', async () => {
@@ -330,14 +321,14 @@ describe('a desk joins a clinic on its first run', () => {
     // The cloud takes the code, then refuses the new token for the first pull (as if the line dropped there).
     const flaky = await cloudWith({
       log: (line) => {
-        if (isRevoking && line.startsWith('desk joined')) flaky.server.db.prepare('UPDATE desk_tokens SET revoked_at = 1').run();
+        if (isRevoking && line.startsWith('desk joined')) void flaky.server.query('UPDATE desk_tokens SET revoked_at = 1');
       },
     });
     const a = await firstDesk(flaky.server.url);
     await seedPractice(a, 2);
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     await a.sync();
-    const { code } = mintJoinCodeIn(flaky.dataDir, clock.now);
+    const { code } = await mintJoinCodeIn(flaky.databaseUrl, clock.now);
     const b = await freshDesk('b');
     expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: flaky.server.url, code })).toMatchObject({
       ok: false,
@@ -346,12 +337,12 @@ describe('a desk joins a clinic on its first run', () => {
     expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: false } });
 
     isRevoking = false;
-    flaky.server.db.prepare('UPDATE desk_tokens SET revoked_at = NULL').run();
+    await flaky.server.query('UPDATE desk_tokens SET revoked_at = NULL');
     // The code is spent; any code of the right shape will do, as it is not sent again.
     expect(await b.call(b.anonymous, 'setup.joinClinic', { cloudUrl: flaky.server.url, code: 'AAAAA-AAAAA' })).toEqual({ ok: true, value: { ok: true } });
     expect(b.desk.database.sqlite.prepare('SELECT count(*) FROM practitioners').pluck().get()).toBe(2);
     expect(await b.call(b.anonymous, 'auth.status', {})).toMatchObject({ ok: true, value: { isSetUp: true } });
-    expect(flaky.server.db.prepare('SELECT count(*) FROM desk_tokens').pluck().get()).toBe(1);
+    expect(await deskTokens(flaky)).toBe(1);
   });
 
   it('a code needs sync set up, and a cloud that answers', async () => {
@@ -376,7 +367,7 @@ describe('a desk joins a clinic on its first run', () => {
       isDisabled: false,
     });
     expect((await cloud.desk.push('desk-b', [account])).results[0]).toMatchObject({ status: 'applied' });
-    const { code } = mintJoinCodeIn(cloud.dataDir, clock.now);
+    const { code } = await mintJoinCodeIn(cloud.databaseUrl, clock.now);
     const c = await freshDesk('c');
     expect(await c.call(c.anonymous, 'setup.joinClinic', { cloudUrl: cloud.server.url, code })).toEqual({ ok: true, value: { ok: true } });
     const sqlite = c.desk.database.sqlite;

@@ -38,7 +38,7 @@ describe('turning sync on for the first time: joining safely', () => {
     await seedPractice(a, 2);
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0 });
-    const seqBefore = cloud.server.lastSeq();
+    const seqBefore = await cloud.server.lastSeq();
 
     await seedPractice(b, 2);
     const before = syncState(b);
@@ -58,7 +58,7 @@ describe('turning sync on for the first time: joining safely', () => {
     await b.ok(b.admin, 'rooms.save', { name: 'Room 9' });
     expect(outbox(b)).toBe(0);
 
-    expect(cloud.server.lastSeq()).toBe(seqBefore);
+    expect(await cloud.server.lastSeq()).toBe(seqBefore);
     expect((await cloudRows('practitioner')).map((row) => (row.data as { fullName: string }).fullName).sort()).toEqual(['Ana Almeida', 'Bruno Borges']);
     // The first desk was never asked anything of the kind: it is tracking already.
     await a.ok(a.admin, 'sync.updateSettings', { enabled: false });

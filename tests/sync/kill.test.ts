@@ -71,12 +71,12 @@ describe('a desk killed (SIGKILL) in the middle of a push', () => {
       const moments: KillAt[] = ['after-the-cloud-committed', 'while-the-request-waits', 'while-booking', 'after-the-cloud-committed'];
       for (const [round, killAt] of moments.entries()) {
         proxy.setPlan(killAt === 'while-the-request-waits' ? { delay: 1, delayMinMs: 1_000, delayMs: 1_000 } : {});
-        const seqBefore = cloud.server.lastSeq();
+        const seqBefore = await cloud.server.lastSeq();
         const uids = await runAndKill(proxy, proxy.url, clock.now, round, killAt);
         expect(uids.length, killAt).toBeGreaterThanOrEqual(killAt === 'while-booking' ? 17 : 40);
         for (const uid of uids) ack(acked, uid, { startsAt: 0, status: 'booked', by: 'child' });
-        if (killAt === 'after-the-cloud-committed') expect(cloud.server.lastSeq(), 'the cloud committed the push').toBeGreaterThan(seqBefore);
-        if (killAt === 'while-the-request-waits') expect(cloud.server.lastSeq(), 'the push never reached the cloud').toBe(seqBefore);
+        if (killAt === 'after-the-cloud-committed') expect(await cloud.server.lastSeq(), 'the cloud committed the push').toBeGreaterThan(seqBefore);
+        if (killAt === 'while-the-request-waits') expect(await cloud.server.lastSeq(), 'the push never reached the cloud').toBe(seqBefore);
         const sqlite = new BetterSqlite3(join(dataDir, 'front-desk.db'));
         try {
           expect(sqlite.pragma('integrity_check', { simple: true })).toBe('ok');

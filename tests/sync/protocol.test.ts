@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MutationResult } from '../../shared/sync/cloud-api';
 import { replay } from '../../cloud/cloud-client';
 import { DESK_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
@@ -37,14 +36,10 @@ describe('the sync client against the reference cloud, fault by fault', () => {
       practitionerId: practice.ana,
       startsAt: at(startsAt),
     });
-  const appliedAnswers = () =>
-    (cloud.server.db.prepare('SELECT result FROM mutations').all() as Array<{ result: string }>).filter(
-      (row) => (JSON.parse(row.result) as MutationResult).status === 'applied',
-    ).length;
 
   it('replays a push whose answer was lost after the cloud committed it: the same answer, nothing applied twice', async () => {
     const booked = await book('2030-01-07T10:00');
-    const seqBefore = cloud.server.lastSeq();
+    const seqBefore = await cloud.server.lastSeq();
     let pushes = 0;
     proxy.onServerAnswered = (path) => {
       if (path === '/v1/push' && ++pushes === 1) proxy.setPlan({ dropResponse: 1 });
@@ -53,10 +48,10 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     proxy.setPlan({ dropResponse: 1 });
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0, conflicts: 0 });
     expect(proxy.stats.droppedResponses).toBeGreaterThanOrEqual(1);
-    expect(cloud.server.lastSeq()).toBe(seqBefore + 1);
-    expect(appliedAnswers()).toBe(cloud.server.lastSeq());
+    expect(await cloud.server.lastSeq()).toBe(seqBefore + 1);
+    expect(await cloud.appliedAnswers()).toBe(await cloud.server.lastSeq());
     const uid = a.uidOf('appointments', booked.id);
-    expect(cloud.server.db.prepare(`SELECT version FROM rows WHERE uid = ?`).pluck().get(uid)).toBe(1);
+    expect(await cloud.versionOf(uid)).toBe(1);
   });
 
   it('answers 429 by waiting the Retry-After, and a long one by ending the round until then', async () => {
@@ -120,7 +115,7 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     expect(problems).toEqual([
       { id: expect.any(Number), entity: 'room', entityId: null, operation: 'upsert', reason: 'INVALID_REQUEST', message: expect.any(String), at: clock.now },
     ]);
-    expect(cloud.server.db.prepare(`SELECT count(*) FROM rows WHERE entity = 'appointment'`).pluck().get()).toBe(6);
+    expect(await cloud.countOf('appointment')).toBe(6);
 
     await a.ok(a.reception, 'sync.dismissProblem', { id: problems[0]!.id });
     expect((await a.ok(a.reception, 'sync.status', {})).problems).toBe(0);
@@ -136,7 +131,7 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     expect(await a.sync()).toMatchObject({ pending: 0, problems: 1 });
     const { problems } = await a.ok(a.reception, 'sync.issues', {});
     expect(problems[0]).toMatchObject({ entity: 'specialty', entityId: practice.general, reason: 'INVALID' });
-    expect(cloud.server.db.prepare(`SELECT count(*) FROM rows WHERE entity = 'appointment'`).pluck().get()).toBe(2);
+    expect(await cloud.countOf('appointment')).toBe(2);
   });
 
   it('does not overwrite a row with a local change pending; the cloud wins the race and the desk is told', async () => {
@@ -172,13 +167,13 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     const booked = await book('2030-01-07T10:00');
     await a.sync();
     const uid = a.uidOf('appointments', booked.id);
-    const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
+    const version = (await cloud.versionOf(uid))!;
     const { results } = await cloud.desk.push('admin', [
       { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
     ]);
     expect(results[0]!.status).toBe('applied');
     await book('2030-01-07T11:00', 1);
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
     const status = await a.sync();
     expect(status).toMatchObject({ connection: 'online', pending: 0 });
     expect(a.localId('appointments', uid)).toBeNaN();
@@ -190,7 +185,7 @@ describe('the sync client against the reference cloud, fault by fault', () => {
     const booked = await book('2030-01-07T10:00');
     await a.sync();
     const uid = a.uidOf('appointments', booked.id);
-    const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
+    const version = (await cloud.versionOf(uid))!;
     const { results } = await cloud.desk.push('admin', [
       { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
     ]);

@@ -38,7 +38,7 @@ describe('pulled appointment changes and the waiting room', () => {
   });
 
   const events = (name: EventName) => seen.filter((entry) => entry.event === name).map((entry) => entry.payload);
-  const serverRow = (uid: string) => cloud.server.db.prepare('SELECT version, data FROM rows WHERE uid = ?').get(uid) as { version: number; data: string };
+  const serverRow = async (uid: string) => (await cloud.rowOf(uid)) as { version: number; data: string };
 
   it('refreshes the queues and the waiting-room display when a pulled change touches today', async () => {
     const booked = await a.ok(a.reception, 'appointments.book', {
@@ -55,7 +55,7 @@ describe('pulled appointment changes and the waiting room', () => {
 
     // Another desk (or the portal) cancels it in the cloud: the patient must leave the screen here.
     const uid = a.uidOf('appointments', booked.id);
-    const current = serverRow(uid);
+    const current = await serverRow(uid);
     const data = { ...(JSON.parse(current.data) as EntityData<'appointment'>), status: 'cancelled' as const, cancelReason: 'Cancelled online.' };
     const { results } = await cloud.desk.push('desk-2', [upsert('appointment', uid, data, current.version)]);
     expect(results[0]!.status).toBe('applied');

@@ -42,7 +42,7 @@ describe('a row deleted, purged and created again on the cloud', () => {
     expect(deleted.results[0]).toMatchObject({ status: 'applied' });
     await a.sync();
     expect(a.localId('appointments', uid)).toBeNaN();
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
 
     // Created again with the same uid (a desk sending back what a restored cloud lost, say).
     const again = await cloud.desk.push('admin', [{ mutationId: randomUUID(), entity: 'appointment', uid, op: 'upsert', baseVersion: null, data: row.data }]);

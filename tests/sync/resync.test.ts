@@ -57,7 +57,7 @@ describe('a full resync interrupted partway', () => {
   });
 
   const deleteInCloud = async (uid: string) => {
-    const version = cloud.server.db.prepare('SELECT version FROM rows WHERE uid = ?').pluck().get(uid) as number;
+    const version = (await cloud.versionOf(uid))!;
     const { results } = await cloud.desk.push('admin', [
       { mutationId: randomUUID(), entity: 'appointment', uid, op: 'delete', baseVersion: version, data: null },
     ]);
@@ -82,7 +82,7 @@ describe('a full resync interrupted partway', () => {
     // Deleted while the desk was away, its tombstone compacted: the desk's cursor expires (410).
     const [, , , last] = a.appointments().sort((x, y) => x.startsAt - y.startsAt);
     await deleteInCloud(last!.uid);
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
 
     const firstPage = await cloud.desk.pull(null, PAGE);
     expect(firstPage.hasMore).toBe(true);
@@ -116,13 +116,13 @@ describe('a full resync interrupted partway', () => {
   it('starts over when the resumed snapshot cursor expires too, and still ends exact', async () => {
     const [, , , last] = a.appointments().sort((x, y) => x.startsAt - y.startsAt);
     await deleteInCloud(last!.uid);
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
     await resyncCutAfterFirstPage();
 
     // The first page's appointment is deleted and its tombstone compacted: the snapshot cursor expires as well.
     const firstPage = (await cloud.desk.pull(null, PAGE)).changes.filter((change) => change.entity === 'appointment');
     await deleteInCloud(firstPage[0]!.uid);
-    cloud.server.compact(0);
+    await cloud.server.compact(0);
 
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0 });
     await expectInvariants(cloud, [a], acked);

@@ -196,7 +196,7 @@ describe('staff accounts and clinic settings between desks', () => {
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     expect(await a.sync()).toMatchObject({ pending: 0, problems: 0 });
     const ritaUid = a.uidOf('staff', rita.id);
-    cloud.server.db.prepare(`DELETE FROM rows WHERE entity IN ('staff', 'clinic')`).run();
+    await cloud.server.query(`DELETE FROM rows WHERE clinic_id = $1 AND entity IN ('staff', 'clinic')`, [cloud.server.clinicId]);
     // A full resync: what it does not deliver is gone from the cloud.
     a.desk.database.sqlite.prepare('UPDATE sync_state SET cursor = NULL').run();
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0 });

@@ -1,0 +1,44 @@
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { cloudMigrations } from './migrations';
+
+/**
+ * The cloud's database: PostgreSQL through Kysely over a `pg` pool. The repositories take
+ * any executor (the pool or a transaction) and hold every statement.
+ */
+export type CloudDb = Kysely<unknown>;
+export type Executor = Kysely<unknown> | Transaction<unknown>;
+
+const INT8_OID = 20;
+
+/** int8 as JS numbers: seqs, versions and epoch milliseconds stay far below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+export function connectCloudDb(databaseUrl: string, maxConnections = 10): CloudDb {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, types });
+  // An idle connection the server dropped must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Brings the schema to the latest migration (safe to run from several processes at once: Kysely locks). */
+export async function migrateCloudDb(db: CloudDb): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(cloudMigrations) } });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** Connects and migrates. */
+export async function openCloudDb(databaseUrl: string, maxConnections?: number): Promise<CloudDb> {
+  const db = connectCloudDb(databaseUrl, maxConnections);
+  try {
+    await migrateCloudDb(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { CompiledQuery, sql } from 'kysely';
+import { activeAppointmentStatuses, syncEntity, type SyncEntity } from '../../shared/sync/cloud-api';
+import type { Executor } from './cloud-db';
+
+/**
+ * Every statement of the cloud (the services hold none). Each takes the clinic it works in:
+ * no statement reads or writes across clinics.
+ */
+
+const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
+
+async function all<T>(ex: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
+  return (await query.execute(ex)).rows as T[];
+}
+async function first<T>(ex: Executor, query: ReturnType<typeof sql>): Promise<T | undefined> {
+  return (await all<T>(ex, query))[0];
+}
+
+// --- clinics ---
+
+export interface ClinicState {
+  epoch: string;
+  lastSeq: number;
+  horizon: number;
+  /** New rows start above it (see the migration). */
+  purgedVersion: number;
+}
+
+/** The clinic named `slug`, made on first start with a fresh epoch. */
+export async function ensureClinic(ex: Executor, slug: string, now: number): Promise<number> {
+  await sql`INSERT INTO clinics (slug, epoch, created_at) VALUES (${slug}, ${randomBytes(6).toString('hex')}, ${now}) ON CONFLICT (slug) DO NOTHING`.execute(
+    ex,
+  );
+  return (await first<{ id: number }>(ex, sql`SELECT id FROM clinics WHERE slug = ${slug}`))!.id;
+}
+
+export async function clinicState(ex: Executor, clinicId: number): Promise<ClinicState> {
+  return (await first<ClinicState>(
+    ex,
+    sql`SELECT epoch, last_seq AS "lastSeq", horizon, purged_version AS "purgedVersion" FROM clinics WHERE id = ${clinicId}`,
+  ))!;
+}
+
+/**
+ * Takes the clinic's row lock (held to commit): the clinic's writers go one at a time, in seq
+ * order. NO KEY: the foreign keys of the clinic's tables (which take KEY SHARE on it) stay
+ * free, so a push that writes only idempotency records does not queue behind it.
+ */
+export async function lockClinic(ex: Executor, clinicId: number): Promise<ClinicState> {
+  return (await first<ClinicState>(
+    ex,
+    sql`SELECT epoch, last_seq AS "lastSeq", horizon, purged_version AS "purgedVersion" FROM clinics WHERE id = ${clinicId} FOR NO KEY UPDATE`,
+  ))!;
+}
+
+export async function setLastSeq(ex: Executor, clinicId: number, lastSeq: number): Promise<void> {
+  await sql`UPDATE clinics SET last_seq = ${lastSeq} WHERE id = ${clinicId}`.execute(ex);
+}
+
+// --- rows ---
+
+export interface StoredRow {
+  entity: SyncEntity;
+  uid: string;
+  version: number;
+  deleted: boolean;
+  data: string | null;
+}
+
+// --- appointment spans ---
+
+export interface Span {
+  uid: string;
+  practitionerUid: string;
+  roomUid: string | null;
+  startsAt: number;
+  endsAt: number;
+  status: string;
+}
+
+export interface ClashRow {
+  uid: string;
+  startsAt: number;
+  endsAt: number;
+  origin: string | null;
+}
+
+/** The first active appointment of this practitioner (or room) overlapping [startsAt, endsAt), other than `uid`. */
+export async function clashWith(
+  ex: Executor,
+  clinicId: number,
+  kind: 'practitioner' | 'room',
+  who: string,
+  uid: string,
+  startsAt: number,
+  endsAt: number,
+): Promise<ClashRow | undefined> {
+  const column = sql.ref(kind === 'practitioner' ? 's.practitioner_uid' : 's.room_uid');
+  return first<ClashRow>(
+    ex,
+    sql`SELECT s.uid, s.starts_at AS "startsAt", s.ends_at AS "endsAt", r.data::json ->> 'origin' AS origin
+        FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
+        WHERE s.clinic_id = ${clinicId} AND ${column} = ${who} AND s.uid <> ${uid}
+          AND int8range(s.starts_at, s.ends_at) && int8range(${startsAt}::bigint, ${endsAt}::bigint) AND s.status IN (${ACTIVE})
+        ORDER BY s.starts_at LIMIT 1`,
+  );
+}
+
+export interface Overlap {
+  kind: 'practitioner' | 'room';
+  a: string;
+  b: string;
+}
+
+/** Every pair of active appointments of the clinic that overlap (for tests and checks: always empty). */
+export async function findOverlaps(ex: Executor, clinicId: number): Promise<Overlap[]> {
+  const pairs = async (kind: 'practitioner' | 'room') =>
+    (
+      await all<{ a: string; b: string }>(
+        ex,
+        sql`SELECT a.uid AS a, b.uid AS b FROM appointment_spans a JOIN appointment_spans b
+              ON a.clinic_id = b.clinic_id AND ${sql.ref(`a.${kind}_uid`)} = ${sql.ref(`b.${kind}_uid`)} AND a.uid < b.uid
+              AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at
+            WHERE a.clinic_id = ${clinicId} AND a.status IN (${ACTIVE}) AND b.status IN (${ACTIVE})`,
+      )
+    ).map((pair) => ({ kind, ...pair }));
+  return [...(await pairs('practitioner')), ...(await pairs('room'))];
+}
+
+// --- idempotency records ---
+
+export async function storeResult(ex: Executor, clinicId: number, mutationId: string, fingerprint: string, result: string, clientId: string, at: number) {
+  await sql`INSERT INTO mutations (clinic_id, mutation_id, fingerprint, result, client_id, at)
+    VALUES (${clinicId}, ${mutationId}, ${fingerprint}, ${result}, ${clientId}, ${at})`.execute(ex);
+}
+
+export async function savepoint(ex: Executor, action: 'SAVEPOINT' | 'RELEASE SAVEPOINT' | 'ROLLBACK TO SAVEPOINT'): Promise<void> {
+  await sql`${sql.raw(action)} mutation`.execute(ex);
+}
+
+// --- the change feed ---
+
+export interface ChangeRow {
+  entity: string;
+  uid: string;
+  version: number;
+  deleted: boolean;
+  data: string | null;
+  seq: number;
+}
+
+export async function changesAfter(
+  ex: Executor,
+  clinicId: number,
+  seq: number,
+  snapshot: number,
+  limit: number,
+  hidden: readonly SyncEntity[],
+): Promise<ChangeRow[]> {
+  // Entity names come from the schema's enum, never from a request.
+  const notHidden = hidden.length === 0 ? sql`` : sql`AND entity NOT IN (${sql.join(hidden.map((entity) => sql.lit(syncEntity.parse(entity))))})`;
+  return all<ChangeRow>(
+    ex,
+    sql`SELECT entity, uid, version, deleted, data, seq FROM rows
+        WHERE clinic_id = ${clinicId} AND seq > ${seq} AND (NOT deleted OR seq > ${snapshot}) ${notHidden}
+        ORDER BY seq LIMIT ${limit}`,
+  );
+}
+
+/** Purges the clinic's tombstones up to `cut` (the caller holds the clinic lock); the new horizon, or null if none. */
+export async function purgeTombstones(ex: Executor, clinicId: number, cut: number): Promise<{ purged: number; horizon: number } | null> {
+  const last = await first<{ seq: number | null; version: number | null }>(
+    ex,
+    sql`SELECT max(seq) AS seq, max(version) AS version FROM rows WHERE clinic_id = ${clinicId} AND deleted AND seq <= ${cut}`,
+  );
+  if (!last || last.seq === null) return null;
+  const { numAffectedRows } = await sql`DELETE FROM rows WHERE clinic_id = ${clinicId} AND deleted AND seq <= ${last.seq}`.execute(ex);
+  await sql`UPDATE clinics SET horizon = ${last.seq}, purged_version = greatest(purged_version, ${last.version}) WHERE id = ${clinicId}`.execute(ex);
+  return { purged: Number(numAffectedRows ?? 0), horizon: last.seq };
+}
+
+// --- join codes and desk tokens ---
+
+export async function insertJoinCode(ex: Executor, clinicId: number, codeHash: Buffer, createdBy: string, createdAt: number, expiresAt: number) {
+  await sql`INSERT INTO join_codes (code_hash, clinic_id, created_by, created_at, expires_at)
+    VALUES (${codeHash}, ${clinicId}, ${createdBy}, ${createdAt}, ${expiresAt})`.execute(ex);
+}
+
+/** Marks the code used if it is good; its clinic, or undefined. One statement: of two redemptions at once, one wins. */
+export async function useJoinCode(ex: Executor, codeHash: Buffer, now: number): Promise<number | undefined> {
+  const row = await first<{ clinicId: number }>(
+    ex,
+    sql`UPDATE join_codes SET used_at = ${now} WHERE code_hash = ${codeHash} AND used_at IS NULL AND expires_at > ${now} RETURNING clinic_id AS "clinicId"`,
+  );
+  return row?.clinicId;
+}
+
+export async function insertDeskToken(ex: Executor, clinicId: number, tokenHash: Buffer, deskName: string, now: number): Promise<void> {
+  await sql`INSERT INTO desk_tokens (token_hash, clinic_id, desk_name, created_at) VALUES (${tokenHash}, ${clinicId}, ${deskName}, ${now})`.execute(ex);
+}
+
+export async function deskTokenClinic(ex: Executor, tokenHash: Buffer): Promise<number | undefined> {
+  const row = await first<{ clinicId: number }>(
+    ex,
+    sql`SELECT clinic_id AS "clinicId" FROM desk_tokens WHERE token_hash = ${tokenHash} AND revoked_at IS NULL`,
+  );
+  return row?.clinicId;
+}
+
+/** A statement written by hand, for tests and checks (never from a request): $1… are bound, never spliced. */
+export async function runStatement<T>(ex: Executor, text: string, params: readonly unknown[]): Promise<T[]> {
+  return (await ex.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows;
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial';
+
+/**
+ * The cloud's migrations, by name, in order: a static map, as on the desk (a bundle cannot
+ * scan a folder at run time). Never rename or edit a shipped entry.
+ */
+export const cloudMigrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
