@@ -193,7 +193,7 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
       return;
     }
     // The cloud asked us to wait (Retry-After): no request before then, whatever started this round.
-    notBefore = (await readState(db)).not_before;
+    notBefore = config.notBefore;
     if (notBefore !== null && now() < notBefore) {
       nextAttemptAt = notBefore;
       if (autoStart) listen(config);

@@ -26,6 +26,8 @@ export interface SyncConfig {
   token: string | null;
   clientId: string;
   pullIntervalSeconds: number;
+  /** No request to the cloud before this instant (its Retry-After), or null. */
+  notBefore: number | null;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function readConfig(deps: SyncEnv, db: Kysely<Database> = deps.db):
     token: stored ?? (origin !== null && origin === serviceOrigin(deps.env.FRONT_DESK_CLOUD_URL ?? '') ? nonEmpty(deps.env.FRONT_DESK_CLOUD_TOKEN) : null),
     clientId: state.client_id,
     pullIntervalSeconds: state.pull_interval_seconds,
+    notBefore: state.not_before,
   };
 }
 

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setupContract } from '../../shared/setup/setup.contract';
 import { useSession, useSessionStore } from '../stores/stores';
@@ -7,7 +7,7 @@ import { clientFieldErrors, serverFieldErrors } from '../i18n/errors';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextField } from '../ui/field';
-import { Icon } from '../ui/icons';
+import { Icon, type IconName } from '../ui/icons';
 import { focusFirstError } from '../ui/use-form';
 import { AuthLayout } from '../auth/auth-layout';
 import { TimeZoneOptions, currencies, defaultTimeZone } from '../settings/zones';
@@ -46,14 +46,7 @@ export function FirstRunScreen() {
           <p className="auth-lead">{t('firstRun.lead')}</p>
         </div>
         <div className="choice-grid choice-grid-3">
-          <section className="choice-card" aria-labelledby="choice-demo">
-            <span className="choice-icon">
-              <Icon name="zap" size={22} />
-            </span>
-            <h2 id="choice-demo" className="choice-title">
-              {t('firstRun.demo.title')}
-            </h2>
-            <p className="muted">{t('firstRun.demo.text')}</p>
+          <ChoiceCard id="choice-demo" icon="zap" title={t('firstRun.demo.title')} text={t('firstRun.demo.text')}>
             <ErrorMessage error={demoError} />
             <Button
               variant="primary"
@@ -72,34 +65,36 @@ export function FirstRunScreen() {
             >
               {t('firstRun.demo.action')}
             </Button>
-          </section>
-          <section className="choice-card" aria-labelledby="choice-create">
-            <span className="choice-icon">
-              <Icon name="building" size={22} />
-            </span>
-            <h2 id="choice-create" className="choice-title">
-              {t('firstRun.create.title')}
-            </h2>
-            <p className="muted">{t('firstRun.create.text')}</p>
+          </ChoiceCard>
+          <ChoiceCard id="choice-create" icon="building" title={t('firstRun.create.title')} text={t('firstRun.create.text')}>
             <Button variant="secondary" size="lg" onClick={() => setMode('create')}>
               {t('firstRun.create.action')}
             </Button>
-          </section>
-          <section className="choice-card" aria-labelledby="choice-join">
-            <span className="choice-icon">
-              <Icon name="users" size={22} />
-            </span>
-            <h2 id="choice-join" className="choice-title">
-              {t('firstRun.join.title')}
-            </h2>
-            <p className="muted">{t('firstRun.join.text')}</p>
+          </ChoiceCard>
+          <ChoiceCard id="choice-join" icon="users" title={t('firstRun.join.title')} text={t('firstRun.join.text')}>
             <Button variant="secondary" size="lg" onClick={() => setMode('join')} data-testid="first-run-join">
               {t('firstRun.join.action')}
             </Button>
-          </section>
+          </ChoiceCard>
         </div>
       </div>
     </AuthLayout>
+  );
+}
+
+/** One way to start: its icon, what it does, and what to press. */
+function ChoiceCard({ id, icon, title, text, children }: { id: string; icon: IconName; title: string; text: string; children: ReactNode }) {
+  return (
+    <section className="choice-card" aria-labelledby={id}>
+      <span className="choice-icon">
+        <Icon name={icon} size={22} />
+      </span>
+      <h2 id={id} className="choice-title">
+        {title}
+      </h2>
+      <p className="muted">{text}</p>
+      {children}
+    </section>
   );
 }
 
