@@ -101,6 +101,8 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
   let queued: Promise<void> | null = null;
   let isQueuedHurried = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
+  /** When `timer` fires, on the monotonic clock (timers run on real time, whatever `now` says). */
+  let timerDueAt = 0;
   let stream: { key: string; controller: AbortController; done: Promise<void> } | null = null;
   let isPublishing = false;
   let lastAnnounced = '';
@@ -277,10 +279,15 @@ export function createSyncModule(deps: SyncDeps): SyncModule {
 
   function schedule(delayMs?: number): void {
     if (!autoStart || closed) return;
+    const isBackingOff = nextAttemptAt !== null && nextAttemptAt > now();
+    const wait = delayMs ?? (nextAttemptAt !== null ? Math.max(0, nextAttemptAt - now()) : (lastConfig?.pullIntervalSeconds ?? 0) * 1000);
+    // A sooner wake-up stands (a local change made while a round ran must not wait for the
+    // interval the round's end sets), unless the cloud is to be left alone for a while.
+    if (timer && lastConfig?.enabled && !isBackingOff && timerDueAt <= performance.now() + wait) return;
     if (timer) clearTimeout(timer);
     timer = null;
     if (!lastConfig?.enabled) return;
-    const wait = delayMs ?? (nextAttemptAt !== null ? Math.max(0, nextAttemptAt - now()) : lastConfig.pullIntervalSeconds * 1000);
+    timerDueAt = performance.now() + wait;
     timer = setTimeout(() => {
       timer = null;
       void runNow();

@@ -48,6 +48,11 @@ export interface FaultProxy {
   setCut(isCut: boolean): void;
   /** Blackhole: requests are accepted and never answered, until the desk gives up on them. */
   setBlackhole(isBlackhole: boolean): void;
+  /**
+   * Holds the server's answers to requests whose path starts with `pathPrefix` until the
+   * returned release is called; `held` resolves when the first such answer is being held.
+   */
+  holdAnswers(pathPrefix: string): { held: Promise<void>; release: () => void };
   /** Called when a request has been answered by the server (before the answer is passed on, or dropped). */
   onServerAnswered: ((path: string) => void) | null;
   /** Every push the server answered (200), request and answer as JSON, delivered to the desk or not. */
@@ -80,6 +85,7 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
     refusedWhileCut: 0,
     blackholed: 0,
   };
+  let hold: { pathPrefix: string; gate: Promise<void>; onHeld: () => void } | null = null;
   const chance = (p: number | undefined) => p !== undefined && p > 0 && random() < p;
 
   const pathOf = (req: IncomingMessage, current: FaultPlan): string | undefined => {
@@ -184,6 +190,10 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
         proxy.pushes.push({ request: JSON.parse(body.toString()) as unknown, response: JSON.parse(answer.body.toString()) as unknown });
       }
       proxy.onServerAnswered?.(req.url ?? '');
+      if (hold && req.url?.startsWith(hold.pathPrefix)) {
+        hold.onHeld();
+        await hold.gate;
+      }
       if (isResponseDropped || isCut) {
         stats.droppedResponses += 1;
         req.socket.destroy();
@@ -212,6 +222,20 @@ export async function startFaultProxy(target: string, options: { seed?: number; 
     },
     setBlackhole: (next) => {
       isBlackhole = next;
+    },
+    holdAnswers: (pathPrefix) => {
+      let release = () => {};
+      let onHeld = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const held = new Promise<void>((resolve) => (onHeld = resolve));
+      hold = { pathPrefix, gate, onHeld };
+      return {
+        held,
+        release: () => {
+          hold = null;
+          release();
+        },
+      };
     },
     setCut: (next) => {
       isCut = next;

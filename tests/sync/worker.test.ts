@@ -13,6 +13,7 @@ import type { Caller } from '../../electron/rpc/dispatch';
 import { fakeKeyring } from '../../electron/secrets/fake-keyring';
 import type { SecretCipher } from '../../electron/secrets/secret-cipher';
 import { writeSettings } from '../../electron/settings/settings.repository';
+import { startFaultProxy, type FaultProxy } from './fault-proxy';
 
 // Generous under load (two cores, PostgreSQL beside), and still below the 15 s interval the worker falls back on.
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 12_000): Promise<void> {
@@ -27,8 +28,11 @@ describe('the sync settings and the background worker', () => {
   let cloud: TestCloud | null = null;
   let desk: FrontDesk | null = null;
   let dir = '';
+  let proxy: FaultProxy | null = null;
   afterEach(async () => {
     await desk?.close();
+    await proxy?.close();
+    proxy = null;
     await cloud?.close();
     desk = null;
     cloud = null;
@@ -126,5 +130,27 @@ describe('the sync settings and the background worker', () => {
     );
     await until(async () => (await callAs(desk.dispatch, admin, 'sync.status', {})).pending === 0);
     expect(await callAs(desk.dispatch, admin, 'sync.status', {})).toMatchObject({ enabled: true, connection: 'online', pending: 0 });
+  });
+
+  it('pushes a change made in the last moments of a round soon after the round, not at the next interval', async () => {
+    cloud = await startTestCloud();
+    proxy = await startFaultProxy(cloud.server.url);
+    const clinic = await seedClinic(cloud.desk);
+    const { desk, admin } = await open({ env: { FRONT_DESK_CLOUD_URL: proxy.url, FRONT_DESK_CLOUD_TOKEN: DESK_TOKEN }, worker: true });
+    await callAs(desk.dispatch, admin, 'sync.updateSettings', { enabled: true });
+    await until(async () => (await callAs(desk.dispatch, admin, 'sync.status', {})).lastSyncedAt !== null);
+
+    // A round pulling what the portal booked is held at its pull; the local change comes meanwhile
+    // and the round ends at once, before the push's short delay is over.
+    const hold = proxy.holdAnswers('/v1/changes');
+    await cloud.portal.push('portal', [upsert('appointment', randomUUID(), appointment(clinic, { origin: 'online' }))]);
+    await hold.held;
+    const patientId = desk.database.sqlite.prepare('SELECT id FROM patients').pluck().get() as number;
+    const patient = await callAs(desk.dispatch, admin, 'patients.get', { id: patientId });
+    const { id: _id, createdAt: _c, updatedAt: _u, phoneIsPtMobile: _m, phoneNeedsReview: _r, mergedIntoId: _g, ...fields } = patient;
+    await callAs(desk.dispatch, admin, 'patients.update', { id: patientId, fields: { ...fields, phone: '+351 912 000 222' } });
+    hold.release();
+    // Well within the 15 s interval: the change's own wake-up was kept.
+    await until(async () => (await callAs(desk.dispatch, admin, 'sync.status', {})).pending === 0, 6_000);
   });
 });
