@@ -72,4 +72,11 @@ describe('the cloud database', () => {
     await insert('e', 'p1', 'r1', 500, 'cancelled');
     expect(await cloud.server.overlaps()).toEqual([]);
   });
+
+  it('never deletes a clinic (its busy tables carry clinic_id without a foreign key)', async () => {
+    await seedClinic(cloud.desk);
+    await expect(cloud.server.query('DELETE FROM clinics WHERE id = $1', [cloud.server.clinicId])).rejects.toThrow(/CLINIC_NOT_DELETABLE/);
+    await expect(cloud.server.query('TRUNCATE clinics CASCADE')).rejects.toThrow(/CLINIC_NOT_DELETABLE/);
+    expect(await cloud.server.query('SELECT count(*)::int AS n FROM rows WHERE clinic_id = $1', [cloud.server.clinicId])).toEqual([{ n: 6 }]);
+  });
 });
