@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import { activeAppointmentStatuses, syncEntity, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
+import { notifyBumped } from './notify.repository';
 
 /**
  * Every statement of the cloud (the services hold none). Each takes the clinic it works in:
@@ -54,8 +55,9 @@ export async function lockClinic(ex: Executor, clinicId: number): Promise<Clinic
   ))!;
 }
 
+/** Moves the clinic's last seq and notifies the servers' event streams (delivered when the transaction commits). */
 export async function setLastSeq(ex: Executor, clinicId: number, lastSeq: number): Promise<void> {
-  await sql`UPDATE clinics SET last_seq = ${lastSeq} WHERE id = ${clinicId}`.execute(ex);
+  await sql`WITH bumped AS (UPDATE clinics SET last_seq = ${lastSeq} WHERE id = ${clinicId} RETURNING id, last_seq) ${notifyBumped()}`.execute(ex);
 }
 
 // --- rows ---
