@@ -12,8 +12,8 @@ import { CHANGES_CHANNEL, lastSeqs, listen, parseNotice, ping } from '../db/noti
  * notifications only if it commits, only once it has (a listener that pulls at once sees the
  * rows), and in commit order; a process that dies between its commit and a NOTIFY sent
  * after it would leave every desk behind until its pull interval. The price: commits that
- * notify take a database-wide lock for their commit record's flush, so they go one at a
- * time across clinics (a clinic's already do); see docs/cloud-api/deploy.md.
+ * notify take a server-wide lock for their commit record's flush, so they go one at a time
+ * across clinics (a clinic's already do); see docs/cloud-api/deploy.md.
  *
  * No notification is trusted to arrive: when the connection drops, the notifier reconnects
  * with backoff and, listening again, reads the last seq of every clinic it has
