@@ -134,7 +134,9 @@ export async function startChangeNotifier(options: ChangeNotifierOptions): Promi
     log(`change notifications: connection lost (${why}); reconnecting in ${delay} ms`);
     retry = setTimeout(() => {
       retry = null;
-      void connect().catch((error: unknown) => log(`change notifications: reconnect failed (${describe(error)})`));
+      void connect().catch((error: unknown) => {
+        if (!closed) log(`change notifications: reconnect failed (${describe(error)})`);
+      });
     }, delay);
   }
 

@@ -30,13 +30,25 @@ export function eventStreams(options: EventStreamsOptions): EventStreams {
     async open(req, res, clinicId) {
       // Subscribed before the seq is read: a push committed in between is heard, not lost.
       const subscription = options.notifier.subscribe(clinicId, (seq) => res.write(changesFrame(seq)));
+      let heartbeat: NodeJS.Timeout | undefined = undefined;
+      let stopped = false;
+      const stop = () => {
+        stopped = true;
+        clearInterval(heartbeat);
+        subscription.close();
+        open.delete(res);
+      };
+      // Also a client gone while the seq is read: nothing of it may stay subscribed.
+      req.on('close', stop);
+      res.on('close', stop);
       let seq: number;
       try {
         seq = await options.lastSeqOf(clinicId);
       } catch (error) {
-        subscription.close();
+        stop();
         throw error;
       }
+      if (stopped) return;
       res.writeHead(200, {
         'Content-Type': 'text/event-stream; charset=utf-8',
         'Cache-Control': 'no-store',
@@ -48,15 +60,8 @@ export function eventStreams(options: EventStreamsOptions): EventStreams {
       // The current seq at once: a client that missed events while reconnecting pulls if it is behind.
       subscription.start(seq);
       open.add(res);
-      const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 25_000);
+      heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 25_000);
       heartbeat.unref();
-      const stop = () => {
-        clearInterval(heartbeat);
-        subscription.close();
-        open.delete(res);
-      };
-      req.on('close', stop);
-      res.on('close', stop);
     },
     closeAll() {
       for (const res of open) res.end();
