@@ -111,9 +111,10 @@ describe('the change notifier', () => {
     await writer.connect();
     try {
       const notices = [4, 2, 7, 6].map((seq) => `BEGIN; SELECT pg_notify('${CHANGES_CHANNEL}', '{"clinic":${clinicA},"seq":${seq}}'); COMMIT;`);
-      await writer.query(notices.join(' '));
-      // The event loop held: the four notifications wait in the socket and arrive as one read.
+      // Sent, and the event loop held at once: the four commits' notifications wait in the socket and are read as one.
+      const sent = writer.query(notices.join(' '));
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+      await sent;
       await waitFor(() => seqs.at(-1) === 7);
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(seqs).toEqual([0, 7]);
