@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { connect, createServer, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCloudDb, type CloudDb } from '../db/cloud-db';
@@ -59,6 +60,41 @@ async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 
 
 /** Drops a connection as a restarting database or a cut network would. */
 const terminate = (pid: number | null) => runStatement(db, 'SELECT pg_terminate_backend($1)', [pid]);
+
+/** A TCP relay to the database whose open connections can be made to go silent, as over a cut network (nothing closes). */
+async function freezableRelay(target: URL): Promise<{ url: string; freeze(): void; close(): Promise<void> }> {
+  const pairs: Array<[Socket, Socket]> = [];
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port), target.hostname);
+    client.on('error', () => {});
+    upstream.on('error', () => {});
+    client.pipe(upstream);
+    upstream.pipe(client);
+    pairs.push([client, upstream]);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.port = String((server.address() as { port: number }).port);
+  return {
+    url: url.toString(),
+    freeze: () => {
+      for (const [client, upstream] of pairs.splice(0)) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+        pairs.push([client, upstream]);
+      }
+    },
+    close: async () => {
+      for (const [client, upstream] of pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 const increasing = (seqs: number[]) => seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!);
 
@@ -152,6 +188,30 @@ describe('the change notifier', () => {
     expect(lines.some((line) => /connection lost .*reconnecting in 1500 ms/.test(line))).toBe(true);
     expect(lines).toContain('change notifications: listening again');
     expect((await clinicState(db, clinicA)).lastSeq).toBe(3);
+  });
+
+  it('finds a connection gone silent (a cut network) by its round trip, and catches up', async () => {
+    const relay = await freezableRelay(new URL(database.url));
+    try {
+      const lines: string[] = [];
+      const listener = await notifier({
+        databaseUrl: relay.url,
+        pingMs: 100,
+        pingTimeoutMs: 300,
+        backoff: { initialMs: 10, maxMs: 10 },
+        log: (line) => lines.push(line),
+      });
+      const seqs = listenTo(listener, clinicA);
+      const pid = listener.backendPid;
+      relay.freeze();
+      await pushPatient(clinicA);
+      // Not heard on the silent connection: read once a new one listens.
+      await waitFor(() => seqs.at(-1) === 1);
+      expect(listener.backendPid).not.toBe(pid);
+      expect(lines.some((line) => line.includes('connection lost (no answer in 300 ms)'))).toBe(true);
+    } finally {
+      await relay.close();
+    }
   });
 
   it('comes back after each of several drops in a row, and leaves no connection behind when closed', async () => {
