@@ -125,9 +125,7 @@ export async function startChangeNotifier(options: ChangeNotifierOptions): Promi
     client = null;
     up = false;
     which.removeAllListeners('notification');
-    // A connection that hangs rather than fails is not waited for: its socket goes when the OS gives up.
-    which.on('error', () => {});
-    void which.end().catch(() => {});
+    void hangUp(which);
     if (closed) return;
     const delay = Math.round(random() * Math.min(backoff.maxMs, backoff.initialMs * 2 ** failures));
     failures++;
@@ -225,11 +223,22 @@ export async function startChangeNotifier(options: ChangeNotifierOptions): Promi
       waiters = [];
       if (current) {
         current.removeAllListeners();
-        current.on('error', () => {});
-        await current.end().catch(() => {});
+        await hangUp(current);
       }
     },
   };
+}
+
+/** Ends a connection politely, or, if the other side does not answer (a cut network), drops its socket. */
+async function hangUp(client: pg.Client, graceMs = 1000): Promise<void> {
+  client.on('error', () => {});
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, graceMs);
+  });
+  await Promise.race([client.end().catch(() => {}), late]);
+  clearTimeout(timer);
+  client.connection.stream.destroy();
 }
 
 function describe(error: unknown): string {
