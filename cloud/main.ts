@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from './db/postgres';
 import { formatJoinCodeNotice, mintJoinCodeIn } from './join-cli';
+import { formatNewEpochNotice, renewEpochsIn } from './restore-cli';
 import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
 
 /**
@@ -12,6 +13,9 @@ import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
  *
  * `npm run cloud -- join-code [--data-dir .cloud-data]`: a one-time code a desk joins the
  * clinic with (for the first desk, or when no desk is at hand to make one in its Settings).
+ *
+ * `npm run cloud -- new-epoch [--database-url …]`: after restoring the database from a
+ * backup, before serving it: every clinic's feed gets a new epoch (see restore-cli.ts).
  */
 
 const EMBEDDED_DATABASE = 'front_desk_cloud';
@@ -51,7 +55,12 @@ async function main(): Promise<void> {
   });
   const dataDir = resolve(values['data-dir']);
   const given = values['database-url'] ?? process.env.DATABASE_URL;
-  if (positionals[0] === 'join-code') {
+  const commands: Record<string, (url: string) => Promise<string>> = {
+    'join-code': async (url) => formatJoinCodeNotice(await mintJoinCodeIn(url, Date.now())),
+    'new-epoch': async (url) => formatNewEpochNotice(await renewEpochsIn(url)),
+  };
+  const command = positionals[0] !== undefined && Object.hasOwn(commands, positionals[0]) ? commands[positionals[0]] : undefined;
+  if (command) {
     // Beside a running cloud, its embedded server; otherwise start one for the moment.
     let running: string | undefined;
     try {
@@ -61,7 +70,7 @@ async function main(): Promise<void> {
     }
     if (running) {
       try {
-        console.log(formatJoinCodeNotice(await mintJoinCodeIn(running, Date.now())));
+        console.log(await command(running));
         return;
       } catch (error) {
         if (given) throw error;
@@ -69,13 +78,13 @@ async function main(): Promise<void> {
     }
     const db = await database(dataDir, undefined, true);
     try {
-      console.log(formatJoinCodeNotice(await mintJoinCodeIn(db.url, Date.now())));
+      console.log(await command(db.url));
     } finally {
       await db.stop();
     }
     return;
   }
-  if (positionals.length > 0) throw new Error(`Unknown command: ${positionals[0]} (the one command is join-code).`);
+  if (positionals.length > 0) throw new Error(`Unknown command: ${positionals[0]} (the commands are ${Object.keys(commands).join(', ')}).`);
   const desk = values.token ?? (process.env.CLOUD_DESK_TOKEN ? [process.env.CLOUD_DESK_TOKEN] : []);
   const portal = values['portal-token'] ?? (process.env.CLOUD_PORTAL_TOKEN ? [process.env.CLOUD_PORTAL_TOKEN] : []);
   if (desk.length === 0) throw new Error('Give at least one desk token: --token <secret> (or CLOUD_DESK_TOKEN).');

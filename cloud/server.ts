@@ -6,6 +6,8 @@ import { compact, PORTAL_HIDDEN, pullPage } from './changes.service';
 import { openCloudDb, type CloudDb } from './db/cloud-db';
 import { clinicState, ensureClinic, findOverlaps, runStatement, type Overlap } from './db/cloud.repository';
 import { joinedDeskClinic, JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
+import { startChangeNotifier, type ChangeNotifier } from './events/change-notifier';
+import { eventStreams } from './events/event-streams';
 import { applyPush, type Principal } from './push.service';
 
 /**
@@ -186,40 +188,16 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
   const retention = options.changeRetention ?? DEFAULT_CHANGE_RETENTION;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
   const log = options.log ?? (() => {});
-  // Event streams by clinic. One process for now: a push here tells the streams here; the
-  // LISTEN/NOTIFY increment calls broadcast from the notification instead.
-  const streams = new Map<number, Set<ServerResponse>>();
-
+  // Event streams hear of every push to the database, made on this server or any other.
+  let notifier: ChangeNotifier;
+  try {
+    notifier = await startChangeNotifier({ databaseUrl: options.databaseUrl, log });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   const lastSeqOf = async (clinic: number) => (await clinicState(db, clinic)).lastSeq;
-
-  function broadcast(clinic: number, seq: number): void {
-    const frame = `id: ${seq}\nevent: changes\ndata: {"seq":${seq}}\n\n`;
-    for (const stream of streams.get(clinic) ?? []) stream.write(frame);
-  }
-
-  async function openEvents(req: IncomingMessage, res: ServerResponse, clinic: number): Promise<void> {
-    const seq = await lastSeqOf(clinic);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store',
-      Connection: 'keep-alive',
-      // Tell buffering proxies (nginx) to pass events through as they come.
-      'X-Accel-Buffering': 'no',
-    });
-    // The current seq at once: a client that missed events while reconnecting pulls if it is behind.
-    res.write(`retry: 5000\n\nid: ${seq}\nevent: changes\ndata: {"seq":${seq}}\n\n`);
-    const clinicStreams = streams.get(clinic) ?? new Set<ServerResponse>();
-    streams.set(clinic, clinicStreams);
-    clinicStreams.add(res);
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), options.heartbeatMs ?? 25_000);
-    heartbeat.unref();
-    const stop = () => {
-      clearInterval(heartbeat);
-      clinicStreams.delete(res);
-    };
-    req.on('close', stop);
-    res.on('close', stop);
-  }
+  const events = eventStreams({ notifier, lastSeqOf, heartbeatMs: options.heartbeatMs });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let url: URL;
@@ -253,7 +231,6 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       if (outcome.applied > 0) {
         // Compaction only once changes have gone past the retention (a transaction saved on most pushes).
         if (outcome.lastSeq - retention > outcome.horizon) await compact(db, caller.clinicId, retention);
-        broadcast(caller.clinicId, outcome.lastSeq);
       }
       log(`push ${parsed.data.clientId} (${principal}): ${parsed.data.mutations.length} mutations, ${outcome.applied} applied`);
       return sendJson(res, 200, JSON.stringify({ results: outcome.results }));
@@ -281,7 +258,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     }
 
     if (principal !== 'desk') throw new HttpError(403, 'FORBIDDEN', 'The event stream is for front desks.');
-    await openEvents(req, res, caller.clinicId);
+    await events.open(req, res, caller.clinicId);
   }
 
   /**
@@ -327,13 +304,18 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await Promise.allSettled([notifier.close(), db.destroy()]);
+    throw error;
+  }
   const { port, address } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
 
@@ -349,10 +331,9 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     query: <T>(text: string, params: readonly unknown[] = []) => runStatement<T>(db, text, params),
     close: () => {
       closed ??= new Promise<void>((resolve) => {
-        for (const clinicStreams of streams.values()) for (const stream of clinicStreams) stream.end();
-        streams.clear();
+        events.closeAll();
         server.close(() => {
-          void db.destroy().then(resolve, resolve);
+          void Promise.allSettled([notifier.close(), db.destroy()]).then(() => resolve());
         });
         server.closeAllConnections();
       });

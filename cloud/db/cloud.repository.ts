@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import { activeAppointmentStatuses, syncEntity, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
+import { notifyBumped } from './notify.repository';
 
 /**
  * Every statement of the cloud (the services hold none). Each takes the clinic it works in:
@@ -54,8 +55,19 @@ export async function lockClinic(ex: Executor, clinicId: number): Promise<Clinic
   ))!;
 }
 
+/**
+ * Every clinic gets a new epoch: for a database restored from a backup (a file copy,
+ * `pg_dump`, point-in-time recovery all bring back the epoch it had). The restored feed hands
+ * out again seqs the desks already passed, for other changes; a cursor of the old epoch must
+ * be refused (410 OTHER_DATABASE), never read as a place in this feed.
+ */
+export async function renewEpochs(ex: Executor): Promise<Array<{ slug: string; epoch: string; lastSeq: number }>> {
+  return all(ex, sql`UPDATE clinics SET epoch = left(md5(gen_random_uuid()::text), 12) RETURNING slug, epoch, last_seq AS "lastSeq"`);
+}
+
+/** Moves the clinic's last seq and notifies the servers' event streams (delivered when the transaction commits). */
 export async function setLastSeq(ex: Executor, clinicId: number, lastSeq: number): Promise<void> {
-  await sql`UPDATE clinics SET last_seq = ${lastSeq} WHERE id = ${clinicId}`.execute(ex);
+  await sql`WITH bumped AS (UPDATE clinics SET last_seq = ${lastSeq} WHERE id = ${clinicId} RETURNING id, last_seq) ${notifyBumped()}`.execute(ex);
 }
 
 // --- rows ---

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
 import type { Span, StoredRow } from './cloud.repository';
+import { notifyBumped } from './notify.repository';
 
 const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
 
@@ -103,7 +104,8 @@ export interface BatchWrite {
 }
 
 /**
- * One statement, all or nothing. The rows are written in one pass, so a batch that swaps two
+ * One statement, all or nothing; a batch that moved the clinic's last seq also notifies the
+ * servers' event streams (delivered at commit). The rows are written in one pass, so a batch that swaps two
  * appointments' times (or two accounts' usernames) can trip the exclusion constraint (or the
  * unique index) midway although its end state is fine: the caller then runs the batch again
  * one mutation at a time.
@@ -155,6 +157,6 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
       RETURNING 1),
     bumped AS (
       UPDATE clinics SET last_seq = ${w.lastSeq} WHERE id = ${clinicId} AND last_seq < ${w.lastSeq}
-      RETURNING 1)
-    SELECT 1`.execute(ex);
+      RETURNING id, last_seq)
+    ${notifyBumped()}`.execute(ex);
 }
