@@ -1,6 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from './db/postgres';
 import { formatJoinCodeNotice, mintJoinCodeIn } from './join-cli';
 import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     databaseUrl: db.url,
     tokens: { desk, portal },
     changeRetention,
-    log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
+    logger: values.quiet ? undefined : pino(),
   });
   console.log(
     `Front Desk cloud listening on ${server.url} (${given ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'postgres')}`}; ${desk.length} desk token(s), ${portal.length} portal token(s))`,

@@ -1,0 +1,35 @@
+import { pino } from 'pino';
+import type { CloudDb } from '../db/cloud-db';
+import { JoinThrottle } from '../join.service';
+import { buildApp } from './app';
+import type { CloudContext } from './context';
+import { EventStreams } from './events';
+import { createMetrics } from './metrics';
+
+/** The OpenAPI document the server serves at /openapi.json, made without a database or a port. */
+export async function openApiDocument(): Promise<unknown> {
+  const unused = () => {
+    throw new Error('no database while generating the document');
+  };
+  const db = new Proxy({}, { get: unused }) as CloudDb;
+  const context: CloudContext = {
+    db,
+    clinicId: 0,
+    now: () => 0,
+    authenticate: unused,
+    metrics: createMetrics(db),
+    events: new EventStreams(25_000),
+    retention: 0,
+    bodyLimit: 1024,
+    joinThrottle: new JoinThrottle(),
+    version: 'document',
+    broadcast: unused,
+  };
+  const app = await buildApp(context, { logger: pino({ level: 'silent' }) });
+  try {
+    const response = await app.inject({ method: 'GET', url: '/openapi.json' });
+    return response.json();
+  } finally {
+    await app.close();
+  }
+}
