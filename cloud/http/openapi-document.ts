@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import type { CloudDb } from '../db/cloud-db';
 import { JoinThrottle } from '../join.service';
@@ -32,4 +33,12 @@ export async function openApiDocument(): Promise<unknown> {
   } finally {
     await app.close();
   }
+}
+
+/** Where the document is committed (docs/cloud-api/openapi.json). */
+export const CLOUD_OPENAPI = fileURLToPath(new URL('../../docs/cloud-api/openapi.json', import.meta.url));
+
+/** The committed file's text: the document, two-space JSON, a final newline. */
+export async function renderCloudOpenApi(): Promise<string> {
+  return `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
 }

@@ -4,7 +4,7 @@ import { pushRequest, pushResponse, pullResponse } from '../../shared/sync/cloud
 import { compact, PORTAL_HIDDEN, pullPage } from '../changes.service';
 import { clinicState } from '../db/cloud.repository';
 import { applyPush } from '../push.service';
-import { DEFAULT_PAGE, errors, pullQuery } from './api-docs';
+import { apiRegistry, DEFAULT_PAGE, errors, pullQuery } from './api-docs';
 import { callerOf, requireCaller, type CloudContext } from './context';
 import { HttpError } from './errors';
 
@@ -117,7 +117,8 @@ export const syncRoutes: FastifyPluginAsyncZod<{ context: CloudContext }> = asyn
   );
 };
 
-const pushEventsSchema = z.string().describe('`id: <seq>`, `event: changes`, `data: {"seq":<seq>}` frames; `:` lines are heartbeats.');
+const pushEventsSchema = z.string();
+apiRegistry.add(pushEventsSchema, { description: '`id: <seq>`, `event: changes`, `data: {"seq":<seq>}` frames; `:` lines are heartbeats.' });
 
 const PUSH_DESCRIPTION = `Each mutation is applied atomically on its own (its row, its change sequence number and its idempotency record together), in the order sent; one refused mutation does not stop the next. The answer lists one result per mutation, in the same order.
 
