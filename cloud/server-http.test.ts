@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changesEvent, errorResponse } from '../shared/sync/cloud-api';
 import {
@@ -115,7 +116,6 @@ describe('auth and hostile input', () => {
   });
 
   it('answers garbage HTTP with 400 and stays up', async () => {
-    const { connect } = await import('node:net');
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(cloud.server.port, '127.0.0.1', () => socket.write('HELLO /v1/push HTTP/9\r\n\r\n'));
       let text = '';
@@ -124,7 +124,20 @@ describe('auth and hostile input', () => {
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(errorResponse.parse(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).error.code).toBe('INVALID_REQUEST');
     expect((await raw('/v1/health')).status).toBe(200);
+  });
+
+  it('answers headers too large with 431 in the error shape', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(cloud.server.port, '127.0.0.1', () => socket.write(`GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 431/);
+    expect(errorResponse.parse(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).error.code).toBe('INVALID_REQUEST');
   });
 });
 

@@ -68,6 +68,29 @@ describe('metrics', () => {
     expect(metric(others.text, 'http_requests_total{route="/v1/push",method="POST",status="200"}')).toBeUndefined();
   });
 
+  it('counts open event streams, which start with retry, the seq and the request id, and get heartbeats', async () => {
+    const cloud = await cloudWith({ heartbeatMs: 30 });
+    const controller = new AbortController();
+    const response = await fetch(`${cloud.server.url}/v1/events`, {
+      headers: { Authorization: `Bearer ${DESK_TOKEN}`, 'X-Request-Id': 'stream-1' },
+      signal: controller.signal,
+    });
+    expect(response.headers.get('x-request-id')).toBe('stream-1');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes(': ping')) text += (await reader.read()).value ?? '';
+    expect(text).toMatch(/^retry: 5000\n\nid: \d+\nevent: changes\ndata: \{"seq":\d+\}\n\n/);
+    const open = await rawRequest(cloud.server.url, '/metrics', { token: null });
+    expect(metric(open.text, 'cloud_event_streams_open')).toBe(1);
+    controller.abort();
+    await reader.cancel().catch(() => {});
+    for (let tries = 0; tries < 100; tries++) {
+      if (metric((await rawRequest(cloud.server.url, '/metrics', { token: null })).text, 'cloud_event_streams_open') === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('the stream was still counted as open');
+  });
+
   it('asks for the metrics token when one is set', async () => {
     const cloud = await cloudWith({ metricsToken: 'scraper-secret' });
     await expectError(rawRequest(cloud.server.url, '/metrics', { token: null }), 401, 'UNAUTHORIZED');

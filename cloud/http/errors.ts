@@ -95,14 +95,27 @@ export function installErrorHandlers(app: FastifyInstance, allowedMethods: (path
   });
 }
 
-/** Malformed HTTP: 400 in the contract's shape, and hang up; never a crash. */
-export function clientErrorHandler(_error: Error, socket: Socket): void {
+/** What Node's parser refused, as status line and message. */
+function clientErrorAnswer(error: Error & { code?: string }): [string, string] {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return ['408 Request Timeout', 'The request took too long to arrive.'];
+    case 'HPE_HEADER_OVERFLOW':
+      return ['431 Request Header Fields Too Large', 'The request headers are too large.'];
+    default:
+      return ['400 Bad Request', 'The request is not valid HTTP.'];
+  }
+}
+
+/** Malformed HTTP (or too slow, or headers too large): an answer in the contract's shape, and hang up; never a crash. */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
     return;
   }
-  const body = errorBody('INVALID_REQUEST', 'The request is not valid HTTP.');
+  const [status, message] = clientErrorAnswer(error);
+  const body = errorBody('INVALID_REQUEST', message);
   socket.end(
-    `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
