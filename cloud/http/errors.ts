@@ -62,7 +62,6 @@ function fromFastify(error: FastifyError): HttpError | null {
   if (error.validation) return new HttpError(400, 'INVALID_REQUEST', describeIssues(error.validation, error.validationContext));
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HttpError(413, 'PAYLOAD_TOO_LARGE', error.message, { Connection: 'close' });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_TYPE':
