@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { API_DESCRIPTION, apiRegistry, BEARER_DESCRIPTION } from './api-docs';
 import { rateLimitKey } from './auth';
@@ -44,10 +44,17 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The load balancer's request id when it is a sane one, else a new one. */
-function requestId(req: IncomingMessage): string {
-  const given = req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+/**
+ * The load balancer's request id when it is a sane one, else a new one: this process's
+ * random prefix and a counter (unique across instances, and cheaper than a UUID each).
+ */
+function requestIds(): (req: IncomingMessage) => string {
+  const prefix = randomBytes(6).toString('hex');
+  let next = 0;
+  return (req) => {
+    const given = req.headers['x-request-id'];
+    return typeof given === 'string' && REQUEST_ID.test(given) ? given : `${prefix}-${(next++).toString(36)}`;
+  };
 }
 
 /** The Fastify app of the cloud: its routes, limits, docs, logs and metrics (not yet listening). */
@@ -59,7 +66,7 @@ export async function buildApp(context: CloudContext, options: AppOptions): Prom
     ),
     // One line per request, written below: Fastify's own would log query strings.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    genReqId: requestId,
+    genReqId: requestIds(),
     requestIdHeader: false,
     bodyLimit: context.bodyLimit,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
