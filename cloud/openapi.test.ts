@@ -11,7 +11,13 @@ import { CLOUD_OPENAPI, renderCloudOpenApi } from './http/openapi-document';
  */
 const fresh = await renderCloudOpenApi();
 const document = JSON.parse(fresh) as {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; description?: string }>; responses: Record<string, { description: string }> }>>;
+  paths: Record<
+    string,
+    Record<
+      string,
+      { parameters?: Array<{ name: string; description?: string }>; responses: Record<string, { description: string; headers?: Record<string, unknown> }> }
+    >
+  >;
   components: { schemas: Record<string, Record<string, unknown>> };
 };
 const schemas = document.components.schemas;
@@ -37,6 +43,8 @@ describe('docs/cloud-api/openapi.json', () => {
       for (const [method, operation] of Object.entries(operations)) {
         for (const [status, response] of Object.entries(operation.responses)) {
           expect(response.description, `${method} ${path} ${status}`).not.toMatch(/^(Default Response)?$/);
+          expect(Object.keys(response.headers ?? {}), `${method} ${path} ${status}`).toContain('X-Request-Id');
+          if (status === '429' || status === '503') expect(Object.keys(response.headers ?? {})).toContain('Retry-After');
         }
       }
     }
