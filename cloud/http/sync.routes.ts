@@ -113,6 +113,8 @@ export const syncRoutes: FastifyPluginAsyncZod<{ context: CloudContext }> = asyn
       const seq = (await clinicState(db, caller.clinicId)).lastSeq;
       reply.hijack();
       events.open(reply.raw, caller.clinicId, seq, { 'X-Request-Id': request.id });
+      // Hijacked: no 'request' line when it ends, so one now.
+      request.log.info({ method: request.method, route: '/v1/events', status: 200 }, 'event stream opened');
     },
   );
 };
