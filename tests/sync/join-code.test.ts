@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintJoinCodeIn } from '../../cloud/join-cli';
 import { JOIN_CODE_TTL_MS } from '../../cloud/join.service';
@@ -320,9 +321,15 @@ describe('a desk joins a clinic on its first run', () => {
     let isRevoking = true;
     // The cloud takes the code, then refuses the new token for the first pull (as if the line dropped there).
     const flaky = await cloudWith({
-      log: (line) => {
-        if (isRevoking && line.startsWith('desk joined')) void flaky.server.query('UPDATE desk_tokens SET revoked_at = 1');
-      },
+      // Pino writes each line as it is logged: the token is revoked before the answer leaves.
+      logger: pino(
+        {},
+        {
+          write: (line: string) => {
+            if (isRevoking && (JSON.parse(line) as { msg?: string }).msg === 'desk joined') void flaky.server.query('UPDATE desk_tokens SET revoked_at = 1');
+          },
+        },
+      ),
     });
     const a = await firstDesk(flaky.server.url);
     await seedPractice(a, 2);
