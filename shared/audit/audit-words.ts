@@ -83,7 +83,9 @@ export function auditWhat(entry: AuditEntry, wording: AuditWording): string {
     // The same day reads once: "from Tue 9 Dec 10:00 to 11:30".
     values.to = dateTime(from, wording).hasSame(dateTime(to, wording), 'day') ? dateTime(to, wording).toFormat('HH:mm') : auditMoment(to, wording);
   }
-  const template = (words.words as Record<string, string>)[auditActionKey(entry.action)];
+  // A look at a patient's appointments reads as such, not as a second look at the record.
+  const key = entry.action === 'patients.read' && entry.detail === 'appointments' ? 'patients_read_appointments' : auditActionKey(entry.action);
+  const template = (words.words as Record<string, string>)[key];
   // A template whose facts the entry lacks (an old entry, a hand-made one) falls back to the label.
   const needs = template ? [...template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string) : [];
   if (!template || needs.some((name) => !values[name])) return fill(words.words.unknown, values);

@@ -6,6 +6,7 @@
  */
 export const auditEn = {
   nav: 'Audit log',
+  go: 'Go to the audit log',
   title: 'Audit log',
   subtitle: 'Who did what, when and where. Opening and exporting this log is recorded too.',
   filters: {
@@ -142,6 +143,7 @@ export const auditEn = {
     faces_match: 'The kiosk recognised {{patient}}’s face',
     faces_match_failed: 'The kiosk did not recognise a face',
     patients_read: '{{who}} viewed {{patient}}’s record',
+    patients_read_appointments: '{{who}} viewed {{patient}}’s appointments',
     patients_create: '{{who}} registered {{patient}}',
     patients_update: '{{who}} changed {{patient}}’s record',
     patients_merge: '{{who}} merged a duplicate into {{patient}}’s record',
@@ -169,6 +171,7 @@ export const auditEn = {
 
 export const auditPt: typeof auditEn = {
   nav: 'Registo de auditoria',
+  go: 'Ir para o registo de auditoria',
   title: 'Registo de auditoria',
   subtitle: 'Quem fez o quê, quando e onde. Abrir e exportar este registo também fica registado.',
   filters: {
@@ -305,6 +308,7 @@ export const auditPt: typeof auditEn = {
     faces_match: 'O quiosque reconheceu o rosto de {{patient}}',
     faces_match_failed: 'O quiosque não reconheceu um rosto',
     patients_read: '{{who}} consultou a ficha de {{patient}}',
+    patients_read_appointments: '{{who}} consultou as marcações de {{patient}}',
     patients_create: '{{who}} registou {{patient}}',
     patients_update: '{{who}} alterou a ficha de {{patient}}',
     patients_merge: '{{who}} fundiu uma ficha duplicada na ficha de {{patient}}',
