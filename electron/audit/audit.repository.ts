@@ -73,7 +73,8 @@ export async function insertAudit(db: Kysely<Database>, row: AuditRow): Promise<
 
 /** The log's filters, with the days already turned into instants (`toAt` excluded). */
 export interface AuditQuery {
-  patientId?: number;
+  /** A patient and the duplicates merged into them: their history is the patient's. */
+  patientIds?: number[];
   staffId?: number;
   workstation?: string;
   action?: string;
@@ -122,7 +123,11 @@ export function findAuditEntries(
       'p.full_name as patient_name',
       'l.detail',
     ]);
-  if (query.patientId !== undefined) select = select.where('l.patient_id', '=', query.patientId);
+  if (query.patientIds !== undefined) {
+    const [only] = query.patientIds;
+    select =
+      query.patientIds.length === 1 && only !== undefined ? select.where('l.patient_id', '=', only) : select.where('l.patient_id', 'in', query.patientIds);
+  }
   if (query.staffId !== undefined) select = select.where('l.staff_id', '=', query.staffId);
   if (query.workstation !== undefined) select = select.where('l.workstation', '=', query.workstation);
   if (query.action !== undefined) select = select.where('l.action', '=', query.action);
@@ -149,3 +154,18 @@ async function distinctValues(db: Kysely<Database>, column: 'workstation' | 'act
 
 export const auditWorkstations = (db: Kysely<Database>, limit: number) => distinctValues(db, 'workstation', limit);
 export const auditActions = (db: Kysely<Database>, limit: number) => distinctValues(db, 'action', limit);
+
+/**
+ * A patient and every record merged into them, however deep (a duplicate of a duplicate):
+ * the entries about a merged duplicate are about the same person.
+ */
+export async function patientAndMergedIds(db: Kysely<Database>, patientId: number): Promise<number[]> {
+  const rows = await sql<{ id: number }>`
+    WITH RECURSIVE records(id) AS (
+      SELECT ${patientId}
+      UNION
+      SELECT p.id FROM patients p JOIN records r ON p.merged_into_id = r.id
+    )
+    SELECT id FROM records LIMIT 1000`.execute(db);
+  return rows.rows.map((row) => row.id);
+}

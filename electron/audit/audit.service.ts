@@ -9,16 +9,16 @@ import { listStaff } from '../staff/staff.repository';
 import type { RequestContext } from '../rpc/context';
 import { VIEW_REPEAT_MS } from './audit';
 import { csvRow, UTF8_BOM } from './audit-csv';
-import { auditActions, auditWorkstations, findAuditEntries, type AuditEntryRow, type AuditQuery } from './audit.repository';
+import { auditActions, auditWorkstations, findAuditEntries, patientAndMergedIds, type AuditEntryRow, type AuditQuery } from './audit.repository';
 
 /** Rows per export chunk: small enough that one call never holds the desk up. */
 export const EXPORT_CHUNK_ROWS = 500;
 
 /** The filters as the repository reads them: the days are the clinic's, from midnight to midnight. */
-export function auditQueryOf(filters: AuditFilters, timeZone: string): AuditQuery {
+export async function auditQueryOf(db: Kysely<Database>, filters: AuditFilters, timeZone: string): Promise<AuditQuery> {
   const midnight = (day: string) => DateTime.fromISO(day, { zone: timeZone }).startOf('day');
   return {
-    ...(filters.patientId !== undefined ? { patientId: filters.patientId } : {}),
+    ...(filters.patientId !== undefined ? { patientIds: await patientAndMergedIds(db, filters.patientId) } : {}),
     ...(filters.staffId !== undefined ? { staffId: filters.staffId } : {}),
     ...(filters.workstation !== undefined ? { workstation: filters.workstation } : {}),
     ...(filters.action !== undefined ? { action: filters.action } : {}),
@@ -67,7 +67,7 @@ export async function listAudit(
   req: RequestContext,
   input: { filters: AuditFilters; after?: AuditCursor | undefined; limit: number },
 ): Promise<AuditPage> {
-  const result = await page(db, auditQueryOf(input.filters, req.settings.timeZone), input.after, input.limit);
+  const result = await page(db, await auditQueryOf(db, input.filters, req.settings.timeZone), input.after, input.limit);
   if (!input.after) noteReading(req, 'audit.open', input.filters);
   return result;
 }
@@ -83,7 +83,7 @@ export async function exportAudit(
 ): Promise<{ csv: string; next: AuditCursor | null; rows: number }> {
   const locale = input.locale ?? req.settings.locale;
   const wording: AuditWording = { words: catalogues[locale].audit, locale, timeZone: req.settings.timeZone };
-  const result = await page(db, auditQueryOf(input.filters, wording.timeZone), input.after, EXPORT_CHUNK_ROWS);
+  const result = await page(db, await auditQueryOf(db, input.filters, wording.timeZone), input.after, EXPORT_CHUNK_ROWS);
   let csv = '';
   if (!input.after) {
     const head = wording.words.csv;

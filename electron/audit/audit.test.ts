@@ -211,4 +211,22 @@ describe("a patient's own history", () => {
     await t.ok(t.admin, 'audit.list', { filters: { patientId: maria } });
     expect(rows(`action = 'audit.open'`)).toMatchObject([{ entity: 'patient', entity_id: maria, patient_id: maria }]);
   });
+
+  it('includes the entries about a duplicate merged into the patient (a duplicate of a duplicate too)', async () => {
+    const [survivor, duplicate, older] = p.patients as [number, number, number];
+    await t.ok(t.reception, 'patients.get', { id: older });
+    await bookAndMove(duplicate);
+    await t.ok(t.reception, 'patients.merge', { survivorId: duplicate, duplicateId: older });
+    await t.ok(t.reception, 'patients.merge', { survivorId: survivor, duplicateId: duplicate });
+    const history = (await t.ok(t.admin, 'audit.list', { filters: { patientId: survivor } })).entries.map((entry) => [entry.action, entry.patientId]);
+    expect(history).toEqual([
+      ['patients.merge', survivor],
+      ['patients.merge', duplicate],
+      ['appointments.reschedule', duplicate],
+      ['appointments.book', duplicate],
+      ['patients.read', older],
+    ]);
+    // The duplicate's own history is not the survivor's.
+    expect((await t.ok(t.admin, 'audit.list', { filters: { patientId: older } })).entries.map((entry) => entry.action)).toEqual(['patients.read']);
+  });
 });

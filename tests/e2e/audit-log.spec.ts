@@ -58,6 +58,8 @@ test('an admin reads the audit log in words, filtered by a patient, and exports 
   await expect(view.getByTestId('audit-entry').nth(0)).toContainText('Marta Figueiredo exported the audit log');
   await expect(view.getByTestId('audit-entry').nth(1)).toContainText('Marta Figueiredo opened the audit log');
 
+  await app.toast().getByRole('button', { name: 'Dismiss' }).click();
+
   // The patient's own page: who has seen or changed this record.
   await page.goto(`${host.url}#/patients/${patient.id}`);
   const section = page.getByTestId('patient-audit');
