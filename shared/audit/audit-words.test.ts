@@ -47,6 +47,10 @@ describe('an audit entry in words', () => {
       'Maria Silva was marked as a no-show automatically',
     );
     expect(auditWhat(entry({ patientName: null }), en)).toBe('Ana Costa viewed patient #7’s record');
+    expect(auditWhat(entry({ action: 'audit.open', detail: '{}' }), en)).toBe('Ana Costa looked at who has seen or changed Maria Silva’s record');
+    expect(auditWhat(entry({ action: 'audit.open', entity: '', entityId: null, patientId: null, patientName: null }), en)).toBe(
+      'Ana Costa opened the audit log',
+    );
   });
 
   it('falls back to who and the action when the entry lacks what its sentence needs, or the action is unknown', () => {

@@ -83,8 +83,10 @@ export function auditWhat(entry: AuditEntry, wording: AuditWording): string {
     // The same day reads once: "from Tue 9 Dec 10:00 to 11:30".
     values.to = dateTime(from, wording).hasSame(dateTime(to, wording), 'day') ? dateTime(to, wording).toFormat('HH:mm') : auditMoment(to, wording);
   }
-  // A look at a patient's appointments reads as such, not as a second look at the record.
-  const key = entry.action === 'patients.read' && entry.detail === 'appointments' ? 'patients_read_appointments' : auditActionKey(entry.action);
+  // A look at a patient's appointments, or at one patient's history, reads as such.
+  let key = auditActionKey(entry.action);
+  if (entry.action === 'patients.read' && entry.detail === 'appointments') key = 'patients_read_appointments';
+  else if ((entry.action === 'audit.open' || entry.action === 'audit.export') && entry.entity === 'patient') key = `${key}_patient`;
   const template = (words.words as Record<string, string>)[key];
   // A template whose facts the entry lacks (an old entry, a hand-made one) falls back to the label.
   const needs = template ? [...template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((match) => match[1] as string) : [];

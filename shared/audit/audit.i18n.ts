@@ -166,6 +166,8 @@ export const auditEn = {
     sync_joinCodeCreated: '{{who}} created a code for another desk to join',
     audit_open: '{{who}} opened the audit log',
     audit_export: '{{who}} exported the audit log',
+    audit_open_patient: '{{who}} looked at who has seen or changed {{patient}}’s record',
+    audit_export_patient: '{{who}} exported who has seen or changed {{patient}}’s record',
   },
 };
 
@@ -331,5 +333,7 @@ export const auditPt: typeof auditEn = {
     sync_joinCodeCreated: '{{who}} criou um código para outra receção aderir',
     audit_open: '{{who}} abriu o registo de auditoria',
     audit_export: '{{who}} exportou o registo de auditoria',
+    audit_open_patient: '{{who}} viu quem consultou ou alterou a ficha de {{patient}}',
+    audit_export_patient: '{{who}} exportou quem consultou ou alterou a ficha de {{patient}}',
   },
 };
