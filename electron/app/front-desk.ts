@@ -9,6 +9,7 @@ import { SessionStore } from '../auth/session-store';
 import { authHandlers } from '../auth/auth.handlers';
 import { setupHandlers } from '../setup/setup.handlers';
 import { staffHandlers } from '../staff/staff.handlers';
+import { auditHandlers } from '../audit/audit.handlers';
 import { settingsHandlers } from '../settings/settings.handlers';
 import { readSettings, SettingsCache } from '../settings/settings.repository';
 import { patientsHandlers } from '../patients/patients.handlers';
@@ -112,6 +113,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...authHandlers(sessions),
     ...setupHandlers(sync.joiner),
     ...staffHandlers(sessions),
+    ...auditHandlers(),
     ...settingsHandlers({ dataDir: options.dataDir }),
     ...patientsHandlers(),
     ...practiceHandlers(),

@@ -1,3 +1,4 @@
+import { VIEW_REPEAT_MS } from '../audit/audit';
 import type { HandlerGroup } from '../rpc/handlers';
 import type { CallContext } from '../rpc/context';
 import { announceQueueOnly } from '../queue/queue-events';
@@ -37,7 +38,7 @@ export function appointmentsHandlers(): HandlerGroup<AppointmentMethods> {
     'appointments.listForPatient': async (input, ctx) => {
       const appointments = await appointmentsForPatient(ctx.db, input.patientId);
       await assertMayReadPatient(ctx.db, ctx.actor, input.patientId);
-      ctx.audit({ action: 'patients.read', entity: 'patient', entityId: input.patientId, detail: 'appointments' });
+      ctx.audit({ action: 'patients.read', entity: 'patient', entityId: input.patientId, detail: 'appointments', repeatWithinMs: VIEW_REPEAT_MS });
       return appointments;
     },
     'appointments.book': async (input, ctx) => announce(ctx, await bookAppointment(ctx.db, input, await ctx.request())),

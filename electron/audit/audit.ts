@@ -27,7 +27,16 @@ export interface AuditNote {
   detail?: string | Record<string, unknown>;
   /** Whose entry it is when not the actor's (a failed sign-in is filed under the account tried). */
   staffId?: number | null;
+  /** A view of a patient's record: not written again within this many ms (`VIEW_REPEAT_MS`). */
+  repeatWithinMs?: number;
 }
+
+/**
+ * How long one look at a patient's record stays one entry. The desk reloads a patient's page
+ * on every change pushed to it; five minutes keeps "who has seen this record" readable and
+ * still tells each sitting apart.
+ */
+export const VIEW_REPEAT_MS = 5 * 60_000;
 
 export function auditRow(note: AuditNote, actor: Actor, at: number): AuditRow {
   return {
@@ -38,6 +47,7 @@ export function auditRow(note: AuditNote, actor: Actor, at: number): AuditRow {
     entity: note.entity ?? '',
     entityId: note.entityId ?? null,
     detail: typeof note.detail === 'string' ? note.detail : note.detail === undefined ? '' : JSON.stringify(note.detail),
+    ...(note.repeatWithinMs !== undefined ? { repeatWithinMs: note.repeatWithinMs } : {}),
   };
 }
 

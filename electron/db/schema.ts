@@ -186,6 +186,8 @@ export interface AuditLogTable {
   entity: Generated<string>;
   entity_id: number | null;
   detail: Generated<string>;
+  /** Whose record the entry is about (the patient's, or their appointment's): 0014. */
+  patient_id: Generated<number | null>;
 }
 
 export interface SecretsTable {

@@ -1,3 +1,4 @@
+import { VIEW_REPEAT_MS } from '../audit/audit';
 import type { HandlerGroup } from '../rpc/handlers';
 import { assertMayReadPatient, readablePatientIds } from './patient-reach';
 import { mergePatients, previewMerge } from './patients-merge.service';
@@ -22,8 +23,9 @@ export function patientsHandlers(): HandlerGroup<PatientsMethods> {
     'patients.get': async (input, ctx) => {
       const patient = await getPatient(ctx.db, input.id);
       await assertMayReadPatient(ctx.db, ctx.actor, patient.id);
-      // Who read whose record, when and from where: never what was in it.
-      ctx.audit({ action: 'patients.read', entity: 'patient', entityId: patient.id, detail: 'record' });
+      // Who read whose record, when and from where: never what was in it. Once per sitting:
+      // the page reloads on every change, and search (patients.search) writes nothing.
+      ctx.audit({ action: 'patients.read', entity: 'patient', entityId: patient.id, detail: 'record', repeatWithinMs: VIEW_REPEAT_MS });
       return patient;
     },
 

@@ -15,6 +15,7 @@ import { PatientsView } from '../patients/patients-view';
 import { BookView } from '../appointments/book-view';
 import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
+import { AuditView } from '../audit/audit-view';
 import { QueueView } from '../queue/queue-view';
 import { may } from '../auth/may';
 import { worksOwnQueue } from '../auth/own-queue';
@@ -30,7 +31,7 @@ import './app.css';
 interface NavItem {
   view: View;
   icon: IconName;
-  label: 'nav.today' | 'nav.patients' | 'nav.book' | 'nav.setup' | 'nav.settings' | 'queue.nav';
+  label: 'nav.today' | 'nav.patients' | 'nav.book' | 'nav.setup' | 'nav.settings' | 'queue.nav' | 'audit.nav';
   /** A doctor's queue is their own: the item says so. */
   doctorLabel?: 'queue.myQueue';
   keys: string;
@@ -45,6 +46,7 @@ const navItems: NavItem[] = [
   { view: 'book', icon: 'calendarPlus', label: 'nav.book', keys: 'g b', method: 'appointments.book' },
   { view: 'setup', icon: 'sliders', label: 'nav.setup', keys: 'g s', method: 'settings.update' },
   { view: 'settings', icon: 'settings', label: 'nav.settings', keys: 'g o' },
+  { view: 'audit', icon: 'lock', label: 'audit.nav', keys: 'g a', method: 'audit.list' },
 ];
 
 export function AppShell({ isHidden }: { isHidden: boolean }) {
@@ -124,6 +126,9 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
       break;
     case 'settings':
       content = <SettingsView />;
+      break;
+    case 'audit':
+      content = <AuditView />;
       break;
     default:
       content = <TodayView />;

@@ -32,6 +32,9 @@ describe('command keys', () => {
     const ids = (role: CommandContext['role']) => commands.filter((command) => isAvailable(command, context(role))).map((command) => command.id);
     expect(ids('admin')).toContain('go.setup');
     expect(ids('receptionist')).not.toContain('go.setup');
+    expect(ids('admin')).toContain('go.audit');
+    expect(ids('receptionist')).not.toContain('go.audit');
+    expect(ids('doctor')).not.toContain('go.audit');
     expect(ids('doctor')).not.toContain('book.new');
     expect(ids('doctor')).toContain('patients.search');
   });

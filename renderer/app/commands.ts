@@ -45,6 +45,7 @@ export type CommandLabel =
   | 'commands.goBook'
   | 'commands.goSetup'
   | 'commands.goSettings'
+  | 'audit.go'
   | 'commands.searchPatients'
   | 'commands.newPatient'
   | 'commands.editPatient'
@@ -76,6 +77,7 @@ export const viewCommandIds: Record<View, string> = {
   book: 'go.book',
   setup: 'go.setup',
   settings: 'go.settings',
+  audit: 'go.audit',
 };
 
 export const commands: readonly Command[] = [
@@ -101,6 +103,7 @@ export const commands: readonly Command[] = [
     perform: go({ view: 'setup' }),
   },
   { id: 'go.settings', label: 'commands.goSettings', group: 'navigate', keys: ['g o', 'Alt+5'], icon: 'settings', perform: go({ view: 'settings' }) },
+  { id: 'go.audit', label: 'audit.go', group: 'navigate', keys: ['g a'], icon: 'lock', method: 'audit.list', perform: go({ view: 'audit' }) },
   {
     id: 'patients.search',
     label: 'commands.searchPatients',

@@ -17,6 +17,7 @@ describe('routes', () => {
       { view: 'setup', section: 'queue' },
       { view: 'setup', section: 'hours' },
       { view: 'settings' },
+      { view: 'audit' },
     ];
     for (const route of routes) expect(parseHash(formatHash(route))).toEqual(route);
   });

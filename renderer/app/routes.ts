@@ -1,5 +1,5 @@
 /** The screens of the signed-in app. The URL hash mirrors the route, so reloads and Back work. */
-export type View = 'today' | 'queue' | 'patients' | 'book' | 'setup' | 'settings';
+export type View = 'today' | 'queue' | 'patients' | 'book' | 'setup' | 'settings' | 'audit';
 
 export type Route =
   | { view: 'today'; day?: string }
@@ -8,12 +8,14 @@ export type Route =
   | { view: 'patients'; patientId?: number; mode?: 'new' | 'edit' }
   | { view: 'book'; patientId?: number }
   | { view: 'setup'; section?: SetupSection }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  /** The audit log (admins). */
+  | { view: 'audit' };
 
 export const setupSections = ['clinic', 'specialties', 'rooms', 'practitioners', 'hours', 'timeOff', 'staff', 'queue'] as const;
 export type SetupSection = (typeof setupSections)[number];
 
-export const views: readonly View[] = ['today', 'queue', 'patients', 'book', 'setup', 'settings'];
+export const views: readonly View[] = ['today', 'queue', 'patients', 'book', 'setup', 'settings', 'audit'];
 
 const isDay = (value: string | undefined): value is string => !!value && /^\d{4}-\d{2}-\d{2}$/.test(value);
 const toId = (value: string | undefined): number | undefined => {
@@ -42,6 +44,8 @@ export function parseHash(hash: string): Route {
       return (setupSections as readonly string[]).includes(first ?? '') ? { view: 'setup', section: first as SetupSection } : { view: 'setup' };
     case 'settings':
       return { view: 'settings' };
+    case 'audit':
+      return { view: 'audit' };
     case 'today':
     default:
       return isDay(first) ? { view: 'today', day: first } : { view: 'today' };
@@ -62,6 +66,8 @@ export function formatHash(route: Route): string {
       return route.section ? `#/setup/${route.section}` : '#/setup';
     case 'settings':
       return '#/settings';
+    case 'audit':
+      return '#/audit';
     case 'today':
       return route.day ? `#/today/${route.day}` : '#/today';
   }

@@ -14,6 +14,7 @@ import { Avatar, Badge, Card, CardHeader, EmptyState } from '../ui/misc';
 import { Skeleton } from '../ui/spinner';
 import { PatientTodayCheckIn } from '../checkin/check-in';
 import { FaceCheckInCard } from '../faces/face-check-in-card';
+import { PatientAuditCard } from '../audit/patient-audit-card';
 import { MergeDialog } from './patient-merge';
 import { formatPhone } from '../../shared/patients/phone-format';
 
@@ -24,6 +25,7 @@ export function PatientDetail() {
   const mayUpdate = useMay('patients.update');
   const mayBook = useMay('appointments.book');
   const mayMerge = useMay('patients.merge');
+  const mayReadAudit = useMay('audit.list');
   const [isMerging, setIsMerging] = useState(false);
   const focusRequest = useUi((state) => state.focusRequest);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -88,6 +90,7 @@ export function PatientDetail() {
       <PatientTodayCheckIn patientId={patient.id} patientName={patient.fullName} appointments={detail.appointments} />
       <AppointmentsCard appointments={detail.appointments} isLoading={detail.status === 'loading' && !detail.appointments} />
       <FaceCheckInCard key={patient.id} patientId={patient.id} patientName={patient.fullName} preferredLanguage={patient.preferredLanguage} />
+      {mayReadAudit ? <PatientAuditCard key={`audit-${patient.id}`} patientId={patient.id} /> : null}
       {detail.error ? <ErrorMessage error={detail.error} /> : null}
     </div>
   );

@@ -15,6 +15,7 @@ import { displayContract } from '../display/display.contract';
 import { devicesContract } from '../devices/devices.contract';
 import { facesContract } from '../faces/faces.contract';
 import { syncContract } from '../sync/sync.contract';
+import { auditContract } from '../audit/audit.contract';
 import { events } from './events';
 
 /**
@@ -38,6 +39,7 @@ export const contract = {
   ...devicesContract,
   ...facesContract,
   ...syncContract,
+  ...auditContract,
 } as const;
 
 export type Contract = typeof contract;

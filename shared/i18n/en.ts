@@ -1,3 +1,5 @@
+import { auditEn } from '../audit/audit.i18n';
+
 /**
  * The English catalogue. Its shape is the contract for every other language: the
  * Portuguese one must have exactly these keys (checked by the compiler and by i18n.test.ts).
@@ -1177,6 +1179,7 @@ export const en = {
     serviceUrl: 'An https:// address (plain http:// only to this computer).',
     joinCode: 'Ten letters and digits, as XXXXX-XXXXX.',
   },
+  audit: auditEn,
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',
     UNAUTHENTICATED: 'Please sign in again.',

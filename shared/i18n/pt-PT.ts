@@ -1,4 +1,5 @@
 import type { Catalogue } from './en';
+import { auditPt } from '../audit/audit.i18n';
 
 /** Português europeu. Same keys as `en` (the compiler and i18n.test.ts check it). */
 export const pt: Catalogue = {
@@ -1177,6 +1178,7 @@ export const pt: Catalogue = {
     serviceUrl: 'Um endereço https:// (http:// simples só para este computador).',
     joinCode: 'Dez letras e algarismos, como XXXXX-XXXXX.',
   },
+  audit: auditPt,
   errors: {
     VALIDATION: 'Alguns dados não são válidos. Verifique os campos assinalados.',
     UNAUTHENTICATED: 'Inicie sessão novamente.',

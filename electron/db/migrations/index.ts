@@ -12,6 +12,7 @@ import * as m0010 from './0010_queue_truth';
 import * as m0011 from './0011_schedule_kept';
 import * as m0012 from './0012_sync_lost_state';
 import * as m0013 from './0013_staff_sync';
+import * as m0014 from './0014_audit_reading';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011_schedule_kept': m0011,
   '0012_sync_lost_state': m0012,
   '0013_staff_sync': m0013,
+  '0014_audit_reading': m0014,
 };

@@ -20,12 +20,12 @@ export class FrontDeskApp {
     await expect(this.page.getByTestId('current-user')).toBeVisible();
   }
 
-  async goTo(view: 'today' | 'patients' | 'book' | 'setup' | 'settings'): Promise<void> {
+  async goTo(view: 'today' | 'patients' | 'book' | 'setup' | 'settings' | 'audit'): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
     await expect(this.page.getByTestId(`nav-${view}`)).toHaveAttribute('aria-current', 'page');
   }
 
-  nav(view: 'today' | 'patients' | 'book' | 'setup' | 'settings') {
+  nav(view: 'today' | 'patients' | 'book' | 'setup' | 'settings' | 'audit') {
     return this.page.getByTestId(`nav-${view}`);
   }
 
