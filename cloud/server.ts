@@ -5,7 +5,8 @@ import { joinRequest, PULL_PAGE_MAX, pushRequest, type CursorRefusal, type Error
 import { compact, PORTAL_HIDDEN, pullPage } from './changes.service';
 import { openCloudDb, type CloudDb } from './db/cloud-db';
 import { clinicState, ensureClinic, findOverlaps, runStatement, type Overlap } from './db/cloud.repository';
-import { joinedDeskClinic, JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
+import { JoinThrottle, mintJoinCode, redeemJoinCode, type JoinThrottleOptions } from './join.service';
+import { findToken } from './admin/tokens.service';
 import { applyPush, type Principal } from './push.service';
 
 /**
@@ -22,8 +23,15 @@ export interface CloudServerOptions {
   databaseUrl: string;
   /** The clinic the static tokens belong to (made on first start). */
   clinic?: string;
-  /** Bearer tokens: a desk may push and pull anything; the portal creates patients and online bookings. */
-  tokens: { desk: readonly string[]; portal?: readonly string[] };
+  /**
+   * Static bearer tokens, for tests and development: a desk may push and pull anything; the
+   * portal creates patients and online bookings. They belong to the default clinic and cannot
+   * be revoked but by restarting without them; tokens issued per desk (`npm run cloud:admin --
+   * issue-token`, the admin API, joins) are the ones to deploy with.
+   */
+  tokens?: { desk: readonly string[]; portal?: readonly string[] };
+  /** The admin API's bearer token (CLOUD_ADMIN_TOKEN); none: the admin API is off (404). See admin/admin.routes.ts. */
+  adminToken?: string;
   /** Tombstones older than the last this many changes are purged; older cursors get 410. */
   changeRetention?: number;
   bodyLimitBytes?: number;
@@ -98,14 +106,20 @@ const digest = (token: string) => createHash('sha256').update(token).digest();
 
 /**
  * Compares digests in constant time, so the answer's timing says nothing about a token's
- * prefix; a token no static one matches may be a joined desk's (found by its hash).
+ * prefix; a token no static one matches may be one the cloud issued (found by its hash, on
+ * every request: a revoked one is refused at once).
  */
 interface Caller {
   principal: Principal;
   clinicId: number;
 }
 
-function makeAuthenticator(tokens: CloudServerOptions['tokens'], db: CloudDb, clinicId: number): (header: string | undefined) => Promise<Caller | null> {
+function makeAuthenticator(
+  tokens: CloudServerOptions['tokens'] = { desk: [] },
+  db: CloudDb,
+  clinicId: number,
+  now: () => number,
+): (header: string | undefined) => Promise<Caller | null> {
   const known: Array<[Buffer, Principal]> = [
     ...tokens.desk.map((token): [Buffer, Principal] => [digest(token), 'desk']),
     ...(tokens.portal ?? []).map((token): [Buffer, Principal] => [digest(token), 'portal']),
@@ -117,8 +131,8 @@ function makeAuthenticator(tokens: CloudServerOptions['tokens'], db: CloudDb, cl
     let principal: Principal | null = null;
     for (const [expected, who] of known) if (timingSafeEqual(expected, presented)) principal = who;
     if (principal !== null) return { principal, clinicId };
-    const joinedClinic = await joinedDeskClinic(db, match[1]!);
-    return joinedClinic === undefined ? null : { principal: 'desk', clinicId: joinedClinic };
+    const found = await findToken(db, match[1]!, now());
+    return found && { principal: found.principal, clinicId: found.clinicId };
   };
 }
 
@@ -181,7 +195,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     await db.destroy();
     throw error;
   }
-  const authenticate = makeAuthenticator(options.tokens, db, clinicId);
+  const authenticate = makeAuthenticator(options.tokens, db, clinicId, now);
   const joinThrottle = new JoinThrottle(options.joinThrottle);
   const retention = options.changeRetention ?? DEFAULT_CHANGE_RETENTION;
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT;
