@@ -54,6 +54,12 @@ export async function listClinics(db: CloudDb): Promise<ClinicView[]> {
   return (await asAdmin(db, (trx) => repo.listClinics(trx))).map(view);
 }
 
+export async function getClinic(db: CloudDb, slug: string): Promise<ClinicView> {
+  const found = await clinicSettingsOf(db, await clinicId(db, slug));
+  if (!found) throw new AdminError(404, `There is no clinic with the slug "${slug}".`);
+  return found;
+}
+
 /** The settings of one clinic, in its own transaction (for the slot computation and the like). */
 export async function clinicSettingsOf(db: CloudDb, id: number): Promise<ClinicView | undefined> {
   const record = await inClinic(db, id, (trx) => repo.clinicRecord(trx, id));
