@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueToken } from '../admin/tokens.service';
 import { cloudClient } from '../cloud-client';
 import { startCloudServer, type CloudServer } from '../server';
 import { only, patient, seedClinic, startTestCloud, upsert, type Clinic, type TestCloud } from '../test-fixtures';
-import { openCloudDb, type CloudDb, type Executor } from './cloud-db';
-import { changesAfter, clinicState } from './cloud.repository';
+import { connectCloudDb, openCloudDb, type CloudDb, type Executor } from './cloud-db';
+import { changesAfter, clinicState, ensureClinic } from './cloud.repository';
+import { adminQuery, databaseUrlOf } from './postgres';
 import { asAdmin, inClinic } from './tenancy.repository';
 
 /**
@@ -125,4 +128,53 @@ describe('row-level security', () => {
       fullName: 'Maria Silva',
     });
   });
+});
+
+describe('row-level security with a connecting role that is not a superuser (a deployment)', () => {
+  it('holds the tables’ owner to the policies too (FORCE), but on the admin path it says it takes', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const owner = `fd_owner_${suffix}`;
+    const name = `fd_owned_${suffix}`;
+    const password = randomBytes(12).toString('hex');
+    const adminUrl = process.env.FD_TEST_PG_ADMIN_URL!;
+    // front_desk_app exists in this server already (made by the template's migration): granted, as a deployment's DBA would.
+    await adminQuery(adminUrl, [
+      `CREATE ROLE ${owner} LOGIN PASSWORD '${password}'`,
+      `GRANT front_desk_app TO ${owner}`,
+      `CREATE DATABASE ${name} OWNER ${owner}`,
+    ]);
+    const url = new URL(databaseUrlOf(adminUrl, name));
+    url.username = owner;
+    url.password = password;
+    const ownerServer = await startCloudServer({ port: 0, databaseUrl: url.toString(), clinic: 'one', tokens: { desk: ['one-desk'] } });
+    const owned = await openCloudDb(url.toString(), 2);
+    const plain = connectCloudDb(url.toString(), 1);
+    try {
+      const one = await seedClinic(cloudClient(ownerServer.url, 'one-desk'));
+      const two = await ensureClinic(owned, 'two', 0);
+      await inClinic(owned, two, (trx) =>
+        raw(trx, `INSERT INTO refs (clinic_id, from_entity, from_uid, to_entity, to_uid) VALUES ($1, 'room', 'x', 'room', 'y')`, [two]),
+      );
+      // The owner, outside the admin path: nothing.
+      expect(await raw(plain, 'SELECT * FROM rows')).toEqual([]);
+      expect(await raw(plain, 'SELECT * FROM clinics')).toEqual([]);
+      // On it: every clinic.
+      const clinics = await asAdmin(owned, (trx) => raw<{ slug: string }>(trx, 'SELECT slug FROM clinics ORDER BY slug'));
+      expect(clinics).toEqual([{ slug: 'one' }, { slug: 'two' }]);
+      // A request's transaction: its clinic only.
+      const refs = await inClinic(owned, two, (trx) => raw<{ clinic_id: number }>(trx, 'SELECT clinic_id FROM refs'));
+      expect(refs).toEqual([{ clinic_id: two }]);
+      const rows = await inClinic(owned, two, (trx) => raw(trx, 'SELECT * FROM rows'));
+      expect(rows).toEqual([]);
+      expect((await cloudClient(ownerServer.url, 'one-desk').pullAll()).changes.map((change) => change.uid)).toContain(one.patientUid);
+      // A token the cloud issued is found by the owner's function, and its desk syncs its clinic only.
+      const { token } = await issueToken(owned, 'two', 'Desk of two', 'desk', 0);
+      expect((await cloudClient(ownerServer.url, token).pullAll()).changes).toEqual([]);
+    } finally {
+      await plain.destroy();
+      await owned.destroy();
+      await ownerServer.close();
+      await adminQuery(adminUrl, [`DROP DATABASE ${name} WITH (FORCE)`, `DROP OWNED BY ${owner}`, `DROP ROLE ${owner}`]);
+    }
+  }, 30_000);
 });

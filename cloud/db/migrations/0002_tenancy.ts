@@ -73,8 +73,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- Moved on by requests at most once a minute (see front_desk_authenticate).
       ADD COLUMN last_seen_at bigint;
 
+    -- Roles are the server's, not the database's: made once (a deployment's DBA may have made it, and granted it to us).
     DO $$ BEGIN
-      CREATE ROLE ${APP_ROLE} NOLOGIN;
+      IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
+        CREATE ROLE ${APP_ROLE} NOLOGIN;
+      END IF;
     EXCEPTION WHEN duplicate_object THEN NULL;
     END $$;
     -- SET ROLE needs membership (a superuser has it anyway; a role made by someone else is granted by them).
@@ -93,16 +96,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- A bearer token's clinic, found before any clinic is known: the one cross-clinic read a
     -- request makes, as the owner on the admin path, for a caller that knows the token. Its
     -- last-seen time moves at most once a minute: a request costs no write.
+    -- (The flag is set in the body, not by a SET clause: PostgreSQL lets only a superuser attach an
+    -- undeclared setting to a function; the caller's value is put back before returning.)
     CREATE FUNCTION front_desk_authenticate(presented bytea, seen_at bigint)
       RETURNS TABLE (token_id bigint, clinic_id bigint, kind text)
-      LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, public SET app.admin = 'on'
+      LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
     AS $$
-      WITH touched AS (
-        UPDATE desk_tokens t SET last_seen_at = seen_at
-        WHERE t.token_hash = presented AND t.revoked_at IS NULL AND (t.last_seen_at IS NULL OR t.last_seen_at <= seen_at - 60000)
-        RETURNING 1)
-      SELECT d.id, d.clinic_id, d.kind FROM desk_tokens d WHERE d.token_hash = presented AND d.revoked_at IS NULL
-    $$;
+    DECLARE
+      was text := coalesce(current_setting('app.admin', true), '');
+    BEGIN
+      PERFORM set_config('app.admin', 'on', true);
+      UPDATE desk_tokens t SET last_seen_at = seen_at
+        WHERE t.token_hash = presented AND t.revoked_at IS NULL AND (t.last_seen_at IS NULL OR t.last_seen_at <= seen_at - 60000);
+      RETURN QUERY SELECT d.id, d.clinic_id, d.kind FROM desk_tokens d WHERE d.token_hash = presented AND d.revoked_at IS NULL;
+      PERFORM set_config('app.admin', was, true);
+    END $$;
     REVOKE ALL ON FUNCTION front_desk_authenticate(bytea, bigint) FROM PUBLIC;
     GRANT EXECUTE ON FUNCTION front_desk_authenticate(bytea, bigint) TO ${APP_ROLE};
   `,
