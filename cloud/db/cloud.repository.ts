@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import { activeAppointmentStatuses, syncEntity, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
+import { MAX_APPOINTMENT_MS } from './limits';
 import { admin, scoped } from './tenancy.repository';
 
 /**
@@ -88,6 +89,22 @@ export interface Span {
   status: string;
 }
 
+/**
+ * The spans of table alias `s` that overlap [startsAt, endsAt). Plain comparisons, not the
+ * ranges' `&&`: under row-level security PostgreSQL lets only leakproof operators into an
+ * index scan (`&&` is not one, nor is arithmetic, which can overflow), and the lower bound on
+ * starts_at, `earliest` = startsAt - MAX_APPOINTMENT_MS worked out by the caller (no
+ * appointment is longer), makes this a range scan of the index on (clinic, practitioner or
+ * room, starts_at) of migration 0002.
+ */
+export function overlapping(s: string, startsAt: RawBuilder<unknown>, endsAt: RawBuilder<unknown>, earliest: RawBuilder<unknown>): RawBuilder<unknown> {
+  const [start, end] = [sql.ref(`${s}.starts_at`), sql.ref(`${s}.ends_at`)];
+  return sql`${start} < ${endsAt} AND ${start} > ${earliest} AND ${end} > ${startsAt}`;
+}
+
+/** The `earliest` of `overlapping` for a span starting at `startsAt`. */
+export const earliestStart = (startsAt: number) => startsAt - MAX_APPOINTMENT_MS;
+
 export interface ClashRow {
   uid: string;
   startsAt: number;
@@ -111,7 +128,7 @@ export async function clashWith(
     sql`SELECT s.uid, s.starts_at AS "startsAt", s.ends_at AS "endsAt", r.data::json ->> 'origin' AS origin
         FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
         WHERE s.clinic_id = ${clinicId} AND ${column} = ${who} AND s.uid <> ${uid}
-          AND int8range(s.starts_at, s.ends_at) && int8range(${startsAt}::bigint, ${endsAt}::bigint) AND s.status IN (${ACTIVE})
+          AND ${overlapping('s', sql`${startsAt}::bigint`, sql`${endsAt}::bigint`, sql`${earliestStart(startsAt)}::bigint`)} AND s.status IN (${ACTIVE})
         ORDER BY s.starts_at LIMIT 1`,
   );
 }

@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { CompiledQuery } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../admin/tokens.service';
 import { cloudClient } from '../cloud-client';
 import { startCloudServer, type CloudServer } from '../server';
 import { only, patient, seedClinic, startTestCloud, upsert, type Clinic, type TestCloud } from '../test-fixtures';
 import { connectCloudDb, openCloudDb, type CloudDb, type Executor } from './cloud-db';
-import { changesAfter, clinicState, ensureClinic } from './cloud.repository';
+import { changesAfter, clashWith, clinicState, ensureClinic } from './cloud.repository';
+import { batchFacts } from './push-batch.repository';
+import { mutationFacts } from './push.repository';
 import { adminQuery, databaseUrlOf } from './postgres';
-import { asAdmin, inClinic } from './tenancy.repository';
+import { asAdmin, inClinic, startAsApp } from './tenancy.repository';
 
 /**
  * Row-level security, the second wall: whatever a statement forgets, a request's transaction
@@ -23,6 +26,25 @@ let a: Clinic;
 let b: Clinic;
 
 const raw = async <T>(ex: Executor, text: string, params: unknown[] = []) => (await ex.executeQuery<T>(CompiledQuery.raw(text, params))).rows;
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  'Rows Removed by Join Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows of appointment_spans an explained plan read (returned or filtered out), over all its loops. */
+function spanRowsRead(explained: unknown): number {
+  const walk = (node: PlanNode): number =>
+    (node['Relation Name'] === 'appointment_spans'
+      ? ((node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) * (node['Actual Loops'] ?? 1)
+      : 0) + (node.Plans ?? []).reduce((sum, child) => sum + walk(child), 0);
+  return (explained as Array<{ Plan: PlanNode }>).reduce((sum, entry) => sum + walk(entry.Plan), 0);
+}
 
 beforeAll(async () => {
   cloud = await startTestCloud();
@@ -177,4 +199,56 @@ describe('row-level security with a connecting role that is not a superuser (a d
       await adminQuery(adminUrl, [`DROP DATABASE ${name} WITH (FORCE)`, `DROP OWNED BY ${owner}`, `DROP ROLE ${owner}`]);
     }
   }, 30_000);
+});
+
+describe('row-level security and the push path', () => {
+  it('finds clashes through an index range, not by reading the practitioner’s every appointment (only leakproof operators reach an index scan)', async () => {
+    const clinic = cloud.server.clinicId;
+    await cloud.server.query(
+      `INSERT INTO appointment_spans (clinic_id, uid, practitioner_uid, room_uid, starts_at, ends_at, status)
+       SELECT $1, 'bulk-' || g, $2, $3, g::bigint * 3600000, g::bigint * 3600000 + 1200000, 'booked' FROM generate_series(1, 20000) g`,
+      [clinic, a.practitionerUids[1], a.roomUids[1]],
+    );
+    await cloud.server.query(
+      `INSERT INTO rows (clinic_id, entity, uid, version, deleted, data, seq, updated_by, updated_at)
+       SELECT $1, 'appointment', 'bulk-' || g, 1, false, '{}', 1000000 + g, 'bulk', 0 FROM generate_series(1, 20000) g`,
+      [clinic],
+    );
+    await cloud.server.query('ANALYZE appointment_spans');
+    await cloud.server.query('ANALYZE rows');
+    const span = {
+      uid: 'new',
+      practitionerUid: a.practitionerUids[1],
+      roomUid: a.roomUids[1],
+      startsAt: 5000 * 3600000,
+      endsAt: 5000 * 3600000 + 600000,
+      status: 'booked',
+    };
+    // The statements the push path runs, captured as sent, then explained in the clinic's transaction.
+    const captured: CompiledQuery[] = [];
+    const pool = new pg.Pool({ connectionString: cloud.databaseUrl, max: 1 });
+    const logged = new Kysely<unknown>({
+      dialect: new PostgresDialect({ pool, onCreateConnection: startAsApp }),
+      log: (event) => void captured.push(event.query),
+    });
+    try {
+      await inClinic(logged, clinic, async (trx) => {
+        await clashWith(trx, clinic, 'practitioner', span.practitionerUid, span.uid, span.startsAt, span.endsAt);
+        await clashWith(trx, clinic, 'room', span.roomUid, span.uid, span.startsAt, span.endsAt);
+        await mutationFacts(trx, clinic, { mutationId: 'm', entity: 'appointment', uid: span.uid, refs: [], username: null, activeSpan: span });
+        await batchFacts(trx, clinic, { mutationIds: ['m'], rows: [['appointment', span.uid]], deleted: [], spans: [span], usernames: [] });
+      });
+      const asked = captured.filter((query) => query.sql.includes('appointment_spans'));
+      expect(asked).toHaveLength(4);
+      for (const query of asked) {
+        const [plan] = await inClinic(db, clinic, (trx) =>
+          raw<{ 'QUERY PLAN': unknown }>(trx, `EXPLAIN (ANALYZE, FORMAT JSON) ${query.sql}`, [...query.parameters]),
+        );
+        // A few rows around the time asked for, not the 20,000 of the practitioner (or room).
+        expect(spanRowsRead(plan!['QUERY PLAN']), query.sql).toBeLessThan(50);
+      }
+    } finally {
+      await logged.destroy();
+    }
+  });
 });

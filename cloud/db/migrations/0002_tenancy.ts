@@ -74,6 +74,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       ADD COLUMN last_seen_at bigint;
 
     -- Roles are the server's, not the database's: made once (a deployment's DBA may have made it, and granted it to us).
+    -- Clash lookups by plain comparisons (row-level security keeps the ranges' && out of index scans: cloud.repository.ts, overlapping).
+    CREATE INDEX spans_by_practitioner ON appointment_spans (clinic_id, practitioner_uid, starts_at);
+    CREATE INDEX spans_by_room ON appointment_spans (clinic_id, room_uid, starts_at);
+
     DO $$ BEGIN
       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN
         CREATE ROLE ${APP_ROLE} NOLOGIN;
