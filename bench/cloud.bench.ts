@@ -185,8 +185,9 @@ async function plainInserts(databaseUrl: string, clinicId: number, mutations: Mu
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const other = (await client.query<{ id: string }>(`INSERT INTO clinics (slug, epoch, created_at) VALUES ('bench-reference', 'ref', 0) RETURNING id`))
-      .rows[0]!.id;
+    const other = (
+      await client.query<{ id: string }>(`INSERT INTO clinics (slug, name, epoch, created_at) VALUES ('bench-reference', 'Reference', 'ref', 0) RETURNING id`)
+    ).rows[0]!.id;
     void clinicId;
     const started = performance.now();
     await client.query('BEGIN');

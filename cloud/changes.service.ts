@@ -2,6 +2,7 @@ import { type CursorRefusal, type SyncEntity } from '../shared/sync/cloud-api';
 import type { CloudDb } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
 import type { ClinicState } from './db/cloud.repository';
+import { inClinic } from './db/tenancy.repository';
 
 /**
  * Pulling changes. Every row sits in `rows` at its latest version with the seq of its
@@ -77,11 +78,10 @@ export async function pullPage(
   limit: number,
   hidden: readonly SyncEntity[] = [],
 ): Promise<PullPage | Extract<CursorCheck, { ok: false }>> {
-  return db
-    .transaction()
-    .setIsolationLevel('repeatable read')
-    .setAccessMode('read only')
-    .execute(async (trx) => {
+  return inClinic(
+    db,
+    clinicId,
+    async (trx) => {
       const state = await repo.clinicState(trx, clinicId);
       let position: FeedPosition | null = null;
       if (cursor !== null) {
@@ -101,7 +101,9 @@ export async function pullPage(
       );
       const next = encodeCursor(state.epoch, { seq, snapshot: from.snapshot });
       return { body: `{"changes":[${changes.join(',')}],"cursor":${JSON.stringify(next)},"hasMore":${hasMore}}`, count: rows.length };
-    });
+    },
+    { isolation: 'repeatable read', readOnly: true },
+  );
 }
 
 /**
@@ -110,7 +112,7 @@ export async function pullPage(
  * so a push and a compaction never interleave.
  */
 export async function compact(db: CloudDb, clinicId: number, keepLast: number): Promise<{ purged: number; horizon: number }> {
-  return db.transaction().execute(async (trx) => {
+  return inClinic(db, clinicId, async (trx) => {
     const state = await repo.lockClinic(trx, clinicId);
     const cut = state.lastSeq - keepLast;
     if (cut <= state.horizon) return { purged: 0, horizon: state.horizon };

@@ -4,6 +4,8 @@ import { joinCodeFromBytes, normaliseJoinCode } from '../shared/sync/join-code';
 import { HOUR_MS, MINUTE_MS } from '../shared/time/units';
 import type { CloudDb } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
+import { asAdmin, enterClinic } from './db/tenancy.repository';
+import { findToken } from './admin/tokens.service';
 
 /**
  * Join codes and the desk tokens they are exchanged for. The database keeps SHA-256 hashes
@@ -31,18 +33,21 @@ export async function mintJoinCode(db: CloudDb, clinicId: number, now: number, c
 export async function redeemJoinCode(db: CloudDb, typed: string, deskName: string, now: number): Promise<string | null> {
   const plain = normaliseJoinCode(typed);
   if (plain === null) return null;
-  return db.transaction().execute(async (trx) => {
+  // The code names its clinic: found on the admin path, and the token then stored in that clinic.
+  return asAdmin(db, async (trx) => {
     const clinicId = await repo.useJoinCode(trx, sha256(plain), now);
     if (clinicId === undefined) return null;
+    await enterClinic(trx, clinicId);
     const token = randomBytes(32).toString('base64url');
     await repo.insertDeskToken(trx, clinicId, sha256(token), deskName.slice(0, 100).replaceAll('\u0000', '\ufffd'), now);
     return token;
   });
 }
 
-/** The clinic of a desk token handed out by a join (and not revoked), or undefined. */
-export async function joinedDeskClinic(db: CloudDb, token: string): Promise<number | undefined> {
-  return repo.deskTokenClinic(db, sha256(token));
+/** The clinic of a desk token (joined or issued, and not revoked), or undefined. */
+export async function joinedDeskClinic(db: CloudDb, token: string, now = Date.now()): Promise<number | undefined> {
+  const found = await findToken(db, token, now);
+  return found?.principal === 'desk' ? found.clinicId : undefined;
 }
 
 export interface JoinThrottleOptions {

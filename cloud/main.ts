@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { createDatabase, startEmbeddedPostgres, type RunningPostgres } from './db/postgres';
+import { embeddedDatabase, URL_FILE, type Database } from './db/location';
 import { formatJoinCodeNotice, mintJoinCodeIn } from './join-cli';
 import { DEFAULT_RATE_LIMIT } from './http/app';
 import { formatNewEpochNotice, renewEpochsIn } from './restore-cli';
@@ -26,25 +26,9 @@ import { DEFAULT_CHANGE_RETENTION, startCloudServer } from './server';
  * backup, before serving it: every clinic's feed gets a new epoch (see restore-cli.ts).
  */
 
-const EMBEDDED_DATABASE = 'front_desk_cloud';
-/** Where a running cloud leaves its embedded server's address, for `join-code` beside it. */
-const URL_FILE = 'database-url';
-
-interface Database {
-  url: string;
-  stop(): Promise<void>;
-}
-
 async function database(dataDir: string, given: string | undefined, quiet: boolean): Promise<Database> {
   if (given) return { url: given, stop: () => Promise.resolve() };
-  mkdirSync(dataDir, { recursive: true });
-  const postgres: RunningPostgres = await startEmbeddedPostgres({
-    dataDir: join(dataDir, 'postgres'),
-    persistent: true,
-    log: quiet ? undefined : (line) => process.stderr.write(`[postgres] ${line}`),
-  });
-  const url = await createDatabase(postgres.adminUrl, EMBEDDED_DATABASE);
-  return { url, stop: () => postgres.stop() };
+  return embeddedDatabase(dataDir, quiet ? undefined : (line) => process.stderr.write(`[postgres] ${line}`));
 }
 
 async function main(): Promise<void> {
@@ -98,9 +82,9 @@ async function main(): Promise<void> {
     return;
   }
   if (positionals.length > 0) throw new Error(`Unknown command: ${positionals[0]} (the commands are ${Object.keys(commands).join(', ')}).`);
+  // Static tokens are for development; desks deployed for real get theirs from `npm run cloud:admin -- issue-token` or a join.
   const desk = values.token ?? (process.env.CLOUD_DESK_TOKEN ? [process.env.CLOUD_DESK_TOKEN] : []);
   const portal = values['portal-token'] ?? (process.env.CLOUD_PORTAL_TOKEN ? [process.env.CLOUD_PORTAL_TOKEN] : []);
-  if (desk.length === 0) throw new Error('Give at least one desk token: --token <secret> (or CLOUD_DESK_TOKEN).');
   const port = Number(values.port);
   const changeRetention = Number(values['change-retention']);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`Not a port: ${values.port}`);
@@ -117,6 +101,7 @@ async function main(): Promise<void> {
     host: values.host,
     databaseUrl: db.url,
     tokens: { desk, portal },
+    adminToken: process.env.CLOUD_ADMIN_TOKEN || undefined,
     changeRetention,
     logger: values.quiet ? undefined : pino({ level: values['log-level'] }),
     corsOrigins: values['cors-origin'] ?? [],

@@ -5,6 +5,7 @@ import type { Mutation, MutationResult } from '../shared/sync/cloud-api';
 import { MINUTE_MS } from '../shared/time/units';
 import { openCloudDb, type CloudDb } from './db/cloud-db';
 import { applyPush } from './push.service';
+import { inClinic } from './db/tenancy.repository';
 import { applyBatch, prepareBatch } from './push-batch.service';
 import { lockClinic } from './db/cloud.repository';
 import {
@@ -58,7 +59,8 @@ const push = (side: Side, mutations: Mutation[], oneByOne = false) =>
 /** The batch path alone, with no fallback. */
 async function batchOnly(side: Side, mutations: Mutation[]): Promise<MutationResult[]> {
   const clinicId = side.cloud.server.clinicId;
-  return side.db.transaction().execute(async (trx) => {
+  // A request's transaction: in the clinic (row-level security shows it nothing else).
+  return inClinic(side.db, clinicId, async (trx) => {
     const pushed = { prepared: prepareBatch(mutations, 'desk'), principal: 'desk' as const, clientId: 'desk-1', now: NOW };
     return (await applyBatch(trx, clinicId, await lockClinic(trx, clinicId), [pushed])).results[0]!;
   });

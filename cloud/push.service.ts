@@ -3,6 +3,7 @@ import type { CloudDb, Executor } from './db/cloud-db';
 import * as repo from './db/cloud.repository';
 import type { Span, StoredRow } from './db/cloud.repository';
 import * as pushRepo from './db/push.repository';
+import { inClinic } from './db/tenancy.repository';
 import { applyBatch, prepareBatch, type Pushed } from './push-batch.service';
 import type { MutationFacts } from './db/push.repository';
 import {
@@ -289,7 +290,7 @@ async function afterFailure(db: CloudDb, clinicId: number, entry: Waiting, error
 }
 
 async function applyGroup(db: CloudDb, clinicId: number, group: Waiting[]): Promise<PushOutcome[]> {
-  return db.transaction().execute(async (trx) => {
+  return inClinic(db, clinicId, async (trx) => {
     const clinic = await repo.lockClinic(trx, clinicId);
     const { results, applied, lastSeq } = await applyBatch(
       trx,
@@ -303,7 +304,7 @@ async function applyGroup(db: CloudDb, clinicId: number, group: Waiting[]): Prom
 
 /** The reference path: each mutation read and written on its own (a savepoint where the database may refuse it). */
 async function applyOneByOne(db: CloudDb, clinicId: number, request: PushRequest, principal: Principal, clientId: string, now: number): Promise<PushOutcome> {
-  return db.transaction().execute(async (trx) => {
+  return inClinic(db, clinicId, async (trx) => {
     const clinic = await repo.lockClinic(trx, clinicId);
     const ctx: ApplyContext = { trx, clinicId, principal, clientId, now, seq: clinic.lastSeq, purgedVersion: clinic.purgedVersion };
     const results: MutationResult[] = [];

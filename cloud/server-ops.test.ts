@@ -184,3 +184,40 @@ describe('docs and plugins', () => {
     expect((await rawRequest(cloud.server.url, '/v1/admin/clinic', { token: null })).json()).toEqual({ clinicId: cloud.server.clinicId });
   });
 });
+
+describe('the admin API on the server', () => {
+  it('makes a clinic and a desk token that syncs in that clinic only, until revoked', async () => {
+    const cloud = await cloudWith({ adminToken: 'admin-secret' });
+    const json = { 'Content-Type': 'application/json' };
+    const admin = (method: string, path: string, body?: unknown) =>
+      rawRequest(cloud.server.url, path, {
+        token: 'admin-secret',
+        method,
+        ...(body === undefined ? {} : { headers: json, body: JSON.stringify(body) }),
+      });
+    const clinic = { slug: 'porto', name: 'Clínica do Porto', timeZone: 'Europe/Lisbon', languages: ['pt-PT'], currency: 'EUR' };
+    expect((await admin('POST', '/v1/admin/clinics', clinic)).status).toBe(201);
+    const issued = await admin('POST', '/v1/admin/clinics/porto/tokens', { deskName: 'Porto desk' });
+    expect(issued.status).toBe(201);
+    const {
+      token,
+      record: { id },
+    } = issued.json() as { token: string; record: { id: string | number } };
+
+    // The default clinic's rows are not the new clinic's.
+    await cloud.desk.push('default-desk', [upsert('patient', randomUUID(), patient('Only in the default clinic'))]);
+    const porto = await rawRequest(cloud.server.url, '/v1/changes', { token });
+    expect(porto.status).toBe(200);
+    expect((porto.json() as { changes: unknown[] }).changes).toEqual([]);
+
+    expect((await admin('POST', `/v1/admin/clinics/porto/tokens/${id}/revoke`)).status).toBe(200);
+    expect((await rawRequest(cloud.server.url, '/v1/changes', { token })).status).toBe(401);
+    // A desk's token is not the admin's.
+    expect((await rawRequest(cloud.server.url, '/v1/admin/clinics')).status).toBe(401);
+  });
+
+  it('is off without an admin token: 404 everywhere under /v1/admin', async () => {
+    const cloud = await cloudWith();
+    expect((await rawRequest(cloud.server.url, '/v1/admin/clinics', { token: 'anything' })).status).toBe(404);
+  });
+});

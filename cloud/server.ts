@@ -5,6 +5,7 @@ import { compact } from './changes.service';
 import { openCloudDb, type CloudDb } from './db/cloud-db';
 import { clinicState, ensureClinic, findOverlaps, runStatement, type Overlap } from './db/cloud.repository';
 import { buildApp, type CloudPlugin, type RateLimitOptions } from './http/app';
+import { adminRoutes } from './admin/admin.routes';
 import { makeAuthenticator, type StaticTokens } from './http/auth';
 import type { CloudContext } from './http/context';
 import { startChangeNotifier, type ChangeNotifier } from './events/change-notifier';
@@ -29,8 +30,15 @@ export interface CloudServerOptions {
   databaseUrl: string;
   /** The clinic the static tokens belong to (made on first start). */
   clinic?: string;
-  /** Bearer tokens: a desk may push and pull anything; the portal creates patients and online bookings. */
-  tokens: StaticTokens;
+  /**
+   * Static bearer tokens, for tests and development: a desk may push and pull anything; the
+   * portal creates patients and online bookings. They belong to the default clinic and cannot
+   * be revoked but by restarting without them; tokens issued per desk (`npm run cloud:admin --
+   * issue-token`, the admin API, joins) are the ones to deploy with.
+   */
+  tokens?: StaticTokens;
+  /** The admin API's bearer token (CLOUD_ADMIN_TOKEN); none: the admin API is off (404). See admin/admin.routes.ts. */
+  adminToken?: string;
   /** Tombstones older than the last this many changes are purged; older cursors get 410. */
   changeRetention?: number;
   bodyLimitBytes?: number;
@@ -120,7 +128,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     db,
     clinicId,
     now,
-    authenticate: makeAuthenticator(options.tokens, db, clinicId),
+    authenticate: makeAuthenticator(options.tokens, db, clinicId, now),
     metrics,
     events,
     retention,
@@ -140,7 +148,11 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       requestTimeoutMs: options.requestTimeoutMs,
       connectionTimeoutMs: options.connectionTimeoutMs,
       trustProxy: options.trustProxy,
-      plugins: options.plugins,
+      plugins: [
+        // The admin API (off, answering 404, without an admin token).
+        async (admin) => admin.register(adminRoutes, { db, adminToken: options.adminToken, now, log: (line) => logger.info(line) }),
+        ...(options.plugins ?? []),
+      ],
     });
     await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {

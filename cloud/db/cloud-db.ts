@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { cloudMigrations } from './migrations';
+import { startAsApp } from './tenancy.repository';
 
 /**
  * The cloud's database: PostgreSQL through Kysely over a `pg` pool. The repositories take
@@ -20,11 +21,15 @@ const types = {
 /** Each database's pool, for its use figures (Kysely does not hand it out). */
 const pools = new WeakMap<CloudDb, pg.Pool>();
 
-export function connectCloudDb(databaseUrl: string, maxConnections = 10): CloudDb {
+/**
+ * A pool on the database. `asApp`: its sessions are the app role, held to row-level security
+ * (see tenancy.repository.ts); without, the connecting role (migrations).
+ */
+export function connectCloudDb(databaseUrl: string, maxConnections = 10, options: { asApp?: boolean } = {}): CloudDb {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, types });
   // An idle connection the server dropped must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool, onCreateConnection: options.asApp ? startAsApp : undefined }) });
   pools.set(db, pool);
   return db;
 }
@@ -51,14 +56,13 @@ export async function migrateCloudDb(db: CloudDb): Promise<void> {
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
-/** Connects and migrates. */
+/** Migrates (on a connection of its own, as the connecting role), then connects a serving pool, as the app role. */
 export async function openCloudDb(databaseUrl: string, maxConnections?: number): Promise<CloudDb> {
-  const db = connectCloudDb(databaseUrl, maxConnections);
+  const migrating = connectCloudDb(databaseUrl, 1);
   try {
-    await migrateCloudDb(db);
-  } catch (error) {
-    await db.destroy();
-    throw error;
+    await migrateCloudDb(migrating);
+  } finally {
+    await migrating.destroy();
   }
-  return db;
+  return connectCloudDb(databaseUrl, maxConnections, { asApp: true });
 }

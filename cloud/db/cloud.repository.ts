@@ -1,12 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type RawBuilder } from 'kysely';
 import { activeAppointmentStatuses, syncEntity, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
+import { MAX_APPOINTMENT_MS } from './limits';
 import { notifyBumped } from './notify.repository';
+import { admin, scoped } from './tenancy.repository';
 
 /**
  * Every statement of the cloud (the services hold none). Each takes the clinic it works in:
- * no statement reads or writes across clinics.
+ * no statement reads or writes across clinics. Handed a transaction, a statement runs in it
+ * (whose clinic the caller entered: tenancy.repository.ts); the few a caller may hand the
+ * pool open a transaction of the right clinic themselves.
  */
 
 const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
@@ -28,19 +32,25 @@ export interface ClinicState {
   purgedVersion: number;
 }
 
-/** The clinic named `slug`, made on first start with a fresh epoch. */
+/** The clinic named `slug`, made on first start with a fresh epoch (and the settings' defaults). On the admin path. */
 export async function ensureClinic(ex: Executor, slug: string, now: number): Promise<number> {
-  await sql`INSERT INTO clinics (slug, epoch, created_at) VALUES (${slug}, ${randomBytes(6).toString('hex')}, ${now}) ON CONFLICT (slug) DO NOTHING`.execute(
-    ex,
-  );
-  return (await first<{ id: number }>(ex, sql`SELECT id FROM clinics WHERE slug = ${slug}`))!.id;
+  return admin(ex, async (trx) => {
+    await sql`INSERT INTO clinics (slug, name, epoch, created_at) VALUES (${slug}, ${slug}, ${randomBytes(6).toString('hex')}, ${now})
+      ON CONFLICT (slug) DO NOTHING`.execute(trx);
+    return (await first<{ id: number }>(trx, sql`SELECT id FROM clinics WHERE slug = ${slug}`))!.id;
+  });
 }
 
 export async function clinicState(ex: Executor, clinicId: number): Promise<ClinicState> {
-  return (await first<ClinicState>(
+  return scoped(
     ex,
-    sql`SELECT epoch, last_seq AS "lastSeq", horizon, purged_version AS "purgedVersion" FROM clinics WHERE id = ${clinicId}`,
-  ))!;
+    clinicId,
+    async (trx) =>
+      (await first<ClinicState>(
+        trx,
+        sql`SELECT epoch, last_seq AS "lastSeq", horizon, purged_version AS "purgedVersion" FROM clinics WHERE id = ${clinicId}`,
+      ))!,
+  );
 }
 
 /**
@@ -62,7 +72,8 @@ export async function lockClinic(ex: Executor, clinicId: number): Promise<Clinic
  * be refused (410 OTHER_DATABASE), never read as a place in this feed.
  */
 export async function renewEpochs(ex: Executor): Promise<Array<{ slug: string; epoch: string; lastSeq: number }>> {
-  return all(ex, sql`UPDATE clinics SET epoch = left(md5(gen_random_uuid()::text), 12) RETURNING slug, epoch, last_seq AS "lastSeq"`);
+  // Every clinic's: the admin path (row-level security, migration 0002).
+  return admin(ex, (trx) => all(trx, sql`UPDATE clinics SET epoch = left(md5(gen_random_uuid()::text), 12) RETURNING slug, epoch, last_seq AS "lastSeq"`));
 }
 
 /** Moves the clinic's last seq and notifies the servers' event streams (delivered when the transaction commits). */
@@ -91,6 +102,22 @@ export interface Span {
   status: string;
 }
 
+/**
+ * The spans of table alias `s` that overlap [startsAt, endsAt). Plain comparisons, not the
+ * ranges' `&&`: under row-level security PostgreSQL lets only leakproof operators into an
+ * index scan (`&&` is not one, nor is arithmetic, which can overflow), and the lower bound on
+ * starts_at, `earliest` = startsAt - MAX_APPOINTMENT_MS worked out by the caller (no
+ * appointment is longer), makes this a range scan of the index on (clinic, practitioner or
+ * room, starts_at) of migration 0002.
+ */
+export function overlapping(s: string, startsAt: RawBuilder<unknown>, endsAt: RawBuilder<unknown>, earliest: RawBuilder<unknown>): RawBuilder<unknown> {
+  const [start, end] = [sql.ref(`${s}.starts_at`), sql.ref(`${s}.ends_at`)];
+  return sql`${start} < ${endsAt} AND ${start} > ${earliest} AND ${end} > ${startsAt}`;
+}
+
+/** The `earliest` of `overlapping` for a span starting at `startsAt`. */
+export const earliestStart = (startsAt: number) => startsAt - MAX_APPOINTMENT_MS;
+
 export interface ClashRow {
   uid: string;
   startsAt: number;
@@ -114,7 +141,7 @@ export async function clashWith(
     sql`SELECT s.uid, s.starts_at AS "startsAt", s.ends_at AS "endsAt", r.data::json ->> 'origin' AS origin
         FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
         WHERE s.clinic_id = ${clinicId} AND ${column} = ${who} AND s.uid <> ${uid}
-          AND int8range(s.starts_at, s.ends_at) && int8range(${startsAt}::bigint, ${endsAt}::bigint) AND s.status IN (${ACTIVE})
+          AND ${overlapping('s', sql`${startsAt}::bigint`, sql`${endsAt}::bigint`, sql`${earliestStart(startsAt)}::bigint`)} AND s.status IN (${ACTIVE})
         ORDER BY s.starts_at LIMIT 1`,
   );
 }
@@ -127,6 +154,10 @@ export interface Overlap {
 
 /** Every pair of active appointments of the clinic that overlap (for tests and checks: always empty). */
 export async function findOverlaps(ex: Executor, clinicId: number): Promise<Overlap[]> {
+  return scoped(ex, clinicId, (trx) => overlapsIn(trx, clinicId));
+}
+
+async function overlapsIn(ex: Executor, clinicId: number): Promise<Overlap[]> {
   const pairs = async (kind: 'practitioner' | 'room') =>
     (
       await all<{ a: string; b: string }>(
@@ -195,11 +226,16 @@ export async function purgeTombstones(ex: Executor, clinicId: number, cut: numbe
 // --- join codes and desk tokens ---
 
 export async function insertJoinCode(ex: Executor, clinicId: number, codeHash: Buffer, createdBy: string, createdAt: number, expiresAt: number) {
-  await sql`INSERT INTO join_codes (code_hash, clinic_id, created_by, created_at, expires_at)
-    VALUES (${codeHash}, ${clinicId}, ${createdBy}, ${createdAt}, ${expiresAt})`.execute(ex);
+  await scoped(ex, clinicId, (trx) =>
+    sql`INSERT INTO join_codes (code_hash, clinic_id, created_by, created_at, expires_at)
+      VALUES (${codeHash}, ${clinicId}, ${createdBy}, ${createdAt}, ${expiresAt})`.execute(trx),
+  );
 }
 
-/** Marks the code used if it is good; its clinic, or undefined. One statement: of two redemptions at once, one wins. */
+/**
+ * Marks the code used if it is good; its clinic, or undefined. One statement: of two
+ * redemptions at once, one wins. The code names its clinic: the caller is on the admin path.
+ */
 export async function useJoinCode(ex: Executor, codeHash: Buffer, now: number): Promise<number | undefined> {
   const row = await first<{ clinicId: number }>(
     ex,
@@ -212,17 +248,9 @@ export async function insertDeskToken(ex: Executor, clinicId: number, tokenHash:
   await sql`INSERT INTO desk_tokens (token_hash, clinic_id, desk_name, created_at) VALUES (${tokenHash}, ${clinicId}, ${deskName}, ${now})`.execute(ex);
 }
 
-export async function deskTokenClinic(ex: Executor, tokenHash: Buffer): Promise<number | undefined> {
-  const row = await first<{ clinicId: number }>(
-    ex,
-    sql`SELECT clinic_id AS "clinicId" FROM desk_tokens WHERE token_hash = ${tokenHash} AND revoked_at IS NULL`,
-  );
-  return row?.clinicId;
-}
-
-/** A statement written by hand, for tests and checks (never from a request): $1… are bound, never spliced. */
+/** A statement written by hand, for tests and checks (never from a request), on the admin path: $1… are bound, never spliced. */
 export async function runStatement<T>(ex: Executor, text: string, params: readonly unknown[]): Promise<T[]> {
-  return (await ex.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows;
+  return admin(ex, async (trx) => (await trx.executeQuery<T>(CompiledQuery.raw(text, [...params]))).rows);
 }
 
 // --- health ---

@@ -21,6 +21,10 @@ export function notifyBumped(): RawBuilder<unknown> {
 }
 
 export async function listen(client: pg.ClientBase): Promise<void> {
+  // The connecting role on the admin path, for this session (it serves no request): its
+  // catch-up reads every listened clinic's seq, which row-level security would otherwise
+  // hide from an owner that is not a superuser (migration 0002).
+  await client.query(`SELECT set_config('app.admin', 'on', false)`);
   // An identifier, not a parameter: LISTEN takes no bind values (the channel is a constant).
   await client.query(`LISTEN ${CHANGES_CHANNEL}`);
 }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
-import type { Span, StoredRow } from './cloud.repository';
+import { earliestStart, overlapping, type Span, type StoredRow } from './cloud.repository';
 import { notifyBumped } from './notify.repository';
 
 const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
@@ -51,7 +51,12 @@ function windows(spans: Array<{ who: string; startsAt: number; endsAt: number }>
     if (last && last.who === span.who && span.startsAt <= last.endsAt) last.endsAt = Math.max(last.endsAt, span.endsAt);
     else merged.push({ ...span });
   }
-  return { who: merged.map((w) => w.who), startsAt: merged.map((w) => w.startsAt), endsAt: merged.map((w) => w.endsAt) };
+  return {
+    who: merged.map((w) => w.who),
+    startsAt: merged.map((w) => w.startsAt),
+    endsAt: merged.map((w) => w.endsAt),
+    earliest: merged.map((w) => earliestStart(w.startsAt)),
+  };
 }
 
 export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestion): Promise<BatchFacts> {
@@ -74,16 +79,21 @@ export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestio
         FROM rows WHERE clinic_id = ${clinicId} AND entity = 'staff' AND NOT deleted
           AND lower(data::json ->> 'username') IN ${lowered}) AS holders,
       (SELECT coalesce(json_agg(json_build_object('uid', s.uid, 'practitionerUid', s.practitioner_uid, 'roomUid', s.room_uid,
-          'startsAt', s.starts_at, 'endsAt', s.ends_at, 'status', s.status, 'origin', r.data::json ->> 'origin')), '[]'::json)
-        FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
-        WHERE s.clinic_id = ${clinicId} AND s.uid IN (
-          SELECT o.uid FROM unnest(${practitioners.who}::text[], ${practitioners.startsAt}::bigint[], ${practitioners.endsAt}::bigint[]) AS b(who, starts_at, ends_at)
-            CROSS JOIN LATERAL (SELECT o.uid FROM appointment_spans o WHERE o.clinic_id = ${clinicId} AND o.practitioner_uid = b.who
-              AND int8range(o.starts_at, o.ends_at) && int8range(b.starts_at, b.ends_at) AND o.status IN (${ACTIVE})) AS o
+          'startsAt', s.starts_at, 'endsAt', s.ends_at, 'status', s.status,
+          -- A subquery per clash, not a join: a join was planned as a hash over the clinic's every appointment row.
+          'origin', (SELECT r.data::json ->> 'origin' FROM rows r WHERE r.clinic_id = ${clinicId} AND r.entity = 'appointment' AND r.uid = s.uid))), '[]'::json)
+        FROM (
+          SELECT o.* FROM unnest(${practitioners.who}::text[], ${practitioners.startsAt}::bigint[], ${practitioners.endsAt}::bigint[], ${practitioners.earliest}::bigint[])
+              AS b(who, starts_at, ends_at, earliest)
+            CROSS JOIN LATERAL (SELECT o.uid, o.practitioner_uid, o.room_uid, o.starts_at, o.ends_at, o.status FROM appointment_spans o
+              WHERE o.clinic_id = ${clinicId} AND o.practitioner_uid = b.who
+              AND ${overlapping('o', sql`b.starts_at`, sql`b.ends_at`, sql`b.earliest`)} AND o.status IN (${ACTIVE})) AS o
           UNION
-          SELECT o.uid FROM unnest(${rooms.who}::text[], ${rooms.startsAt}::bigint[], ${rooms.endsAt}::bigint[]) AS b(who, starts_at, ends_at)
-            CROSS JOIN LATERAL (SELECT o.uid FROM appointment_spans o WHERE o.clinic_id = ${clinicId} AND o.room_uid = b.who
-              AND int8range(o.starts_at, o.ends_at) && int8range(b.starts_at, b.ends_at) AND o.status IN (${ACTIVE}) AND o.room_uid IS NOT NULL) AS o)) AS spans`.execute(
+          SELECT o.* FROM unnest(${rooms.who}::text[], ${rooms.startsAt}::bigint[], ${rooms.endsAt}::bigint[], ${rooms.earliest}::bigint[])
+              AS b(who, starts_at, ends_at, earliest)
+            CROSS JOIN LATERAL (SELECT o.uid, o.practitioner_uid, o.room_uid, o.starts_at, o.ends_at, o.status FROM appointment_spans o
+              WHERE o.clinic_id = ${clinicId} AND o.room_uid = b.who
+              AND ${overlapping('o', sql`b.starts_at`, sql`b.ends_at`, sql`b.earliest`)} AND o.status IN (${ACTIVE}) AND o.room_uid IS NOT NULL) AS o) AS s) AS spans`.execute(
     ex,
   );
   return rows[0]!;

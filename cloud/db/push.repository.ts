@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
 import type { Executor } from './cloud-db';
-import type { ClashRow, Span, StoredRow } from './cloud.repository';
+import { earliestStart, overlapping, type ClashRow, type Span, type StoredRow } from './cloud.repository';
 
 const ACTIVE = sql.join(activeAppointmentStatuses.map((status) => sql.lit(status)));
 
@@ -30,7 +30,7 @@ function clashOf(clinicId: number, column: 'practitioner_uid' | 'room_uid', who:
   return sql`(SELECT json_build_object('uid', s.uid, 'startsAt', s.starts_at, 'endsAt', s.ends_at, 'origin', r.data::json ->> 'origin')
       FROM appointment_spans s JOIN rows r ON r.clinic_id = s.clinic_id AND r.entity = 'appointment' AND r.uid = s.uid
       WHERE ${who}::text IS NOT NULL AND s.clinic_id = ${clinicId} AND ${sql.ref(`s.${column}`)} = ${who}::text AND s.uid <> ${span?.uid ?? ''}
-        AND int8range(s.starts_at, s.ends_at) && int8range(${span?.startsAt ?? 0}::bigint, ${span?.endsAt ?? 1}::bigint)
+        AND ${overlapping('s', sql`${span?.startsAt ?? 0}::bigint`, sql`${span?.endsAt ?? 1}::bigint`, sql`${earliestStart(span?.startsAt ?? 0)}::bigint`)}
         AND s.status IN (${ACTIVE})
       ORDER BY s.starts_at LIMIT 1)`;
 }

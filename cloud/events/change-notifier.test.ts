@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCloudDb, type CloudDb } from '../db/cloud-db';
 import { clinicState, ensureClinic, lockClinic, runStatement, setLastSeq } from '../db/cloud.repository';
 import { CHANGES_CHANNEL } from '../db/notify.repository';
+import { inClinic } from '../db/tenancy.repository';
 import { createTestDatabase, type TestDatabase } from '../db/test-database';
 import { applyPush } from '../push.service';
 import { patient, upsert } from '../test-fixtures';
@@ -124,13 +125,13 @@ describe('the change notifier', () => {
     const listener = await notifier();
     const seqs = listenTo(listener, clinicA);
     await expect(
-      db.transaction().execute(async (trx) => {
+      inClinic(db, clinicA, async (trx) => {
         await lockClinic(trx, clinicA);
         await setLastSeq(trx, clinicA, 5);
         throw new Error('rolled back');
       }),
     ).rejects.toThrow('rolled back');
-    await db.transaction().execute(async (trx) => {
+    await inClinic(db, clinicA, async (trx) => {
       await lockClinic(trx, clinicA);
       await setLastSeq(trx, clinicA, 3);
     });

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { CloudDb } from '../db/cloud-db';
-import { joinedDeskClinic } from '../join.service';
+import { findToken } from '../admin/tokens.service';
 import type { Principal } from '../push.service';
 
 /** Who is calling, and for which clinic. */
@@ -28,9 +28,10 @@ export function bearerToken(header: string | undefined): string | null {
 /**
  * Static tokens belong to the server's clinic and are compared as digests in constant time,
  * so the answer's timing says nothing about a token's prefix; a token no static one matches
- * may be a joined desk's (found by its hash, with its own clinic).
+ * may be one the cloud issued (joined or issued, found by its hash with its own clinic on
+ * every request: a revoked one is refused at once).
  */
-export function makeAuthenticator(tokens: StaticTokens, db: CloudDb, clinicId: number): Authenticate {
+export function makeAuthenticator(tokens: StaticTokens = { desk: [] }, db: CloudDb, clinicId: number, now: () => number): Authenticate {
   const known: Array<[Buffer, Principal]> = [
     ...tokens.desk.map((token): [Buffer, Principal] => [digest(token), 'desk']),
     ...(tokens.portal ?? []).map((token): [Buffer, Principal] => [digest(token), 'portal']),
@@ -42,8 +43,8 @@ export function makeAuthenticator(tokens: StaticTokens, db: CloudDb, clinicId: n
     let principal: Principal | null = null;
     for (const [expected, who] of known) if (timingSafeEqual(expected, presented)) principal = who;
     if (principal !== null) return { principal, clinicId };
-    const joinedClinic = await joinedDeskClinic(db, token);
-    return joinedClinic === undefined ? null : { principal: 'desk', clinicId: joinedClinic };
+    const found = await findToken(db, token, now());
+    return found && { principal: found.principal, clinicId: found.clinicId };
   };
 }
 

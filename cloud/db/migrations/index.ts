@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
+import * as m0002 from './0002_tenancy';
 
 /**
  * The cloud's migrations, by name, in order: a static map, as on the desk (a bundle cannot
@@ -7,4 +8,5 @@ import * as m0001 from './0001_initial';
  */
 export const cloudMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_tenancy': m0002,
 };
