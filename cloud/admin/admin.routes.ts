@@ -43,10 +43,8 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): 
   const log = deps.log ?? (() => {});
   if (!deps.adminToken) {
     // Off: as if there were no such endpoints.
-    app.all('/v1/admin', { schema: { hide: true, hide: true } }, (_request, reply) =>
-      sendError(reply, 404, 'INVALID_REQUEST', 'No such endpoint: the admin API is off.'),
-    );
-    app.all('/v1/admin/*', { schema: { hide: true, hide: true } }, (_request, reply) =>
+    app.all('/v1/admin', { schema: { hide: true } }, (_request, reply) => sendError(reply, 404, 'INVALID_REQUEST', 'No such endpoint: the admin API is off.'));
+    app.all('/v1/admin/*', { schema: { hide: true } }, (_request, reply) =>
       sendError(reply, 404, 'INVALID_REQUEST', 'No such endpoint: the admin API is off.'),
     );
     return;
