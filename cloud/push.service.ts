@@ -230,7 +230,8 @@ export async function applyPush(
     else {
       const fresh = [entry];
       clinics.set(clinicId, fresh);
-      void drain(db, clinicId, clinics, fresh);
+      // Started once this turn of the event loop has read every request that came in with it: they go together.
+      setImmediate(() => void drain(db, clinicId, clinics, fresh));
     }
   });
 }

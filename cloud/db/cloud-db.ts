@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { cloudMigrations } from './migrations';
@@ -18,6 +19,25 @@ const types = {
     oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+/** A statement starting with this comment is prepared once per connection (see PreparingClient). */
+export const PREPARED = '/* prepared */ ';
+
+/**
+ * A pg client that keeps the push's two big statements prepared on each connection, named
+ * by their text: measured, PostgreSQL spent longer parsing and planning them (a few ms each)
+ * than running them. Only marked statements: a name per text, so their number stays small.
+ */
+class PreparingClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const [text, values] = args;
+    if (typeof text === 'string' && text.startsWith(PREPARED) && Array.isArray(values) && args.length === 2) {
+      const name = `fd_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      return (super.query as unknown as (config: pg.QueryConfig) => never)({ name, text, values });
+    }
+    return (super.query as unknown as (...rest: unknown[]) => never)(...args);
+  }
+}
+
 /** Each database's pool, for its use figures (Kysely does not hand it out). */
 const pools = new WeakMap<CloudDb, pg.Pool>();
 
@@ -26,7 +46,7 @@ const pools = new WeakMap<CloudDb, pg.Pool>();
  * (see tenancy.repository.ts); without, the connecting role (migrations).
  */
 export function connectCloudDb(databaseUrl: string, maxConnections = 10, options: { asApp?: boolean } = {}): CloudDb {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, types });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: maxConnections, types, Client: PreparingClient });
   // An idle connection the server dropped must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool, onCreateConnection: options.asApp ? startAsApp : undefined }) });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { activeAppointmentStatuses, type SyncEntity } from '../../shared/sync/cloud-api';
-import type { Executor } from './cloud-db';
+import { PREPARED, type Executor } from './cloud-db';
 import { earliestStart, overlapping, type Span, type StoredRow } from './cloud.repository';
 import { notifyBumped } from './notify.repository';
 
@@ -65,7 +65,7 @@ export async function batchFacts(ex: Executor, clinicId: number, q: BatchQuestio
   const practitioners = windows(q.spans.map((span) => ({ who: span.practitionerUid, startsAt: span.startsAt, endsAt: span.endsAt })));
   const rooms = windows(q.spans.flatMap((span) => (span.roomUid === null ? [] : [{ who: span.roomUid, startsAt: span.startsAt, endsAt: span.endsAt }])));
   const lowered = sql`(SELECT lower(n) FROM unnest(${q.usernames}::text[]) AS n)`;
-  const { rows } = await sql<BatchFacts>`SELECT
+  const { rows } = await sql<BatchFacts>`${sql.raw(PREPARED)}SELECT
       (SELECT coalesce(json_agg(json_build_object('mutationId', mutation_id, 'fingerprint', fingerprint, 'result', result)), '[]'::json)
         FROM mutations WHERE clinic_id = ${clinicId} AND mutation_id = ANY(${q.mutationIds}::text[])) AS stored,
       (SELECT coalesce(json_agg(json_build_object('entity', entity, 'uid', uid, 'version', version, 'deleted', deleted, 'data', data,
@@ -133,7 +133,7 @@ export async function writeBatch(ex: Executor, clinicId: number, w: BatchWrite):
         AND (r.from_entity, r.from_uid, r.to_entity, r.to_uid) NOT IN (
           SELECT * FROM unnest(${col(refs, 'fromEntity')}::text[], ${col(refs, 'fromUid')}::text[], ${col(refs, 'toEntity')}::text[], ${col(refs, 'toUid')}::text[]))
       RETURNING 1),`;
-  await sql`WITH
+  await sql`${sql.raw(PREPARED)}WITH
     written AS (
       INSERT INTO rows (clinic_id, entity, uid, version, deleted, data, seq, updated_by, updated_at)
       SELECT ${clinicId}, w.entity, w.uid, w.version, w.data IS NULL, w.data, w.seq, w.updated_by, w.updated_at

@@ -17,9 +17,13 @@ export interface ClinicTransactionOptions {
   readOnly?: boolean;
 }
 
-/** Every new connection of the serving pool starts as the app role: a statement outside a clinic's transaction sees nothing. */
+/**
+ * Every new connection of the serving pool starts as the app role: a statement outside a
+ * clinic's transaction sees nothing. Its prepared statements (only the push's, see
+ * cloud-db.ts) keep one generic plan: planning them cost more than running them.
+ */
 export async function startAsApp(connection: DatabaseConnection): Promise<void> {
-  await connection.executeQuery(CompiledQuery.raw(`SET ROLE ${APP_ROLE}`));
+  await connection.executeQuery(CompiledQuery.raw(`SET ROLE ${APP_ROLE}; SET plan_cache_mode = force_generic_plan`));
 }
 
 /** One round trip, at the start of the transaction: the rest of it sees clinic `clinicId` only. */

@@ -41,11 +41,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE TRIGGER clinics_never_deleted BEFORE DELETE ON clinics FOR EACH ROW EXECUTE FUNCTION clinics_never_deleted();
     CREATE TRIGGER clinics_never_truncated BEFORE TRUNCATE ON clinics FOR EACH STATEMENT EXECUTE FUNCTION clinics_never_deleted();
 
+    -- Keys (entities, uids, ids, statuses) compare byte by byte (COLLATE "C"): they are ids,
+    -- not words, and on a database whose default collation is a language's, every index entry
+    -- of them would be sorted by that language's rules, for nothing.
     -- Every synced row at its latest version; seq is the change sequence, so "changes after a cursor" is one index range scan.
     CREATE TABLE rows (
       clinic_id bigint NOT NULL,
-      entity text NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
-      uid text NOT NULL,
+      entity text COLLATE "C" NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
+      uid text COLLATE "C" NOT NULL,
       version bigint NOT NULL CHECK (version >= 1),
       deleted boolean NOT NULL,
       -- JSON kept as sent (text, not jsonb): pulled pages splice it as is.
@@ -63,10 +66,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- Which live row refers to which: a reference must exist when written, and a row still referred to cannot be deleted.
     CREATE TABLE refs (
       clinic_id bigint NOT NULL,
-      from_entity text NOT NULL,
-      from_uid text NOT NULL,
-      to_entity text NOT NULL,
-      to_uid text NOT NULL,
+      from_entity text COLLATE "C" NOT NULL,
+      from_uid text COLLATE "C" NOT NULL,
+      to_entity text COLLATE "C" NOT NULL,
+      to_uid text COLLATE "C" NOT NULL,
       PRIMARY KEY (clinic_id, from_entity, from_uid, to_entity, to_uid)
     );
     CREATE INDEX refs_by_target ON refs (clinic_id, to_entity, to_uid);
@@ -74,12 +77,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- The time each appointment holds, where the database itself refuses overlaps among active ones.
     CREATE TABLE appointment_spans (
       clinic_id bigint NOT NULL,
-      uid text NOT NULL,
-      practitioner_uid text NOT NULL,
-      room_uid text,
+      uid text COLLATE "C" NOT NULL,
+      practitioner_uid text COLLATE "C" NOT NULL,
+      room_uid text COLLATE "C",
       starts_at bigint NOT NULL,
       ends_at bigint NOT NULL,
-      status text NOT NULL,
+      status text COLLATE "C" NOT NULL,
       PRIMARY KEY (clinic_id, uid),
       CHECK (ends_at > starts_at AND ends_at - starts_at <= ${MAX_APPOINTMENT_MS}),
       CONSTRAINT spans_no_practitioner_overlap EXCLUDE USING gist (
@@ -93,7 +96,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- Idempotency records: the answer given to each mutation id, returned again on a replay.
     CREATE TABLE mutations (
       clinic_id bigint NOT NULL,
-      mutation_id text NOT NULL,
+      mutation_id text COLLATE "C" NOT NULL,
       fingerprint text NOT NULL,
       result text NOT NULL,
       client_id text NOT NULL,
