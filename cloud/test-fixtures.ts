@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { errorResponse, type EntityData, type Mutation, type MutationResult, type SyncEntity } from '../shared/sync/cloud-api';
 import { cloudClient, type CloudClient } from './cloud-client';
 import { createTestDatabase, type TestDatabase } from './db/test-database';
+import { startLoadBalancer } from './test-load-balancer';
 import { startCloudServer, type CloudServer, type CloudServerOptions } from './server';
 import { HOUR_MS } from '../shared/time/units';
 
@@ -53,10 +54,33 @@ function inspect(server: CloudServer) {
 }
 
 /** A cloud on a fresh PostgreSQL database (or on `options.databaseUrl`'s, which it then leaves in place). */
-export async function startTestCloud(options: Partial<CloudServerOptions> = {}): Promise<TestCloud> {
+export interface TestCloudOptions extends Partial<CloudServerOptions> {
+  /**
+   * 2: two servers on the database behind a round-robin load balancer (`server` is the first,
+   * its `url` the balancer's): every request, an event stream's too, may reach either.
+   */
+  servers?: 1 | 2;
+}
+
+export async function startTestCloud({ servers = 1, ...options }: TestCloudOptions = {}): Promise<TestCloud> {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
-  const server = await startCloudServer({ port: 0, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options, databaseUrl });
+  const start = () => startCloudServer({ port: 0, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] }, ...options, databaseUrl });
+  const first = await start();
+  let server = first;
+  if (servers === 2) {
+    const second = await start();
+    const balancer = await startLoadBalancer([first.url, second.url]);
+    server = {
+      ...first,
+      url: balancer.url,
+      port: balancer.port,
+      close: async () => {
+        await balancer.close();
+        await Promise.all([first.close(), second.close()]);
+      },
+    };
+  }
   const cloud: TestCloud = {
     server,
     // Methods on `this`: a test that swaps `server` (a restart) reads the new one.

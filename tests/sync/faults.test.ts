@@ -28,7 +28,7 @@ describe('two desks, the cloud and the portal, through a faulty network', () => 
   });
 
   async function setUp(seed: number) {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     const clock: Clock = { now: at('2030-01-06T08:00') };
     for (const name of ['a', 'b']) {
       const proxy = await startFaultProxy(cloud.server.url, { seed: seed * 10 + proxies.length });

@@ -4,9 +4,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mintJoinCodeIn } from '../../cloud/join-cli';
 import { JOIN_CODE_TTL_MS } from '../../cloud/join.service';
-import { DESK_TOKEN, PORTAL_TOKEN, rawRequest, startTestCloud, upsert, type TestCloud } from '../../cloud/test-fixtures';
+import { DESK_TOKEN, PORTAL_TOKEN, rawRequest, startTestCloud, upsert, type TestCloud, type TestCloudOptions } from '../../cloud/test-fixtures';
 import { hashPassword } from '../../electron/auth/password';
-import type { CloudServerOptions } from '../../cloud/server';
 import { HOUR_MS, MINUTE_MS } from '../../shared/time/units';
 import type { FrontDesk } from '../../electron/app/front-desk';
 import type { Caller } from '../../electron/rpc/dispatch';
@@ -27,8 +26,8 @@ let clock: Clock;
 let cloud: TestCloud;
 const cleanups: Array<() => Promise<void>> = [];
 
-async function cloudWith(options: Partial<CloudServerOptions> = {}): Promise<TestCloud> {
-  const started = await startTestCloud({ now: () => clock.now, ...options });
+async function cloudWith(options: TestCloudOptions = {}): Promise<TestCloud> {
+  const started = await startTestCloud({ servers: 2, now: () => clock.now, ...options });
   cleanups.push(() => started.close());
   return started;
 }
@@ -157,7 +156,8 @@ describe('join codes on the cloud', () => {
   });
 
   it('throttles wrong guesses per address (429 with Retry-After), even a right code meanwhile', async () => {
-    const throttled = await cloudWith({ joinThrottle: { maxFailures: 3, windowMs: 10 * MINUTE_MS } });
+    // One server: the throttle is counted in each process (docs/cloud-api/deploy.md, "Limits").
+    const throttled = await cloudWith({ servers: 1, joinThrottle: { maxFailures: 3, windowMs: 10 * MINUTE_MS } });
     const { code } = await mintJoinCodeIn(throttled.databaseUrl, clock.now);
     for (let i = 0; i < 3; i++) expect((await redeem(throttled.server.url, `AAAAA-AAAA${i}`)).status).toBe(403);
     clock.now += MINUTE_MS;

@@ -16,7 +16,7 @@ describe('turning sync on for the first time: joining safely', () => {
   let b: SyncDesk;
 
   beforeEach(async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     proxy = await startFaultProxy(cloud.server.url);
     clock = { now: at('2030-01-07T08:00') };
     // Through the proxy, which a test can cut: the token is given for that address, and goes nowhere else.

@@ -57,7 +57,7 @@ function runAndKill(proxy: FaultProxy, url: string, now: number, round: number, 
 
 describe('a desk killed (SIGKILL) in the middle of a push', () => {
   it('loses no acknowledged booking and applies none twice once it is back', async () => {
-    const cloud = await startTestCloud();
+    const cloud = await startTestCloud({ servers: 2 });
     const proxy = await startFaultProxy(cloud.server.url);
     const clock = { now: at('2030-01-06T08:00') };
     const acked: Acked = new Map();

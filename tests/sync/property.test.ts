@@ -49,7 +49,7 @@ describe('sync, as a property', () => {
   it('converges to the same appointments everywhere, whatever the order of events', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(action, { minLength: 5, maxLength: 30 }), fc.integer({ min: 1, max: 1_000_000 }), async (actions, seed) => {
-        const cloud = await startTestCloud();
+        const cloud = await startTestCloud({ servers: 2 });
         const desks: SyncDesk[] = [];
         const proxies: FaultProxy[] = [];
         try {

@@ -23,7 +23,7 @@ describe('pulled appointment changes and the waiting room', () => {
   let seen: Array<{ event: EventName; payload: unknown }>;
 
   beforeEach(async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     clock = { now: at('2030-01-07T09:50') };
     a = await startSyncDesk({ name: 'a', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
     practice = await seedPractice(a, 2);

@@ -12,7 +12,7 @@ describe('a row deleted, purged and created again on the cloud', () => {
   let b: SyncDesk;
 
   beforeEach(async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     clock = { now: at('2030-01-07T08:00') };
     a = await startSyncDesk({ name: 'a', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
     b = await startSyncDesk({ name: 'b', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });

@@ -31,7 +31,7 @@ describe('a full resync interrupted partway', () => {
   let acked: Acked;
 
   beforeEach(async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     proxy = await startFaultProxy(cloud.server.url);
     clock = { now: at('2030-01-07T08:00') };
     a = await startSyncDesk({ name: 'a', clock, cloudUrl: proxy.url, token: DESK_TOKEN });

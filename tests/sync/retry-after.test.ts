@@ -13,7 +13,7 @@ describe('Retry-After', () => {
   let practice: Practice;
 
   beforeEach(async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     proxy = await startFaultProxy(cloud.server.url);
     clock = { now: at('2030-01-07T08:00') };
     a = await startSyncDesk({ name: 'a', clock, cloudUrl: proxy.url, token: DESK_TOKEN });

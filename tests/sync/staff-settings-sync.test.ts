@@ -48,7 +48,7 @@ describe('staff accounts and clinic settings between desks', () => {
   let practice: Practice;
 
   beforeEach(async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     clock = { now: at('2030-01-07T08:00') };
     a = await startSyncDesk({ name: 'a', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
     b = await startSyncDesk({ name: 'b', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });

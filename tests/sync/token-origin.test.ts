@@ -41,7 +41,7 @@ describe('the cloud token goes only where it was given for', () => {
   ): Promise<{ desk: FrontDesk; admin: Caller; cloud: TestCloud; capture: Awaited<ReturnType<typeof startCapture>> }> {
     const dir = mkdtempSync(join(tmpdir(), 'fd-token-origin-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const cloud = await startTestCloud();
+    const cloud = await startTestCloud({ servers: 2 });
     cleanup.push(() => cloud.close());
     const capture = await startCapture();
     cleanup.push(() => capture.close());

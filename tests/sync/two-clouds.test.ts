@@ -38,7 +38,7 @@ describe('a desk and two cloud servers on one database', () => {
   });
 
   it('pulls at once a booking made through the other server', async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     second = await startCloudServer({ port: 0, databaseUrl: cloud.databaseUrl, tokens: { desk: [DESK_TOKEN], portal: [PORTAL_TOKEN] } });
     const clinic = await seedClinic(cloud.desk);
 

@@ -100,7 +100,7 @@ describe('the sync settings and the background worker', () => {
   });
 
   it('pulls at once when the cloud says something changed (its event stream), and pushes soon after a local change', async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     const clinic = await seedClinic(cloud.desk);
     const { desk, admin } = await open({ env: { FRONT_DESK_CLOUD_URL: cloud.server.url, FRONT_DESK_CLOUD_TOKEN: DESK_TOKEN }, worker: true });
     expect(await callAs(desk.dispatch, admin, 'sync.settings', {})).toMatchObject({ cloudUrl: cloud.server.url, hasToken: true });
@@ -133,7 +133,7 @@ describe('the sync settings and the background worker', () => {
   });
 
   it('pushes a change made in the last moments of a round soon after the round, not at the next interval', async () => {
-    cloud = await startTestCloud();
+    cloud = await startTestCloud({ servers: 2 });
     proxy = await startFaultProxy(cloud.server.url);
     const clinic = await seedClinic(cloud.desk);
     const { desk, admin } = await open({ env: { FRONT_DESK_CLOUD_URL: proxy.url, FRONT_DESK_CLOUD_TOKEN: DESK_TOKEN }, worker: true });
