@@ -5,7 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createJsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,6 +139,8 @@ export async function buildApp(context: CloudContext, options: AppOptions): Prom
       openapi: '3.1.0',
       info: { title: 'Front Desk cloud sync API', version: '1.0.0', description: API_DESCRIPTION },
       servers: [
+        // First: whoever serves this document, so the explorer's "Try it out" asks this server.
+        { url: '/', description: 'This server' },
         { url: 'https://cloud.example-clinic.pt', description: "The clinic's cloud (behind its API gateway)" },
         { url: 'http://127.0.0.1:8787', description: 'The reference server (`npm run cloud`)' },
       ],
@@ -158,7 +160,8 @@ export async function buildApp(context: CloudContext, options: AppOptions): Prom
     routePrefix: '/docs',
     uiConfig: { deepLinking: false },
     baseDir: uiFiles,
-    logo: { type: 'image/svg+xml', content: readFileSync(join(uiFiles, 'logo.svg')) },
+    // Ours, not the framework's: the page is the clinic cloud's API.
+    logo: { type: 'image/svg+xml', content: Buffer.from(LOGO) },
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { rateLimit: false } }, async (_request, reply) =>
     reply.type('application/json; charset=utf-8').send(JSON.stringify(tidyOpenApi(app.swagger()))),
@@ -200,6 +203,8 @@ function installJsonParser(app: FastifyInstance): void {
     }
   });
 }
+
+const LOGO = `<svg xmlns="http://www.w3.org/2000/svg" width="200" height="32" viewBox="0 0 200 32"><text x="0" y="23" font-family="DejaVu Sans, Arial, sans-serif" font-size="20" font-weight="700" fill="#ffffff">Front Desk cloud</text></svg>`;
 
 /**
  * The explorer's files: beside the bundle (scripts/build-cloud.mjs copies them there: a
