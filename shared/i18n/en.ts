@@ -1214,6 +1214,7 @@ export const en = {
     SECURE_STORAGE_UNAVAILABLE: 'This computer cannot store secrets encrypted, so they were not saved.',
     ROOM_OCCUPIED: 'That room has another patient in consultation. Choose a free room, or finish that consultation first.',
     TICKET_PREFIX_TAKEN: 'Another specialty already uses that ticket letter. Choose a different one.',
+    CLINIC_CLOSED: 'The clinic is closed that day ({{name}}). Choose another day.',
     INTERNAL: 'Something went wrong on our side. Nothing was saved.',
     offline: 'Front Desk cannot be reached. Check the connection and try again.',
   },

@@ -1213,6 +1213,7 @@ export const pt: Catalogue = {
     SECURE_STORAGE_UNAVAILABLE: 'Este computador não consegue guardar segredos cifrados, por isso não foram guardados.',
     ROOM_OCCUPIED: 'Essa sala tem outro utente em consulta. Escolha uma sala livre ou termine primeiro essa consulta.',
     TICKET_PREFIX_TAKEN: 'Outra especialidade já usa essa letra de senha. Escolha outra.',
+    CLINIC_CLOSED: 'A clínica está fechada nesse dia ({{name}}). Escolha outro dia.',
     INTERNAL: 'Algo correu mal do nosso lado. Nada foi guardado.',
     offline: 'Não é possível contactar o Front Desk. Verifique a ligação e tente de novo.',
   },
