@@ -10,6 +10,11 @@ export function errorText(t: TFunction, error: RpcError): string {
   if (error.code === 'WITHDRAWAL_UNFINISHED') return withdrawalUnfinishedText(t, error);
   if (error.code === 'CLOUD_UNAVAILABLE' && error.details.joined === true) return t('firstRun.join.unfinished');
   if (error.code === 'FORBIDDEN' && error.details.reason === 'NOT_YOUR_PATIENT') return t('patients.notYourPatient');
+  if (error.code === 'CLINIC_CLOSED') {
+    // Each catalogue picks the holiday's name in its own language.
+    const name = (key: string) => (typeof error.details[key] === 'string' ? error.details[key] : '');
+    return t('errors.CLINIC_CLOSED', { nameEn: name('nameEn'), namePt: name('namePt'), defaultValue: error.message });
+  }
   return t(`errors.${error.code}`, { defaultValue: error.message });
 }
 
