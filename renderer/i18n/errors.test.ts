@@ -29,7 +29,7 @@ describe('error texts', () => {
   it('names the holiday a booking fell on, in the UI language', () => {
     const error = new RpcError('CLINIC_CLOSED', 'Closed.', { day: '2026-04-03', nameEn: 'Good Friday', namePt: 'Sexta-feira Santa' });
     expect(errorText(en, error)).toBe('The clinic is closed that day (Good Friday). Choose another day.');
-    expect(errorText(pt, error)).toBe('A clínica está fechada nesse dia (Sexta-feira Santa). Escolha outro dia.');
+    expect(errorText(pt, error, 'pt')).toBe('A clínica está fechada nesse dia (Sexta-feira Santa). Escolha outro dia.');
   });
 
   it("says a doctor's refused read is about whose patient it is, not the account's role", () => {
