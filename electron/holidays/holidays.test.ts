@@ -110,6 +110,16 @@ describe('a holiday closes the clinic', () => {
     expect((await t.ok(t.reception, 'appointments.get', { id: booked.id })).startsAt).toBe(booked.startsAt);
   });
 
+  it('turns walk-ins away that day, booked or queued, and writes nothing', async () => {
+    await t.ok(t.admin, 'holidays.add', { day: '2026-03-20', nameEn: 'Closed', namePt: 'Fechado' });
+    t.now = t.at('2026-03-20T10:00');
+    const before = { appointments: t.count('appointments'), audit: t.count('audit_log') };
+    const walkIn = { patientId: p.patients[0]!, specialtyId: p.general };
+    expect((await t.fail(t.reception, 'appointments.bookWalkIn', walkIn)).code).toBe('CLINIC_CLOSED');
+    expect((await t.fail(t.reception, 'checkin.walkIn', walkIn)).code).toBe('CLINIC_CLOSED');
+    expect({ appointments: t.count('appointments'), audit: t.count('audit_log') }).toEqual(before);
+  });
+
   it('offers no free times that day', async () => {
     await t.ok(t.admin, 'holidays.add', { day: '2026-04-06', nameEn: 'Closed', namePt: 'Fechado' });
     const { slots } = await t.ok(t.reception, 'schedule.freeSlots', { specialtyId: p.general, day: '2026-04-06', days: 2 });
