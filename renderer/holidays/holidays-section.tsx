@@ -165,20 +165,22 @@ function StrandedNotice({ store }: { store: HolidaysStore }) {
   const practitioners = usePractice((state) => state.practitioners);
   if (stranded.length === 0) return null;
   return (
-    <div className="alert alert-warning" role="status" data-testid="holidays-stranded">
-      <div className="alert-body">
-        <p className="alert-title">{t('setup.holidays.strandedTitle')}</p>
-        <p>{t('setup.holidays.stranded', { count: stranded.length })}</p>
-        <ul>
-          {stranded.map((row) => (
-            <li key={row.appointmentId}>
-              {format.dateTime(row.startsAt)} · {row.patientName} · {practitioners.find((p) => p.id === row.practitionerId)?.fullName ?? ''}
-            </li>
-          ))}
-        </ul>
-        <Button size="sm" variant="ghost" onClick={() => store.getState().dismissStranded()}>
-          {t('common.close')}
-        </Button>
+    <div className="card-body">
+      <div className="alert alert-warning" role="status" data-testid="holidays-stranded">
+        <div className="alert-body">
+          <p className="alert-title">{t('setup.holidays.strandedTitle')}</p>
+          <p>{t('setup.holidays.stranded', { count: stranded.length })}</p>
+          <ul>
+            {stranded.map((row) => (
+              <li key={row.appointmentId}>
+                {format.dateTime(row.startsAt)} · {row.patientName} · {practitioners.find((p) => p.id === row.practitionerId)?.fullName ?? ''}
+              </li>
+            ))}
+          </ul>
+          <Button size="sm" variant="ghost" onClick={() => store.getState().dismissStranded()}>
+            {t('common.close')}
+          </Button>
+        </div>
       </div>
     </div>
   );

@@ -17,6 +17,13 @@ test('an admin pre-fills the national holidays and adds the clinic’s own; that
   const day = ownHolidayDay();
   const year = day.slice(0, 4);
 
+  // Someone is booked on the day before it is closed: the admin is told, to move them.
+  const desk = await ClinicApi.signIn(host.url, 'reception', 'demo');
+  const specialty = (await desk.call('specialties.list', {})).find((s) => s.isActive)!;
+  const patient = await desk.call('patients.create', { fields: { fullName: 'Rita Feriado Sousa', dateOfBirth: '1970-01-01', phone: '936 555 123' } });
+  const [early] = (await desk.call('schedule.freeSlots', { specialtyId: specialty.id, day })).slots;
+  await desk.call('appointments.book', { patientId: patient.id, specialtyId: specialty.id, practitionerId: early!.practitionerId, startsAt: early!.startsAt });
+
   await app.signIn('admin', 'demo');
   await app.goTo('setup');
   await page.getByTestId('setup-holidays').click();
@@ -38,18 +45,19 @@ test('an admin pre-fills the national holidays and adds the clinic’s own; that
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(rows).toHaveCount(14);
   await expect(rows.filter({ hasText: 'Municipal holiday' })).toContainText('Clinic’s own');
+  await expect(page.getByTestId('holidays-stranded')).toContainText(patient.fullName);
 
   await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByTestId('holidays-stranded').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENS}/holidays-stranded-1280.png` });
+  await page.getByTestId('holidays-stranded').getByRole('button', { name: 'Close' }).click();
   await page.screenshot({ path: `${SCREENS}/holidays-1280.png` });
   await page.setViewportSize({ width: 1440, height: 900 });
   await page.screenshot({ path: `${SCREENS}/holidays-1440.png` });
 
   // The clinic is closed that day, for everyone.
-  const desk = await ClinicApi.signIn(host.url, 'reception', 'demo');
-  const specialty = (await desk.call('specialties.list', {})).find((s) => s.isActive)!;
   expect((await desk.call('schedule.freeSlots', { specialtyId: specialty.id, day })).slots).toEqual([]);
   const { slots } = await desk.call('schedule.freeSlots', { specialtyId: specialty.id, day: DateTime.fromISO(day).plus({ days: 1 }).toISODate()! });
-  const patient = await desk.call('patients.create', { fields: { fullName: 'Rita Feriado Sousa', dateOfBirth: '1970-01-01', phone: '936 555 123' } });
   const refused = await desk.raw('appointments.book', {
     patientId: patient.id,
     specialtyId: specialty.id,
