@@ -78,6 +78,21 @@ describe('holidays.add / update / remove', () => {
     ]);
   });
 
+  it('flags them as schedule problems until moved or kept, with free times offered on open days', async () => {
+    const booked = await t.ok(t.reception, 'appointments.book', {
+      patientId: p.patients[0]!,
+      specialtyId: p.general,
+      practitionerId: p.ana,
+      startsAt: t.at('2026-03-23T09:00'),
+    });
+    await t.ok(t.admin, 'holidays.add', { day: '2026-03-23', nameEn: 'Bridge day', namePt: 'Ponte' });
+    const { appointments } = await t.ok(t.admin, 'schedule.unsettled', {});
+    expect(appointments).toEqual([expect.objectContaining({ appointmentId: booked.id, problem: 'clinic_closed' })]);
+    expect(DateTime.fromMillis(appointments[0]!.nextFreeSame!.startsAt, { zone: t.timeZone }).toISODate()).not.toBe('2026-03-23');
+    await t.ok(t.admin, 'schedule.keep', { appointmentId: booked.id });
+    expect((await t.ok(t.admin, 'schedule.unsettled', {})).appointments).toEqual([]);
+  });
+
   it('opens the day again when removed', async () => {
     const { holiday } = await t.ok(t.admin, 'holidays.add', { day: '2026-06-12', nameEn: 'Bridge day', namePt: 'Ponte' });
     await t.ok(t.admin, 'holidays.remove', { id: holiday.id });

@@ -356,6 +356,7 @@ export const en = {
     now: 'Now',
     jumpToNow: 'Jump to now',
     scheduleProblem: {
+      clinic_closed: 'The clinic is closed that day (holiday)',
       time_off: 'The practitioner is away at this time',
       outside_hours: 'Outside the practitioner’s working hours',
     },

@@ -353,6 +353,7 @@ export const pt: Catalogue = {
     now: 'Agora',
     jumpToNow: 'Ir para agora',
     scheduleProblem: {
+      clinic_closed: 'A clínica está fechada nesse dia (feriado)',
       time_off: 'O profissional está ausente a esta hora',
       outside_hours: 'Fora do horário de trabalho do profissional',
     },
