@@ -58,6 +58,29 @@ describe('holidays.add / update / remove', () => {
     expect(count()).toBe(2);
   });
 
+  it('is one row per real day, by the database itself', () => {
+    const insert = t.desk.database.sqlite.prepare('INSERT INTO clinic_holidays (day, name_en, name_pt, created_at, updated_at) VALUES (?, ?, ?, 0, 0)');
+    insert.run('2026-06-13', 'Saint Anthony', 'Santo António');
+    expect(() => insert.run('2026-06-13', 'Again', 'Outra vez')).toThrow(/UNIQUE/);
+    expect(() => insert.run('2026-02-30', 'No such day', 'Não existe')).toThrow(/CHECK/);
+    expect(() => insert.run('2026-6-1', 'Short', 'Curto')).toThrow(/CHECK/);
+    expect(() => insert.run('2026-06-14', ' ', 'Vazio')).toThrow(/CHECK/);
+  });
+
+  it('moving a holiday to a day with bookings lists them', async () => {
+    const { holiday } = await t.ok(t.admin, 'holidays.add', { day: '2026-06-11', nameEn: 'Bridge day', namePt: 'Ponte' });
+    const booked = await t.ok(t.reception, 'appointments.book', {
+      patientId: p.patients[1]!,
+      specialtyId: p.general,
+      practitionerId: p.bruno,
+      startsAt: t.at('2026-06-12T15:00'),
+    });
+    const moved = await t.ok(t.admin, 'holidays.update', { id: holiday.id, day: '2026-06-12', nameEn: 'Bridge day', namePt: 'Ponte' });
+    expect(moved.appointments.map((a) => a.appointmentId)).toEqual([booked.id]);
+    const renamed = await t.ok(t.admin, 'holidays.update', { id: holiday.id, day: '2026-06-12', nameEn: 'Bridge', namePt: 'Ponte' });
+    expect(renamed.appointments).toEqual([]);
+  });
+
   it('returns the appointments still to be seen on a day that was just closed', async () => {
     const booked = await t.ok(t.reception, 'appointments.book', {
       patientId: p.patients[0]!,
