@@ -26,6 +26,7 @@ import { KioskThrottle } from '../kiosk/kiosk-throttle';
 import { DeviceRegistry } from '../devices/device-registry';
 import { NoShowTimer, sweepNoShows } from '../appointments/no-show.service';
 import { displayState } from '../display/display.service';
+import { holidaysHandlers } from '../holidays/holidays.handlers';
 import { seedDemoClinic } from '../demo/demo-clinic';
 import { noSecretCipher, type SecretCipher } from '../secrets/secret-cipher';
 import { createFacesModule, type FacesModule } from '../faces/faces.module';
@@ -117,6 +118,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...settingsHandlers({ dataDir: options.dataDir }),
     ...patientsHandlers(),
     ...practiceHandlers(),
+    ...holidaysHandlers(),
     ...scheduleHandlers(),
     ...appointmentsHandlers(),
     ...boardHandlers(),

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/contract/errors';
 import { fitsWorkingHours } from '../../shared/schedule/slots';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import type { AppointmentRow, Database } from '../db/schema';
+import { holidaysOnDays } from '../holidays/holidays.repository';
 import { findFreeSlots, toWorkingMinutes, type ScheduleEnv } from '../schedule/schedule.service';
 import { firstClash, workingHoursAndTimeOff, type Clash } from './appointments.repository';
 
@@ -34,8 +35,26 @@ export interface Placement {
   excludeId?: number;
 }
 
-/** Refuses a time outside the practitioner's working hours or during their time off. */
+/**
+ * Refuses a visit on a day the clinic is closed: the clinic's calendar day it starts on, or
+ * the one it ends on (a visit may not run into a holiday either). By day, never by instant,
+ * so a holiday on a DST day is closed from its midnight to the next, 23 or 25 hours.
+ */
+async function assertClinicOpen(db: Kysely<Database>, timeZone: string, startsAt: number, endsAt: number): Promise<void> {
+  const days = [...new Set([dayOf(timeZone, startsAt), dayOf(timeZone, Math.max(startsAt, endsAt - 1))])];
+  const closed = (await holidaysOnDays(db, days))[0];
+  if (closed) {
+    throw new AppError('CLINIC_CLOSED', `The clinic is closed on ${closed.day} (${closed.name_en}).`, {
+      day: closed.day,
+      nameEn: closed.name_en,
+      namePt: closed.name_pt,
+    });
+  }
+}
+
+/** Refuses a day the clinic is closed, then a time outside the practitioner's working hours or during their time off. */
 export async function assertWorking(db: Kysely<Database>, env: ScheduleEnv, placement: Placement): Promise<void> {
+  await assertClinicOpen(db, env.timeZone, placement.startsAt, placement.endsAt);
   const { hours: rows, isAway } = await workingHoursAndTimeOff(db, placement.practitioner.id, placement);
   const hours = rows.map(toWorkingMinutes);
   const when = () => `${clock(env, placement.startsAt)}–${clock(env, placement.endsAt, 'HH:mm')}`;

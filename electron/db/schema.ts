@@ -336,6 +336,17 @@ export interface ScheduleKeptTable {
   kept_at: number;
 }
 
+export interface ClinicHolidaysTable {
+  id: Generated<number>;
+  /** The clinic's calendar day, YYYY-MM-DD. */
+  day: string;
+  name_en: string;
+  name_pt: string;
+  is_national: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   settings: SettingsTable;
   specialties: SpecialtiesTable;
@@ -365,6 +376,7 @@ export interface Database {
   sync_parked: SyncParkedTable;
   sync_resync_seen: SyncResyncSeenTable;
   schedule_kept: ScheduleKeptTable;
+  clinic_holidays: ClinicHolidaysTable;
 }
 
 export type PatientRow = Selectable<PatientsTable>;

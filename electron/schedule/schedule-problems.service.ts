@@ -5,6 +5,7 @@ import { scheduleCache, scheduleProblemChecker, unsettledStatuses, type Schedule
 import type { WorkingMinutes } from '../../shared/schedule/slots';
 import { dayOf, type Interval } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
+import { listHolidayRows } from '../holidays/holidays.repository';
 import { findAppointment } from '../appointments/appointments.repository';
 import { findPractitioner, listTimeOffRows } from '../practice/practice.repository';
 import type { RequestContext } from '../rpc/context';
@@ -20,8 +21,9 @@ interface Span extends Interval {
 }
 
 /**
- * Which of the appointments their practitioner's time off or working hours no longer
- * cover (kept ones included: the caller decides), in two queries whatever their number.
+ * Which of the appointments fall on a clinic holiday, or their practitioner's time off or
+ * working hours no longer cover (kept ones included: the caller decides), in three queries
+ * whatever their number.
  */
 export async function problemsOf(db: Kysely<Database>, timeZone: string, spans: readonly Span[]): Promise<Map<number, ScheduleProblem>> {
   const problems = new Map<number, ScheduleProblem>();
@@ -36,9 +38,11 @@ export async function problemsOf(db: Kysely<Database>, timeZone: string, spans: 
     timeOff.get(row.practitioner_id)?.push({ startsAt: row.starts_at, endsAt: row.ends_at });
   }
   const shared = scheduleCache(timeZone);
+  const closed = new Set((await listHolidayRows(db, shared.dayOf(from), shared.dayOf(to))).map((row) => row.day));
   const checkers = new Map(practitionerIds.map((id) => [id, scheduleProblemChecker(timeZone, hours.get(id) ?? [], timeOff.get(id) ?? [], shared)]));
   for (const span of spans) {
-    const problem = checkers.get(span.practitionerId)!(span);
+    const onHoliday = closed.size > 0 && (closed.has(shared.dayOf(span.startsAt)) || closed.has(shared.dayOf(Math.max(span.startsAt, span.endsAt - 1))));
+    const problem = onHoliday ? 'clinic_closed' : checkers.get(span.practitionerId)!(span);
     if (problem) problems.set(span.id, problem);
   }
   return problems;

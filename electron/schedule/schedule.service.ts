@@ -4,6 +4,7 @@ import { AppError } from '../../shared/contract/errors';
 import { computeFreeSlots, type SlotPractitioner, type WorkingMinutes } from '../../shared/schedule/slots';
 import { addDays, dayBounds, type Interval } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
+import { closedDaysBetween } from '../holidays/holidays.service';
 import { findPractitioner, findSpecialty, listTimeOffRows } from '../practice/practice.repository';
 import { activeAppointmentsOverlapping, bookablePractitioners, workingHoursOf } from './schedule.repository';
 
@@ -60,6 +61,7 @@ export async function findFreeSlots(db: Kysely<Database>, request: FreeSlotsRequ
   const hours = await workingHoursOf(db, practitionerIds);
   const timeOff = await listTimeOffRows(db, { practitionerIds, from: range.from, to: range.to });
   const appointments = await activeAppointmentsOverlapping(db, range, { practitionerIds, roomIds });
+  const closedDays = await closedDaysBetween(db, request.day, addDays(request.day, request.days - 1));
 
   const byPractitioner = new Map<number, { hours: WorkingMinutes[]; busy: Interval[] }>(practitionerIds.map((id) => [id, { hours: [], busy: [] }]));
   for (const row of hours) byPractitioner.get(row.practitioner_id)?.hours.push(toWorkingMinutes(row));
@@ -88,6 +90,7 @@ export async function findFreeSlots(db: Kysely<Database>, request: FreeSlotsRequ
     notBefore: env.now,
     practitioners: slotPractitioners,
     roomBusy,
+    closedDays,
     ...(request.limit === undefined ? {} : { limit: request.limit }),
   });
 }

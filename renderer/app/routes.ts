@@ -12,7 +12,7 @@ export type Route =
   /** The audit log (admins). */
   | { view: 'audit' };
 
-export const setupSections = ['clinic', 'specialties', 'rooms', 'practitioners', 'hours', 'timeOff', 'staff', 'queue'] as const;
+export const setupSections = ['clinic', 'specialties', 'rooms', 'practitioners', 'hours', 'timeOff', 'holidays', 'staff', 'queue'] as const;
 export type SetupSection = (typeof setupSections)[number];
 
 export const views: readonly View[] = ['today', 'queue', 'patients', 'book', 'setup', 'settings', 'audit'];

@@ -26,6 +26,12 @@ describe('error texts', () => {
     expect(errorText(pt, error)).toBe('Esse horário acabou de ser ocupado.');
   });
 
+  it('names the holiday a booking fell on, in the UI language', () => {
+    const error = new RpcError('CLINIC_CLOSED', 'Closed.', { day: '2026-04-03', nameEn: 'Good Friday', namePt: 'Sexta-feira Santa' });
+    expect(errorText(en, error)).toBe('The clinic is closed that day (Good Friday). Choose another day.');
+    expect(errorText(pt, error, 'pt')).toBe('A clínica está fechada nesse dia (Sexta-feira Santa). Escolha outro dia.');
+  });
+
   it("says a doctor's refused read is about whose patient it is, not the account's role", () => {
     const error = new RpcError('FORBIDDEN', 'This patient is not one of yours.', { reason: 'NOT_YOUR_PATIENT' });
     expect(errorText(en, error)).toMatch(/not one of yours/);

@@ -1,15 +1,24 @@
 import type { TFunction } from 'i18next';
 import type { ZodType } from 'zod';
+import type { Locale } from '../../shared/contract/common';
 import { isErrorCode } from '../../shared/contract/errors';
 import { fieldIssues, type RpcError } from '../transport/rpc-error';
 
-/** The user-facing sentence for a failed call: translated by code, the English message as fallback. */
-export function errorText(t: TFunction, error: RpcError): string {
+/**
+ * The user-facing sentence for a failed call: translated by code, the English message as
+ * fallback. `locale` picks between the names a server sends in both languages (a holiday's).
+ */
+export function errorText(t: TFunction, error: RpcError, locale: Locale = 'en'): string {
   if (error.code === 'INTERNAL' && error.details.offline === true) return t('errors.offline');
   if (!isErrorCode(error.code)) return error.message;
   if (error.code === 'WITHDRAWAL_UNFINISHED') return withdrawalUnfinishedText(t, error);
   if (error.code === 'CLOUD_UNAVAILABLE' && error.details.joined === true) return t('firstRun.join.unfinished');
   if (error.code === 'FORBIDDEN' && error.details.reason === 'NOT_YOUR_PATIENT') return t('patients.notYourPatient');
+  if (error.code === 'CLINIC_CLOSED') {
+    // The holiday's name in the UI language: the server sends both.
+    const name = error.details[locale === 'pt' ? 'namePt' : 'nameEn'];
+    return t('errors.CLINIC_CLOSED', { name: typeof name === 'string' ? name : '', defaultValue: error.message });
+  }
   return t(`errors.${error.code}`, { defaultValue: error.message });
 }
 

@@ -26,7 +26,8 @@ export function useCurrency(): string {
 
 export function useErrorText(): (error: RpcError) => string {
   const { t } = useTranslation();
-  return useCallback((error: RpcError) => errorText(t, error), [t]);
+  const locale = useLocale();
+  return useCallback((error: RpcError) => errorText(t, error, locale), [t, locale]);
 }
 
 /** The current time, refreshed every `intervalMs` (time-in-status on the board). */

@@ -9,6 +9,7 @@ import { RoomsSection } from '../practice/rooms-section';
 import { SpecialtiesSection } from '../practice/specialties-section';
 import { StaffSection } from '../staff/staff-section';
 import { TimeOffSection } from '../practice/time-off-section';
+import { HolidaysSection } from '../holidays/holidays-section';
 import { QueueSettingsSection } from '../settings/queue-settings-section';
 import './setup.css';
 
@@ -19,6 +20,7 @@ const sectionLabels: Record<SetupSection, `setup.sections.${Exclude<SetupSection
   practitioners: 'setup.sections.practitioners',
   hours: 'setup.sections.hours',
   timeOff: 'setup.sections.timeOff',
+  holidays: 'setup.sections.holidays',
   staff: 'setup.sections.staff',
   queue: 'queue.settings.section',
 };
@@ -45,6 +47,9 @@ export function SetupView() {
       break;
     case 'timeOff':
       content = <TimeOffSection />;
+      break;
+    case 'holidays':
+      content = <HolidaysSection />;
       break;
     case 'staff':
       content = <StaffSection />;

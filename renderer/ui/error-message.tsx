@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../i18n/errors';
+import { useLocale } from '../i18n/hooks';
 import type { RpcError } from '../transport/rpc-error';
 import { Icon } from './icons';
 
@@ -17,12 +18,13 @@ export function ErrorMessage({
   className?: string;
 }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   if (!error) return null;
   return (
     <div className={`alert alert-danger ${className ?? ''}`} role="alert" data-testid="error-message" data-error-code={error.code}>
       <Icon name="alert" size={18} />
       <div className="alert-body">
-        <p className="alert-title">{errorText(t, error)}</p>
+        <p className="alert-title">{errorText(t, error, locale)}</p>
         {children}
       </div>
       {action ? <div className="alert-action">{action}</div> : null}

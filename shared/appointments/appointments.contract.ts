@@ -75,7 +75,7 @@ export const appointmentsContract = {
       combinedVisit,
     }),
     output: appointment,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST', 'PATIENT_ALREADY_BOOKED'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'CLINIC_CLOSED', 'IN_THE_PAST', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.book'],
@@ -87,7 +87,7 @@ export const appointmentsContract = {
   'appointments.bookWalkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional(), notes: text(1000).default(''), combinedVisit }),
     output: appointment.extend({ practitionerName: z.string() }),
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'PATIENT_ALREADY_BOOKED'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'CLINIC_CLOSED', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.bookWalkIn'],
@@ -96,7 +96,7 @@ export const appointmentsContract = {
   'appointments.reschedule': method({
     input: z.strictObject({ id, startsAt: instant, practitionerId: id.optional(), roomId: id.nullable().optional(), combinedVisit }),
     output: appointment,
-    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'IN_THE_PAST', 'INVALID_TRANSITION', 'PATIENT_ALREADY_BOOKED'],
+    errors: ['NOT_FOUND', 'SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'CLINIC_CLOSED', 'IN_THE_PAST', 'INVALID_TRANSITION', 'PATIENT_ALREADY_BOOKED'],
     access: DESK,
     writes: true,
     audits: ['appointments.reschedule'],

@@ -33,7 +33,7 @@ export const checkinContract = {
   'checkin.walkIn': method({
     input: z.strictObject({ patientId: id, specialtyId: id, practitionerId: id.optional() }),
     output: checkInResult,
-    errors: ['NOT_FOUND', 'OUTSIDE_WORKING_HOURS', 'INVALID_TRANSITION'],
+    errors: ['NOT_FOUND', 'OUTSIDE_WORKING_HOURS', 'CLINIC_CLOSED', 'INVALID_TRANSITION'],
     access: DESK,
     writes: true,
     audits: ['appointments.bookWalkIn', 'checkin.walkIn'],

@@ -16,6 +16,7 @@ import { devicesContract } from '../devices/devices.contract';
 import { facesContract } from '../faces/faces.contract';
 import { syncContract } from '../sync/sync.contract';
 import { auditContract } from '../audit/audit.contract';
+import { holidaysContract } from '../holidays/holidays.contract';
 import { events } from './events';
 
 /**
@@ -40,6 +41,7 @@ export const contract = {
   ...facesContract,
   ...syncContract,
   ...auditContract,
+  ...holidaysContract,
 } as const;
 
 export type Contract = typeof contract;

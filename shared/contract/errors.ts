@@ -53,6 +53,8 @@ export const errorCodes = [
   'ROOM_OCCUPIED',
   /** A ticket prefix another active specialty hands out already (details.prefix, details.specialtyId). */
   'TICKET_PREFIX_TAKEN',
+  /** The clinic is closed that day, a holiday (details.day, details.nameEn, details.namePt). */
+  'CLINIC_CLOSED',
   'INTERNAL',
 ] as const;
 
@@ -121,6 +123,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   SECURE_STORAGE_UNAVAILABLE: 409,
   ROOM_OCCUPIED: 409,
   TICKET_PREFIX_TAKEN: 409,
+  CLINIC_CLOSED: 409,
   INTERNAL: 500,
 };
 

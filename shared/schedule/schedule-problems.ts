@@ -4,9 +4,11 @@ import { dayBounds, dayOf, isoWeekday, mergeIntervals, wallRangeToIntervals, typ
 /**
  * Why an appointment no longer fits its practitioner's time: it overlaps their time off,
  * or it lies outside their working hours (shortened after it was booked). Time off wins:
- * it is the more likely reason, and the one the patient must hear about.
+ * it is the more likely reason, and the one the patient must hear about. `clinic_closed`
+ * (a holiday declared since) wins over both, but is the clinic's, not the practitioner's:
+ * the service finds it.
  */
-export type ScheduleProblem = 'time_off' | 'outside_hours';
+export type ScheduleProblem = 'clinic_closed' | 'time_off' | 'outside_hours';
 
 /** Statuses still to be seen: an appointment in one of them can be stranded by a schedule change. */
 export const unsettledStatuses = ['booked', 'checked_in'] as const;

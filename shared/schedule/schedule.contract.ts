@@ -11,14 +11,14 @@ export const slot = z.strictObject({
 });
 export type Slot = z.infer<typeof slot>;
 
-export const scheduleProblem = z.enum(['time_off', 'outside_hours']);
+export const scheduleProblem = z.enum(['clinic_closed', 'time_off', 'outside_hours']);
 
 /** A slot offered to move a stranded appointment to, with whose it is. */
 export const suggestedSlot = slot.extend({ practitionerName: z.string() });
 
 /**
  * An appointment still to be seen that its practitioner's time off or working hours no
- * longer cover, with what the desk needs to settle it: the patient's phone and language
+ * longer cover, or on a day the clinic has since closed (a holiday), with what the desk needs to settle it: the patient's phone and language
  * (to call them), and the next free slot with the same practitioner and with another one
  * who offers the specialty (null when there is none in the next two weeks).
  */

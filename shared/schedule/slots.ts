@@ -32,6 +32,8 @@ export interface FreeSlotsQuery {
   roomBusy: ReadonlyMap<number, readonly Interval[]>;
   /** Keep only the earliest slots. */
   limit?: number;
+  /** The clinic's holidays ('YYYY-MM-DD'): no slot on them, whoever works that weekday. */
+  closedDays?: ReadonlySet<string>;
 }
 
 /**
@@ -117,7 +119,7 @@ export function computeFreeSlots(query: FreeSlotsQuery): Slot[] {
   const days = Array.from({ length: query.days }, (_, index) => {
     const day = addDays(query.fromDay, index);
     return { day, weekday: isoWeekday(day) };
-  });
+  }).filter(({ day }) => !query.closedDays?.has(day));
   // Most practitioners share a handful of weekly patterns: each day's working time is
   // worked out once per pattern, not once per practitioner.
   const workingDays = new Map<string, WorkingDay>();

@@ -13,6 +13,7 @@ import * as m0011 from './0011_schedule_kept';
 import * as m0012 from './0012_sync_lost_state';
 import * as m0013 from './0013_staff_sync';
 import * as m0014 from './0014_audit_reading';
+import * as m0015 from './0015_clinic_holidays';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012_sync_lost_state': m0012,
   '0013_staff_sync': m0013,
   '0014_audit_reading': m0014,
+  '0015_clinic_holidays': m0015,
 };
