@@ -2,7 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Appointment } from '../../shared/appointments/appointments.contract';
 import { dayOf, todayIn } from '../i18n/format';
-import { useFormat } from '../i18n/hooks';
+import { useFormat, useLocale } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
 import { useBoard, useBoardStore, usePatientsStore, usePractice, useQueue, useQueueStore, useUiStore } from '../stores/stores';
 import { useMay } from '../auth/use-may';
@@ -28,6 +28,7 @@ export interface CheckInTarget {
  */
 export function useCheckIn() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const format = useFormat();
   const queue = useQueueStore();
   const board = useBoardStore();
@@ -47,14 +48,14 @@ export function useCheckIn() {
         ui.getState().toast('success', t('queue.checkIn.done', { ticket: issued.ticket, name: target.patientName }), checkInDetail(t, format, issued));
         return issued;
       } catch (caught) {
-        ui.getState().toast('error', `${target.patientName}: ${checkInErrorText(t, RpcError.from(caught))}`);
+        ui.getState().toast('error', `${target.patientName}: ${checkInErrorText(t, RpcError.from(caught), locale)}`);
         return null;
       } finally {
         inFlight.current.delete(target.id);
         setBusy(new Set(inFlight.current));
       }
     },
-    [queue, board, ui, t, format],
+    [queue, board, ui, t, format, locale],
   );
 
   return { checkIn, isBusy: (id: number) => busy.has(id) };

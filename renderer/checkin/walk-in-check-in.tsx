@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useFormat } from '../i18n/hooks';
+import { useFormat, useLocale } from '../i18n/hooks';
 import { useBooking, useQueue, useQueueStore, useUiStore } from '../stores/stores';
 import { RpcError } from '../transport/rpc-error';
 import { Button } from '../ui/button';
@@ -12,6 +12,7 @@ import './check-in.css';
 /** The Book view's "Walk-in and check in": books the walk-in and puts them in the queue in one step. */
 export function WalkInCheckInButton() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const store = useQueueStore();
   const ui = useUiStore();
   const patient = useBooking((state) => state.patient);
@@ -25,7 +26,7 @@ export function WalkInCheckInButton() {
     try {
       await store.getState().walkIn({ patientId: patient.id, specialtyId, ...(practitionerId !== null ? { practitionerId } : {}) });
     } catch (caught) {
-      ui.getState().toast('error', `${patient.fullName}: ${checkInErrorText(t, RpcError.from(caught))}`);
+      ui.getState().toast('error', `${patient.fullName}: ${checkInErrorText(t, RpcError.from(caught), locale)}`);
     } finally {
       setIsBusy(false);
     }

@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { errorText } from '../i18n/errors';
 import type { Formatter } from '../i18n/format';
+import type { Locale } from '../../shared/contract/common';
 import type { RpcError } from '../transport/rpc-error';
 
 /** "12 min", "1 h 05 min". */
@@ -33,7 +34,7 @@ export function checkInDetail(
  * A failed check-in in words. The generic "the appointment has already moved on" says too
  * little at the desk: the usual cause is a second click, or a patient checked in elsewhere.
  */
-export function checkInErrorText(t: TFunction, error: RpcError): string {
+export function checkInErrorText(t: TFunction, error: RpcError, locale: Locale): string {
   switch (error.code) {
     case 'INVALID_TRANSITION':
       return t('queue.errors.notWaitingForCheckIn');
@@ -41,6 +42,6 @@ export function checkInErrorText(t: TFunction, error: RpcError): string {
     case 'OUTSIDE_WORKING_HOURS':
       return t('queue.errors.notToday');
     default:
-      return errorText(t, error);
+      return errorText(t, error, locale);
   }
 }

@@ -94,11 +94,15 @@ describe('queue store: check-in', () => {
     expect(error).toBeInstanceOf(RpcError);
     expect((error as RpcError).code).toBe('INVALID_TRANSITION');
     expect(store.getState().issued[3]).toBeUndefined();
-    expect(checkInErrorText(t, error as RpcError)).toBe('This appointment can no longer be checked in: it is already checked in, or it was cancelled.');
-    expect(checkInErrorText(pt, error as RpcError)).toMatch(/^Já não é possível registar a chegada/);
+    expect(checkInErrorText(t, error as RpcError, 'en')).toBe('This appointment can no longer be checked in: it is already checked in, or it was cancelled.');
+    expect(checkInErrorText(pt, error as RpcError, 'pt')).toMatch(/^Já não é possível registar a chegada/);
     // Anything else falls back to the translation by code.
-    expect(checkInErrorText(t, new RpcError('NOT_FOUND', 'gone'))).toBe(t('errors.NOT_FOUND'));
-    expect(checkInErrorText(t, new RpcError('INTERNAL', 'x', { offline: true }))).toBe(t('errors.offline'));
+    expect(checkInErrorText(t, new RpcError('NOT_FOUND', 'gone'), 'en')).toBe(t('errors.NOT_FOUND'));
+    expect(checkInErrorText(t, new RpcError('INTERNAL', 'x', { offline: true }), 'en')).toBe(t('errors.offline'));
+    // A holiday is named in the desk's language (the server sends both names).
+    const closed = new RpcError('CLINIC_CLOSED', 'closed', { day: '2030-12-25', nameEn: 'Christmas Day', namePt: 'Natal' });
+    expect(checkInErrorText(pt, closed, 'pt')).toContain('Natal');
+    expect(checkInErrorText(t, closed, 'en')).toContain('Christmas Day');
   });
 
   it('walks in and remembers the walk-in for the Book view', async () => {
