@@ -27,11 +27,15 @@ export const PREPARED = '/* prepared */ ';
  * by their text: measured, PostgreSQL spent longer parsing and planning them (a few ms each)
  * than running them. Only marked statements: a name per text, so their number stays small.
  */
+/** The marked statements' names by text: a few texts, each hashed once, not on every push. */
+const preparedNames = new Map<string, string>();
+
 class PreparingClient extends pg.Client {
   override query(...args: unknown[]): never {
     const [text, values] = args;
     if (typeof text === 'string' && text.startsWith(PREPARED) && Array.isArray(values) && args.length === 2) {
-      const name = `fd_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+      let name = preparedNames.get(text);
+      if (name === undefined) preparedNames.set(text, (name = `fd_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`));
       return (super.query as unknown as (config: pg.QueryConfig) => never)({ name, text, values });
     }
     return (super.query as unknown as (...rest: unknown[]) => never)(...args);

@@ -4,13 +4,13 @@ import type { AuditFilters } from '../../shared/audit/audit.contract';
 import { auditActionLabel } from '../../shared/audit/audit-words';
 import { useStore } from 'zustand';
 import { useFormat } from '../i18n/hooks';
-import { useTransport } from '../stores/stores';
 import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { SelectField, TextField } from '../ui/field';
 import { Card, PageHeader } from '../ui/misc';
 import { AuditTable, useAuditWording } from './audit-table';
-import { createAuditStore } from './audit.store';
+import type { createAuditStore } from './audit.store';
+import { useAuditLog } from './use-audit-log';
 import { useAuditExport } from './use-audit-export';
 import './audit.css';
 
@@ -19,15 +19,8 @@ type PickedPatient = { id: number; fullName: string };
 /** The audit log, for admins: filter, read in words, page back in time, export. */
 export function AuditView() {
   const { t } = useTranslation();
-  const transport = useTransport();
-  const [store] = useState(() => createAuditStore(transport));
-  const entries = useStore(store, (state) => state.entries);
-  const status = useStore(store, (state) => state.status);
-  const next = useStore(store, (state) => state.next);
-  const isLoadingMore = useStore(store, (state) => state.isLoadingMore);
-  const error = useStore(store, (state) => state.error);
+  const { store, entries, status, next, isLoadingMore, error, isExporting } = useAuditLog();
   const choices = useStore(store, (state) => state.choices);
-  const isExporting = useStore(store, (state) => state.isExporting);
   const wording = useAuditWording();
   const exportCsv = useAuditExport(store, 'audit-log');
 

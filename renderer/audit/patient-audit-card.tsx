@@ -1,12 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useStore } from 'zustand';
-import { useTransport } from '../stores/stores';
 import { Button } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { Card, CardHeader } from '../ui/misc';
 import { AuditTable } from './audit-table';
-import { createAuditStore } from './audit.store';
+import { useAuditLog } from './use-audit-log';
 import { useAuditExport } from './use-audit-export';
 import './audit.css';
 
@@ -16,14 +14,7 @@ import './audit.css';
  */
 export function PatientAuditCard({ patientId }: { patientId: number }) {
   const { t } = useTranslation();
-  const transport = useTransport();
-  const [store] = useState(() => createAuditStore(transport));
-  const entries = useStore(store, (state) => state.entries);
-  const status = useStore(store, (state) => state.status);
-  const next = useStore(store, (state) => state.next);
-  const isLoadingMore = useStore(store, (state) => state.isLoadingMore);
-  const error = useStore(store, (state) => state.error);
-  const isExporting = useStore(store, (state) => state.isExporting);
+  const { store, entries, status, next, isLoadingMore, error, isExporting } = useAuditLog();
   const exportCsv = useAuditExport(store, `audit-patient-${patientId}`);
 
   useEffect(() => {
