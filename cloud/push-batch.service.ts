@@ -25,6 +25,8 @@ interface HeldSpan extends Span {
 export interface Decided {
   m: Mutation;
   data: Record<string, unknown> | null;
+  /** `data` as stored (JSON). */
+  text: string | null;
   fingerprint: string;
 }
 
@@ -34,19 +36,22 @@ class BatchState {
   readonly usernameOf = new Map<string, string>();
   readonly lowered = new Map<string, string>();
   readonly stored = new Map<string, { fingerprint: string; result: string }>();
-  /** Spans that may be in the way, by appointment uid, and their uids by practitioner (or room) and hour of start. */
+  /** Spans that may be in the way, by appointment uid, and their uids by practitioner (or room), then hour of start. */
   readonly spans = new Map<string, HeldSpan>();
-  readonly holding = new Map<string, Set<string>>();
+  readonly holding = new Map<string, Map<number, Set<string>>>();
   /** For each row the batch deletes: the rows referring to it. */
   readonly referrers = new Map<string, Set<string>>();
 
   setSpan(span: HeldSpan): void {
     this.deleteSpan(span.uid);
     this.spans.set(span.uid, span);
+    const hour = hourOf(span.startsAt);
     for (const who of whoOf(span)) {
-      const key = bucketOf(who, hourOf(span.startsAt));
-      const uids = this.holding.get(key) ?? new Set<string>();
-      this.holding.set(key, uids.add(span.uid));
+      let hours = this.holding.get(who);
+      if (!hours) this.holding.set(who, (hours = new Map()));
+      const uids = hours.get(hour);
+      if (uids) uids.add(span.uid);
+      else hours.set(hour, new Set([span.uid]));
     }
   }
 
@@ -54,7 +59,19 @@ class BatchState {
     const old = this.spans.get(uid);
     if (!old) return;
     this.spans.delete(uid);
-    for (const who of whoOf(old)) this.holding.get(bucketOf(who, hourOf(old.startsAt)))?.delete(uid);
+    for (const who of whoOf(old)) this.holding.get(who)?.get(hourOf(old.startsAt))?.delete(uid);
+  }
+
+  /** The spans of `who` that may overlap [startsAt, endsAt): those starting less than the longest appointment before it. */
+  near(who: string, startsAt: number, endsAt: number): HeldSpan[] {
+    const hours = this.holding.get(who);
+    const found: HeldSpan[] = [];
+    if (!hours) return found;
+    for (let hour = hourOf(startsAt - MAX_APPOINTMENT_MS), last = hourOf(endsAt - 1); hour <= last; hour++) {
+      const uids = hours.get(hour);
+      if (uids) for (const uid of uids) found.push(this.spans.get(uid)!);
+    }
+    return found;
   }
 }
 
@@ -62,21 +79,13 @@ const whoOf = (span: Span) =>
   span.roomUid === null ? [`practitioner:${span.practitionerUid}`] : [`practitioner:${span.practitionerUid}`, `room:${span.roomUid}`];
 
 const hourOf = (ms: number) => Math.floor(ms / HOUR_MS);
-const bucketOf = (who: string, hour: number) => `${who}@${hour}`;
-
-/** The spans of `who` that may overlap [startsAt, endsAt): those starting less than the longest appointment before it. */
-function* near(state: BatchState, who: string, startsAt: number, endsAt: number): Generator<HeldSpan> {
-  for (let hour = hourOf(startsAt - MAX_APPOINTMENT_MS); hour <= hourOf(endsAt - 1); hour++) {
-    for (const uid of state.holding.get(bucketOf(who, hour)) ?? []) yield state.spans.get(uid)!;
-  }
-}
 
 function clashIn(state: BatchState, span: Span): Clash | null {
   let best: { kind: Clash['kind']; other: HeldSpan } | null = null;
   for (const kind of ['practitioner', 'room'] as const) {
     const who = kind === 'practitioner' ? span.practitionerUid : span.roomUid;
     if (who === null) continue;
-    for (const other of near(state, `${kind}:${who}`, span.startsAt, span.endsAt)) {
+    for (const other of state.near(`${kind}:${who}`, span.startsAt, span.endsAt)) {
       if (other.uid === span.uid || !isActive(other.status)) continue;
       if (!(other.startsAt < span.endsAt && span.startsAt < other.endsAt)) continue;
       if (!best || other.startsAt < best.other.startsAt) best = { kind, other };
@@ -139,6 +148,8 @@ export interface Written {
   data: string | null;
   seq: number;
   refs: Array<[SyncEntity, string]>;
+  /** An appointment's span (null for a deleted one or another entity). */
+  span: Span | null;
   updatedBy: string;
   updatedAt: number;
 }
@@ -154,8 +165,9 @@ export function prepareBatch(mutations: Mutation[], principal: Principal): Prepa
   const decided: Decided[] = [];
   for (const m of mutations) {
     try {
-      const data = checkStatelessly(m, principal);
-      decided.push({ m, data, fingerprint: fingerprintOf(m, data) });
+      const checked = checkStatelessly(m, principal);
+      const data = checked?.data ?? null;
+      decided.push({ m, data, text: checked?.text ?? null, fingerprint: fingerprintOf(m, data) });
       results.push(null);
     } catch (error) {
       if (!(error instanceof Outcome)) throw error;
@@ -197,7 +209,7 @@ function decideAll(pushes: Pushed[], state: BatchState, clinic: ClinicState): Ba
     let next = 0;
     for (let i = 0; i < results.length; i++) {
       if (results[i] !== null) continue;
-      const { m, data, fingerprint } = prepared.decided[next++]!;
+      const { m, data, text, fingerprint } = prepared.decided[next++]!;
       const known = state.stored.get(m.mutationId);
       if (known) {
         results[i] =
@@ -208,7 +220,7 @@ function decideAll(pushes: Pushed[], state: BatchState, clinic: ClinicState): Ba
       }
       let outcome: Outcome;
       try {
-        const change = decide(state, m, data, principal, clinic.purgedVersion);
+        const change = decide(state, m, data, text, principal, clinic.purgedVersion);
         outcome = new Outcome({ mutationId: m.mutationId, status: 'applied', version: change.version }, true);
         const key = keyOf(m.entity, m.uid);
         written.delete(key); // re-inserted: the map keeps the order of each row's last write
@@ -253,8 +265,8 @@ function endState({ written, records, lastSeq }: BatchDecision, before: Set<stri
   const freedSpans: string[] = [];
   for (const row of rows) {
     if (row.entity !== 'appointment') continue;
-    if (row.data === null) freedSpans.push(row.uid);
-    else spans.push(spanOf({ uid: row.uid } as Mutation, JSON.parse(row.data) as Record<string, unknown>));
+    if (row.span === null) freedSpans.push(row.uid);
+    else spans.push(row.span);
   }
   return {
     rows: rows.map(({ entity, uid, version, data, seq, updatedBy, updatedAt }) => ({ entity, uid, version, data, seq, updatedBy, updatedAt })),
@@ -275,6 +287,7 @@ function decide(
   state: BatchState,
   m: Mutation,
   data: Record<string, unknown> | null,
+  text: string | null,
   principal: Principal,
   purgedVersion: number,
 ): Omit<Written, 'seq' | 'updatedBy' | 'updatedAt'> {
@@ -295,7 +308,7 @@ function decide(
     state.rows.set(key, { entity: m.entity, uid: m.uid, version, deleted: true, data: null });
     state.deleteSpan(m.uid);
     updateReferrers(state, key, new Set());
-    return { entity: m.entity, uid: m.uid, version, data: null, refs: [] };
+    return { entity: m.entity, uid: m.uid, version, data: null, refs: [], span: null };
   }
 
   if (m.entity === 'staff') {
@@ -313,12 +326,11 @@ function decide(
   const clash = span && isActive(span.status) ? clashIn(state, span) : null;
   if (clash) throw conflict(m, current, clash);
 
-  const text = JSON.stringify(data);
   state.rows.set(key, { entity: m.entity, uid: m.uid, version, deleted: false, data: text });
   if (m.entity === 'staff') state.usernameOf.set(m.uid, state.lowered.get(data.username as string)!);
   if (span) state.setSpan({ ...span, origin: typeof data.origin === 'string' ? data.origin : null });
   updateReferrers(state, key, new Set(refs.map(([entity, uid]) => keyOf(entity, uid))));
-  return { entity: m.entity, uid: m.uid, version, data: text, refs };
+  return { entity: m.entity, uid: m.uid, version, data: text, refs, span };
 }
 
 /** Row `from` now refers to exactly `targets`: the referrers of the rows the batch deletes follow. */

@@ -63,12 +63,18 @@ export function referencesOf(entity: SyncEntity, data: Record<string, unknown>):
   return refs;
 }
 
+/** An upsert's row as checked, and the JSON text it is stored as (made once: a push of 500 is 500 rows). */
+export interface Checked {
+  data: Record<string, unknown>;
+  text: string;
+}
+
 /**
  * What can be said without the database: the shape of the data, and what the principal
  * may do. These answers depend on nothing stored, so they are not recorded: a replay
  * gets the same answer by computing it again.
  */
-export function checkStatelessly(m: Mutation, principal: Principal): Record<string, unknown> | null {
+export function checkStatelessly(m: Mutation, principal: Principal): Checked | null {
   if (principal === 'portal' && !((m.entity === 'appointment' || m.entity === 'patient') && m.op === 'upsert' && m.baseVersion === null)) {
     throw rejected(m, 'FORBIDDEN', 'The portal may only create patients and appointments.', false);
   }
@@ -88,8 +94,9 @@ export function checkStatelessly(m: Mutation, principal: Principal): Record<stri
     throw rejected(m, 'INVALID', `Invalid ${m.entity}: ${issue ? `${issue.path.join('.') || '(row)'}: ${issue.message}` : 'invalid data'}`, false);
   }
   const data = parsed.data as Record<string, unknown>;
+  const text = JSON.stringify(data);
   // PostgreSQL's text cannot hold U+0000 (nor can JSON read back as text): no desk writes one.
-  if (JSON.stringify(data).includes('\\u0000')) throw rejected(m, 'INVALID', 'Text may not contain the character U+0000.', false);
+  if (text.includes('\\u0000')) throw rejected(m, 'INVALID', 'Text may not contain the character U+0000.', false);
   if (m.entity === 'appointment') {
     const startsAt = data.startsAt as number;
     const endsAt = data.endsAt as number;
@@ -99,7 +106,7 @@ export function checkStatelessly(m: Mutation, principal: Principal): Record<stri
       throw rejected(m, 'FORBIDDEN', "The portal books with status 'booked' and origin 'online' only.", false);
     }
   }
-  return data;
+  return { data, text };
 }
 
 export const EXCLUSION_VIOLATION = '23P01';

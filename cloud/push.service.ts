@@ -141,7 +141,7 @@ async function overlapConflict(ctx: ApplyContext, m: Mutation, overlap: Overlapp
 async function applyMutation(ctx: ApplyContext, m: Mutation): Promise<MutationResult> {
   let data: Record<string, unknown> | null;
   try {
-    data = checkStatelessly(m, ctx.principal);
+    data = checkStatelessly(m, ctx.principal)?.data ?? null;
   } catch (error) {
     if (error instanceof Outcome) return error.result;
     throw error;
