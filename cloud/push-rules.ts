@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   activeAppointmentStatuses,
   CLINIC_SETTINGS_UID,
+  holidayUid,
   entityData,
   type Clash,
   type Mutation,
@@ -74,6 +75,8 @@ export interface Checked {
  * may do. These answers depend on nothing stored, so they are not recorded: a replay
  * gets the same answer by computing it again.
  */
+const DELETE_INSTEAD = { staff: ' (disable the account)', clinic: '', holiday: ' (turn it off: isActive false)' } as const;
+
 export function checkStatelessly(m: Mutation, principal: Principal): Checked | null {
   if (principal === 'portal' && !((m.entity === 'appointment' || m.entity === 'patient') && m.op === 'upsert' && m.baseVersion === null)) {
     throw rejected(m, 'FORBIDDEN', 'The portal may only create patients and appointments.', false);
@@ -82,9 +85,10 @@ export function checkStatelessly(m: Mutation, principal: Principal): Checked | n
     throw rejected(m, 'INVALID', `The clinic's settings are the one row ${CLINIC_SETTINGS_UID}.`, false);
   if (m.op === 'delete') {
     if (m.data !== null) throw rejected(m, 'INVALID', 'A delete carries no data (data must be null).', false);
-    // Audit trails on every desk name accounts: an account is disabled, never deleted; the settings always exist.
-    if (m.entity === 'staff' || m.entity === 'clinic')
-      throw rejected(m, 'INVALID', `A ${m.entity} row cannot be deleted${m.entity === 'staff' ? ' (disable the account)' : ''}.`, false);
+    // Audit trails on every desk name accounts: an account is disabled, never deleted; the settings always exist;
+    // a holiday's uid is its day's, and could never come back from a tombstone.
+    if (m.entity === 'staff' || m.entity === 'clinic' || m.entity === 'holiday')
+      throw rejected(m, 'INVALID', `A ${m.entity} row cannot be deleted${DELETE_INSTEAD[m.entity]}.`, false);
     return null;
   }
   if (m.data === null) throw rejected(m, 'INVALID', 'An upsert carries the whole row (data must not be null).', false);
@@ -97,6 +101,8 @@ export function checkStatelessly(m: Mutation, principal: Principal): Checked | n
   const text = JSON.stringify(data);
   // PostgreSQL's text cannot hold U+0000 (nor can JSON read back as text): no desk writes one.
   if (text.includes('\\u0000')) throw rejected(m, 'INVALID', 'Text may not contain the character U+0000.', false);
+  if (m.entity === 'holiday' && m.uid !== holidayUid(data.day as string))
+    throw rejected(m, 'INVALID', `A holiday's uid is its day's: ${holidayUid(data.day as string)} for ${data.day as string}.`, false);
   if (m.entity === 'appointment') {
     const startsAt = data.startsAt as number;
     const endsAt = data.endsAt as number;

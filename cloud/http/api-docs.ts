@@ -38,6 +38,11 @@ const components: Array<[string, z.ZodType, string?]> = [
     "The clinic-wide settings: one row, uid `00000000-0000-4000-8000-000000000001`, never deleted. What belongs to one desk (the names its host answers to, its screens, its secrets) is not here. Two desks that each send it as new (`baseVersion: null`): the second gets a conflict, and takes the server's.",
   ],
   [
+    'HolidayData',
+    api.holidayData,
+    "A day the whole clinic is closed (the clinic's calendar day). Its uid is the day's: `00000000-0000-4000-8001-0000` then the day's eight digits (`…000020301225` for 2030-12-25); the server refuses any other. Two desks that list the same day send the same uid: the second gets a conflict with equal data, and takes the server's version. Never deleted: a day that is no longer a holiday is kept with `isActive: false`.",
+  ],
+  [
     'Mutation',
     api.mutation,
     "One local change, as the client's outbox keeps it. `mutationId` is made by the client once and kept across retries: the server's idempotency key.",

@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Row types of the current schema, as kysely sees them. Booleans are 0/1 integers. */
 export interface SettingsTable {
@@ -343,6 +343,10 @@ export interface ClinicHolidaysTable {
   name_en: string;
   name_pt: string;
   is_national: Generated<number>;
+  /** 0: no longer a holiday, kept because its uid is the day's (migration 0020). */
+  is_active: Generated<number>;
+  /** The day's uid on the wire (a generated column, shared/sync/cloud-api.ts `holidayUid`). */
+  uid: GeneratedAlways<string>;
   created_at: number;
   updated_at: number;
 }

@@ -33,7 +33,7 @@ export function holidaysHandlers(): HandlerGroup<HolidayMethods> {
       return result;
     },
     'holidays.remove': async (input, ctx) => {
-      const removed = await removeHoliday(ctx.db, input.id);
+      const removed = await removeHoliday(ctx.db, input.id, ctx.now());
       changed(ctx, 'holidays.remove', removed.id, { day: removed.day });
       return { ok: true };
     },

@@ -8,14 +8,13 @@ import { dayBounds } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
 import {
   appointmentsToBeSeenBetween,
-  deleteHoliday,
   findHoliday,
   findHolidayOn,
   holidaysOnDays,
-  insertHoliday,
-  isHolidayDayClash,
   listHolidayRows,
-  updateHoliday,
+  putHoliday,
+  renameHoliday,
+  turnOffHoliday,
   type HolidayRow,
 } from './holidays.repository';
 
@@ -63,15 +62,6 @@ function dayTaken(day: string): AppError {
   return new AppError('ALREADY_EXISTS', `${day} is a holiday already.`, { field: 'day', fields: [{ path: 'day', code: 'custom', message: 'taken' }] });
 }
 
-async function writeOrDayTaken(day: string, write: () => Promise<HolidayRow | undefined>): Promise<HolidayRow | undefined> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isHolidayDayClash(error)) throw dayTaken(day);
-    throw error;
-  }
-}
-
 export async function prefillNational(
   db: Kysely<Database>,
   env: HolidayEnv,
@@ -90,7 +80,8 @@ export async function prefillNational(
   for (const holiday of national) {
     // A day already on the list keeps its name: an admin may have renamed it, or closed for a reason of their own.
     if (present.has(holiday.day)) continue;
-    added.push(toHoliday(await insertHoliday(db, { day: holiday.day, name_en: holiday.nameEn, name_pt: holiday.namePt, is_national: 1 }, env.now)));
+    const row = await putHoliday(db, { day: holiday.day, name_en: holiday.nameEn, name_pt: holiday.namePt, is_national: 1 }, env.now);
+    if (row) added.push(toHoliday(row));
   }
   return {
     added,
@@ -107,11 +98,9 @@ export async function addHoliday(
   env: HolidayEnv,
   input: ParsedInput<'holidays.add'>,
 ): Promise<{ holiday: Holiday; appointments: AppointmentOnHoliday[] }> {
-  if (await findHolidayOn(db, input.day)) throw dayTaken(input.day);
-  const row = await writeOrDayTaken(input.day, () =>
-    insertHoliday(db, { day: input.day, name_en: input.nameEn, name_pt: input.namePt, is_national: 0 }, env.now),
-  );
-  return { holiday: toHoliday(row!), appointments: await appointmentsOn(db, env, [input.day]) };
+  const row = await putHoliday(db, { day: input.day, name_en: input.nameEn, name_pt: input.namePt, is_national: 0 }, env.now);
+  if (!row) throw dayTaken(input.day);
+  return { holiday: toHoliday(row), appointments: await appointmentsOn(db, env, [input.day]) };
 }
 
 export async function changeHoliday(
@@ -121,16 +110,22 @@ export async function changeHoliday(
 ): Promise<{ holiday: Holiday; appointments: AppointmentOnHoliday[] }> {
   const current = await findHoliday(db, input.id);
   if (!current) throw new AppError('NOT_FOUND', 'There is no such holiday.', { field: 'id' });
-  const other = await findHolidayOn(db, input.day);
-  if (other && other.id !== input.id) throw dayTaken(input.day);
-  const row = await writeOrDayTaken(input.day, () => updateHoliday(db, input.id, { day: input.day, name_en: input.nameEn, name_pt: input.namePt }, env.now));
-  if (!row) throw new AppError('NOT_FOUND', 'There is no such holiday.', { field: 'id' });
-  const moved = row.day !== current.day;
-  return { holiday: toHoliday(row), appointments: moved ? await appointmentsOn(db, env, [row.day]) : [] };
+  const names = { name_en: input.nameEn, name_pt: input.namePt };
+  if (input.day === current.day) {
+    const row = await renameHoliday(db, current.id, names, env.now);
+    if (!row) throw new AppError('NOT_FOUND', 'There is no such holiday.', { field: 'id' });
+    return { holiday: toHoliday(row), appointments: [] };
+  }
+  // A day's row is the day's for good (its uid is the day's, migration 0020): moving a holiday turns this day off and that one on.
+  if (await findHolidayOn(db, input.day)) throw dayTaken(input.day);
+  await turnOffHoliday(db, current.id, env.now);
+  const row = await putHoliday(db, { day: input.day, ...names, is_national: 0 }, env.now);
+  if (!row) throw dayTaken(input.day);
+  return { holiday: toHoliday(row), appointments: await appointmentsOn(db, env, [row.day]) };
 }
 
-export async function removeHoliday(db: Kysely<Database>, id: number): Promise<HolidayRow> {
+export async function removeHoliday(db: Kysely<Database>, id: number, now: number): Promise<HolidayRow> {
   const row = await findHoliday(db, id);
-  if (!row || !(await deleteHoliday(db, id))) throw new AppError('NOT_FOUND', 'There is no such holiday.', { field: 'id' });
+  if (!row || !(await turnOffHoliday(db, id, now))) throw new AppError('NOT_FOUND', 'There is no such holiday.', { field: 'id' });
   return row;
 }

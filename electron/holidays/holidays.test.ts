@@ -77,8 +77,27 @@ describe('holidays.add / update / remove', () => {
     });
     const moved = await t.ok(t.admin, 'holidays.update', { id: holiday.id, day: '2026-06-12', nameEn: 'Bridge day', namePt: 'Ponte' });
     expect(moved.appointments.map((a) => a.appointmentId)).toEqual([booked.id]);
-    const renamed = await t.ok(t.admin, 'holidays.update', { id: holiday.id, day: '2026-06-12', nameEn: 'Bridge', namePt: 'Ponte' });
+    // The day's row is the day's for good (its uid is the day's): the moved holiday is the new day's row.
+    expect(moved.holiday).toMatchObject({ day: '2026-06-12', nameEn: 'Bridge day' });
+    expect((await t.fail(t.admin, 'holidays.update', { id: holiday.id, day: '2026-06-12', nameEn: 'x', namePt: 'x' })).code).toBe('NOT_FOUND');
+    const renamed = await t.ok(t.admin, 'holidays.update', { id: moved.holiday.id, day: '2026-06-12', nameEn: 'Bridge', namePt: 'Ponte' });
     expect(renamed.appointments).toEqual([]);
+    expect((await t.ok(t.admin, 'holidays.list', { year: 2026 })).map((h) => [h.day, h.nameEn])).toEqual([['2026-06-12', 'Bridge']]);
+  });
+
+  it('keeps one row per day for good: a removed holiday is turned off, and on again when the day is added back', async () => {
+    const { holiday } = await t.ok(t.admin, 'holidays.add', { day: '2026-06-11', nameEn: 'Bridge day', namePt: 'Ponte' });
+    await t.ok(t.admin, 'holidays.remove', { id: holiday.id });
+    expect(await t.ok(t.admin, 'holidays.list', { year: 2026 })).toEqual([]);
+    expect((await t.fail(t.admin, 'holidays.remove', { id: holiday.id })).code).toBe('NOT_FOUND');
+    const again = await t.ok(t.admin, 'holidays.add', { day: '2026-06-11', nameEn: 'Closed', namePt: 'Fechado' });
+    expect(again.holiday).toEqual({ id: holiday.id, day: '2026-06-11', nameEn: 'Closed', namePt: 'Fechado', isNational: false });
+    expect(count()).toBe(1);
+    const sqlite = t.desk.database.sqlite;
+    expect(sqlite.prepare('SELECT uid FROM clinic_holidays WHERE id = ?').pluck().get(holiday.id)).toBe('00000000-0000-4000-8001-000020260611');
+    // The database itself: a row's day never changes, and no row is deleted.
+    expect(() => sqlite.prepare(`UPDATE clinic_holidays SET day = '2026-06-12' WHERE id = ?`).run(holiday.id)).toThrow(/HOLIDAY_DAY_FIXED/);
+    expect(() => sqlite.prepare('DELETE FROM clinic_holidays WHERE id = ?').run(holiday.id)).toThrow(/HOLIDAY_NEVER_DELETED/);
   });
 
   it('returns the appointments still to be seen on a day that was just closed', async () => {

@@ -70,7 +70,11 @@ export async function deleteAppointmentByUid(trx: Kysely<Database>, uid: string)
 }
 
 /** Deletes the row with this uid; returns its local id, or null when this desk has none. */
-export async function deleteRowByUid(trx: Kysely<Database>, entity: Exclude<TableEntity, 'appointment'>, uid: string): Promise<number | null> {
+export async function deleteRowByUid(
+  trx: Kysely<Database>,
+  entity: Exclude<TableEntity, 'appointment' | 'holiday' | 'staff'>,
+  uid: string,
+): Promise<number | null> {
   const id = await localIdOf(trx, entity, uid);
   if (id === null) return null;
   await trx.deleteFrom(tableOf[entity]).where('id', '=', id).execute();
@@ -125,6 +129,30 @@ export async function upsertPatient(trx: Kysely<Database>, uid: string, values: 
 
 /** What an account was before a pulled change: whether its sessions must end depends on it. */
 export type StaffBefore = Pick<Selectable<StaffTable>, 'id' | 'role' | 'password_hash' | 'is_active'>;
+
+/**
+ * The holiday of its day, as the cloud holds it: its uid is the day's (a generated column),
+ * so the day finds it.
+ */
+export async function upsertHoliday(
+  trx: Kysely<Database>,
+  values: { day: string; name_en: string; name_pt: string; is_national: number; is_active: number },
+  now: number,
+): Promise<void> {
+  await trx
+    .insertInto('clinic_holidays')
+    .values({ ...values, created_at: now, updated_at: now })
+    .onConflict((conflict) =>
+      conflict.column('day').doUpdateSet({
+        name_en: values.name_en,
+        name_pt: values.name_pt,
+        is_national: values.is_national,
+        is_active: values.is_active,
+        updated_at: now,
+      }),
+    )
+    .execute();
+}
 
 /** Updates the account with this uid, or inserts it (created now); returns its id and what it was. */
 export async function upsertStaff(

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { entityData, type EntityData, type ServerRow, type SyncEntity } from '../../shared/sync/cloud-api';
+import { entityData, holidayUid, type EntityData, type ServerRow, type SyncEntity } from '../../shared/sync/cloud-api';
 import { foldText, phoneDigits } from '../../shared/patients/patient-keys';
 import { dayOf } from '../../shared/schedule/wall-clock';
 import type { Database } from '../db/schema';
@@ -10,6 +10,7 @@ import {
   releaseApplySavepoint,
   rollBackApplySavepoint,
   upsertAppointment,
+  upsertHoliday,
   upsertPatient,
   upsertPractitioner,
   upsertRoom,
@@ -89,6 +90,9 @@ export async function applyServerRow(trx: Kysely<Database>, row: ServerRow, ctx:
     const parsed = entityData[row.entity].safeParse(row.data);
     if (!parsed.success) return { status: 'invalid', message: `The cloud sent an invalid ${row.entity}: ${parsed.error.issues[0]?.message ?? 'invalid data'}` };
     data = parsed.data as Record<string, unknown>;
+    // Any other uid would be a second row for the day (the cloud refuses one; an older cloud may not).
+    if (row.entity === 'holiday' && row.uid !== holidayUid(data.day as string))
+      return { status: 'invalid', message: `The cloud sent a holiday whose uid is not its day's.` };
   }
   // Every writer but the practitioner's and the clinic's writes one statement, after its
   // lookups: a failed statement undoes itself. Those two write several: a savepoint.
@@ -138,7 +142,7 @@ async function deleteLocal(trx: Kysely<Database>, entity: SyncEntity, uid: strin
   // The cloud refuses to delete either; a tombstone means a cloud that lost the row (restored
   // from a backup, seen by a resync). Nobody is locked out for that, and the settings stay:
   // the next change here sends the row again as new.
-  if (entity === 'staff' || entity === 'clinic') return;
+  if (entity === 'staff' || entity === 'clinic' || entity === 'holiday') return;
   if (entity === 'appointment') {
     const before = await deleteAppointmentByUid(trx, uid);
     if (!before) return;
@@ -256,6 +260,16 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
   clinic: async (trx, _uid, data, ctx) => {
     await writeClinicSettings(trx, data);
     ctx.effects.isSettingsChanged = true;
+  },
+
+  /** A day closed (or no longer closed): free times change. */
+  holiday: async (trx, uid, data, ctx) => {
+    await upsertHoliday(
+      trx,
+      { day: data.day, name_en: data.nameEn, name_pt: data.namePt, is_national: bool(data.isNational), is_active: bool(data.isActive) },
+      ctx.now,
+    );
+    ctx.effects.isPracticeChanged = true;
   },
 
   appointment: async (trx, uid, data, ctx) => {

@@ -17,13 +17,14 @@ export const tableOf = {
   staff: 'staff',
   patient: 'patients',
   appointment: 'appointments',
+  holiday: 'clinic_holidays',
 } as const satisfies Record<TableEntity, keyof Database>;
 
 /**
  * A referenced row is created before the rows that refer to it: the order of a first upload.
  * The clinic's settings first (the time zone the rest is read on), staff after practitioners.
  */
-export const entityOrder: readonly SyncEntity[] = ['clinic', 'specialty', 'room', 'practitioner', 'staff', 'patient', 'appointment'];
+export const entityOrder: readonly SyncEntity[] = ['clinic', 'holiday', 'specialty', 'room', 'practitioner', 'staff', 'patient', 'appointment'];
 
 /** A random UUID v4 in SQL (the same expression as migration 0007's). */
 const SQL_UUID = sql.raw(

@@ -222,7 +222,7 @@ function ProblemItem({ problem, onError }: { problem: SyncProblem; onError: (err
   const mayDismiss = useMay('sync.dismissProblem');
   const [isBusy, setIsBusy] = useState(false);
   const entity =
-    (['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic'] as const).find((name) => name === problem.entity) ?? 'other';
+    (['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic', 'holiday'] as const).find((name) => name === problem.entity) ?? 'other';
 
   const dismiss = async () => {
     setIsBusy(true);

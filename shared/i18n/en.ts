@@ -938,6 +938,7 @@ export const en = {
       appointment: 'Appointment',
       staff: 'Staff account',
       clinic: 'Clinic settings',
+      holiday: 'Clinic holiday',
       other: 'Record',
     },
     operation: {

@@ -936,6 +936,7 @@ export const pt: Catalogue = {
       appointment: 'Marcação',
       staff: 'Conta de funcionário',
       clinic: 'Definições da clínica',
+      holiday: 'Feriado da clínica',
       other: 'Registo',
     },
     operation: {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../contract/method';
+import { isoDay } from '../contract/common';
 import { displayPrivacy } from '../display/display.contract';
 
 /**
@@ -13,7 +14,7 @@ import { displayPrivacy } from '../display/display.contract';
  */
 
 export const uid = z.uuid();
-export const syncEntity = z.enum(['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic']);
+export const syncEntity = z.enum(['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic', 'holiday']);
 export type SyncEntity = z.infer<typeof syncEntity>;
 
 const instantMs = z.number().int().min(0).max(7_258_118_400_000);
@@ -128,6 +129,25 @@ export const clinicData = z.strictObject({
   announcementLanguage: z.enum(['clinic', 'patient']),
 });
 
+/**
+ * A day the whole clinic is closed, named by its day: the uid is `holidayUid(day)`, the same
+ * on every desk, so two desks that both list New Year's Day hold one row (the second desk's
+ * push meets the first's row, equal, and takes its version), and the cloud refuses any other
+ * uid. Never deleted (a uid cannot come back from a tombstone): a day that is no longer a
+ * holiday is kept with `isActive: false`, and listed again by turning it back on.
+ */
+export const holidayData = z.strictObject({
+  day: isoDay,
+  nameEn: shortText(120),
+  namePt: shortText(120),
+  /** Pre-filled from the country's list (shared/holidays/portugal.ts), not added by hand. */
+  isNational: z.boolean(),
+  isActive: z.boolean(),
+});
+
+/** The uid of the holiday on `day` (YYYY-MM-DD): fixed digits, then the day's. */
+export const holidayUid = (day: string): string => `00000000-0000-4000-8001-0000${day.replaceAll('-', '')}`;
+
 export const entityData = {
   specialty: specialtyData,
   room: roomData,
@@ -136,6 +156,7 @@ export const entityData = {
   appointment: appointmentData,
   staff: staffData,
   clinic: clinicData,
+  holiday: holidayData,
 } as const satisfies Record<SyncEntity, z.ZodType>;
 
 export type EntityData<E extends SyncEntity> = z.infer<(typeof entityData)[E]>;

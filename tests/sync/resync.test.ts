@@ -20,6 +20,7 @@ const tableOf = {
   staff: 'staff',
   patient: 'patients',
   appointment: 'appointments',
+  holiday: 'clinic_holidays',
 } as const;
 
 describe('a full resync interrupted partway', () => {

@@ -43,7 +43,7 @@ export interface SyncDesk {
   sync(): Promise<SyncStatus>;
   /** Every appointment as the cloud names it, sorted by uid: what replicas must agree on. */
   appointments(): AppointmentView[];
-  localId(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms' | 'staff', uid: string): number;
+  localId(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms' | 'staff' | 'clinic_holidays', uid: string): number;
   uidOf(table: 'appointments' | 'patients' | 'practitioners' | 'specialties' | 'rooms' | 'staff', id: number): string;
   close(): Promise<void>;
 }

@@ -1,8 +1,11 @@
 import { sql, type Kysely } from 'kysely';
-import { activeAppointmentStatuses, syncEntity } from '../../../shared/sync/cloud-api';
+import { activeAppointmentStatuses } from '../../../shared/sync/cloud-api';
 import { MAX_APPOINTMENT_MS } from '../limits';
 
 const quoted = (values: readonly string[]) => values.map((value) => `'${value}'`).join(', ');
+
+/** The synced entities when this was written (0003 added `holiday`): a migration stays what it was. */
+const ENTITIES_THEN = ['specialty', 'room', 'practitioner', 'patient', 'appointment', 'staff', 'clinic'];
 
 /**
  * The cloud's schema. Every table carries `clinic_id`: one database serves many clinics, and
@@ -47,7 +50,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- Every synced row at its latest version; seq is the change sequence, so "changes after a cursor" is one index range scan.
     CREATE TABLE rows (
       clinic_id bigint NOT NULL,
-      entity text COLLATE "C" NOT NULL CHECK (entity IN (${quoted(syncEntity.options)})),
+      entity text COLLATE "C" NOT NULL CHECK (entity IN (${quoted(ENTITIES_THEN)})),
       uid text COLLATE "C" NOT NULL,
       version bigint NOT NULL CHECK (version >= 1),
       deleted boolean NOT NULL,

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_initial';
 import * as m0002 from './0002_tenancy';
+import * as m0003 from './0003_holidays';
 
 /**
  * The cloud's migrations, by name, in order: a static map, as on the desk (a bundle cannot
@@ -9,4 +10,5 @@ import * as m0002 from './0002_tenancy';
 export const cloudMigrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_tenancy': m0002,
+  '0003_holidays': m0003,
 };
