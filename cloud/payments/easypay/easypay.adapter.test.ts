@@ -93,6 +93,14 @@ describe('Multibanco', () => {
     expect((await world.adapter.status(payment.providerId)).expiresAt).toEqual(expiresAt);
   });
 
+  it('is sent only fields the reference defines (the peer refuses others, so an adapter typo fails here)', async () => {
+    const body = { method: 'mb', value: 5, multibanco: { expiration_time: inOneDay().toISOString() } };
+    expect(await raw('/single', body)).toMatchObject({ status: 201 });
+    expect(await raw('/single', { ...body, expiry: '2026-04-01' })).toMatchObject({ status: 400, body: { status: 'error' } });
+    expect(await raw('/single', { ...body, multibanco: { expiration_time: '2026-04-01 10:00' } })).toMatchObject({ status: 400 });
+    expect(await raw('/single', { ...body, value: 5.005 })).toMatchObject({ status: 400 });
+  });
+
   it('refuses an expiry in the past and a key it cannot send', async () => {
     expect(await refusal(world.adapter.createMultibanco({ amountCents: 500, key: 'past', expiresAt: new Date(START) }))).toMatchObject({
       kind: 'invalid_request',

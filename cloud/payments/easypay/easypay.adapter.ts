@@ -143,7 +143,9 @@ export class EasypayProvider implements PaymentProvider {
   }
 
   async parseWebhook(headers: Record<string, string | string[] | undefined>, body: unknown): Promise<WebhookResult> {
-    if (!this.authentic(headers['authorization'])) return { ok: false, reason: 'unauthenticated' };
+    // Node lowercases header names; a caller passing another framework's headers may not.
+    const authorization = Object.entries(headers).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    if (!this.authentic(authorization)) return { ok: false, reason: 'unauthenticated' };
     const parsed = genericNotification.safeParse(typeof body === 'string' ? safeJson(body) : body);
     if (!parsed.success || !PROVIDER_ID.test(parsed.data.id)) return { ok: false, reason: 'malformed' };
     const notification = parsed.data;

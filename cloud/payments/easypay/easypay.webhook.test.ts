@@ -85,6 +85,7 @@ describe('easypay generic notifications', () => {
     expect(await check(basic(HOOK.username, HOOK.password))).toMatchObject({ ok: true });
     expect(await check(basic(HOOK.username, HOOK.password).replace('Basic', 'basic'))).toMatchObject({ ok: true });
     expect(await world.adapter.parseWebhook({ authorization: basic(HOOK.username, HOOK.password) }, JSON.stringify(body))).toMatchObject({ ok: true });
+    expect(await world.adapter.parseWebhook({ Authorization: basic(HOOK.username, HOOK.password) }, body)).toMatchObject({ ok: true });
     for (const wrong of [
       basic(HOOK.username, HOOK.password.split(':')[0]!),
       basic(`${HOOK.username}:${HOOK.password}`, ''),
