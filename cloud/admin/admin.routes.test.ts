@@ -72,7 +72,8 @@ describe('the admin API', () => {
   it('creates, shows, changes and lists clinics; refuses a taken slug and bad settings', async () => {
     const made = await call('POST', '/v1/admin/clinics', { slug: 'lisbon', ...LISBON });
     expect(made.statusCode).toBe(201);
-    expect(made.json()).toEqual({ slug: 'lisbon', ...LISBON, createdAt: NOW, updatedAt: null });
+    // Online booking as the migration sets it until the admin says otherwise: two hours' notice, 90 days ahead.
+    expect(made.json()).toEqual({ slug: 'lisbon', ...LISBON, portalMinNoticeMinutes: 120, portalHorizonDays: 90, createdAt: NOW, updatedAt: null });
     expect(made.headers['cache-control']).toBe('no-store');
 
     const taken = await call('POST', '/v1/admin/clinics', { slug: 'lisbon', ...LISBON });

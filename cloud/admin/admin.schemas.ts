@@ -49,7 +49,18 @@ const clinicName = z
   .max(120)
   .refine((name) => !name.includes('\u0000'), { message: 'no NUL characters' });
 
-export const clinicSettings = z.strictObject({ name: clinicName, timeZone, languages, currency });
+/** How soon a patient may book online, in minutes (a week at most), and how many days ahead. */
+export const portalMinNoticeMinutes = z.number().int().min(0).max(10080);
+export const portalHorizonDays = z.number().int().min(1).max(366);
+
+export const clinicSettings = z.strictObject({
+  name: clinicName,
+  timeZone,
+  languages,
+  currency,
+  portalMinNoticeMinutes: portalMinNoticeMinutes.optional(),
+  portalHorizonDays: portalHorizonDays.optional(),
+});
 export const newClinic = clinicSettings.extend({ slug: clinicSlug });
 export const clinicChange = clinicSettings.partial().refine((change) => Object.keys(change).length > 0, { message: 'nothing to change' });
 
@@ -70,6 +81,8 @@ export const clinicView = z.strictObject({
   timeZone: z.string(),
   languages: z.array(z.string()),
   currency: z.string(),
+  portalMinNoticeMinutes: z.number(),
+  portalHorizonDays: z.number(),
   createdAt: z.number(),
   updatedAt: z.number().nullable(),
 });

@@ -50,7 +50,10 @@ describe('cloud:admin', () => {
     expect(again).toMatchObject({ code: 1, err: 'A clinic with the slug "lisbon" exists already.' });
     const { code, out } = await admin('list-clinics');
     expect(code).toBe(0);
-    expect(out).toMatch(/^lisbon\s+Clínica de Lisboa\s+Europe\/Lisbon\s+pt-PT,en\s+EUR\s+2030-01-07T09:00:00Z$/m);
+    expect(out).toMatch(/^lisbon\s+Clínica de Lisboa\s+Europe\/Lisbon\s+pt-PT,en\s+EUR\s+120 min notice, 90 days ahead\s+2030-01-07T09:00:00Z$/m);
+    // How soon and how far ahead patients may book online.
+    expect(await admin('set-clinic', '--clinic', 'lisbon', '--portal-min-notice', '1440', '--portal-horizon', '30')).toMatchObject({ code: 0 });
+    expect((await admin('list-clinics')).out).toMatch(/^lisbon\s.*1440 min notice, 30 days ahead/m);
   });
 
   it('refuses bad input with the reason and exit code 2, and writes nothing', async () => {
@@ -66,6 +69,8 @@ describe('cloud:admin', () => {
       [['issue-token', '--clinic', 'lisbon', '--desk', 'D', '--kind', 'admin'], /kind/],
       [['revoke-token', '--clinic', 'lisbon', 'abc'], /token’s id/],
       [['set-clinic', '--clinic', 'lisbon'], /nothing to change/],
+      [['set-clinic', '--clinic', 'lisbon', '--portal-min-notice', 'soon'], /portalMinNoticeMinutes/],
+      [['set-clinic', '--clinic', 'lisbon', '--portal-horizon', '0'], /portalHorizonDays/],
       [['make-coffee'], /Unknown command: make-coffee/],
     ];
     for (const [argv, reason] of cases) {

@@ -21,6 +21,7 @@ export const USAGE = `Usage: npm run cloud:admin -- <command> [options]
 
   create-clinic --slug S --name N --time-zone Europe/Lisbon --languages pt-PT,en --currency EUR
   set-clinic    --clinic S [--name N] [--time-zone Z] [--languages L,…] [--currency C]
+                [--portal-min-notice MINUTES] [--portal-horizon DAYS]   (online booking: how soon, how far ahead)
   list-clinics
   issue-token   --clinic S --desk "Front desk 2" [--kind desk|portal]   (prints the token once)
   revoke-token  --clinic S <token-id>
@@ -43,6 +44,8 @@ const OPTIONS = {
   'time-zone': { type: 'string' },
   languages: { type: 'string' },
   currency: { type: 'string' },
+  'portal-min-notice': { type: 'string' },
+  'portal-horizon': { type: 'string' },
   desk: { type: 'string' },
   kind: { type: 'string' },
   'database-url': { type: 'string' },
@@ -74,6 +77,8 @@ function required(values: Values, name: 'clinic' | 'slug' | 'desk'): string {
 }
 
 const list = (text: string | undefined) => text?.split(',').map((item) => item.trim());
+/** A whole number as typed; anything else is left for the schema to refuse (as a string). */
+const whole = (text: string | undefined) => (text !== undefined && /^\d{1,6}$/.test(text) ? Number(text) : text);
 const when = (at: number | null) => (at === null ? '-' : new Date(at).toISOString().replace('.000Z', 'Z'));
 
 function table(header: string[], rows: string[][]): string[] {
@@ -88,8 +93,16 @@ function table(header: string[], rows: string[][]): string[] {
 
 const clinicLines = (clinics: ClinicView[]) =>
   table(
-    ['SLUG', 'NAME', 'TIME ZONE', 'LANGUAGES', 'CURRENCY', 'CREATED'],
-    clinics.map((c) => [c.slug, c.name, c.timeZone, c.languages.join(','), c.currency, when(c.createdAt)]),
+    ['SLUG', 'NAME', 'TIME ZONE', 'LANGUAGES', 'CURRENCY', 'ONLINE BOOKING', 'CREATED'],
+    clinics.map((c) => [
+      c.slug,
+      c.name,
+      c.timeZone,
+      c.languages.join(','),
+      c.currency,
+      `${c.portalMinNoticeMinutes} min notice, ${c.portalHorizonDays} days ahead`,
+      when(c.createdAt),
+    ]),
   );
 
 const tokenLines = (tokens: TokenView[]) =>
@@ -128,9 +141,14 @@ export async function runAdmin(db: CloudDb, argv: string[], io: AdminIo, now: nu
         const change = valid(
           clinicChange,
           Object.fromEntries(
-            Object.entries({ name: values.name, timeZone: values['time-zone'], languages: list(values.languages), currency: values.currency }).filter(
-              ([, value]) => value !== undefined,
-            ),
+            Object.entries({
+              name: values.name,
+              timeZone: values['time-zone'],
+              languages: list(values.languages),
+              currency: values.currency,
+              portalMinNoticeMinutes: whole(values['portal-min-notice']),
+              portalHorizonDays: whole(values['portal-horizon']),
+            }).filter(([, value]) => value !== undefined),
           ),
         );
         const clinic = await setClinic(db, slug, change, now);

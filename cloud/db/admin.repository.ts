@@ -14,6 +14,8 @@ export interface ClinicRecord {
   timeZone: string;
   languages: string[];
   currency: string;
+  portalMinNoticeMinutes: number;
+  portalHorizonDays: number;
   createdAt: number;
   updatedAt: number | null;
 }
@@ -23,9 +25,13 @@ export interface ClinicSettings {
   timeZone: string;
   languages: string[];
   currency: string;
+  /** Defaults (the migration's) when not given. */
+  portalMinNoticeMinutes?: number | undefined;
+  portalHorizonDays?: number | undefined;
 }
 
-const CLINIC_COLUMNS = sql`id, slug, name, time_zone AS "timeZone", languages, currency, created_at AS "createdAt", updated_at AS "updatedAt"`;
+const CLINIC_COLUMNS = sql`id, slug, name, time_zone AS "timeZone", languages, currency,
+  portal_min_notice_minutes AS "portalMinNoticeMinutes", portal_horizon_days AS "portalHorizonDays", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 async function rows<T>(ex: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
   return (await query.execute(ex)).rows as T[];
@@ -35,8 +41,9 @@ async function rows<T>(ex: Executor, query: ReturnType<typeof sql>): Promise<T[]
 export async function insertClinic(ex: Executor, slug: string, settings: ClinicSettings, epoch: string, now: number): Promise<ClinicRecord | undefined> {
   const [made] = await rows<ClinicRecord>(
     ex,
-    sql`INSERT INTO clinics (slug, name, time_zone, languages, currency, epoch, created_at)
-      VALUES (${slug}, ${settings.name}, ${settings.timeZone}, ${settings.languages}::text[], ${settings.currency}, ${epoch}, ${now})
+    sql`INSERT INTO clinics (slug, name, time_zone, languages, currency, portal_min_notice_minutes, portal_horizon_days, epoch, created_at)
+      VALUES (${slug}, ${settings.name}, ${settings.timeZone}, ${settings.languages}::text[], ${settings.currency},
+        coalesce(${settings.portalMinNoticeMinutes ?? null}::integer, 120), coalesce(${settings.portalHorizonDays ?? null}::integer, 90), ${epoch}, ${now})
       ON CONFLICT (slug) DO NOTHING RETURNING ${CLINIC_COLUMNS}`,
   );
   return made;
@@ -51,6 +58,8 @@ export async function updateClinic(ex: Executor, clinicId: number, change: Parti
         time_zone = coalesce(${change.timeZone ?? null}::text, time_zone),
         languages = coalesce(${change.languages ?? null}::text[], languages),
         currency = coalesce(${change.currency ?? null}::text, currency),
+        portal_min_notice_minutes = coalesce(${change.portalMinNoticeMinutes ?? null}::integer, portal_min_notice_minutes),
+        portal_horizon_days = coalesce(${change.portalHorizonDays ?? null}::integer, portal_horizon_days),
         updated_at = ${now}
       WHERE id = ${clinicId} RETURNING ${CLINIC_COLUMNS}`,
   );

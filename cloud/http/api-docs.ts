@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import * as api from '../../shared/sync/cloud-api';
+import * as portal from '../../shared/portal/portal-api';
 
 /**
  * What the generated OpenAPI document says beyond the schemas' constraints: component names
@@ -59,6 +60,8 @@ const components: Array<[string, z.ZodType, string?]> = [
     api.errorResponse,
     'Every error body. The status says whether to retry: 429 and 5xx (and network failures) are retried with backoff, honouring `Retry-After`; other 4xx are not. 410 CURSOR_EXPIRED: pull again without a cursor; `reason` says why.',
   ],
+  ['FreeTime', portal.freeTime, 'A time a patient may book: the practitioner, their room, and when.'],
+  ['FreeTimesResponse', portal.freeTimesResponse, 'Free times, with the window the clinic takes online bookings in.'],
   ['ChangesEvent', api.changesEvent, 'The data of an `event: changes` on /v1/events: the latest seq.'],
   ['JoinCodeResponse', api.joinCodeResponse, 'A one-time code another desk joins the clinic with.'],
   ['JoinRequest', api.joinRequest, 'A join code, as typed, and how the cloud should name the new desk.'],
@@ -110,7 +113,7 @@ export const healthUnavailable = z.strictObject({
 apiRegistry.add(healthResponse, { id: 'Health', description: 'The server is up and its database answers.' });
 apiRegistry.add(healthUnavailable, { id: 'HealthUnavailable', description: 'The server is up but its database does not answer.' });
 
-const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: api.errorResponse } } });
+export const errorAnswer = (description: string) => ({ description, content: { 'application/json': { schema: api.errorResponse } } });
 
 /** The error answers, by status, as the document describes them. */
 export const errors = {

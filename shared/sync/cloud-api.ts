@@ -249,7 +249,17 @@ export type CursorRefusal = z.infer<typeof cursorRefusal>;
 /** Every error body. 410 CURSOR_EXPIRED means: start again without a cursor (a full resync); `reason` says why. */
 export const errorResponse = z.strictObject({
   error: z.strictObject({
-    code: z.enum(['UNAUTHORIZED', 'FORBIDDEN', 'INVALID_REQUEST', 'PAYLOAD_TOO_LARGE', 'CURSOR_EXPIRED', 'RATE_LIMITED', 'INTERNAL', 'UNAVAILABLE']),
+    code: z.enum([
+      'UNAUTHORIZED',
+      'FORBIDDEN',
+      'INVALID_REQUEST',
+      'NOT_FOUND',
+      'PAYLOAD_TOO_LARGE',
+      'CURSOR_EXPIRED',
+      'RATE_LIMITED',
+      'INTERNAL',
+      'UNAVAILABLE',
+    ]),
     message: shortText(500),
     reason: cursorRefusal.optional(),
   }),
