@@ -38,7 +38,15 @@ describe('docs/cloud-api/openapi.json', () => {
   });
 
   it('has every endpoint, each answer described, and a component per wire schema', () => {
-    expect(Object.keys(document.paths).sort()).toEqual(['/v1/changes', '/v1/events', '/v1/health', '/v1/join', '/v1/join-codes', '/v1/portal/free-times', '/v1/push']);
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/v1/changes',
+      '/v1/events',
+      '/v1/health',
+      '/v1/join',
+      '/v1/join-codes',
+      '/v1/portal/free-times',
+      '/v1/push',
+    ]);
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         for (const [status, response] of Object.entries(operation.responses)) {
