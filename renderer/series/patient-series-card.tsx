@@ -1,7 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useStore } from 'zustand';
-import type { Appointment } from '../../shared/appointments/appointments.contract';
 import type { SeriesSummary } from '../../shared/series/series.contract';
 import { dayOf } from '../i18n/format';
 import { useFormat } from '../i18n/hooks';
@@ -18,7 +17,15 @@ import { useRpcAction } from '../ui/use-rpc-action';
 import { createSeriesStore, type SeriesStore } from './series.store';
 import './series.css';
 
-type Action = { kind: 'cancel' | 'move'; session: Appointment } | null;
+/** A session of a series, as the actions on it need it. */
+export interface SeriesSessionRef {
+  id: number;
+  seriesIndex: number | null;
+  startsAt: number;
+}
+
+export type SeriesAction = { kind: 'cancel' | 'move'; session: SeriesSessionRef } | null;
+type Action = SeriesAction;
 
 /** A patient's series, each as one line ("Physiotherapy with Dr X · 3 of 10 done · next on …") and its sessions. */
 export function PatientSeriesCard({ patientId }: { patientId: number }) {
@@ -92,7 +99,7 @@ function SeriesItem({ series, onAction }: { series: SeriesSummary; onAction: (ac
 }
 
 /** "Cancel this and later" (with a reason) or "Move this and later" (to a new date and time). */
-function SeriesActionDialog({ action, store, onClose }: { action: Action; store: SeriesStore; onClose: () => void }) {
+export function SeriesActionDialog({ action, store, onClose }: { action: Action; store: SeriesStore; onClose: () => void }) {
   const { t } = useTranslation();
   const index = action?.session.seriesIndex ?? 0;
   return (
