@@ -81,7 +81,7 @@ export async function bookSeries(db: Kysely<Database>, input: ParsedInput<'serie
       startsAt: session.startsAt,
       endsAt: session.startsAt + specialty.duration_minutes * MINUTE_MS,
     };
-    const row = await asSession(i + 1, session.startsAt, async () => {
+    const row = await asSession(session.index ?? i + 1, session.startsAt, async () => {
       await checkPlacement(db, env, placement);
       const fields = { patientId: input.patientId, notes: input.notes, priceCents: specialty.price_cents, isWalkIn: false, isCombinedVisit: false };
       const written = await writeOrSlotTaken(db, env, placement, () =>

@@ -169,6 +169,16 @@ describe('series.book', () => {
     });
     expect(error.details).toMatchObject({ session: 2, reason: 'CLINIC_CLOSED', reasonDetails: { namePt: 'Ponte' } });
     expect(t.count('appointments')).toBe(before);
+    // Numbered as the desk's planner numbers its rows (a skipped row keeps its number).
+    const named = await t.fail(t.reception, 'series.book', {
+      patientId: p.patients[0]!,
+      specialtyId: p.general,
+      sessions: [
+        { practitionerId: p.ana, startsAt: t.at('2027-03-15T10:00'), index: 1 },
+        { practitionerId: p.ana, startsAt: t.at('2027-03-22T10:00'), index: 3 },
+      ],
+    });
+    expect(named.details).toMatchObject({ session: 3, reason: 'CLINIC_CLOSED' });
   });
 });
 

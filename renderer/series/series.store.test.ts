@@ -56,8 +56,8 @@ describe('series store', () => {
       specialtyId: 3,
       notes: '',
       sessions: [
-        { practitionerId: 1, roomId: 2, startsAt: at(2, 11) },
-        { practitionerId: 1, roomId: 2, startsAt: at(4, 9) },
+        { practitionerId: 1, roomId: 2, startsAt: at(2, 11), index: 2 },
+        { practitionerId: 1, roomId: 2, startsAt: at(4, 9), index: 3 },
       ],
     });
     expect(store.getState().sessions).toBeNull();

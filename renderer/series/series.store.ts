@@ -48,8 +48,8 @@ export interface SeriesState {
 
   plan(rule: MethodInput<'series.plan'>): Promise<void>;
   choose(index: number, choice: SessionChoice): void;
-  /** The sessions to book, in rule order: every chosen slot. */
-  toBook(): SessionSlot[];
+  /** The sessions to book, in rule order: every chosen slot, with its row's number. */
+  toBook(): Array<SessionSlot & { index: number }>;
   book(input: { patientId: number; specialtyId: number; notes?: string }): Promise<number | null>;
   clearPlan(): void;
   loadForPatient(patientId: number, options?: { quiet?: boolean }): Promise<void>;
@@ -94,7 +94,7 @@ export function createSeriesStore(transport: Transport) {
       const { sessions, choices } = get();
       return (sessions ?? []).flatMap((s) => {
         const slot = chosenSlot(s, choices[s.index] ?? defaultChoice(s));
-        return slot ? [slot] : [];
+        return slot ? [{ ...slot, index: s.index }] : [];
       });
     },
 
@@ -107,7 +107,7 @@ export function createSeriesStore(transport: Transport) {
           patientId,
           specialtyId,
           notes,
-          sessions: sessions.map((s) => ({ practitionerId: s.practitionerId, roomId: s.roomId, startsAt: s.startsAt })),
+          sessions: sessions.map((s) => ({ practitionerId: s.practitionerId, roomId: s.roomId, startsAt: s.startsAt, index: s.index })),
         });
         set({ isBooking: false, sessions: null, choices: {}, planStatus: 'idle' });
         return booked.appointments.length;

@@ -62,7 +62,13 @@ export const plannedSession = sessionSlot.extend({
 export type PlannedSession = z.infer<typeof plannedSession>;
 
 /** A session as booked: where and when. */
-const sessionToBook = z.strictObject({ practitionerId: id, roomId: id.nullable().optional(), startsAt: instant });
+const sessionToBook = z.strictObject({
+  practitionerId: id,
+  roomId: id.nullable().optional(),
+  startsAt: instant,
+  /** How the desk numbers it (the planner's row): an error names it so. Omitted: its place in time order. */
+  index: z.number().int().min(1).max(1000).optional(),
+});
 
 export const seriesSummary = z.strictObject({
   seriesId,
@@ -81,7 +87,7 @@ export type SeriesSummary = z.infer<typeof seriesSummary>;
 
 /** Details of SERIES_SESSION_UNAVAILABLE: which session failed, and the refusal it met. */
 export const seriesSessionDetails = z.strictObject({
-  /** Its number in the series, from 1. */
+  /** The session as the desk numbered it (`index`), else its place in time order, from 1. */
   session: z.number().int(),
   startsAt: z.number(),
   reason: z.enum(['SLOT_TAKEN', 'OUTSIDE_WORKING_HOURS', 'CLINIC_CLOSED', 'IN_THE_PAST', 'PATIENT_ALREADY_BOOKED']),
