@@ -70,7 +70,7 @@ export const seriesEn = {
   cancelled_other: '{{count}} sessions cancelled.',
   moved_one: '{{count}} session moved.',
   moved_other: '{{count}} sessions moved.',
-  badge: 'Session {{index}} of a series',
+  badge: 'Series #{{index}}',
 };
 
 export const seriesPt: typeof seriesEn = {
@@ -141,5 +141,5 @@ export const seriesPt: typeof seriesEn = {
   cancelled_other: '{{count}} sessões canceladas.',
   moved_one: '{{count}} sessão remarcada.',
   moved_other: '{{count}} sessões remarcadas.',
-  badge: 'Sessão {{index}} de uma série',
+  badge: 'Série n.º {{index}}',
 };

@@ -66,11 +66,14 @@ test('a receptionist plans a series with a clash, takes the nearest free time, b
   const series = page.getByTestId('patient-series');
   await expect(series.getByTestId('series-summary')).toContainText(`with ${practitioner.fullName} · 0 of 4 done · next on`);
   await expect(series.getByTestId('series-item-session')).toHaveCount(4);
-  await series.getByTestId('series-item').scrollIntoViewIfNeeded();
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.screenshot({ path: `${SCREENS}/patient-1280.png` });
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.screenshot({ path: `${SCREENS}/patient-1440.png` });
+  for (const [width, height] of [
+    [1280, 800],
+    [1440, 900],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await series.getByTestId('series-item').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SCREENS}/patient-${width}.png` });
+  }
 
   await series.getByRole('button', { name: 'Cancel this and later (3)' }).click();
   const dialog = page.getByTestId('series-action-dialog');
