@@ -27,6 +27,7 @@ import { DeviceRegistry } from '../devices/device-registry';
 import { NoShowTimer, sweepNoShows } from '../appointments/no-show.service';
 import { displayState } from '../display/display.service';
 import { holidaysHandlers } from '../holidays/holidays.handlers';
+import { seriesHandlers } from '../series/series.handlers';
 import { seedDemoClinic } from '../demo/demo-clinic';
 import { noSecretCipher, type SecretCipher } from '../secrets/secret-cipher';
 import { createFacesModule, type FacesModule } from '../faces/faces.module';
@@ -119,6 +120,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...patientsHandlers(),
     ...practiceHandlers(),
     ...holidaysHandlers(),
+    ...seriesHandlers(),
     ...scheduleHandlers(),
     ...appointmentsHandlers(),
     ...boardHandlers(),

@@ -38,6 +38,9 @@ export interface NewBooking {
   updated_at: number;
   /** 1: booked on purpose over another of the patient's appointments. */
   is_combined_visit?: number;
+  /** The series it is a session of, and its number there (both or neither). */
+  series_id?: string | null;
+  series_index?: number | null;
 }
 
 const insertBookingQuery = preparedQuery((db, row: Required<NewBooking> & { code: string | null }) =>
@@ -59,6 +62,8 @@ const insertBookingQuery = preparedQuery((db, row: Required<NewBooking> & { code
       created_at: row.created_at,
       updated_at: row.updated_at,
       is_combined_visit: row.is_combined_visit,
+      series_id: row.series_id,
+      series_index: row.series_index,
       code: row.code,
     })
     .returningAll(),
@@ -66,7 +71,13 @@ const insertBookingQuery = preparedQuery((db, row: Required<NewBooking> & { code
 
 export async function insertAppointment(db: Kysely<Database>, row: NewBooking): Promise<AppointmentRow> {
   try {
-    const [inserted] = await insertBookingQuery(db, { ...row, is_combined_visit: row.is_combined_visit ?? 0, code: newKioskCode() });
+    const [inserted] = await insertBookingQuery(db, {
+      ...row,
+      is_combined_visit: row.is_combined_visit ?? 0,
+      series_id: row.series_id ?? null,
+      series_index: row.series_index ?? null,
+      code: newKioskCode(),
+    });
     return inserted!;
   } catch (error) {
     // One in hundreds of millions: let the database's own trigger pick a free code instead.

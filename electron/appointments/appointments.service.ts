@@ -46,6 +46,8 @@ export function toAppointment(row: AppointmentRow): Appointment {
     notes: row.notes,
     priceCents: row.price_cents,
     code: row.code ?? '',
+    seriesId: row.series_id,
+    seriesIndex: row.series_index,
   };
 }
 
@@ -55,7 +57,7 @@ function fieldError(field: string, message: string): AppError {
 
 // Loading and checking what a booking refers to
 
-async function requirePatient(db: Kysely<Database>, patientId: number): Promise<void> {
+export async function requirePatient(db: Kysely<Database>, patientId: number): Promise<void> {
   if (!(await patientExists(db, patientId))) throw new AppError('NOT_FOUND', 'There is no such patient.', { field: 'patientId' });
 }
 
@@ -70,13 +72,13 @@ function assertBookable(practitioner: PractitionerOffering, specialty: Specialty
   return practitioner;
 }
 
-async function requireActiveSpecialty(db: Kysely<Database>, specialtyId: number): Promise<SpecialtyRow> {
+export async function requireActiveSpecialty(db: Kysely<Database>, specialtyId: number): Promise<SpecialtyRow> {
   const specialty = await findSpecialty(db, specialtyId);
   if (!specialty) throw new AppError('NOT_FOUND', 'There is no such specialty.', { field: 'specialtyId' });
   return assertActiveSpecialty(specialty);
 }
 
-async function requireBookablePractitioner(db: Kysely<Database>, practitionerId: number, specialty: SpecialtyRow): Promise<PractitionerOffering> {
+export async function requireBookablePractitioner(db: Kysely<Database>, practitionerId: number, specialty: SpecialtyRow): Promise<PractitionerOffering> {
   const practitioner = await findPractitionerOffering(db, practitionerId, specialty.id);
   if (!practitioner) throw new AppError('NOT_FOUND', 'There is no such practitioner.', { field: 'practitionerId' });
   return assertBookable(practitioner, specialty);
@@ -101,7 +103,7 @@ async function requireReferences(
 }
 
 /** The room asked for (null: none), or the practitioner's default room when not asked. */
-async function resolveRoom(db: Kysely<Database>, asked: number | null | undefined, fallback: number | null): Promise<number | null> {
+export async function resolveRoom(db: Kysely<Database>, asked: number | null | undefined, fallback: number | null): Promise<number | null> {
   if (asked === undefined) return fallback;
   if (asked === null) return null;
   const room = await findRoom(db, asked);
@@ -110,7 +112,7 @@ async function resolveRoom(db: Kysely<Database>, asked: number | null | undefine
   return room.id;
 }
 
-function newAppointmentRow(
+export function newAppointmentRow(
   req: RequestContext,
   placement: Placement,
   fields: { patientId: number; notes: string; priceCents: number; isWalkIn: boolean; isCombinedVisit: boolean },
@@ -155,7 +157,7 @@ function combined(combinedWith: number | null): { combinedVisitWith?: number } {
   return combinedWith === null ? {} : { combinedVisitWith: combinedWith };
 }
 
-function change(env: ScheduleEnv, row: AppointmentRow, ...otherInstants: number[]): AppointmentChange {
+export function change(env: ScheduleEnv, row: AppointmentRow, ...otherInstants: number[]): AppointmentChange {
   const days = [...new Set([row.starts_at, ...otherInstants].map((instant) => dayOf(env.timeZone, instant)))].sort();
   return { appointment: toAppointment(row), days };
 }
@@ -278,7 +280,7 @@ export async function bookWalkIn(
   );
 }
 
-function assertStatus(row: AppointmentRow, allowed: readonly AppointmentStatus[], action: string): void {
+export function assertStatus(row: AppointmentRow, allowed: readonly AppointmentStatus[], action: string): void {
   if (!allowed.includes(row.status)) {
     throw new AppError('INVALID_TRANSITION', `An appointment that is ${row.status.replace('_', ' ')} cannot be ${action}.`, {
       status: row.status,
@@ -286,7 +288,7 @@ function assertStatus(row: AppointmentRow, allowed: readonly AppointmentStatus[]
   }
 }
 
-async function requireAppointment(db: Kysely<Database>, id: number): Promise<AppointmentRow> {
+export async function requireAppointment(db: Kysely<Database>, id: number): Promise<AppointmentRow> {
   const row = await findAppointment(db, id);
   if (!row) throw new AppError('NOT_FOUND', 'There is no such appointment.', { field: 'id' });
   return row;

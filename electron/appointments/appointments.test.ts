@@ -55,6 +55,8 @@ describe('appointments.book', () => {
       notes: 'First visit',
       priceCents: 4000,
       code: expect.stringMatching(/^[A-HJKMNP-Z2-9]{6}$/),
+      seriesId: null,
+      seriesIndex: null,
     });
     expect(t.events).toEqual([{ event: 'appointments.changed', payload: { appointmentIds: [appointment.id], days: ['2026-06-15'] } }]);
     expect(auditActions().at(-1)).toBe('appointments.book');

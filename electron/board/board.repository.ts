@@ -38,7 +38,8 @@ export async function boardAppointmentRows(db: Kysely<Database>, range: { from: 
         'status', a.status,
         'statusChangedAt', a.status_changed_at,
         'isWalkIn', a.is_walk_in,
-        'priceCents', a.price_cents
+        'priceCents', a.price_cents,
+        'seriesIndex', a.series_index
       ) ORDER BY pr.full_name COLLATE NOCASE, a.practitioner_id, a.starts_at, a.id)`.as('list'),
     )
     .where('a.starts_at', '>=', range.from)

@@ -65,6 +65,7 @@ describe('board.day', () => {
       statusChangedAt: a1.statusChangedAt,
       isWalkIn: false,
       priceCents: 4000,
+      seriesIndex: null,
     });
     expect(board.appointments.find((x) => x.id === b1.id)?.status).toBe('cancelled');
     expect(board.appointments.find((x) => x.id === c1.id)?.roomName).toBe(null);

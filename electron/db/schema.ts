@@ -135,6 +135,10 @@ export interface AppointmentsTable {
   is_combined_visit: Generated<number>;
   /** 1: a walk-in for the specialty, not for a practitioner: whoever offers it and is free first may call them (local, not synced). */
   for_specialty: Generated<number>;
+  /** The series (a course of sessions) it belongs to, a UUID shared by its sessions; null: none. Synced. */
+  series_id: Generated<string | null>;
+  /** Its number in the series, from 1; set with `series_id`. */
+  series_index: Generated<number | null>;
 }
 
 export interface TicketCountersTable {

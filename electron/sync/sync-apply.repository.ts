@@ -26,6 +26,8 @@ export type AppointmentColumns = Pick<
   | 'price_cents'
   | 'is_walk_in'
   | 'origin'
+  | 'series_id'
+  | 'series_index'
   | 'updated_at'
 >;
 
@@ -204,13 +206,16 @@ export async function upsertAppointment(
     values.price_cents,
     values.is_walk_in,
     values.origin,
+    values.series_id,
+    values.series_index,
     values.updated_at,
   ];
   if (before) {
     await rawRows(
       trx,
       `UPDATE appointments SET patient_id = ?, practitioner_id = ?, room_id = ?, specialty_id = ?, starts_at = ?, ends_at = ?,
-           status = ?, cancel_reason = ?, notes = ?, price_cents = ?, is_walk_in = ?, origin = ?, updated_at = ?,
+           status = ?, cancel_reason = ?, notes = ?, price_cents = ?, is_walk_in = ?, origin = ?,
+           series_id = ?, series_index = ?, updated_at = ?,
            status_changed_at = CASE WHEN status = ? THEN status_changed_at ELSE ? END
          WHERE id = ?`,
       [...columns, values.status, now, before.id],
@@ -220,8 +225,8 @@ export async function upsertAppointment(
   const [inserted] = await rawRows<{ id: number }>(
     trx,
     `INSERT INTO appointments (patient_id, practitioner_id, room_id, specialty_id, starts_at, ends_at, status, cancel_reason, notes,
-           price_cents, is_walk_in, origin, updated_at, status_changed_at, created_at, uid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+           price_cents, is_walk_in, origin, series_id, series_index, updated_at, status_changed_at, created_at, uid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [...columns, now, now, uid],
   );
   return { id: inserted!.id, before: undefined };

@@ -286,6 +286,9 @@ const writers: { [E in SyncEntity]: Writer<E> } = {
       price_cents: data.priceCents,
       is_walk_in: bool(data.isWalkIn),
       origin: data.origin,
+      // Both or neither, as the local trigger insists; a row from an older desk has neither.
+      series_id: data.seriesId !== undefined && data.seriesIndex !== undefined ? data.seriesId : null,
+      series_index: data.seriesId !== undefined && data.seriesIndex !== undefined ? data.seriesIndex : null,
       updated_at: ctx.now,
     };
     const { id, before } = await upsertAppointment(trx, uid, values, ctx.now);

@@ -1,8 +1,11 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addDays, todayIn } from '../i18n/format';
 import { useCurrency, useFormat } from '../i18n/hooks';
 import { specialtyName } from '../practice/practice.store';
-import { useBooking, useBookingStore, usePractice, useUiStore } from '../stores/stores';
+import { useBooking, useBookingStore, usePractice, useTransport, useUiStore } from '../stores/stores';
+import { createSeriesStore } from '../series/series.store';
+import { SeriesPlanner } from '../series/series-planner';
 import { useMay } from '../auth/use-may';
 import { Button } from '../ui/button';
 import { Alert } from '../ui/error-message';
@@ -28,6 +31,11 @@ export function BookWhatWhenCard() {
   const maySaveSpecialties = useMay('specialties.save');
   const ui = useUiStore();
   const isPracticeReady = usePractice((state) => state.status === 'ready');
+  const hasPatient = useBooking((state) => state.patient !== null);
+  const maySeries = useMay('series.book');
+  const transport = useTransport();
+  const [seriesStore] = useState(() => createSeriesStore(transport));
+  const [isPlanning, setIsPlanning] = useState(false);
 
   return (
     <Card aria-labelledby="book-what-title">
@@ -94,7 +102,24 @@ export function BookWhatWhenCard() {
             </button>
           ))}
         </div>
+        {maySeries ? (
+          <div className="series-open">
+            <Button
+              icon="calendarPlus"
+              disabled={!hasPatient || specialtyId === null}
+              onClick={() => {
+                seriesStore.getState().clearPlan();
+                setIsPlanning(true);
+              }}
+              data-testid="series-open"
+            >
+              {t('series.open')}
+            </Button>
+            <p className="muted field-hint">{hasPatient && specialtyId !== null ? t('series.openHint') : t('series.needSpecialty')}</p>
+          </div>
+        ) : null}
       </div>
+      {maySeries ? <SeriesPlanner open={isPlanning} onClose={() => setIsPlanning(false)} store={seriesStore} /> : null}
     </Card>
   );
 }

@@ -24,6 +24,8 @@ const booked = (s: Slot): Appointment => ({
   notes: '',
   priceCents: 4500,
   code: 'K7M2QX',
+  seriesId: null,
+  seriesIndex: null,
 });
 
 describe('booking store', () => {

@@ -25,7 +25,7 @@ import { nowLineIndex } from './now-line';
 const LONG_WAIT_MINUTES = 20;
 
 /** `wayOut`: opened from a sync conflict's flag, so the dialog is set up for it. */
-export type Action = { kind: 'reschedule' | 'cancel' | 'noShow'; appointment: BoardAppointment; wayOut?: ConflictWayOut };
+export type Action = { kind: 'reschedule' | 'cancel' | 'noShow' | 'seriesMove' | 'seriesCancel'; appointment: BoardAppointment; wayOut?: ConflictWayOut };
 
 /** Booked (or marked no-show but here after all) and today: the patient can be checked in. */
 export const isCheckable = (appointment: BoardAppointment) => appointment.status === 'booked' || appointment.status === 'no_show';
@@ -238,6 +238,26 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
               aria-label={`${t('board.noShow')}: ${appointment.patientName}`}
             >
               {t('board.noShow')}
+            </Button>
+          ) : null}
+          {canReschedule && appointment.seriesIndex !== null ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              onClick={() => onAction({ kind: 'seriesMove', appointment })}
+              aria-label={`${t('series.moveFrom')}: ${appointment.patientName}`}
+            >
+              {t('series.moveFrom')}
+            </Button>
+          ) : null}
+          {canCancel && appointment.seriesIndex !== null ? (
+            <Button
+              size="sm"
+              variant="danger-ghost"
+              onClick={() => onAction({ kind: 'seriesCancel', appointment })}
+              aria-label={`${t('series.cancelFrom')}: ${appointment.patientName}`}
+            >
+              {t('series.cancelFrom')}
             </Button>
           ) : null}
           {canCancel ? (

@@ -3,7 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/board/board.contract';
 import { addDays, todayIn } from '../i18n/format';
 import { useFormat, useNow } from '../i18n/hooks';
-import { useBoard, useBoardStore, useSession, useUi, useUiStore } from '../stores/stores';
+import { useBoard, useBoardStore, useSession, useTransport, useUi, useUiStore } from '../stores/stores';
+import { createSeriesStore } from '../series/series.store';
+import { SeriesActionDialog } from '../series/patient-series-card';
 import { useMay } from '../auth/use-may';
 import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
@@ -31,6 +33,8 @@ export function TodayView() {
   const mayCheckIn = useMay('checkin.checkIn');
   const maySetHours = useMay('workingHours.set');
   const [action, setAction] = useState<Action | null>(null);
+  const transport = useTransport();
+  const [seriesStore] = useState(() => createSeriesStore(transport));
   const [showClosed, setShowClosed] = useState(true);
   const [hideFinished, setHideFinished] = useHideFinished();
   const now = useNow(30_000);
@@ -236,6 +240,15 @@ export function TodayView() {
       <RescheduleDialog appointment={action?.kind === 'reschedule' ? action.appointment : null} onClose={() => setAction(null)} wayOut={action?.wayOut} />
       <CancelDialog appointment={action?.kind === 'cancel' ? action.appointment : null} onClose={() => setAction(null)} wayOut={action?.wayOut} />
       <NoShowDialog appointment={action?.kind === 'noShow' ? action.appointment : null} onClose={() => setAction(null)} />
+      <SeriesActionDialog
+        action={
+          action?.kind === 'seriesMove' || action?.kind === 'seriesCancel'
+            ? { kind: action.kind === 'seriesMove' ? 'move' : 'cancel', session: action.appointment }
+            : null
+        }
+        store={seriesStore}
+        onClose={() => setAction(null)}
+      />
     </div>
   );
 }

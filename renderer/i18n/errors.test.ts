@@ -32,6 +32,21 @@ describe('error texts', () => {
     expect(errorText(pt, error, 'pt')).toBe('A clínica está fechada nesse dia (Sexta-feira Santa). Escolha outro dia.');
   });
 
+  it('names the session of a series that could not be booked, and why, in the UI language', () => {
+    const error = new RpcError('SERIES_SESSION_UNAVAILABLE', 'Session 3: closed.', {
+      session: 3,
+      startsAt: 0,
+      reason: 'CLINIC_CLOSED',
+      reasonDetails: { day: '2026-04-03', nameEn: 'Good Friday', namePt: 'Sexta-feira Santa' },
+    });
+    expect(errorText(en, error)).toBe(
+      'Session 3 cannot be booked or moved: The clinic is closed that day (Good Friday). Choose another day. Nothing of the series was changed.',
+    );
+    expect(errorText(pt, error, 'pt')).toBe(
+      'A sessão 3 não pode ser marcada nem remarcada: A clínica está fechada nesse dia (Sexta-feira Santa). Escolha outro dia. Nada da série foi alterado.',
+    );
+  });
+
   it("says a doctor's refused read is about whose patient it is, not the account's role", () => {
     const error = new RpcError('FORBIDDEN', 'This patient is not one of yours.', { reason: 'NOT_YOUR_PATIENT' });
     expect(errorText(en, error)).toMatch(/not one of yours/);

@@ -2,7 +2,7 @@ import type { TFunction } from 'i18next';
 import type { ZodType } from 'zod';
 import type { Locale } from '../../shared/contract/common';
 import { isErrorCode } from '../../shared/contract/errors';
-import { fieldIssues, type RpcError } from '../transport/rpc-error';
+import { fieldIssues, RpcError } from '../transport/rpc-error';
 
 /**
  * The user-facing sentence for a failed call: translated by code, the English message as
@@ -19,7 +19,16 @@ export function errorText(t: TFunction, error: RpcError, locale: Locale = 'en'):
     const name = error.details[locale === 'pt' ? 'namePt' : 'nameEn'];
     return t('errors.CLINIC_CLOSED', { name: typeof name === 'string' ? name : '', defaultValue: error.message });
   }
+  if (error.code === 'SERIES_SESSION_UNAVAILABLE') return seriesSessionText(t, error, locale);
   return t(`errors.${error.code}`, { defaultValue: error.message });
+}
+
+/** Which session of a series failed and why, in words: the why is the refusal it met. */
+function seriesSessionText(t: TFunction, error: RpcError, locale: Locale): string {
+  const { session, reason, reasonDetails } = error.details;
+  if (typeof session !== 'number' || !isErrorCode(reason)) return t('errors.SERIES_SESSION_UNAVAILABLE');
+  const inner = new RpcError(reason, '', typeof reasonDetails === 'object' && reasonDetails !== null ? (reasonDetails as Record<string, unknown>) : {});
+  return t('series.unavailable', { session, reason: errorText(t, inner, locale) });
 }
 
 const withdrawalSteps = ['user', 'faces', 'photos'] as const;

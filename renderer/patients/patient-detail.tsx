@@ -16,6 +16,7 @@ import { PatientTodayCheckIn } from '../checkin/check-in';
 import { FaceCheckInCard } from '../faces/face-check-in-card';
 import { PatientAuditCard } from '../audit/patient-audit-card';
 import { MergeDialog } from './patient-merge';
+import { PatientSeriesCard } from '../series/patient-series-card';
 import { formatPhone } from '../../shared/patients/phone-format';
 
 export function PatientDetail() {
@@ -89,6 +90,7 @@ export function PatientDetail() {
       {mayMerge ? <MergeDialog survivor={patient} open={isMerging} onClose={() => setIsMerging(false)} /> : null}
       <PatientTodayCheckIn patientId={patient.id} patientName={patient.fullName} appointments={detail.appointments} />
       <AppointmentsCard appointments={detail.appointments} isLoading={detail.status === 'loading' && !detail.appointments} />
+      <PatientSeriesCard key={`series-${patient.id}`} patientId={patient.id} />
       <FaceCheckInCard key={patient.id} patientId={patient.id} patientName={patient.fullName} preferredLanguage={patient.preferredLanguage} />
       {mayReadAudit ? <PatientAuditCard key={`audit-${patient.id}`} patientId={patient.id} /> : null}
       {detail.error ? <ErrorMessage error={detail.error} /> : null}
@@ -194,6 +196,7 @@ function AppointmentsCard({ appointments, isLoading }: { appointments: Appointme
           </span>
         ) : null}
         {appointment.isWalkIn ? <Badge tone="info">{t('board.walkIn')}</Badge> : null}
+        {appointment.seriesIndex !== null ? <Badge tone="neutral">{t('series.badge', { index: appointment.seriesIndex })}</Badge> : null}
         <StatusBadge status={appointment.status} />
       </li>
     );

@@ -55,6 +55,8 @@ const appointment = (id: number, patientId: number): Appointment => ({
   notes: '',
   priceCents: 0,
   code: 'ABC123',
+  seriesId: null,
+  seriesIndex: null,
 });
 const patient = (id: number): Patient => ({
   id,

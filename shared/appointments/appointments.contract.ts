@@ -26,6 +26,9 @@ export const appointment = z.strictObject({
   priceCents: z.number().int(),
   /** Six characters the patient may type at the kiosk instead of birth date and phone. */
   code: z.string(),
+  /** The series (course of sessions) it belongs to, and its number there; null: none. */
+  seriesId: z.string().nullable(),
+  seriesIndex: z.number().int().nullable(),
 });
 export type Appointment = z.infer<typeof appointment>;
 

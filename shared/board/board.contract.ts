@@ -22,6 +22,8 @@ export const boardAppointment = z.strictObject({
   statusChangedAt: z.number(),
   isWalkIn: z.boolean(),
   priceCents: z.number().int(),
+  /** Its number in its series (a course of sessions); null: not part of one. */
+  seriesIndex: z.number().int().nullable(),
 });
 export type BoardAppointment = z.infer<typeof boardAppointment>;
 

@@ -55,6 +55,8 @@ export const errorCodes = [
   'TICKET_PREFIX_TAKEN',
   /** The clinic is closed that day, a holiday (details.day, details.nameEn, details.namePt). */
   'CLINIC_CLOSED',
+  /** A session of a series cannot be booked or moved (details.session, details.reason): nothing of the series was written. */
+  'SERIES_SESSION_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -124,6 +126,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   ROOM_OCCUPIED: 409,
   TICKET_PREFIX_TAKEN: 409,
   CLINIC_CLOSED: 409,
+  SERIES_SESSION_UNAVAILABLE: 409,
   INTERNAL: 500,
 };
 

@@ -1,4 +1,5 @@
 import { auditEn } from '../audit/audit.i18n';
+import { seriesEn } from '../series/series.i18n';
 
 /**
  * The English catalogue. Its shape is the contract for every other language: the
@@ -1206,6 +1207,7 @@ export const en = {
     joinCode: 'Ten letters and digits, as XXXXX-XXXXX.',
   },
   audit: auditEn,
+  series: seriesEn,
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',
     UNAUTHENTICATED: 'Please sign in again.',
@@ -1241,6 +1243,7 @@ export const en = {
     ROOM_OCCUPIED: 'That room has another patient in consultation. Choose a free room, or finish that consultation first.',
     TICKET_PREFIX_TAKEN: 'Another specialty already uses that ticket letter. Choose a different one.',
     CLINIC_CLOSED: 'The clinic is closed that day ({{name}}). Choose another day.',
+    SERIES_SESSION_UNAVAILABLE: 'A session of the series cannot be booked. Nothing of the series was booked.',
     INTERNAL: 'Something went wrong on our side. Nothing was saved.',
     offline: 'Front Desk cannot be reached. Check the connection and try again.',
   },

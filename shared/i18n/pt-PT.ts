@@ -1,5 +1,6 @@
 import type { Catalogue } from './en';
 import { auditPt } from '../audit/audit.i18n';
+import { seriesPt } from '../series/series.i18n';
 
 /** Português europeu. Same keys as `en` (the compiler and i18n.test.ts check it). */
 export const pt: Catalogue = {
@@ -1205,6 +1206,7 @@ export const pt: Catalogue = {
     joinCode: 'Dez letras e algarismos, como XXXXX-XXXXX.',
   },
   audit: auditPt,
+  series: seriesPt,
   errors: {
     VALIDATION: 'Alguns dados não são válidos. Verifique os campos assinalados.',
     UNAUTHENTICATED: 'Inicie sessão novamente.',
@@ -1240,6 +1242,7 @@ export const pt: Catalogue = {
     ROOM_OCCUPIED: 'Essa sala tem outro utente em consulta. Escolha uma sala livre ou termine primeiro essa consulta.',
     TICKET_PREFIX_TAKEN: 'Outra especialidade já usa essa letra de senha. Escolha outra.',
     CLINIC_CLOSED: 'A clínica está fechada nesse dia ({{name}}). Escolha outro dia.',
+    SERIES_SESSION_UNAVAILABLE: 'Uma sessão da série não pode ser marcada. Nada da série foi marcado.',
     INTERNAL: 'Algo correu mal do nosso lado. Nada foi guardado.',
     offline: 'Não é possível contactar o Front Desk. Verifique a ligação e tente de novo.',
   },

@@ -84,6 +84,10 @@ export const appointmentData = z.strictObject({
   isWalkIn: z.boolean(),
   /** Where it was booked: a desk's id, or 'online' for the patient portal. */
   origin: shortText(100),
+  /** The series (a course of sessions) it belongs to; absent: none (and from older desks). */
+  seriesId: uid.optional(),
+  /** Its number in that series, from 1; present exactly when `seriesId` is. */
+  seriesIndex: z.number().int().min(1).max(1000).optional(),
 });
 
 /**
