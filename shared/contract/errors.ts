@@ -55,6 +55,16 @@ export const errorCodes = [
   'TICKET_PREFIX_TAKEN',
   /** The clinic is closed that day, a holiday (details.day, details.nameEn, details.namePt). */
   'CLINIC_CLOSED',
+  /** The backup folder does not exist (or is not a folder), e.g. a disk or network share not connected (details.folder). */
+  'BACKUP_FOLDER_MISSING',
+  /** The desk cannot write in the backup folder (details.folder). */
+  'BACKUP_FOLDER_NOT_WRITABLE',
+  /** A backup folder inside the desk's data folder: it would be lost with the disk it protects against (details.folder). */
+  'BACKUP_FOLDER_INSIDE_DATA',
+  /** A backup was written but did not pass its check (details.reason); the file was deleted. Also: no folder chosen yet (details.reason: NO_FOLDER). */
+  'BACKUP_FAILED',
+  /** A file that cannot be restored: not a Front Desk backup, damaged, or from a newer version (details.reason). */
+  'RESTORE_FILE_INVALID',
   'INTERNAL',
 ] as const;
 
@@ -124,6 +134,11 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   ROOM_OCCUPIED: 409,
   TICKET_PREFIX_TAKEN: 409,
   CLINIC_CLOSED: 409,
+  BACKUP_FOLDER_MISSING: 422,
+  BACKUP_FOLDER_NOT_WRITABLE: 422,
+  BACKUP_FOLDER_INSIDE_DATA: 422,
+  BACKUP_FAILED: 409,
+  RESTORE_FILE_INVALID: 422,
   INTERNAL: 500,
 };
 
