@@ -4,6 +4,7 @@ import { join, relative, resolve, isAbsolute } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { backupTimeOf, type BackupStamp } from '../../shared/backup/retention';
 import { migrations } from '../db/migrations';
+import { integrityCheck, leaveWal, migrationsIn } from './backup.repository';
 
 /**
  * The backup's file-system work: the folder's checks, SQLite's online backup into a temporary
@@ -82,13 +83,6 @@ export async function listBackups(folder: string): Promise<BackupFileInfo[]> {
   return found.sort((a, b) => b.at - a.at);
 }
 
-/** The migrations a database has run, in order; null when it has no migration table (not ours). */
-function migrationsOf(sqlite: BetterSqlite3.Database): string[] | null {
-  const table = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`).get();
-  if (!table) return null;
-  return (sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
-}
-
 /**
  * Opens a database file read-only and checks it: `PRAGMA integrity_check` must answer `ok`, and
  * every migration it ran must be one this version knows. `expected`: the migrations the copy
@@ -99,9 +93,9 @@ export function checkDatabaseFile(file: string, nativeBinding?: string, expected
   let sqlite: BetterSqlite3.Database | null = null;
   try {
     sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-    const rows = sqlite.pragma('integrity_check') as Array<{ integrity_check: string }>;
-    if (rows.length !== 1 || rows[0]?.integrity_check !== 'ok') return { isOk: false, reason: 'INTEGRITY', migrations: [] };
-    const ran = migrationsOf(sqlite);
+    const rows = integrityCheck(sqlite);
+    if (rows.length !== 1 || rows[0] !== 'ok') return { isOk: false, reason: 'INTEGRITY', migrations: [] };
+    const ran = migrationsIn(sqlite);
     if (ran === null || ran.length === 0) return { isOk: false, reason: 'NO_MIGRATIONS', migrations: [] };
     if (ran.some((name) => !(name in migrations))) return { isOk: false, reason: 'UNKNOWN_MIGRATION', migrations: ran };
     if (expected && ran.join() !== [...expected].sort().join()) return { isOk: false, reason: 'SCHEMA_MISMATCH', migrations: ran };
@@ -136,7 +130,7 @@ export async function writeBackup(
     await source.backup(partial, { progress: () => 64 });
     const copy = new BetterSqlite3(partial, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     try {
-      copy.pragma('journal_mode = DELETE');
+      leaveWal(copy);
     } finally {
       copy.close();
     }

@@ -33,6 +33,18 @@ export async function insertRestoreAudit(
     VALUES (${entry.at}, (SELECT id FROM staff WHERE id = ${entry.staffId}), ${entry.workstation}, 'backup.restored', '', ${entry.detail})`.execute(db);
 }
 
+/** The migrations a database file has run, in order; null when it has no migration table (not one of ours). */
+export function migrationsIn(sqlite: BetterSqlite3.Database): string[] | null {
+  const table = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`).get();
+  if (!table) return null;
+  return (sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
+}
+
+/** A backup copy is one self-contained file: a rollback journal, not a WAL beside it. */
+export function leaveWal(sqlite: BetterSqlite3.Database): void {
+  sqlite.pragma('journal_mode = DELETE');
+}
+
 /** SQLite's fast check (no index-content comparison): what the desk runs at every start. */
 export function quickCheck(sqlite: BetterSqlite3.Database): string[] {
   return (sqlite.pragma('quick_check') as Array<{ quick_check: string }>).map((row) => row.quick_check);
