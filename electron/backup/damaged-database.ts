@@ -18,7 +18,7 @@ export class DatabaseDamagedError extends Error {
   ) {
     super(
       `The database ${file} is damaged (${detail}). ` +
-        (latestBackup ? `Restore the last good backup: npm run restore -- --data-dir <data folder> ${latestBackup}` : 'No backup was found to restore.'),
+        (latestBackup ? `The last backup is ${latestBackup}.` : 'No backup was found to restore.'),
     );
     this.name = 'DatabaseDamagedError';
   }
