@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/contract/errors';
 import { startFrontDesk } from '../app/front-desk';
+import { Migrator } from 'kysely';
 import { openDatabase } from '../db/database';
+import { migrations } from '../db/migrations';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { readBackupState } from './backup-state.repository';
 import { BackupService } from './backup.service';
@@ -137,6 +139,33 @@ describe('a restore', () => {
     const refused = await stageRestore({ file: newer, dataDir, now: t.now, staffId: null, workstation: 'cli' }).catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(AppError);
     expect(refused).toMatchObject({ code: 'RESTORE_FILE_INVALID', details: { reason: 'UNKNOWN_MIGRATION' } });
+  });
+});
+
+describe('a backup from an older version', () => {
+  it('is brought to this version on the copy, before it is swapped in', async () => {
+    const old = join(folder, 'older.db');
+    const opened = openDatabase(old);
+    const migrator = new Migrator({ db: opened.db, provider: { getMigrations: async () => migrations } });
+    const names = Object.keys(migrations);
+    // Two migrations behind: what a desk that had not been updated for a while would have backed up.
+    const { error } = await migrator.migrateTo(names.at(-3)!);
+    expect(error).toBeUndefined();
+    opened.sqlite.pragma('journal_mode = DELETE');
+    await opened.close();
+
+    const staged = await stageRestore({ file: old, dataDir, now: t.now, staffId: null, workstation: 'cli' });
+    const copy = new BetterSqlite3(join(staged.folder, 'front-desk.db'), { readonly: true });
+    try {
+      const ran = (copy.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>).map((row) => row.name);
+      expect(ran).toEqual(names);
+    } finally {
+      copy.close();
+    }
+    // The backup itself is left as it was.
+    const original = new BetterSqlite3(old, { readonly: true });
+    expect((original.prepare('SELECT count(*) AS n FROM kysely_migration').get() as { n: number }).n).toBe(names.length - 2);
+    original.close();
   });
 });
 
