@@ -126,6 +126,8 @@ export async function writeBackup(
   const partial = `${target}.partial`;
   await fs.rm(partial, { force: true });
   try {
+    // Patients' data: the copy is its owner's alone, like the live database (SQLite writes into the file made here).
+    await fs.writeFile(partial, '', { mode: 0o600 });
     // 64 pages (256 KiB) a step: small enough that a booking waits at most a moment for the next turn.
     await source.backup(partial, { progress: () => 64 });
     const copy = new BetterSqlite3(partial, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
@@ -139,6 +141,7 @@ export async function writeBackup(
       await removeDatabaseFiles(partial);
       return { size: 0, check };
     }
+    await fs.chmod(partial, 0o600);
     await fs.rename(partial, target);
     return { size: (await fs.stat(target)).size, check };
   } catch (error) {

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -74,6 +74,8 @@ describe('a backup', () => {
     // Nothing half-written stays, and the copy is one self-contained file (no WAL beside it).
     expect(readdirSync(folder)).toEqual(['front-desk-2026-06-15T07-00-00Z.db']);
     expect(attempt.size).toBeGreaterThan(0);
+    // Patients' data: readable by the desk's user alone.
+    if (process.platform !== 'win32') expect(statSync(attempt.file!).mode & 0o777).toBe(0o600);
     const check = checkDatabaseFile(attempt.file!);
     expect(check).toMatchObject({ isOk: true, reason: null });
     const live = t.desk.database.sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>;

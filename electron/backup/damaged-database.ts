@@ -16,10 +16,7 @@ export class DatabaseDamagedError extends Error {
     readonly backupFolder: string | null,
     readonly latestBackup: string | null,
   ) {
-    super(
-      `The database ${file} is damaged (${detail}). ` +
-        (latestBackup ? `The last backup is ${latestBackup}.` : 'No backup was found to restore.'),
-    );
+    super(`The database ${file} is damaged (${detail}). ` + (latestBackup ? `The last backup is ${latestBackup}.` : 'No backup was found to restore.'));
     this.name = 'DatabaseDamagedError';
   }
 }
