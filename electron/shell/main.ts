@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
 import { DatabaseDamagedError } from '../backup/damaged-database';
 import { stageRestore } from '../backup/restore';
+import { damagedDialogWords } from './damaged-dialog';
 import { APP_ENTRY_URL } from '../ipc/app-origin';
 import { EVENT_CHANNEL } from '../ipc/channels';
 import { IpcBridge, type WindowOptions } from '../ipc/ipc-bridge';
@@ -236,16 +237,18 @@ function electronNativeBinding(): string {
 }
 
 async function offerRestore(error: DatabaseDamagedError): Promise<boolean> {
+  if (error.latestBackup === null) return false;
+  const text = damagedDialogWords(app.getLocale(), error.latestBackup);
   const { response } = await dialog.showMessageBox({
     type: 'error',
     title: 'Front Desk',
-    message: 'The database file is damaged.',
-    detail: `Front Desk can restore the last good backup:\n${error.latestBackup}\n\nWhat was entered after it on this computer is lost (a desk that syncs gets back from the cloud what it had sent). The damaged file is kept aside.`,
-    buttons: ['Restore the backup', 'Quit'],
+    message: text.message,
+    detail: text.detail,
+    buttons: text.buttons,
     defaultId: 0,
     cancelId: 1,
   });
-  if (response !== 0 || error.latestBackup === null) return false;
+  if (response !== 0) return false;
   try {
     await stageRestore({
       file: error.latestBackup,
@@ -257,7 +260,7 @@ async function offerRestore(error: DatabaseDamagedError): Promise<boolean> {
     });
     return true;
   } catch (restoreError) {
-    dialog.showErrorBox('Front Desk could not restore the backup', messageOf(restoreError));
+    dialog.showErrorBox(text.failed, messageOf(restoreError));
     return false;
   }
 }
