@@ -4,7 +4,7 @@ import { join, relative, resolve, isAbsolute } from 'node:path';
 import { AppError } from '../../shared/contract/errors';
 import { backupTimeOf, type BackupStamp } from '../../shared/backup/retention';
 import { migrations } from '../db/migrations';
-import { integrityCheck, leaveWal, migrationsIn } from './backup.repository';
+import { integrityCheckFile, leaveWal, migrationsIn } from './backup.repository';
 
 /**
  * The backup's file-system work: the folder's checks, SQLite's online backup into a temporary
@@ -89,12 +89,12 @@ export async function listBackups(folder: string): Promise<BackupFileInfo[]> {
  * must have exactly (a fresh backup of the live database); omitted, fewer is fine (a restore
  * runs the rest).
  */
-export function checkDatabaseFile(file: string, nativeBinding?: string, expected?: readonly string[]): BackupCheck {
+export async function checkDatabaseFile(file: string, nativeBinding?: string, expected?: readonly string[]): Promise<BackupCheck> {
   let sqlite: BetterSqlite3.Database | null = null;
   try {
-    sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-    const rows = integrityCheck(sqlite);
+    const rows = await integrityCheckFile(file, nativeBinding);
     if (rows.length !== 1 || rows[0] !== 'ok') return { isOk: false, reason: 'INTEGRITY', migrations: [] };
+    sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
     const ran = migrationsIn(sqlite);
     if (ran === null || ran.length === 0) return { isOk: false, reason: 'NO_MIGRATIONS', migrations: [] };
     if (ran.some((name) => !(name in migrations))) return { isOk: false, reason: 'UNKNOWN_MIGRATION', migrations: ran };
@@ -136,7 +136,7 @@ export async function writeBackup(
     } finally {
       copy.close();
     }
-    const check = checkDatabaseFile(partial, options.nativeBinding, options.expectedMigrations);
+    const check = await checkDatabaseFile(partial, options.nativeBinding, options.expectedMigrations);
     if (!check.isOk) {
       await removeDatabaseFiles(partial);
       return { size: 0, check };

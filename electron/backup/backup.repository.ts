@@ -1,5 +1,8 @@
 import { sql, type Kysely } from 'kysely';
-import type BetterSqlite3 from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import type { Database } from '../db/schema';
 
 /** The migrations this database has run: a backup of it must have the same. */
@@ -58,4 +61,61 @@ export function integrityCheck(sqlite: BetterSqlite3.Database): string[] {
 /** Lets SQLite refresh the statistics its planner uses, where they drifted (cheap when nothing did). */
 export function optimize(sqlite: BetterSqlite3.Database): void {
   sqlite.pragma('optimize');
+}
+
+/**
+ * `PRAGMA integrity_check` reads every page: seconds on a ten-year clinic's file. Run on a
+ * read-only connection in a worker thread, so the desk keeps answering meanwhile. The worker
+ * loads the same driver the desk uses (and the Electron build of its addon); where a worker
+ * cannot load it, the check runs here instead, as before.
+ */
+const CHECK_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+let db;
+try {
+  const Database = require(workerData.driver);
+  db = new Database(workerData.file, { readonly: true, fileMustExist: true, ...(workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {}) });
+  parentPort.postMessage({ rows: db.pragma('integrity_check').map((row) => row.integrity_check) });
+} catch (error) {
+  parentPort.postMessage({ error: { code: error && error.code, message: String(error && error.message), isDriver: error && error.code === 'MODULE_NOT_FOUND' } });
+} finally {
+  if (db) db.close();
+}`;
+
+function driverPath(): string | null {
+  try {
+    const load = typeof require === 'function' ? require : createRequire(join(process.cwd(), 'package.json'));
+    return load.resolve('better-sqlite3');
+  } catch {
+    return null;
+  }
+}
+
+type WorkerAnswer = { rows: string[] } | { error: { code?: string; message: string; isDriver: boolean } };
+
+export async function integrityCheckFile(file: string, nativeBinding?: string): Promise<string[]> {
+  const driver = driverPath();
+  const inThread = (): string[] => {
+    const sqlite = new BetterSqlite3(file, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
+    try {
+      return integrityCheck(sqlite);
+    } finally {
+      sqlite.close();
+    }
+  };
+  if (driver === null) return inThread();
+  let answer: WorkerAnswer;
+  try {
+    answer = await new Promise<WorkerAnswer>((resolve, reject) => {
+      const worker = new Worker(CHECK_WORKER, { eval: true, workerData: { driver, file, nativeBinding } });
+      worker.once('message', (message: WorkerAnswer) => resolve(message));
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`integrity worker exited (${code})`)));
+    });
+  } catch {
+    return inThread();
+  }
+  if ('rows' in answer) return answer.rows;
+  if (answer.error.isDriver) return inThread();
+  throw Object.assign(new Error(answer.error.message), { code: answer.error.code });
 }

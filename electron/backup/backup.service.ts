@@ -8,8 +8,8 @@ import { AppError } from '../../shared/contract/errors';
 import type { Database } from '../db/schema';
 import { checkFolder, listBackups, writeBackup } from './backup-files';
 import { readBackupState, updateBackupState } from './backup-state.repository';
-import { integrityCheck, optimize, ranMigrations } from './backup.repository';
-import { stageRestore, type StagedRestore } from './restore';
+import { integrityCheckFile, optimize, ranMigrations } from './backup.repository';
+import { DATABASE_FILE, stageRestore, type StagedRestore } from './restore';
 
 export interface BackupDeps {
   readonly dataDir: string;
@@ -140,7 +140,8 @@ export class BackupService {
   async healthCheck(now: number): Promise<boolean> {
     let isOk: boolean;
     try {
-      const rows = integrityCheck(this.deps.sqlite);
+      // On a read-only connection of its own, in a worker: the desk keeps answering meanwhile.
+      const rows = await integrityCheckFile(join(this.deps.dataDir, DATABASE_FILE), this.deps.nativeBinding);
       isOk = rows.length === 1 && rows[0] === 'ok';
       if (isOk) optimize(this.deps.sqlite);
     } catch {

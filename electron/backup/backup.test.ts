@@ -7,6 +7,7 @@ import { DAY_MS, HOUR_MS } from '../../shared/time/units';
 import { createTestDesk, seedPractice, type Practice, type TestDesk } from '../schedule/test-fixtures';
 import { checkDatabaseFile, listBackups } from './backup-files';
 import { readBackupState } from './backup-state.repository';
+import { integrityCheckFile } from './backup.repository';
 
 let t: TestDesk;
 let p: Practice;
@@ -76,7 +77,7 @@ describe('a backup', () => {
     expect(attempt.size).toBeGreaterThan(0);
     // Patients' data: readable by the desk's user alone.
     if (process.platform !== 'win32') expect(statSync(attempt.file!).mode & 0o777).toBe(0o600);
-    const check = checkDatabaseFile(attempt.file!);
+    const check = await checkDatabaseFile(attempt.file!);
     expect(check).toMatchObject({ isOk: true, reason: null });
     const live = t.desk.database.sqlite.prepare('SELECT name FROM kysely_migration ORDER BY name').all() as Array<{ name: string }>;
     expect(check.migrations).toEqual(live.map((row) => row.name));
@@ -104,13 +105,13 @@ describe('a backup', () => {
     expect(await t.fail(t.admin, 'backup.run', {})).toMatchObject({ code: 'BACKUP_FAILED', details: { reason: 'NO_FOLDER' } });
   });
 
-  it('that does not pass its check is deleted: a damaged file is never kept as a backup', () => {
+  it('that does not pass its check is deleted: a damaged file is never kept as a backup', async () => {
     const bad = join(folder, 'front-desk-2026-06-15T07-00-00Z.db');
     writeFileSync(bad, 'SQLite format 3\0 but not really');
-    expect(checkDatabaseFile(bad)).toMatchObject({ isOk: false, reason: 'NOT_A_DATABASE' });
+    expect(await checkDatabaseFile(bad)).toMatchObject({ isOk: false, reason: 'NOT_A_DATABASE' });
     const notOurs = join(folder, 'other.db');
     new BetterSqlite3(notOurs).exec('CREATE TABLE x (a)');
-    expect(checkDatabaseFile(notOurs)).toMatchObject({ isOk: false, reason: 'NO_MIGRATIONS' });
+    expect(await checkDatabaseFile(notOurs)).toMatchObject({ isOk: false, reason: 'NO_MIGRATIONS' });
   });
 });
 
@@ -141,5 +142,27 @@ describe('the scheduler', () => {
     // Weekly: the last check within the last week.
     expect(t.now - state.lastHealthCheckAt!).toBeLessThan(7 * DAY_MS);
     expect(state.damagedAt).toBeNull();
+  });
+});
+
+describe('the integrity check of a file', () => {
+  it('runs in a worker thread: the event loop keeps turning while it reads', async () => {
+    await t.ok(t.admin, 'backup.setFolder', { folder });
+    const attempt = await t.ok(t.admin, 'backup.run', {});
+    let turns = 0;
+    let isDone = false;
+    const spin = async () => {
+      while (!isDone) {
+        turns += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const spinning = spin();
+    const rows = await integrityCheckFile(attempt.file!);
+    isDone = true;
+    await spinning;
+    expect(rows).toEqual(['ok']);
+    // A check on this thread would have held the loop from start to end: no turn in between.
+    expect(turns).toBeGreaterThan(1);
   });
 });

@@ -53,7 +53,7 @@ function invalid(reason: string, message: string): AppError {
 
 export async function stageRestore(options: StageRestoreOptions): Promise<StagedRestore> {
   if (!existsSync(options.file)) throw invalid('MISSING', `There is no file ${options.file}.`);
-  const before = checkDatabaseFile(options.file, options.nativeBinding);
+  const before = await checkDatabaseFile(options.file, options.nativeBinding);
   if (!before.isOk) throw invalid(before.reason ?? 'INVALID', `${options.file} cannot be restored (${before.reason}).`);
 
   const name = `restore-${stamp(options.now)}`;
@@ -82,7 +82,7 @@ export async function stageRestore(options: StageRestoreOptions): Promise<Staged
     } finally {
       await opened.close();
     }
-    const after = checkDatabaseFile(staged, options.nativeBinding);
+    const after = await checkDatabaseFile(staged, options.nativeBinding);
     if (!after.isOk) throw invalid(after.reason ?? 'INVALID', `The restored copy did not pass its check (${after.reason}).`);
   } catch (error) {
     await fs.rm(folder, { recursive: true, force: true });
