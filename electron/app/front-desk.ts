@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { EventBus } from '../events/event-bus';
-import { openMigratedDatabase, type OpenedDatabase } from '../db/database';
+import type { OpenedDatabase } from '../db/database';
 import { createDispatcher, type Dispatch } from '../rpc/dispatch';
 import type { Session } from '../rpc/context';
 import { lockIfIdle } from '../rpc/idle-lock';
@@ -32,6 +32,9 @@ import { seedDemoClinic } from '../demo/demo-clinic';
 import { noSecretCipher, type SecretCipher } from '../secrets/secret-cipher';
 import { createFacesModule, type FacesModule } from '../faces/faces.module';
 import { createSyncModule, type SyncModule } from '../sync/sync.module';
+import { createBackupModule, type BackupModule } from '../backup/backup.module';
+import { applyPendingRestore, type AppliedRestore } from '../backup/restore';
+import { openCheckedDatabase } from '../backup/damaged-database';
 
 export interface FrontDeskOptions {
   /** Folder that holds `front-desk.db`; created when missing. */
@@ -53,6 +56,10 @@ export interface FrontDeskOptions {
   syncWorker?: boolean;
   /** How the kiosk pads its answers without a ticket (default: the real clock and timers). */
   kioskPacing?: KioskPacing;
+  /** Run the backup scheduler (daily backup, weekly health check) on timers (default: only on the real clock). */
+  backupScheduler?: boolean;
+  /** A restore was staged (backup.restore): the host restarts the desk, which swaps it in at start. */
+  requestRestart?: () => void;
 }
 
 /**
@@ -70,6 +77,9 @@ export interface FrontDesk {
   readonly secretCipher: SecretCipher;
   readonly faces: FacesModule;
   readonly sync: SyncModule;
+  readonly backup: BackupModule;
+  /** The restore swapped in at this start, if one was waiting. */
+  readonly restored: AppliedRestore | null;
   /** The app's clock: sessions are created, and idle-locked, on it. */
   now(): number;
   /** Whether a session is locked now (locking it if it has been idle too long): a locked session's event channels go quiet. */
@@ -86,7 +96,9 @@ export const DATABASE_FILE = 'front-desk.db';
 
 export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDesk> {
   const now = options.now ?? Date.now;
-  const database = await openMigratedDatabase(join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
+  // A restore staged before the restart takes the live database's place before anything opens it.
+  const restored = await applyPendingRestore(options.dataDir, now());
+  const database = await openCheckedDatabase(options.dataDir, join(options.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
   const { db } = database;
 
   if (options.demo) {
@@ -111,6 +123,18 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
   const faces = createFacesModule({ db, bus, now, secretCipher, env, kioskThrottle });
   const sync = createSyncModule({ db, bus, now, secretCipher, env, sessions, autoStart: options.syncWorker ?? options.now === undefined });
 
+  const backup = createBackupModule({
+    dataDir: options.dataDir,
+    db,
+    sqlite: database.sqlite,
+    nativeBinding: options.nativeBinding,
+    now,
+    timeZone: () => settings.get().timeZone,
+    changed: () => bus.publish('backup.changed', {}),
+    autoStart: options.backupScheduler ?? options.now === undefined,
+    requestRestart: options.requestRestart,
+  });
+
   const handlers: Handlers = {
     ...authHandlers(sessions),
     ...setupHandlers(sync.joiner),
@@ -131,6 +155,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...devicesHandlers(devices, pairingLimiter(), kioskThrottle),
     ...faces.handlers,
     ...sync.handlers,
+    ...backup.handlers,
   };
 
   const dispatch = createDispatcher({ db, handlers, bus, now, idleLockMinutes: () => settings.get().idleLockMinutes });
@@ -179,6 +204,8 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     secretCipher,
     faces,
     sync,
+    backup,
+    restored,
     now,
     isLocked: (session) => lockIfIdle(session, now(), settings.get().idleLockMinutes),
     runNoShowSweep,
@@ -187,6 +214,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
       closed = true;
       await noShows.stop();
       await sync.close();
+      await backup.close();
       await faces.close();
       await refreshing;
       await database.close();

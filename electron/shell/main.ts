@@ -5,8 +5,11 @@
 import { app, BrowserWindow, dialog, Menu, safeStorage, screen, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startFrontDesk, type FrontDesk } from '../app/front-desk';
+import { DatabaseDamagedError } from '../backup/damaged-database';
+import { stageRestore } from '../backup/restore';
+import { damagedDialogWords } from './damaged-dialog';
 import { APP_ENTRY_URL } from '../ipc/app-origin';
 import { EVENT_CHANNEL } from '../ipc/channels';
 import { IpcBridge, type WindowOptions } from '../ipc/ipc-bridge';
@@ -138,12 +141,7 @@ function run(): void {
     .whenReady()
     .then(async () => {
       const launch = parseLaunchArgs(process.argv.slice(1), process.cwd());
-      const nativeBinding = nativeBindingPath({
-        isPackaged: app.isPackaged,
-        appPath: app.getAppPath(),
-        resourcesPath: process.resourcesPath,
-        electronVersion: process.versions.electron,
-      });
+      const nativeBinding = electronNativeBinding();
       if (!existsSync(nativeBinding)) {
         throw new Error(`The database driver built for Electron is missing (${nativeBinding}). Run: node scripts/native-electron.mjs`);
       }
@@ -154,6 +152,11 @@ function run(): void {
         nativeBinding,
         // After 'ready': safeStorage cannot tell before then whether a keyring exists.
         secretCipher: safeStorageCipher(safeStorage, process.platform),
+        // A restore staged from Settings is swapped in at start.
+        requestRestart: () => {
+          app.relaunch();
+          app.quit();
+        },
       });
 
       installSessionPolicy(session.defaultSession);
@@ -209,10 +212,57 @@ function run(): void {
     })
     .catch(async (error: unknown) => {
       console.error(`Front Desk could not start: ${messageOf(error)}`);
+      if (error instanceof DatabaseDamagedError && error.latestBackup !== null && (await offerRestore(error))) {
+        app.relaunch();
+        app.exit(0);
+        return;
+      }
       dialog.showErrorBox('Front Desk could not start', messageOf(error));
       await frontDesk?.close().catch(() => undefined);
       app.exit(1);
     });
+}
+
+/**
+ * The database file is damaged: rather than fail, offer the last good backup. It is checked and
+ * staged now, swapped in at the relaunch; the damaged file is kept aside, never deleted.
+ */
+function electronNativeBinding(): string {
+  return nativeBindingPath({
+    isPackaged: app.isPackaged,
+    appPath: app.getAppPath(),
+    resourcesPath: process.resourcesPath,
+    electronVersion: process.versions.electron,
+  });
+}
+
+async function offerRestore(error: DatabaseDamagedError): Promise<boolean> {
+  if (error.latestBackup === null) return false;
+  const text = damagedDialogWords(app.getLocale(), error.latestBackup);
+  const { response } = await dialog.showMessageBox({
+    type: 'error',
+    title: 'Front Desk',
+    message: text.message,
+    detail: text.detail,
+    buttons: text.buttons,
+    defaultId: 0,
+    cancelId: 1,
+  });
+  if (response !== 0) return false;
+  try {
+    await stageRestore({
+      file: error.latestBackup,
+      dataDir: dirname(error.file),
+      now: Date.now(),
+      nativeBinding: electronNativeBinding(),
+      staffId: null,
+      workstation: hostname(),
+    });
+    return true;
+  } catch (restoreError) {
+    dialog.showErrorBox(text.failed, messageOf(restoreError));
+    return false;
+  }
 }
 
 function bringForward(window: BrowserWindow): void {

@@ -11,6 +11,7 @@ import { Button, IconButton } from '../ui/button';
 import { ErrorMessage } from '../ui/error-message';
 import { Checkbox } from '../ui/field';
 import { EmptyState, KeyCombo, PageHeader } from '../ui/misc';
+import { BackupBanner } from '../backup/backup-banner';
 import { Skeleton } from '../ui/spinner';
 import { useViewActions } from '../app/view-actions';
 import { useCheckIn } from '../checkin/check-in';
@@ -186,6 +187,8 @@ export function TodayView() {
           ) : null}
         </BoardSummary>
       </PageHeader>
+
+      <BackupBanner />
 
       {error && status === 'error' ? (
         <ErrorMessage

@@ -14,6 +14,7 @@ import { Avatar, Card, CardHeader, PageHeader } from '../ui/misc';
 import { ScreensCard } from '../devices/screens-card';
 import { FaceSettingsCard } from '../faces/face-settings-card';
 import { SyncSettingsCard } from '../sync/sync-settings-card';
+import { BackupSettingsCard } from '../backup/backup-settings-card';
 import { HostCertificateCard } from './host-certificate-card';
 import { HostNamesCard } from './host-names-card';
 import '../setup/setup.css';
@@ -24,6 +25,7 @@ export function SettingsView() {
   const mayFaceSettings = useMay('faces.settings');
   const maySyncSettings = useMay('sync.settings');
   const mayEditSettings = useMay('settings.update');
+  const mayBackUp = useMay('backup.setFolder');
   return (
     <div className="page page-narrow">
       <PageHeader title={t('settings.title')} subtitle={t('settings.subtitle')} />
@@ -35,6 +37,7 @@ export function SettingsView() {
         {mayEditSettings ? <HostCertificateCard /> : null}
         {mayFaceSettings ? <FaceSettingsCard /> : null}
         {maySyncSettings ? <SyncSettingsCard /> : null}
+        {mayBackUp ? <BackupSettingsCard /> : null}
         <PasswordCard />
       </div>
     </div>

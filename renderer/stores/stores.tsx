@@ -11,6 +11,7 @@ import { createStaffStore, type StaffState, type StaffStore } from '../staff/sta
 import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
 import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
 import { createSyncStore, type SyncState, type SyncStore } from '../sync/sync.store';
+import { createBackupStore, type BackupState, type BackupStore } from '../backup/backup.store';
 import { todayIn } from '../i18n/format';
 import type { Transport } from '../transport/transport';
 
@@ -36,6 +37,7 @@ interface SessionStores {
   queue: QueueStore;
   devices: DevicesStore;
   sync: SyncStore;
+  backup: BackupStore;
 }
 
 const RootContext = createContext<RootStores | null>(null);
@@ -64,6 +66,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       queue: createQueueStore(root.transport, today),
       devices: createDevicesStore(root.transport),
       sync: createSyncStore(root.transport),
+      backup: createBackupStore(root.transport),
     };
   });
 
@@ -80,9 +83,11 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       stores.devices.getState().connect(),
       stores.staff.getState().connect(),
       stores.sync.getState().connect(),
+      stores.backup.getState().connect(),
     ];
     void stores.practice.getState().load();
     void stores.sync.getState().load();
+    void stores.backup.getState().load();
     // Calls made while the screen was locked failed: once unlocked, refetch what is on screen.
     const offLock = root.session.subscribe((state, previous) => {
       if (previous.isLocked && !state.isLocked) {
@@ -93,6 +98,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
         void stores.booking.getState().loadSlots({ quiet: true });
         void stores.patients.getState().refreshDetail();
         void stores.sync.getState().load({ quiet: true });
+        void stores.backup.getState().load({ quiet: true });
       }
     });
     return () => {
@@ -131,6 +137,7 @@ export const useStaff = bind<StaffState>(() => useSessionStores().staff);
 export const useQueue = bind<QueueState>(() => useSessionStores().queue);
 export const useDevices = bind<DevicesState>(() => useSessionStores().devices);
 export const useSync = bind<SyncState>(() => useSessionStores().sync);
+export const useBackup = bind<BackupState>(() => useSessionStores().backup);
 
 /** The session-guarded transport, for feature stores made inside their own component (renderer/faces). */
 export const useTransport = () => useRootStores().transport;
@@ -147,3 +154,4 @@ export const useStaffStore = () => useSessionStores().staff;
 export const useQueueStore = () => useSessionStores().queue;
 export const useDevicesStore = () => useSessionStores().devices;
 export const useSyncStore = () => useSessionStores().sync;
+export const useBackupStore = () => useSessionStores().backup;

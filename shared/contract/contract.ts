@@ -18,6 +18,7 @@ import { syncContract } from '../sync/sync.contract';
 import { auditContract } from '../audit/audit.contract';
 import { holidaysContract } from '../holidays/holidays.contract';
 import { seriesContract } from '../series/series.contract';
+import { backupContract } from '../backup/backup.contract';
 import { events } from './events';
 
 /**
@@ -44,6 +45,7 @@ export const contract = {
   ...auditContract,
   ...holidaysContract,
   ...seriesContract,
+  ...backupContract,
 } as const;
 
 export type Contract = typeof contract;

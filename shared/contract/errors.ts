@@ -57,6 +57,16 @@ export const errorCodes = [
   'CLINIC_CLOSED',
   /** A session of a series cannot be booked or moved (details.session, details.reason): nothing of the series was written. */
   'SERIES_SESSION_UNAVAILABLE',
+  /** The backup folder does not exist (or is not a folder), e.g. a disk or network share not connected (details.folder). */
+  'BACKUP_FOLDER_MISSING',
+  /** The desk cannot write in the backup folder (details.folder). */
+  'BACKUP_FOLDER_NOT_WRITABLE',
+  /** A backup folder inside the desk's data folder: it would be lost with the disk it protects against (details.folder). */
+  'BACKUP_FOLDER_INSIDE_DATA',
+  /** A backup was written but did not pass its check (details.reason); the file was deleted. Also: no folder chosen yet (details.reason: NO_FOLDER). */
+  'BACKUP_FAILED',
+  /** A file that cannot be restored: not a Front Desk backup, damaged, or from a newer version (details.reason). */
+  'RESTORE_FILE_INVALID',
   'INTERNAL',
 ] as const;
 
@@ -127,6 +137,11 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   TICKET_PREFIX_TAKEN: 409,
   CLINIC_CLOSED: 409,
   SERIES_SESSION_UNAVAILABLE: 409,
+  BACKUP_FOLDER_MISSING: 422,
+  BACKUP_FOLDER_NOT_WRITABLE: 422,
+  BACKUP_FOLDER_INSIDE_DATA: 422,
+  BACKUP_FAILED: 409,
+  RESTORE_FILE_INVALID: 422,
   INTERNAL: 500,
 };
 

@@ -19,6 +19,8 @@ export const events = {
   'sync.changed': z.strictObject({}),
   /** A staff account was created or changed (here, or at another desk of the clinic). */
   'staff.changed': z.strictObject({}),
+  /** A backup was taken or failed, the folder changed, or the weekly health check found something. */
+  'backup.changed': z.strictObject({}),
 } as const;
 
 const STAFF_ONLY: readonly CallerRole[] = ['admin', 'receptionist', 'doctor'];
@@ -37,6 +39,7 @@ export const eventAudience: { readonly [E in keyof typeof events]: readonly Call
   'devices.changed': STAFF_ONLY,
   'faces.changed': STAFF_ONLY,
   'sync.changed': STAFF_ONLY,
+  'backup.changed': STAFF_ONLY,
   // Only administrators list the accounts.
   'staff.changed': ['admin'],
 };
