@@ -17,6 +17,7 @@ import { facesContract } from '../faces/faces.contract';
 import { syncContract } from '../sync/sync.contract';
 import { auditContract } from '../audit/audit.contract';
 import { holidaysContract } from '../holidays/holidays.contract';
+import { reportsContract } from '../reports/reports.contract';
 import { events } from './events';
 
 /**
@@ -42,6 +43,7 @@ export const contract = {
   ...syncContract,
   ...auditContract,
   ...holidaysContract,
+  ...reportsContract,
 } as const;
 
 export type Contract = typeof contract;

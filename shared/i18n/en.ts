@@ -1,3 +1,4 @@
+import { reportsEn } from '../reports/reports.i18n';
 import { auditEn } from '../audit/audit.i18n';
 
 /**
@@ -1205,6 +1206,7 @@ export const en = {
     joinCode: 'Ten letters and digits, as XXXXX-XXXXX.',
   },
   audit: auditEn,
+  reports: reportsEn,
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',
     UNAUTHENTICATED: 'Please sign in again.',

@@ -1,4 +1,5 @@
 import type { Catalogue } from './en';
+import { reportsPt } from '../reports/reports.i18n';
 import { auditPt } from '../audit/audit.i18n';
 
 /** Português europeu. Same keys as `en` (the compiler and i18n.test.ts check it). */
@@ -1204,6 +1205,7 @@ export const pt: Catalogue = {
     joinCode: 'Dez letras e algarismos, como XXXXX-XXXXX.',
   },
   audit: auditPt,
+  reports: reportsPt,
   errors: {
     VALIDATION: 'Alguns dados não são válidos. Verifique os campos assinalados.',
     UNAUTHENTICATED: 'Inicie sessão novamente.',
