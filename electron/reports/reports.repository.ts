@@ -6,7 +6,7 @@ import type { Database } from '../db/schema';
  * walk-in is when they arrived), optionally only those one member of staff booked. The
  * statements are exported as text so the benchmark can time the plain SQL beside the report.
  *
- * Every statement scans `appointments_by_start` over the range once; percentiles come back as
+ * Every statement scans the range once in `appointments_for_reports` (0017), which covers it; percentiles come back as
  * per-minute histograms, not as rows, so a year stays a few thousand rows however busy.
  */
 
@@ -16,55 +16,52 @@ const RANGE = `a.starts_at >= ? AND a.starts_at < ? AND (? IS NULL OR a.created_
 /** Minutes an appointment holds of its practitioner's time: cancelled and no-show ones freed it, a walk-in never called had none. */
 const HELD_MS = `CASE WHEN a.status IN ('cancelled', 'no_show') OR (a.is_walk_in = 1 AND a.called_at IS NULL) THEN 0 ELSE a.ends_at - a.starts_at END`;
 
-/** Now, then the range: a booked appointment counts towards the no-show rate once it was due. */
-export const TOTALS_SQL = `
-SELECT a.practitioner_id AS practitionerId, a.specialty_id AS specialtyId,
+/**
+ * The counts per period, practitioner and specialty, in one pass: the periods come as
+ * `(idx, lo, hi)` triples, then now (a booked appointment counts towards the no-show rate
+ * once it was due), then the range. The service adds them up by practitioner, specialty
+ * and period, which costs nothing beside a second scan.
+ */
+export function countsSql(buckets: number): string {
+  const values = Array.from({ length: buckets }, () => '(?, ?, ?)').join(', ');
+  return `
+WITH bucket (idx, lo, hi) AS (VALUES ${values})
+SELECT bucket.idx AS idx, a.practitioner_id AS practitionerId, a.specialty_id AS specialtyId,
   sum(a.is_walk_in = 0) AS booked,
   sum(a.status IN ('in_consultation', 'done')) AS attended,
   sum(a.status = 'cancelled') AS cancelled,
-  sum(a.status = 'cancelled' AND EXISTS (
-    SELECT 1 FROM audit_log AS l WHERE l.entity = 'appointment' AND l.entity_id = a.id AND l.action = 'appointments.cancel'
-  )) AS cancelledAtDesk,
+  sum(CASE WHEN a.status = 'cancelled' THEN EXISTS (
+    SELECT 1 FROM audit_log AS l WHERE l.action = 'appointments.cancel' AND l.entity_id = a.id AND l.entity = 'appointment'
+  ) ELSE 0 END) AS cancelledAtDesk,
   sum(a.status = 'no_show') AS noShows,
   sum(a.is_walk_in = 0 AND a.status <> 'cancelled' AND a.starts_at < ?) AS due,
   sum(a.is_walk_in = 1) AS walkIns,
   sum(a.status = 'left_unseen') AS leftUnseen,
   sum(${HELD_MS}) AS heldMs
-FROM appointments AS a
+FROM bucket JOIN appointments AS a ON a.starts_at >= bucket.lo AND a.starts_at < bucket.hi
 WHERE ${RANGE}
-GROUP BY a.practitioner_id, a.specialty_id`;
+GROUP BY bucket.idx, a.practitioner_id, a.specialty_id`;
+}
 
-/** Whole minutes from check-in to the (latest) call, as a histogram. */
+/**
+ * Whole minutes from check-in to the (latest) call, as a histogram. The `+` keeps the
+ * planner off `appointments_by_practitioner`: walking it in group order reads every year.
+ */
 export const WAIT_SQL = `
 SELECT a.practitioner_id AS practitionerId, a.specialty_id AS specialtyId, (a.called_at - a.checked_in_at + 30000) / 60000 AS minute, count(*) AS n
 FROM appointments AS a
 WHERE ${RANGE} AND a.checked_in_at IS NOT NULL AND a.called_at >= a.checked_in_at
-GROUP BY a.practitioner_id, a.specialty_id, minute`;
+GROUP BY +a.practitioner_id, a.specialty_id, minute`;
 
 /** Whole minutes from the start of a finished consultation to its end, as a histogram. */
 export const CONSULTATION_SQL = `
 SELECT a.practitioner_id AS practitionerId, a.specialty_id AS specialtyId, (a.finished_at - a.started_at + 30000) / 60000 AS minute, count(*) AS n
 FROM appointments AS a
 WHERE ${RANGE} AND a.status = 'done' AND a.started_at IS NOT NULL AND a.finished_at >= a.started_at
-GROUP BY a.practitioner_id, a.specialty_id, minute`;
+GROUP BY +a.practitioner_id, a.specialty_id, minute`;
 
-/** The counts per period: the periods come as `(idx, lo, hi)` triples, then the range. */
-export function seriesSql(buckets: number): string {
-  const values = Array.from({ length: buckets }, () => '(?, ?, ?)').join(', ');
-  return `
-WITH bucket (idx, lo, hi) AS (VALUES ${values})
-SELECT bucket.idx AS idx,
-  sum(a.is_walk_in = 0) AS booked,
-  sum(a.status IN ('in_consultation', 'done')) AS attended,
-  sum(a.status = 'cancelled') AS cancelled,
-  sum(a.status = 'no_show') AS noShows,
-  sum(a.is_walk_in = 1) AS walkIns
-FROM bucket JOIN appointments AS a ON a.starts_at >= bucket.lo AND a.starts_at < bucket.hi
-WHERE ${RANGE}
-GROUP BY bucket.idx`;
-}
-
-export interface TotalsRow {
+export interface CountsRow {
+  idx: number;
   practitionerId: number;
   specialtyId: number;
   booked: number;
@@ -85,15 +82,6 @@ export interface HistogramRow {
   n: number;
 }
 
-export interface SeriesRow {
-  idx: number;
-  booked: number;
-  attended: number;
-  cancelled: number;
-  noShows: number;
-  walkIns: number;
-}
-
 export interface ReportRange {
   startsAt: number;
   endsAt: number;
@@ -109,12 +97,18 @@ export function rangeParameters(range: ReportRange): unknown[] {
   return [range.startsAt, range.endsAt, range.createdBy, range.createdBy];
 }
 
-export function seriesParameters(range: ReportRange, buckets: ReadonlyArray<{ startsAt: number; endsAt: number }>): unknown[] {
-  return [...buckets.flatMap((bucket, idx) => [idx, bucket.startsAt, bucket.endsAt]), ...rangeParameters(range)];
+export function countsParameters(range: ReportRange, buckets: ReadonlyArray<{ startsAt: number; endsAt: number }>, now: number): unknown[] {
+  return [...buckets.flatMap((bucket, idx) => [idx, bucket.startsAt, bucket.endsAt]), now, ...rangeParameters(range)];
 }
 
-export function reportTotals(db: Kysely<Database>, range: ReportRange, now: number): Promise<TotalsRow[]> {
-  return rows(db, TOTALS_SQL, [now, ...rangeParameters(range)]);
+export function reportCounts(
+  db: Kysely<Database>,
+  range: ReportRange,
+  buckets: ReadonlyArray<{ startsAt: number; endsAt: number }>,
+  now: number,
+): Promise<CountsRow[]> {
+  if (buckets.length === 0) return Promise.resolve([]);
+  return rows(db, countsSql(buckets.length), countsParameters(range, buckets, now));
 }
 
 export function reportWaits(db: Kysely<Database>, range: ReportRange): Promise<HistogramRow[]> {
@@ -123,11 +117,6 @@ export function reportWaits(db: Kysely<Database>, range: ReportRange): Promise<H
 
 export function reportConsultations(db: Kysely<Database>, range: ReportRange): Promise<HistogramRow[]> {
   return rows(db, CONSULTATION_SQL, rangeParameters(range));
-}
-
-export function reportSeries(db: Kysely<Database>, range: ReportRange, buckets: ReadonlyArray<{ startsAt: number; endsAt: number }>): Promise<SeriesRow[]> {
-  if (buckets.length === 0) return Promise.resolve([]);
-  return rows(db, seriesSql(buckets.length), seriesParameters(range, buckets));
 }
 
 /** Who works when: every practitioner (active or not: a past range may name someone since retired) with their weekly hours. */

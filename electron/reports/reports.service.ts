@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { AppError } from '../../shared/contract/errors';
-import type { Report, ReportFigures, ReportQuery, Utilisation } from '../../shared/reports/reports.contract';
+import type { Report, ReportFigures, ReportPeriod, ReportQuery, Utilisation } from '../../shared/reports/reports.contract';
 import { addToHistogram, bucketSizeFor, daysOf, lengthOutside, reportBuckets, summarise, type MinuteHistogram } from '../../shared/reports/report-math';
 import { dayBounds, dayOf, isoWeekday, mergeIntervals, wallRangeToIntervals, type Interval } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
@@ -12,14 +12,20 @@ import {
   allSpecialtyNames,
   practitionersWithHours,
   reportConsultations,
-  reportSeries,
-  reportTotals,
+  reportCounts,
   reportWaits,
   timeOffOverlapping,
+  type CountsRow,
   type HistogramRow,
   type ReportRange,
-  type TotalsRow,
 } from './reports.repository';
+
+/** A period as the methods take it, as the service computes it: `'mine'` is today's own bookings. */
+export function queryOf(period: ReportPeriod, req: RequestContext): ReportQuery {
+  if (period !== 'mine') return { ...period, scope: 'clinic' };
+  const today = dayOf(req.settings.timeZone, req.now);
+  return { from: today, to: today, scope: 'mine' };
+}
 
 /**
  * Admins read the clinic's figures for any range. A receptionist reads only their own day:
@@ -62,7 +68,7 @@ const emptyTally = (): Tally => ({
 
 const COUNTS = ['booked', 'attended', 'cancelled', 'cancelledAtDesk', 'noShows', 'due', 'walkIns', 'leftUnseen', 'heldMs'] as const;
 
-function addTotals(tally: Tally, row: TotalsRow): void {
+function addCounts(tally: Tally, row: CountsRow): void {
   for (const key of COUNTS) tally[key] += Number(row[key] ?? 0);
 }
 
@@ -140,11 +146,10 @@ export async function computeReport(db: Kysely<Database>, query: ReportQuery, re
   const bucket = bucketSizeFor(query.from, query.to);
   const buckets = reportBuckets(zone, query.from, query.to, bucket);
 
-  const [totals, waits, consultations, series, working, { practitioners }, specialties] = await Promise.all([
-    reportTotals(db, range, req.now),
+  const [counts, waits, consultations, working, { practitioners }, specialties] = await Promise.all([
+    reportCounts(db, range, buckets, req.now),
     reportWaits(db, range),
     reportConsultations(db, range),
-    reportSeries(db, range, buckets),
     workingTime(db, zone, query.from, query.to, bounds),
     practitionersWithHours(db),
     allSpecialtyNames(db),
@@ -163,14 +168,18 @@ export async function computeReport(db: Kysely<Database>, query: ReportQuery, re
     (row: { practitionerId: number }) => tallyIn(byPractitioner, row.practitionerId),
     (row: { specialtyId: number }) => tallyIn(bySpecialty, row.specialtyId),
   ];
-  for (const row of totals) for (const tallyOf of owners) addTotals(tallyOf(row), row);
+  const byBucket = new Map<number, Tally>();
+  for (const row of counts) {
+    for (const tallyOf of owners) addCounts(tallyOf(row), row);
+    addCounts(tallyIn(byBucket, Number(row.idx)), row);
+  }
   addHistogram(waits, (tally) => tally.waits, owners);
   addHistogram(consultations, (tally) => tally.consultations, owners);
 
-  // Everyone who worked or was booked in the range has a row, in name order.
-  const listed = practitioners.filter((p) => byPractitioner.has(p.id) || (working.get(p.id) ?? 0) > 0);
+  // Everyone who worked or was booked in the range has a row, in name order; someone's own
+  // figures name only the practitioners they booked for, and weigh only those hours.
+  const listed = practitioners.filter((p) => byPractitioner.has(p.id) || (query.scope === 'clinic' && (working.get(p.id) ?? 0) > 0));
   const workingTotal = listed.reduce((sum, p) => sum + (working.get(p.id) ?? 0), 0);
-  const seriesByIdx = new Map(series.map((row) => [Number(row.idx), row]));
 
   return {
     from: query.from,
@@ -189,15 +198,15 @@ export async function computeReport(db: Kysely<Database>, query: ReportQuery, re
       .sort((a, b) => a.name_en.localeCompare(b.name_en))
       .map((s) => ({ specialtyId: s.id, nameEn: s.name_en, namePt: s.name_pt, ...figuresOf(bySpecialty.get(s.id)!) })),
     series: buckets.map((b, idx) => {
-      const row = seriesByIdx.get(idx);
+      const tally = byBucket.get(idx) ?? emptyTally();
       return {
         key: b.key,
         startsAt: b.startsAt,
-        booked: Number(row?.booked ?? 0),
-        attended: Number(row?.attended ?? 0),
-        cancelled: Number(row?.cancelled ?? 0),
-        noShows: Number(row?.noShows ?? 0),
-        walkIns: Number(row?.walkIns ?? 0),
+        booked: tally.booked,
+        attended: tally.attended,
+        cancelled: tally.cancelled,
+        noShows: tally.noShows,
+        walkIns: tally.walkIns,
       };
     }),
   };

@@ -174,16 +174,18 @@ describe('reports.get', () => {
     insert({ practitioner: p.carla, specialty: p.general, at: '2027-03-29T09:00', status: 'done', createdBy: mine });
     insert({ practitioner: p.carla, specialty: p.general, at: '2027-03-29T09:30', status: 'booked', createdBy: staffIdOf(t.admin) });
     const today = { from: '2027-03-29', to: '2027-03-29' };
-    const report = await t.ok(t.reception, 'reports.get', { ...today, scope: 'mine' });
+    const report = await t.ok(t.reception, 'reports.mine', {});
+    expect([report.from, report.to, report.scope]).toEqual(['2027-03-29', '2027-03-29', 'mine']);
     expect([report.total.booked, report.total.attended]).toEqual([1, 1]);
+    // Only Carla, whom they booked for: her 8 hours are what their 30 minutes fill.
+    expect(report.practitioners.map((row) => row.name)).toEqual(['Carla Costa']);
+    expect(report.total.utilisation).toEqual({ bookedMinutes: 30, workingMinutes: 480, ratio: 30 / 480 });
 
-    const refusals = [
-      await t.fail(t.reception, 'reports.get', today),
-      await t.fail(t.reception, 'reports.get', { ...week, scope: 'mine' }),
-      await t.fail(t.reception, 'reports.export', { query: today }),
-    ];
-    for (const error of refusals) expect(error).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NOT_YOUR_REPORT' } });
-    expect(await t.fail(await t.doctor(p.ana), 'reports.get', { ...today, scope: 'mine' })).toMatchObject({ code: 'FORBIDDEN' });
+    // The clinic's figures are the admins' by the contract; an export of a range, by the service.
+    expect(await t.fail(t.reception, 'reports.get', today)).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await t.fail(t.reception, 'reports.export', { period: today })).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NOT_YOUR_REPORT' } });
+    expect((await t.ok(t.reception, 'reports.export', { period: 'mine', locale: 'en' })).rows).toBe(1 + 1 + 1 + 24);
+    expect(await t.fail(await t.doctor(p.ana), 'reports.mine', {})).toMatchObject({ code: 'FORBIDDEN' });
     // The whole clinic's figures for the same day are the admin's.
     expect((await t.ok(t.admin, 'reports.get', today)).total.booked).toBe(2 + 1);
   });
@@ -196,7 +198,7 @@ describe('reports.get', () => {
 describe('reports.export', () => {
   it('writes the report as CSV, with a BOM, quoted cells and formulas made text', async () => {
     t.desk.database.sqlite.prepare(`UPDATE practitioners SET full_name = '=HYPERLINK("http://x")' WHERE id = ?`).run(p.carla);
-    const { csv, rows } = await t.ok(t.admin, 'reports.export', { query: week, locale: 'en' });
+    const { csv, rows } = await t.ok(t.admin, 'reports.export', { period: week, locale: 'en' });
     const lines = csv.split('\r\n');
     expect(csv.startsWith('\uFEFF"Section","Name","From","To","Booked","Attended","Cancelled"')).toBe(true);
     // The total, three practitioners, two specialties, seven days.
@@ -209,7 +211,7 @@ describe('reports.export', () => {
       '"Practitioner","\'=HYPERLINK(""http://x"")","2027-03-22","2027-03-28","0","0","0","0","0","0","","0","0","","","","","0","1920","0"',
     );
     expect(lines).toContain('"Period","2027-03-25","","","0","1","0","","","0","","2"');
-    const pt = await t.ok(t.admin, 'reports.export', { query: week, locale: 'pt' });
+    const pt = await t.ok(t.admin, 'reports.export', { period: week, locale: 'pt' });
     expect(pt.csv).toContain('"Especialidade","Medicina dentária"');
   });
 });

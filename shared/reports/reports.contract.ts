@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DESK, method } from '../contract/method';
-import { id, isoDay, locale } from '../contract/common';
+import { ADMIN, DESK, method } from '../contract/method';
+import { empty, id, isoDay, locale } from '../contract/common';
 import { dayToUtcMs } from '../schedule/wall-clock';
 import { DAY_MS } from '../time/units';
 
@@ -14,14 +14,20 @@ export const REPORT_MAX_DAYS = 366;
 export const reportScope = z.enum(['clinic', 'mine']);
 export type ReportScope = z.infer<typeof reportScope>;
 
-export const reportQuery = z
-  .strictObject({ from: isoDay, to: isoDay, scope: reportScope.default('clinic') })
+/** Days of the clinic, both included, at most a year. */
+export const reportRange = z
+  .strictObject({ from: isoDay, to: isoDay })
   .refine((query) => query.from <= query.to, { message: 'from must not be after to', path: ['to'] })
   .refine((query) => (dayToUtcMs(query.to) - dayToUtcMs(query.from)) / DAY_MS < REPORT_MAX_DAYS, {
     message: `a report covers at most ${REPORT_MAX_DAYS} days`,
     path: ['to'],
   });
-export type ReportQuery = z.infer<typeof reportQuery>;
+export type ReportRange = z.infer<typeof reportRange>;
+
+/** What the service computes: a range, and whose appointments count. */
+export interface ReportQuery extends ReportRange {
+  scope: ReportScope;
+}
 
 /** Median and 90th percentile of a set of durations, in whole minutes; null when there is none. */
 export const durationSummary = z.strictObject({ count: z.number().int().min(0), median: z.number().nullable(), p90: z.number().nullable() });
@@ -90,25 +96,37 @@ export const report = z.strictObject({
 });
 export type Report = z.infer<typeof report>;
 
+/** A range of the clinic's days, for admins; `'mine'` is today's own bookings, for anyone at the desk. */
+export const reportPeriod = z.union([reportRange, z.literal('mine')]);
+export type ReportPeriod = z.infer<typeof reportPeriod>;
+
 export const reportsContract = {
   /**
    * The clinic's figures for a range of its days (both included, at most a year): per
-   * practitioner and per specialty, with a series for charts. Admins see any range; a
-   * receptionist only today's appointments they booked (`scope: 'mine'`): anything else
-   * answers FORBIDDEN (details.reason NOT_YOUR_REPORT).
+   * practitioner and per specialty, with a series for charts. Admins only.
    */
   'reports.get': method({
-    input: reportQuery,
+    input: reportRange,
+    output: report,
+    access: ADMIN,
+  }),
+  /**
+   * The caller's own day: today's appointments they booked (`created_by`), with the same
+   * figures. A receptionist's whole view of the reports.
+   */
+  'reports.mine': method({
+    input: empty,
     output: report,
     access: DESK,
   }),
   /**
-   * The same report as CSV, one row per practitioner, specialty and period: UTF-8 with a byte
-   * order mark, every cell quoted, a cell a spreadsheet would read as a formula prefixed with
-   * an apostrophe. Refused as `reports.get` is.
+   * A report as CSV, one row per practitioner, specialty and period: UTF-8 with a byte order
+   * mark, every cell quoted, a cell a spreadsheet would read as a formula prefixed with an
+   * apostrophe. A range is the admins' (FORBIDDEN, details.reason NOT_YOUR_REPORT, to anyone
+   * else); `'mine'` anyone's at the desk.
    */
   'reports.export': method({
-    input: z.strictObject({ query: reportQuery, locale: locale.optional() }),
+    input: z.strictObject({ period: reportPeriod, locale: locale.optional() }),
     output: z.strictObject({ csv: z.string(), rows: z.number().int().min(0) }),
     access: DESK,
   }),
