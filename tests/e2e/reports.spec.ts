@@ -63,6 +63,19 @@ test('an admin opens Reports, switches period, reads a chart and its table, and 
   await view.getByTestId('reports-specialties').scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SCREENS}/reports-week-1440-tables.png` });
 
+  // Print: the browser's own, with the app's frame left out of the page.
+  await page.evaluate(() => {
+    window.print = () => document.body.setAttribute('data-printed', 'yes');
+  });
+  await view.getByTestId('reports-print').click();
+  await expect(page.locator('body')).toHaveAttribute('data-printed', 'yes');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.sidebar')).toBeHidden();
+  await expect(view.getByTestId('reports-export')).toBeHidden();
+  await expect(view.getByTestId('reports-cards')).toBeVisible();
+  await page.screenshot({ path: `${SCREENS}/reports-print-1440.png`, fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+
   // A day: the chart goes by the hour.
   await view.getByTestId('reports-period-day').click();
   await expect(view.getByTestId('reports-period-day')).toHaveAttribute('aria-pressed', 'true');
