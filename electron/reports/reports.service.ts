@@ -13,6 +13,7 @@ import {
   practitionersWithHours,
   reportConsultations,
   reportCounts,
+  reportSeries,
   reportWaits,
   timeOffOverlapping,
   type CountsRow,
@@ -146,8 +147,9 @@ export async function computeReport(db: Kysely<Database>, query: ReportQuery, re
   const bucket = bucketSizeFor(query.from, query.to);
   const buckets = reportBuckets(zone, query.from, query.to, bucket);
 
-  const [counts, waits, consultations, working, { practitioners }, specialties] = await Promise.all([
-    reportCounts(db, range, buckets, req.now),
+  const [counts, series, waits, consultations, working, { practitioners }, specialties] = await Promise.all([
+    reportCounts(db, range, req.now),
+    reportSeries(db, range, buckets),
     reportWaits(db, range),
     reportConsultations(db, range),
     workingTime(db, zone, query.from, query.to, bounds),
@@ -168,11 +170,8 @@ export async function computeReport(db: Kysely<Database>, query: ReportQuery, re
     (row: { practitionerId: number }) => tallyIn(byPractitioner, row.practitionerId),
     (row: { specialtyId: number }) => tallyIn(bySpecialty, row.specialtyId),
   ];
-  const byBucket = new Map<number, Tally>();
-  for (const row of counts) {
-    for (const tallyOf of owners) addCounts(tallyOf(row), row);
-    addCounts(tallyIn(byBucket, Number(row.idx)), row);
-  }
+  for (const row of counts) for (const tallyOf of owners) addCounts(tallyOf(row), row);
+  const seriesByIdx = new Map(series.map((row) => [Number(row.idx), row]));
   addHistogram(waits, (tally) => tally.waits, owners);
   addHistogram(consultations, (tally) => tally.consultations, owners);
 
@@ -198,15 +197,17 @@ export async function computeReport(db: Kysely<Database>, query: ReportQuery, re
       .sort((a, b) => a.name_en.localeCompare(b.name_en))
       .map((s) => ({ specialtyId: s.id, nameEn: s.name_en, namePt: s.name_pt, ...figuresOf(bySpecialty.get(s.id)!) })),
     series: buckets.map((b, idx) => {
-      const tally = byBucket.get(idx) ?? emptyTally();
+      const row = seriesByIdx.get(idx);
+      // An empty period's sums are NULL.
+      const count = (value: number | null | undefined) => Number(value ?? 0);
       return {
         key: b.key,
         startsAt: b.startsAt,
-        booked: tally.booked,
-        attended: tally.attended,
-        cancelled: tally.cancelled,
-        noShows: tally.noShows,
-        walkIns: tally.walkIns,
+        booked: count(row?.booked),
+        attended: count(row?.attended),
+        cancelled: count(row?.cancelled),
+        noShows: count(row?.noShows),
+        walkIns: count(row?.walkIns),
       };
     }),
   };
