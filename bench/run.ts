@@ -18,6 +18,7 @@ const suites: Array<{ name: string; load: () => Promise<{ run(options: BenchOpti
   { name: 'sync-join', load: async () => ({ run: (await import('./sync.bench')).runJoin }) },
   { name: 'cloud', load: () => import('./cloud.bench') },
   { name: 'faces', load: () => import('./faces.bench') },
+  { name: 'reports', load: () => import('./reports.bench') },
 ];
 
 function printTable(results: BenchResult[]): void {

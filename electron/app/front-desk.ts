@@ -10,6 +10,7 @@ import { authHandlers } from '../auth/auth.handlers';
 import { setupHandlers } from '../setup/setup.handlers';
 import { staffHandlers } from '../staff/staff.handlers';
 import { auditHandlers } from '../audit/audit.handlers';
+import { reportsHandlers } from '../reports/reports.handlers';
 import { settingsHandlers } from '../settings/settings.handlers';
 import { readSettings, SettingsCache } from '../settings/settings.repository';
 import { patientsHandlers } from '../patients/patients.handlers';
@@ -140,6 +141,7 @@ export async function startFrontDesk(options: FrontDeskOptions): Promise<FrontDe
     ...setupHandlers(sync.joiner),
     ...staffHandlers(sessions),
     ...auditHandlers(),
+    ...reportsHandlers(),
     ...settingsHandlers({ dataDir: options.dataDir }),
     ...patientsHandlers(),
     ...practiceHandlers(),

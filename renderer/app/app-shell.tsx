@@ -16,6 +16,7 @@ import { BookView } from '../appointments/book-view';
 import { SetupView } from '../setup/setup-view';
 import { SettingsView } from '../settings/settings-view';
 import { AuditView } from '../audit/audit-view';
+import { ReportsView } from '../reports/reports-view';
 import { QueueView } from '../queue/queue-view';
 import { may } from '../auth/may';
 import { worksOwnQueue } from '../auth/own-queue';
@@ -31,7 +32,7 @@ import './app.css';
 interface NavItem {
   view: View;
   icon: IconName;
-  label: 'nav.today' | 'nav.patients' | 'nav.book' | 'nav.setup' | 'nav.settings' | 'queue.nav' | 'audit.nav';
+  label: 'nav.today' | 'nav.patients' | 'nav.book' | 'nav.setup' | 'nav.settings' | 'queue.nav' | 'audit.nav' | 'reports.nav';
   /** A doctor's queue is their own: the item says so. */
   doctorLabel?: 'queue.myQueue';
   keys: string;
@@ -46,6 +47,7 @@ const navItems: NavItem[] = [
   { view: 'book', icon: 'calendarPlus', label: 'nav.book', keys: 'g b', method: 'appointments.book' },
   { view: 'setup', icon: 'sliders', label: 'nav.setup', keys: 'g s', method: 'settings.update' },
   { view: 'settings', icon: 'settings', label: 'nav.settings', keys: 'g o' },
+  { view: 'reports', icon: 'chart', label: 'reports.nav', keys: 'g r', method: 'reports.mine' },
   { view: 'audit', icon: 'lock', label: 'audit.nav', keys: 'g a', method: 'audit.list' },
 ];
 
@@ -129,6 +131,9 @@ export function AppShell({ isHidden }: { isHidden: boolean }) {
       break;
     case 'audit':
       content = <AuditView />;
+      break;
+    case 'reports':
+      content = <ReportsView />;
       break;
     default:
       content = <TodayView />;

@@ -46,6 +46,7 @@ export type CommandLabel =
   | 'commands.goSetup'
   | 'commands.goSettings'
   | 'audit.go'
+  | 'reports.go'
   | 'commands.searchPatients'
   | 'commands.newPatient'
   | 'commands.editPatient'
@@ -78,6 +79,7 @@ export const viewCommandIds: Record<View, string> = {
   setup: 'go.setup',
   settings: 'go.settings',
   audit: 'go.audit',
+  reports: 'go.reports',
 };
 
 export const commands: readonly Command[] = [
@@ -103,6 +105,7 @@ export const commands: readonly Command[] = [
     perform: go({ view: 'setup' }),
   },
   { id: 'go.settings', label: 'commands.goSettings', group: 'navigate', keys: ['g o', 'Alt+5'], icon: 'settings', perform: go({ view: 'settings' }) },
+  { id: 'go.reports', label: 'reports.go', group: 'navigate', keys: ['g r'], icon: 'chart', method: 'reports.mine', perform: go({ view: 'reports' }) },
   { id: 'go.audit', label: 'audit.go', group: 'navigate', keys: ['g a'], icon: 'lock', method: 'audit.list', perform: go({ view: 'audit' }) },
   {
     id: 'patients.search',

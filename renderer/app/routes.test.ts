@@ -18,6 +18,7 @@ describe('routes', () => {
       { view: 'setup', section: 'hours' },
       { view: 'settings' },
       { view: 'audit' },
+      { view: 'reports' },
     ];
     for (const route of routes) expect(parseHash(formatHash(route))).toEqual(route);
   });

@@ -1,5 +1,5 @@
 /** The screens of the signed-in app. The URL hash mirrors the route, so reloads and Back work. */
-export type View = 'today' | 'queue' | 'patients' | 'book' | 'setup' | 'settings' | 'audit';
+export type View = 'today' | 'queue' | 'patients' | 'book' | 'setup' | 'settings' | 'audit' | 'reports';
 
 export type Route =
   | { view: 'today'; day?: string }
@@ -10,12 +10,14 @@ export type Route =
   | { view: 'setup'; section?: SetupSection }
   | { view: 'settings' }
   /** The audit log (admins). */
-  | { view: 'audit' };
+  | { view: 'audit' }
+  /** Reports (admins; a receptionist sees their own day). */
+  | { view: 'reports' };
 
 export const setupSections = ['clinic', 'specialties', 'rooms', 'practitioners', 'hours', 'timeOff', 'holidays', 'staff', 'queue'] as const;
 export type SetupSection = (typeof setupSections)[number];
 
-export const views: readonly View[] = ['today', 'queue', 'patients', 'book', 'setup', 'settings', 'audit'];
+export const views: readonly View[] = ['today', 'queue', 'patients', 'book', 'setup', 'settings', 'audit', 'reports'];
 
 const isDay = (value: string | undefined): value is string => !!value && /^\d{4}-\d{2}-\d{2}$/.test(value);
 const toId = (value: string | undefined): number | undefined => {
@@ -46,6 +48,8 @@ export function parseHash(hash: string): Route {
       return { view: 'settings' };
     case 'audit':
       return { view: 'audit' };
+    case 'reports':
+      return { view: 'reports' };
     case 'today':
     default:
       return isDay(first) ? { view: 'today', day: first } : { view: 'today' };
@@ -68,6 +72,8 @@ export function formatHash(route: Route): string {
       return '#/settings';
     case 'audit':
       return '#/audit';
+    case 'reports':
+      return '#/reports';
     case 'today':
       return route.day ? `#/today/${route.day}` : '#/today';
   }

@@ -19,6 +19,7 @@ import { auditContract } from '../audit/audit.contract';
 import { holidaysContract } from '../holidays/holidays.contract';
 import { seriesContract } from '../series/series.contract';
 import { backupContract } from '../backup/backup.contract';
+import { reportsContract } from '../reports/reports.contract';
 import { events } from './events';
 
 /**
@@ -46,6 +47,7 @@ export const contract = {
   ...holidaysContract,
   ...seriesContract,
   ...backupContract,
+  ...reportsContract,
 } as const;
 
 export type Contract = typeof contract;

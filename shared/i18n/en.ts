@@ -1,3 +1,4 @@
+import { reportsEn } from '../reports/reports.i18n';
 import { auditEn } from '../audit/audit.i18n';
 import { seriesEn } from '../series/series.i18n';
 
@@ -1249,6 +1250,7 @@ export const en = {
       BACKUP_FAILED: 'the copy did not pass its check',
     },
   },
+  reports: reportsEn,
   errors: {
     VALIDATION: 'Some of the information is not valid. Check the highlighted fields.',
     UNAUTHENTICATED: 'Please sign in again.',

@@ -1,4 +1,5 @@
 import type { Catalogue } from './en';
+import { reportsPt } from '../reports/reports.i18n';
 import { auditPt } from '../audit/audit.i18n';
 import { seriesPt } from '../series/series.i18n';
 
@@ -1249,6 +1250,7 @@ export const pt: Catalogue = {
       BACKUP_FAILED: 'a cópia não passou a verificação',
     },
   },
+  reports: reportsPt,
   errors: {
     VALIDATION: 'Alguns dados não são válidos. Verifique os campos assinalados.',
     UNAUTHENTICATED: 'Inicie sessão novamente.',

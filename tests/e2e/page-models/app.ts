@@ -20,12 +20,12 @@ export class FrontDeskApp {
     await expect(this.page.getByTestId('current-user')).toBeVisible();
   }
 
-  async goTo(view: 'today' | 'patients' | 'book' | 'setup' | 'settings' | 'audit'): Promise<void> {
+  async goTo(view: 'today' | 'patients' | 'book' | 'setup' | 'settings' | 'audit' | 'reports'): Promise<void> {
     await this.page.getByTestId(`nav-${view}`).click();
     await expect(this.page.getByTestId(`nav-${view}`)).toHaveAttribute('aria-current', 'page');
   }
 
-  nav(view: 'today' | 'patients' | 'book' | 'setup' | 'settings' | 'audit') {
+  nav(view: 'today' | 'patients' | 'book' | 'setup' | 'settings' | 'audit' | 'reports') {
     return this.page.getByTestId(`nav-${view}`);
   }
 
