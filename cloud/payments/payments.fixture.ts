@@ -22,6 +22,8 @@ export interface PaymentsWorld {
   clock: { now: () => number; advance(ms: number): void };
   logs: string[];
   url: string;
+  /** The server's CLOUD_SECRETS_KEY. */
+  secretsKey: string;
   /** A request with the desk's token (or `token`), JSON body. */
   call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, token?: string | null): ReturnType<typeof rawRequest>;
   admin(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): ReturnType<typeof rawRequest>;
@@ -44,9 +46,10 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
       done();
     },
   });
+  const secretsKey = randomBytes(32).toString('base64');
   const cloud = await startTestCloud({
     now: clock.now,
-    secretsKey: randomBytes(32).toString('base64'),
+    secretsKey,
     adminToken: ADMIN,
     logger: pino({ level: 'debug' }, stream),
     rateLimit: false,
@@ -84,6 +87,7 @@ export async function paymentsWorld(): Promise<PaymentsWorld> {
     clock,
     logs,
     url,
+    secretsKey,
     call,
     admin,
     async pending(body) {
