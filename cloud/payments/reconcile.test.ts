@@ -59,6 +59,21 @@ describe('payment reconciliation', () => {
     expect((await world.events(request.uid)).at(-1)).toMatchObject({ source: 'reconcile', kind: 'expired' });
   });
 
+  it('takes a payment that arrives after it expired it (the provider could not be read at expiry)', async () => {
+    const payment = await world.pending(mbway('mbway-paid-late'));
+    const id = await world.providerIdOf(payment.uid);
+    world.clock.advance(3 * MINUTE);
+    world.peer.control.markPaid(id);
+    world.clock.advance(MINUTE);
+    // The one failure must reach this payment's read: it is the only one open.
+    expect(await world.cloud.server.query("SELECT uid FROM payments WHERE status IN ('creating', 'pending')")).toEqual([{ uid: payment.uid }]);
+    world.peer.control.failNext(503);
+    await world.cloud.server.reconcilePayments();
+    expect(await status(payment.uid)).toBe('expired');
+    expect(await world.peer.control.notify(id)).toBe(200);
+    expect(await status(payment.uid)).toBe('paid');
+  });
+
   it('finishes a reference no request finished (same key, same body), and expires an MB WAY one past its window', async () => {
     const reference = await creating(multibanco('unfinished'));
     const request = await creating(mbway('unfinished-mbway'));
