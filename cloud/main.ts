@@ -108,6 +108,9 @@ async function main(): Promise<void> {
     rateLimit: rateLimit === 0 ? false : { max: rateLimit, windowMs: 60_000 },
     metricsToken: values['metrics-token'] ?? process.env.CLOUD_METRICS_TOKEN,
     trustProxy: values['trust-proxy'],
+    secretsKey: process.env.CLOUD_SECRETS_KEY || undefined,
+    // Notifications get lost: open payments are read from their provider, and expired, by this job.
+    reconcile: { intervalMs: 30_000 },
   });
   console.log(
     `Front Desk cloud listening on ${server.url} (${given ? 'PostgreSQL at DATABASE_URL' : `embedded PostgreSQL in ${join(dataDir, 'postgres')}`}; ${desk.length} desk token(s), ${portal.length} portal token(s))`,

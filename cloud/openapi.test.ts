@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as payments from '../shared/payments/payments-api';
 import * as api from '../shared/sync/cloud-api';
 import { CLOUD_OPENAPI, renderCloudOpenApi } from './http/openapi-document';
 
@@ -44,8 +45,12 @@ describe('docs/cloud-api/openapi.json', () => {
       '/v1/health',
       '/v1/join',
       '/v1/join-codes',
+      '/v1/payments',
+      '/v1/payments/{uid}',
+      '/v1/payments/{uid}/refunds',
       '/v1/portal/free-times',
       '/v1/push',
+      '/v1/webhooks/easypay/{clinicSlug}',
     ]);
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
@@ -65,6 +70,11 @@ describe('docs/cloud-api/openapi.json', () => {
       ['JoinCodeResponse', api.joinCodeResponse],
       ['JoinRequest', api.joinRequest],
       ['JoinResponse', api.joinResponse],
+      ['CreatePaymentRequest', payments.createPaymentRequest],
+      ['RefundRequest', payments.refundRequest],
+      ['Payment', payments.paymentView],
+      ['Refund', payments.refundView],
+      ['PaymentErrorResponse', payments.paymentErrorResponse],
       ...Object.entries(api.entityData).map(([entity, schema]): [string, z.ZodType] => [`${entity[0]!.toUpperCase()}${entity.slice(1)}Data`, schema]),
     ];
     for (const [name] of wire) expect(schemas[name], name).toBeDefined();

@@ -12,6 +12,8 @@ import { startChangeNotifier, type ChangeNotifier } from './events/change-notifi
 import { eventStreams } from './events/event-streams';
 import { createMetrics } from './http/metrics';
 import { JoinThrottle, type JoinThrottleOptions } from './join.service';
+import { startReconciler, type Reconciler } from './payments/reconcile';
+import { secretBox } from './payments/secrets';
 
 export { buildApp, type CloudPlugin } from './http/app';
 export type { CloudContext } from './http/context';
@@ -63,6 +65,15 @@ export interface CloudServerOptions {
   trustProxy?: boolean | string | string[];
   /** More routes on this server (e.g. an admin API). */
   plugins?: readonly CloudPlugin[];
+  /** CLOUD_SECRETS_KEY (32 bytes, base64): seals and opens the clinics' payment provider secrets; none: payments are off. */
+  secretsKey?: string;
+  /** The payment provider's timeout per request (default 10 s). */
+  paymentTimeoutMs?: number;
+  /**
+   * The payments' reconciliation job, every `intervalMs` (see payments/reconcile.ts); off
+   * unless given (tests run passes themselves with `reconcilePayments()`).
+   */
+  reconcile?: { intervalMs: number } | false;
 }
 
 export interface CloudServer {
@@ -79,6 +90,8 @@ export interface CloudServer {
   overlaps(): Promise<Overlap[]>;
   /** A statement on the cloud's database, for tests and checks (never from a request). */
   query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<T[]>;
+  /** One pass of the payments' reconciliation now, on this server's clock; how many payments it looked at. */
+  reconcilePayments(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -108,6 +121,13 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     throw error;
   }
   const retention = options.changeRetention ?? DEFAULT_CHANGE_RETENTION;
+  let secrets;
+  try {
+    secrets = options.secretsKey ? secretBox(options.secretsKey) : undefined;
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   const metrics = createMetrics(db);
   const logger = options.logger ?? pino({ level: 'silent' });
   // Event streams hear of every push to the database, made on this server or any other.
@@ -137,7 +157,19 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     joinCodeTtlMs: options.joinCodeTtlMs,
     version: SERVER_VERSION,
     metricsToken: options.metricsToken,
+    secrets,
+    paymentTimeoutMs: options.paymentTimeoutMs,
   };
+  const reconcilerOptions = {
+    db,
+    now,
+    secrets,
+    timeoutMs: options.paymentTimeoutMs,
+    intervalMs: options.reconcile ? options.reconcile.intervalMs : 0,
+    log: (message: string, fields?: Record<string, unknown>) => logger.warn(fields ?? {}, message),
+  };
+  const onDemand = startReconciler(reconcilerOptions, { timer: false });
+  let reconciler: Reconciler | null = null;
 
   let app;
   try {
@@ -150,7 +182,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
       trustProxy: options.trustProxy,
       plugins: [
         // The admin API (off, answering 404, without an admin token).
-        async (admin) => admin.register(adminRoutes, { db, adminToken: options.adminToken, now, log: (line) => logger.info(line) }),
+        async (admin) => admin.register(adminRoutes, { db, adminToken: options.adminToken, now, secrets, log: (line) => logger.info(line) }),
         ...(options.plugins ?? []),
       ],
     });
@@ -161,6 +193,7 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     await db.destroy();
     throw error;
   }
+  if (options.reconcile) reconciler = startReconciler(reconcilerOptions);
   const { port, address } = app.server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
 
@@ -174,8 +207,11 @@ export async function startCloudServer(options: CloudServerOptions): Promise<Clo
     compact: (keepLast = retention) => compact(db, clinicId, keepLast),
     overlaps: () => findOverlaps(db, clinicId),
     query: <T>(text: string, params: readonly unknown[] = []) => runStatement<T>(db, text, params),
+    reconcilePayments: () => onDemand.runOnce(),
     close: () => {
       closed ??= (async () => {
+        await reconciler?.stop();
+        await onDemand.stop();
         events.closeAll();
         await app.close();
         await notifier.close().catch(() => {});

@@ -4,7 +4,9 @@ import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompi
 import { z } from 'zod';
 import { errorResponse, type ErrorResponse } from '../../shared/sync/cloud-api';
 import type { CloudDb } from '../db/cloud-db';
-import { AdminError, clinicChange, clinicView, issuedToken, newClinic, newToken, tokenView } from './admin.schemas';
+import type { SecretBox } from '../payments/secrets';
+import { AdminError, clinicChange, clinicView, issuedToken, newClinic, newToken, paymentProviderInput, paymentProviderView, tokenView } from './admin.schemas';
+import { paymentProviderOf, setPaymentProvider } from './payment-providers.service';
 import { createClinic, getClinic, listClinics, setClinic } from './clinics.service';
 import { issueToken, listTokens, revokeToken, tokenLabel } from './tokens.service';
 
@@ -22,6 +24,8 @@ export interface AdminRoutesDeps {
   adminToken?: string;
   now?: () => number;
   log?: (line: string) => void;
+  /** Seals the clinics' payment provider secrets (CLOUD_SECRETS_KEY); none: they cannot be set. */
+  secrets?: SecretBox;
 }
 
 type ErrorCode = ErrorResponse['error']['code'];
@@ -105,6 +109,23 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminRoutesDeps): 
       log(`admin: clinic ${clinic.slug} changed`);
       return clinic;
     },
+  );
+
+  // The provider's secrets go in, never come out: the answer says only that they are set.
+  api.put(
+    '/v1/admin/clinics/:slug/payment-provider',
+    { schema: { hide: true, params: slugParam, body: paymentProviderInput, response: { 200: paymentProviderView, ...errors } } },
+    async (request) => {
+      const view = await setPaymentProvider(db, deps.secrets, request.params.slug, request.body, now());
+      log(`admin: payment provider ${view.provider} set for clinic ${request.params.slug}`);
+      return view;
+    },
+  );
+
+  api.get(
+    '/v1/admin/clinics/:slug/payment-provider',
+    { schema: { hide: true, params: slugParam, response: { 200: paymentProviderView, ...errors } } },
+    async (request) => paymentProviderOf(db, request.params.slug),
   );
 
   api.get(

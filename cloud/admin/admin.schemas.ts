@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { providerUrlProblem } from '../payments/providers';
 
 /**
  * What the console and the admin API accept and answer. Time zones, languages and currencies
@@ -111,3 +112,37 @@ export class AdminError extends Error {
     super(message);
   }
 }
+
+const secret = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((value) => ![...value].some((c) => c.charCodeAt(0) < 0x20), { message: 'no control characters' });
+const printable = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((value) => !value.includes(':') && ![...value].some((c) => c.charCodeAt(0) < 0x20), { message: 'no control characters or colons' });
+
+/** A clinic's payment provider account. The two secrets are sealed before they are stored and never shown again. */
+export const paymentProviderInput = z.strictObject({
+  provider: z.enum(['easypay']).default('easypay'),
+  baseUrl: z.string().refine((url) => providerUrlProblem(url) === null, { message: 'an https URL (plain http only to this machine)' }),
+  accountId: printable,
+  apiKey: secret,
+  webhookUsername: printable,
+  webhookPassword: secret,
+});
+
+export const paymentProviderView = z.strictObject({
+  provider: z.string(),
+  baseUrl: z.string(),
+  accountId: z.string(),
+  webhookUsername: z.string(),
+  apiKeySet: z.literal(true),
+  webhookPasswordSet: z.literal(true),
+  updatedAt: z.number(),
+  /** Where the provider sends its notifications for this clinic (on this server). */
+  webhookPath: z.string(),
+});

@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import type { z } from 'zod';
 import { openCloudDb, type CloudDb } from '../db/cloud-db';
 import { embeddedDatabase, URL_FILE, type Database } from '../db/location';
-import { AdminError, clinicChange, newClinic, newToken, type ClinicView, type TokenView } from './admin.schemas';
+import { secretBoxFromEnv } from '../payments/secrets';
+import { AdminError, clinicChange, newClinic, newToken, paymentProviderInput, type ClinicView, type TokenView } from './admin.schemas';
+import { paymentProviderOf, setPaymentProvider } from './payment-providers.service';
 import { createClinic, listClinics, setClinic } from './clinics.service';
 import { issueToken, listTokens, revokeToken, tokenLabel } from './tokens.service';
 
@@ -26,6 +28,10 @@ export const USAGE = `Usage: npm run cloud:admin -- <command> [options]
   issue-token   --clinic S --desk "Front desk 2" [--kind desk|portal]   (prints the token once)
   revoke-token  --clinic S <token-id>
   list-desks    --clinic S
+  set-payment-provider  --clinic S --base-url URL --account-id ID --webhook-user U [--provider easypay]
+                        (the API key from PAYMENT_API_KEY, the webhook password from PAYMENT_WEBHOOK_PASSWORD,
+                         sealed with CLOUD_SECRETS_KEY: secrets never go on a command line)
+  show-payment-provider --clinic S   (never shows a secret)
 
   --database-url URL (or DATABASE_URL); else the cloud's embedded server in --data-dir (.cloud-data)`;
 
@@ -49,6 +55,10 @@ const OPTIONS = {
   desk: { type: 'string' },
   kind: { type: 'string' },
   'database-url': { type: 'string' },
+  provider: { type: 'string' },
+  'base-url': { type: 'string' },
+  'account-id': { type: 'string' },
+  'webhook-user': { type: 'string' },
   'data-dir': { type: 'string', default: '.cloud-data' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -112,7 +122,7 @@ const tokenLines = (tokens: TokenView[]) =>
   );
 
 /** Runs one command on `db`; its exit code. */
-export async function runAdmin(db: CloudDb, argv: string[], io: AdminIo, now: number): Promise<number> {
+export async function runAdmin(db: CloudDb, argv: string[], io: AdminIo, now: number, env: NodeJS.ProcessEnv = {}): Promise<number> {
   try {
     const { command, args, values } = parse(argv);
     if (values.help || command === undefined || command === 'help') {
@@ -186,6 +196,30 @@ export async function runAdmin(db: CloudDb, argv: string[], io: AdminIo, now: nu
         for (const line of tokens.length === 0 ? ['No tokens in this clinic yet: issue-token makes one.'] : tokenLines(tokens)) io.out(line);
         return 0;
       }
+      case 'set-payment-provider': {
+        const clinic = required(values, 'clinic');
+        const input = valid(paymentProviderInput, {
+          provider: values.provider,
+          baseUrl: values['base-url'],
+          accountId: values['account-id'],
+          apiKey: env.PAYMENT_API_KEY,
+          webhookUsername: values['webhook-user'],
+          webhookPassword: env.PAYMENT_WEBHOOK_PASSWORD,
+        });
+        const view = await setPaymentProvider(db, secretBoxFromEnv(env), clinic, input, now);
+        io.out(`Payment provider ${view.provider} set for clinic "${clinic}" (account ${view.accountId}, ${view.baseUrl}).`);
+        io.out(`Its notifications go to ${view.webhookPath}, with Basic user "${view.webhookUsername}" and the password given.`);
+        return 0;
+      }
+      case 'show-payment-provider': {
+        const view = await paymentProviderOf(db, required(values, 'clinic'));
+        for (const line of table(
+          ['PROVIDER', 'BASE URL', 'ACCOUNT', 'WEBHOOK USER', 'SECRETS', 'WEBHOOK PATH', 'UPDATED'],
+          [[view.provider, view.baseUrl, view.accountId, view.webhookUsername, 'set (sealed)', view.webhookPath, when(view.updatedAt)]],
+        ))
+          io.out(line);
+        return 0;
+      }
       default:
         throw new UsageError(`Unknown command: ${command}`);
     }
@@ -236,7 +270,7 @@ async function main(): Promise<number> {
   try {
     const db = await openCloudDb(database.url, 1);
     try {
-      return await runAdmin(db, argv, io, Date.now());
+      return await runAdmin(db, argv, io, Date.now(), process.env);
     } finally {
       await db.destroy();
     }

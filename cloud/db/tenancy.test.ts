@@ -84,7 +84,19 @@ describe('row-level security', () => {
          ORDER BY 1`,
       ),
     );
-    expect(tables.map((t) => t.table)).toEqual(['appointment_spans', 'clinics', 'desk_tokens', 'join_codes', 'mutations', 'refs', 'rows']);
+    expect(tables.map((t) => t.table)).toEqual([
+      'appointment_spans',
+      'clinic_payment_providers',
+      'clinics',
+      'desk_tokens',
+      'join_codes',
+      'mutations',
+      'payment_events',
+      'payment_refunds',
+      'payments',
+      'refs',
+      'rows',
+    ]);
     for (const table of tables) expect(table, table.table).toMatchObject({ enabled: true, forced: true, policies: 2 });
   });
 

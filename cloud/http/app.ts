@@ -18,6 +18,7 @@ import { joinRoutes } from './join.routes';
 import { tidyOpenApi, openApiTransformObject } from './openapi';
 import { opsRoutes } from './ops.routes';
 import { portalRoutes } from './portal.routes';
+import { paymentsRoutes } from './payments.routes';
 import { syncRoutes } from './sync.routes';
 
 /** More routes on the same server (an admin API, say): registered after the cloud's own, with its context. */
@@ -150,6 +151,7 @@ export async function buildApp(context: CloudContext, options: AppOptions): Prom
         { name: 'sync', description: 'What front desks (and the portal) push and pull.' },
         { name: 'join', description: 'How another desk joins the clinic (one-time codes for desk tokens).' },
         { name: 'portal', description: 'What the patient portal asks: free times to book.' },
+        { name: 'payments', description: 'Multibanco references and MB WAY payments through the clinic’s provider, and its notifications.' },
         { name: 'ops', description: 'Liveness.' },
       ],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: BEARER_DESCRIPTION } } },
@@ -173,6 +175,7 @@ export async function buildApp(context: CloudContext, options: AppOptions): Prom
   await app.register(joinRoutes, { context });
   await app.register(opsRoutes, { context });
   await app.register(portalRoutes, { context });
+  await app.register(paymentsRoutes, { context });
   for (const plugin of options.plugins ?? []) await plugin(app, context);
   await app.ready();
   return app;

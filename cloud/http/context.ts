@@ -5,6 +5,7 @@ import type { Authenticate, Caller } from './auth';
 import { unauthorized } from './errors';
 import type { EventStreams } from '../events/event-streams';
 import type { CloudMetrics } from './metrics';
+import type { SecretBox } from '../payments/secrets';
 
 /** What the routes work with: one per server. */
 export interface CloudContext {
@@ -24,6 +25,10 @@ export interface CloudContext {
   version: string;
   /** GET /metrics needs `Authorization: Bearer <metricsToken>` when set. */
   metricsToken?: string;
+  /** Opens the clinics' payment provider secrets (CLOUD_SECRETS_KEY); none: payments are off. */
+  secrets?: SecretBox;
+  /** The payment provider's timeout per request (default: the adapter's 10 s). */
+  paymentTimeoutMs?: number;
 }
 
 declare module 'fastify' {
