@@ -8,6 +8,8 @@ import { createSessionStore, uiLocaleOf, withAuthGuard, type AuthStatus } from '
 const staff: StaffView = { id: 1, username: 'rita', displayName: 'Rita', role: 'receptionist', practitionerId: null, locale: 'pt', isActive: true };
 const settings: ClinicSettings = {
   clinicName: 'Sol',
+  clinicAddress: '',
+  clinicPhone: '',
   timeZone: 'Europe/Lisbon',
   locale: 'en',
   currency: 'EUR',
@@ -27,6 +29,8 @@ const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({
   isSetUp: true,
   isDemo: false,
   clinicName: 'Sol',
+  clinicAddress: '',
+  clinicPhone: '',
   locale: 'en',
   idleLockMinutes: 5,
   demoAccounts: [],
