@@ -29,8 +29,6 @@ const status = (over: Partial<AuthStatus> = {}): AuthStatus => ({
   isSetUp: true,
   isDemo: false,
   clinicName: 'Sol',
-  clinicAddress: '',
-  clinicPhone: '',
   locale: 'en',
   idleLockMinutes: 5,
   demoAccounts: [],
