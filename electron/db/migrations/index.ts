@@ -14,7 +14,7 @@ import * as m0012 from './0012_sync_lost_state';
 import * as m0013 from './0013_staff_sync';
 import * as m0014 from './0014_audit_reading';
 import * as m0015 from './0015_clinic_holidays';
-import * as m0019 from './0019_clinic_contact';
+import * as m0019 from './0019_printing';
 
 /**
  * Every migration, by name, in order. A static map because a bundled or packaged app
@@ -36,5 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013_staff_sync': m0013,
   '0014_audit_reading': m0014,
   '0015_clinic_holidays': m0015,
-  '0019_clinic_contact': m0019,
+  '0019_printing': m0019,
 };

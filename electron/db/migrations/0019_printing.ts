@@ -1,7 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * The clinic's postal address and phone number, printed on appointment slips: two more
+ * Printing. 1. A paired kiosk may have a ticket printer beside it: `devices.has_printer`
+ * (0 or 1, the database refuses anything else). Devices belong to one desk and never sync.
+ *
+ * 2. The clinic's postal address and phone number, printed on appointment slips: two more
  * clinic-wide settings keys (`clinicAddress`, `clinicPhone`, JSON strings, '' when unset).
  * Settings are key-value rows, so no column is added; what changes is the clinic row that
  * sync sends (0013's view and triggers): it now carries both keys, and a change of either
@@ -69,10 +72,12 @@ async function recreate(db: Kysely<any>, keys: Array<[string, string]>): Promise
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
+  await sql`ALTER TABLE devices ADD COLUMN has_printer INTEGER NOT NULL DEFAULT 0 CHECK (has_printer IN (0, 1))`.execute(db);
   await recreate(db, KEYS_0019);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await recreate(db, KEYS_0013);
   await sql`DELETE FROM settings WHERE key IN ('clinicAddress', 'clinicPhone')`.execute(db);
+  await sql`ALTER TABLE devices DROP COLUMN has_printer`.execute(db);
 }

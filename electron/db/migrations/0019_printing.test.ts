@@ -3,7 +3,19 @@ import { useMigrationDatabase } from './migration-test-database';
 
 const m = useMigrationDatabase();
 
-describe('migration 0019_clinic_contact', () => {
+describe('migration 0019_printing', () => {
+  it('gives devices a printer flag, off, that is 0 or 1', async () => {
+    expect((await m.migrator.migrateTo('0015_clinic_holidays')).error).toBeUndefined();
+    const sqlite = m.database.sqlite;
+    sqlite.exec(`INSERT INTO devices (id, name, role, token_hash, created_at) VALUES (1, 'Kiosk', 'kiosk', 'h', 0)`);
+    expect((await m.migrator.migrateToLatest()).error).toBeUndefined();
+    expect(sqlite.prepare('SELECT has_printer FROM devices WHERE id = 1').pluck().get()).toBe(0);
+    sqlite.exec(`UPDATE devices SET has_printer = 1 WHERE id = 1`);
+    expect(() => sqlite.exec(`UPDATE devices SET has_printer = 2 WHERE id = 1`)).toThrow(/CHECK/);
+    expect((await m.migrator.migrateTo('0015_clinic_holidays')).error).toBeUndefined();
+    expect(sqlite.prepare('SELECT count(*) FROM devices').pluck().get()).toBe(1);
+  });
+
   it("sends the clinic's address and phone with its row, records a change of either, and can be undone", async () => {
     expect((await m.migrator.migrateTo('0015_clinic_holidays')).error).toBeUndefined();
     const sqlite = m.database.sqlite;
