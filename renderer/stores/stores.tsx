@@ -11,6 +11,7 @@ import { createStaffStore, type StaffState, type StaffStore } from '../staff/sta
 import { createQueueStore, type QueueState, type QueueStore } from '../queue/queue.store';
 import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
 import { createSyncStore, type SyncState, type SyncStore } from '../sync/sync.store';
+import { createPrintStore, type PrintState, type PrintStore } from '../print/print.store';
 import { todayIn } from '../i18n/format';
 import type { Transport } from '../transport/transport';
 
@@ -36,6 +37,8 @@ interface SessionStores {
   queue: QueueStore;
   devices: DevicesStore;
   sync: SyncStore;
+  /** The document in the print view (day list, slip, upcoming appointments). */
+  print: PrintStore;
 }
 
 const RootContext = createContext<RootStores | null>(null);
@@ -64,6 +67,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       queue: createQueueStore(root.transport, today),
       devices: createDevicesStore(root.transport),
       sync: createSyncStore(root.transport),
+      print: createPrintStore(root.transport, { zone: () => root.session.getState().settings?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone }),
     };
   });
 
@@ -131,6 +135,7 @@ export const useStaff = bind<StaffState>(() => useSessionStores().staff);
 export const useQueue = bind<QueueState>(() => useSessionStores().queue);
 export const useDevices = bind<DevicesState>(() => useSessionStores().devices);
 export const useSync = bind<SyncState>(() => useSessionStores().sync);
+export const usePrint = bind<PrintState>(() => useSessionStores().print);
 
 /** The session-guarded transport, for feature stores made inside their own component (renderer/faces). */
 export const useTransport = () => useRootStores().transport;
@@ -147,3 +152,4 @@ export const useStaffStore = () => useSessionStores().staff;
 export const useQueueStore = () => useSessionStores().queue;
 export const useDevicesStore = () => useSessionStores().devices;
 export const useSyncStore = () => useSessionStores().sync;
+export const usePrintStore = () => useSessionStores().print;
