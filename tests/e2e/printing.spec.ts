@@ -178,8 +178,21 @@ test('the desk prints the day list, a slip and upcoming appointments; a kiosk wi
   }
 });
 
-test('a kiosk without a printer prints nothing and works the same', async ({ host, browser }) => {
+test('a kiosk without a printer prints nothing and works the same; the clinic’s address and phone are set in Setup', async ({ app, page, host, browser }) => {
   const admin = await ClinicApi.signIn(host.url, 'admin', 'demo');
+  await app.signIn('admin', 'demo');
+  await page.getByTestId('nav-setup').click();
+  await page.getByTestId('setup-clinic').click();
+  await page.getByLabel('Address').fill(ADDRESS);
+  await page.getByLabel('Phone').fill('not a phone');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByTestId('field-error')).toBeVisible();
+  await page.getByLabel('Phone').fill(PHONE);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect.poll(async () => (await admin.call('settings.get', {})).clinicPhone).toBe(PHONE);
+  expect((await admin.call('settings.get', {})).clinicAddress).toBe(ADDRESS);
+  await shoot(page, 'settings-clinic');
+
   const clinic = await setUpTodayClinic(admin);
   const rui = await createPatient(admin, { fullName: 'Rui Tavares Coelho', dateOfBirth: '1979-09-03', phone: '+351 912 048 337' });
   await bookToday(admin, clinic, rui, 5);
