@@ -1,9 +1,9 @@
 import type { TFunction } from 'i18next';
-import { useCallback } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PrintResult } from '../../shared/print/print';
 import { dayOf } from '../i18n/format';
-import { useFormat } from '../i18n/hooks';
+import { useErrorText, useFormat } from '../i18n/hooks';
 import { usePrint, usePrintStore, useUiStore } from '../stores/stores';
 import { DayListPage, SlipPage, UpcomingPage } from './documents';
 import type { PrintDocument } from './print.store';
@@ -16,6 +16,12 @@ export function PrintHost() {
   const store = usePrintStore();
   const ui = useUiStore();
   const document = usePrint((state) => state.document);
+  const error = usePrint((state) => state.error);
+  const errorText = useErrorText();
+  // A document that could not be fetched does not open: say why.
+  useEffect(() => {
+    if (error) ui.getState().toast('error', errorText(error));
+  }, [error, errorText, ui]);
   const close = useCallback(() => store.getState().close(), [store]);
   const onResult = useCallback(
     (result: PrintResult) => {

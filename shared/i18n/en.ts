@@ -557,7 +557,6 @@ export const en = {
     savePdf: 'Save as PDF',
     saved: 'Saved as {{fileName}}.',
     failed: 'Could not print: {{reason}}',
-    loading: 'Preparing the document…',
     columns: {
       time: 'Time',
       patient: 'Patient',

@@ -554,7 +554,6 @@ export const pt: Catalogue = {
     savePdf: 'Guardar como PDF',
     saved: 'Guardado como {{fileName}}.',
     failed: 'Não foi possível imprimir: {{reason}}',
-    loading: 'A preparar o documento…',
     columns: {
       time: 'Hora',
       patient: 'Utente',
