@@ -73,4 +73,13 @@ describe('staff and clinic rows', () => {
     expect(second).toMatchObject({ status: 'conflict', current: { uid: CLINIC_SETTINGS_UID, version: 1, data: settings } });
     expect(outcome(only((await cloud.desk.push('d', [remove('clinic', CLINIC_SETTINGS_UID, 1)])).results))).toMatch(/^INVALID: A clinic row cannot be deleted/);
   });
+
+  it("keeps the clinic's address and phone, optional (older desks send none), within their length", async () => {
+    const contact = { ...settings, clinicAddress: 'Rua Augusta 1, 1100-048 Lisboa', clinicPhone: '+351 210 000 000' };
+    expect(only((await cloud.desk.push('d', [upsert('clinic', CLINIC_SETTINGS_UID, contact)])).results).status).toBe('applied');
+    const row = (await cloud.desk.pullAll()).changes.find((change) => change.entity === 'clinic');
+    expect(row?.data).toMatchObject({ clinicAddress: 'Rua Augusta 1, 1100-048 Lisboa', clinicPhone: '+351 210 000 000' });
+    const tooLong = only((await cloud.desk.push('d', [upsert('clinic', CLINIC_SETTINGS_UID, { ...contact, clinicPhone: '9'.repeat(41) }, 1)])).results);
+    expect(outcome(tooLong)).toMatch(/^INVALID: .*clinicPhone/);
+  });
 });

@@ -167,6 +167,8 @@ export interface DevicesTable {
   created_at: number;
   last_seen_at: number | null;
   revoked_at: number | null;
+  /** 1: a kiosk with a ticket printer beside it (it prints each patient's ticket). Per desk, never synced. */
+  has_printer: Generated<0 | 1>;
 }
 
 export interface PairingCodesTable {

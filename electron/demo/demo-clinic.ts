@@ -97,6 +97,8 @@ export async function seedDemoClinic(db: Kysely<Database>, options: { now: numbe
 
   await writeSettings(db, {
     clinicName: 'Clínica Mar Azul',
+    clinicAddress: 'Avenida da Liberdade 100, 1250-146 Lisboa',
+    clinicPhone: '+351 210 000 000',
     timeZone: DEMO_TIME_ZONE,
     locale: options.locale,
     currency: 'EUR',

@@ -4,9 +4,10 @@ import { AttemptLimiter } from '../security/attempt-limiter';
 import type { KioskThrottle } from '../kiosk/kiosk-throttle';
 import type { Device } from '../../shared/devices/devices.contract';
 import type { DeviceRegistry } from './device-registry';
-import { clearDeviceThrottle, createPairingCode, listDevices, pairDevice, revokeDevice } from './devices.service';
+import { clearDeviceThrottle, createPairingCode, listDevices, pairDevice, revokeDevice, setPrinter } from './devices.service';
 
-type DevicesMethods = 'devices.createPairingCode' | 'devices.pair' | 'devices.whoAmI' | 'devices.list' | 'devices.clearThrottle' | 'devices.revoke';
+type DevicesMethods =
+  'devices.createPairingCode' | 'devices.pair' | 'devices.whoAmI' | 'devices.list' | 'devices.clearThrottle' | 'devices.setPrinter' | 'devices.revoke';
 
 /** Which kiosks must wait (kept in memory by the kiosk's handlers), and the desk's way to let one try again. */
 export type KioskWaits = Pick<KioskThrottle, 'throttledUntil' | 'clearKiosk'>;
@@ -57,6 +58,12 @@ export function devicesHandlers(registry: DeviceRegistry, limiter = pairingLimit
       waits.clearKiosk(input.id);
       ctx.emit('devices.changed', {});
       return withWait(device, now);
+    },
+
+    'devices.setPrinter': async (input, ctx) => {
+      const device = await setPrinter(ctx.db, await ctx.request(), input.id, input.hasPrinter);
+      ctx.emit('devices.changed', {});
+      return withWait(device, ctx.now());
     },
 
     'devices.revoke': async (input, ctx) => {

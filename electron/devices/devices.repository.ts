@@ -21,6 +21,15 @@ export function insertDevice(
     .executeTakeFirstOrThrow();
 }
 
+export function setDevicePrinter(db: Kysely<Database>, id: number, hasPrinter: boolean): Promise<DeviceRow> {
+  return db
+    .updateTable('devices')
+    .set({ has_printer: hasPrinter ? 1 : 0 })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
 export function revokeDeviceRow(db: Kysely<Database>, id: number, now: number): Promise<DeviceRow> {
   return db.updateTable('devices').set({ revoked_at: now }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -14,6 +14,7 @@ import {
   listDeviceRows,
   markPairingCodeUsed,
   revokeDeviceRow,
+  setDevicePrinter,
 } from './devices.repository';
 
 /** How long a pairing code works: long enough to walk to the screen and type it. */
@@ -28,6 +29,7 @@ export function toDevice(row: DeviceRow): Device {
     lastSeenAt: row.last_seen_at,
     revokedAt: row.revoked_at,
     throttledUntil: null,
+    hasPrinter: row.has_printer === 1,
   };
 }
 
@@ -98,4 +100,25 @@ export async function revokeDevice(db: Kysely<Database>, req: RequestContext, id
   const revoked = await revokeDeviceRow(db, id, req.now);
   req.audit({ action: 'devices.revoke', entity: 'device', entityId: id, detail: { role: row.role, name: row.name } });
   return toDevice(revoked);
+}
+
+/** A kiosk's ticket printer, on or off; a display has none to switch on. */
+export async function setPrinter(db: Kysely<Database>, req: RequestContext, id: number, hasPrinter: boolean): Promise<Device> {
+  const row = await findDeviceRow(db, id);
+  if (!row) throw new AppError('NOT_FOUND', 'There is no such device.', { field: 'id' });
+  if (row.role !== 'kiosk' && hasPrinter) {
+    throw new AppError('VALIDATION', 'Only a kiosk prints tickets.', {
+      fields: [{ path: 'hasPrinter', code: 'custom', message: 'Only a kiosk prints tickets.' }],
+    });
+  }
+  if ((row.has_printer === 1) === hasPrinter) return toDevice(row);
+  const updated = await setDevicePrinter(db, id, hasPrinter);
+  req.audit({ action: 'devices.setPrinter', entity: 'device', entityId: id, detail: { name: row.name, hasPrinter } });
+  return toDevice(updated);
+}
+
+/** Whether the calling kiosk has a ticket printer (a built-in window, with no row, has none). */
+export async function deviceHasPrinter(db: Kysely<Database>, id: number | null): Promise<boolean> {
+  if (id === null) return false;
+  return (await findDeviceRow(db, id))?.has_printer === 1;
 }

@@ -183,7 +183,16 @@ describe('pairing a screen', () => {
 
     const list = await rpc('devices.list', {}, withCookie(admin));
     expect(list.body.value).toEqual([
-      { id: 1, name: 'Waiting room TV', role: 'display', createdAt: clock, lastSeenAt: expect.any(Number), revokedAt: null, throttledUntil: null },
+      {
+        id: 1,
+        name: 'Waiting room TV',
+        role: 'display',
+        createdAt: clock,
+        lastSeenAt: expect.any(Number),
+        revokedAt: null,
+        throttledUntil: null,
+        hasPrinter: false,
+      },
     ]);
   });
 
@@ -203,7 +212,12 @@ describe('pairing a screen', () => {
 
     // A fresh code works, and makes a kiosk: kiosk methods yes, the display's no.
     const kiosk = await pair('kiosk', 'Lobby tablet');
-    expect((await rpc('kiosk.info', {}, withCookie(kiosk))).body.value).toEqual({ clinicName: 'Test Clinic', locale: 'en', timeZone: 'Europe/Lisbon' });
+    expect((await rpc('kiosk.info', {}, withCookie(kiosk))).body.value).toEqual({
+      clinicName: 'Test Clinic',
+      locale: 'en',
+      timeZone: 'Europe/Lisbon',
+      hasPrinter: false,
+    });
     expect((await rpc('kiosk.checkIn', { appointmentCode: 'ABCDEF' }, withCookie(kiosk))).body.value).toEqual({ outcome: 'seeDesk' });
     expect((await rpc('display.state', {}, withCookie(kiosk))).status).toBe(403);
   });
@@ -247,6 +261,26 @@ describe('pairing a screen', () => {
     const refused = await app.dispatch(doctor, 'devices.createPairingCode', { role: 'display', name: 'TV' });
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect((await rpc('devices.revoke', { id: 99 }, withCookie(admin))).body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe("a kiosk's ticket printer", () => {
+  it('is set at the desk, audited, read by the kiosk itself; a display has none', async () => {
+    const kiosk = await pair('kiosk', 'Lobby tablet');
+    const kioskId = (await rpc('devices.list', {}, withCookie(admin))).body.value[0].id as number;
+    const set = await rpc('devices.setPrinter', { id: kioskId, hasPrinter: true }, withCookie(admin));
+    expect(set.body.value).toMatchObject({ id: kioskId, hasPrinter: true });
+    expect((await rpc('kiosk.info', {}, withCookie(kiosk))).body.value).toMatchObject({ hasPrinter: true });
+    expect(app.database.sqlite.prepare(`SELECT count(*) FROM audit_log WHERE action = 'devices.setPrinter'`).pluck().get()).toBe(1);
+    // The kiosk may not switch it itself.
+    expect((await rpc('devices.setPrinter', { id: kioskId, hasPrinter: false }, withCookie(kiosk))).status).toBe(403);
+
+    const display = await pair('display', 'TV');
+    expect(display).toBeTruthy();
+    const displayId = (await rpc('devices.list', {}, withCookie(admin))).body.value.find((device: { role: string }) => device.role === 'display').id as number;
+    const refused = await rpc('devices.setPrinter', { id: displayId, hasPrinter: true }, withCookie(admin));
+    expect(refused.body.error).toMatchObject({ code: 'VALIDATION', details: { fields: [expect.objectContaining({ path: 'hasPrinter' })] } });
+    expect((await rpc('devices.setPrinter', { id: 99, hasPrinter: true }, withCookie(admin))).body.error.code).toBe('NOT_FOUND');
   });
 });
 

@@ -2,6 +2,7 @@ import type { HandlerGroup } from '../rpc/handlers';
 import { kioskCheckIn } from './kiosk.service';
 import { KioskThrottle } from './kiosk-throttle';
 import { announceQueueChange } from '../queue/queue-events';
+import { deviceHasPrinter } from '../devices/devices.service';
 
 /**
  * The least time an answer without a ticket takes: longer than any look-up, so that a
@@ -57,7 +58,12 @@ export function kioskHandlers(pacing: KioskPacing = realKioskPacing, throttle = 
 
     'kiosk.info': async (_input, ctx) => {
       const settings = await ctx.settings();
-      return { clinicName: settings.clinicName, locale: settings.locale, timeZone: settings.timeZone };
+      return {
+        clinicName: settings.clinicName,
+        locale: settings.locale,
+        timeZone: settings.timeZone,
+        hasPrinter: await deviceHasPrinter(ctx.db, ctx.device?.id ?? null),
+      };
     },
   };
 }

@@ -6,7 +6,7 @@ import { dayBounds, dayOf } from '../../shared/schedule/wall-clock';
 import { MINUTE_MS } from '../../shared/time/units';
 import type { Database } from '../db/schema';
 import { CHECKED_IN, checkInAppointment, checkInResultOf } from '../checkin/checkin.service';
-import { greetingNameOf } from '../display/display-name';
+import { displayNameOf, greetingNameOf } from '../display/display-name';
 import { requireQueueRow, type QueueChange } from '../queue/queue.service';
 import type { QueueEnv } from '../queue/queue-view.service';
 import type { RequestContext } from '../rpc/context';
@@ -121,9 +121,11 @@ async function settleCandidates(db: Kysely<Database>, req: RequestContext, candi
       result: {
         outcome: 'alreadyCheckedIn',
         greetingName: greetingNameOf(row.patient_name, row.patient_preferred_name),
+        ticketName: displayNameOf(req.settings.displayPrivacy, row.patient_name, row.patient_preferred_name),
         ticket: ticket.ticket,
         roomName: ticket.roomName,
         estimatedWaitMinutes: ticket.estimatedWaitMinutes,
+        startsAt: row.starts_at,
         language: row.patient_language,
       },
       reason: null,
@@ -138,6 +140,7 @@ async function settleCandidates(db: Kysely<Database>, req: RequestContext, candi
       result: {
         outcome: 'checkedIn',
         greetingName: greetingNameOf(row.patient_name, row.patient_preferred_name),
+        ticketName: displayNameOf(req.settings.displayPrivacy, row.patient_name, row.patient_preferred_name),
         ticket: result.ticket,
         roomName: result.roomName,
         practitionerName: result.practitionerName,

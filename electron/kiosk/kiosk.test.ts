@@ -64,6 +64,7 @@ describe('kiosk.checkIn', () => {
     expect(result).toEqual({
       outcome: 'checkedIn',
       greetingName: 'Ritinha',
+      ticketName: 'Ritinha R.',
       ticket: 'G-001',
       roomName: 'Room 1',
       practitionerName: 'Ana Almeida',
@@ -91,9 +92,11 @@ describe('kiosk.checkIn', () => {
     expect(await t.ok(kiosk, 'kiosk.checkIn', byBirth)).toEqual({
       outcome: 'alreadyCheckedIn',
       greetingName: 'Ritinha',
+      ticketName: 'Ritinha R.',
       ticket: 'G-001',
       roomName: 'Room 1',
       estimatedWaitMinutes: 48,
+      startsAt: t.at('2026-06-15T10:00'),
       language: 'en',
     });
     expect(t.events).toEqual([]);
@@ -168,6 +171,6 @@ describe('kiosk.checkIn', () => {
     expect((await t.fail(await t.doctor(p.ana), 'kiosk.checkIn', byBirth)).code).toBe('FORBIDDEN');
     expect((await t.fail(kiosk, 'checkin.checkIn', { appointmentId: 1 })).code).toBe('FORBIDDEN');
     expect((await t.fail(kiosk, 'patients.search', { query: 'Rita' })).code).toBe('FORBIDDEN');
-    expect(await t.ok(kiosk, 'kiosk.info', {})).toEqual({ clinicName: 'Test Clinic', locale: 'en', timeZone: 'Europe/Lisbon' });
+    expect(await t.ok(kiosk, 'kiosk.info', {})).toEqual({ clinicName: 'Test Clinic', locale: 'en', timeZone: 'Europe/Lisbon', hasPrinter: false });
   });
 });

@@ -5,6 +5,8 @@ import type { Database } from '../db/schema';
 
 export const defaultSettings: ClinicSettings = {
   clinicName: '',
+  clinicAddress: '',
+  clinicPhone: '',
   timeZone: 'Europe/Lisbon',
   locale: 'en',
   currency: 'EUR',

@@ -1,6 +1,6 @@
 // The Electron main process: one instance, one database, one reception window, and the
 // waiting-room display and kiosk windows on demand. Everything that can be decided without
-// Electron lives in plain modules (../ipc, ./app-protocol, ./web-policy, ./launch-options,
+// Electron lives in plain modules (../ipc, ../ipc/print-request, ./app-protocol, ./web-policy, ./launch-options,
 // ./quit-guard, ./screens, ./screen-windows, ./app-menu) and is tested under Node.
 import { app, BrowserWindow, dialog, Menu, safeStorage, screen, session } from 'electron';
 import { existsSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { safeStorageCipher } from '../secrets/safe-storage-cipher';
 import { readSettings } from '../settings/settings.repository';
 import { appMenuTemplate } from './app-menu';
 import { registerIpcBridge } from './ipc-main';
+import { registerPrint } from './print';
 import { nativeBindingPath, parseLaunchArgs } from './launch-options';
 import { createQuitGuard } from './quit-guard';
 import { ScreenWindows, type ScreenWindowsHost } from './screen-windows';
@@ -170,6 +171,8 @@ function run(): void {
         isLocked: frontDesk.isLocked,
       });
       unregisterIpc = registerIpcBridge(bridge);
+      const unregisterPrint = registerPrint(bridge.isOurWindow);
+      cleanups.push(unregisterPrint);
 
       const screenWindows = new ScreenWindows(screenHost(bridge), {
         useSecondScreen: frontDesk.settings.get().displayOnSecondScreen,

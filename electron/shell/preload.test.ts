@@ -15,7 +15,7 @@ vi.mock('electron', () => ({
 }));
 
 import type { FrontDeskBridge } from '../../shared/contract/bridge';
-import { EVENT_CHANNEL, INVOKE_CHANNEL } from '../ipc/channels';
+import { EVENT_CHANNEL, INVOKE_CHANNEL, PRINT_CHANNEL } from '../ipc/channels';
 
 let bridge: FrontDeskBridge;
 
@@ -25,9 +25,15 @@ beforeAll(async () => {
 });
 
 describe('preload', () => {
-  it('exposes exactly invoke and on, as window.frontDesk', () => {
+  it('exposes exactly invoke, on and print, as window.frontDesk', () => {
     expect([...electron.exposed.keys()]).toEqual(['frontDesk']);
-    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on', 'print']);
+  });
+
+  it('sends a print request on the print channel, as it is (main parses it)', async () => {
+    electron.invoke.mockResolvedValueOnce({ outcome: 'printed' } as never);
+    await expect(bridge.print!({ action: 'print', title: 'Day list', paper: 'a4' })).resolves.toEqual({ outcome: 'printed' });
+    expect(electron.invoke).toHaveBeenLastCalledWith(PRINT_CHANNEL, { action: 'print', title: 'Day list', paper: 'a4' });
   });
 
   it('invokes on the one invoke channel', async () => {

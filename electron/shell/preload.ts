@@ -1,8 +1,9 @@
-// Runs sandboxed, with context isolation: the page gets these two functions and nothing
+// Runs sandboxed, with context isolation: the page gets these three functions and nothing
 // else. Raw ipcRenderer never crosses the bridge, and events arrive without the IPC event.
 import { contextBridge, ipcRenderer } from 'electron';
 import type { FrontDeskBridge } from '../../shared/contract/bridge';
-import { BRIDGE_GLOBAL, EVENT_CHANNEL, INVOKE_CHANNEL, type EventMessage } from '../ipc/channels';
+import type { PrintResult } from '../../shared/print/print';
+import { BRIDGE_GLOBAL, EVENT_CHANNEL, INVOKE_CHANNEL, PRINT_CHANNEL, type EventMessage } from '../ipc/channels';
 
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
@@ -27,6 +28,8 @@ const bridge: FrontDeskBridge = {
       forEvent.delete(listener);
     };
   },
+  // Main checks the sender and parses the request; the page cannot name another window.
+  print: (request) => ipcRenderer.invoke(PRINT_CHANNEL, request) as Promise<PrintResult>,
 };
 
 contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, bridge);

@@ -8,6 +8,7 @@ import { LockScreen } from '../auth/lock-screen';
 import { uiLocaleOf } from '../auth/session.store';
 import { SignInScreen } from '../auth/sign-in-screen';
 import { useIdleLock } from '../auth/use-idle-lock';
+import { PrintHost } from '../print/print-host';
 import { SessionStoresProvider, useSession, useSessionStore, useUiStore } from '../stores/stores';
 import { BrandMark } from '../ui/brand';
 import { Button } from '../ui/button';
@@ -55,6 +56,7 @@ export function App() {
       screen = (
         <SessionStoresProvider key={sessionKey}>
           {hasSettings ? <AppShell isHidden={isLocked} /> : null}
+          {hasSettings && !isLocked ? <PrintHost /> : null}
           {isLocked ? <LockScreen /> : null}
         </SessionStoresProvider>
       );

@@ -8,6 +8,8 @@ import { createSessionStore, uiLocaleOf, withAuthGuard, type AuthStatus } from '
 const staff: StaffView = { id: 1, username: 'rita', displayName: 'Rita', role: 'receptionist', practitionerId: null, locale: 'pt', isActive: true };
 const settings: ClinicSettings = {
   clinicName: 'Sol',
+  clinicAddress: '',
+  clinicPhone: '',
   timeZone: 'Europe/Lisbon',
   locale: 'en',
   currency: 'EUR',

@@ -18,6 +18,8 @@ vi.mock('../stores/stores', () => ({
 const staffAs = (role: Role): StaffView => ({ id: 1, username: role, displayName: role, role, practitionerId: null, locale: 'en', isActive: true });
 const settings: ClinicSettings = {
   clinicName: 'Sol',
+  clinicAddress: '',
+  clinicPhone: '',
   timeZone: 'Europe/Lisbon',
   locale: 'en',
   currency: 'EUR',

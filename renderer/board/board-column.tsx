@@ -16,7 +16,7 @@ import { ConflictFlag, useSyncConflict } from '../sync/conflict-flag';
 import type { ConflictWayOut } from '../sync/sync-state';
 import { useMay } from '../auth/use-may';
 import type { ScheduleProblem } from '../../shared/schedule/schedule-problems';
-import { useBoardStore, useUiStore } from '../stores/stores';
+import { useBoardStore, usePrintStore, useUiStore } from '../stores/stores';
 import { useErrorText } from '../i18n/hooks';
 import { RpcError } from '../transport/rpc-error';
 import { nowLineIndex } from './now-line';
@@ -116,6 +116,8 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
   const canCancel = mayCancel && (appointment.status === 'booked' || appointment.status === 'checked_in');
   const canNoShow = mayMarkNoShow && appointment.status === 'booked' && appointment.startsAt <= now;
   const canCheckIn = mayCheckIn && context.isToday && isCheckable(appointment);
+  const canPrintSlip = !isClosed(appointment) && appointment.status !== 'done' && appointment.status !== 'left_unseen';
+  const printStore = usePrintStore();
   const ticket = context.tickets[appointment.id];
   const isFocusable = context.focusableId === appointment.id;
   const conflict = useSyncConflict(appointment.id);
@@ -203,7 +205,7 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
         )}
         <span className="appt-price">{format.money(appointment.priceCents, currency)}</span>
       </p>
-      {canReschedule || canCancel || canNoShow || canCheckIn ? (
+      {canReschedule || canCancel || canNoShow || canCheckIn || canPrintSlip ? (
         <div className="appt-actions">
           {canCheckIn ? (
             <Button
@@ -228,6 +230,18 @@ function AppointmentCard({ appointment, context }: { appointment: BoardAppointme
               aria-label={`${t('board.reschedule')}: ${appointment.patientName}`}
             >
               {t('board.reschedule')}
+            </Button>
+          ) : null}
+          {canPrintSlip ? (
+            <Button
+              size="sm"
+              variant="ghost"
+              icon="printer"
+              onClick={() => void printStore.getState().openSlip(appointment.id)}
+              aria-label={`${t('print.slip.actionLabel')}: ${appointment.patientName}`}
+              data-testid="print-slip"
+            >
+              {t('print.slip.action')}
             </Button>
           ) : null}
           {canNoShow ? (

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { BoardAppointment } from '../../shared/board/board.contract';
 import { addDays, todayIn } from '../i18n/format';
 import { useFormat, useNow } from '../i18n/hooks';
-import { useBoard, useBoardStore, useSession, useTransport, useUi, useUiStore } from '../stores/stores';
+import { useBoard, useBoardStore, usePrintStore, useSession, useTransport, useUi, useUiStore } from '../stores/stores';
 import { createSeriesStore } from '../series/series.store';
 import { SeriesActionDialog } from '../series/patient-series-card';
 import { useMay } from '../auth/use-may';
@@ -27,6 +27,7 @@ export function TodayView() {
   const route = useUi((state) => state.route);
   const ui = useUiStore();
   const store = useBoardStore();
+  const printStore = usePrintStore();
   const board = useBoard((state) => state.board);
   const status = useBoard((state) => state.status);
   const error = useBoard((state) => state.error);
@@ -180,6 +181,9 @@ export function TodayView() {
       >
         <BoardSummary board={shownBoard} showClosed={showClosed} onShowClosed={setShowClosed}>
           <Checkbox label={t('board.hideFinished')} checked={hideFinished} onChange={(event) => setHideFinished(event.target.checked)} />
+          <Button size="sm" variant="secondary" icon="printer" onClick={() => void printStore.getState().openDayList(day)} data-testid="print-day-list">
+            {t('print.dayList.action')}
+          </Button>
           {isToday ? (
             <Button size="sm" variant="secondary" icon="clock" onClick={jumpToNow} data-testid="jump-to-now">
               {t('board.jumpToNow')}

@@ -7,7 +7,16 @@ import { DAY_MS } from '../../shared/time/units';
 const NOW = 1_900_000_000_000;
 
 function device(over: Partial<Device> & Pick<Device, 'id'>): Device {
-  return { name: `Screen ${over.id}`, role: 'display', createdAt: NOW - DAY_MS, lastSeenAt: null, revokedAt: null, throttledUntil: null, ...over };
+  return {
+    name: `Screen ${over.id}`,
+    role: 'display',
+    createdAt: NOW - DAY_MS,
+    lastSeenAt: null,
+    revokedAt: null,
+    throttledUntil: null,
+    hasPrinter: false,
+    ...over,
+  };
 }
 
 describe('devices store', () => {

@@ -22,6 +22,8 @@ export interface DevicesState {
   revoke(id: number): Promise<Device>;
   /** Lets a kiosk that waits after wrong check-ins try again at once. */
   clearThrottle(id: number): Promise<Device>;
+  /** Whether a kiosk has a ticket printer beside it. */
+  setPrinter(id: number, hasPrinter: boolean): Promise<Device>;
   connect(): () => void;
 }
 
@@ -84,6 +86,12 @@ export function createDevicesStore(transport: Transport) {
       const cleared = await transport.call('devices.clearThrottle', { id });
       set((state) => ({ devices: sortDevices(state.devices.map((device) => (device.id === id ? cleared : device))) }));
       return cleared;
+    },
+
+    async setPrinter(id, hasPrinter) {
+      const updated = await transport.call('devices.setPrinter', { id, hasPrinter });
+      set((state) => ({ devices: sortDevices(state.devices.map((device) => (device.id === id ? updated : device))) }));
+      return updated;
     },
 
     connect() {

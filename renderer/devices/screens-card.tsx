@@ -9,7 +9,7 @@ import { useRpcAction } from '../ui/use-rpc-action';
 import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Alert, ErrorMessage } from '../ui/error-message';
-import { TextField } from '../ui/field';
+import { Checkbox, TextField } from '../ui/field';
 import { Icon, type IconName } from '../ui/icons';
 import { Badge, Card, CardHeader, EmptyState, type Tone } from '../ui/misc';
 import { SkeletonList } from '../ui/spinner';
@@ -100,6 +100,13 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
       ui.getState().toast('error', errorText(RpcError.from(caught)));
     }
   };
+  const setPrinter = async (device: Device, hasPrinter: boolean) => {
+    try {
+      await store.getState().setPrinter(device.id, hasPrinter);
+    } catch (caught) {
+      ui.getState().toast('error', errorText(RpcError.from(caught)));
+    }
+  };
   return (
     <div className="table-wrap">
       <table className="table">
@@ -132,6 +139,16 @@ function DevicesTable({ devices, onRevoke }: { devices: Device[]; onRevoke: (dev
                     <Icon name={roleIcon[device.role]} size={16} />
                     {t(`screens.roles.${device.role}`)}
                   </span>
+                  {device.role === 'kiosk' && state !== 'revoked' ? (
+                    <Checkbox
+                      className="device-printer"
+                      label={t('print.kioskPrinter')}
+                      title={t('print.kioskPrinterHint')}
+                      checked={device.hasPrinter}
+                      onChange={(event) => void setPrinter(device, event.target.checked)}
+                      data-testid="device-printer"
+                    />
+                  ) : null}
                 </td>
                 <td className="muted">{device.lastSeenAt === null ? t('screens.never') : format.dateTime(device.lastSeenAt)}</td>
                 <td>

@@ -8,6 +8,7 @@ const nobody = { centreStdDev: 2, centreEdges: 0, motion: 0 };
 const checkedIn: FaceCheckInResult = {
   outcome: 'checkedIn',
   greetingName: 'Ana',
+  ticketName: 'Ana S.',
   ticket: 'M-007',
   roomName: 'Sala 3',
   practitionerName: 'Inês Carvalho',

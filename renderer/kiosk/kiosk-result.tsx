@@ -5,11 +5,14 @@ import { useStore } from 'zustand';
 import { Button } from '../ui/button';
 import { Icon } from '../ui/icons';
 import { isCheckedIn, type KioskOutcome, type KioskStore } from './kiosk.store';
+import { KioskTicketPrint } from '../print/kiosk-ticket';
 import './kiosk-result.css';
 
 export function ResultStep({ store }: { store: KioskStore }) {
   const { t } = useTranslation();
   const outcome = useStore(store, (state) => state.outcome);
+  const info = useStore(store, (state) => state.info);
+  const locale = useStore(store, (state) => state.locale);
   if (!outcome) return null;
   return (
     <section
@@ -18,6 +21,9 @@ export function ResultStep({ store }: { store: KioskStore }) {
       data-outcome={outcome.outcome}
       aria-live="polite"
     >
+      {isCheckedIn(outcome) && info?.hasPrinter ? (
+        <KioskTicketPrint outcome={outcome} clinicName={info.clinicName} locale={locale} zone={info.timeZone} />
+      ) : null}
       {isCheckedIn(outcome) ? (
         <CheckedIn outcome={outcome} />
       ) : outcome.outcome === 'notRecognised' ? (

@@ -6,6 +6,7 @@ import { createKioskStore } from './kiosk.store';
 const checkedIn: KioskCheckInResult = {
   outcome: 'checkedIn',
   greetingName: 'Ana',
+  ticketName: 'Ana S.',
   ticket: 'M-007',
   roomName: 'Sala 3',
   practitionerName: 'Inês Carvalho',
@@ -16,7 +17,7 @@ const checkedIn: KioskCheckInResult = {
 
 function setup(handlers: FakeHandlers = {}) {
   const fake = createFakeTransport({
-    'kiosk.info': () => ({ clinicName: 'Clínica Mar Azul', locale: 'pt', timeZone: 'Europe/Lisbon' }),
+    'kiosk.info': () => ({ clinicName: 'Clínica Mar Azul', locale: 'pt', timeZone: 'Europe/Lisbon', hasPrinter: false }),
     'kiosk.checkIn': () => checkedIn,
     ...handlers,
   });

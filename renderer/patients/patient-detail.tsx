@@ -5,7 +5,7 @@ import type { Patient } from '../../shared/patients/patients.contract';
 import { useFormat } from '../i18n/hooks';
 import { dayOf } from '../i18n/format';
 import { specialtyName } from '../practice/practice.store';
-import { usePatients, usePractice, useUi, useUiStore } from '../stores/stores';
+import { usePatients, usePractice, usePrintStore, useUi, useUiStore } from '../stores/stores';
 import { useMay } from '../auth/use-may';
 import { StatusBadge } from '../board/status-badge';
 import { Button } from '../ui/button';
@@ -23,6 +23,7 @@ export function PatientDetail() {
   const { t } = useTranslation();
   const detail = usePatients((state) => state.detail);
   const ui = useUiStore();
+  const printStore = usePrintStore();
   const mayUpdate = useMay('patients.update');
   const mayBook = useMay('appointments.book');
   const mayMerge = useMay('patients.merge');
@@ -55,8 +56,15 @@ export function PatientDetail() {
             </h2>
             {patient.preferredName ? <p className="muted">{t('patients.prefersToBeCalled', { name: patient.preferredName })}</p> : null}
           </div>
-          {(mayUpdate || mayBook) && patient.mergedIntoId === null ? (
+          {patient.mergedIntoId === null ? (
             <div className="patient-hero-actions">
+              <Button
+                icon="printer"
+                onClick={() => void printStore.getState().openUpcoming({ id: patient.id, fullName: patient.fullName })}
+                data-testid="print-upcoming"
+              >
+                {t('print.upcoming.action')}
+              </Button>
               {mayMerge ? (
                 <Button icon="users" onClick={() => setIsMerging(true)} data-testid="merge-with">
                   {t('patients.merge.action')}

@@ -25,6 +25,8 @@ function ClinicForm({ settings }: { settings: ClinicSettings }) {
   const form = useContractForm({
     initial: {
       clinicName: settings.clinicName,
+      clinicAddress: settings.clinicAddress,
+      clinicPhone: settings.clinicPhone,
       timeZone: settings.timeZone,
       locale: settings.locale as string,
       currency: settings.currency,
@@ -34,6 +36,8 @@ function ClinicForm({ settings }: { settings: ClinicSettings }) {
     schema: settingsContract['settings.update'].input,
     toInput: (values) => ({
       clinicName: values.clinicName,
+      clinicAddress: values.clinicAddress,
+      clinicPhone: values.clinicPhone,
       timeZone: values.timeZone,
       locale: values.locale === 'pt' ? ('pt' as const) : ('en' as const),
       currency: values.currency,
@@ -57,6 +61,23 @@ function ClinicForm({ settings }: { settings: ClinicSettings }) {
             value={values.clinicName}
             onChange={(event) => setValue('clinicName', event.target.value)}
             error={errors['clinicName']}
+          />
+          <TextField
+            className="span-2"
+            label={t('settings.clinicAddress')}
+            autoComplete="street-address"
+            value={values.clinicAddress}
+            onChange={(event) => setValue('clinicAddress', event.target.value)}
+            error={errors['clinicAddress']}
+            hint={t('settings.clinicAddressHint')}
+          />
+          <TextField
+            label={t('settings.clinicPhone')}
+            type="tel"
+            autoComplete="tel"
+            value={values.clinicPhone}
+            onChange={(event) => setValue('clinicPhone', event.target.value)}
+            error={errors['clinicPhone']}
           />
           <SelectField
             label={t('settings.timeZone')}

@@ -12,6 +12,7 @@ import { createQueueStore, type QueueState, type QueueStore } from '../queue/que
 import { createDevicesStore, type DevicesState, type DevicesStore } from '../devices/devices.store';
 import { createSyncStore, type SyncState, type SyncStore } from '../sync/sync.store';
 import { createBackupStore, type BackupState, type BackupStore } from '../backup/backup.store';
+import { createPrintStore, type PrintState, type PrintStore } from '../print/print.store';
 import { todayIn } from '../i18n/format';
 import type { Transport } from '../transport/transport';
 
@@ -38,6 +39,8 @@ interface SessionStores {
   devices: DevicesStore;
   sync: SyncStore;
   backup: BackupStore;
+  /** The document in the print view (day list, slip, upcoming appointments). */
+  print: PrintStore;
 }
 
 const RootContext = createContext<RootStores | null>(null);
@@ -67,6 +70,7 @@ export function SessionStoresProvider({ children, patientsOptions }: { children:
       devices: createDevicesStore(root.transport),
       sync: createSyncStore(root.transport),
       backup: createBackupStore(root.transport),
+      print: createPrintStore(root.transport, { zone: () => root.session.getState().settings?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone }),
     };
   });
 
@@ -138,6 +142,7 @@ export const useQueue = bind<QueueState>(() => useSessionStores().queue);
 export const useDevices = bind<DevicesState>(() => useSessionStores().devices);
 export const useSync = bind<SyncState>(() => useSessionStores().sync);
 export const useBackup = bind<BackupState>(() => useSessionStores().backup);
+export const usePrint = bind<PrintState>(() => useSessionStores().print);
 
 /** The session-guarded transport, for feature stores made inside their own component (renderer/faces). */
 export const useTransport = () => useRootStores().transport;
@@ -155,3 +160,4 @@ export const useQueueStore = () => useSessionStores().queue;
 export const useDevicesStore = () => useSessionStores().devices;
 export const useSyncStore = () => useSessionStores().sync;
 export const useBackupStore = () => useSessionStores().backup;
+export const usePrintStore = () => useSessionStores().print;

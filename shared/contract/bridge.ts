@@ -1,3 +1,4 @@
+import type { PrintRequest, PrintResult } from '../print/print';
 import type { RpcResult } from './errors';
 
 /** How a call was made: `background: false` only for a person's action, which alone keeps the session from locking. */
@@ -21,4 +22,10 @@ export interface FrontDeskBridge {
    * somebody is signed in there. Returns the function that stops listening.
    */
   on(event: string, listener: (payload: unknown) => void): () => void;
+  /**
+   * Prints the window's document, or saves it as a PDF through a save dialog (Electron's
+   * `webContents.print` / `printToPDF`). Absent in a browser, where `window.print()` does
+   * both (its dialog offers "Save as PDF"). Always resolves.
+   */
+  print?(request: PrintRequest): Promise<PrintResult>;
 }

@@ -24,6 +24,8 @@ export const device = z.strictObject({
    * its next try; null when it may try now. Kept in memory: a restart forgets it.
    */
   throttledUntil: z.number().nullable(),
+  /** A kiosk with a ticket printer beside it: it prints each patient's ticket after check-in. */
+  hasPrinter: z.boolean(),
 });
 export type Device = z.infer<typeof device>;
 
@@ -65,6 +67,15 @@ export const devicesContract = {
     access: DESK,
     writes: true,
     audits: ['devices.clearThrottle'],
+  }),
+  /** Whether a kiosk has a ticket printer beside it (a display prints nothing: VALIDATION on hasPrinter). */
+  'devices.setPrinter': method({
+    input: z.strictObject({ id, hasPrinter: z.boolean() }),
+    output: device,
+    errors: ['NOT_FOUND'],
+    access: DESK,
+    writes: true,
+    audits: ['devices.setPrinter'],
   }),
   'devices.revoke': method({ input: z.strictObject({ id }), output: device, errors: ['NOT_FOUND'], access: DESK, writes: true, audits: ['devices.revoke'] }),
 } as const;

@@ -27,6 +27,8 @@ export const kioskCheckInResult = z.discriminatedUnion('outcome', [
     outcome: z.literal('checkedIn'),
     /** Preferred name, or first name: never the full name. */
     greetingName: z.string(),
+    /** The name as the waiting-room privacy setting allows (initials, first name and initial, or ''), for the printed ticket. */
+    ticketName: z.string(),
     ticket: ticketCode,
     roomName: z.string().nullable(),
     practitionerName: z.string(),
@@ -38,9 +40,11 @@ export const kioskCheckInResult = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('alreadyCheckedIn'),
     greetingName: z.string(),
+    ticketName: z.string(),
     ticket: ticketCode,
     roomName: z.string().nullable(),
     estimatedWaitMinutes: z.number().int(),
+    startsAt: z.number(),
     language: locale,
   }),
   /**
@@ -68,10 +72,10 @@ export const kioskContract = {
     access: ['kiosk', 'admin', 'receptionist'],
     audits: ['kiosk.checkIn'],
   }),
-  /** What the start screen shows: the clinic's name and language. */
+  /** What the start screen shows: the clinic's name and language; and whether this kiosk prints tickets. */
   'kiosk.info': method({
     input: z.strictObject({}),
-    output: z.strictObject({ clinicName: z.string(), locale, timeZone: z.string() }),
+    output: z.strictObject({ clinicName: z.string(), locale, timeZone: z.string(), hasPrinter: z.boolean() }),
     access: ['kiosk', 'admin', 'receptionist'],
   }),
 } as const;

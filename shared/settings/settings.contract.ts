@@ -24,8 +24,20 @@ export const hostNames = z
   .max(MAX_HOST_NAMES)
   .refine((names) => new Set(names).size === names.length, 'each name only once');
 
+/** The clinic's postal address and phone number, as printed on appointment slips ('' when unset). */
+export const MAX_CLINIC_ADDRESS_LENGTH = 300;
+export const MAX_CLINIC_PHONE_LENGTH = 40;
+const clinicAddress = z.string().trim().max(MAX_CLINIC_ADDRESS_LENGTH);
+const clinicPhone = z
+  .string()
+  .trim()
+  .max(MAX_CLINIC_PHONE_LENGTH)
+  .regex(/^[0-9+()./ -]*$/, 'expected digits, spaces and + ( ) . / -');
+
 export const clinicSettings = z.strictObject({
   clinicName: z.string(),
+  clinicAddress: z.string(),
+  clinicPhone: z.string(),
   timeZone: z.string(),
   locale,
   currency: z.string(),
@@ -55,6 +67,8 @@ export const settingsContract = {
   'settings.update': method({
     input: z.strictObject({
       clinicName: requiredText(120).optional(),
+      clinicAddress: clinicAddress.optional(),
+      clinicPhone: clinicPhone.optional(),
       timeZone: timeZone.optional(),
       locale: locale.optional(),
       currency: z

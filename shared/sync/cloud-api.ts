@@ -120,6 +120,9 @@ export const CLINIC_SETTINGS_UID = '00000000-0000-4000-8000-000000000001';
  */
 export const clinicData = z.strictObject({
   clinicName: shortText(120),
+  /** Absent from desks older than the field: they keep what they have. */
+  clinicAddress: shortText(300).optional(),
+  clinicPhone: shortText(40).optional(),
   timeZone: shortText(64).min(1),
   locale: z.enum(['en', 'pt']),
   currency: z.string().regex(/^[A-Z]{3}$/),

@@ -75,6 +75,8 @@ describe('staff accounts and clinic settings between desks', () => {
     });
     await a.ok(a.admin, 'settings.update', {
       clinicName: 'Clínica Central',
+      clinicAddress: 'Rua Augusta 1, 1100-048 Lisboa',
+      clinicPhone: '+351 210 000 000',
       timeZone: 'Atlantic/Azores',
       displayPrivacy: 'ticketOnly',
       hostNames: ['recepcao-a.local'],
@@ -99,6 +101,8 @@ describe('staff accounts and clinic settings between desks', () => {
 
     expect(await b.ok(b.admin, 'settings.get', {})).toMatchObject({
       clinicName: 'Clínica Central',
+      clinicAddress: 'Rua Augusta 1, 1100-048 Lisboa',
+      clinicPhone: '+351 210 000 000',
       timeZone: 'Atlantic/Azores',
       displayPrivacy: 'ticketOnly',
       hostNames: ['recepcao-b.local'],

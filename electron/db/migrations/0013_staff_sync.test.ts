@@ -14,7 +14,7 @@ describe('migration 0013_staff_sync', () => {
       INSERT INTO staff (id, username, display_name, role, password_hash, practitioner_id, created_at) VALUES
         (1, 'boss', 'The Boss', 'admin', 'scrypt$hash-1', NULL, 0), (2, 'ana', 'Dr Ana', 'doctor', 'scrypt$hash-2', 1, 0);
       INSERT INTO settings (key, value) VALUES ('clinicName', '"Clínica"'), ('hostNames', '[]');`);
-    expect((await m.migrator.migrateToLatest()).error).toBeUndefined();
+    expect((await m.migrator.migrateTo('0013_staff_sync')).error).toBeUndefined();
 
     const uids = sqlite.prepare('SELECT uid FROM staff ORDER BY id').pluck().all() as string[];
     expect(uids).toHaveLength(2);

@@ -16,6 +16,7 @@ import * as m0014 from './0014_audit_reading';
 import * as m0015 from './0015_clinic_holidays';
 import * as m0016 from './0016_appointment_series';
 import * as m0017 from './0017_reports';
+import * as m0019 from './0019_printing';
 import * as m0020 from './0020_holiday_sync';
 
 /**
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
   '0015_clinic_holidays': m0015,
   '0016_appointment_series': m0016,
   '0017_reports': m0017,
+  '0019_printing': m0019,
   '0020_holiday_sync': m0020,
 };
