@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { holidayUid } from '../../shared/sync/cloud-api';
 import { replay } from '../../cloud/cloud-client';
-import { DESK_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
-import { at, seedPractice, startSyncDesk, type Clock, type SyncDesk } from './sync-fixtures';
+import { seedPractice, type SyncDesk } from './sync-fixtures';
+import { twoDesksOnOneCloud } from './two-desks';
 
 /**
  * Clinic holidays travel between desks (entity `holiday`): every desk of a clinic, and the
@@ -13,27 +13,15 @@ import { at, seedPractice, startSyncDesk, type Clock, type SyncDesk } from './sy
  */
 
 describe('clinic holidays between desks', () => {
-  let cloud: TestCloud;
-  let clock: Clock;
-  let a: SyncDesk;
-  let b: SyncDesk;
-
+  const world = twoDesksOnOneCloud();
   beforeEach(async () => {
-    cloud = await startTestCloud({ servers: 2 });
-    clock = { now: at('2030-01-07T08:00') };
-    a = await startSyncDesk({ name: 'a', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
-    b = await startSyncDesk({ name: 'b', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
-    await seedPractice(a, 1);
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    await cloud.close();
+    await seedPractice(world.a, 1);
   });
 
   const days = async (t: SyncDesk, year: number) => (await t.ok(t.admin, 'holidays.list', { year })).map((h) => `${h.day} ${h.nameEn}`);
 
   it('two desks that both pre-fill the national holidays hold one row a day; added, renamed and removed days reach the other desk', async () => {
+    const { cloud, a, b } = world;
     await a.ok(a.admin, 'holidays.prefillNational', { year: 2030 });
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     expect(await a.sync()).toMatchObject({ connection: 'online', pending: 0, problems: 0 });
@@ -81,6 +69,7 @@ describe('clinic holidays between desks', () => {
   });
 
   it('the cloud refuses a holiday under another uid than its day’s, and any delete of one', async () => {
+    const { cloud } = world;
     const data = { day: '2030-06-14', nameEn: 'Bridge day', namePt: 'Ponte', isNational: false, isActive: true };
     const wrongUid = randomUUID();
     const { results } = await cloud.desk.push('hostile', [

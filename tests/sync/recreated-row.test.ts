@@ -1,29 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DESK_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
+import { describe, expect, it } from 'vitest';
 import { replay } from '../../cloud/cloud-client';
-import { at, seedPractice, startSyncDesk, type Clock, type SyncDesk } from './sync-fixtures';
+import { at, seedPractice } from './sync-fixtures';
+import { twoDesksOnOneCloud } from './two-desks';
 
 /** A uid deleted on the cloud, its tombstone purged, then created again: every desk gets the new row. */
 describe('a row deleted, purged and created again on the cloud', () => {
-  let cloud: TestCloud;
-  let clock: Clock;
-  let a: SyncDesk;
-  let b: SyncDesk;
-
-  beforeEach(async () => {
-    cloud = await startTestCloud({ servers: 2 });
-    clock = { now: at('2030-01-07T08:00') };
-    a = await startSyncDesk({ name: 'a', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
-    b = await startSyncDesk({ name: 'b', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    await cloud.close();
-  });
+  const world = twoDesksOnOneCloud();
 
   it('reaches a desk that applied the delete, which then cannot book over it', async () => {
+    const { cloud, a, b } = world;
     const practice = await seedPractice(a, 2);
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     const booked = await a.ok(a.reception, 'appointments.book', {

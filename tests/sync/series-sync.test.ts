@@ -1,28 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DESK_TOKEN, startTestCloud, type TestCloud } from '../../cloud/test-fixtures';
+import { describe, expect, it } from 'vitest';
 import { replay } from '../../cloud/cloud-client';
-import { at, seedPractice, startSyncDesk, type Clock, type SyncDesk } from './sync-fixtures';
+import { seedPractice } from './sync-fixtures';
+import { twoDesksOnOneCloud } from './two-desks';
 
 /** A series booked on one desk is one series on every desk: its sessions keep their series id and number through the cloud. */
 describe('a series of appointments between two desks', () => {
-  let cloud: TestCloud;
-  let clock: Clock;
-  let a: SyncDesk;
-  let b: SyncDesk;
-
-  beforeEach(async () => {
-    cloud = await startTestCloud({ servers: 2 });
-    clock = { now: at('2030-01-07T08:00') };
-    a = await startSyncDesk({ name: 'a', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
-    b = await startSyncDesk({ name: 'b', clock, cloudUrl: cloud.server.url, token: DESK_TOKEN });
-  });
-  afterEach(async () => {
-    await a.close();
-    await b.close();
-    await cloud.close();
-  });
+  const world = twoDesksOnOneCloud();
 
   it('arrives on desk B with its series id, and B can cancel from a session on', async () => {
+    const { cloud, a, b } = world;
     const practice = await seedPractice(a, 2);
     await a.ok(a.admin, 'sync.updateSettings', { enabled: true });
     const plan = await a.ok(a.reception, 'series.plan', {
