@@ -34,6 +34,10 @@ export interface Formatter {
   dayLong(day: string): string;
   /** "Tue 4 Mar" */
   dayShort(day: string): string;
+  /** "Tuesday, 4 March 2031": on paper a patient keeps, where the year is not the screen's context. */
+  dayLongWithYear(day: string): string;
+  /** "Tue 4 Mar 2031" */
+  dayShortWithYear(day: string): string;
   /** The weekday with a capital, for titles ("Segunda-feira"). */
   weekday(day: string): string;
   /** A date of birth or any calendar date: "04/03/1980". */
@@ -59,6 +63,8 @@ export function createFormatter(locale: Locale, zone: string): Formatter {
     timeRange: (from, to) => `${inZone(from).toFormat('HH:mm')}–${inZone(to).toFormat('HH:mm')}`,
     dayLong: (day) => onDay(day).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long' }),
     dayShort: (day) => onDay(day).toLocaleString({ weekday: 'short', day: 'numeric', month: 'short' }),
+    dayLongWithYear: (day) => onDay(day).toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
+    dayShortWithYear: (day) => onDay(day).toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }),
     weekday: (day) => capitalize(onDay(day).toLocaleString({ weekday: 'long' })),
     date: (day) => {
       const parsed = onDay(day);

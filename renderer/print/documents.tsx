@@ -72,7 +72,7 @@ export function SlipPage({ document }: { document: SlipDocument }) {
   const { t } = useTranslation();
   const format = useFormat();
   const { appointment } = document;
-  const day = format.dayLong(dayOf(appointment.startsAt, format.zone));
+  const day = format.dayLongWithYear(dayOf(appointment.startsAt, format.zone));
   return (
     <article className="doc doc-slip" data-testid="doc-slip">
       <ClinicHeader title={t('print.slip.title')} subtitle={document.patientName} />
@@ -121,7 +121,7 @@ export function UpcomingPage({ document }: { document: UpcomingDocument }) {
           <tbody>
             {document.rows.map((row) => (
               <tr key={row.id}>
-                <td className="doc-nowrap">{format.dayShort(dayOf(row.startsAt, format.zone))}</td>
+                <td className="doc-nowrap">{format.dayShortWithYear(dayOf(row.startsAt, format.zone))}</td>
                 <td className="doc-nowrap">{format.timeRange(row.startsAt, row.endsAt)}</td>
                 <td>{row.practitionerName}</td>
                 <td>{format.locale === 'pt' ? row.specialtyNamePt : row.specialtyNameEn}</td>
